@@ -1,0 +1,64 @@
+import Embedded
+import Foundation
+import Hummingbird
+
+/// Serves the OpenAPI 3.1 document of the JSON API and a readable reference page rendered from it.
+///
+/// The document is `Resources/openapi.json`, written by hand next to the code it describes; a test
+/// fails when a registered route is missing from it or it names a route that does not exist.
+struct OpenAPIController {
+    let document: ByteBuffer
+    /// The reference page only changes with the binary, so it is rendered once.
+    let referencePage: String
+
+    init(pages: PageRenderer) throws {
+        let data = EmbeddedFiles.data("openapi.json") ?? Data()
+        self.document = ByteBuffer(bytes: data)
+        self.referencePage = pages.render(
+            "docs", title: "API reference", section: "docs", values: ["operations": try Self.operations(in: data)])
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/api/v1/openapi.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: document))
+        }
+        router.get("/docs") { _, _ in PageRenderer.response(referencePage) }
+    }
+
+    /// Flattens paths × methods into rows for the reference page, in document order by path.
+    static func operations(in document: Data) throws -> [[String: Any]] {
+        guard let root = try JSONSerialization.jsonObject(with: document) as? [String: Any],
+            let paths = root["paths"] as? [String: [String: Any]]
+        else { return [] }
+        let methods = ["get", "post", "put", "patch", "delete"]
+        return paths.keys.sorted().flatMap { path in
+            methods.compactMap { method -> [String: Any]? in
+                guard let operation = paths[path]?[method] as? [String: Any] else { return nil }
+                let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map { parameter in
+                    [
+                        "name": parameter["name"] ?? "",
+                        "in": parameter["in"] ?? "",
+                        "required": (parameter["required"] as? Bool) == true,
+                        "description": parameter["description"] ?? "",
+                    ]
+                }
+                let responses = (operation["responses"] as? [String: [String: Any]] ?? [:]).sorted { $0.key < $1.key }
+                    .map { ["status": $0.key, "description": $0.value["description"] ?? ""] }
+                return [
+                    "method": method.uppercased(),
+                    "path": path,
+                    "anchor": "\(method)-\(path)".replacingOccurrences(of: "/", with: "-"),
+                    "summary": operation["summary"] ?? "",
+                    "description": operation["description"] ?? "",
+                    "security": (operation["security"] as? [Any])?.isEmpty == true ? "none" : "API key or session",
+                    "parameters": parameters,
+                    "has_parameters": !parameters.isEmpty,
+                    "responses": responses,
+                ]
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the configuration and the database (integrity, foreign keys, migrations).",
+        discussion: "Prints one line per check and exits non-zero when any fails. Changes nothing.")
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let config = try options.load()
+        print("ok    config: valid (\(config.dataDirectory))")
+        guard FileManager.default.fileExists(atPath: config.databasePath) else {
+            print("FAIL  database: \(config.databasePath) does not exist")
+            throw ExitStatus.checkFailed
+        }
+        let database = try options.openDatabase(config, migrate: false)
+        defer { try? database.close() }
+        let findings = try IntegrityCheck.run(on: database)
+        for finding in findings {
+            print("\(finding.ok ? "ok  " : "FAIL")  \(finding.name): \(finding.detail)")
+        }
+        if findings.contains(where: { !$0.ok }) { throw ExitStatus.checkFailed }
+    }
+}

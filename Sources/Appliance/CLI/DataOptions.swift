@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// `--data` and `--config`, which every command that touches a data directory takes.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (database, attachments, backups). Env: LABBOX_DATA.")
+    var data: String?
+
+    @Option(name: .long, help: "TOML config file. Default: <data>/labbox.toml when present. Env: LABBOX_CONFIG.")
+    var config: String?
+
+    /// Loads the effective configuration; a bad setting ends the command with a message naming it.
+    func load(flags: [String: String] = [:]) throws -> AppConfig {
+        do {
+            return try ConfigLoader.load(dataDirectory: data, configFile: config, flags: flags)
+        } catch let error as ConfigError {
+            printError(error.description)
+            throw ExitStatus.configInvalid
+        }
+    }
+
+    /// Opens (creating the directory tree if needed) and migrates the database, or exits with a
+    /// clear message when this binary must not touch it.
+    func openDatabase(_ config: AppConfig, migrate: Bool = true) throws -> AppDatabase {
+        let files = FileManager.default
+        for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
+            try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let database = try AppDatabase(path: config.databasePath, config: config)
+        guard migrate else { return database }
+        do {
+            let applied = try database.migrations.apply(to: database.pool, backupDirectory: config.backupsDirectory)
+            if !applied.isEmpty {
+                printError("applied migrations: \(applied.joined(separator: ", "))")
+            }
+        } catch let error as MigrationError {
+            printError("refusing to start: \(error.description)")
+            throw ExitStatus.databaseRefused
+        }
+        return database
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("labbox: " + message + "\n").utf8))
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct LabBox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labbox",
+        abstract: "LabBox: the reproduction lab and biobank system in one binary.",
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, VersionCommand.self,
+        ]
+    )
+}
+
+/// Exit codes shared by every subcommand, documented in the README.
+enum ExitStatus {
+    static let configInvalid = ExitCode(3)
+    static let databaseRefused = ExitCode(4)
+    static let checkFailed = ExitCode(5)
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the web server (UI and JSON API) until SIGTERM or Ctrl-C.")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "Address to bind (default 127.0.0.1). Config: server.host.")
+    var host: String?
+
+    @Option(help: "Port to listen on (default 8080; 0 picks a free port). Config: server.port.")
+    var port: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Config: log.level.")
+    var logLevel: String?
+
+    @Option(help: "Log format: json or text. Config: log.format.")
+    var logFormat: String?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags["server.host"] = host
+        flags["server.port"] = port.map(String.init)
+        flags["log.level"] = logLevel
+        flags["log.format"] = logFormat
+        let config = try options.load(flags: flags)
+        LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
+        let database = try options.openDatabase(config)
+        let services = try AppServices(config: config, database: database)
+        try await Server.run(services) { port in
+            let shownHost = config.host == "0.0.0.0" ? "127.0.0.1" : config.host
+            let line = "LabBox \(BuildInfo.version) is ready at http://\(shownHost):\(port)/  (data: \(config.dataDirectory))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Logging
+
+/// The effective configuration of one LabBox process.
+///
+/// Every setting is declared once in ``ConfigKey/all``; files, environment variables and flags only
+/// ever name those keys, so the three layers cannot drift apart.
+struct AppConfig: Sendable {
+    enum LogFormat: String, Sendable, CaseIterable { case json, text }
+    enum Synchronous: String, Sendable, CaseIterable { case full, normal }
+
+    var dataDirectory = "./labbox-data"
+    var host = "127.0.0.1"
+    var port = 8080
+    var maxBodyBytes = 10 * 1024 * 1024
+    var shutdownTimeoutSeconds = 10
+    var synchronous = Synchronous.full
+    var busyTimeoutMilliseconds = 5000
+    var maxReaders = 8
+    var logLevel = Logger.Level.info
+    var logFormat = LogFormat.json
+    var metricsToken: String?
+
+    /// Where each effective value came from, for `labbox config show`.
+    var sources: [String: ConfigSource] = [:]
+
+    var databasePath: String { dataDirectory + "/labbox.db" }
+    var attachmentsDirectory: String { dataDirectory + "/attachments" }
+    var backupsDirectory: String { dataDirectory + "/backups" }
+}
+
+enum ConfigSource: String, Sendable {
+    case defaultValue = "default"
+    case file
+    case environment = "env"
+    case flag
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    let key: String
+    let message: String
+    var description: String { "configuration error: \(key): \(message)" }
+}

@@ -1,0 +1,90 @@
+import Logging
+
+/// One setting: its TOML name (`section.key`), how to parse it into ``AppConfig`` and how to print it.
+struct ConfigKey: Sendable {
+    let name: String
+    let summary: String
+    let isSecret: Bool
+    let apply: @Sendable (inout AppConfig, String) throws -> Void
+    let read: @Sendable (AppConfig) -> String
+
+    /// `server.port` is `LABBOX_SERVER_PORT` in the environment.
+    var environmentName: String {
+        "LABBOX_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    static func lookup(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
+
+    static let all: [ConfigKey] = [
+        integer("server.port", "TCP port to listen on (0 picks a free one)", 0...65535, \.port),
+        .init(
+            name: "server.host", summary: "address to bind; 0.0.0.0 serves the LAN", isSecret: false,
+            apply: { config, value in
+                guard !value.isEmpty, !value.contains(" ") else {
+                    throw ConfigError(key: "server.host", message: "must be an IP address or host name")
+                }
+                config.host = value
+            },
+            read: { $0.host }),
+        integer("server.max_body_bytes", "largest accepted request body", 1024...(1 << 30), \.maxBodyBytes),
+        integer(
+            "server.shutdown_timeout_seconds", "how long in-flight requests may run after SIGTERM", 1...300,
+            \.shutdownTimeoutSeconds),
+        choice("database.synchronous", "SQLite synchronous mode (full is durable on power loss)", \.synchronous),
+        integer(
+            "database.busy_timeout_ms", "how long a connection waits for a lock", 0...600_000,
+            \.busyTimeoutMilliseconds),
+        integer("database.max_readers", "concurrent read connections", 1...64, \.maxReaders),
+        .init(
+            name: "log.level", summary: "trace, debug, info, notice, warning, error or critical", isSecret: false,
+            apply: { config, value in
+                guard let level = Logger.Level(rawValue: value) else {
+                    throw ConfigError(key: "log.level", message: "unknown level '\(value)'")
+                }
+                config.logLevel = level
+            },
+            read: { $0.logLevel.rawValue }),
+        choice("log.format", "json (one object per line) or text", \.logFormat),
+        .init(
+            name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
+            isSecret: true,
+            apply: { config, value in
+                guard value.count >= 16 else {
+                    throw ConfigError(key: "metrics.token", message: "must be at least 16 characters")
+                }
+                config.metricsToken = value
+            },
+            read: { $0.metricsToken ?? "" }),
+    ]
+
+    private static func integer(
+        _ name: String, _ summary: String, _ range: ClosedRange<Int>, _ path: WritableKeyPath<AppConfig, Int> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in
+                guard let number = Int(value), range.contains(number) else {
+                    throw ConfigError(
+                        key: name,
+                        message: "'\(value)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                config[keyPath: path] = number
+            },
+            read: { String($0[keyPath: path]) })
+    }
+
+    private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, Value> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in
+                guard let parsed = Value(rawValue: value) else {
+                    let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ConfigError(key: name, message: "'\(value)' is not one of \(allowed)")
+                }
+                config[keyPath: path] = parsed
+            },
+            read: { $0[keyPath: path].rawValue })
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// What `labbox check` verifies about the database file.
+struct IntegrityCheck {
+    struct Finding: Sendable {
+        let name: String
+        let ok: Bool
+        let detail: String
+    }
+
+    static func run(on database: AppDatabase) throws -> [Finding] {
+        try database.pool.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            let statuses = try database.migrations.status(db)
+            let broken = statuses.filter { $0.state != .applied }
+            return [
+                Finding(
+                    name: "integrity_check", ok: integrity == ["ok"],
+                    detail: integrity.prefix(5).joined(separator: "; ")),
+                Finding(
+                    name: "foreign_key_check", ok: foreignKeys.isEmpty,
+                    detail: foreignKeys.isEmpty
+                        ? "ok"
+                        : foreignKeys.prefix(5).map { "\($0["table"] ?? "?") rowid \($0["rowid"] ?? "?")" }
+                            .joined(separator: "; ")),
+                Finding(
+                    name: "migrations", ok: broken.isEmpty,
+                    detail: broken.isEmpty
+                        ? "\(statuses.count) applied"
+                        : broken.map { "\($0.id): \($0.state.rawValue)" }.joined(separator: "; ")),
+            ]
+        }
+    }
+}

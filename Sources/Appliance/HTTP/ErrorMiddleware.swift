@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every thrown error into a response: JSON under `/api/`, an HTML page elsewhere.
+/// Internal errors are logged with the request id and answered without their details.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = Self.describe(error, logger: context.logger)
+            if request.uri.path.hasPrefix("/api/") {
+                return Self.json(apiError, requestID: context.requestID)
+            }
+            return pages.errorPage(apiError, requestID: context.requestID)
+        }
+    }
+
+    static func json(_ error: APIError, requestID: String) -> Response {
+        let body = ErrorBody(
+            error: .init(code: error.code, message: error.message, field: error.field, requestID: requestID))
+        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        return Response(
+            status: error.status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func describe(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as DecodingError:
+            return APIError.invalid(Self.message(error), field: Self.field(error))
+        case let error as HTTPError where error.status.code < 500:
+            return APIError(
+                status: error.status, code: APIError.code(for: error.status),
+                message: error.body ?? error.status.reasonPhrase)
+        default:
+            logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return APIError(
+                status: .internalServerError, code: "internal_error",
+                message: "LabBox hit an internal error. The request id identifies it in the server log.")
+        }
+    }
+
+    private static func field(_ error: DecodingError) -> String? {
+        let path: [any CodingKey]
+        switch error {
+        case .keyNotFound(let key, let context): path = context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+        @unknown default: path = []
+        }
+        let joined = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return joined.isEmpty ? nil : joined
+    }
+
+    private static func message(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "The field '\(key.stringValue)' is required."
+        case .typeMismatch(let type, _): "The field has the wrong type; expected \(type)."
+        case .valueNotFound(let type, _): "The field must not be null; expected \(type)."
+        case .dataCorrupted(let context):
+            context.codingPath.isEmpty ? "The body is not valid JSON." : context.debugDescription
+        @unknown default: "The body could not be read."
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Gives each request an id: a sane incoming `X-Request-ID` (from a proxy or a client that wants to
+/// correlate), else a fresh random one. It is echoed in the response, logged and put in error bodies.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let header = HTTPField.Name("X-Request-ID")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        let incoming = request.headers[Self.header]
+        let id = incoming.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
+        context.requestID = id
+        context.logger[metadataKey: "hb.request.id"] = nil
+        context.logger[metadataKey: "request_id"] = .string(id)
+        var response = try await next(request, context)
+        response.headers[Self.header] = id
+        return response
+    }
+
+    /// Letters, digits and `-_.:`, at most 128: anything else could forge log lines or headers.
+    static func isAcceptable(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128 && id.allSatisfy(allowed.contains)
+    }
+
+    private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+    static func generate() -> String {
+        String(format: "%016llx%016llx", UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+    }
+}

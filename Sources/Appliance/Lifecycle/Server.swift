@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Runs the HTTP server until SIGTERM/SIGINT, then shuts down in order: stop accepting, let
+/// in-flight requests finish (bounded by `server.shutdown_timeout_seconds`), checkpoint the WAL and
+/// close the database.
+enum Server {
+    static func run(
+        _ services: AppServices,
+        router: Router<AppRequestContext>? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let logger = Logger(label: "labbox")
+        let notifier = SystemdNotifier(environment: environment)
+        let app = try buildApplication(services, router: router) { port in
+            notifier.notify("READY=1\nSTATUS=serving on port \(port)")
+            await onReady(port)
+        }
+        var serviceList: [any Service] = [app]
+        if let watchdog = WatchdogService(
+            notifier: notifier, database: services.database, logger: logger, environment: environment)
+        {
+            serviceList.append(watchdog)
+        }
+        var configuration = ServiceGroupConfiguration(
+            services: serviceList.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(services.config.shutdownTimeoutSeconds)
+        try await ServiceGroup(configuration: configuration).run()
+        notifier.notify("STOPPING=1")
+        try services.database.close()
+        logger.info("shutdown complete; database checkpointed and closed")
+    }
+}

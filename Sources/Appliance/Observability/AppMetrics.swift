@@ -1,0 +1,55 @@
+import Foundation
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The process-wide Prometheus registry behind swift-metrics, served at `/metrics`.
+enum AppMetrics {
+    static let registry = PrometheusCollectorRegistry()
+    static let startedAt = Date()
+
+    private static let bootstrapped = Mutex(false)
+
+    static func bootstrap() {
+        let done = bootstrapped.withLock { done in
+            defer { done = true }
+            return done
+        }
+        guard !done else { return }
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2.5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
+    }
+
+    private static let residentBytes = registry.makeGauge(
+        name: "labbox_process_resident_memory_bytes", help: "Resident set size of the process")
+    private static let uptime = registry.makeGauge(
+        name: "labbox_process_uptime_seconds", help: "Seconds since the process started")
+
+    /// The exposition text; process gauges are sampled now so a scrape sees current values.
+    static func render() -> [UInt8] {
+        uptime.set(Date().timeIntervalSince(startedAt))
+        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        {
+            residentBytes.set(Double(pages * Int(sysconf(Int32(_SC_PAGESIZE)))))
+        }
+        return registry.emitToBuffer()
+    }
+}
+
+/// How long callers wait for a pooled SQLite connection before their work starts.
+enum DatabaseMetrics {
+    private static let buckets: [Duration] = [
+        .microseconds(50), .microseconds(200), .milliseconds(1), .milliseconds(5), .milliseconds(20),
+        .milliseconds(100), .milliseconds(500), .seconds(2),
+    ]
+    static let readWait = AppMetrics.registry.makeDurationHistogram(
+        name: "labbox_db_pool_wait_seconds", labels: [("kind", "read")], buckets: buckets)
+    static let writeWait = AppMetrics.registry.makeDurationHistogram(
+        name: "labbox_db_pool_wait_seconds", labels: [("kind", "write")], buckets: buckets)
+}

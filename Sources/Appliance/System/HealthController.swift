@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Hummingbird
+import NIOCore
+
+/// Liveness, readiness and metrics: the endpoints a supervisor or monitoring system polls.
+struct HealthController {
+    let database: AppDatabase
+    let metricsToken: String?
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/healthz") { _, _ in Status(status: "ok") }
+        router.get("/readyz") { _, _ in try await ready() }
+        router.get("/metrics") { request, context in try metrics(request, context) }
+    }
+
+    struct Status: ResponseCodable {
+        let status: String
+        var checks: [String: String]?
+    }
+
+    /// Ready means the database answers a read and commits a write, and its schema is this binary's.
+    private func ready() async throws -> Response {
+        var checks: [String: String] = [:]
+        var ok = true
+        do {
+            let now = Date().formatted(.iso8601)
+            let statuses = try await database.write { db in
+                try db.execute(
+                    sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
+                    arguments: [now])
+                return try self.database.migrations.status(db)
+            }
+            checks["database"] = "ok"
+            let behind = statuses.filter { $0.state != .applied }
+            checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
+            ok = behind.isEmpty
+        } catch {
+            checks["database"] = "unavailable"
+            ok = false
+        }
+        let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
+        return Response(
+            status: ok ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// With `metrics.token` set, scrapers must present it; without it only this machine may scrape.
+    private func metrics(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        if let metricsToken {
+            guard request.headers[.authorization] == "Bearer \(metricsToken)" else {
+                throw APIError.unauthorized("/metrics needs the bearer token set in metrics.token.")
+            }
+        } else if !isLoopback(context.remoteAddress) {
+            throw APIError.unauthorized("Set metrics.token to scrape /metrics from another machine.")
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: AppMetrics.render())))
+    }
+
+    private func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return address == nil }
+        return ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1"
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The landing page: what this LabBox is and whether it is healthy.
+struct HomeController {
+    let database: AppDatabase
+    let pages: PageRenderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/") { _, _ in try await home() }
+    }
+
+    private func home() async throws -> Response {
+        let migrations = try await database.read { try self.database.migrations.status($0) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int) ?? 0
+        return pages.page(
+            "home", title: "LabBox", section: "home",
+            values: [
+                "facts": [
+                    ["label": "Version", "value": BuildInfo.version],
+                    ["label": "Commit", "value": String(BuildInfo.commit.prefix(12))],
+                    ["label": "Schema", "value": migrations.last?.id ?? "none"],
+                    ["label": "Database size", "value": ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file)],
+                    ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
+                ]
+            ])
+    }
+}
