@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "Appliance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

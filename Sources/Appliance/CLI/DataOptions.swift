@@ -26,6 +26,12 @@ struct DataOptions: ParsableArguments {
         for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
             try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        do {
+            if migrate { try Migrations.embedded.assertCompatible(databaseAt: config.databasePath) }
+        } catch let error as MigrationError {
+            printError("refusing to start: \(error.description)")
+            throw ExitStatus.databaseRefused
+        }
         let database = try AppDatabase(path: config.databasePath, config: config)
         guard migrate else { return database }
         do {

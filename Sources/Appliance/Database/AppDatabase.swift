@@ -13,6 +13,8 @@ final class AppDatabase: Sendable {
 
     init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
+        // Applies to the writer; GRDB gives WAL readers their own 10 s timeout for the rare cases
+        // (recovery, last connection closing) where a reader can meet a lock.
         configuration.busyMode = .timeout(Double(config.busyTimeoutMilliseconds) / 1000)
         configuration.maximumReaderCount = config.maxReaders
         configuration.foreignKeysEnabled = true
@@ -45,9 +47,9 @@ final class AppDatabase: Sendable {
         }
     }
 
-    /// The PRAGMA values the data layer promises, as SQLite reports them.
+    /// The PRAGMA values the data layer promises, as the writer connection reports them.
     func pragmas() throws -> [String: String] {
-        try pool.read { db in
+        try pool.writeWithoutTransaction { db in
             var values: [String: String] = [:]
             for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"] {
                 values[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")

@@ -75,18 +75,35 @@ struct Migrations: Sendable {
         return result
     }
 
+    /// Throws when the database's history is not a prefix of this binary's migrations.
+    ///
+    /// It reads through a read-only connection: opening a `DatabasePool` already writes (GRDB
+    /// creates the WAL files), and a database we refuse must stay byte-for-byte as it was.
+    func assertCompatible(databaseAt path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        try assertCompatible(try queue.read { try status($0) })
+    }
+
+    private func assertCompatible(_ statuses: [Status]) throws {
+        if let unknown = statuses.first(where: { $0.state == .unknown }) {
+            throw MigrationError.newerDatabase(migration: unknown.id)
+        }
+        if let changed = statuses.first(where: { $0.state == .changed }) {
+            throw MigrationError.checksumMismatch(migration: changed.id)
+        }
+    }
+
     /// Refuses a database this binary must not touch; otherwise applies what is pending, each
     /// migration in its own transaction, after copying a non-empty database into `backupDirectory`.
     /// Returns the ids it applied.
     @discardableResult
     func apply(to pool: DatabasePool, backupDirectory: String) throws -> [String] {
         let current = try pool.read { try status($0) }
-        if let unknown = current.first(where: { $0.state == .unknown }) {
-            throw MigrationError.newerDatabase(migration: unknown.id)
-        }
-        if let changed = current.first(where: { $0.state == .changed }) {
-            throw MigrationError.checksumMismatch(migration: changed.id)
-        }
+        try assertCompatible(current)
         let pending = current.filter { $0.state == .pending }.map(\.id)
         guard !pending.isEmpty else { return [] }
         let isEmpty = try pool.read {

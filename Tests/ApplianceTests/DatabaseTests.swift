@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Appliance
+
+@Suite struct DatabaseTests {
+    private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
+        var config = AppConfig()
+        config.dataDirectory = directory.path
+        return try AppDatabase(path: config.databasePath, config: config, migrations: migrations)
+    }
+
+    @Test func opensInWALWithFullSyncForeignKeysAndABusyTimeout() throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        let pragmas = try database.pragmas()
+        #expect(pragmas["journal_mode"] == "wal")
+        #expect(pragmas["synchronous"] == "2")
+        #expect(pragmas["foreign_keys"] == "1")
+        #expect(pragmas["busy_timeout"] == "5000")
+    }
+
+    @Test func appliesEmbeddedMigrationsAndRecordsTheirChecksums() throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        let applied = try database.migrations.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        #expect(applied == Migrations.embedded.list.map(\.id))
+        #expect(!applied.isEmpty)
+        let rows = try database.pool.read { try Row.fetchAll($0, sql: "SELECT id, checksum FROM schema_checksums") }
+        #expect(rows.count == applied.count)
+        #expect(rows.first?["checksum"] == Migrations.embedded.list.first?.checksum)
+        // A fresh database needs no safety copy.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups"))?.isEmpty ?? true)
+        #expect(try database.migrations.apply(to: database.pool, backupDirectory: directory.path + "/backups").isEmpty)
+    }
+
+    @Test func copiesANonEmptyDatabaseBeforeMigratingIt() throws {
+        let directory = try TemporaryDirectory()
+        let first = Migrations(list: [.init(id: "0001_a", sql: "CREATE TABLE a (x INTEGER);")])
+        let database = try open(directory, migrations: first)
+        try first.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        let second = Migrations(list: first.list + [.init(id: "0002_b", sql: "CREATE TABLE b (y INTEGER);")])
+        #expect(try second.apply(to: database.pool, backupDirectory: directory.path + "/backups") == ["0002_b"])
+        let copies = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups")
+        #expect(copies.count == 1)
+        let copy = try DatabaseQueue(path: directory.path + "/backups/" + copies[0])
+        #expect(try copy.read { try $0.tableExists("a") && !$0.tableExists("b") })
+    }
+
+    @Test func refusesADatabaseFromANewerLabBoxWithoutTouchingIt() throws {
+        let directory = try TemporaryDirectory()
+        let newer = Migrations(list: Migrations.embedded.list + [.init(id: "9999_future", sql: "CREATE TABLE f (x);")])
+        let database = try open(directory, migrations: newer)
+        try newer.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        let before = try database.pool.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") }
+        #expect(throws: MigrationError.self) {
+            try Migrations.embedded.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        }
+        #expect(try database.pool.read { try Int.fetchOne($0, sql: "PRAGMA schema_version") } == before)
+        let states = try database.pool.read { try Migrations.embedded.status($0) }
+        #expect(states.last?.state == .unknown)
+    }
+
+    @Test func refusesADatabaseWhoseMigrationWasChanged() throws {
+        let directory = try TemporaryDirectory()
+        let original = Migrations(list: [.init(id: "0001_a", sql: "CREATE TABLE a (x INTEGER);")])
+        let database = try open(directory, migrations: original)
+        try original.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        let edited = Migrations(list: [
+            .init(id: "0001_a", sql: "CREATE TABLE a (x INTEGER, y TEXT);"),
+            .init(id: "0002_b", sql: "CREATE TABLE b (y INTEGER);"),
+        ])
+        let error = #expect(throws: MigrationError.self) {
+            try edited.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        }
+        #expect(error?.description.contains("0001_a") == true)
+        #expect(try database.pool.read { db in try db.tableExists("b") } == false)
+    }
+
+    @Test func integrityCheckReportsAHealthyDatabaseAndAnUnappliedMigration() throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        let pending = try IntegrityCheck.run(on: database)
+        #expect(pending.first { $0.name == "migrations" }?.ok == false)
+        try database.migrations.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        let findings = try IntegrityCheck.run(on: database)
+        #expect(findings.map(\.name) == ["integrity_check", "foreign_key_check", "migrations"])
+        #expect(findings.allSatisfy { $0.ok })
+    }
+
+    @Test func closeLeavesNoPendingWAL() throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        try database.migrations.apply(to: database.pool, backupDirectory: directory.path + "/backups")
+        try database.close()
+        let wal = directory.path + "/labbox.db-wal"
+        let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(size == 0)
+    }
+}

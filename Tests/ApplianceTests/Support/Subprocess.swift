@@ -1,0 +1,106 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Runs the `labbox` executable as a separate process, as an operator would.
+struct LabBoxProcess {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The debug `labbox` that `swift test` built next to the test bundle.
+    static var debugBinary: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("labbox").path
+    }
+
+    static func run(
+        _ arguments: [String], binary: String = debugBinary, directory: String? = nil,
+        environment: [String: String] = [:], stdin: String? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
+            .merging(environment) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A `labbox serve` child process on a free loopback port.
+final class RunningServer {
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+    private let log = LogCollector()
+
+    init(binary: String = LabBoxProcess.debugBinary, directory: String, arguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
+        process.standardOutput = output
+        process.standardError = output
+        let log = self.log
+        output.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            found = log.text.firstMatch(of: /ready at http:\/\/127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
+            if found == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        guard let found else {
+            process.terminate()
+            throw ServerStartError(log: log.text)
+        }
+        port = found
+    }
+
+    var logText: String { log.text }
+
+    func get(_ path: String) async throws -> (Int, String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+struct ServerStartError: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "labbox serve did not become ready:\n\(log)" }
+}
+
+final class LogCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}
