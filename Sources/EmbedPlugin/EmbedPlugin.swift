@@ -18,7 +18,8 @@ struct EmbedPlugin: BuildToolPlugin {
         if let ref = try? String(contentsOf: root.appending(path: ".git/HEAD"), encoding: .utf8),
             ref.hasPrefix("ref: ")
         {
-            let refURL = root.appending(path: ".git/" + ref.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
+            let refURL = root.appending(
+                path: ".git/" + ref.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
             if FileManager.default.fileExists(atPath: refURL.path) { inputs.append(refURL) }
         }
         return [

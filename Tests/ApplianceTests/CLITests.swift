@@ -50,7 +50,9 @@ import Testing
         let directory = try TemporaryDirectory()
         #expect(try LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
         let queue = try DatabaseQueue(path: directory.path + "/labbox.db")
-        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9000_from_the_future')") }
+        try queue.write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9000_from_the_future')")
+        }
         try queue.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db"))
         let result = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
@@ -76,7 +78,8 @@ import Testing
 
     @Test func badConfigurationStopsStartWithTheKeyNamed() throws {
         let directory = try TemporaryDirectory()
-        try "[server]\nport = \"high\"\n".write(toFile: directory.path + "/labbox.toml", atomically: true, encoding: .utf8)
+        try "[server]\nport = \"high\"\n".write(
+            toFile: directory.path + "/labbox.toml", atomically: true, encoding: .utf8)
         let result = try LabBoxProcess.run(["serve", "--data", directory.path])
         #expect(result.status == 3)
         #expect(result.stderr.contains("server.port"))

@@ -69,7 +69,8 @@ import Testing
             try ConfigLoader.load(dataDirectory: directory.path, configFile: file, environment: [:])
         }
         #expect(throws: ConfigError.self) {
-            try ConfigLoader.load(dataDirectory: directory.path, configFile: directory.path + "/none.toml", environment: [:])
+            try ConfigLoader.load(
+                dataDirectory: directory.path, configFile: directory.path + "/none.toml", environment: [:])
         }
     }
 

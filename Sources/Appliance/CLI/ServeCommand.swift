@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         let services = try AppServices(config: config, database: database)
         try await Server.run(services) { port in
             let shownHost = config.host == "0.0.0.0" ? "127.0.0.1" : config.host
-            let line = "LabBox \(BuildInfo.version) is ready at http://\(shownHost):\(port)/  (data: \(config.dataDirectory))\n"
+            let line =
+                "LabBox \(BuildInfo.version) is ready at http://\(shownHost):\(port)/  (data: \(config.dataDirectory))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
     }

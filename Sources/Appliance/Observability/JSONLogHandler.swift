@@ -32,7 +32,11 @@ struct JSONLogHandler: LogHandler {
         switch value {
         case .string(let string): string
         case .stringConvertible(let convertible):
-            if let number = convertible as? Int { number } else if let number = convertible as? Double { number } else {
+            if let number = convertible as? Int {
+                number
+            } else if let number = convertible as? Double {
+                number
+            } else {
                 convertible.description
             }
         case .array(let values): values.map(json)

@@ -21,7 +21,10 @@ struct HomeController {
                     ["label": "Version", "value": BuildInfo.version],
                     ["label": "Commit", "value": String(BuildInfo.commit.prefix(12))],
                     ["label": "Schema", "value": migrations.last?.id ?? "none"],
-                    ["label": "Database size", "value": ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file)],
+                    [
+                        "label": "Database size",
+                        "value": ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file),
+                    ],
                     ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
                 ]
             ])
