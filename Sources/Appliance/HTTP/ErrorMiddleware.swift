@@ -41,12 +41,20 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as HTTPError where error.status.code < 500:
             return APIError(
                 status: error.status, code: APIError.code(for: error.status),
-                message: error.body ?? error.status.reasonPhrase)
+                message: error.body ?? Self.message(for: error.status))
         default:
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return APIError(
                 status: .internalServerError, code: "internal_error",
                 message: "LabBox hit an internal error. The request id identifies it in the server log.")
+        }
+    }
+
+    private static func message(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "There is nothing at this address. Check the link, or go back to the home page."
+        case 405: "This address does not accept requests with that method."
+        default: status.reasonPhrase
         }
     }
 

@@ -1,21 +1,18 @@
 import Foundation
 import Metrics
 import Prometheus
-import Synchronization
 
 /// The process-wide Prometheus registry behind swift-metrics, served at `/metrics`.
 enum AppMetrics {
     static let registry = PrometheusCollectorRegistry()
     static let startedAt = Date()
 
-    private static let bootstrapped = Mutex(false)
+    /// Installs the Prometheus backend once per process (a static is initialised exactly once);
+    /// tests build many applications in one process.
+    static func bootstrap() { _ = installed }
 
-    static func bootstrap() {
-        let done = bootstrapped.withLock { done in
-            defer { done = true }
-            return done
-        }
-        guard !done else { return }
+    private static let installed: Void = {
+        _ = startedAt
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
@@ -23,7 +20,7 @@ enum AppMetrics {
             .seconds(2.5), .seconds(10),
         ]
         MetricsSystem.bootstrap(factory)
-    }
+    }()
 
     private static let residentBytes = registry.makeGauge(
         name: "labbox_process_resident_memory_bytes", help: "Resident set size of the process")

@@ -15,7 +15,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: Any] = [
-            "ts": Date().formatted(.iso8601.time(includingFractionalSeconds: true).year().month().day()),
+            "ts": Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             "level": event.level.rawValue,
             "msg": event.message.description,
             "logger": label,
