@@ -6,12 +6,12 @@ import Testing
 
 /// Checks on `dist/labbox`, the binary a clinic receives. `scripts/test` builds it and points
 /// `LABBOX_RELEASE_BINARY` at it; a plain `swift test` has no release build and skips these.
-@Suite(.enabled(if: ReleaseBinaryTests.binary != nil, "set LABBOX_RELEASE_BINARY (scripts/test does)"))
-struct ReleaseBinaryTests {
-    static let binary = ProcessInfo.processInfo.environment["LABBOX_RELEASE_BINARY"]
+private let releaseBinary = ProcessInfo.processInfo.environment["LABBOX_RELEASE_BINARY"]
 
+@Suite(.enabled(if: releaseBinary != nil, "set LABBOX_RELEASE_BINARY (scripts/test does)"))
+struct ReleaseBinaryTests {
     private func binaryPath() throws -> String {
-        let path = try #require(Self.binary)
+        let path = try #require(releaseBinary)
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
@@ -43,7 +43,9 @@ struct ReleaseBinaryTests {
         let contents = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(contents == ["labbox", "labbox-data"])
         let database = try DatabaseQueue(path: directory.path + "/labbox-data/labbox.db")
-        let migrations = try database.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        let migrations = try await database.read {
+            try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations")
+        }
         #expect(migrations == Migrations.embedded.list.map(\.id))
     }
 
