@@ -79,6 +79,52 @@ import Testing
         }
     }
 
+    struct LeakyError: Error, CustomStringConvertible {
+        var description: String { "SQLITE_ERROR near SELECT secret_column FROM users" }
+    }
+
+    @Test func internalErrorsAreAnsweredWithoutTheirDetails() async throws {
+        let routes: (Router<AppRequestContext>) -> Void = { router in
+            router.get("/api/v1/test-crash") { _, _ -> String in throw LeakyError() }
+            router.get("/test-crash") { _, _ -> String in throw LeakyError() }
+        }
+        try await TestServer().test(extraRoutes: routes) { client in
+            let api = try await client.execute(uri: "/api/v1/test-crash", method: .get)
+            #expect(api.status == .internalServerError)
+            #expect(try api.apiError()["code"] as? String == "internal_error")
+            #expect(!api.text.contains("SELECT") && !api.text.contains("secret_column"))
+
+            let page = try await client.execute(uri: "/test-crash", method: .get)
+            #expect(page.status == .internalServerError)
+            #expect(page.text.contains("Something went wrong"))
+            let requestID = try #require(page.headers[RequestIDMiddleware.header])
+            #expect(page.text.contains(requestID))
+            #expect(!page.text.contains("secret_column"))
+        }
+    }
+
+    @Test func flashMessageSurvivesTheRedirectAndShowsOnce() async throws {
+        let routes: (Router<AppRequestContext>) -> Void = { router in
+            router.post("/test-save") { _, _ in Flash(kind: .success, message: "Straw <7-1> stored").redirect(to: "/") }
+        }
+        try await TestServer().test(extraRoutes: routes) { client in
+            let saved = try await client.execute(uri: "/test-save", method: .post)
+            #expect(saved.status == .seeOther)
+            #expect(saved.headers[.location] == "/")
+            let setCookie = try #require(saved.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
+            let cookie = try #require(setCookie.split(separator: ";").first.map(String.init))
+
+            let shown = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            #expect(shown.text.contains("class=\"flash flash-success\""))
+            #expect(shown.text.contains("Straw &lt;7-1&gt; stored"))
+            #expect(shown.headers[.setCookie]?.contains("Max-Age=0") == true)
+
+            let plain = try await client.execute(uri: "/", method: .get)
+            #expect(!plain.text.contains("class=\"flash"))
+        }
+    }
+
     @Test func bodyOverTheLimitIs413() async throws {
         let server = try TestServer { $0.maxBodyBytes = 2048 }
         try await server.test { client in

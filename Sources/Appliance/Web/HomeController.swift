@@ -8,14 +8,14 @@ struct HomeController {
     let pages: PageRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/") { _, _ in try await home() }
+        router.get("/") { request, _ in try await home(request) }
     }
 
-    private func home() async throws -> Response {
+    private func home(_ request: Request) async throws -> Response {
         let migrations = try await database.read { try self.database.migrations.status($0) }
         let size = (try? FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int) ?? 0
         return pages.page(
-            "home", title: "LabBox", section: "home",
+            "home", title: "LabBox", section: "home", request: request,
             values: [
                 "facts": [
                     ["label": "Version", "value": BuildInfo.version],

@@ -21,12 +21,18 @@ struct PageRenderer: Sendable {
         self.assets = assets
     }
 
-    /// The page named `template` as an HTML response.
+    /// The page named `template` as an HTML response, showing and then clearing the request's
+    /// pending ``Flash`` message.
     func page(
-        _ template: String, title: String, section: String, values: [String: Any] = [:],
+        _ template: String, title: String, section: String, request: Request, values: [String: Any] = [:],
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        Self.response(render(template, title: title, section: section, values: values), status: status)
+        var values = values
+        let flash = Flash.pending(in: request)
+        if let flash { values["flash"] = ["kind": flash.kind.rawValue, "message": flash.message] }
+        var response = Self.response(render(template, title: title, section: section, values: values), status: status)
+        if request.cookies[Flash.cookieName] != nil { response.setCookie(Flash.clearing) }
+        return response
     }
 
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -52,9 +58,10 @@ struct PageRenderer: Sendable {
         return library.render(context, withTemplate: template) ?? "template \(template) is missing"
     }
 
-    func errorPage(_ error: APIError, requestID: String) -> Response {
+    func errorPage(_ error: APIError, request: Request, requestID: String) -> Response {
         page(
             "error", title: error.status.code == 404 ? "Page not found" : "Something went wrong", section: "",
+            request: request,
             values: [
                 "status": error.status.code,
                 "message": error.message,

@@ -34,9 +34,15 @@ struct TestServer: Sendable {
         services = try AppServices(config: config, database: database)
     }
 
-    /// Runs `body` against the real router and middleware stack.
-    func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let app = try buildApplication(services)
+    /// Runs `body` against the real router and middleware stack; `extraRoutes` may add routes
+    /// that provoke what no production route does on demand (a crash, a slow answer).
+    func test<T: Sendable>(
+        extraRoutes: (Router<AppRequestContext>) -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let router = try buildRouter(services)
+        extraRoutes(router)
+        let app = try buildApplication(services, router: router)
         return try await app.test(.router, body)
     }
 }
