@@ -59,6 +59,11 @@ import Testing
         #expect(result.status == 4)
         #expect(result.stderr.contains("9000_from_the_future"))
         #expect(result.stderr.contains("newer LabBox"))
+        let status = try LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
+        #expect(status.status == 4)
+        #expect(status.stdout.contains("9000_from_the_future  UNKNOWN TO THIS BINARY"))
+        let check = try LabBoxProcess.run(["check", "--data", directory.path])
+        #expect(check.status == 5)
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db")) == before)
     }
 

@@ -21,6 +21,15 @@ import Testing
         #expect(pragmas["busy_timeout"] == "5000")
     }
 
+    @Test func synchronousModeFollowsTheConfiguration() throws {
+        let directory = try TemporaryDirectory()
+        var config = AppConfig()
+        config.dataDirectory = directory.path
+        config.synchronous = .normal
+        let database = try AppDatabase(path: config.databasePath, config: config)
+        #expect(try database.pragmas()["synchronous"] == "1")
+    }
+
     @Test func appliesEmbeddedMigrationsAndRecordsTheirChecksums() throws {
         let directory = try TemporaryDirectory()
         let database = try open(directory)
@@ -81,10 +90,10 @@ import Testing
     @Test func integrityCheckReportsAHealthyDatabaseAndAnUnappliedMigration() throws {
         let directory = try TemporaryDirectory()
         let database = try open(directory)
-        let pending = try IntegrityCheck.run(on: database)
+        let pending = try IntegrityCheck.run(path: database.path)
         #expect(pending.first { $0.name == "migrations" }?.ok == false)
         try database.migrations.apply(to: database.pool, backupDirectory: directory.path + "/backups")
-        let findings = try IntegrityCheck.run(on: database)
+        let findings = try IntegrityCheck.run(path: database.path)
         #expect(findings.map(\.name) == ["integrity_check", "foreign_key_check", "migrations"])
         #expect(findings.allSatisfy { $0.ok })
     }

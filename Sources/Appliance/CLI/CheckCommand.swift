@@ -16,9 +16,7 @@ struct CheckCommand: ParsableCommand {
             print("FAIL  database: \(config.databasePath) does not exist")
             throw ExitStatus.checkFailed
         }
-        let database = try options.openDatabase(config, migrate: false)
-        defer { try? database.close() }
-        let findings = try IntegrityCheck.run(on: database)
+        let findings = try IntegrityCheck.run(path: config.databasePath)
         for finding in findings {
             print("\(finding.ok ? "ok  " : "FAIL")  \(finding.name): \(finding.detail)")
         }

@@ -21,19 +21,18 @@ struct DataOptions: ParsableArguments {
 
     /// Opens (creating the directory tree if needed) and migrates the database, or exits with a
     /// clear message when this binary must not touch it.
-    func openDatabase(_ config: AppConfig, migrate: Bool = true) throws -> AppDatabase {
+    func openDatabase(_ config: AppConfig) throws -> AppDatabase {
         let files = FileManager.default
         for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
             try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         do {
-            if migrate { try Migrations.embedded.assertCompatible(databaseAt: config.databasePath) }
+            try Migrations.embedded.assertCompatible(databaseAt: config.databasePath)
         } catch let error as MigrationError {
             printError("refusing to start: \(error.description)")
             throw ExitStatus.databaseRefused
         }
         let database = try AppDatabase(path: config.databasePath, config: config)
-        guard migrate else { return database }
         do {
             let applied = try database.migrations.apply(to: database.pool, backupDirectory: config.backupsDirectory)
             if !applied.isEmpty {

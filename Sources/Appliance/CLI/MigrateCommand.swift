@@ -13,9 +13,10 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
-        let database = try options.openDatabase(config, migrate: !status)
-        defer { try? database.close() }
-        let statuses = try database.pool.read { try database.migrations.status($0) }
+        if !status {
+            try options.openDatabase(config).close()
+        }
+        let statuses = try Migrations.embedded.status(databaseAt: config.databasePath)
         for item in statuses {
             print("\(item.id)  \(item.state.rawValue)\(item.appliedAt.map { "  \($0)" } ?? "")")
         }

@@ -18,11 +18,11 @@ final class AppDatabase: Sendable {
         configuration.busyMode = .timeout(Double(config.busyTimeoutMilliseconds) / 1000)
         configuration.maximumReaderCount = config.maxReaders
         configuration.foreignKeysEnabled = true
-        let synchronous = config.synchronous.rawValue.uppercased()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches its writer to synchronous=NORMAL when it enables WAL, after any
+        // prepareDatabase hook, so the durability setting is applied to the writer afterwards.
+        let synchronous = config.synchronous.rawValue.uppercased()
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         self.path = path
         self.migrations = migrations
         let journalMode = try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
@@ -56,6 +56,17 @@ final class AppDatabase: Sendable {
             }
             return values
         }
+    }
+
+    /// Reads the database file at `path` through a read-only connection, for commands that only
+    /// inspect: opening a `DatabasePool` already writes (GRDB creates the WAL files), and a
+    /// database we refuse or inspect must stay byte-for-byte as it was.
+    static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read(body)
     }
 
     /// Folds the WAL back into the main file and closes every connection, leaving a clean single file.

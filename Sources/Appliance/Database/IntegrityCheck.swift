@@ -8,11 +8,12 @@ struct IntegrityCheck {
         let detail: String
     }
 
-    static func run(on database: AppDatabase) throws -> [Finding] {
-        try database.pool.read { db in
+    /// Checks the database file at `path` without writing to it.
+    static func run(path: String, migrations: Migrations = .embedded) throws -> [Finding] {
+        try AppDatabase.inspect(path: path) { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-            let statuses = try database.migrations.status(db)
+            let statuses = try migrations.status(db)
             let broken = statuses.filter { $0.state != .applied }
             return [
                 Finding(

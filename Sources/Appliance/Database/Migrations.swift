@@ -75,17 +75,18 @@ struct Migrations: Sendable {
         return result
     }
 
+    /// The status of the database file at `path`, read without writing anything (see
+    /// ``AppDatabase/inspect(path:_:)``). A missing file has every migration pending.
+    func status(databaseAt path: String) throws -> [Status] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return list.map { Status(id: $0.id, state: .pending, appliedAt: nil) }
+        }
+        return try AppDatabase.inspect(path: path) { try status($0) }
+    }
+
     /// Throws when the database's history is not a prefix of this binary's migrations.
-    ///
-    /// It reads through a read-only connection: opening a `DatabasePool` already writes (GRDB
-    /// creates the WAL files), and a database we refuse must stay byte-for-byte as it was.
     func assertCompatible(databaseAt path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        try assertCompatible(try queue.read { try status($0) })
+        try assertCompatible(try status(databaseAt: path))
     }
 
     private func assertCompatible(_ statuses: [Status]) throws {
