@@ -49,11 +49,15 @@ final class RunningServer {
     private let output = Pipe()
     private let log = LogCollector()
 
-    init(binary: String = LabBoxProcess.debugBinary, directory: String, arguments: [String] = []) throws {
+    init(
+        binary: String = LabBoxProcess.debugBinary, directory: String, arguments: [String] = [],
+        environment: [String: String] = [:]
+    ) throws {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", "0"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
+            .merging(environment) { _, new in new }
         process.standardOutput = output
         process.standardError = output
         let log = self.log
