@@ -4,6 +4,19 @@ import Testing
 
 @testable import Appliance
 
+extension AppDatabase {
+    /// The PRAGMA values the data layer promises, as the writer connection reports them.
+    func pragmas() throws -> [String: String] {
+        try pool.writeWithoutTransaction { db in
+            var values: [String: String] = [:]
+            for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"] {
+                values[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")
+            }
+            return values
+        }
+    }
+}
+
 @Suite struct DatabaseTests {
     private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
         var config = AppConfig()

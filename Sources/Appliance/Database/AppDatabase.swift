@@ -47,17 +47,6 @@ final class AppDatabase: Sendable {
         }
     }
 
-    /// The PRAGMA values the data layer promises, as the writer connection reports them.
-    func pragmas() throws -> [String: String] {
-        try pool.writeWithoutTransaction { db in
-            var values: [String: String] = [:]
-            for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"] {
-                values[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")
-            }
-            return values
-        }
-    }
-
     /// Reads the database file at `path` through a read-only connection, for commands that only
     /// inspect: opening a `DatabasePool` already writes (GRDB creates the WAL files), and a
     /// database we refuse or inspect must stay byte-for-byte as it was.
