@@ -28,21 +28,16 @@ struct DataOptions: ParsableArguments {
         }
         do {
             try Migrations.embedded.assertCompatible(databaseAt: config.databasePath)
-        } catch let error as MigrationError {
-            printError("refusing to start: \(error.description)")
-            throw ExitStatus.databaseRefused
-        }
-        let database = try AppDatabase(path: config.databasePath, config: config)
-        do {
+            let database = try AppDatabase(path: config.databasePath, config: config)
             let applied = try database.migrations.apply(to: database.pool, backupDirectory: config.backupsDirectory)
             if !applied.isEmpty {
                 printError("applied migrations: \(applied.joined(separator: ", "))")
             }
+            return database
         } catch let error as MigrationError {
             printError("refusing to start: \(error.description)")
             throw ExitStatus.databaseRefused
         }
-        return database
     }
 }
 
