@@ -107,7 +107,9 @@ import Testing
         let routes: (Router<AppRequestContext>) -> Void = { router in
             router.post("/test-save") { _, _ in Flash(kind: .success, message: "Straw <7-1> stored").redirect(to: "/") }
         }
-        try await TestServer().test(extraRoutes: routes) { client in
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        try await server.test(extraRoutes: routes) { client in
             let saved = try await client.execute(uri: "/test-save", method: .post)
             #expect(saved.status == .seeOther)
             #expect(saved.headers[.location] == "/")
@@ -115,12 +117,13 @@ import Testing
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
             let cookie = try #require(setCookie.split(separator: ";").first.map(String.init))
 
-            let shown = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            let shown = try await client.execute(
+                uri: "/", method: .get, headers: [.cookie: "\(cookie); \(session.cookie)"])
             #expect(shown.text.contains("class=\"flash flash-success\""))
             #expect(shown.text.contains("Straw &lt;7-1&gt; stored"))
             #expect(shown.headers[.setCookie]?.contains("Max-Age=0") == true)
 
-            let plain = try await client.execute(uri: "/", method: .get)
+            let plain = try await client.execute(uri: "/", method: .get, headers: session.headers)
             #expect(!plain.text.contains("class=\"flash"))
         }
     }
@@ -144,10 +147,14 @@ import Testing
     }
 
     @Test func textResponsesAreGzippedWhenAccepted() async throws {
-        try await TestServer().test { client in
-            let plain = try await client.execute(uri: "/docs", method: .get)
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            let plain = try await client.execute(uri: "/docs", method: .get, headers: session.headers)
             #expect(plain.headers[.contentEncoding] == nil)
-            let zipped = try await client.execute(uri: "/docs", method: .get, headers: [.acceptEncoding: "gzip, br"])
+            var headers = session.headers
+            headers[.acceptEncoding] = "gzip, br"
+            let zipped = try await client.execute(uri: "/docs", method: .get, headers: headers)
             #expect(zipped.headers[.contentEncoding] == "gzip")
             #expect(zipped.body.readableBytes < plain.body.readableBytes)
             #expect(zipped.body.getBytes(at: 0, length: 2) == [0x1f, 0x8b])
@@ -188,12 +195,14 @@ import Testing
     }
 
     @Test func homePageRendersInTheLayout() async throws {
-        try await TestServer().test { client in
-            let response = try await client.execute(uri: "/", method: .get)
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            let response = try await client.execute(uri: "/", method: .get, headers: session.headers)
             #expect(response.status == .ok)
-            #expect(response.text.contains("<title>LabBox · LabBox</title>") || response.text.contains("<title>LabBox"))
+            #expect(response.text.contains("<title>LabBox · LabBox</title>"))
             #expect(response.text.contains("aria-current=\"page\""))
-            #expect(response.text.contains("0001_foundation"))
+            #expect(response.text.contains(Migrations.embedded.list.last?.id ?? "?"))
             #expect(!response.text.contains("<script>"))
         }
     }

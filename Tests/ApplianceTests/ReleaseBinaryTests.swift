@@ -30,9 +30,10 @@ struct ReleaseBinaryTests {
         #expect(try LabBoxProcess.run(["version"], binary: copy, directory: directory.path).status == 0)
 
         let server = try RunningServer(binary: copy, directory: directory.path)
+        #expect(server.logText.contains("/setup?token="))
         let (homeStatus, home) = try await server.get("/")
         #expect(homeStatus == 200)
-        #expect(home.contains("<h1>LabBox</h1>"))
+        #expect(home.contains("<h1>Sign in</h1>"))
         let (cssStatus, css) = try await server.get("/static/app.css")
         #expect(cssStatus == 200)
         #expect(css.contains(":root"))

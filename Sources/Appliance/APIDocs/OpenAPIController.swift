@@ -7,25 +7,22 @@ import Hummingbird
 /// The document is `Resources/openapi.json`, written by hand next to the code it describes; a test
 /// fails when a registered route is missing from it or it names a route that does not exist.
 struct OpenAPIController {
-    let document: ByteBuffer
-    /// The reference page only changes with the binary, so it is rendered once.
-    let referencePage: String
+    let pages: PageRenderer
+    let document = EmbeddedFiles.data("openapi.json") ?? Data()
 
-    init(pages: PageRenderer) throws {
-        let data = EmbeddedFiles.data("openapi.json") ?? Data()
-        self.document = ByteBuffer(bytes: data)
-        self.referencePage = pages.render(
-            "docs", title: "API reference", section: "docs", values: ["operations": try Self.operations(in: data)])
-    }
-
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/openapi.json") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: document))
+                body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
-        router.get("/docs") { _, _ in PageRenderer.response(referencePage) }
+        router.get("/docs") { request, context in
+            let operations = try Self.operations(in: document)
+            return pages.page(
+                "docs", title: "API reference", section: "docs", request: request, context: context,
+                values: ["operations": operations])
+        }
     }
 
     /// Flattens paths × methods into rows for the reference page, in document order by path.

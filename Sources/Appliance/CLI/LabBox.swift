@@ -6,7 +6,8 @@ struct LabBox: AsyncParsableCommand {
         commandName: "labbox",
         abstract: "LabBox: the reproduction lab and biobank system in one binary.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, VersionCommand.self,
+            ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, UserCommand.self,
+            APIKeyCommand.self, VersionCommand.self,
         ]
     )
 }

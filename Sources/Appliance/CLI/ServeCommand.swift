@@ -30,11 +30,19 @@ struct ServeCommand: AsyncParsableCommand {
         LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
         let database = try options.openDatabase(config)
         let services = try AppServices(config: config, database: database)
+        let needsSetup = try await services.identity.users.count() == 0
         try await Server.run(services) { port in
             let shownHost = config.host == "0.0.0.0" ? "127.0.0.1" : config.host
-            let line =
-                "LabBox \(BuildInfo.version) is ready at http://\(shownHost):\(port)/  (data: \(config.dataDirectory))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            let url = "http://\(shownHost):\(port)/"
+            var lines = "LabBox \(BuildInfo.version) is ready at \(url)  (data: \(config.dataDirectory))\n"
+            if needsSetup {
+                lines += "No users yet. Create the first administrator within 30 minutes at:\n"
+                lines += "  \(url)setup?token=\(services.setup.issue())\n"
+                lines += "  (or from a shell: labbox user create --email you@example.org --role admin)\n"
+            } else {
+                lines += "Sign in at \(url)login\n"
+            }
+            FileHandle.standardOutput.write(Data(lines.utf8))
         }
     }
 }

@@ -19,6 +19,8 @@ struct AppConfig: Sendable {
     var logLevel = Logger.Level.info
     var logFormat = LogFormat.json
     var metricsToken: String?
+    var sessionIdleMinutes = 60
+    var sessionLifetimeHours = 12
 
     /// Where each effective value came from, for `labbox config show`.
     var sources: [String: ConfigSource] = [:]

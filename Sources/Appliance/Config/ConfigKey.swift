@@ -45,6 +45,12 @@ struct ConfigKey: Sendable {
             },
             read: { $0.logLevel.rawValue }),
         choice("log.format", "json (one object per line) or text", \.logFormat),
+        integer(
+            "auth.session_idle_minutes", "sign a browser out after this long without a request", 5...1440,
+            \.sessionIdleMinutes),
+        integer(
+            "auth.session_lifetime_hours", "sign a browser out this long after sign-in, active or not", 1...720,
+            \.sessionLifetimeHours),
         .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,

@@ -9,6 +9,16 @@ struct AppRequestContext: RequestContext {
     /// Set by ``BodyLimitMiddleware`` from `server.max_body_bytes`; Hummingbird's decoders honour it.
     var maxUploadSize = 10 * 1024 * 1024
     let remoteAddress: SocketAddress?
+    /// Set by ``AuthenticationMiddleware`` when the request carries a valid credential.
+    var principal: Principal?
+    /// True when a bearer credential was sent but is unknown, expired or revoked.
+    var presentedInvalidCredential = false
+
+    /// JSON for API clients, URL-encoded forms for the web pages.
+    var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
+
+    var clientIP: String { remoteAddress?.ipAddress ?? "" }
+    var eventContext: EventContext { EventContext(clientIP: clientIP, requestID: requestID) }
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -7,12 +7,15 @@ struct AppServices: Sendable {
     let database: AppDatabase
     let pages: PageRenderer
     let assets: StaticAssets
+    let identity: Identity
+    let setup = FirstRunSetup()
 
     init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
         self.database = database
         self.assets = StaticAssets()
         self.pages = try PageRenderer(assets: assets)
+        self.identity = Identity(database: database, config: config)
     }
 }
 
@@ -20,7 +23,8 @@ struct AppServices: Sendable {
 ///
 /// Middleware order, outermost first: request id (so all later logs carry it), access log and
 /// metrics (which must see the final status), security headers and compression (applied to error
-/// pages too), error mapping, then the body limit closest to the handlers.
+/// pages too), error mapping, the body limit, and authentication. Authorization runs in the route
+/// group, after routing, because it needs to know which route matched.
 func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
@@ -31,12 +35,23 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     router.add(middleware: CompressionMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
+    router.add(middleware: AuthenticationMiddleware(identity: services.identity))
 
+    let routes = router.group().add(middleware: AuthorizationMiddleware(identity: services.identity))
+    let pages = services.pages
+    let identity = services.identity
     HealthController(database: services.database, metricsToken: services.config.metricsToken)
-        .addRoutes(to: router)
-    try OpenAPIController(pages: services.pages).addRoutes(to: router)
-    services.assets.addRoutes(to: router)
-    HomeController(database: services.database, pages: services.pages).addRoutes(to: router)
+        .addRoutes(to: routes)
+    OpenAPIController(pages: pages).addRoutes(to: routes)
+    services.assets.addRoutes(to: routes)
+    HomeController(database: services.database, pages: pages).addRoutes(to: routes)
+    LoginController(identity: identity, pages: pages, setup: services.setup, secureCookies: false)
+        .addRoutes(to: routes)
+    AuthAPIController(identity: identity).addRoutes(to: routes)
+    SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
+    APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
+    UsersController(identity: identity, pages: pages).addRoutes(to: routes)
+    SecurityEventsController(database: services.database, pages: pages).addRoutes(to: routes)
     return router
 }
 

@@ -18,7 +18,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return Self.json(apiError, requestID: context.requestID)
             }
-            return pages.errorPage(apiError, request: request, requestID: context.requestID)
+            return pages.errorPage(apiError, request: request, context: context)
         }
     }
 

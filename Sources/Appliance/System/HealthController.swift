@@ -8,7 +8,7 @@ struct HealthController {
     let database: AppDatabase
     let metricsToken: String?
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/healthz") { _, _ in Status(status: "ok") }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { request, context in try metrics(request, context) }

@@ -7,15 +7,15 @@ struct HomeController {
     let database: AppDatabase
     let pages: PageRenderer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/") { request, _ in try await home(request) }
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/") { request, context in try await home(request, context) }
     }
 
-    private func home(_ request: Request) async throws -> Response {
+    private func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let migrations = try await database.read { try self.database.migrations.status($0) }
         let size = (try? FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int) ?? 0
         return pages.page(
-            "home", title: "LabBox", section: "home", request: request,
+            "home", title: "LabBox", section: "home", request: request, context: context,
             values: [
                 "facts": [
                     ["label": "Version", "value": BuildInfo.version],

@@ -21,16 +21,17 @@ struct PageRenderer: Sendable {
         self.assets = assets
     }
 
-    /// The page named `template` as an HTML response, showing and then clearing the request's
-    /// pending ``Flash`` message.
+    /// The page named `template` as an HTML response for the request's principal, showing and then
+    /// clearing the request's pending ``Flash`` message.
     func page(
-        _ template: String, title: String, section: String, request: Request, values: [String: Any] = [:],
-        status: HTTPResponse.Status = .ok
+        _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
+        values: [String: Any] = [:], status: HTTPResponse.Status = .ok
     ) -> Response {
         var values = values
         let flash = Flash.pending(in: request)
         if let flash { values["flash"] = ["kind": flash.kind.rawValue, "message": flash.message] }
-        var response = Self.response(render(template, title: title, section: section, values: values), status: status)
+        let html = render(template, title: title, section: section, principal: context.principal, values: values)
+        var response = Self.response(html, status: status)
         if request.cookies[Flash.cookieName] != nil { response.setCookie(Flash.clearing) }
         return response
     }
@@ -42,37 +43,57 @@ struct PageRenderer: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// The page named `template`, inside the layout, with `title` in the tab and heading.
-    func render(_ template: String, title: String, section: String, values: [String: Any] = [:]) -> String {
+    /// The page named `template`, inside the layout, with `title` in the tab and heading and the
+    /// navigation the principal may use.
+    func render(
+        _ template: String, title: String, section: String, principal: Principal?, values: [String: Any] = [:]
+    ) -> String {
         var context: [String: Any] = [
             "title": title,
             "version": BuildInfo.version,
             "css": assets.url(for: "app.css"),
             "js": assets.url(for: "app.js"),
             "icon": assets.url(for: "icon.svg"),
-            "nav": Self.navigation.map { item in
-                ["href": item.href, "label": item.label, "current": item.section == section]
-            },
+            "nav": principal.map { principal in
+                Self.navigation.filter { principal.can($0.permission) }.map { item in
+                    ["href": item.href, "label": item.label, "current": item.section == section]
+                }
+            } ?? [],
         ]
+        if let principal {
+            var user: [String: Any] = ["name": principal.displayName, "role": principal.role?.label ?? "API key"]
+            if case .session(_, let csrf) = principal.credential { user["csrf"] = csrf }
+            context["user"] = user
+        }
         context.merge(values) { _, page in page }
         return library.render(context, withTemplate: template) ?? "template \(template) is missing"
     }
 
-    func errorPage(_ error: APIError, request: Request, requestID: String) -> Response {
+    func errorPage(_ error: APIError, request: Request, context: AppRequestContext) -> Response {
         page(
-            "error", title: error.status.code == 404 ? "Page not found" : "Something went wrong", section: "",
-            request: request,
+            "error", title: Self.errorTitle(error.status.code), section: "", request: request, context: context,
             values: [
                 "status": error.status.code,
                 "message": error.message,
-                "request_id": requestID,
+                "request_id": context.requestID,
                 "is_server_error": error.status.code >= 500,
             ],
             status: error.status)
     }
 
-    private static let navigation: [(href: String, label: String, section: String)] = [
-        ("/", "Home", "home"),
-        ("/docs", "API reference", "docs"),
+    private static func errorTitle(_ code: Int) -> String {
+        switch code {
+        case 403: "Not allowed"
+        case 404: "Page not found"
+        case 400..<500: "Please check your input"
+        default: "Something went wrong"
+        }
+    }
+
+    private static let navigation: [(href: String, label: String, section: String, permission: Permission)] = [
+        ("/", "Home", "home", .signedIn),
+        ("/admin/users", "Users", "users", .admin),
+        ("/admin/security", "Security events", "security", .securityRead),
+        ("/docs", "API reference", "docs", .signedIn),
     ]
 }

@@ -31,7 +31,7 @@ struct StaticAssets: Sendable {
         "/static/\(name)?v=\(assets[name]?.hash ?? "missing")"
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/static/**") { request, context in
             let name = context.parameters.getCatchAll().joined(separator: "/")
             guard let asset = assets[name] else { throw APIError.notFound("No such file.") }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -44,6 +45,43 @@ struct TestServer: Sendable {
         extraRoutes(router)
         let app = try buildApplication(services, router: router)
         return try await app.test(.router, body)
+    }
+}
+
+/// A signed-in browser: the `Cookie` header value and the session's CSRF token.
+struct BrowserSession: Sendable {
+    let cookie: String
+    let csrf: String
+
+    var headers: HTTPFields { [.cookie: cookie, AuthorizationMiddleware.csrfHeader: csrf] }
+}
+
+extension TestServer {
+    static let password = "correct horse battery staple"
+
+    /// A user with `role` (created once per email; bcrypt makes creation slow on purpose).
+    func user(_ role: Role, email: String? = nil) async throws -> User {
+        let email = email ?? "\(role.rawValue)@lab.example"
+        if let existing = try await services.identity.users.user(email: email) { return existing }
+        return try await services.identity.users.create(
+            .init(email: email, displayName: role.label, role: role, password: Self.password), by: nil,
+            event: .commandLine)
+    }
+
+    /// A fresh session for a user with `role`.
+    func signIn(_ role: Role) async throws -> BrowserSession {
+        let user = try await user(role)
+        let token = try await services.identity.sessions.start(user: user, userAgent: "test", event: .commandLine)
+        let principal = try #require(try await services.identity.sessions.principal(token: token))
+        guard case .session(_, let csrf) = principal.credential else { throw CancellationError() }
+        return BrowserSession(cookie: "\(SessionStore.cookieName)=\(token)", csrf: csrf)
+    }
+
+    /// A new API key with `scopes`; the `Authorization` header value.
+    func apiKey(_ scopes: Set<String>, expiresAt: Date? = nil) async throws -> String {
+        let created = try await services.identity.apiKeys.create(
+            name: "test key", scopes: scopes, owner: nil, expiresAt: expiresAt, by: nil, event: .commandLine)
+        return "Bearer " + created.secret
     }
 }
 

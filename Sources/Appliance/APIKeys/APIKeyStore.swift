@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// API keys: created (shown once), looked up on every API request, revoked.
+///
+/// Lookups are cached by key hash so an authenticated request costs no database read; revoking a
+/// key, or changing or disabling its owner, removes it from the cache in the same call.
+final class APIKeyStore: Sendable {
+    private struct Cached {
+        let principal: Principal
+        let expiresAt: Date?
+        var lastUsedWritten: Date
+    }
+
+    let database: AppDatabase
+    private let cache = Mutex<[String: Cached]>([:])
+
+    init(database: AppDatabase) { self.database = database }
+
+    struct Created: Sendable {
+        let key: APIKey
+        /// The full key, returned once and never stored.
+        let secret: String
+    }
+
+    func create(
+        name: String, scopes: Set<String>, owner: User?, expiresAt: Date?, by actor: Principal?, event: EventContext
+    ) async throws -> Created {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Name the key (1 to 100 characters).",
+                field: "name")
+        }
+        guard !scopes.isEmpty, scopes.allSatisfy(Permission.isValidScope) else {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Give one or more scopes such as samples:read, samples:write, security:read or admin.",
+                field: "scopes")
+        }
+        if let actor, let notHeld = scopes.first(where: { !actor.can(Permission(rawValue: $0)) }) {
+            throw APIError(
+                status: .forbidden, code: "forbidden", message: "You cannot grant the scope \(notHeld).",
+                field: "scopes")
+        }
+        if let expiresAt, expiresAt <= Date() {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed", message: "The expiry must be in the future.",
+                field: "expires_at")
+        }
+        let prefix = String(Secrets.token(bytes: 6).prefix(8))
+        let secret = APIKey.keyPrefix + prefix + "_" + Secrets.token()
+        let key = try await database.write { db in
+            var key = APIKey(
+                id: nil, name: name, prefix: prefix, keyHash: Secrets.hash(secret), userId: owner?.id,
+                scopes: scopes.sorted().joined(separator: " "), createdAt: Date(), expiresAt: expiresAt)
+            try key.insert(db)
+            try SecurityEvent.record(
+                db, kind: .keyCreated, user: owner, event: event,
+                detail: "key \(key.id ?? 0) \(prefix) [\(key.scopes)] by \(actor?.logDescription ?? "cli")")
+            return key
+        }
+        return Created(key: key, secret: secret)
+    }
+
+    /// The principal for a presented key, or nil for unknown, expired, revoked keys and keys of
+    /// disabled users.
+    func principal(secret: String) async throws -> Principal? {
+        let hash = Secrets.hash(secret)
+        let now = Date()
+        if let cached = cache.withLock({ $0[hash] }) {
+            if let expiresAt = cached.expiresAt, expiresAt <= now { return nil }
+            try await touch(hash: hash, cached: cached, now: now)
+            return cached.principal
+        }
+        let found = try await database.read { db -> (APIKey, User?)? in
+            guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db) else { return nil }
+            return (key, try key.userId.flatMap { try User.fetchOne(db, key: $0) })
+        }
+        guard let (key, owner) = found, key.revokedAt == nil, let keyID = key.id else { return nil }
+        if let expiresAt = key.expiresAt, expiresAt <= now { return nil }
+        if let owner, owner.status != .active { return nil }
+        let principal = Principal(
+            userID: owner?.id, email: owner?.email, displayName: key.name, role: nil,
+            credential: .apiKey(id: keyID, scopes: key.scopeSet))
+        let cached = Cached(principal: principal, expiresAt: key.expiresAt, lastUsedWritten: .distantPast)
+        cache.withLock { $0[hash] = cached }
+        try await touch(hash: hash, cached: cached, now: now)
+        return principal
+    }
+
+    /// Records last use at most once a minute per key, so busy integrations do not write per request.
+    private func touch(hash: String, cached: Cached, now: Date) async throws {
+        guard now.timeIntervalSince(cached.lastUsedWritten) > 60, case .apiKey(let id, _) = cached.principal.credential
+        else { return }
+        cache.withLock { $0[hash]?.lastUsedWritten = now }
+        try await database.write { db in
+            try APIKey.filter(key: id).updateAll(db, Column("last_used_at").set(to: now))
+        }
+    }
+
+    func list(ownedBy userID: Int64?) async throws -> [APIKey] {
+        try await database.read { db in
+            var request = APIKey.order(Column("created_at").desc)
+            if let userID { request = request.filter(Column("user_id") == userID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Revokes a key. Without the admin permission only one's own keys can be revoked.
+    func revoke(id: Int64, by actor: Principal?, event: EventContext) async throws {
+        try await database.write { db in
+            guard var key = try APIKey.fetchOne(db, key: id), key.revokedAt == nil else {
+                throw APIError.notFound("No such active key.")
+            }
+            if let actor, !actor.can(.admin), key.userId == nil || key.userId != actor.userID {
+                throw APIError.notFound("No such active key.")
+            }
+            key.revokedAt = Date()
+            try key.update(db)
+            try SecurityEvent.record(
+                db, kind: .keyRevoked, user: try key.userId.flatMap { try User.fetchOne(db, key: $0) }, event: event,
+                detail: "key \(id) \(key.prefix) by \(actor?.logDescription ?? "cli")")
+        }
+        invalidateAll()
+    }
+
+    /// Drops every cached key; called when keys are revoked or users change.
+    func invalidateAll() {
+        cache.withLock { $0.removeAll() }
+    }
+}

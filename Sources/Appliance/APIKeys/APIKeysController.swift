@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+
+/// API keys in the browser (own keys) and through the API (own keys; all keys with `admin`).
+struct APIKeysController {
+    let identity: Identity
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/account/keys") { request, context in try await page(request, context) }
+        router.post("/account/keys") { request, context in try await createFromForm(request, context) }
+        router.post("/account/keys/{id}/revoke") { request, context in
+            try await identity.apiKeys.revoke(
+                id: try context.parameters.require("id", as: Int64.self), by: context.principal,
+                event: context.eventContext)
+            return Flash(kind: .success, message: "The key was revoked.").redirect(to: "/account/keys")
+        }
+        router.get("/api/v1/apikeys") { _, context in try await listJSON(context) }
+        router.post("/api/v1/apikeys") { request, context in try await createJSON(request, context) }
+        router.delete("/api/v1/apikeys/{id}") { _, context in
+            try await identity.apiKeys.revoke(
+                id: try context.parameters.require("id", as: Int64.self), by: context.principal,
+                event: context.eventContext)
+            return Response(status: .noContent)
+        }
+    }
+
+    struct CreateRequest: Decodable {
+        let name: String
+        let scopes: [String]
+        let expiresAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case name, scopes
+            case expiresAt = "expires_at"
+        }
+    }
+
+    struct CreatedResponse: ResponseEncodable {
+        let key: APIKey.Public
+        /// Shown once; LabBox keeps only its hash.
+        let secret: String
+    }
+
+    struct KeyList: ResponseEncodable {
+        let items: [APIKey.Public]
+    }
+
+    private func owner(_ context: AppRequestContext) async throws -> User? {
+        guard let userID = context.principal?.userID else { return nil }
+        return try await identity.users.user(id: userID)
+    }
+
+    private func listJSON(_ context: AppRequestContext) async throws -> KeyList {
+        let scope: Int64? = context.principal?.can(.admin) == true ? nil : (context.principal?.userID ?? -1)
+        return KeyList(items: try await identity.apiKeys.list(ownedBy: scope).map(\.publicView))
+    }
+
+    private func createJSON(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<
+        CreatedResponse
+    > {
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        let created = try await identity.apiKeys.create(
+            name: body.name, scopes: Set(body.scopes), owner: try await owner(context), expiresAt: body.expiresAt,
+            by: context.principal, event: context.eventContext)
+        return EditedResponse(
+            status: .created, response: CreatedResponse(key: created.key.publicView, secret: created.secret))
+    }
+
+    struct CreateForm: Decodable {
+        let name: String
+        let scopes: String
+    }
+
+    private func createFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: CreateForm.self, context: context)
+        let scopes = Set(form.scopes.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+        do {
+            let created = try await identity.apiKeys.create(
+                name: form.name, scopes: scopes, owner: try await owner(context), expiresAt: nil,
+                by: context.principal, event: context.eventContext)
+            return try await page(request, context, created: created.secret)
+        } catch let error as APIError where error.status.code < 500 {
+            return try await page(request, context, error: error.message, status: error.status)
+        }
+    }
+
+    private func page(
+        _ request: Request, _ context: AppRequestContext, created: String? = nil, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let keys = try await identity.apiKeys.list(ownedBy: context.principal?.userID ?? -1).map {
+            key -> [String: Any] in
+            [
+                "id": key.id ?? 0, "name": key.name, "prefix": APIKey.keyPrefix + key.prefix,
+                "scopes": key.scopeSet.sorted().joined(separator: ", "),
+                "created": key.createdAt.formatted(.iso8601),
+                "last_used": key.lastUsedAt?.formatted(.iso8601) ?? "never", "revoked": key.revokedAt != nil,
+            ]
+        }
+        return pages.page(
+            "keys", title: "My API keys", section: "account", request: request, context: context,
+            values: [
+                "keys": keys, "empty": keys.isEmpty, "created": created as Any, "error": error as Any,
+            ], status: status)
+    }
+}

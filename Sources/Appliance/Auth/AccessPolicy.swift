@@ -1,0 +1,50 @@
+/// Every route's required permission, in one table. ``AuthorizationMiddleware`` enforces it, and
+/// a test fails when a registered route is missing here, so no route is reachable by accident.
+enum AccessPolicy {
+    static let routes: [String: Permission] = [
+        // Operations and static files.
+        "GET /healthz": .anonymous,
+        "GET /readyz": .anonymous,
+        "GET /metrics": .anonymous,  // guarded by its own token or loopback rule, see HealthController
+        "GET /static/**": .anonymous,
+        "GET /api/v1/openapi.json": .anonymous,
+        "GET /docs": .signedIn,
+        "GET /": .signedIn,
+
+        // Signing in.
+        "GET /login": .anonymous,
+        "POST /login": .anonymous,
+        "POST /logout": .signedIn,
+        "GET /setup": .anonymous,
+        "POST /setup": .anonymous,
+        "GET /api/v1/auth/me": .signedIn,
+
+        // Own account.
+        "GET /account/sessions": .signedIn,
+        "POST /account/sessions/{id}/revoke": .signedIn,
+        "GET /account/keys": .signedIn,
+        "POST /account/keys": .signedIn,
+        "POST /account/keys/{id}/revoke": .signedIn,
+
+        // Administration.
+        "GET /admin/users": .admin,
+        "POST /admin/users": .admin,
+        "POST /admin/users/{id}": .admin,
+        "POST /admin/users/{id}/revoke-sessions": .admin,
+        "GET /api/v1/users": .admin,
+        "POST /api/v1/users": .admin,
+        "PATCH /api/v1/users/{id}": .admin,
+        "POST /api/v1/users/{id}/revoke-sessions": .admin,
+        "GET /api/v1/apikeys": .signedIn,
+        "POST /api/v1/apikeys": .signedIn,
+        "DELETE /api/v1/apikeys/{id}": .signedIn,
+
+        // Security events.
+        "GET /admin/security": .securityRead,
+        "GET /api/v1/security-events": .securityRead,
+    ]
+
+    static func permission(method: String, path: String) -> Permission? {
+        routes["\(method) \(path)"]
+    }
+}

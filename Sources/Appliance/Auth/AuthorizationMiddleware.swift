@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Enforces ``AccessPolicy`` for the matched route, and CSRF for cookie-authenticated writes.
+///
+/// It runs inside the route group, after routing, so it knows which route pattern matched. A route
+/// missing from the policy is refused: forgetting to declare a permission fails closed.
+struct AuthorizationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let identity: Identity
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    static let csrfField = "_csrf"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let route = context.endpointPath ?? request.uri.path
+        guard let permission = AccessPolicy.permission(method: request.method.rawValue, path: route) else {
+            context.logger.error("route has no declared permission", metadata: ["route": .string(route)])
+            throw APIError(status: .forbidden, code: "forbidden", message: "This route is not available.")
+        }
+        if context.presentedInvalidCredential && request.uri.path.hasPrefix("/api/") {
+            throw APIError.unauthorized("The API key or token is unknown, expired or revoked.")
+        }
+        if permission == .anonymous {
+            try checkSameOrigin(request)
+            return try await next(request, context)
+        }
+        guard let principal = context.principal else {
+            if request.uri.path.hasPrefix("/api/") {
+                throw APIError.unauthorized("Send an API key or access token as 'Authorization: Bearer <key>'.")
+            }
+            let target =
+                request.uri.path == "/"
+                ? "/login"
+                : "/login?next="
+                    + (request.uri.path.addingPercentEncoding(
+                        withAllowedCharacters: .urlPathAllowed) ?? "/")
+            return Response(status: .seeOther, headers: [.location: target])
+        }
+        guard principal.can(permission) else {
+            throw APIError(
+                status: .forbidden, code: "forbidden", message: "You do not have permission for this (\(permission)).")
+        }
+        var request = request
+        if case .session(_, let csrfToken) = principal.credential, ![.get, .head, .options].contains(request.method) {
+            request = try await checkCSRF(request, expected: csrfToken, context: context)
+        }
+        return try await next(request, context)
+    }
+
+    /// Accepts the token from the `X-CSRF-Token` header or the `_csrf` form field. Reading the
+    /// form consumes the body, so the request goes on with the collected copy.
+    private func checkCSRF(_ request: Request, expected: String, context: Context) async throws -> Request {
+        if let header = request.headers[Self.csrfHeader] {
+            guard Secrets.constantTimeEquals(header, expected) else { throw try await csrfRejected(context) }
+            return request
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let form = try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(buffer: body))
+        guard let field = form?.token, Secrets.constantTimeEquals(field, expected) else {
+            throw try await csrfRejected(context)
+        }
+        return request
+    }
+
+    private struct CSRFField: Decodable {
+        let token: String?
+        enum CodingKeys: String, CodingKey { case token = "_csrf" }
+    }
+
+    private func csrfRejected(_ context: Context) async throws -> APIError {
+        try await identity.record(.csrfRejected, user: nil, context: context, detail: context.endpointPath ?? "")
+        return APIError(
+            status: .forbidden, code: "csrf_rejected",
+            message: "The form was stale or did not come from LabBox. Reload the page and try again.")
+    }
+
+    /// Anonymous writes (sign-in, first-run setup) come before any session exists, so a token cannot
+    /// protect them; browsers say where a request came from, and a cross-site origin is refused.
+    private func checkSameOrigin(_ request: Request) throws {
+        guard ![.get, .head, .options].contains(request.method) else { return }
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
+            throw APIError(status: .forbidden, code: "csrf_rejected", message: "Cross-site requests are refused.")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+
+/// Sign-in and sign-out pages, and the first-run creation of the first administrator.
+struct LoginController {
+    let identity: Identity
+    let pages: PageRenderer
+    let setup: FirstRunSetup
+    let secureCookies: Bool
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/login") { request, context in loginPage(request, context) }
+        router.post("/login") { request, context in try await login(request, context) }
+        router.post("/logout") { request, context in try await logout(request, context) }
+        router.get("/setup") { request, context in try setupPage(request, context) }
+        router.post("/setup") { request, context in try await createFirstAdmin(request, context) }
+    }
+
+    struct LoginForm: Decodable {
+        let email: String
+        let password: String
+        let next: String?
+    }
+
+    private func loginPage(
+        _ request: Request, _ context: AppRequestContext, error: String? = nil, email: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        pages.page(
+            "login", title: "Sign in", section: "login", request: request, context: context,
+            values: [
+                "error": error as Any, "email": email,
+                "next": Self.safeNext(request.uri.queryParameters["next"].map(String.init)),
+            ], status: status)
+    }
+
+    private func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: LoginForm.self, context: context)
+        let user: User
+        do {
+            user = try await identity.verify(email: form.email, password: form.password, context: context)
+        } catch let error as APIError where error.status == .unauthorized {
+            return loginPage(request, context, error: error.message, email: form.email, status: .unauthorized)
+        }
+        let token = try await identity.sessions.start(
+            user: user, userAgent: request.headers[.userAgent] ?? "", event: context.eventContext)
+        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form.next)])
+        response.setCookie(sessionCookie(token, maxAge: Int(identity.sessions.lifetime)))
+        return response
+    }
+
+    private func logout(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if case .session(let id, _) = context.principal?.credential, let userID = context.principal?.userID {
+            try await identity.sessions.revoke(id: id, userID: userID, event: context.eventContext)
+        }
+        var response = Flash(kind: .info, message: "You are signed out.").redirect(to: "/login")
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    private func sessionCookie(_ token: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: SessionStore.cookieName, value: token, maxAge: maxAge, path: "/", secure: secureCookies,
+            httpOnly: true, sameSite: .lax)
+    }
+
+    /// Only local paths are followed after sign-in, never another site (open redirect).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    struct SetupForm: Decodable {
+        let token: String
+        let email: String
+        let displayName: String
+        let password: String
+
+        enum CodingKeys: String, CodingKey {
+            case token, email, password
+            case displayName = "display_name"
+        }
+    }
+
+    private func setupPage(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+        guard setup.isValid(token) else {
+            throw APIError.notFound("This setup link is invalid or has expired. Restart labbox serve for a new one.")
+        }
+        return pages.page(
+            "setup", title: "Create the first administrator", section: "login", request: request, context: context,
+            values: ["token": token])
+    }
+
+    private func createFirstAdmin(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: SetupForm.self, context: context)
+        guard setup.isValid(form.token), try await identity.users.count() == 0 else {
+            throw APIError.notFound("This setup link is invalid or has expired. Restart labbox serve for a new one.")
+        }
+        let new = UserStore.NewUser(
+            email: form.email, displayName: form.displayName, role: .admin, password: form.password)
+        do {
+            try UserStore.validate(new)
+        } catch let error as APIError {
+            return pages.page(
+                "setup", title: "Create the first administrator", section: "login", request: request,
+                context: context,
+                values: ["token": form.token, "error": error.message, "email": form.email, "name": form.displayName],
+                status: .unprocessableContent)
+        }
+        guard setup.consume(form.token) else { throw APIError.notFound("This setup link was just used.") }
+        _ = try await identity.users.create(new, by: nil, event: context.eventContext)
+        return Flash(kind: .success, message: "Administrator created. Sign in with your new account.")
+            .redirect(to: "/login")
+    }
+}

@@ -1,0 +1,33 @@
+/// Who is making a request: a signed-in user (session cookie or access token) or an API key.
+struct Principal: Sendable, Equatable {
+    enum Credential: Sendable, Equatable {
+        /// A browser session; unsafe methods must carry its CSRF token.
+        case session(id: Int64, csrfToken: String)
+        case accessToken
+        case apiKey(id: Int64, scopes: Set<String>)
+    }
+
+    let userID: Int64?
+    let email: String?
+    let displayName: String
+    let role: Role?
+    let credential: Credential
+
+    func can(_ permission: Permission) -> Bool {
+        switch credential {
+        case .session, .accessToken:
+            return role?.grants(permission) ?? false
+        case .apiKey(_, let scopes):
+            if permission == .anonymous || permission == .signedIn { return true }
+            return scopes.contains(Permission.admin.rawValue) || scopes.contains(permission.rawValue)
+        }
+    }
+
+    /// How the access log names the principal: never a secret, just ids.
+    var logDescription: String {
+        switch credential {
+        case .session, .accessToken: "user:\(userID ?? 0)"
+        case .apiKey(let id, _): "key:\(id)"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Metrics
+
+/// Where a security-relevant request came from, recorded with each event.
+struct EventContext: Sendable {
+    var clientIP: String
+    var requestID: String
+
+    static let commandLine = EventContext(clientIP: "cli", requestID: "")
+}
+
+struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "security_events"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case loginSucceeded = "login.succeeded"
+        case loginFailed = "login.failed"
+        case lockout = "login.lockout"
+        case logout
+        case userCreated = "user.created"
+        case roleChanged = "user.role_changed"
+        case userDisabled = "user.disabled"
+        case userEnabled = "user.enabled"
+        case passwordReset = "user.password_reset"
+        case sessionsRevoked = "session.revoked"
+        case keyCreated = "apikey.created"
+        case keyRevoked = "apikey.revoked"
+        case csrfRejected = "csrf.rejected"
+        case tokenReuse = "token.reuse_detected"
+        case rateLimited = "rate_limited"
+    }
+
+    var id: Int64?
+    var occurredAt: Date
+    var kind: Kind
+    var userId: Int64?
+    var email: String?
+    var clientIp: String
+    var requestId: String
+    var detail: String
+
+    /// Appends an event inside the caller's transaction, so the event and the change it describes
+    /// commit together.
+    static func record(
+        _ db: Database, kind: Kind, user: User?, email: String? = nil, event: EventContext, detail: String
+    )
+        throws
+    {
+        var row = SecurityEvent(
+            id: nil, occurredAt: Date(), kind: kind, userId: user?.id, email: user?.email ?? email,
+            clientIp: event.clientIP, requestId: event.requestID, detail: detail)
+        try row.insert(db)
+        Counter(label: "labbox_security_events_total", dimensions: [("kind", kind.rawValue)]).increment()
+    }
+}

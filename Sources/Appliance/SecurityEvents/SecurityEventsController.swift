@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Security events for admins and auditors: a filterable page and `/api/v1/security-events`,
+/// newest first, paged by id.
+struct SecurityEventsController {
+    let database: AppDatabase
+    let pages: PageRenderer
+    static let pageSize = 50
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/admin/security") { request, context in try await page(request, context) }
+        router.get("/api/v1/security-events") { request, _ in try await listJSON(request) }
+    }
+
+    struct Filter {
+        var kind: SecurityEvent.Kind?
+        var email: String?
+        var before: Int64?
+
+        init(_ request: Request) throws {
+            let query = request.uri.queryParameters
+            if let raw = query["kind"].map(String.init), !raw.isEmpty {
+                guard let kind = SecurityEvent.Kind(rawValue: raw) else {
+                    throw APIError.invalid("Unknown event kind '\(raw)'.", field: "kind")
+                }
+                self.kind = kind
+            }
+            if let email = query["email"].map(String.init), !email.isEmpty { self.email = email }
+            if let raw = query["before"].map(String.init), !raw.isEmpty {
+                guard let before = Int64(raw), before > 0 else {
+                    throw APIError.invalid("'before' must be an event id.", field: "before")
+                }
+                self.before = before
+            }
+        }
+    }
+
+    /// One page of events matching `filter`, and the id to continue before, if there are more.
+    private func events(_ filter: Filter) async throws -> ([SecurityEvent], Int64?) {
+        let rows = try await database.read { db in
+            var request = SecurityEvent.order(Column("id").desc)
+            if let kind = filter.kind { request = request.filter(Column("kind") == kind.rawValue) }
+            if let email = filter.email { request = request.filter(Column("email") == email) }
+            if let before = filter.before { request = request.filter(Column("id") < before) }
+            return try request.limit(Self.pageSize + 1).fetchAll(db)
+        }
+        let page = Array(rows.prefix(Self.pageSize))
+        return (page, rows.count > Self.pageSize ? page.last?.id : nil)
+    }
+
+    struct EventList: ResponseEncodable {
+        struct Item: Encodable {
+            let id: Int64
+            let occurredAt: Date
+            let kind: String
+            let userId: Int64?
+            let email: String?
+            let clientIp: String
+            let requestId: String
+            let detail: String
+
+            enum CodingKeys: String, CodingKey {
+                case id, kind, email, detail
+                case occurredAt = "occurred_at"
+                case userId = "user_id"
+                case clientIp = "client_ip"
+                case requestId = "request_id"
+            }
+        }
+        let items: [Item]
+        let nextBefore: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextBefore = "next_before"
+        }
+    }
+
+    private func listJSON(_ request: Request) async throws -> EventList {
+        let (events, next) = try await events(try Filter(request))
+        return EventList(
+            items: events.map {
+                .init(
+                    id: $0.id ?? 0, occurredAt: $0.occurredAt, kind: $0.kind.rawValue, userId: $0.userId,
+                    email: $0.email, clientIp: $0.clientIp, requestId: $0.requestId, detail: $0.detail)
+            }, nextBefore: next)
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let filter = try Filter(request)
+        let (events, next) = try await events(filter)
+        let rows = events.map { event -> [String: Any] in
+            [
+                "time": event.occurredAt.formatted(.iso8601), "kind": event.kind.rawValue,
+                "failure": [.loginFailed, .lockout, .csrfRejected, .tokenReuse, .rateLimited].contains(event.kind),
+                "email": event.email ?? "", "ip": event.clientIp, "detail": event.detail,
+            ]
+        }
+        var nextQuery: String?
+        if let next {
+            var items = [URLQueryItem(name: "before", value: String(next))]
+            if let kind = filter.kind { items.append(URLQueryItem(name: "kind", value: kind.rawValue)) }
+            if let email = filter.email { items.append(URLQueryItem(name: "email", value: email)) }
+            var components = URLComponents()
+            components.queryItems = items
+            nextQuery = components.percentEncodedQuery
+        }
+        return pages.page(
+            "security", title: "Security events", section: "security", request: request, context: context,
+            values: [
+                "events": rows, "empty": rows.isEmpty, "next": nextQuery as Any,
+                "kinds": SecurityEvent.Kind.allCases.map {
+                    ["value": $0.rawValue, "selected": $0 == filter.kind]
+                },
+                "email": filter.email ?? "",
+            ])
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// "My sessions": every browser signed in to the account, with a way to end each one.
+struct SessionsController {
+    let identity: Identity
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/account/sessions") { request, context in try await list(request, context) }
+        router.post("/account/sessions/{id}/revoke") { request, context in try await revoke(request, context) }
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let userID = context.principal?.userID else { throw APIError.notFound() }
+        let currentID: Int64? =
+            if case .session(let id, _) = context.principal?.credential { id } else { nil }
+        let sessions = try await identity.sessions.active(userID: userID).map { session -> [String: Any] in
+            [
+                "id": session.id ?? 0,
+                "device": session.userAgent.isEmpty ? "Unknown device" : session.userAgent,
+                "ip": session.clientIp,
+                "signed_in": session.createdAt.formatted(.iso8601),
+                "last_seen": session.lastSeenAt.formatted(.iso8601),
+                "current": session.id == currentID,
+            ]
+        }
+        return pages.page(
+            "sessions", title: "My sessions", section: "account", request: request, context: context,
+            values: ["sessions": sessions, "empty": sessions.isEmpty])
+    }
+
+    private func revoke(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let userID = context.principal?.userID else { throw APIError.notFound() }
+        let id = try context.parameters.require("id", as: Int64.self)
+        try await identity.sessions.revoke(id: id, userID: userID, event: context.eventContext)
+        return Flash(kind: .success, message: "The session was ended.").redirect(to: "/account/sessions")
+    }
+}

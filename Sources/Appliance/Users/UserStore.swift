@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Queries and writes for users; every write records a security event in the same transaction.
+struct UserStore: Sendable {
+    let database: AppDatabase
+    /// Cached key lookups depend on their owner's status, so user changes invalidate them.
+    let apiKeys: APIKeyStore
+
+    struct NewUser: Sendable {
+        var email: String
+        var displayName: String
+        var role: Role
+        var password: String
+    }
+
+    static func validate(_ new: NewUser) throws {
+        let email = new.email.trimmingCharacters(in: .whitespaces)
+        guard email.count <= 254, email.firstMatch(of: /^[^@\s]+@[^@\s]+\.[^@\s]+$/) != nil else {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed", message: "Enter a valid email address.",
+                field: "email")
+        }
+        guard !new.displayName.trimmingCharacters(in: .whitespaces).isEmpty, new.displayName.count <= 100 else {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Enter a name of 1 to 100 characters.", field: "display_name")
+        }
+        if let problem = PasswordPolicy.problem(with: new.password, email: email) {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
+        }
+    }
+
+    /// Creates a user, refusing a duplicate email with 409.
+    func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
+        try Self.validate(new)
+        let hash = PasswordPolicy.hash(new.password)
+        return try await database.write { db in
+            let email = new.email.trimmingCharacters(in: .whitespaces)
+            if try User.filter(Column("email") == email).fetchCount(db) > 0 {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A user with this email exists.", field: "email")
+            }
+            let now = Date()
+            var user = User(
+                id: nil, email: email, displayName: new.displayName.trimmingCharacters(in: .whitespaces),
+                role: new.role, status: .active, passwordHash: hash, createdAt: now, updatedAt: now)
+            try user.insert(db)
+            try SecurityEvent.record(
+                db, kind: .userCreated, user: user, event: event,
+                detail: "role \(new.role.rawValue) by \(actor?.logDescription ?? "cli")")
+            return user
+        }
+    }
+
+    func user(id: Int64) async throws -> User? {
+        try await database.read { try User.fetchOne($0, key: id) }
+    }
+
+    func user(email: String) async throws -> User? {
+        try await database.read { try User.filter(Column("email") == email).fetchOne($0) }
+    }
+
+    func all() async throws -> [User] {
+        try await database.read { try User.order(Column("email")).fetchAll($0) }
+    }
+
+    func count() async throws -> Int {
+        try await database.read { try User.fetchCount($0) }
+    }
+
+    /// Changes role and/or status. Disabling a user or changing the role ends their sessions, so the
+    /// change takes effect at once.
+    func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext) async throws
+        -> User
+    {
+        let user = try await database.write { db in
+            guard var user = try User.fetchOne(db, key: id) else { throw APIError.notFound("No such user.") }
+            if user.id == actor.userID, role != nil && role != user.role || status == .disabled {
+                throw APIError(
+                    status: .conflict, code: "conflict",
+                    message: "You cannot change your own role or disable yourself; ask another admin.")
+            }
+            if let role, role != user.role {
+                try SecurityEvent.record(
+                    db, kind: .roleChanged, user: user, event: event,
+                    detail: "\(user.role.rawValue) → \(role.rawValue) by \(actor.logDescription)")
+                user.role = role
+            }
+            if let status, status != user.status {
+                try SecurityEvent.record(
+                    db, kind: status == .disabled ? .userDisabled : .userEnabled, user: user, event: event,
+                    detail: "by \(actor.logDescription)")
+                user.status = status
+            }
+            user.updatedAt = Date()
+            try user.update(db)
+            try SessionStore.revokeAll(db, userID: id)
+            return user
+        }
+        apiKeys.invalidateAll()
+        return user
+    }
+
+    /// Sets a new password (validated) and ends every session of the user.
+    func setPassword(email: String, password: String, event: EventContext) async throws -> User {
+        guard let existing = try await user(email: email) else { throw APIError.notFound("No user with this email.") }
+        if let problem = PasswordPolicy.problem(with: password, email: existing.email) {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
+        }
+        let hash = PasswordPolicy.hash(password)
+        return try await database.write { db in
+            guard var user = try User.fetchOne(db, key: existing.id) else { throw APIError.notFound() }
+            user.passwordHash = hash
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            user.updatedAt = Date()
+            try user.update(db)
+            try SessionStore.revokeAll(db, userID: user.id ?? 0)
+            try SecurityEvent.record(db, kind: .passwordReset, user: user, event: event, detail: "")
+            return user
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+
+/// User administration: the admin page and `/api/v1/users`.
+struct UsersController {
+    let identity: Identity
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/admin/users") { request, context in try await page(request, context) }
+        router.post("/admin/users") { request, context in try await createFromForm(request, context) }
+        router.post("/admin/users/{id}") { request, context in try await updateFromForm(request, context) }
+        router.post("/admin/users/{id}/revoke-sessions") { _, context in
+            try await revokeSessions(context)
+            return Flash(kind: .success, message: "All sessions of the user were ended.").redirect(to: "/admin/users")
+        }
+        router.get("/api/v1/users") { _, _ in UserList(items: try await identity.users.all().map(\.publicView)) }
+        router.post("/api/v1/users") { request, context in try await createJSON(request, context) }
+        router.patch("/api/v1/users/{id}") { request, context in try await updateJSON(request, context) }
+        router.post("/api/v1/users/{id}/revoke-sessions") { _, context in
+            try await revokeSessions(context)
+            return Response(status: .noContent)
+        }
+    }
+
+    struct UserList: ResponseEncodable {
+        let items: [User.Public]
+    }
+
+    struct CreateRequest: Decodable {
+        let email: String
+        let displayName: String
+        let role: Role
+        let password: String
+
+        enum CodingKeys: String, CodingKey {
+            case email, role, password
+            case displayName = "display_name"
+        }
+    }
+
+    struct UpdateRequest: Decodable {
+        let role: Role?
+        let status: User.Status?
+    }
+
+    private func createJSON(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<
+        User.Public
+    > {
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        let user = try await identity.users.create(
+            .init(email: body.email, displayName: body.displayName, role: body.role, password: body.password),
+            by: context.principal, event: context.eventContext)
+        return EditedResponse(status: .created, response: user.publicView)
+    }
+
+    private func updateJSON(_ request: Request, _ context: AppRequestContext) async throws -> User.Public {
+        let body = try await request.decode(as: UpdateRequest.self, context: context)
+        return try await update(context, role: body.role, status: body.status).publicView
+    }
+
+    private func update(_ context: AppRequestContext, role: Role?, status: User.Status?) async throws -> User {
+        guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        return try await identity.users.update(
+            id: try context.parameters.require("id", as: Int64.self), role: role, status: status, by: actor,
+            event: context.eventContext)
+    }
+
+    private func revokeSessions(_ context: AppRequestContext) async throws {
+        guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard try await identity.users.user(id: id) != nil else { throw APIError.notFound("No such user.") }
+        try await identity.sessions.revokeAll(userID: id, by: actor, event: context.eventContext)
+    }
+
+    struct CreateForm: Decodable {
+        let email: String
+        let displayName: String
+        let role: Role
+        let password: String
+
+        enum CodingKeys: String, CodingKey {
+            case email, role, password
+            case displayName = "display_name"
+        }
+    }
+
+    struct UpdateForm: Decodable {
+        let role: Role
+        let status: User.Status
+    }
+
+    private func createFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: CreateForm.self, context: context)
+        do {
+            let user = try await identity.users.create(
+                .init(email: form.email, displayName: form.displayName, role: form.role, password: form.password),
+                by: context.principal, event: context.eventContext)
+            return Flash(kind: .success, message: "\(user.displayName) can now sign in as \(user.email).")
+                .redirect(to: "/admin/users")
+        } catch let error as APIError where error.status.code < 500 {
+            return try await page(
+                request, context, error: error, form: ["email": form.email, "name": form.displayName])
+        }
+    }
+
+    private func updateFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: UpdateForm.self, context: context)
+        do {
+            let user = try await update(context, role: form.role, status: form.status)
+            return Flash(kind: .success, message: "\(user.displayName) is now \(user.role.label), \(user.status).")
+                .redirect(to: "/admin/users")
+        } catch let error as APIError where error.status.code < 500 {
+            return try await page(request, context, error: error)
+        }
+    }
+
+    private func page(
+        _ request: Request, _ context: AppRequestContext, error: APIError? = nil, form: [String: String] = [:]
+    ) async throws -> Response {
+        let users = try await identity.users.all().map { user -> [String: Any] in
+            [
+                "id": user.id ?? 0, "email": user.email, "name": user.displayName,
+                "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == user.role] },
+                "active": user.status == .active, "disabled": user.status == .disabled,
+                "last_login": user.lastLoginAt?.formatted(.iso8601) ?? "never",
+                "is_self": user.id == context.principal?.userID,
+            ]
+        }
+        return pages.page(
+            "users", title: "Users", section: "users", request: request, context: context,
+            values: [
+                "users": users, "error": error?.message as Any, "error_field": error?.field as Any,
+                "form_email": form["email"] ?? "", "form_name": form["name"] ?? "",
+                "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            ], status: error?.status ?? .ok)
+    }
+}
