@@ -1,0 +1,272 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Appliance
+
+@Suite struct AuthTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    @Test func signInSetsASafeCookieAndSignOutEndsTheSession() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.technician)
+        try await server.test { client in
+            let body = ByteBuffer(
+                string: "email=technician%40lab.example&password=correct+horse+battery+staple&next=/docs")
+            let login = try await client.execute(uri: "/login", method: .post, headers: Self.form, body: body)
+            #expect(login.status == .seeOther)
+            #expect(login.headers[.location] == "/docs")
+            let setCookie = try #require(login.headers[.setCookie])
+            #expect(
+                setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
+            let cookie = try #require(setCookie.split(separator: ";").first.map(String.init))
+
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            #expect(home.status == .ok)
+            let csrf = try #require(home.text.firstMatch(of: /name="_csrf" value="([^"]+)"/).map { String($0.1) })
+
+            var headers = Self.form
+            headers[.cookie] = cookie
+            let logout = try await client.execute(
+                uri: "/logout", method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(csrf)"))
+            #expect(logout.status == .seeOther)
+            let after = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location] == "/login")
+        }
+    }
+
+    @Test func wrongPasswordAndUnknownEmailGetTheSameAnswer() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.technician)
+        try await server.test { client in
+            let wrong = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "email=technician%40lab.example&password=not+the+password+at+all"))
+            let unknown = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "email=nobody%40lab.example&password=not+the+password+at+all"))
+            #expect(wrong.status == .unauthorized)
+            #expect(unknown.status == .unauthorized)
+            let message = /role="alert">([^<]+)</
+            #expect(wrong.text.firstMatch(of: message)?.1 == unknown.text.firstMatch(of: message)?.1)
+            #expect(wrong.headers[.setCookie] == nil)
+        }
+        let failures = try await server.services.database.read {
+            try SecurityEvent.filter(Column("kind") == "login.failed").fetchCount($0)
+        }
+        #expect(failures == 2)
+    }
+
+    @Test func forgedPostWithoutTheCSRFTokenIsRefusedAndRecorded() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        try await server.test { client in
+            var headers = Self.form
+            headers[.cookie] = admin.cookie
+            let body = ByteBuffer(
+                string: "email=evil%40x.example&display_name=Evil&role=admin&password=correct+horse+battery+staple")
+            let forged = try await client.execute(uri: "/admin/users", method: .post, headers: headers, body: body)
+            #expect(forged.status == .forbidden)
+            let wrongToken = try await client.execute(
+                uri: "/admin/users", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=guess&email=evil%40x.example"))
+            #expect(wrongToken.status == .forbidden)
+        }
+        #expect(try await server.services.identity.users.user(email: "evil@x.example") == nil)
+        let rejections = try await server.services.database.read {
+            try SecurityEvent.filter(Column("kind") == "csrf.rejected").fetchCount($0)
+        }
+        #expect(rejections == 2)
+    }
+
+    @Test func adminCreatesAUserThroughTheFormWithTheToken() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        try await server.test { client in
+            var headers = Self.form
+            headers[.cookie] = admin.cookie
+            let body = ByteBuffer(
+                string: "_csrf=\(admin.csrf)&email=new%40lab.example&display_name=New+Tech&role=technician"
+                    + "&password=correct+horse+battery+staple")
+            let created = try await client.execute(uri: "/admin/users", method: .post, headers: headers, body: body)
+            #expect(created.status == .seeOther)
+            let weak = try await client.execute(
+                uri: "/admin/users", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: "_csrf=\(admin.csrf)&email=weak%40lab.example&display_name=W&role=technician"
+                        + "&password=1qaz2wsx3edc"))
+            #expect(weak.status == .unprocessableContent)
+            #expect(weak.text.contains("commonly used"))
+        }
+        #expect(try await server.services.identity.users.user(email: "new@lab.example")?.role == .technician)
+    }
+
+    @Test func passwordPolicyFollowsNIST() {
+        #expect(PasswordPolicy.problem(with: "short pass", email: "a@b.c") != nil)
+        #expect(PasswordPolicy.problem(with: "1qaz2wsx3edc", email: "a@b.c") != nil)
+        #expect(PasswordPolicy.problem(with: "maria-gomez-2024!", email: "maria.gomez@lab.example") == nil)
+        #expect(PasswordPolicy.problem(with: "lab-director-room", email: "director@lab.example") != nil)
+        #expect(PasswordPolicy.problem(with: "alllowercaseletters", email: "a@b.c") == nil)
+    }
+
+    @Test func apiKeyLifecycleThroughTheAPI() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        try await server.test { client in
+            var headers = admin.headers
+            headers[.contentType] = "application/json"
+            let create = try await client.execute(
+                uri: "/api/v1/apikeys", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"name":"herd book","scopes":["samples:read"]}"#))
+            #expect(create.status == .created)
+            let json = try create.json()
+            let secret = try #require(json["secret"] as? String)
+            #expect(secret.hasPrefix("lbx_"))
+            let id = try #require((json["key"] as? [String: Any])?["id"] as? Int)
+
+            let me = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(secret)"])
+            #expect(me.status == .ok)
+            #expect(try me.json()["scopes"] as? [String] == ["samples:read"])
+
+            let forbidden = try await client.execute(
+                uri: "/api/v1/users", method: .get, headers: [.authorization: "Bearer \(secret)"])
+            #expect(forbidden.status == .forbidden)
+            #expect(try forbidden.apiError()["code"] as? String == "forbidden")
+
+            let listed = try await client.execute(uri: "/api/v1/apikeys", method: .get, headers: headers)
+            #expect(!listed.text.contains(secret) && !listed.text.contains("key_hash"))
+
+            let revoke = try await client.execute(uri: "/api/v1/apikeys/\(id)", method: .delete, headers: headers)
+            #expect(revoke.status == .noContent)
+            let afterRevoke = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(secret)"])
+            #expect(afterRevoke.status == .unauthorized)
+            #expect(try afterRevoke.apiError()["code"] as? String == "unauthorized")
+        }
+    }
+
+    @Test func missingMalformedUnknownAndExpiredKeysAre401() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read"], expiresAt: Date().addingTimeInterval(3600))
+        try await server.services.database.write {
+            try $0.execute(sql: "UPDATE api_keys SET expires_at = '2000-01-01'")
+        }
+        server.services.identity.apiKeys.invalidateAll()
+        try await server.test { client in
+            for authorization in [nil, "Basic abc", "Bearer", "Bearer lbx_nope_nope", key] {
+                var headers: HTTPFields = [:]
+                if let authorization { headers[.authorization] = authorization }
+                let response = try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: headers)
+                #expect(response.status == .unauthorized, "\(authorization ?? "none")")
+                #expect(try response.apiError()["code"] as? String == "unauthorized")
+            }
+        }
+    }
+
+    @Test func keysCannotGrantMoreThanTheirCreatorHas() async throws {
+        let server = try TestServer()
+        let technician = try await server.signIn(.technician)
+        try await server.test { client in
+            var headers = technician.headers
+            headers[.contentType] = "application/json"
+            let response = try await client.execute(
+                uri: "/api/v1/apikeys", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"name":"escalate","scopes":["admin"]}"#))
+            #expect(response.status == .forbidden)
+            #expect(try response.apiError()["field"] as? String == "scopes")
+        }
+    }
+
+    @Test func disablingAUserEndsTheirSessionsAndKeysAtOnce() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        let technician = try await server.signIn(.technician)
+        let tech = try await server.user(.technician)
+        let created = try await server.services.identity.apiKeys.create(
+            name: "tech script", scopes: ["samples:read"], owner: tech, expiresAt: nil, by: nil, event: .commandLine)
+        try await server.test { client in
+            let before = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(created.secret)"])
+            #expect(before.status == .ok)
+            var headers = admin.headers
+            headers[.contentType] = "application/json"
+            let disable = try await client.execute(
+                uri: "/api/v1/users/\(tech.id ?? 0)", method: .patch, headers: headers,
+                body: ByteBuffer(string: #"{"status":"disabled"}"#))
+            #expect(disable.status == .ok)
+            let session = try await client.execute(uri: "/", method: .get, headers: technician.headers)
+            #expect(session.status == .seeOther)
+            let key = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(created.secret)"])
+            #expect(key.status == .unauthorized)
+        }
+    }
+
+    @Test func adminsCannotLockThemselvesOut() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        let id = try await server.user(.admin).id ?? 0
+        try await server.test { client in
+            var headers = admin.headers
+            headers[.contentType] = "application/json"
+            let response = try await client.execute(
+                uri: "/api/v1/users/\(id)", method: .patch, headers: headers,
+                body: ByteBuffer(string: #"{"role":"auditor"}"#))
+            #expect(response.status == .conflict)
+        }
+    }
+
+    @Test func idleAndRevokedSessionsStopWorking() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        try await server.services.database.write {
+            try $0.execute(sql: "UPDATE sessions SET last_seen_at = '2000-01-01 00:00:00.000'")
+        }
+        try await server.test { client in
+            let response = try await client.execute(uri: "/", method: .get, headers: session.headers)
+            #expect(response.status == .seeOther)
+        }
+    }
+
+    @Test func firstRunSetupLinkCreatesOneAdminOnce() async throws {
+        let server = try TestServer()
+        let token = server.services.setup.issue()
+        try await server.test { client in
+            let page = try await client.execute(uri: "/setup?token=\(token)", method: .get)
+            #expect(page.status == .ok)
+            let bad = try await client.execute(uri: "/setup?token=wrong", method: .get)
+            #expect(bad.status == .notFound)
+            let body = ByteBuffer(
+                string: "token=\(token)&display_name=Ada&email=ada%40lab.example&password=correct+horse+battery+staple")
+            let created = try await client.execute(uri: "/setup", method: .post, headers: Self.form, body: body)
+            #expect(created.status == .seeOther)
+            let again = try await client.execute(uri: "/setup", method: .post, headers: Self.form, body: body)
+            #expect(again.status == .notFound)
+        }
+        #expect(try await server.services.identity.users.user(email: "ada@lab.example")?.role == .admin)
+        #expect(try await server.services.identity.users.count() == 1)
+    }
+
+    @Test func crossSiteSignInIsRefused() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            var headers = Self.form
+            headers[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+            let response = try await client.execute(
+                uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "email=a%40b.c&password=x"))
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test func signInOnlyRedirectsToLocalPaths() {
+        #expect(LoginController.safeNext("/admin/users") == "/admin/users")
+        #expect(LoginController.safeNext("//evil.example/") == "/")
+        #expect(LoginController.safeNext("https://evil.example/") == "/")
+        #expect(LoginController.safeNext("/\\evil.example") == "/")
+    }
+}
