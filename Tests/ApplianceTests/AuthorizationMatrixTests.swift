@@ -79,6 +79,7 @@ import Testing
 
         for route in routes {
             let path = route.path.description.replacingOccurrences(of: "{id}", with: "999999")
+                .replacingOccurrences(of: "{ip}", with: "192.0.2.1")
                 .replacingOccurrences(of: "**", with: "app.css")
             let method = route.method
             let permission = try #require(

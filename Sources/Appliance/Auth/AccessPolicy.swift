@@ -42,6 +42,9 @@ enum AccessPolicy {
         // Security events.
         "GET /admin/security": .securityRead,
         "GET /api/v1/security-events": .securityRead,
+        "GET /api/v1/ip-blocks": .securityRead,
+        "DELETE /api/v1/ip-blocks/{ip}": .admin,
+        "POST /admin/ip-blocks/{ip}/lift": .admin,
     ]
 
     static func permission(method: String, path: String) -> Permission? {

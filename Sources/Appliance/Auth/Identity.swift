@@ -8,6 +8,13 @@ struct Identity: Sendable {
     let sessions: SessionStore
     let apiKeys: APIKeyStore
     let database: AppDatabase
+    /// Sign-in attempts per client address.
+    let loginLimiter: RateLimiter
+
+    /// Failures before an account is locked, and the first lock's length; each further failure
+    /// doubles it, up to a day.
+    static let lockoutThreshold = 5
+    static let firstLockout: TimeInterval = 60
 
     init(database: AppDatabase, config: AppConfig) {
         self.database = database
@@ -16,6 +23,8 @@ struct Identity: Sendable {
         self.sessions = SessionStore(
             database: database, idleTimeout: TimeInterval(config.sessionIdleMinutes * 60),
             lifetime: TimeInterval(config.sessionLifetimeHours * 3600))
+        self.loginLimiter = RateLimiter(
+            perSecond: Double(config.loginsPerMinute) / 60, burst: config.loginsPerMinute)
     }
 
     /// The principal of an `Authorization` header value, or nil when it is malformed or invalid.
@@ -28,7 +37,15 @@ struct Identity: Sendable {
 
     /// Checks an email and password. The answer is the same for an unknown email, a wrong password
     /// and a disabled account, so sign-in does not reveal which accounts exist.
+    ///
+    /// Failures are counted per account: each waits a little longer before its answer, and from
+    /// ``lockoutThreshold`` on the account is locked for a doubling time, during which even the
+    /// right password is refused (with the same answer).
     func verify(email: String, password: String, context: AppRequestContext) async throws -> User {
+        if let retryAfter = loginLimiter.take(context.clientIP) {
+            try await record(.rateLimited, user: nil, email: email, context: context, detail: "sign-in attempts")
+            throw APIError.tooManyRequests(retryAfter: retryAfter)
+        }
         let refusal = APIError(
             status: .unauthorized, code: "unauthorized", message: "The email or password is not correct.")
         guard let user = try await users.user(email: email.trimmingCharacters(in: .whitespaces)) else {
@@ -37,11 +54,36 @@ struct Identity: Sendable {
             try await record(.loginFailed, user: nil, email: email, context: context, detail: "unknown email")
             throw refusal
         }
+        if let lockedUntil = user.lockedUntil, lockedUntil > Date() {
+            try await record(.loginFailed, user: user, context: context, detail: "account locked")
+            throw refusal
+        }
         guard PasswordPolicy.verify(password, hash: user.passwordHash), user.status == .active else {
-            try await record(.loginFailed, user: user, context: context, detail: "wrong password or disabled")
+            let failures = try await recordFailure(user, context: context)
+            try await Task.sleep(for: .milliseconds(min(failures, 8) * 250))
             throw refusal
         }
         return user
+    }
+
+    /// Counts a failed password for `user`, locking the account from the threshold on.
+    private func recordFailure(_ user: User, context: AppRequestContext) async throws -> Int {
+        let event = context.eventContext
+        return try await database.write { db in
+            guard var user = try User.fetchOne(db, key: user.id) else { return 0 }
+            user.failedLogins += 1
+            try SecurityEvent.record(
+                db, kind: .loginFailed, user: user, event: event, detail: "failure \(user.failedLogins)")
+            if user.failedLogins >= Self.lockoutThreshold {
+                let doublings = min(user.failedLogins - Self.lockoutThreshold, 10)
+                let lock = min(Self.firstLockout * pow(2, Double(doublings)), 86_400)
+                user.lockedUntil = Date().addingTimeInterval(lock)
+                try SecurityEvent.record(
+                    db, kind: .lockout, user: user, event: event, detail: "locked for \(Int(lock)) s")
+            }
+            try user.update(db)
+            return user.failedLogins
+        }
     }
 
     private static let timingHash = PasswordPolicy.hash(Secrets.token())

@@ -21,6 +21,12 @@ struct AppConfig: Sendable {
     var metricsToken: String?
     var sessionIdleMinutes = 60
     var sessionLifetimeHours = 12
+    var requestsPerSecond = 20
+    var requestBurst = 100
+    var loginsPerMinute = 10
+    var autoBlockMinutes = 15
+    var ipAllow: [CIDR] = []
+    var ipBlock: [CIDR] = []
 
     /// Where each effective value came from, for `labbox config show`.
     var sources: [String: ConfigSource] = [:]

@@ -51,6 +51,18 @@ struct ConfigKey: Sendable {
         integer(
             "auth.session_lifetime_hours", "sign a browser out this long after sign-in, active or not", 1...720,
             \.sessionLifetimeHours),
+        integer(
+            "limits.requests_per_second", "sustained requests per client IP or API key (429 beyond)", 1...100_000,
+            \.requestsPerSecond),
+        integer(
+            "limits.burst", "requests a client may send at once before the rate applies", 1...1_000_000, \.requestBurst),
+        integer(
+            "limits.logins_per_minute", "sign-in attempts per client IP per minute", 1...10_000, \.loginsPerMinute),
+        integer(
+            "security.auto_block_minutes", "how long an IP that trips abuse patterns stays blocked (0: never block)",
+            0...10_080, \.autoBlockMinutes),
+        cidrs("security.ip_allow", "only these networks may connect, e.g. 192.168.1.0/24 (empty: all)", \.ipAllow),
+        cidrs("security.ip_block", "these networks may never connect", \.ipBlock),
         .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,
@@ -77,6 +89,15 @@ struct ConfigKey: Sendable {
                 config[keyPath: path] = number
             },
             read: { String($0[keyPath: path]) })
+    }
+
+    private static func cidrs(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, [CIDR]> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in config[keyPath: path] = try CIDR.list(value, key: name) },
+            read: { $0[keyPath: path].map(\.description).joined(separator: ", ") })
     }
 
     private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(

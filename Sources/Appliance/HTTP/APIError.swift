@@ -8,6 +8,8 @@ struct APIError: Error, Sendable {
     let code: String
     let message: String
     var field: String?
+    /// Extra response headers, e.g. `Retry-After`.
+    var headers: HTTPFields = [:]
 
     static func notFound(_ message: String = "Nothing is here.") -> APIError {
         APIError(status: .notFound, code: "not_found", message: message)
@@ -15,6 +17,12 @@ struct APIError: Error, Sendable {
 
     static func unauthorized(_ message: String) -> APIError {
         APIError(status: .unauthorized, code: "unauthorized", message: message)
+    }
+
+    static func tooManyRequests(retryAfter seconds: Int) -> APIError {
+        APIError(
+            status: .tooManyRequests, code: "rate_limited",
+            message: "Too many requests. Try again in \(seconds) s.", headers: [.retryAfter: String(seconds)])
     }
 
     static func invalid(_ message: String, field: String? = nil) -> APIError {

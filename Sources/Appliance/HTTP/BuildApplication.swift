@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -9,6 +10,7 @@ struct AppServices: Sendable {
     let assets: StaticAssets
     let identity: Identity
     let setup = FirstRunSetup()
+    let ipBlocks: IPBlocks
 
     init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
@@ -16,6 +18,7 @@ struct AppServices: Sendable {
         self.assets = StaticAssets()
         self.pages = try PageRenderer(assets: assets)
         self.identity = Identity(database: database, config: config)
+        self.ipBlocks = try IPBlocks(database: database)
     }
 }
 
@@ -23,7 +26,8 @@ struct AppServices: Sendable {
 ///
 /// Middleware order, outermost first: request id (so all later logs carry it), access log and
 /// metrics (which must see the final status), security headers and compression (applied to error
-/// pages too), error mapping, the body limit, and authentication. Authorization runs in the route
+/// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
+/// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
 /// group, after routing, because it needs to know which route matched.
 func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
@@ -34,8 +38,16 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: CompressionMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
+    router.add(
+        middleware: IPFilterMiddleware(
+            allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks,
+            blockDuration: TimeInterval(services.config.autoBlockMinutes * 60)))
     router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(identity: services.identity))
+    router.add(
+        middleware: RateLimitMiddleware(
+            limiter: RateLimiter(
+                perSecond: Double(services.config.requestsPerSecond), burst: services.config.requestBurst)))
 
     let routes = router.group().add(middleware: AuthorizationMiddleware(identity: services.identity))
     let pages = services.pages
@@ -51,7 +63,8 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
-    SecurityEventsController(database: services.database, pages: pages).addRoutes(to: routes)
+    SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
+        .addRoutes(to: routes)
     return router
 }
 

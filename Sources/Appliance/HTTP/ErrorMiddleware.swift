@@ -15,10 +15,12 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.describe(error, logger: context.logger)
-            if request.uri.path.hasPrefix("/api/") {
-                return Self.json(apiError, requestID: context.requestID)
-            }
-            return pages.errorPage(apiError, request: request, context: context)
+            var response =
+                request.uri.path.hasPrefix("/api/")
+                ? Self.json(apiError, requestID: context.requestID)
+                : pages.errorPage(apiError, request: request, context: context)
+            response.headers.append(contentsOf: apiError.headers)
+            return response
         }
     }
 

@@ -31,6 +31,8 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
         case csrfRejected = "csrf.rejected"
         case tokenReuse = "token.reuse_detected"
         case rateLimited = "rate_limited"
+        case ipBlocked = "ip.blocked"
+        case ipUnblocked = "ip.unblocked"
     }
 
     var id: Int64?

@@ -6,12 +6,50 @@ import Hummingbird
 /// newest first, paged by id.
 struct SecurityEventsController {
     let database: AppDatabase
+    let blocks: IPBlocks
     let pages: PageRenderer
     static let pageSize = 50
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/admin/security") { request, context in try await page(request, context) }
         router.get("/api/v1/security-events") { request, _ in try await listJSON(request) }
+        router.get("/api/v1/ip-blocks") { _, _ in
+            BlockList(items: try await blocks.current().map { .init(block: $0) })
+        }
+        router.delete("/api/v1/ip-blocks/{ip}") { _, context in
+            try await lift(context)
+            return Response(status: .noContent)
+        }
+        router.post("/admin/ip-blocks/{ip}/lift") { _, context in
+            try await lift(context)
+            return Flash(kind: .success, message: "The block was lifted.").redirect(to: "/admin/security")
+        }
+    }
+
+    struct BlockList: ResponseEncodable {
+        struct Item: Encodable {
+            let ip: String
+            let reason: String
+            let blockedAt: Date
+            let expiresAt: Date
+
+            init(block: IPBlock) {
+                (ip, reason, blockedAt, expiresAt) = (block.ip, block.reason, block.blockedAt, block.expiresAt)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case ip, reason
+                case blockedAt = "blocked_at"
+                case expiresAt = "expires_at"
+            }
+        }
+        let items: [Item]
+    }
+
+    private func lift(_ context: AppRequestContext) async throws {
+        guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        let ip = try context.parameters.require("ip")
+        try await blocks.lift(ip, by: actor, event: context.eventContext)
     }
 
     struct Filter {
@@ -107,9 +145,16 @@ struct SecurityEventsController {
             components.queryItems = items
             nextQuery = components.percentEncodedQuery
         }
+        let blockRows = try await blocks.current().map { block -> [String: Any] in
+            [
+                "ip": block.ip, "reason": block.reason, "until": block.expiresAt.formatted(.iso8601),
+                "can_lift": context.principal?.can(.admin) == true,
+            ]
+        }
         return pages.page(
             "security", title: "Security events", section: "security", request: request, context: context,
             values: [
+                "blocks": blockRows, "has_blocks": !blockRows.isEmpty,
                 "events": rows, "empty": rows.isEmpty, "next": nextQuery as Any,
                 "kinds": SecurityEvent.Kind.allCases.map {
                     ["value": $0.rawValue, "selected": $0 == filter.kind]

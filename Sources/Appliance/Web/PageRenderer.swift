@@ -85,6 +85,7 @@ struct PageRenderer: Sendable {
         switch code {
         case 403: "Not allowed"
         case 404: "Page not found"
+        case 429: "Too many requests"
         case 400..<500: "Please check your input"
         default: "Something went wrong"
         }

@@ -38,13 +38,14 @@ struct TestServer: Sendable {
     /// Runs `body` against the real router and middleware stack; `extraRoutes` may add routes
     /// that provoke what no production route does on demand (a crash, a slow answer).
     func test<T: Sendable>(
+        _ mode: TestingSetup = .router,
         extraRoutes: (Router<AppRequestContext>) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let router = try buildRouter(services)
         extraRoutes(router)
         let app = try buildApplication(services, router: router)
-        return try await app.test(.router, body)
+        return try await app.test(mode, body)
     }
 }
 

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+
+/// Refuses clients outside `security.ip_allow`, inside `security.ip_block`, or blocked for abuse,
+/// and blocks an address for `security.auto_block_minutes` when it trips abuse patterns: a burst of
+/// 401/403/404 answers, or requests that look like injection or path-traversal probes.
+struct IPFilterMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let allow: [CIDR]
+    let deny: [CIDR]
+    let blocks: IPBlocks
+    let blockDuration: TimeInterval
+    /// 30 failures a minute are tolerated (typos, stale links); a probe counts as 10.
+    let strikes = RateLimiter(perSecond: 0.5, burst: 30)
+
+    static let probePatterns = [
+        "../", "..%2f", "%00", "<script", "%3cscript", "union select", "union%20select", "/etc/passwd",
+        "wp-admin", "wp-login", ".php", "/.env", "/.git/",
+    ]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let ip = context.clientIP
+        if !ip.isEmpty {
+            if !allow.isEmpty && !allow.contains(where: { $0.contains(ip) })
+                || deny.contains(where: { $0.contains(ip) })
+                || blocks.isBlocked(ip)
+            {
+                throw APIError(status: .forbidden, code: "blocked", message: "Requests from \(ip) are not accepted.")
+            }
+        }
+        let target = request.uri.description.lowercased()
+        let isProbe = Self.probePatterns.contains { target.contains($0) }
+        do {
+            let response = try await next(request, context)
+            try await strike(ip, status: response.status.code, probe: isProbe, context: context)
+            return response
+        } catch {
+            let status = (error as? APIError)?.status.code ?? (error as? any HTTPResponseError)?.status.code ?? 500
+            try await strike(ip, status: status, probe: isProbe, context: context)
+            throw error
+        }
+    }
+
+    private func strike(_ ip: String, status: Int, probe: Bool, context: Context) async throws {
+        guard !ip.isEmpty, blockDuration > 0, probe || [401, 403, 404].contains(status) else { return }
+        var tripped = false
+        for _ in 0..<(probe ? 10 : 1) where strikes.take(ip) != nil { tripped = true }
+        if tripped && !blocks.isBlocked(ip) {
+            try await blocks.block(
+                ip, for: blockDuration, reason: probe ? "probing requests" : "burst of refused requests",
+                event: context.eventContext)
+        }
+    }
+}

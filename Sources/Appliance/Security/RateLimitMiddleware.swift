@@ -1,0 +1,20 @@
+import Hummingbird
+
+/// `limits.requests_per_second` per API key, or per client address for everyone else; beyond it,
+/// 429 with `Retry-After`. Health checks are exempt so a monitor never sees LabBox as down.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if ["/healthz", "/readyz"].contains(request.uri.path) { return try await next(request, context) }
+        let key: String =
+            if case .apiKey(let id, _) = context.principal?.credential { "key:\(id)" } else { "ip:\(context.clientIP)" }
+        if let retryAfter = limiter.take(key) {
+            throw APIError.tooManyRequests(retryAfter: retryAfter)
+        }
+        return try await next(request, context)
+    }
+}

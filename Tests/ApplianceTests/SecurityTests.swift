@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Appliance
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite struct SecurityTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+    static let rightPassword = ByteBuffer(
+        string: "email=technician%40lab.example&password=correct+horse+battery+staple")
+    static let wrongPassword = ByteBuffer(string: "email=technician%40lab.example&password=wrong+wrong+wrong+wrong")
+
+    @Test func repeatedFailuresLockTheAccountEvenForTheRightPassword() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.technician)
+        try await server.services.database.write {
+            try $0.execute(sql: "UPDATE users SET failed_logins = ?", arguments: [Identity.lockoutThreshold - 1])
+        }
+        try await server.test { client in
+            let failed = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form, body: Self.wrongPassword)
+            #expect(failed.status == .unauthorized)
+            let locked = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form, body: Self.rightPassword)
+            #expect(locked.status == .unauthorized)
+            #expect(locked.headers[.setCookie] == nil)
+        }
+        let lockouts = try await server.services.database.read {
+            try SecurityEvent.filter(Column("kind") == "login.lockout").fetchCount($0)
+        }
+        #expect(lockouts == 1)
+        let user = try #require(try await server.services.identity.users.user(email: "technician@lab.example"))
+        #expect((user.lockedUntil ?? .distantPast) > Date())
+    }
+
+    @Test func successfulSignInResetsTheFailureCount() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.technician)
+        try await server.services.database.write { try $0.execute(sql: "UPDATE users SET failed_logins = 3") }
+        try await server.test { client in
+            let ok = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form, body: Self.rightPassword)
+            #expect(ok.status == .seeOther)
+        }
+        #expect(try await server.services.identity.users.user(email: "technician@lab.example")?.failedLogins == 0)
+    }
+
+    @Test func signInAttemptsPerAddressAreLimited() async throws {
+        let server = try TestServer { $0.loginsPerMinute = 2 }
+        try await server.test { client in
+            for _ in 0..<2 {
+                let response = try await client.execute(
+                    uri: "/login", method: .post, headers: Self.form, body: Self.wrongPassword)
+                #expect(response.status == .unauthorized)
+            }
+            let limited = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form, body: Self.wrongPassword)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+    }
+
+    @Test func requestsBeyondTheRateGet429WithRetryAfterButHealthChecksDoNot() async throws {
+        let server = try TestServer {
+            $0.requestsPerSecond = 1
+            $0.requestBurst = 3
+        }
+        let key = try await server.apiKey(["samples:read"])
+        try await server.test { client in
+            for _ in 0..<3 {
+                #expect(
+                    try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: [.authorization: key])
+                        .status == .ok)
+            }
+            let limited = try await client.execute(uri: "/api/v1/auth/me", method: .get, headers: [.authorization: key])
+            #expect(limited.status == .tooManyRequests)
+            #expect(try limited.apiError()["code"] as? String == "rate_limited")
+            #expect(limited.headers[.retryAfter] == "1")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+    }
+
+    @Test func probingAddressIsBlockedUntilLifted() async throws {
+        let server = try TestServer()
+        try await server.test(.live) { client in
+            // A probe costs 10 of the 30 tolerated strikes: the fourth trips the block.
+            for _ in 0..<4 {
+                _ = try await client.execute(uri: "/wp-login.php", method: .get)
+            }
+            let blocked = try await client.execute(uri: "/healthz", method: .get)
+            #expect(blocked.status == .forbidden)
+            let blocks = try await server.services.ipBlocks.current()
+            #expect(blocks.map(\.ip) == ["127.0.0.1"])
+            let admin = try await server.user(.admin)
+            try await server.services.ipBlocks.lift("127.0.0.1", by: admin.principal, event: .commandLine)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+        let events = try await server.services.database.read {
+            try String.fetchAll($0, sql: "SELECT kind FROM security_events WHERE kind LIKE 'ip.%' ORDER BY id")
+        }
+        #expect(events == ["ip.blocked", "ip.unblocked"])
+    }
+
+    @Test func allowListKeepsOtherNetworksOut() async throws {
+        let outside = try TestServer { $0.ipAllow = [CIDR("10.0.0.0/8")!] }
+        try await outside.test(.live) { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .forbidden)
+        }
+        let inside = try TestServer { $0.ipAllow = [CIDR("127.0.0.0/8")!] }
+        try await inside.test(.live) { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test func cidrMatchesIPv4AndIPv6Networks() throws {
+        let lan = try #require(CIDR("192.168.10.0/24"))
+        #expect(lan.contains("192.168.10.77"))
+        #expect(!lan.contains("192.168.11.1"))
+        #expect(lan.contains("::ffff:192.168.10.5"))
+        let ula = try #require(CIDR("fd00::/8"))
+        #expect(ula.contains("fd12:3456::1"))
+        #expect(!ula.contains("2001:db8::1"))
+        #expect(CIDR("10.0.0.1")?.prefixLength == 32)
+        #expect(CIDR("300.1.1.1/8") == nil)
+        #expect(CIDR("10.0.0.0/33") == nil)
+        #expect(throws: ConfigError.self) { try CIDR.list("10.0.0.0/8, nonsense", key: "security.ip_allow") }
+    }
+
+    @Test func rateLimiterRefillsOverTime() {
+        let limiter = RateLimiter(perSecond: 2, burst: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("a", now: start) == nil)
+        #expect(limiter.take("a", now: start) == nil)
+        #expect(limiter.take("a", now: start) == 1)
+        #expect(limiter.take("b", now: start) == nil)
+        #expect(limiter.take("a", now: start + .milliseconds(600)) == nil)
+    }
+
+    /// Passwords, API keys and session tokens must never reach the log, whatever the route.
+    @Test func secretsNeverAppearInTheLog() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path + "/labbox-data"
+        let password = "unmistakable-password-9731"
+        let create = try LabBoxProcess.run(
+            ["user", "create", "--data", data, "--email", "ops@lab.example", "--role", "admin", "--password-stdin"],
+            stdin: password + "\n")
+        #expect(create.status == 0, "\(create.stderr)")
+        let key = try LabBoxProcess.run(
+            ["apikey", "create", "--data", data, "--name", "ci", "--scopes", "admin"]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(key.hasPrefix("lbx_"))
+
+        let server = try RunningServer(directory: directory.path, arguments: ["--log-level", "trace"])
+        let base = "http://127.0.0.1:\(server.port)"
+        var login = URLRequest(url: URL(string: base + "/login")!)
+        login.httpMethod = "POST"
+        login.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        login.httpBody = Data("email=ops%40lab.example&password=\(password)".utf8)
+        let (_, loginResponse) = try await URLSession.shared.data(for: login)
+        #expect((loginResponse as? HTTPURLResponse)?.statusCode == 200)
+        var me = URLRequest(url: URL(string: base + "/api/v1/auth/me?key=\(key)")!)
+        me.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (_, meResponse) = try await URLSession.shared.data(for: me)
+        #expect((meResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(server.terminate() == 0)
+
+        let log = server.logText
+        #expect(log.contains(#"\/api\/v1\/auth\/me"#))
+        #expect(!log.contains(password))
+        #expect(!log.contains(key))
+        #expect(!log.contains(String(key.dropFirst(12))))
+        #expect(!log.contains(SessionStore.cookieName + "="))
+    }
+}
