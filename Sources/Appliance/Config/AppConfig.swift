@@ -21,7 +21,7 @@ struct AppConfig: Sendable {
     var metricsToken: String?
     var sessionIdleMinutes = 60
     var sessionLifetimeHours = 12
-    var requestsPerSecond = 20
+    var requestsPerSecond = 20.0
     var requestBurst = 100
     var loginsPerMinute = 10
     var autoBlockMinutes = 15

@@ -51,9 +51,16 @@ struct ConfigKey: Sendable {
         integer(
             "auth.session_lifetime_hours", "sign a browser out this long after sign-in, active or not", 1...720,
             \.sessionLifetimeHours),
-        integer(
-            "limits.requests_per_second", "sustained requests per client IP or API key (429 beyond)", 1...100_000,
-            \.requestsPerSecond),
+        .init(
+            name: "limits.requests_per_second",
+            summary: "sustained requests per client IP or API key, may be fractional (429 beyond)", isSecret: false,
+            apply: { config, value in
+                guard let rate = Double(value), rate > 0, rate <= 100_000 else {
+                    throw ConfigError(key: "limits.requests_per_second", message: "'\(value)' is not a rate above 0")
+                }
+                config.requestsPerSecond = rate
+            },
+            read: { String($0.requestsPerSecond) }),
         integer(
             "limits.burst", "requests a client may send at once before the rate applies", 1...1_000_000, \.requestBurst),
         integer(

@@ -47,7 +47,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     router.add(
         middleware: RateLimitMiddleware(
             limiter: RateLimiter(
-                perSecond: Double(services.config.requestsPerSecond), burst: services.config.requestBurst)))
+                perSecond: services.config.requestsPerSecond, burst: services.config.requestBurst)))
 
     let routes = router.group().add(middleware: AuthorizationMiddleware(identity: services.identity))
     let pages = services.pages

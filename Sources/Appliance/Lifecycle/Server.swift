@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs the HTTP server until SIGTERM/SIGINT, then shuts down in order: stop accepting, let
 /// in-flight requests finish (bounded by `server.shutdown_timeout_seconds`), checkpoint the WAL and
@@ -11,6 +12,7 @@ enum Server {
         _ services: AppServices,
         router: Router<AppRequestContext>? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
+        shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let logger = Logger(label: "labbox")
@@ -27,7 +29,7 @@ enum Server {
         }
         var configuration = ServiceGroupConfiguration(
             services: serviceList.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: shutdownSignals,
             logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(services.config.shutdownTimeoutSeconds)
         try await ServiceGroup(configuration: configuration).run()
