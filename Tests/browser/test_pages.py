@@ -10,9 +10,13 @@ import traceback
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["LABBOX_URL"].rstrip("/")
 SHOTS = os.environ.get("SCREENSHOTS", "test-output/screenshots")
+EMAIL = os.environ["BROWSER_TEST_EMAIL"]
+PASSWORD = os.environ["BROWSER_TEST_PASSWORD"]
 
 
 def make_driver(width, height):
@@ -30,10 +34,29 @@ def console_errors(driver):
             and "favicon" not in entry["message"] and "404" not in entry["message"]]
 
 
-def test_home(driver):
+def sign_in(driver, email=EMAIL, password=PASSWORD):
+    driver.get(BASE + "/login")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+
+
+def test_login_refuses_a_wrong_password(driver):
+    driver.delete_all_cookies()
     driver.get(BASE + "/")
+    assert driver.current_url.endswith("/login"), driver.current_url
+    driver.save_screenshot(f"{SHOTS}/login.png")
+    sign_in(driver, password="not-the-right-password")
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "not correct" in alert, alert
+    driver.save_screenshot(f"{SHOTS}/login-failed.png")
+
+
+def test_home(driver):
+    driver.get_log("browser")  # the failed sign-in before logged its 401; start clean
+    sign_in(driver)
     assert driver.title == "LabBox · LabBox", driver.title
     assert driver.find_element(By.TAG_NAME, "h1").text == "LabBox"
+    assert "Dana Director" in driver.find_element(By.CSS_SELECTOR, ".account-name").text
     facts = driver.find_elements(By.CSS_SELECTOR, ".facts dt")
     assert "Schema" in [fact.text for fact in facts]
     current = driver.find_element(By.CSS_SELECTOR, "nav a[aria-current=page]")
@@ -41,8 +64,50 @@ def test_home(driver):
     stylesheet_applied = driver.execute_script(
         "return getComputedStyle(document.querySelector('.topbar')).backgroundColor")
     assert stylesheet_applied == "rgb(15, 92, 99)", stylesheet_applied
-    assert not console_errors(driver), console_errors(driver)
+    errors = console_errors(driver)
+    assert not errors, errors
     driver.save_screenshot(f"{SHOTS}/home.png")
+
+
+def test_admin_adds_a_user(driver):
+    driver.get(BASE + "/admin/users")
+    driver.find_element(By.ID, "new-name").send_keys("Tomas Technician")
+    driver.find_element(By.ID, "new-email").send_keys("tomas@lab.example")
+    assert driver.find_element(By.ID, "new-role").get_attribute("value") == "technician"
+    driver.find_element(By.ID, "new-password").send_keys("first-day-at-the-bench")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/admin/users'] button").click()
+    flash = WebDriverWait(driver, 10).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success"))).text
+    assert "tomas@lab.example" in flash, flash
+    assert "tomas@lab.example" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.save_screenshot(f"{SHOTS}/users.png")
+
+
+def test_api_key_is_shown_once(driver):
+    driver.get(BASE + "/account/keys")
+    driver.find_element(By.ID, "key-name").send_keys("Herd book import")
+    driver.find_element(By.ID, "key-scopes").send_keys("samples:read samples:write" + Keys.ENTER)
+    secret = driver.find_element(By.ID, "new-key").text
+    assert secret.startswith("lbx_"), secret
+    assert not driver.find_elements(By.CSS_SELECTOR, "[role=alert]"), "an error is shown after success"
+    driver.save_screenshot(f"{SHOTS}/keys-created.png")
+    driver.get(BASE + "/account/keys")
+    assert secret not in driver.page_source
+    assert "Herd book import" in driver.find_element(By.CSS_SELECTOR, "table").text
+
+
+def test_sessions_page(driver):
+    driver.get(BASE + "/account/sessions")
+    assert "this browser" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.save_screenshot(f"{SHOTS}/sessions.png")
+
+
+def test_security_events(driver):
+    driver.get(BASE + "/admin/security")
+    text = driver.find_element(By.CSS_SELECTOR, "table").text
+    assert "login.failed" in text and "login.succeeded" in text and "user.created" in text, text
+    assert "Older events" not in driver.page_source  # fewer than a page of events
+    driver.save_screenshot(f"{SHOTS}/security-events.png")
 
 
 def test_keyboard_skip_link(driver):
@@ -82,9 +147,20 @@ def test_tablet_layout(_driver):
         tablet.quit()
 
 
+def test_sign_out(driver):
+    driver.get(BASE + "/")
+    driver.find_element(By.CSS_SELECTOR, ".account button").click()
+    WebDriverWait(driver, 10).until(expected_conditions.url_contains("/login"))
+    assert "signed out" in driver.find_element(By.CSS_SELECTOR, ".flash").text
+    driver.get(BASE + "/admin/users")
+    assert "/login" in driver.current_url
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
-    tests = [test_home, test_keyboard_skip_link, test_api_reference, test_not_found_page, test_tablet_layout]
+    tests = [test_login_refuses_a_wrong_password, test_home, test_keyboard_skip_link, test_api_reference,
+             test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page, test_security_events,
+             test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)
     passed = failed = 0
     try:

@@ -132,7 +132,10 @@ struct UsersController {
             values: [
                 "users": users, "error": error?.message as Any, "error_field": error?.field as Any,
                 "form_email": form["email"] ?? "", "form_name": form["name"] ?? "",
-                "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+                // New users start as technicians: the common case, and not an administrator by accident.
+                "roles": Role.allCases.map {
+                    ["value": $0.rawValue, "label": $0.label, "selected": $0 == .technician]
+                },
             ], status: error?.status ?? .ok)
     }
 }

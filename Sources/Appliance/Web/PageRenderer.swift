@@ -65,7 +65,9 @@ struct PageRenderer: Sendable {
             if case .session(_, let csrf) = principal.credential { user["csrf"] = csrf }
             context["user"] = user
         }
-        context.merge(values) { _, page in page }
+        // A key whose value is an empty optional must be absent, or Mustache renders "nil" and
+        // treats the section as set.
+        context.merge(values.filter { !Self.isEmptyOptional($0.value) }) { _, page in page }
         return library.render(context, withTemplate: template) ?? "template \(template) is missing"
     }
 
@@ -79,6 +81,11 @@ struct PageRenderer: Sendable {
                 "is_server_error": error.status.code >= 500,
             ],
             status: error.status)
+    }
+
+    private static func isEmptyOptional(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
     }
 
     private static func errorTitle(_ code: Int) -> String {
