@@ -270,3 +270,103 @@ import Testing
         #expect(LoginController.safeNext("/\\evil.example") == "/")
     }
 }
+
+@Suite struct TokenTests {
+    static let json: HTTPFields = [.contentType: "application/json"]
+
+    private func signIn(_ client: some TestClientProtocol) async throws -> [String: Any] {
+        let response = try await client.execute(
+            uri: "/api/v1/auth/token", method: .post, headers: Self.json,
+            body: ByteBuffer(string: #"{"email":"auditor@lab.example","password":"correct horse battery staple"}"#))
+        #expect(response.status == .ok)
+        return try response.json()
+    }
+
+    @Test func accessTokenAuthenticatesAndRefreshRotates() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.auditor)
+        try await server.test { client in
+            let pair = try await signIn(client)
+            let access = try #require(pair["access_token"] as? String)
+            let refresh = try #require(pair["refresh_token"] as? String)
+            #expect(pair["expires_in"] as? Int == 900)
+
+            let me = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(access)"])
+            #expect(try me.json()["kind"] as? String == "access_token")
+            #expect(try me.json()["role"] as? String == "auditor")
+            let admin = try await client.execute(
+                uri: "/api/v1/users", method: .get, headers: [.authorization: "Bearer \(access)"])
+            #expect(admin.status == .forbidden)
+
+            let renewed = try await client.execute(
+                uri: "/api/v1/auth/refresh", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"refresh_token":"\#(refresh)"}"#))
+            #expect(renewed.status == .ok)
+            let next = try #require(try renewed.json()["refresh_token"] as? String)
+            #expect(next != refresh)
+        }
+    }
+
+    @Test func reusingARefreshTokenRevokesItsWholeFamily() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.auditor)
+        try await server.test { client in
+            let first = try #require(try await signIn(client)["refresh_token"] as? String)
+            let exchange = { (token: String) in
+                try await client.execute(
+                    uri: "/api/v1/auth/refresh", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"refresh_token":"\#(token)"}"#))
+            }
+            let second = try #require(try await exchange(first).json()["refresh_token"] as? String)
+            let replay = try await exchange(first)
+            #expect(replay.status == .unauthorized)
+            // The thief's replay also ended the legitimate client's newer token.
+            #expect(try await exchange(second).status == .unauthorized)
+        }
+        let events = try await server.services.database.read {
+            try SecurityEvent.filter(Column("kind") == "token.reuse_detected").fetchCount($0)
+        }
+        #expect(events == 1)
+    }
+
+    @Test func tokensSignedBeforeARotationStayValidAndNewOnesUseTheNewKey() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.auditor)
+        try await server.test { client in
+            let before = try #require(try await signIn(client)["access_token"] as? String)
+            _ = try await server.services.database.write { try TokenService.rotate($0) }
+            let after = try #require(try await signIn(client)["access_token"] as? String)
+            func kid(_ token: String) throws -> String? {
+                var header = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+")
+                    .replacingOccurrences(of: "_", with: "/")
+                while header.count % 4 != 0 { header += "=" }
+                let json = try JSONSerialization.jsonObject(with: Data(base64Encoded: header) ?? Data())
+                return (json as? [String: Any])?["kid"] as? String
+            }
+            #expect(try kid(before) != kid(after))
+            for token in [before, after] {
+                let me = try await client.execute(
+                    uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+                #expect(me.status == .ok)
+            }
+            let forged = try await client.execute(
+                uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(before.dropLast(2))xx"])
+            #expect(forged.status == .unauthorized)
+        }
+    }
+
+    @Test func passwordResetEndsRefreshTokens() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.auditor)
+        try await server.test { client in
+            let refresh = try #require(try await signIn(client)["refresh_token"] as? String)
+            _ = try await server.services.identity.users.setPassword(
+                email: "auditor@lab.example", password: "a brand new passphrase", event: .commandLine)
+            let response = try await client.execute(
+                uri: "/api/v1/auth/refresh", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"refresh_token":"\#(refresh)"}"#))
+            #expect(response.status == .unauthorized)
+        }
+    }
+}

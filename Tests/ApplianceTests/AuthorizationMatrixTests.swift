@@ -26,7 +26,8 @@ import Testing
         #expect(
             anonymous == [
                 "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/**", "GET /api/v1/openapi.json",
-                "GET /login", "POST /login", "GET /setup", "POST /setup",
+                "GET /login", "POST /login", "GET /setup", "POST /setup", "POST /api/v1/auth/token",
+                "POST /api/v1/auth/refresh",
             ])
         for (route, permission) in AccessPolicy.routes where route.contains("/users") {
             #expect(permission == .admin, "\(route)")

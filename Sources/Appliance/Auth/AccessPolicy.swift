@@ -17,6 +17,8 @@ enum AccessPolicy {
         "POST /logout": .signedIn,
         "GET /setup": .anonymous,
         "POST /setup": .anonymous,
+        "POST /api/v1/auth/token": .anonymous,
+        "POST /api/v1/auth/refresh": .anonymous,
         "GET /api/v1/auth/me": .signedIn,
 
         // Own account.

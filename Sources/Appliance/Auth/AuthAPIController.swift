@@ -1,12 +1,63 @@
 import Foundation
 import Hummingbird
 
-/// `/api/v1/auth`: who am I.
+/// `/api/v1/auth`: tokens for interactive API clients, and who am I.
 struct AuthAPIController {
     let identity: Identity
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/auth/me") { _, context in try me(context) }
+        router.post("/api/v1/auth/token") { request, context in try await token(request, context) }
+        router.post("/api/v1/auth/refresh") { request, context in try await refresh(request, context) }
+    }
+
+    struct TokenRequest: Decodable {
+        let email: String
+        let password: String
+    }
+
+    struct RefreshRequest: Decodable {
+        let refreshToken: String
+        enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
+    }
+
+    struct TokenResponse: ResponseEncodable {
+        let accessToken: String
+        let refreshToken: String
+        let tokenType = "Bearer"
+        let expiresIn: Int
+
+        init(_ pair: TokenService.Pair) {
+            (accessToken, refreshToken, expiresIn) = (pair.accessToken, pair.refreshToken, pair.expiresIn)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case refreshToken = "refresh_token"
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+        }
+    }
+
+    private func token(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
+        let body = try await request.decode(as: TokenRequest.self, context: context)
+        let user = try await identity.verify(email: body.email, password: body.password, context: context)
+        try await identity.record(.loginSucceeded, user: user, context: context, detail: "API token")
+        return TokenResponse(try await identity.tokens.issue(for: user))
+    }
+
+    private func refresh(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
+        let body = try await request.decode(as: RefreshRequest.self, context: context)
+        switch try await identity.tokens.refresh(body.refreshToken) {
+        case .renewed(let pair, _):
+            return TokenResponse(pair)
+        case .reused(let user):
+            try await identity.record(
+                .tokenReuse, user: user, context: context, detail: "refresh token reused; its family was revoked")
+            throw APIError.unauthorized("This refresh token was already used; sign in again.")
+        case .invalid:
+            throw APIError.unauthorized("The refresh token is unknown, expired or revoked.")
+        }
     }
 
     struct Me: ResponseEncodable {

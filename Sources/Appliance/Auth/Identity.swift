@@ -7,6 +7,7 @@ struct Identity: Sendable {
     let users: UserStore
     let sessions: SessionStore
     let apiKeys: APIKeyStore
+    let tokens: TokenService
     let database: AppDatabase
     /// Sign-in attempts per client address.
     let loginLimiter: RateLimiter
@@ -19,6 +20,7 @@ struct Identity: Sendable {
     init(database: AppDatabase, config: AppConfig) {
         self.database = database
         self.apiKeys = APIKeyStore(database: database)
+        self.tokens = TokenService(database: database)
         self.users = UserStore(database: database, apiKeys: apiKeys)
         self.sessions = SessionStore(
             database: database, idleTimeout: TimeInterval(config.sessionIdleMinutes * 60),
@@ -31,8 +33,14 @@ struct Identity: Sendable {
     func principal(bearer header: String) async throws -> Principal? {
         guard header.hasPrefix("Bearer ") else { return nil }
         let credential = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard credential.hasPrefix(APIKey.keyPrefix), credential.count < 200 else { return nil }
-        return try await apiKeys.principal(secret: credential)
+        guard credential.count < 2000 else { return nil }
+        if credential.hasPrefix(APIKey.keyPrefix) {
+            return try await apiKeys.principal(secret: credential)
+        }
+        guard let userID = try await tokens.userID(accessToken: credential),
+            let user = try await users.user(id: userID), user.status == .active
+        else { return nil }
+        return user.principal
     }
 
     /// Checks an email and password. The answer is the same for an unknown email, a wrong password

@@ -97,6 +97,7 @@ struct UserStore: Sendable {
             user.updatedAt = Date()
             try user.update(db)
             try SessionStore.revokeAll(db, userID: id)
+            try TokenService.revokeAll(db, userID: id)
             return user
         }
         apiKeys.invalidateAll()
@@ -119,6 +120,7 @@ struct UserStore: Sendable {
             user.updatedAt = Date()
             try user.update(db)
             try SessionStore.revokeAll(db, userID: user.id ?? 0)
+            try TokenService.revokeAll(db, userID: user.id ?? 0)
             try SecurityEvent.record(db, kind: .passwordReset, user: user, event: event, detail: "")
             return user
         }

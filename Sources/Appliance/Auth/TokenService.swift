@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import JWTKit
+
+/// Short-lived access tokens (JWT, HS256, 15 minutes) and rotating refresh tokens for interactive
+/// API clients.
+///
+/// Signing keys live in the database, so `labbox keys rotate` takes effect without a restart: a
+/// token whose `kid` is not loaded yet makes the service reload the keys. Old keys stay valid for
+/// the tokens they signed, which expire within 15 minutes anyway.
+struct SigningKey: Codable, Sendable, FetchableRecord {
+    static let databaseTableName = "signing_keys"
+    let kid: String
+    let secret: String
+}
+
+struct RefreshToken: Codable, Sendable, FetchableRecord, TableRecord {
+    static let databaseTableName = "refresh_tokens"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    let id: Int64
+    let userId: Int64
+    let family: String
+    let expiresAt: Date
+    let usedAt: Date?
+    let revokedAt: Date?
+}
+
+struct TokenService: Sendable {
+    static let accessLifetime: TimeInterval = 15 * 60
+    static let refreshLifetime: TimeInterval = 30 * 24 * 3600
+
+    let database: AppDatabase
+    private let keys = JWTKeyCollection()
+
+    init(database: AppDatabase) {
+        self.database = database
+    }
+
+    struct AccessClaims: JWTPayload {
+        let sub: SubjectClaim
+        let exp: ExpirationClaim
+        let iat: IssuedAtClaim
+        let role: String
+
+        func verify(using algorithm: some JWTAlgorithm) throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    struct Pair: Sendable {
+        let accessToken: String
+        let refreshToken: String
+        let expiresIn: Int
+    }
+
+    /// Adds a new signing key; new tokens are signed with it from now on.
+    @discardableResult
+    static func rotate(_ db: Database) throws -> String {
+        let kid = Secrets.token(bytes: 9)
+        try db.execute(
+            sql: "INSERT INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)",
+            arguments: [kid, Secrets.token(bytes: 32), Date()])
+        return kid
+    }
+
+    /// The newest signing key, creating the first one on first use.
+    private func currentKey() async throws -> (kid: String, secret: String) {
+        let newest = "SELECT kid, secret FROM signing_keys ORDER BY id DESC LIMIT 1"
+        let key = try await database.write { db -> SigningKey? in
+            if try SigningKey.fetchOne(db, sql: newest) == nil { try Self.rotate(db) }
+            return try SigningKey.fetchOne(db, sql: newest)
+        }
+        guard let key else { throw DatabaseOpenError(message: "no signing key") }
+        await keys.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        return (key.kid, key.secret)
+    }
+
+    private func loadAllKeys() async throws {
+        let all = try await database.read { try SigningKey.fetchAll($0, sql: "SELECT kid, secret FROM signing_keys") }
+        for key in all {
+            await keys.add(
+                hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        }
+    }
+
+    /// Starts a new refresh family for `user` (after sign-in with password).
+    func issue(for user: User) async throws -> Pair {
+        try await issue(for: user, family: Secrets.token(bytes: 12))
+    }
+
+    private func issue(for user: User, family: String) async throws -> Pair {
+        let key = try await currentKey()
+        let now = Date()
+        let claims = AccessClaims(
+            sub: .init(value: String(user.id ?? 0)), exp: .init(value: now.addingTimeInterval(Self.accessLifetime)),
+            iat: .init(value: now), role: user.role.rawValue)
+        let access = try await keys.sign(claims, kid: JWKIdentifier(string: key.kid))
+        let refresh = "lbr_" + Secrets.token()
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO refresh_tokens (token_hash, user_id, family, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [Secrets.hash(refresh), user.id, family, now, now.addingTimeInterval(Self.refreshLifetime)])
+        }
+        return Pair(accessToken: access, refreshToken: refresh, expiresIn: Int(Self.accessLifetime))
+    }
+
+    /// The user id of a valid access token, or nil.
+    func userID(accessToken: String) async throws -> Int64? {
+        do {
+            return Int64(try await keys.verify(accessToken, as: AccessClaims.self).sub.value)
+        } catch let error as JWTError where error.errorType == .unknownKID {
+            try await loadAllKeys()
+            return try? Int64(await keys.verify(accessToken, as: AccessClaims.self).sub.value)
+        } catch {
+            return nil
+        }
+    }
+
+    enum RefreshOutcome: Sendable {
+        case renewed(Pair, User)
+        case invalid
+        /// The token had been used before: someone holds a copy. The family is revoked.
+        case reused(User?)
+    }
+
+    /// Exchanges a refresh token for a new pair, retiring the presented one.
+    func refresh(_ token: String) async throws -> RefreshOutcome {
+        let hash = Secrets.hash(token)
+        let now = Date()
+        let found = try await database.write { db -> (RefreshToken, User?)? in
+            guard let token = try RefreshToken.filter(Column("token_hash") == hash).fetchOne(db) else { return nil }
+            let user = try User.fetchOne(db, key: token.userId)
+            if token.usedAt != nil {
+                try db.execute(
+                    sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
+                    arguments: [now, token.family])
+            } else if token.revokedAt == nil {
+                try db.execute(sql: "UPDATE refresh_tokens SET used_at = ? WHERE id = ?", arguments: [now, token.id])
+            }
+            return (token, user)
+        }
+        guard let (token, user) = found else { return .invalid }
+        if token.usedAt != nil { return .reused(user) }
+        guard token.revokedAt == nil, let user, user.status == .active, token.expiresAt > now else { return .invalid }
+        return .renewed(try await issue(for: user, family: token.family), user)
+    }
+
+    /// Ends every refresh family of a user (password reset, disabling).
+    static func revokeAll(_ db: Database, userID: Int64) throws {
+        try db.execute(
+            sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            arguments: [Date(), userID])
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the keys that sign API access tokens.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start signing access tokens with a new key (a running server picks it up by itself).",
+            discussion: "Tokens signed with earlier keys stay valid until they expire (15 minutes).")
+
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let config = try options.load()
+            let database = try options.openDatabase(config)
+            defer { try? database.close() }
+            let kid = try await database.write { try TokenService.rotate($0) }
+            print("new signing key \(kid)")
+        }
+    }
+}
