@@ -370,3 +370,77 @@ import Testing
         }
     }
 }
+
+@Suite struct PasswordTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    @Test func resetLinkWorksOnceAndEndsSessions() async throws {
+        let server = try TestServer()
+        let admin = try await server.signIn(.admin)
+        let technicianSession = try await server.signIn(.technician)
+        let technician = try await server.user(.technician)
+        try await server.test { client in
+            var headers = admin.headers
+            headers[.contentType] = "application/json"
+            let issued = try await client.execute(
+                uri: "/api/v1/users/\(technician.id ?? 0)/reset-link", method: .post, headers: headers)
+            #expect(issued.status == .ok)
+            let url = try #require(try issued.json()["url"] as? String)
+            let token = try #require(url.split(separator: "token=").last.map(String.init))
+
+            #expect(try await client.execute(uri: "/reset?token=\(token)", method: .get).status == .ok)
+            let weak = try await client.execute(
+                uri: "/reset", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "token=\(token)&password=short"))
+            #expect(weak.status == .unprocessableContent)
+            let done = try await client.execute(
+                uri: "/reset", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "token=\(token)&password=a+fresh+start+at+the+lab"))
+            #expect(done.status == .seeOther)
+            let again = try await client.execute(
+                uri: "/reset", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "token=\(token)&password=another+fresh+start+here"))
+            #expect(again.status == .notFound)
+            let oldSession = try await client.execute(uri: "/", method: .get, headers: technicianSession.headers)
+            #expect(oldSession.status == .seeOther)
+        }
+        let user = try #require(try await server.services.identity.users.user(email: "technician@lab.example"))
+        #expect(PasswordPolicy.verify("a fresh start at the lab", hash: user.passwordHash))
+    }
+
+    @Test func expiredResetLinkIsRefused() async throws {
+        let server = try TestServer()
+        let technician = try await server.user(.technician)
+        let admin = try await server.user(.admin)
+        let (token, _) = try await server.services.identity.users.issueReset(
+            userID: technician.id ?? 0, by: admin.principal, event: .commandLine)
+        try await server.services.database.write {
+            try $0.execute(sql: "UPDATE password_resets SET expires_at = '2000-01-01 00:00:00.000'")
+        }
+        try await server.test { client in
+            let response = try await client.execute(uri: "/reset?token=\(token)", method: .get)
+            #expect(response.status == .notFound)
+        }
+    }
+
+    @Test func changingAPasswordNeedsTheCurrentOne() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.director)
+        try await server.test { client in
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let wrong = try await client.execute(
+                uri: "/account/password", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: "_csrf=\(session.csrf)&current_password=guess&new_password=new+and+long+enough"))
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.text.contains("current password is not correct"))
+            let right = try await client.execute(
+                uri: "/account/password", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: "_csrf=\(session.csrf)&current_password=correct+horse+battery+staple"
+                        + "&new_password=new+and+long+enough"))
+            #expect(right.status == .seeOther)
+        }
+    }
+}

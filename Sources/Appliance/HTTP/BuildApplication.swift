@@ -63,6 +63,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
+    PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
     SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
         .addRoutes(to: routes)
     return router

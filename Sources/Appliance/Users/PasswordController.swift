@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+
+/// Changing one's own password, and the admin-issued reset links.
+struct PasswordController {
+    let identity: Identity
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/account/password") { request, context in
+            pages.page("password", title: "Change password", section: "account", request: request, context: context)
+        }
+        router.post("/account/password") { request, context in try await change(request, context) }
+        router.post("/admin/users/{id}/reset-link") { request, context in
+            let (url, expires) = try await issue(request, context)
+            return Flash(kind: .success, message: "Reset link, valid until \(expires.formatted(.iso8601)): \(url)")
+                .redirect(to: "/admin/users")
+        }
+        router.post("/api/v1/users/{id}/reset-link") { request, context in
+            let (url, expires) = try await issue(request, context)
+            return ResetLink(url: url, expiresAt: expires)
+        }
+        router.get("/reset") { request, context in
+            let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+            guard let user = try await identity.users.resetUser(token: token) else {
+                throw APIError.notFound(
+                    "This reset link is invalid, used or expired. Ask an administrator for a new one.")
+            }
+            return pages.page(
+                "reset", title: "Choose a new password", section: "login", request: request, context: context,
+                values: ["token": token, "email": user.email])
+        }
+        router.post("/reset") { request, context in try await completeReset(request, context) }
+    }
+
+    struct ResetLink: ResponseEncodable {
+        let url: String
+        let expiresAt: Date
+        enum CodingKeys: String, CodingKey {
+            case url
+            case expiresAt = "expires_at"
+        }
+    }
+
+    private func issue(_ request: Request, _ context: AppRequestContext) async throws -> (String, Date) {
+        guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        let (token, expires) = try await identity.users.issueReset(
+            userID: try context.parameters.require("id", as: Int64.self), by: actor, event: context.eventContext)
+        let host = request.head.authority ?? "localhost"
+        return ("http://\(host)/reset?token=\(token)", expires)
+    }
+
+    struct ChangeForm: Decodable {
+        let currentPassword: String
+        let newPassword: String
+        enum CodingKeys: String, CodingKey {
+            case currentPassword = "current_password"
+            case newPassword = "new_password"
+        }
+    }
+
+    private func change(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: ChangeForm.self, context: context)
+        guard let userID = context.principal?.userID else { throw APIError.unauthorized("Sign in first.") }
+        do {
+            try await identity.users.changePassword(
+                userID: userID, current: form.currentPassword, new: form.newPassword, event: context.eventContext)
+        } catch let error as APIError where error.status == .unprocessableContent {
+            return pages.page(
+                "password", title: "Change password", section: "account", request: request, context: context,
+                values: ["error": error.message], status: error.status)
+        }
+        return Flash(kind: .success, message: "Password changed. Every session was ended; sign in again.")
+            .redirect(to: "/login")
+    }
+
+    struct ResetForm: Decodable {
+        let token: String
+        let password: String
+    }
+
+    private func completeReset(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: ResetForm.self, context: context)
+        do {
+            _ = try await identity.users.completeReset(
+                token: form.token, password: form.password, event: context.eventContext)
+        } catch let error as APIError where error.status == .unprocessableContent {
+            return pages.page(
+                "reset", title: "Choose a new password", section: "login", request: request, context: context,
+                values: ["token": form.token, "error": error.message], status: error.status)
+        }
+        return Flash(kind: .success, message: "Your password is set. Sign in with it.").redirect(to: "/login")
+    }
+}
