@@ -122,6 +122,43 @@ import Testing
         }
     }
 
+    @Test func onlyTrustedHostNamesAreServed() async throws {
+        // The live test client addresses the server as localhost.
+        let trusted = try TestServer { $0.trustedHosts = ["localhost", "127.0.0.1"] }
+        try await trusted.test(.live) { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .ok)
+        }
+        let elsewhere = try TestServer { $0.trustedHosts = ["labbox.clinic.lan"] }
+        try await elsewhere.test(.live) { client in
+            let response = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            #expect(response.status == .badRequest)
+            #expect(try response.apiError()["code"] as? String == "invalid_host")
+        }
+    }
+
+    @Test func corsIsOffUnlessTheOriginIsListed() async throws {
+        let server = try TestServer { $0.corsOrigins = ["https://lims.example"] }
+        try await server.test { client in
+            let listed = try await client.execute(
+                uri: "/api/v1/openapi.json", method: .get, headers: [.origin: "https://lims.example"])
+            #expect(listed.headers[.accessControlAllowOrigin] == "https://lims.example")
+            let other = try await client.execute(
+                uri: "/api/v1/openapi.json", method: .get, headers: [.origin: "https://evil.example"])
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+            let preflight = try await client.execute(
+                uri: "/api/v1/auth/me", method: .options,
+                headers: [.origin: "https://lims.example", .accessControlRequestMethod: "GET"])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+        }
+        try await TestServer().test { client in
+            let response = try await client.execute(
+                uri: "/api/v1/openapi.json", method: .get, headers: [.origin: "https://lims.example"])
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
     @Test func cidrMatchesIPv4AndIPv6Networks() throws {
         let lan = try #require(CIDR("192.168.10.0/24"))
         #expect(lan.contains("192.168.10.77"))

@@ -27,6 +27,8 @@ struct AppConfig: Sendable {
     var autoBlockMinutes = 15
     var ipAllow: [CIDR] = []
     var ipBlock: [CIDR] = []
+    var trustedHosts: [String] = []
+    var corsOrigins: [String] = []
 
     /// Where each effective value came from, for `labbox config show`.
     var sources: [String: ConfigSource] = [:]

@@ -70,6 +70,13 @@ struct ConfigKey: Sendable {
             0...10_080, \.autoBlockMinutes),
         cidrs("security.ip_allow", "only these networks may connect, e.g. 192.168.1.0/24 (empty: all)", \.ipAllow),
         cidrs("security.ip_block", "these networks may never connect", \.ipBlock),
+        list(
+            "security.trusted_hosts", "host names clients may use, e.g. labbox.clinic.lan, 192.168.1.20 (empty: any)",
+            \.trustedHosts),
+        list(
+            "security.cors_origins",
+            "origins allowed to call the API from a browser, e.g. https://lims.example (empty: none)",
+            \.corsOrigins),
         .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,
@@ -105,6 +112,19 @@ struct ConfigKey: Sendable {
             name: name, summary: summary, isSecret: false,
             apply: { config, value in config[keyPath: path] = try CIDR.list(value, key: name) },
             read: { $0[keyPath: path].map(\.description).joined(separator: ", ") })
+    }
+
+    private static func list(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, [String]> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in
+                config[keyPath: path] = value.split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }.filter { !$0.isEmpty }
+            },
+            read: { $0[keyPath: path].joined(separator: ", ") })
     }
 
     private static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(

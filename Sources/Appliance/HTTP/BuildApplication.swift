@@ -42,6 +42,9 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
         middleware: IPFilterMiddleware(
             allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks,
             blockDuration: TimeInterval(services.config.autoBlockMinutes * 60)))
+    router.add(
+        middleware: HostAndOriginMiddleware(
+            trustedHosts: services.config.trustedHosts, corsOrigins: services.config.corsOrigins))
     router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(identity: services.identity))
     router.add(
