@@ -159,6 +159,31 @@ import Testing
         }
     }
 
+    @Test func selfSignedTLSServesHTTPSWithHSTSAndKeepsItsCertificate() async throws {
+        let directory = try TemporaryDirectory()
+        let tls = ["LABBOX_TLS_MODE": "self-signed"]
+        let server = try RunningServer(directory: directory.path, environment: tls)
+        #expect(server.logText.contains("ready at https://"))
+        let curl = try LabBoxProcess.run(
+            ["-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(server.port)/healthz"], binary: "/usr/bin/curl")
+        #expect(curl.stdout.contains("HTTP/1.1 200"))
+        #expect(curl.stdout.lowercased().contains("strict-transport-security: max-age=31536000"))
+        let plain = try LabBoxProcess.run(
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/healthz"],
+            binary: "/usr/bin/curl")
+        #expect(plain.stdout != "200")
+        #expect(server.terminate() == 0)
+
+        let certificate = directory.path + "/labbox-data/tls/cert.pem"
+        let first = try String(contentsOfFile: certificate, encoding: .utf8)
+        #expect(first.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        let key = try FileManager.default.attributesOfItem(atPath: directory.path + "/labbox-data/tls/key.pem")
+        #expect((key[.posixPermissions] as? Int) == 0o600)
+        let again = try RunningServer(directory: directory.path, environment: tls)
+        #expect(again.terminate() == 0)
+        #expect(try String(contentsOfFile: certificate, encoding: .utf8) == first)
+    }
+
     @Test func cidrMatchesIPv4AndIPv6Networks() throws {
         let lan = try #require(CIDR("192.168.10.0/24"))
         #expect(lan.contains("192.168.10.77"))

@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         let needsSetup = try await services.identity.users.count() == 0
         try await Server.run(services) { port in
             let shownHost = config.host == "0.0.0.0" ? "127.0.0.1" : config.host
-            let url = "http://\(shownHost):\(port)/"
+            let scheme = config.tlsMode == .off ? "http" : "https"
+            let url = "\(scheme)://\(shownHost):\(port)/"
             var lines = "LabBox \(BuildInfo.version) is ready at \(url)  (data: \(config.dataDirectory))\n"
             if needsSetup {
                 lines += "No users yet. Create the first administrator within 30 minutes at:\n"

@@ -7,6 +7,10 @@ import Logging
 struct AppConfig: Sendable {
     enum LogFormat: String, Sendable, CaseIterable { case json, text }
     enum Synchronous: String, Sendable, CaseIterable { case full, normal }
+    enum TLSMode: String, Sendable, CaseIterable {
+        case off, files
+        case selfSigned = "self-signed"
+    }
 
     var dataDirectory = "./labbox-data"
     var host = "127.0.0.1"
@@ -29,6 +33,9 @@ struct AppConfig: Sendable {
     var ipBlock: [CIDR] = []
     var trustedHosts: [String] = []
     var corsOrigins: [String] = []
+    var tlsMode = TLSMode.off
+    var tlsCertFile: String?
+    var tlsKeyFile: String?
 
     /// Where each effective value came from, for `labbox config show`.
     var sources: [String: ConfigSource] = [:]

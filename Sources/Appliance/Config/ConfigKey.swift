@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// One setting: its TOML name (`section.key`), how to parse it into ``AppConfig`` and how to print it.
@@ -77,6 +78,9 @@ struct ConfigKey: Sendable {
             "security.cors_origins",
             "origins allowed to call the API from a browser, e.g. https://lims.example (empty: none)",
             \.corsOrigins),
+        choice("tls.mode", "off, files (tls.cert_file + tls.key_file) or self-signed (kept in <data>/tls)", \.tlsMode),
+        path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
+        path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),
         .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,
@@ -112,6 +116,20 @@ struct ConfigKey: Sendable {
             name: name, summary: summary, isSecret: false,
             apply: { config, value in config[keyPath: path] = try CIDR.list(value, key: name) },
             read: { $0[keyPath: path].map(\.description).joined(separator: ", ") })
+    }
+
+    private static func path(
+        _ name: String, _ summary: String, _ keyPath: WritableKeyPath<AppConfig, String?> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in
+                guard FileManager.default.isReadableFile(atPath: value) else {
+                    throw ConfigError(key: name, message: "cannot read '\(value)'")
+                }
+                config[keyPath: keyPath] = value
+            },
+            read: { $0[keyPath: keyPath] ?? "" })
     }
 
     private static func list(

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Everything the HTTP server needs, built once by `labbox serve` and by every test.
@@ -35,7 +36,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(https: services.config.tlsMode != .off))
     router.add(middleware: CompressionMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(
@@ -60,8 +61,10 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     OpenAPIController(pages: pages).addRoutes(to: routes)
     services.assets.addRoutes(to: routes)
     HomeController(database: services.database, pages: pages).addRoutes(to: routes)
-    LoginController(identity: identity, pages: pages, setup: services.setup, secureCookies: false)
-        .addRoutes(to: routes)
+    LoginController(
+        identity: identity, pages: pages, setup: services.setup, secureCookies: services.config.tlsMode != .off
+    )
+    .addRoutes(to: routes)
     AuthAPIController(identity: identity).addRoutes(to: routes)
     SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
@@ -77,8 +80,10 @@ func buildApplication(
     router: Router<AppRequestContext>? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    Application(
+    let tls = try TLSSetup.configuration(for: services.config)
+    return Application(
         router: try router ?? buildRouter(services),
+        server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
         configuration: .init(
             address: .hostname(services.config.host, port: services.config.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? services.config.port) },

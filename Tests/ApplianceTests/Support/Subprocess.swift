@@ -70,7 +70,7 @@ final class RunningServer {
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
         while found == nil, Date() < deadline, process.isRunning {
-            found = log.text.firstMatch(of: /ready at http:\/\/127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
+            found = log.text.firstMatch(of: /ready at https?:\/\/127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
             if found == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
         guard let found else {
