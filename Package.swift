@@ -68,6 +68,7 @@ let package = Package(
                 "Appliance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
     ]

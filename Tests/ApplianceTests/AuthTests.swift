@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
+import HummingbirdOTP
 import HummingbirdTesting
 import Testing
 
@@ -443,4 +444,102 @@ import Testing
             #expect(right.status == .seeOther)
         }
     }
+}
+
+@Suite struct TwoFactorTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+    static let rfcSecret = "12345678901234567890"
+
+    /// RFC 6238 appendix B, SHA-1, truncated to the 6 digits LabBox uses.
+    @Test(arguments: [
+        (59, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"), (1_234_567_890, "005924"),
+        (2_000_000_000, "279037"),
+    ])
+    func rfc6238Vectors(time: Int, code: String) {
+        let date = Date(timeIntervalSince1970: TimeInterval(time))
+        #expect(TwoFactor.matchingStep(secret: Self.rfcSecret, code: code, at: date) == Int64(time / 30))
+        #expect(TwoFactor.matchingStep(secret: Self.rfcSecret, code: "000000", at: date) == nil)
+    }
+
+    private func currentCode(_ secret: String) -> String {
+        let value = HummingbirdOTPCode.compute(secret: secret)
+        return String(format: "%06d", value)
+    }
+
+    @Test func enrolmentThenSignInNeedsTheCodeAndRecoveryCodesWorkOnce() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.director)
+        let codes: [String] = try await server.test { client in
+            let page = try await client.execute(uri: "/account/2fa", method: .get, headers: session.headers)
+            #expect(page.status == .ok)
+            let user = try #require(try await server.services.identity.users.user(email: "director@lab.example"))
+            let secret = try #require(user.totpSecret)
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let wrong = try await client.execute(
+                uri: "/account/2fa/enable", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(session.csrf)&code=000000"))
+            #expect(wrong.status == .unprocessableContent)
+            let enabled = try await client.execute(
+                uri: "/account/2fa/enable", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(session.csrf)&code=\(currentCode(secret))"))
+            #expect(enabled.status == .ok)
+            return enabled.text.matches(of: /<code>([A-Z0-9]{5}-[A-Z0-9]{5})<\/code>/).map { String($0.1) }
+        }
+        #expect(codes.count == 10)
+        try await server.test { client in
+            let password = try await client.execute(
+                uri: "/login", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "email=director%40lab.example&password=correct+horse+battery+staple"))
+            #expect(password.status == .ok)
+            #expect(password.headers[.setCookie] == nil)
+            let challenge = try #require(
+                password.text.firstMatch(of: /name="challenge" value="([^"]+)"/).map { String($0.1) })
+            let bad = try await client.execute(
+                uri: "/login/2fa", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "challenge=\(challenge)&code=123456"))
+            #expect(bad.status == .unauthorized)
+            let recovered = try await client.execute(
+                uri: "/login/2fa", method: .post, headers: Self.form,
+                body: ByteBuffer(string: "challenge=\(challenge)&code=\(codes[0])"))
+            #expect(recovered.status == .seeOther)
+            #expect(recovered.headers[.setCookie] != nil)
+
+            let token = try await client.execute(
+                uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"email":"director@lab.example","password":"correct horse battery staple"}"#)
+            )
+            #expect(token.status == .unauthorized)
+            #expect(try token.apiError()["code"] as? String == "totp_required")
+            let reused = try await client.execute(
+                uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(
+                    string:
+                        #"{"email":"director@lab.example","password":"correct horse battery staple","totp":"\#(codes[0])"}"#
+                ))
+            #expect(reused.status == .unauthorized)
+        }
+    }
+
+    @Test func requiredTwoFactorSendsAdminsToEnrolFirst() async throws {
+        let server = try TestServer { $0.requireTwoFactor = true }
+        let admin = try await server.signIn(.admin)
+        let technician = try await server.signIn(.technician)
+        try await server.test { client in
+            let home = try await client.execute(uri: "/", method: .get, headers: admin.headers)
+            #expect(home.status == .seeOther)
+            #expect(home.headers[.location] == "/account/2fa")
+            let api = try await client.execute(uri: "/api/v1/users", method: .get, headers: admin.headers)
+            #expect(try api.apiError()["code"] as? String == "two_factor_required")
+            let enrol = try await client.execute(uri: "/account/2fa", method: .get, headers: admin.headers)
+            #expect(enrol.status == .ok)
+            let tech = try await client.execute(uri: "/", method: .get, headers: technician.headers)
+            #expect(tech.status == .ok)
+        }
+    }
+}
+
+/// The code an authenticator app would show now, computed the way the app does.
+enum HummingbirdOTPCode {
+    static func compute(secret: String) -> Int { TOTP(secret: secret).compute() }
 }

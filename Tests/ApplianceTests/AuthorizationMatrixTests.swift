@@ -27,7 +27,7 @@ import Testing
             anonymous == [
                 "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/**", "GET /api/v1/openapi.json",
                 "GET /login", "POST /login", "GET /setup", "POST /setup", "POST /api/v1/auth/token",
-                "POST /api/v1/auth/refresh", "GET /reset", "POST /reset",
+                "POST /api/v1/auth/refresh", "GET /reset", "POST /reset", "POST /login/2fa",
             ])
         for (route, permission) in AccessPolicy.routes where route.contains("/users") {
             #expect(permission == .admin, "\(route)")

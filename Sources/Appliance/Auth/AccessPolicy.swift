@@ -14,6 +14,7 @@ enum AccessPolicy {
         // Signing in.
         "GET /login": .anonymous,
         "POST /login": .anonymous,
+        "POST /login/2fa": .anonymous,
         "POST /logout": .signedIn,
         "GET /setup": .anonymous,
         "POST /setup": .anonymous,
@@ -26,6 +27,9 @@ enum AccessPolicy {
         // Own account.
         "GET /account/sessions": .signedIn,
         "POST /account/sessions/{id}/revoke": .signedIn,
+        "GET /account/2fa": .signedIn,
+        "POST /account/2fa/enable": .signedIn,
+        "POST /account/2fa/disable": .signedIn,
         "GET /account/password": .signedIn,
         "POST /account/password": .signedIn,
         "GET /account/keys": .signedIn,
@@ -38,6 +42,7 @@ enum AccessPolicy {
         "POST /admin/users/{id}": .admin,
         "POST /admin/users/{id}/revoke-sessions": .admin,
         "POST /admin/users/{id}/reset-link": .admin,
+        "POST /admin/users/{id}/reset-2fa": .admin,
         "POST /api/v1/users/{id}/reset-link": .admin,
         "GET /api/v1/users": .admin,
         "POST /api/v1/users": .admin,
@@ -53,6 +58,11 @@ enum AccessPolicy {
         "GET /api/v1/ip-blocks": .securityRead,
         "DELETE /api/v1/ip-blocks/{ip}": .admin,
         "POST /admin/ip-blocks/{ip}/lift": .admin,
+    ]
+
+    /// What a user who still has to enrol a second factor may reach (see `auth.require_2fa`).
+    static let enrolmentRoutes: Set<String> = [
+        "GET /account/2fa", "POST /account/2fa/enable", "POST /logout", "GET /static/**",
     ]
 
     static func permission(method: String, path: String) -> Permission? {

@@ -14,6 +14,8 @@ struct AuthAPIController {
     struct TokenRequest: Decodable {
         let email: String
         let password: String
+        /// The current TOTP code or a recovery code, for accounts with a second factor.
+        let totp: String?
     }
 
     struct RefreshRequest: Decodable {
@@ -41,7 +43,23 @@ struct AuthAPIController {
 
     private func token(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         let body = try await request.decode(as: TokenRequest.self, context: context)
-        let user = try await identity.verify(email: body.email, password: body.password, context: context)
+        var user = try await identity.verify(email: body.email, password: body.password, context: context)
+        if user.totpEnabled {
+            guard let code = body.totp else {
+                throw APIError(
+                    status: .unauthorized, code: "totp_required", message: "This account needs its TOTP code.",
+                    field: "totp")
+            }
+            guard
+                let verified = try await identity.verifySecondFactor(userID: user.id ?? 0, code: code, context: context)
+            else { throw APIError.unauthorized("The TOTP code is not valid.") }
+            user = verified
+        }
+        if identity.mustEnrol(user) {
+            throw APIError(
+                status: .forbidden, code: "two_factor_required",
+                message: "Enrol a second factor in the web interface first (Account → Two-factor).")
+        }
         try await identity.record(.loginSucceeded, user: user, context: context, detail: "API token")
         return TokenResponse(try await identity.tokens.issue(for: user))
     }

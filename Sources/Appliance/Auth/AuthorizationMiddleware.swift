@@ -39,6 +39,15 @@ struct AuthorizationMiddleware: RouterMiddleware {
                         withAllowedCharacters: .urlPathAllowed) ?? "/")
             return Response(status: .seeOther, headers: [.location: target])
         }
+        if principal.mustEnrolTwoFactor,
+            !AccessPolicy.enrolmentRoutes.contains("\(request.method.rawValue) \(route)")
+        {
+            if request.uri.path.hasPrefix("/api/") {
+                throw APIError(
+                    status: .forbidden, code: "two_factor_required", message: "Enrol a second factor first.")
+            }
+            return Response(status: .seeOther, headers: [.location: "/account/2fa"])
+        }
         guard principal.can(permission) else {
             throw APIError(
                 status: .forbidden, code: "forbidden", message: "You do not have permission for this (\(permission)).")

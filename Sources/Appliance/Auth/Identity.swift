@@ -11,6 +11,7 @@ struct Identity: Sendable {
     let database: AppDatabase
     /// Sign-in attempts per client address.
     let loginLimiter: RateLimiter
+    let challenges = SecondFactorChallenges()
 
     /// Failures before an account is locked, and the first lock's length; each further failure
     /// doubles it, up to a day.
@@ -24,7 +25,7 @@ struct Identity: Sendable {
         self.users = UserStore(database: database, apiKeys: apiKeys)
         self.sessions = SessionStore(
             database: database, idleTimeout: TimeInterval(config.sessionIdleMinutes * 60),
-            lifetime: TimeInterval(config.sessionLifetimeHours * 3600))
+            lifetime: TimeInterval(config.sessionLifetimeHours * 3600), requireTwoFactor: config.requireTwoFactor)
         self.loginLimiter = RateLimiter(
             perSecond: Double(config.loginsPerMinute) / 60, burst: config.loginsPerMinute)
     }
@@ -92,6 +93,24 @@ struct Identity: Sendable {
             try user.update(db)
             return user.failedLogins
         }
+    }
+
+    /// Checks a second-factor code (TOTP or recovery code) for `userID`; records failures.
+    func verifySecondFactor(userID: Int64, code: String, context: AppRequestContext) async throws -> User? {
+        let event = context.eventContext
+        return try await database.write { db -> User? in
+            guard var user = try User.fetchOne(db, key: userID), user.totpEnabled, user.status == .active else {
+                return nil
+            }
+            if try TwoFactor.verify(db, user: &user, code: code) { return user }
+            try SecurityEvent.record(db, kind: .twoFactorFailed, user: user, event: event, detail: "wrong code")
+            return nil
+        }
+    }
+
+    /// Whether `user` must enrol a second factor before using LabBox.
+    func mustEnrol(_ user: User) -> Bool {
+        sessions.requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled
     }
 
     private static let timingHash = PasswordPolicy.hash(Secrets.token())

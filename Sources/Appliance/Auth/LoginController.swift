@@ -11,6 +11,7 @@ struct LoginController {
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/login") { request, context in loginPage(request, context) }
         router.post("/login") { request, context in try await login(request, context) }
+        router.post("/login/2fa") { request, context in try await secondFactor(request, context) }
         router.post("/logout") { request, context in try await logout(request, context) }
         router.get("/setup") { request, context in try setupPage(request, context) }
         router.post("/setup") { request, context in try await createFirstAdmin(request, context) }
@@ -42,11 +43,54 @@ struct LoginController {
         } catch let error as APIError where error.status == .unauthorized {
             return loginPage(request, context, error: error.message, email: form.email, status: .unauthorized)
         }
+        if user.totpEnabled {
+            return secondFactorPage(
+                request, context, challenge: identity.challenges.issue(userID: user.id ?? 0), next: form.next)
+        }
+        return try await startSession(user, request, context, next: form.next)
+    }
+
+    private func startSession(_ user: User, _ request: Request, _ context: AppRequestContext, next: String?)
+        async throws -> Response
+    {
         let token = try await identity.sessions.start(
             user: user, userAgent: request.headers[.userAgent] ?? "", event: context.eventContext)
-        var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form.next)])
+        let target = identity.mustEnrol(user) ? "/account/2fa" : Self.safeNext(next)
+        var response = Response(status: .seeOther, headers: [.location: target])
         response.setCookie(sessionCookie(token, maxAge: Int(identity.sessions.lifetime)))
         return response
+    }
+
+    struct SecondFactorForm: Decodable {
+        let challenge: String
+        let code: String
+        let next: String?
+    }
+
+    private func secondFactorPage(
+        _ request: Request, _ context: AppRequestContext, challenge: String, next: String?, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        pages.page(
+            "login-2fa", title: "Second step", section: "login", request: request, context: context,
+            values: ["challenge": challenge, "next": Self.safeNext(next), "error": error as Any], status: status)
+    }
+
+    private func secondFactor(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: SecondFactorForm.self, context: context)
+        guard let userID = identity.challenges.attempt(form.challenge) else {
+            return loginPage(
+                request, context, error: "The sign-in took too long or had too many wrong codes; start again.",
+                status: .unauthorized)
+        }
+        guard let user = try await identity.verifySecondFactor(userID: userID, code: form.code, context: context) else {
+            return secondFactorPage(
+                request, context, challenge: form.challenge, next: form.next,
+                error: "That code is not valid. Use the current code from your app, or a recovery code.",
+                status: .unauthorized)
+        }
+        identity.challenges.finish(form.challenge)
+        return try await startSession(user, request, context, next: form.next)
     }
 
     private func logout(_ request: Request, _ context: AppRequestContext) async throws -> Response {

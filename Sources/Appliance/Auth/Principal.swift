@@ -12,6 +12,8 @@ struct Principal: Sendable, Equatable {
     let displayName: String
     let role: Role?
     let credential: Credential
+    /// Signed in, but `auth.require_2fa` sends them to enrol a second factor first.
+    var mustEnrolTwoFactor = false
 
     func can(_ permission: Permission) -> Bool {
         switch credential {

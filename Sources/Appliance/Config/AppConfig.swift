@@ -25,6 +25,7 @@ struct AppConfig: Sendable {
     var metricsToken: String?
     var sessionIdleMinutes = 60
     var sessionLifetimeHours = 12
+    var requireTwoFactor = false
     var requestsPerSecond = 20.0
     var requestBurst = 100
     var loginsPerMinute = 10

@@ -82,6 +82,16 @@ struct ConfigKey: Sendable {
         path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
         path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),
         .init(
+            name: "auth.require_2fa", summary: "admins and directors must enrol TOTP before anything else (true/false)",
+            isSecret: false,
+            apply: { config, value in
+                guard let flag = Bool(value) else {
+                    throw ConfigError(key: "auth.require_2fa", message: "'\(value)' is not true or false")
+                }
+                config.requireTwoFactor = flag
+            },
+            read: { String($0.requireTwoFactor) }),
+        .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,
             apply: { config, value in

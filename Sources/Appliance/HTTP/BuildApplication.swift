@@ -70,6 +70,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
     PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
+    TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
     SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
         .addRoutes(to: routes)
     return router

@@ -33,6 +33,9 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
         case rateLimited = "rate_limited"
         case ipBlocked = "ip.blocked"
         case ipUnblocked = "ip.unblocked"
+        case twoFactorEnabled = "2fa.enabled"
+        case twoFactorDisabled = "2fa.disabled"
+        case twoFactorFailed = "2fa.failed"
     }
 
     var id: Int64?

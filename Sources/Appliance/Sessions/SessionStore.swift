@@ -8,6 +8,7 @@ struct SessionStore: Sendable {
     let database: AppDatabase
     let idleTimeout: TimeInterval
     let lifetime: TimeInterval
+    let requireTwoFactor: Bool
 
     /// Starts a session and returns the raw token for the cookie.
     func start(user: User, userAgent: String, event: EventContext) async throws -> String {
@@ -54,7 +55,8 @@ struct SessionStore: Sendable {
         }
         return Principal(
             userID: user.id, email: user.email, displayName: user.displayName, role: user.role,
-            credential: .session(id: sessionID, csrfToken: session.csrfToken))
+            credential: .session(id: sessionID, csrfToken: session.csrfToken),
+            mustEnrolTwoFactor: requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled)
     }
 
     func active(userID: Int64) async throws -> [Session] {

@@ -17,6 +17,7 @@ struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistabl
     var lockedUntil: Date?
     var totpSecret: String?
     var totpEnabled: Bool = false
+    var totpLastStep: Int64 = 0
     var createdAt: Date
     var updatedAt: Date
     var lastLoginAt: Date?

@@ -124,7 +124,7 @@ struct UsersController {
                 "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == user.role] },
                 "active": user.status == .active, "disabled": user.status == .disabled,
                 "last_login": user.lastLoginAt?.formatted(.iso8601) ?? "never",
-                "is_self": user.id == context.principal?.userID,
+                "is_self": user.id == context.principal?.userID, "totp": user.totpEnabled,
             ]
         }
         return pages.page(

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Enrolling, using and removing the TOTP second factor.
+struct TwoFactorController {
+    let identity: Identity
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/account/2fa") { request, context in try await page(request, context) }
+        router.post("/account/2fa/enable") { request, context in try await enable(request, context) }
+        router.post("/account/2fa/disable") { request, context in try await disable(request, context) }
+        router.post("/admin/users/{id}/reset-2fa") { _, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
+            try await remove(userID: id, detail: "reset by \(actor.logDescription)", context: context)
+            return Flash(kind: .success, message: "Two-factor sign-in was removed; the user can enrol again.")
+                .redirect(to: "/admin/users")
+        }
+    }
+
+    private func currentUser(_ context: AppRequestContext) async throws -> User {
+        // API keys without an owner have no account to protect.
+        guard let id = context.principal?.userID, let user = try await identity.users.user(id: id) else {
+            throw APIError.notFound("Two-factor sign-in belongs to user accounts.")
+        }
+        return user
+    }
+
+    /// Shows the status, or a fresh secret to enrol (kept unconfirmed until a code proves the app has it).
+    private func page(
+        _ request: Request, _ context: AppRequestContext, error: String? = nil, recoveryCodes: [String] = [],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var user = try await currentUser(context)
+        var values: [String: Any] = ["enabled": user.totpEnabled, "required": identity.mustEnrol(user)]
+        if !user.totpEnabled {
+            if user.totpSecret == nil {
+                let secret = TwoFactor.newSecret()
+                let id = user.id
+                user = try await identity.database.write { db in
+                    guard var fresh = try User.fetchOne(db, key: id) else { throw APIError.notFound() }
+                    fresh.totpSecret = secret
+                    try fresh.update(db)
+                    return fresh
+                }
+            }
+            let enrolment = TwoFactor.enrolment(secret: user.totpSecret ?? "", email: user.email)
+            values["otpauth"] = enrolment.url
+            values["key"] = stride(from: 0, to: enrolment.key.count, by: 4).map { offset in
+                let start = enrolment.key.index(enrolment.key.startIndex, offsetBy: offset)
+                return String(
+                    enrolment.key[
+                        start..<(enrolment.key.index(start, offsetBy: 4, limitedBy: enrolment.key.endIndex)
+                            ?? enrolment.key.endIndex)])
+            }.joined(separator: " ")
+        }
+        if let error { values["error"] = error }
+        if !recoveryCodes.isEmpty {
+            values["recovery_codes"] = recoveryCodes
+            values["has_codes"] = true
+        }
+        return pages.page(
+            "two-factor", title: "Two-factor sign-in", section: "account", request: request, context: context,
+            values: values, status: status)
+    }
+
+    struct CodeForm: Decodable {
+        let code: String
+    }
+
+    private func enable(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: CodeForm.self, context: context)
+        let user = try await currentUser(context)
+        let event = context.eventContext
+        guard !user.totpEnabled, let secret = user.totpSecret,
+            let step = TwoFactor.matchingStep(secret: secret, code: form.code)
+        else {
+            return try await page(
+                request, context, error: "That code does not match. Check the time on your phone and try again.",
+                status: .unprocessableContent)
+        }
+        let codes = try await identity.database.write { db -> [String] in
+            guard var fresh = try User.fetchOne(db, key: user.id) else { throw APIError.notFound() }
+            fresh.totpEnabled = true
+            fresh.totpLastStep = step
+            try fresh.update(db)
+            try SecurityEvent.record(db, kind: .twoFactorEnabled, user: fresh, event: event, detail: "")
+            return try TwoFactor.newRecoveryCodes(db, userID: fresh.id ?? 0)
+        }
+        return try await page(request, context, recoveryCodes: codes)
+    }
+
+    struct DisableForm: Decodable {
+        let password: String
+        let code: String
+    }
+
+    /// Removing the factor needs the password and a current code, even inside a session.
+    private func disable(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: DisableForm.self, context: context)
+        let user = try await currentUser(context)
+        guard PasswordPolicy.verify(form.password, hash: user.passwordHash),
+            try await identity.verifySecondFactor(userID: user.id ?? 0, code: form.code, context: context) != nil
+        else {
+            return try await page(
+                request, context, error: "The password or code is not correct.", status: .unprocessableContent)
+        }
+        try await remove(userID: user.id ?? 0, detail: "by the user", context: context)
+        return Flash(kind: .success, message: "Two-factor sign-in is off.").redirect(to: "/account/2fa")
+    }
+
+    private func remove(userID: Int64, detail: String, context: AppRequestContext) async throws {
+        let event = context.eventContext
+        try await identity.database.write { db in
+            guard var user = try User.fetchOne(db, key: userID) else { throw APIError.notFound("No such user.") }
+            user.totpEnabled = false
+            user.totpSecret = nil
+            try user.update(db)
+            try db.execute(sql: "DELETE FROM recovery_codes WHERE user_id = ?", arguments: [userID])
+            try SecurityEvent.record(db, kind: .twoFactorDisabled, user: user, event: event, detail: detail)
+        }
+    }
+}
