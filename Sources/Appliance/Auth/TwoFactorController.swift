@@ -48,6 +48,8 @@ struct TwoFactorController {
             }
             let enrolment = TwoFactor.enrolment(secret: user.totpSecret ?? "", email: user.email)
             values["otpauth"] = enrolment.url
+            // Our own markup from our own encoder, so it is inserted unescaped.
+            values["qr_svg"] = (try? QRCode(text: enrolment.url).svg) ?? ""
             values["key"] = stride(from: 0, to: enrolment.key.count, by: 4).map { offset in
                 let start = enrolment.key.index(enrolment.key.startIndex, offsetBy: offset)
                 return String(
