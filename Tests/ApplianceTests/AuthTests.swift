@@ -543,3 +543,65 @@ import Testing
 enum HummingbirdOTPCode {
     static func compute(secret: String) -> Int { TOTP(secret: secret).compute() }
 }
+
+@Suite struct AccountTests {
+    @Test func aUserEndsOneOfTheirSessionsButNotSomeoneElses() async throws {
+        let server = try TestServer()
+        let laptop = try await server.signIn(.technician)
+        let phone = try await server.signIn(.technician)
+        let other = try await server.signIn(.auditor)
+        let sessions = try await server.services.identity.sessions.active(
+            userID: try await server.user(.technician).id ?? 0)
+        let phoneID = try #require(sessions.map(\.id).compactMap { $0 }.max())
+        let auditorSession = try #require(
+            try await server.services.identity.sessions.active(userID: try await server.user(.auditor).id ?? 0).first?
+                .id)
+        try await server.test { client in
+            var headers = laptop.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let foreign = try await client.execute(
+                uri: "/account/sessions/\(auditorSession)/revoke", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(laptop.csrf)"))
+            #expect(foreign.status == .notFound)
+            let own = try await client.execute(
+                uri: "/account/sessions/\(phoneID)/revoke", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(laptop.csrf)"))
+            #expect(own.status == .seeOther)
+            #expect(try await client.execute(uri: "/", method: .get, headers: phone.headers).status == .seeOther)
+            #expect(try await client.execute(uri: "/", method: .get, headers: laptop.headers).status == .ok)
+            #expect(try await client.execute(uri: "/", method: .get, headers: other.headers).status == .ok)
+        }
+    }
+
+    @Test func securityEventsAreCountedInMetrics() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            _ = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "email=nobody%40lab.example&password=whatever+it+may+be"))
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.text.contains("labbox_security_events_total{kind=\"login.failed\"}"))
+        }
+    }
+
+    @Test func apiKeyCommandsListAndRevoke() throws {
+        let directory = try TemporaryDirectory()
+        let created = try LabBoxProcess.run(
+            [
+                "apikey", "create", "--data", directory.path, "--name", "nightly export", "--scopes", "samples:read",
+                "--expires", "2099-12-31",
+            ])
+        #expect(created.status == 0)
+        let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("lbx_") && !secret.contains("\n"))
+        let listed = try LabBoxProcess.run(["apikey", "list", "--data", directory.path])
+        #expect(listed.stdout.contains("nightly export") && listed.stdout.contains("active"))
+        #expect(!listed.stdout.contains(secret))
+        #expect(try LabBoxProcess.run(["apikey", "revoke", "1", "--data", directory.path]).status == 0)
+        #expect(try LabBoxProcess.run(["apikey", "list", "--data", directory.path]).stdout.contains("revoked"))
+        let bad = try LabBoxProcess.run(
+            ["apikey", "create", "--data", directory.path, "--name", "x", "--scopes", "everything"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("scopes"))
+    }
+}
