@@ -24,11 +24,7 @@ struct APIKeyCommand: AsyncParsableCommand {
                 }
                 expiry = date
             }
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            let identity = Identity(database: database, config: config)
-            try await cliErrors {
+            try await options.withIdentity { identity in
                 var owner: User?
                 if let user {
                     guard let found = try await identity.users.user(email: user) else {
@@ -50,10 +46,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            let keys = try await Identity(database: database, config: config).apiKeys.list(ownedBy: nil)
+            let keys = try await options.withIdentity { try await $0.apiKeys.list(ownedBy: nil) }
             print("id\tprefix\tname\tscopes\texpires\tlast used\tstate")
             for key in keys {
                 let state = key.revokedAt == nil ? "active" : "revoked"
@@ -71,13 +64,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Argument(help: "The key's id (see apikey list).") var id: Int64
 
         func run() async throws {
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            try await cliErrors {
-                try await Identity(database: database, config: config).apiKeys.revoke(
-                    id: id, by: nil, event: .commandLine)
-            }
+            try await options.withIdentity { try await $0.apiKeys.revoke(id: id, by: nil, event: .commandLine) }
             print("revoked key \(id)")
         }
     }

@@ -41,6 +41,16 @@ struct DataOptions: ParsableArguments {
     }
 }
 
+extension DataOptions {
+    /// Runs `body` with the identity services of the data directory, closing the database after.
+    func withIdentity<T>(_ body: (Identity) async throws -> T) async throws -> T {
+        let config = try load()
+        let database = try openDatabase(config)
+        defer { try? database.close() }
+        return try await cliErrors { try await body(Identity(database: database, config: config)) }
+    }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("labbox: " + message + "\n").utf8))
 }

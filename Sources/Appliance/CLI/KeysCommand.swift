@@ -13,10 +13,9 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            let kid = try await database.write { try TokenService.rotate($0) }
+            let kid = try await options.withIdentity { identity in
+                try await identity.database.write { try TokenService.rotate($0) }
+            }
             print("new signing key \(kid)")
         }
     }

@@ -21,12 +21,8 @@ struct UserCommand: AsyncParsableCommand {
                 throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let password = passwordStdin ? readPassword() : PasswordPolicy.generate()
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            let identity = Identity(database: database, config: config)
-            try await cliErrors {
-                _ = try await identity.users.create(
+            _ = try await options.withIdentity { identity in
+                try await identity.users.create(
                     .init(email: email, displayName: name ?? email, role: role, password: password), by: nil,
                     event: .commandLine)
             }
@@ -46,12 +42,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = passwordStdin ? readPassword() : PasswordPolicy.generate()
-            let config = try options.load()
-            let database = try options.openDatabase(config)
-            defer { try? database.close() }
-            let identity = Identity(database: database, config: config)
-            try await cliErrors {
-                _ = try await identity.users.setPassword(email: email, password: password, event: .commandLine)
+            _ = try await options.withIdentity { identity in
+                try await identity.users.setPassword(email: email, password: password, event: .commandLine)
             }
             print("password of \(email) reset; their sessions were ended")
             if !passwordStdin { print("password: \(password)") }
@@ -64,9 +56,9 @@ private func readPassword() -> String {
 }
 
 /// Prints an ``APIError`` as a one-line message and exits non-zero, instead of a stack of types.
-func cliErrors(_ body: () async throws -> Void) async throws {
+func cliErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        try await body()
+        return try await body()
     } catch let error as APIError {
         printError(error.message + (error.field.map { " (\($0))" } ?? ""))
         throw ExitCode.failure

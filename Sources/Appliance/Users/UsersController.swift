@@ -27,6 +27,7 @@ struct UsersController {
         let items: [User.Public]
     }
 
+    /// The same fields arrive as JSON from the API and as a form from the admin page.
     struct CreateRequest: Decodable {
         let email: String
         let displayName: String
@@ -73,25 +74,8 @@ struct UsersController {
         try await identity.sessions.revokeAll(userID: id, by: actor, event: context.eventContext)
     }
 
-    struct CreateForm: Decodable {
-        let email: String
-        let displayName: String
-        let role: Role
-        let password: String
-
-        enum CodingKeys: String, CodingKey {
-            case email, role, password
-            case displayName = "display_name"
-        }
-    }
-
-    struct UpdateForm: Decodable {
-        let role: Role
-        let status: User.Status
-    }
-
     private func createFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let form = try await request.decode(as: CreateForm.self, context: context)
+        let form = try await request.decode(as: CreateRequest.self, context: context)
         do {
             let user = try await identity.users.create(
                 .init(email: form.email, displayName: form.displayName, role: form.role, password: form.password),
@@ -105,7 +89,7 @@ struct UsersController {
     }
 
     private func updateFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let form = try await request.decode(as: UpdateForm.self, context: context)
+        let form = try await request.decode(as: UpdateRequest.self, context: context)
         do {
             let user = try await update(context, role: form.role, status: form.status)
             return Flash(kind: .success, message: "\(user.displayName) is now \(user.role.label), \(user.status).")
