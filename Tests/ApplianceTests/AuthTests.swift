@@ -38,6 +38,10 @@ import Testing
             #expect(after.status == .seeOther)
             #expect(after.headers[.location] == "/login")
         }
+        let kinds = try await server.services.database.read {
+            try String.fetchAll($0, sql: "SELECT kind FROM security_events WHERE kind IN ('login.succeeded', 'logout')")
+        }
+        #expect(kinds == ["login.succeeded", "logout"])
     }
 
     @Test func wrongPasswordAndUnknownEmailGetTheSameAnswer() async throws {

@@ -95,7 +95,7 @@ struct LoginController {
 
     private func logout(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         if case .session(let id, _) = context.principal?.credential, let userID = context.principal?.userID {
-            try await identity.sessions.revoke(id: id, userID: userID, event: context.eventContext)
+            try await identity.sessions.revoke(id: id, userID: userID, kind: .logout, event: context.eventContext)
         }
         var response = Flash(kind: .info, message: "You are signed out.").redirect(to: "/login")
         response.setCookie(sessionCookie("", maxAge: 0))

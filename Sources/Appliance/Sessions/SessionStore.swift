@@ -67,8 +67,10 @@ struct SessionStore: Sendable {
         }
     }
 
-    /// Revokes one session of `userID` (a user may only end their own sessions this way).
-    func revoke(id: Int64, userID: Int64, event: EventContext) async throws {
+    /// Revokes one session of `userID` (a user may only end their own sessions this way); `kind`
+    /// tells a sign-out from ending a session on the sessions page.
+    func revoke(id: Int64, userID: Int64, kind: SecurityEvent.Kind = .sessionsRevoked, event: EventContext) async throws
+    {
         try await database.write { db in
             guard var session = try Session.fetchOne(db, key: id), session.userId == userID else {
                 throw APIError.notFound("No such session.")
@@ -76,8 +78,7 @@ struct SessionStore: Sendable {
             session.revokedAt = Date()
             try session.update(db)
             try SecurityEvent.record(
-                db, kind: .sessionsRevoked, user: try User.fetchOne(db, key: userID), event: event,
-                detail: "session \(id)")
+                db, kind: kind, user: try User.fetchOne(db, key: userID), event: event, detail: "session \(id)")
         }
     }
 

@@ -4,7 +4,7 @@ import Hummingbird
 /// A one-time message for the next page, carried across a post/redirect/get in a short-lived
 /// cookie ("Sample stored in T3 / C2 / G1 / 4"). The page that shows it clears the cookie.
 struct Flash: Sendable, Equatable {
-    enum Kind: String, Sendable { case success, info, error }
+    enum Kind: String, Sendable { case success, info }
 
     static let cookieName = "labbox_flash"
 
