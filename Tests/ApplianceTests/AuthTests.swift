@@ -60,9 +60,7 @@ import Testing
             #expect(wrong.text.firstMatch(of: message)?.1 == unknown.text.firstMatch(of: message)?.1)
             #expect(wrong.headers[.setCookie] == nil)
         }
-        let failures = try await server.services.database.read {
-            try SecurityEvent.filter(Column("kind") == "login.failed").fetchCount($0)
-        }
+        let failures = try await server.eventCount("login.failed")
         #expect(failures == 2)
     }
 
@@ -82,9 +80,7 @@ import Testing
             #expect(wrongToken.status == .forbidden)
         }
         #expect(try await server.services.identity.users.user(email: "evil@x.example") == nil)
-        let rejections = try await server.services.database.read {
-            try SecurityEvent.filter(Column("kind") == "csrf.rejected").fetchCount($0)
-        }
+        let rejections = try await server.eventCount("csrf.rejected")
         #expect(rejections == 2)
     }
 
@@ -329,9 +325,7 @@ import Testing
             // The thief's replay also ended the legitimate client's newer token.
             #expect(try await exchange(second).status == .unauthorized)
         }
-        let events = try await server.services.database.read {
-            try SecurityEvent.filter(Column("kind") == "token.reuse_detected").fetchCount($0)
-        }
+        let events = try await server.eventCount("token.reuse_detected")
         #expect(events == 1)
     }
 

@@ -32,9 +32,7 @@ import Testing
             #expect(locked.status == .unauthorized)
             #expect(locked.headers[.setCookie] == nil)
         }
-        let lockouts = try await server.services.database.read {
-            try SecurityEvent.filter(Column("kind") == "login.lockout").fetchCount($0)
-        }
+        let lockouts = try await server.eventCount("login.lockout")
         #expect(lockouts == 1)
         let user = try #require(try await server.services.identity.users.user(email: "technician@lab.example"))
         #expect((user.lockedUntil ?? .distantPast) > Date())

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -76,6 +77,11 @@ extension TestServer {
         let principal = try #require(try await services.identity.sessions.principal(token: token))
         guard case .session(_, let csrf) = principal.credential else { throw CancellationError() }
         return BrowserSession(cookie: "\(SessionStore.cookieName)=\(token)", csrf: csrf)
+    }
+
+    /// How many security events of `kind` were recorded.
+    func eventCount(_ kind: String) async throws -> Int {
+        try await services.database.read { try SecurityEvent.filter(Column("kind") == kind).fetchCount($0) }
     }
 
     /// A new API key with `scopes`; the `Authorization` header value.
