@@ -7,3 +7,15 @@ document.addEventListener("DOMContentLoaded", () => {
     setTimeout(() => flash.classList.add("flash-faded"), 8000);
   }
 });
+
+// Buttons that open and close <dialog>s (the signing dialog); Escape closes them natively.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-open-dialog]");
+  if (opener) {
+    const dialog = document.getElementById(opener.dataset.openDialog);
+    dialog?.showModal();
+    dialog?.querySelector("input[required], select")?.focus();
+  }
+  const closer = event.target.closest("[data-close-dialog]");
+  if (closer) closer.closest("dialog")?.close();
+});

@@ -334,7 +334,7 @@ import Testing
         _ = try await server.user(.auditor)
         try await server.test { client in
             let before = try #require(try await signIn(client)["access_token"] as? String)
-            _ = try await server.services.database.write { try TokenService.rotate($0) }
+            _ = try await server.services.database.write { try TokenService.rotate($0, event: .commandLine) }
             let after = try #require(try await signIn(client)["access_token"] as? String)
             func kid(_ token: String) throws -> String? {
                 var header = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+")

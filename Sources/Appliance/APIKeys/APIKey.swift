@@ -1,8 +1,11 @@
 import Foundation
 import GRDB
 
-struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
     static let databaseTableName = "api_keys"
+    static let auditEntity = "api_key"
+    static let auditRedacted: Set<String> = ["key_hash", "last_used_at"]
+    var auditID: String { String(id ?? 0) }
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 

@@ -52,11 +52,12 @@ final class APIKeyStore: Sendable {
         }
         let prefix = String(Secrets.token(bytes: 6).prefix(8))
         let secret = APIKey.keyPrefix + prefix + "_" + Secrets.token()
-        let key = try await database.write { db in
+        let key = try await database.write(event) { write in
+            let db = write.db
             var key = APIKey(
                 id: nil, name: name, prefix: prefix, keyHash: Secrets.hash(secret), userId: owner?.id,
                 scopes: scopes.sorted().joined(separator: " "), createdAt: Date(), expiresAt: expiresAt)
-            try key.insert(db)
+            try write.insert(&key)
             try SecurityEvent.record(
                 db, kind: .keyCreated, user: owner, event: event,
                 detail: "key \(key.id ?? 0) \(prefix) [\(key.scopes)] by \(actor?.logDescription ?? "cli")")
@@ -111,15 +112,17 @@ final class APIKeyStore: Sendable {
 
     /// Revokes a key. Without the admin permission only one's own keys can be revoked.
     func revoke(id: Int64, by actor: Principal?, event: EventContext) async throws {
-        try await database.write { db in
-            guard var key = try APIKey.fetchOne(db, key: id), key.revokedAt == nil else {
+        try await database.write(event) { write in
+            let db = write.db
+            guard let previous = try APIKey.fetchOne(db, key: id), previous.revokedAt == nil else {
                 throw APIError.notFound("No such active key.")
             }
-            if let actor, !actor.can(.admin), key.userId == nil || key.userId != actor.userID {
+            if let actor, !actor.can(.admin), previous.userId == nil || previous.userId != actor.userID {
                 throw APIError.notFound("No such active key.")
             }
+            var key = previous
             key.revokedAt = Date()
-            try key.update(db)
+            try write.update(key, from: previous, action: "revoke", reason: nil)
             try SecurityEvent.record(
                 db, kind: .keyRevoked, user: try key.userId.flatMap { try User.fetchOne(db, key: $0) }, event: event,
                 detail: "key \(id) \(key.prefix) by \(actor?.logDescription ?? "cli")")

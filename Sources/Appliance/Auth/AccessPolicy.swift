@@ -52,6 +52,28 @@ enum AccessPolicy {
         "POST /api/v1/apikeys": .signedIn,
         "DELETE /api/v1/apikeys/{id}": .signedIn,
 
+        // Samples.
+        "GET /samples": .samplesRead,
+        "GET /samples/new": .samplesWrite,
+        "POST /samples": .samplesWrite,
+        "GET /samples/{id}": .samplesRead,
+        "POST /samples/{id}": .samplesWrite,
+        "POST /samples/{id}/sign": .samplesWrite,
+        "GET /api/v1/samples": .samplesRead,
+        "POST /api/v1/samples": .samplesWrite,
+        "GET /api/v1/samples/{id}": .samplesRead,
+        "PATCH /api/v1/samples/{id}": .samplesWrite,
+        "GET /api/v1/samples/{id}/history": .samplesRead,
+        "GET /api/v1/samples/{id}/signatures": .samplesRead,
+        "POST /api/v1/samples/{id}/signatures": .samplesWrite,
+
+        // Audit trail.
+        "GET /admin/audit": .auditRead,
+        "GET /admin/audit/verify": .auditRead,
+        "GET /api/v1/audit": .auditRead,
+        "GET /api/v1/audit/verify": .auditRead,
+        "GET /api/v1/audit/export": .auditRead,
+
         // Security events.
         "GET /admin/security": .securityRead,
         "GET /api/v1/security-events": .securityRead,

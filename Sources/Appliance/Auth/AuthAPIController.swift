@@ -61,12 +61,12 @@ struct AuthAPIController {
                 message: "Enrol a second factor in the web interface first (Account → Two-factor).")
         }
         try await identity.record(.loginSucceeded, user: user, context: context, detail: "API token")
-        return TokenResponse(try await identity.tokens.issue(for: user))
+        return TokenResponse(try await identity.tokens.issue(for: user, event: context.eventContext))
     }
 
     private func refresh(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         let body = try await request.decode(as: RefreshRequest.self, context: context)
-        switch try await identity.tokens.refresh(body.refreshToken) {
+        switch try await identity.tokens.refresh(body.refreshToken, event: context.eventContext) {
         case .renewed(let pair, _):
             return TokenResponse(pair)
         case .reused(let user):

@@ -108,6 +108,29 @@ struct Identity: Sendable {
         }
     }
 
+    /// Proves, at the moment of signing, that `email` is the person at the keyboard: their
+    /// password and, when enabled, a second-factor code, with the same lockout as sign-in.
+    func reauthenticate(email: String, password: String, code: String?, context: AppRequestContext) async throws
+        -> User
+    {
+        let user: User
+        do {
+            user = try await verify(email: email, password: password, context: context)
+        } catch let error as APIError where error.status == .unauthorized {
+            throw APIError(
+                status: .unauthorized, code: "unauthorized", message: "The password is not correct.", field: "password")
+        }
+        guard user.totpEnabled else { return user }
+        guard let code, !code.isEmpty,
+            let verified = try await verifySecondFactor(userID: user.id ?? 0, code: code, context: context)
+        else {
+            throw APIError(
+                status: .unauthorized, code: "unauthorized", message: "Enter a current authenticator code.",
+                field: "code")
+        }
+        return verified
+    }
+
     /// Whether `user` must enrol a second factor before using LabBox.
     func mustEnrol(_ user: User) -> Bool {
         sessions.requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled

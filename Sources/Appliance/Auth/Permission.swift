@@ -14,17 +14,22 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     /// Security events and blocks, for admins and auditors.
     static let securityRead = Permission(rawValue: "security:read")
 
+    /// The audit trail: search, export, verification; for admins and auditors.
+    static let auditRead = Permission(rawValue: "audit:read")
+    static let samplesRead = Permission(rawValue: "samples:read")
+    static let samplesWrite = Permission(rawValue: "samples:write")
+
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).
     static func isValidScope(_ scope: String) -> Bool {
-        if scope == admin.rawValue || scope == securityRead.rawValue { return true }
+        if [admin, securityRead, auditRead].map(\.rawValue).contains(scope) { return true }
         let parts = scope.split(separator: ":")
         return parts.count == 2 && ["read", "write"].contains(parts[1])
-            && parts[0].allSatisfy { $0.isLetter && $0.isLowercase } && parts[0] != "security"
+            && parts[0].allSatisfy { $0.isLetter && $0.isLowercase } && !["security", "audit"].contains(parts[0])
     }
 
     var isRead: Bool { rawValue.hasSuffix(":read") }
-    var isLabData: Bool { (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead }
+    var isLabData: Bool { (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead && self != Self.auditRead }
 }
 
 enum Role: String, Codable, CaseIterable, Sendable {

@@ -5,6 +5,12 @@ struct Principal: Sendable, Equatable {
         case session(id: Int64, csrfToken: String)
         case accessToken
         case apiKey(id: Int64, scopes: Set<String>)
+
+        /// A person who can re-enter a password, rather than a program holding a key.
+        var isPerson: Bool {
+            if case .apiKey = self { return false }
+            return true
+        }
     }
 
     let userID: Int64?

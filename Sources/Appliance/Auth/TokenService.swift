@@ -55,11 +55,14 @@ struct TokenService: Sendable {
 
     /// Adds a new signing key; new tokens are signed with it from now on.
     @discardableResult
-    static func rotate(_ db: Database) throws -> String {
+    static func rotate(_ db: Database, event: EventContext) throws -> String {
         let kid = Secrets.token(bytes: 9)
         try db.execute(
             sql: "INSERT INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)",
             arguments: [kid, Secrets.token(bytes: 32), Date()])
+        try AuditTrail.append(
+            db, event, action: "signing_key.rotate", entityType: "signing_key", entityID: kid,
+            after: AuditValue.encode(["kid": .text(kid)]))
         return kid
     }
 
@@ -67,7 +70,9 @@ struct TokenService: Sendable {
     private func currentKey() async throws -> (kid: String, secret: String) {
         let newest = "SELECT kid, secret FROM signing_keys ORDER BY id DESC LIMIT 1"
         let key = try await database.write { db -> SigningKey? in
-            if try SigningKey.fetchOne(db, sql: newest) == nil { try Self.rotate(db) }
+            if try SigningKey.fetchOne(db, sql: newest) == nil {
+                try Self.rotate(db, event: .server)
+            }
             return try SigningKey.fetchOne(db, sql: newest)
         }
         guard let key else { throw DatabaseOpenError(message: "no signing key") }
@@ -84,11 +89,11 @@ struct TokenService: Sendable {
     }
 
     /// Starts a new refresh family for `user` (after sign-in with password).
-    func issue(for user: User) async throws -> Pair {
-        try await issue(for: user, family: Secrets.token(bytes: 12))
+    func issue(for user: User, event: EventContext) async throws -> Pair {
+        try await issue(for: user, family: Secrets.token(bytes: 12), event: event)
     }
 
-    private func issue(for user: User, family: String) async throws -> Pair {
+    private func issue(for user: User, family: String, event: EventContext) async throws -> Pair {
         let key = try await currentKey()
         let now = Date()
         let claims = AccessClaims(
@@ -103,6 +108,9 @@ struct TokenService: Sendable {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [Secrets.hash(refresh), user.id, family, now, now.addingTimeInterval(Self.refreshLifetime)])
+            try AuditTrail.append(
+                db, event.acting(as: user), action: "token.issue", entityType: "user", entityID: String(user.id ?? 0),
+                after: AuditValue.encode(["refresh_family": .text(family)]))
         }
         return Pair(accessToken: access, refreshToken: refresh, expiresIn: Int(Self.accessLifetime))
     }
@@ -127,7 +135,7 @@ struct TokenService: Sendable {
     }
 
     /// Exchanges a refresh token for a new pair, retiring the presented one.
-    func refresh(_ token: String) async throws -> RefreshOutcome {
+    func refresh(_ token: String, event: EventContext) async throws -> RefreshOutcome {
         let hash = Secrets.hash(token)
         let now = Date()
         let found = try await database.write { db -> (RefreshToken, User?)? in
@@ -145,7 +153,7 @@ struct TokenService: Sendable {
         guard let (token, user) = found else { return .invalid }
         if token.usedAt != nil { return .reused(user) }
         guard token.revokedAt == nil, let user, user.status == .active, token.expiresAt > now else { return .invalid }
-        return .renewed(try await issue(for: user, family: token.family), user)
+        return .renewed(try await issue(for: user, family: token.family, event: event), user)
     }
 
     /// Ends every refresh family of a user (password reset, disabling).

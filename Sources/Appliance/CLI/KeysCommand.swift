@@ -14,7 +14,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let kid = try await options.withIdentity { identity in
-                try await identity.database.write { try TokenService.rotate($0) }
+                try await identity.database.write { try TokenService.rotate($0, event: .commandLine) }
             }
             print("new signing key \(kid)")
         }

@@ -34,6 +34,10 @@ struct AppConfig: Sendable {
     var ipBlock: [CIDR] = []
     var trustedHosts: [String] = []
     var corsOrigins: [String] = []
+    var species = ["bovine", "equine", "ovine", "caprine", "porcine", "canine", "feline", "human"]
+    var sampleKinds = ["semen", "oocyte", "embryo", "blood", "tissue", "dna"]
+    /// Lab results, embryos, straws and samples are regulated records by default.
+    var reasonRequired = ["sample", "straw", "embryo", "result"]
     var tlsMode = TLSMode.off
     var tlsCertFile: String?
     var tlsKeyFile: String?

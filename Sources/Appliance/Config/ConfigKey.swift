@@ -74,6 +74,12 @@ struct ConfigKey: Sendable {
         list(
             "security.trusted_hosts", "host names clients may use, e.g. labbox.clinic.lan, 192.168.1.20 (empty: any)",
             \.trustedHosts),
+        list("lab.species", "species animals and samples may have", \.species),
+        list("lab.sample_kinds", "kinds of sample", \.sampleKinds),
+        list(
+            "audit.reason_required",
+            "entity types whose updates, deletes and status changes need a reason (signed records always do)",
+            \.reasonRequired),
         list(
             "security.cors_origins",
             "origins allowed to call the API from a browser, e.g. https://lims.example (empty: none)",

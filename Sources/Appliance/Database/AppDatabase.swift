@@ -10,6 +10,7 @@ final class AppDatabase: Sendable {
     let pool: DatabasePool
     let path: String
     let migrations: Migrations
+    let auditPolicy: AuditPolicy
 
     init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -25,6 +26,7 @@ final class AppDatabase: Sendable {
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         self.path = path
         self.migrations = migrations
+        self.auditPolicy = AuditPolicy(regulated: Set(config.reasonRequired))
         let journalMode = try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         guard journalMode == "wal" else {
             throw DatabaseOpenError(message: "SQLite reports journal_mode=\(journalMode ?? "?"), expected wal")
@@ -45,6 +47,15 @@ final class AppDatabase: Sendable {
             DatabaseMetrics.writeWait.record(ContinuousClock.now - requested)
             return try body(db)
         }
+    }
+
+    /// A write on behalf of `context`, where every change goes through ``AuditedWrite`` and so
+    /// lands in the audit trail in the same transaction.
+    func write<T: Sendable>(_ context: EventContext, _ body: @escaping @Sendable (AuditedWrite) throws -> T)
+        async throws -> T
+    {
+        let policy = auditPolicy
+        return try await write { db in try body(AuditedWrite(db: db, context: context, policy: policy)) }
     }
 
     /// Reads the database file at `path` through a read-only connection, for commands that only

@@ -15,6 +15,7 @@ struct IntegrityCheck {
             let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             let statuses = try migrations.status(db)
             let broken = statuses.filter { $0.state != .applied }
+            let audit = try db.tableExists("audit_events") ? try AuditTrail.verify(db) : nil
             return [
                 Finding(
                     name: "integrity_check", ok: integrity == ["ok"],
@@ -30,6 +31,14 @@ struct IntegrityCheck {
                     detail: broken.isEmpty
                         ? "\(statuses.count) applied"
                         : broken.map { "\($0.id): \($0.state.rawValue)" }.joined(separator: "; ")),
+                Finding(
+                    name: "audit_chain", ok: audit?.isIntact ?? true,
+                    detail: audit.map { audit in
+                        audit.broken.map { "broken at event \($0.seq): \($0.problem)" }
+                            ?? (audit.missingTriggers.isEmpty
+                                ? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
+                                : "append-only triggers missing")
+                    } ?? "no audit trail yet"),
             ]
         }
     }

@@ -18,7 +18,7 @@ struct AppRequestContext: RequestContext {
     var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
 
     var clientIP: String { remoteAddress?.ipAddress ?? "" }
-    var eventContext: EventContext { EventContext(clientIP: clientIP, requestID: requestID) }
+    var eventContext: EventContext { EventContext(principal: principal, clientIP: clientIP, requestID: requestID) }
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -71,6 +71,11 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
     PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
+    let samples = SampleStore(
+        database: services.database, species: services.config.species, kinds: services.config.sampleKinds)
+    SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
+    SamplesWebController(store: samples, identity: identity, pages: pages).addRoutes(to: routes)
+    AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)
     SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
         .addRoutes(to: routes)
     return router

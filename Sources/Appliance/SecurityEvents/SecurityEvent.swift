@@ -2,14 +2,6 @@ import Foundation
 import GRDB
 import Metrics
 
-/// Where a security-relevant request came from, recorded with each event.
-struct EventContext: Sendable {
-    var clientIP: String
-    var requestID: String
-
-    static let commandLine = EventContext(clientIP: "cli", requestID: "")
-}
-
 struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "security_events"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -47,8 +39,10 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
     var requestId: String
     var detail: String
 
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
     /// Appends an event inside the caller's transaction, so the event and the change it describes
-    /// commit together.
+    /// commit together; it joins the audit chain too.
     static func record(
         _ db: Database, kind: Kind, user: User?, email: String? = nil, event: EventContext, detail: String
     )
@@ -58,6 +52,13 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
             id: nil, occurredAt: Date(), kind: kind, userId: user?.id, email: user?.email ?? email,
             clientIp: event.clientIP, requestId: event.requestID, detail: detail)
         try row.insert(db)
+        let details = AuditValue.encode([
+            "security_event_id": .integer(row.id ?? 0), "email": row.email.map(AuditValue.text) ?? .null,
+            "detail": .text(detail),
+        ])
+        try AuditTrail.append(
+            db, event, action: "security.\(kind.rawValue)", entityType: user == nil ? "security_event" : "user",
+            entityID: user?.id.map(String.init) ?? String(row.id ?? 0), after: details)
         Counter(label: "labbox_security_events_total", dimensions: [("kind", kind.rawValue)]).increment()
     }
 }

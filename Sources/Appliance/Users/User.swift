@@ -2,8 +2,14 @@ import Foundation
 import GRDB
 import Hummingbird
 
-struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
     static let databaseTableName = "users"
+    static let auditEntity = "user"
+    /// Secrets, and counters that sign-in changes constantly (its security events record those).
+    static let auditRedacted: Set<String> = [
+        "password_hash", "totp_secret", "totp_last_step", "failed_logins", "locked_until", "last_login_at",
+    ]
+    var auditID: String { String(id ?? 0) }
 
     enum Status: String, Codable, Sendable, CaseIterable { case active, disabled }
 

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// Queries and writes for users; every write records a security event in the same transaction.
+/// Queries and writes for users; every write is audited and records a security event in the same
+/// transaction.
 struct UserStore: Sendable {
     let database: AppDatabase
     /// Cached key lookups depend on their owner's status, so user changes invalidate them.
@@ -36,7 +37,8 @@ struct UserStore: Sendable {
     func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
         try Self.validate(new)
         let hash = PasswordPolicy.hash(new.password)
-        return try await database.write { db in
+        return try await database.write(event) { write in
+            let db = write.db
             let email = new.email.trimmingCharacters(in: .whitespaces)
             if try User.filter(Column("email") == email).fetchCount(db) > 0 {
                 throw APIError(
@@ -46,7 +48,7 @@ struct UserStore: Sendable {
             var user = User(
                 id: nil, email: email, displayName: new.displayName.trimmingCharacters(in: .whitespaces),
                 role: new.role, status: .active, passwordHash: hash, createdAt: now, updatedAt: now)
-            try user.insert(db)
+            try write.insert(&user)
             try SecurityEvent.record(
                 db, kind: .userCreated, user: user, event: event,
                 detail: "role \(new.role.rawValue) by \(actor?.logDescription ?? "cli")")
@@ -75,8 +77,10 @@ struct UserStore: Sendable {
     func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext) async throws
         -> User
     {
-        let user = try await database.write { db in
-            guard var user = try User.fetchOne(db, key: id) else { throw APIError.notFound("No such user.") }
+        let user = try await database.write(event) { write in
+            let db = write.db
+            guard let previous = try User.fetchOne(db, key: id) else { throw APIError.notFound("No such user.") }
+            var user = previous
             if user.id == actor.userID, role != nil && role != user.role || status == .disabled {
                 throw APIError(
                     status: .conflict, code: "conflict",
@@ -95,7 +99,7 @@ struct UserStore: Sendable {
                 user.status = status
             }
             user.updatedAt = Date()
-            try user.update(db)
+            try write.update(user, from: previous, reason: nil)
             try SessionStore.revokeAll(db, userID: id)
             try TokenService.revokeAll(db, userID: id)
             return user
@@ -112,13 +116,15 @@ struct UserStore: Sendable {
                 status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
         }
         let hash = PasswordPolicy.hash(password)
-        return try await database.write { db in
-            guard var user = try User.fetchOne(db, key: existing.id) else { throw APIError.notFound() }
+        return try await database.write(event) { write in
+            let db = write.db
+            guard let previous = try User.fetchOne(db, key: existing.id) else { throw APIError.notFound() }
+            var user = previous
             user.passwordHash = hash
             user.failedLogins = 0
             user.lockedUntil = nil
             user.updatedAt = Date()
-            try user.update(db)
+            try write.update(user, from: previous, action: "user.password_set", reason: nil)
             try SessionStore.revokeAll(db, userID: user.id ?? 0)
             try TokenService.revokeAll(db, userID: user.id ?? 0)
             try SecurityEvent.record(db, kind: .passwordReset, user: user, event: event, detail: "")

@@ -100,7 +100,9 @@ struct PageRenderer: Sendable {
 
     private static let navigation: [(href: String, label: String, section: String, permission: Permission)] = [
         ("/", "Home", "home", .signedIn),
+        ("/samples", "Samples", "samples", .samplesRead),
         ("/admin/users", "Users", "users", .admin),
+        ("/admin/audit", "Audit trail", "audit", .auditRead),
         ("/admin/security", "Security events", "security", .securityRead),
         ("/docs", "API reference", "docs", .signedIn),
     ]

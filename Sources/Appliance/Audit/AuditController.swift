@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.
+struct AuditController {
+    let store: AuditStore
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/admin/audit") { request, context in try await page(request, context, verification: nil) }
+        router.get("/admin/audit/verify") { request, context in
+            try await page(request, context, verification: try await store.verify())
+        }
+        router.get("/api/v1/audit") { request, _ in try await list(request) }
+        router.get("/api/v1/audit/verify") { _, _ in VerificationResult(try await store.verify()) }
+        router.get("/api/v1/audit/export") { request, _ in try export(request) }
+    }
+
+    struct Page: ResponseEncodable {
+        let items: [AuditEvent]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(items, forKey: .items)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    struct VerificationResult: ResponseEncodable {
+        let intact: Bool
+        let events: Int
+        let headHash: String
+        let archivedThrough: Int64
+        let brokenAt: Int64?
+        let problem: String?
+
+        init(_ verification: AuditTrail.Verification) {
+            intact = verification.isIntact
+            events = verification.count
+            headHash = verification.headHash
+            archivedThrough = verification.archivedThrough
+            brokenAt = verification.broken?.seq
+            problem =
+                verification.broken?.problem
+                ?? (verification.missingTriggers.isEmpty
+                    ? nil : "append-only triggers missing: " + verification.missingTriggers.joined(separator: ", "))
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case intact, events, problem
+            case headHash = "head_hash"
+            case archivedThrough = "archived_through"
+            case brokenAt = "broken_at"
+        }
+    }
+
+    private func list(_ request: Request) async throws -> Page {
+        let query = ListQuery(request)
+        let filter = try AuditStore.Filter(query)
+        let page = try await store.search(filter, beforeSeq: try query.cursor(), limit: try query.limit())
+        return Page(items: page.items, nextCursor: page.more ? page.items.last.map { Cursor.encode($0.seq) } : nil)
+    }
+
+    /// The filtered range, oldest first, with every field and both hashes, streamed in batches.
+    private func export(_ request: Request) throws -> Response {
+        let query = ListQuery(request)
+        let filter = try AuditStore.Filter(query)
+        let format = try query.choice("format", in: ["csv", "json"]) ?? "csv"
+        let store = store
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: format == "csv" ? AuditExport.csvHeader : AuditExport.jsonPrologue))
+            var after: Int64 = 0
+            while true {
+                let batch = try await store.batch(filter, afterSeq: after)
+                guard let last = batch.last else { break }
+                let lines = try batch.map { format == "csv" ? AuditExport.csvLine($0) : try AuditExport.jsonLine($0) }
+                let text =
+                    format == "csv" ? lines.joined() : (after == 0 ? "\n" : ",\n") + lines.joined(separator: ",\n")
+                try await writer.write(ByteBuffer(string: text))
+                after = last.seq
+            }
+            if format == "json" { try await writer.write(ByteBuffer(string: "\n]}\n")) }
+            try await writer.finish(nil)
+        }
+        let name = "labbox-audit-\(AuditEvent.timestamp(Date()).prefix(10)).\(format)"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json",
+                .contentDisposition: "attachment; filename=\"\(name)\"",
+            ], body: body)
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext, verification: AuditTrail.Verification?)
+        async throws -> Response
+    {
+        let query = ListQuery(request)
+        let filter = try AuditStore.Filter(query)
+        let page = try await store.search(filter, beforeSeq: try query.cursor(), limit: 50)
+        let rows = page.items.map { event -> [String: Any] in
+            [
+                "seq": event.seq, "at": event.at, "actor": event.actorName, "action": event.action,
+                "entity": "\(event.entityType) \(event.entityId)", "reason": event.reason ?? "",
+                "changes": History.changes(before: event.before, after: event.after).map {
+                    ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
+                },
+                "hash": event.hash.prefix(12),
+            ]
+        }
+        let filterQuery = filter.queryString
+        var values: [String: Any] = [
+            "events": rows, "empty": rows.isEmpty, "filter": filterQuery,
+            "user_id": query["user_id"] ?? "", "entity_type": query["entity_type"] ?? "",
+            "entity_id": query["entity_id"] ?? "", "action": query["action"] ?? "",
+            "from": query["from"] ?? "", "to": query["to"] ?? "",
+        ]
+        if page.more, let last = page.items.last {
+            values["next"] = (filterQuery.isEmpty ? "" : filterQuery + "&") + "cursor=" + Cursor.encode(last.seq)
+        }
+        if let verification {
+            let result = VerificationResult(verification)
+            values["verification"] = [
+                "intact": result.intact, "events": result.events, "head": result.headHash,
+                "problem": result.problem ?? "", "broken_at": result.brokenAt.map(String.init) ?? "",
+            ]
+        }
+        return pages.page(
+            "audit", title: "Audit trail", section: "audit", request: request, context: context, values: values)
+    }
+}

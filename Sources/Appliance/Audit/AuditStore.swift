@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// Searching and exporting the audit trail.
+struct AuditStore: Sendable {
+    let database: AppDatabase
+
+    struct Filter: Sendable {
+        var userID: Int64?
+        var apiKeyID: Int64?
+        var entityType: String?
+        var entityID: String?
+        var action: String?
+        /// Inclusive lower and exclusive upper bound, in the trail's timestamp format.
+        var from: String?
+        var to: String?
+
+        init(_ query: ListQuery) throws {
+            userID = try query.integer("user_id")
+            apiKeyID = try query.integer("api_key_id")
+            entityType = query["entity_type"]
+            entityID = query["entity_id"]
+            action = query["action"]
+            from = try query.time("from")
+            to = try query.time("to")
+        }
+
+        func apply(_ request: QueryInterfaceRequest<AuditEvent>) -> QueryInterfaceRequest<AuditEvent> {
+            var request = request
+            if let userID {
+                request = request.filter(Column("actor_type") == "user" && Column("actor_id") == userID)
+            }
+            if let apiKeyID {
+                request = request.filter(Column("actor_type") == "api_key" && Column("actor_id") == apiKeyID)
+            }
+            if let entityType { request = request.filter(Column("entity_type") == entityType) }
+            if let entityID { request = request.filter(Column("entity_id") == entityID) }
+            if let action {
+                // `sample.*` finds every sample action.
+                request =
+                    action.hasSuffix("*")
+                    ? request.filter(Column("action").like(String(action.dropLast()) + "%"))
+                    : request.filter(Column("action") == action)
+            }
+            if let from { request = request.filter(Column("at") >= from) }
+            if let to { request = request.filter(Column("at") < to) }
+            return request
+        }
+
+        /// The filter as query parameters, for links to the next page and the exports.
+        var queryString: String {
+            let pairs: [(String, String?)] = [
+                ("user_id", userID.map(String.init)), ("api_key_id", apiKeyID.map(String.init)),
+                ("entity_type", entityType), ("entity_id", entityID), ("action", action), ("from", from), ("to", to),
+            ]
+            return pairs.compactMap { name, value in
+                value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            }.joined(separator: "&")
+        }
+    }
+
+    /// Newest first, `limit` events older than `beforeSeq`.
+    func search(_ filter: Filter, beforeSeq: Int64?, limit: Int) async throws -> (items: [AuditEvent], more: Bool) {
+        try await database.read { db in
+            var request = filter.apply(AuditEvent.all())
+            if let beforeSeq { request = request.filter(Column("seq") < beforeSeq) }
+            let rows = try request.order(Column("seq").desc).limit(limit + 1).fetchAll(db)
+            return (Array(rows.prefix(limit)), rows.count > limit)
+        }
+    }
+
+    /// Oldest first, the `size` events after `afterSeq`: exports walk millions of events in such
+    /// batches with little memory.
+    func batch(_ filter: Filter, afterSeq: Int64, size: Int = 2000) async throws -> [AuditEvent] {
+        try await database.read { db in
+            try filter.apply(AuditEvent.filter(Column("seq") > afterSeq)).order(Column("seq")).limit(size).fetchAll(db)
+        }
+    }
+
+    func verify() async throws -> AuditTrail.Verification {
+        try await database.read { try AuditTrail.verify($0) }
+    }
+}
+
+extension ListQuery {
+    func integer(_ name: String) throws -> Int64? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int64(text) else { throw APIError.invalid("\(name) must be a whole number.", field: name) }
+        return value
+    }
+
+    /// An RFC 3339 timestamp or a date (`2026-11-25`, midnight UTC), in the trail's format.
+    func time(_ name: String) throws -> String? {
+        guard let text = self[name] else { return nil }
+        let date =
+            Timestamp.parse(text) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()))
+        guard let date else {
+            throw APIError.invalid("\(name) must be a date (2026-11-25) or an RFC 3339 timestamp.", field: name)
+        }
+        return AuditEvent.timestamp(date)
+    }
+}

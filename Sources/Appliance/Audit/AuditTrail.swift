@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import Metrics
+
+/// The hash chain: appending events and proving it is intact.
+enum AuditTrail {
+    /// Appends one event in the caller's transaction, chained to the current head. The database
+    /// has one writer, so heads cannot race.
+    @discardableResult
+    static func append(
+        _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
+        before: String? = nil, after: String? = nil, reason: String? = nil
+    ) throws -> AuditEvent {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        let anchor = try Row.fetchOne(
+            db, sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1")
+        let (lastSeq, prevHash): (Int64, String) =
+            if let head { (head["seq"], head["hash"]) } else if let anchor {
+                (anchor["through_seq"], anchor["head_hash"])
+            } else { (0, AuditEvent.genesisHash) }
+        var event = AuditEvent(
+            seq: lastSeq + 1, at: AuditEvent.timestamp(Date()), actorType: context.actorType,
+            actorId: context.actorID, actorName: context.actorName, requestId: context.requestID,
+            clientIp: context.clientIP, action: action, entityType: entityType, entityId: entityID, before: before,
+            after: after, reason: reason.flatMap { $0.isEmpty ? nil : $0 }, prevHash: prevHash, hash: "")
+        event.hash = event.computedHash
+        try event.insert(db)
+        Counter(label: "labbox_audit_events_total").increment()
+        return event
+    }
+
+    struct Verification: Sendable {
+        var count = 0
+        var headHash = AuditEvent.genesisHash
+        var archivedThrough: Int64 = 0
+        /// The first event that does not fit the chain, and why.
+        var broken: (seq: Int64, problem: String)?
+        var missingTriggers: [String] = []
+
+        var isIntact: Bool { broken == nil && missingTriggers.isEmpty }
+    }
+
+    static let triggers = [
+        "audit_events_append_only_update", "audit_events_append_only_delete",
+        "audit_anchors_append_only_update", "audit_anchors_append_only_delete",
+        "signatures_append_only_update", "signatures_append_only_delete",
+    ]
+
+    /// Walks the whole chain from the last archive anchor (or the genesis hash): every event must
+    /// follow its predecessor's sequence number and hash, and hash to what it stores.
+    static func verify(_ db: Database) throws -> Verification {
+        var result = Verification()
+        if let anchor = try Row.fetchOne(
+            db, sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1")
+        {
+            result.archivedThrough = anchor["through_seq"]
+            result.headHash = anchor["head_hash"]
+        }
+        var expectedSeq = result.archivedThrough + 1
+        let cursor = try AuditEvent.order(Column("seq")).fetchCursor(db)
+        while let event = try cursor.next() {
+            if event.seq != expectedSeq {
+                result.broken = (expectedSeq, "event \(expectedSeq) is missing (next present is \(event.seq))")
+                break
+            }
+            if event.prevHash != result.headHash {
+                result.broken = (event.seq, "prev_hash does not match the hash of the event before it")
+                break
+            }
+            if event.computedHash != event.hash {
+                result.broken = (event.seq, "contents do not match its hash (the event was altered)")
+                break
+            }
+            result.headHash = event.hash
+            result.count += 1
+            expectedSeq += 1
+        }
+        let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'") ?? 0
+        if result.broken == nil, highest >= expectedSeq {
+            result.broken = (expectedSeq, "events \(expectedSeq)–\(highest) were removed from the end of the chain")
+        }
+        let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        result.missingTriggers = triggers.filter { !present.contains($0) }
+        return result
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+/// A record whose changes are audited: the trail stores its row (minus secrets) before and after.
+protocol AuditedRecord: MutablePersistableRecord, Sendable {
+    /// The entity type named in the trail, e.g. `sample`.
+    static var auditEntity: String { get }
+    /// Columns never copied into the trail (password hashes, secrets).
+    static var auditRedacted: Set<String> { get }
+    var auditID: String { get }
+}
+
+extension AuditedRecord {
+    static var auditRedacted: Set<String> { [] }
+
+    /// The record as the trail stores it: its columns as canonical JSON (sorted keys, no spaces).
+    var auditSnapshot: String {
+        get throws {
+            var values: [String: AuditValue] = [:]
+            for (column, value) in try databaseDictionary where !Self.auditRedacted.contains(column) {
+                values[column] = AuditValue(value)
+            }
+            return AuditValue.encode(values)
+        }
+    }
+}
+
+/// A database value as JSON.
+enum AuditValue: Codable, Sendable, Equatable {
+    case null, integer(Int64), real(Double), text(String)
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let int): self = .integer(int)
+        case .double(let double): self = .real(double)
+        case .string(let string): self = .text(string)
+        case .blob(let data): self = .text(data.base64EncodedString())
+        }
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let int = try? container.decode(Int64.self) {
+            self = .integer(int)
+        } else if let double = try? container.decode(Double.self) {
+            self = .real(double)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .integer(let int): try container.encode(int)
+        case .real(let double): try container.encode(double)
+        case .text(let string): try container.encode(string)
+        }
+    }
+
+    var display: String {
+        switch self {
+        case .null: "—"
+        case .integer(let int): String(int)
+        case .real(let double): String(double)
+        case .text(let string): string.isEmpty ? "(empty)" : string
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encode(_ values: [String: AuditValue]) -> String {
+        String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ json: String?) -> [String: AuditValue] {
+        guard let json else { return [:] }
+        return (try? JSONDecoder().decode([String: AuditValue].self, from: Data(json.utf8))) ?? [:]
+    }
+}
+
+/// Which changes need a reason. Regulated entity types (`audit.reason_required`) need one for
+/// every update, delete and status change; any signed record needs one, whatever its type.
+struct AuditPolicy: Sendable {
+    var regulated: Set<String>
+
+    static let missingReason = APIError(
+        status: .badRequest, code: "validation_failed", message: "Give a reason for this change.", field: "reason")
+}
+
+/// The one way application code changes audited data: each method writes the record and its
+/// audit event in the caller's transaction, so both commit or neither does.
+struct AuditedWrite {
+    let db: Database
+    let context: EventContext
+    let policy: AuditPolicy
+
+    func insert<R: AuditedRecord>(_ record: inout R, action: String = "create", reason: String? = nil) throws {
+        try record.insert(db)
+        try AuditTrail.append(
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
+            after: try record.auditSnapshot, reason: reason)
+    }
+
+    /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.
+    func update<R: AuditedRecord>(_ record: R, from previous: R, action: String = "update", reason: String?)
+        throws
+    {
+        let before = try previous.auditSnapshot
+        let after = try record.auditSnapshot
+        guard before != after else { return }
+        try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
+        try record.update(db)
+        try AuditTrail.append(
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID, before: before,
+            after: after, reason: reason)
+    }
+
+    func delete<R: AuditedRecord>(_ record: R, action: String = "delete", reason: String?) throws {
+        try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
+        try record.delete(db)
+        try AuditTrail.append(
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
+            before: try record.auditSnapshot, reason: reason)
+    }
+
+    /// An event that is not a row change of its own (`sign`, a sign-in, a bulk action's summary).
+    @discardableResult
+    func log(
+        _ action: String, entityType: String, entityID: String, before: String? = nil, after: String? = nil,
+        reason: String? = nil
+    ) throws -> AuditEvent {
+        try AuditTrail.append(
+            db, context, action: action, entityType: entityType, entityID: entityID, before: before, after: after,
+            reason: reason)
+    }
+
+    private func requireReason(_ reason: String?, entityType: String, entityID: String) throws {
+        if let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return }
+        if try policy.regulated.contains(entityType) || Signature.exists(db, entityType: entityType, entityID: entityID)
+        {
+            throw AuditPolicy.missingReason
+        }
+    }
+}

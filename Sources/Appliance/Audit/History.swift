@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// A record's audit events as people read them: who, when, what changed (field by field), why.
+enum History {
+    struct Change: Codable, Sendable {
+        let field: String
+        let before: String?
+        let after: String?
+    }
+
+    struct Entry: Codable, Sendable {
+        let seq: Int64
+        let at: String
+        let actor: String
+        let action: String
+        let reason: String?
+        let changes: [Change]
+    }
+
+    /// Newest first.
+    static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws -> [Entry] {
+        try AuditEvent
+            .filter(Column("entity_type") == entityType && Column("entity_id") == entityID)
+            .order(Column("seq").desc).limit(limit).fetchAll(db)
+            .map(entry)
+    }
+
+    static func entry(_ event: AuditEvent) -> Entry {
+        Entry(
+            seq: event.seq, at: event.at, actor: event.actorName, action: event.action, reason: event.reason,
+            changes: changes(before: event.before, after: event.after))
+    }
+
+    /// The fields that differ between two snapshots; timestamps the server sets are left out.
+    static func changes(before: String?, after: String?) -> [Change] {
+        let old = AuditValue.decode(before)
+        let new = AuditValue.decode(after)
+        return Set(old.keys).union(new.keys).sorted()
+            .filter { $0 != "updated_at" && old[$0] != new[$0] }
+            .map { Change(field: $0, before: old[$0]?.display, after: new[$0]?.display) }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// A biological sample: the record of `../shared/contracts/samples-api.md`.
+struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+    ResponseEncodable
+{
+    static let databaseTableName = "samples"
+    static let auditEntity = "sample"
+
+    enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case received
+        case inProcess = "in_process"
+        case stored, shipped, used, discarded
+
+        /// The lifecycle: received → in process → stored → shipped / used / discarded. A stored
+        /// sample may go back into processing (thawed, split); the last three are final.
+        var next: [Status] {
+            switch self {
+            case .received: [.inProcess, .stored, .discarded]
+            case .inProcess: [.stored, .used, .discarded]
+            case .stored: [.inProcess, .shipped, .used, .discarded]
+            case .shipped, .used, .discarded: []
+            }
+        }
+
+        var label: String { rawValue.replacingOccurrences(of: "_", with: " ").capitalized }
+    }
+
+    var id: Int64?
+    var externalId: String
+    var species: String
+    var kind: String
+    var status: Status
+    var animalId: Int64?
+    var collectedAt: Date
+    var notes: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, species, kind, status, notes
+        case externalId = "external_id"
+        case animalId = "animal_id"
+        case collectedAt = "collected_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    var auditID: String { String(id ?? 0) }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+
+/// Queries and writes for samples. Every write goes through ``AuditedWrite``.
+struct SampleStore: Sendable {
+    let database: AppDatabase
+    let species: [String]
+    let kinds: [String]
+
+    /// The writable fields, as the API and the form send them; nil means "not given".
+    struct Input: Decodable, Sendable {
+        var externalId: String?
+        var species: String?
+        var kind: String?
+        var status: Sample.Status?
+        var animalId: Int64?
+        var collectedAt: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case species, kind, status, notes
+            case externalId = "external_id"
+            case animalId = "animal_id"
+            case collectedAt = "collected_at"
+        }
+    }
+
+    struct Filter: Sendable {
+        var species: String?
+        var kind: String?
+        var status: Sample.Status?
+    }
+
+    static func invalid(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
+    /// Applies `input` to `sample`, checking every rule the contract and the lifecycle name.
+    func apply(_ input: Input, to sample: inout Sample, db: Database) throws {
+        if let externalId = input.externalId {
+            guard (1...64).contains(externalId.count) else {
+                throw Self.invalid("The external id must have 1 to 64 characters.", field: "external_id")
+            }
+            sample.externalId = externalId
+        }
+        if let value = input.species {
+            guard species.contains(value) else {
+                throw Self.invalid("Species must be one of \(species.joined(separator: ", ")).", field: "species")
+            }
+            sample.species = value
+        }
+        if let value = input.kind {
+            guard kinds.contains(value) else {
+                throw Self.invalid("Kind must be one of \(kinds.joined(separator: ", ")).", field: "kind")
+            }
+            sample.kind = value
+        }
+        if let status = input.status, status != sample.status {
+            guard sample.id == nil || sample.status.next.contains(status) else {
+                let allowed = sample.status.next.map(\.rawValue).joined(separator: ", ")
+                throw Self.invalid(
+                    "A \(sample.status.rawValue) sample cannot become \(status.rawValue)"
+                        + (allowed.isEmpty ? "; it is final." : "; it can become \(allowed)."), field: "status")
+            }
+            sample.status = status
+        }
+        if let animalId = input.animalId {
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM animals WHERE id = ?", arguments: [animalId]) != nil else {
+                throw Self.invalid("No animal has id \(animalId).", field: "animal_id")
+            }
+            sample.animalId = animalId
+        }
+        if let text = input.collectedAt {
+            guard let date = Timestamp.parse(text) else {
+                throw Self.invalid(
+                    "Give the collection time as an RFC 3339 timestamp, e.g. 2026-03-01T09:30:00Z.",
+                    field: "collected_at")
+            }
+            sample.collectedAt = date
+        }
+        if let notes = input.notes {
+            guard notes.count <= 2000 else {
+                throw Self.invalid("Notes may have at most 2000 characters.", field: "notes")
+            }
+            sample.notes = notes
+        }
+    }
+
+    func create(_ input: Input, context: EventContext) async throws -> Sample {
+        for (value, field) in [
+            (input.externalId, "external_id"), (input.species, "species"), (input.kind, "kind"),
+            (input.collectedAt, "collected_at"),
+        ] where value == nil {
+            throw Self.invalid("The field '\(field)' is required.", field: field)
+        }
+        return try await database.write(context) { write in
+            let now = Date()
+            var sample = Sample(
+                id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil, collectedAt: now,
+                notes: "", createdAt: now, updatedAt: now)
+            try apply(input, to: &sample, db: write.db)
+            guard try Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A sample with this external id exists.",
+                    field: "external_id")
+            }
+            try write.insert(&sample)
+            return sample
+        }
+    }
+
+    /// Changes a sample. Discarding needs a witness, who signs the discarded record in the same
+    /// transaction: material destroyed by mistake cannot be recovered.
+    func update(
+        id: Int64, _ input: Input, reason: String?, witness: User?, context: EventContext
+    ) async throws -> Sample {
+        try await database.write(context) { write in
+            guard let previous = try Sample.fetchOne(write.db, key: id) else { throw APIError.notFound("No such sample.") }
+            var sample = previous
+            try apply(input, to: &sample, db: write.db)
+            if sample.externalId != previous.externalId,
+                try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db)
+            {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A sample with this external id exists.",
+                    field: "external_id")
+            }
+            let discarding = sample.status == .discarded && previous.status != .discarded
+            if discarding && witness == nil {
+                throw Self.invalid("Discarding a sample needs a witness to sign.", field: "witness")
+            }
+            sample.updatedAt = Date()
+            let action = sample.status != previous.status ? "sample.status" : "update"
+            try write.update(sample, from: previous, action: action, reason: reason)
+            if discarding, let witness {
+                try Signature.sign(sample, as: witness, meaning: .witnessed, in: write, reason: reason)
+            }
+            return sample
+        }
+    }
+
+    func sample(id: Int64) async throws -> Sample? {
+        try await database.read { try Sample.fetchOne($0, key: id) }
+    }
+
+    /// One page in ascending id after `afterID`, and whether more follow.
+    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Sample], more: Bool) {
+        try await database.read { db in
+            var request = Sample.filter(Sample.CodingKeys.id > afterID)
+            if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
+            if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
+            if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
+            let rows = try request.order(Sample.CodingKeys.id).limit(limit + 1).fetchAll(db)
+            return (Array(rows.prefix(limit)), rows.count > limit)
+        }
+    }
+
+    func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)
+        async throws -> Signature
+    {
+        try await database.write(context) { write in
+            guard let sample = try Sample.fetchOne(write.db, key: id) else { throw APIError.notFound("No such sample.") }
+            return try Signature.sign(sample, as: signer, meaning: meaning, in: write, reason: reason)
+        }
+    }
+
+    /// The sample with its history and signature manifest, read in one snapshot.
+    func record(id: Int64) async throws -> (Sample, [History.Entry], [Signature.Manifest])? {
+        try await database.read { db in
+            guard let sample = try Sample.fetchOne(db, key: id) else { return nil }
+            return (
+                sample, try History.entries(db, entityType: Sample.auditEntity, entityID: sample.auditID),
+                try Signature.manifest(db, for: sample)
+            )
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/samples`: the contract's routes plus changes, history and signatures.
+struct SamplesAPIController {
+    let store: SampleStore
+    let identity: Identity
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/samples") { request, _ in try await list(request) }
+        router.post("/api/v1/samples") { request, context in
+            let input = try await request.decode(as: SampleStore.Input.self, context: context)
+            return EditedResponse(status: .created, response: try await store.create(input, context: context.eventContext))
+        }
+        router.get("/api/v1/samples/{id}") { _, context in try await sample(context) }
+        router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
+        router.get("/api/v1/samples/{id}/history") { _, context in
+            guard let (_, history, _) = try await store.record(id: try id(context)) else { throw notFound }
+            return HistoryList(items: history)
+        }
+        router.get("/api/v1/samples/{id}/signatures") { _, context in
+            guard let (_, _, manifest) = try await store.record(id: try id(context)) else { throw notFound }
+            return SignatureList(items: manifest)
+        }
+        router.post("/api/v1/samples/{id}/signatures") { request, context in
+            let body = try await request.decode(as: SignatureRequest.self, context: context)
+            let signer = try await body.signer(identity: identity, context: context)
+            let signature = try await store.sign(
+                id: try id(context), as: signer, meaning: body.meaning, reason: body.reason,
+                context: context.eventContext.acting(as: signer))
+            return EditedResponse(status: .created, response: SignatureList(items: [.init(signature: signature, current: true)]))
+        }
+    }
+
+    private var notFound: APIError { .notFound("No such sample.") }
+
+    struct Page: ResponseEncodable {
+        let items: [Sample]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(items, forKey: .items)
+            // The contract shows `null`, which the synthesised encoding would leave out.
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    struct HistoryList: ResponseEncodable { let items: [History.Entry] }
+    struct SignatureList: ResponseEncodable { let items: [Signature.Manifest] }
+
+    /// A change: any writable field, the reason (required for samples), and for discarding the
+    /// witness's credentials.
+    struct UpdateRequest: Decodable {
+        let input: SampleStore.Input
+        let reason: String?
+        let witness: WitnessRequest?
+
+        enum CodingKeys: String, CodingKey { case reason, witness }
+
+        init(from decoder: Decoder) throws {
+            input = try SampleStore.Input(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            reason = try container.decodeIfPresent(String.self, forKey: .reason)
+            witness = try container.decodeIfPresent(WitnessRequest.self, forKey: .witness)
+        }
+    }
+
+    private func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
+        return id
+    }
+
+    private func sample(_ context: AppRequestContext) async throws -> Sample {
+        guard let sample = try await store.sample(id: try id(context)) else { throw notFound }
+        return sample
+    }
+
+    private func list(_ request: Request) async throws -> Page {
+        let query = ListQuery(request)
+        let filter = SampleStore.Filter(
+            species: try query.choice("species", in: store.species),
+            kind: try query.choice("kind", in: store.kinds),
+            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init))
+        let limit = try query.limit()
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: limit)
+        return Page(items: page.items, nextCursor: page.more ? page.items.last.map { Cursor.encode($0.id ?? 0) } : nil)
+    }
+
+    private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {
+        let id = try id(context)
+        let change = try await request.decode(as: UpdateRequest.self, context: context)
+        let witness = try await change.witness?.witness(identity: identity, context: context)
+        return try await store.update(
+            id: id, change.input, reason: change.reason, witness: witness, context: context.eventContext)
+    }
+}

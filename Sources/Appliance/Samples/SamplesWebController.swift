@@ -1,0 +1,231 @@
+import Foundation
+import Hummingbird
+
+/// The sample pages: list, new, detail with its History and Signatures tabs, edit and sign.
+struct SamplesWebController {
+    let store: SampleStore
+    let identity: Identity
+    let pages: PageRenderer
+    static let pageSize = 50
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/samples") { request, context in try await list(request, context) }
+        router.get("/samples/new") { request, context in newPage(request, context, form: Form(), error: nil) }
+        router.post("/samples") { request, context in try await create(request, context) }
+        router.get("/samples/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
+        router.post("/samples/{id}") { request, context in try await update(request, context) }
+        router.post("/samples/{id}/sign") { request, context in try await sign(request, context) }
+    }
+
+    /// Every field arrives as text from the browser; empty means "not given".
+    struct Form: Decodable {
+        var externalId = ""
+        var species = ""
+        var kind = ""
+        var status = ""
+        var animalId = ""
+        var collectedAt = ""
+        var notes = ""
+        var reason = ""
+        var witnessEmail = ""
+        var witnessPassword = ""
+        var witnessCode = ""
+
+        init() {}
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func text(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
+            externalId = try text(.externalId)
+            species = try text(.species)
+            kind = try text(.kind)
+            status = try text(.status)
+            animalId = try text(.animalId)
+            collectedAt = try text(.collectedAt)
+            notes = try text(.notes)
+            reason = try text(.reason)
+            witnessEmail = try text(.witnessEmail)
+            witnessPassword = try text(.witnessPassword)
+            witnessCode = try text(.witnessCode)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case species, kind, status, notes, reason
+            case externalId = "external_id"
+            case animalId = "animal_id"
+            case collectedAt = "collected_at"
+            case witnessEmail = "witness_email"
+            case witnessPassword = "witness_password"
+            case witnessCode = "witness_code"
+        }
+
+        init(_ sample: Sample) {
+            externalId = sample.externalId
+            species = sample.species
+            kind = sample.kind
+            status = sample.status.rawValue
+            animalId = sample.animalId.map(String.init) ?? ""
+            collectedAt = sample.collectedAt.formatted(.iso8601)
+            notes = sample.notes
+        }
+
+        /// The browser's datetime-local field has no zone; LabBox runs on UTC.
+        func input() throws -> SampleStore.Input {
+            func given(_ text: String) -> String? { text.isEmpty ? nil : text }
+            var animal: Int64?
+            if !animalId.isEmpty {
+                guard let id = Int64(animalId) else { throw SampleStore.invalid("Enter an animal id number.", field: "animal_id") }
+                animal = id
+            }
+            var collected = given(collectedAt)
+            if let text = collected, text.count == 16 { collected = text + ":00Z" }
+            return SampleStore.Input(
+                externalId: given(externalId), species: given(species), kind: given(kind),
+                status: given(status).flatMap(Sample.Status.init), animalId: animal, collectedAt: collected,
+                notes: notes)
+        }
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let filter = SampleStore.Filter(
+            species: try query.choice("species", in: store.species),
+            kind: try query.choice("kind", in: store.kinds),
+            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init))
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
+        var filterItems: [URLQueryItem] = []
+        for name in ["species", "kind", "status"] {
+            if let value = query[name] { filterItems.append(URLQueryItem(name: name, value: value)) }
+        }
+        var next: String?
+        if page.more, let last = page.items.last?.id {
+            var components = URLComponents()
+            components.queryItems = filterItems + [URLQueryItem(name: "cursor", value: Cursor.encode(last))]
+            next = components.percentEncodedQuery
+        }
+        return pages.page(
+            "samples", title: "Samples", section: "samples", request: request, context: context,
+            values: [
+                "samples": page.items.map(row), "empty": page.items.isEmpty, "next": next as Any,
+                "first_page": query["cursor"] != nil ? "/samples?" + filterItems.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: "&") : "",
+                "species": options(store.species, selected: query["species"]),
+                "kinds": options(store.kinds, selected: query["kind"]),
+                "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
+                "can_write": context.principal?.can(.samplesWrite) == true,
+            ])
+    }
+
+    private func row(_ sample: Sample) -> [String: Any] {
+        [
+            "id": sample.id ?? 0, "external_id": sample.externalId, "species": sample.species, "kind": sample.kind,
+            "status": sample.status.rawValue, "status_label": sample.status.label,
+            "collected": sample.collectedAt.formatted(.iso8601), "animal": sample.animalId.map(String.init) ?? "",
+        ]
+    }
+
+    private func options(_ values: [String], selected: String?) -> [[String: Any]] {
+        values.map { ["value": $0, "selected": $0 == selected] }
+    }
+
+    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
+        pages.page(
+            "sample-new", title: "New sample", section: "samples", request: request, context: context,
+            values: formValues(form, error: error), status: error?.status ?? .ok)
+    }
+
+    private func formValues(_ form: Form, error: APIError?) -> [String: Any] {
+        [
+            "form": [
+                "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes,
+                "collected_at": String(form.collectedAt.prefix(16)), "reason": form.reason,
+            ],
+            "species": options(store.species, selected: form.species),
+            "kinds": options(store.kinds, selected: form.kind),
+            "error": error?.message as Any, "error_field": error?.field as Any,
+        ]
+    }
+
+    private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: Form.self, context: context)
+        do {
+            let sample = try await store.create(try form.input(), context: context.eventContext)
+            return Flash(kind: .success, message: "Sample \(sample.externalId) was recorded.")
+                .redirect(to: "/samples/\(sample.id ?? 0)")
+        } catch let error as APIError where error.status.code < 500 {
+            return newPage(request, context, form: form, error: error)
+        }
+    }
+
+    private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Int64.self)
+        let form = try await request.decode(as: Form.self, context: context)
+        do {
+            let witness =
+                form.witnessEmail.isEmpty
+                ? nil
+                : try await WitnessRequest(email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode)
+                    .witness(identity: identity, context: context)
+            let sample = try await store.update(
+                id: id, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
+            return Flash(kind: .success, message: "Sample \(sample.externalId) was saved.").redirect(to: "/samples/\(id)")
+        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            return try await detail(request, context, form: form, error: error)
+        }
+    }
+
+    private func sign(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Int64.self)
+        let form = try await request.decode(as: SignatureRequest.self, context: context)
+        do {
+            let signer = try await form.signer(identity: identity, context: context)
+            let signature = try await store.sign(
+                id: id, as: signer, meaning: form.meaning, reason: form.reason,
+                context: context.eventContext.acting(as: signer))
+            return Flash(kind: .success, message: "Signed by \(signature.signerName) as \(signature.meaning.rawValue).")
+                .redirect(to: "/samples/\(id)?tab=signatures")
+        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            return try await detail(request, context, form: nil, error: error, tab: "signatures")
+        }
+    }
+
+    private func detail(
+        _ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?, tab: String? = nil
+    ) async throws -> Response {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let (sample, history, manifest) = try await store.record(id: id) else {
+            throw APIError.notFound("No sample has id \(id).")
+        }
+        let tab = tab ?? ListQuery(request)["tab"] ?? "details"
+        let edit = form ?? Form(sample)
+        var values = formValues(edit, error: error)
+        values["sample"] = row(sample).merging(["notes": sample.notes]) { $1 }
+        values["tab_\(["history", "signatures"].contains(tab) ? tab : "details")"] = true
+        values["next_statuses"] = sample.status.next.map { ["value": $0.rawValue, "label": $0.label] }
+        values["history"] = history.map { entry -> [String: Any] in
+            [
+                "at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason ?? "",
+                "changes": entry.changes.map { ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""] },
+            ]
+        }
+        values["history_count"] = history.count
+        values["has_history"] = !history.isEmpty
+        values["signatures"] = manifest.map { signature -> [String: Any] in
+            [
+                "signer": signature.signer, "meaning": signature.meaning.rawValue,
+                "at": signature.signedAt.formatted(.iso8601), "current": signature.matchesCurrentVersion,
+                "hash": signature.recordHash.prefix(16),
+            ]
+        }
+        values["signature_count"] = manifest.count
+        values["has_signatures"] = !manifest.isEmpty
+        values["meanings"] = Signature.Meaning.allCases.map { ["value": $0.rawValue] }
+        values["can_write"] = context.principal?.can(.samplesWrite) == true
+        values["can_sign"] = context.principal?.credential.isPerson == true && values["can_write"] as? Bool == true
+        if let userID = context.principal?.userID {
+            values["needs_code"] = try await identity.users.user(id: userID)?.totpEnabled ?? false
+        }
+        return pages.page(
+            "sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
+            values: values, status: error?.status ?? .ok)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// What a person enters to sign: the meaning and their password (and authenticator code) again,
+/// even inside a signed-in session. A witness standing at the same bench gives their own email.
+struct SignatureRequest: Decodable, Sendable {
+    var meaning: Signature.Meaning
+    var password: String
+    var code: String?
+    var email: String?
+    var reason: String?
+
+    /// The user who signs, proven by re-authentication. Only a witness may sign from someone
+    /// else's session; API keys belong to programs, which cannot sign.
+    func signer(identity: Identity, context: AppRequestContext) async throws -> User {
+        guard let principal = context.principal, let sessionEmail = principal.email, principal.userID != nil,
+            principal.credential.isPerson
+        else {
+            throw APIError(status: .forbidden, code: "forbidden", message: "Only a person can sign, not an API key.")
+        }
+        let email = email.flatMap { $0.isEmpty ? nil : $0 } ?? sessionEmail
+        if email.lowercased() != sessionEmail.lowercased() && meaning != .witnessed {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Only a witness may sign with another person's account.", field: "email")
+        }
+        return try await identity.reauthenticate(email: email, password: password, code: code, context: context)
+    }
+}
+
+/// A second person confirming an action as it happens, with their own credentials.
+struct WitnessRequest: Decodable, Sendable {
+    var email: String
+    var password: String
+    var code: String?
+
+    func witness(identity: Identity, context: AppRequestContext) async throws -> User {
+        try await identity.reauthenticate(email: email, password: password, code: code, context: context)
+    }
+}
