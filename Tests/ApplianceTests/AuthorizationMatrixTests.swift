@@ -35,6 +35,9 @@ import Testing
         for (route, permission) in AccessPolicy.routes where route.contains("security") {
             #expect(permission == .securityRead, "\(route)")
         }
+        for (route, permission) in AccessPolicy.routes where route.contains("audit") {
+            #expect(permission == .auditRead, "\(route)")
+        }
     }
 
     @Test func rolesGrantWhatTheirNamesPromise() {
@@ -42,6 +45,7 @@ import Testing
             .signedIn: Set(Role.allCases),
             .admin: [.admin],
             .securityRead: [.admin, .auditor],
+            .auditRead: [.admin, .auditor],
             Permission(rawValue: "samples:read"): Set(Role.allCases),
             Permission(rawValue: "samples:write"): [.admin, .director, .technician],
         ]

@@ -78,7 +78,8 @@ enum AuditArchive {
                     "audit.archive", entityType: "audit_archive", entityID: name,
                     after: AuditValue.encode([
                         "first_seq": .integer(first.seq), "through_seq": .integer(last.seq),
-                        "count": .integer(Int64(events.count)), "head_hash": .text(last.hash), "file_sha256": .text(sha),
+                        "count": .integer(Int64(events.count)), "head_hash": .text(last.hash),
+                        "file_sha256": .text(sha),
                     ]))
                 try db.execute(sql: "DELETE FROM audit_events WHERE seq <= ?", arguments: [last.seq])
             } catch {

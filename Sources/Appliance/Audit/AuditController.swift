@@ -75,7 +75,8 @@ struct AuditController {
         let format = try query.choice("format", in: ["csv", "json"]) ?? "csv"
         let store = store
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: format == "csv" ? AuditExport.csvHeader : AuditExport.jsonPrologue))
+            try await writer.write(
+                ByteBuffer(string: format == "csv" ? AuditExport.csvHeader : AuditExport.jsonPrologue))
             var after: Int64 = 0
             while true {
                 let batch = try await store.batch(filter, afterSeq: after)

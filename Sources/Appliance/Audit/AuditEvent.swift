@@ -43,7 +43,8 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// encoding unambiguous without any escaping, so a third party can recompute it in a few lines.
     var canonicalEncoding: Data {
         let fields: [(String, String?)] = [
-            ("seq", String(seq)), ("at", at), ("actor_type", actorType.rawValue), ("actor_id", actorId.map(String.init)),
+            ("seq", String(seq)), ("at", at), ("actor_type", actorType.rawValue),
+            ("actor_id", actorId.map(String.init)),
             ("actor_name", actorName), ("request_id", requestId), ("client_ip", clientIp), ("action", action),
             ("entity_type", entityType), ("entity_id", entityId), ("before", before), ("after", after),
             ("reason", reason),

@@ -27,7 +27,10 @@ extension AuditedRecord {
 
 /// A database value as JSON.
 enum AuditValue: Codable, Sendable, Equatable {
-    case null, integer(Int64), real(Double), text(String)
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
 
     init(_ value: DatabaseValue) {
         switch value.storage {

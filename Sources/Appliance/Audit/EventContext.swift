@@ -41,7 +41,7 @@ struct EventContext: Sendable {
         }
     }
 
-    /// The same request, acting as `user` (a sign-in, or a witness signing at someone's bench).
+    /// The same request, acting as `user`: a sign-in, before the session exists.
     func acting(as user: User) -> EventContext {
         EventContext(
             clientIP: clientIP, requestID: requestID, actorType: .user, actorID: user.id, actorName: user.email)

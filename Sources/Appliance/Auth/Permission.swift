@@ -29,7 +29,9 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     }
 
     var isRead: Bool { rawValue.hasSuffix(":read") }
-    var isLabData: Bool { (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead && self != Self.auditRead }
+    var isLabData: Bool {
+        (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead && self != Self.auditRead
+    }
 }
 
 enum Role: String, Codable, CaseIterable, Sendable {

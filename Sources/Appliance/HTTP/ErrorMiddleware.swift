@@ -39,7 +39,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as APIError:
             return error
         case let error as DecodingError:
-            return APIError.invalid(Self.message(error), field: Self.field(error))
+            return APIError(error)
         case let error as HTTPError where error.status.code < 500:
             return APIError(
                 status: error.status, code: APIError.code(for: error.status),
@@ -57,29 +57,6 @@ struct ErrorMiddleware: RouterMiddleware {
         case 404: "There is nothing at this address. Check the link, or go back to the home page."
         case 405: "This address does not accept requests with that method."
         default: status.reasonPhrase
-        }
-    }
-
-    private static func field(_ error: DecodingError) -> String? {
-        let path: [any CodingKey]
-        switch error {
-        case .keyNotFound(let key, let context): path = context.codingPath + [key]
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            path = context.codingPath
-        @unknown default: path = []
-        }
-        let joined = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        return joined.isEmpty ? nil : joined
-    }
-
-    private static func message(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, _): "The field '\(key.stringValue)' is required."
-        case .typeMismatch(let type, _): "The field has the wrong type; expected \(type)."
-        case .valueNotFound(let type, _): "The field must not be null; expected \(type)."
-        case .dataCorrupted(let context):
-            context.codingPath.isEmpty ? "The body is not valid JSON." : context.debugDescription
-        @unknown default: "The body could not be read."
         }
     }
 }

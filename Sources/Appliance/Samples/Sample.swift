@@ -50,5 +50,20 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
 
     var auditID: String { String(id ?? 0) }
 
+    /// Every field, `animal_id` as `null` when unset (the contract shows it), for JSON and GRDB alike.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(externalId, forKey: .externalId)
+        try container.encode(species, forKey: .species)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(status, forKey: .status)
+        try container.encode(animalId, forKey: .animalId)
+        try container.encode(collectedAt, forKey: .collectedAt)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -115,7 +115,9 @@ struct SampleStore: Sendable {
         id: Int64, _ input: Input, reason: String?, witness: User?, context: EventContext
     ) async throws -> Sample {
         try await database.write(context) { write in
-            guard let previous = try Sample.fetchOne(write.db, key: id) else { throw APIError.notFound("No such sample.") }
+            guard let previous = try Sample.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such sample.")
+            }
             var sample = previous
             try apply(input, to: &sample, db: write.db)
             if sample.externalId != previous.externalId,
@@ -159,7 +161,9 @@ struct SampleStore: Sendable {
         async throws -> Signature
     {
         try await database.write(context) { write in
-            guard let sample = try Sample.fetchOne(write.db, key: id) else { throw APIError.notFound("No such sample.") }
+            guard let sample = try Sample.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such sample.")
+            }
             return try Signature.sign(sample, as: signer, meaning: meaning, in: write, reason: reason)
         }
     }

@@ -10,7 +10,8 @@ struct SamplesAPIController {
         router.get("/api/v1/samples") { request, _ in try await list(request) }
         router.post("/api/v1/samples") { request, context in
             let input = try await request.decode(as: SampleStore.Input.self, context: context)
-            return EditedResponse(status: .created, response: try await store.create(input, context: context.eventContext))
+            return EditedResponse(
+                status: .created, response: try await store.create(input, context: context.eventContext))
         }
         router.get("/api/v1/samples/{id}") { _, context in try await sample(context) }
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
@@ -27,8 +28,9 @@ struct SamplesAPIController {
             let signer = try await body.signer(identity: identity, context: context)
             let signature = try await store.sign(
                 id: try id(context), as: signer, meaning: body.meaning, reason: body.reason,
-                context: context.eventContext.acting(as: signer))
-            return EditedResponse(status: .created, response: SignatureList(items: [.init(signature: signature, current: true)]))
+                context: context.eventContext)
+            return EditedResponse(
+                status: .created, response: SignatureList(items: [.init(signature: signature, current: true)]))
         }
     }
 

@@ -35,7 +35,9 @@ struct SamplesWebController {
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            func text(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
+            func text(_ key: CodingKeys) throws -> String {
+                try container.decodeIfPresent(String.self, forKey: key) ?? ""
+            }
             externalId = try text(.externalId)
             species = try text(.species)
             kind = try text(.kind)
@@ -74,7 +76,9 @@ struct SamplesWebController {
             func given(_ text: String) -> String? { text.isEmpty ? nil : text }
             var animal: Int64?
             if !animalId.isEmpty {
-                guard let id = Int64(animalId) else { throw SampleStore.invalid("Enter an animal id number.", field: "animal_id") }
+                guard let id = Int64(animalId) else {
+                    throw SampleStore.invalid("Enter an animal id number.", field: "animal_id")
+                }
                 animal = id
             }
             var collected = given(collectedAt)
@@ -107,7 +111,8 @@ struct SamplesWebController {
             "samples", title: "Samples", section: "samples", request: request, context: context,
             values: [
                 "samples": page.items.map(row), "empty": page.items.isEmpty, "next": next as Any,
-                "first_page": query["cursor"] != nil ? "/samples?" + filterItems.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: "&") : "",
+                "first_page": query["cursor"] != nil
+                    ? "/samples?" + filterItems.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: "&") : "",
                 "species": options(store.species, selected: query["species"]),
                 "kinds": options(store.kinds, selected: query["kind"]),
                 "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
@@ -163,11 +168,14 @@ struct SamplesWebController {
             let witness =
                 form.witnessEmail.isEmpty
                 ? nil
-                : try await WitnessRequest(email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode)
-                    .witness(identity: identity, context: context)
+                : try await WitnessRequest(
+                    email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
+                )
+                .witness(identity: identity, context: context)
             let sample = try await store.update(
                 id: id, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
-            return Flash(kind: .success, message: "Sample \(sample.externalId) was saved.").redirect(to: "/samples/\(id)")
+            return Flash(kind: .success, message: "Sample \(sample.externalId) was saved.").redirect(
+                to: "/samples/\(id)")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
             return try await detail(request, context, form: form, error: error)
         }
@@ -180,7 +188,7 @@ struct SamplesWebController {
             let signer = try await form.signer(identity: identity, context: context)
             let signature = try await store.sign(
                 id: id, as: signer, meaning: form.meaning, reason: form.reason,
-                context: context.eventContext.acting(as: signer))
+                context: context.eventContext)
             return Flash(kind: .success, message: "Signed by \(signature.signerName) as \(signature.meaning.rawValue).")
                 .redirect(to: "/samples/\(id)?tab=signatures")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
@@ -204,7 +212,9 @@ struct SamplesWebController {
         values["history"] = history.map { entry -> [String: Any] in
             [
                 "at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason ?? "",
-                "changes": entry.changes.map { ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""] },
+                "changes": entry.changes.map {
+                    ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
+                },
             ]
         }
         values["history_count"] = history.count

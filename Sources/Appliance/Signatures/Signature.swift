@@ -65,7 +65,8 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
             "meaning": .text(meaning.rawValue), "record_hash": .text(recordHash), "signer_id": .integer(signer.id ?? 0),
             "signer": .text(signer.email),
         ])
-        let event = try write.log("sign", entityType: R.auditEntity, entityID: record.auditID, after: details, reason: reason)
+        let event = try write.log(
+            "sign", entityType: R.auditEntity, entityID: record.auditID, after: details, reason: reason)
         signature.auditSeq = event.seq
         try signature.insert(write.db)
         return signature

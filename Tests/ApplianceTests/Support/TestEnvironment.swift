@@ -25,15 +25,20 @@ struct TestServer: Sendable {
     let directory: TemporaryDirectory
     let services: AppServices
 
-    init(configure: (inout AppConfig) -> Void = { _ in }) throws {
-        directory = try TemporaryDirectory()
+    init(directory: TemporaryDirectory? = nil, configure: (inout AppConfig) -> Void = { _ in }) throws {
+        self.directory = try directory ?? TemporaryDirectory()
         var config = AppConfig()
-        config.dataDirectory = directory.path
+        config.dataDirectory = self.directory.path
         config.port = 0
         configure(&config)
         let database = try AppDatabase(path: config.databasePath, config: config)
         try database.migrations.apply(to: database.pool, backupDirectory: config.backupsDirectory)
         services = try AppServices(config: config, database: database)
+    }
+
+    /// A new server on the data directory of `server`, whose database must be closed.
+    static func reopen(_ server: TestServer) throws -> TestServer {
+        try TestServer(directory: server.directory)
     }
 
     /// Runs `body` against the real router and middleware stack; `extraRoutes` may add routes

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Appliance
+
+/// `/api/v1/samples` against `../shared/contracts/samples-api.md`, through the real stack.
+@Suite struct SamplesAPITests {
+    @Test func createReadAndTextStoredVerbatim() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            var body = TestServer.sampleBody("Ünïcode-\"quoted\"-<script>")
+            body["notes"] = "'; DROP TABLE samples; -- <script>alert(1)</script> 🧬\nline two"
+            let created = try await client.send(.post, "/api/v1/samples", auth: key, json: body)
+            #expect(created.status == .created)
+            let sample = try created.json()
+            #expect(sample["external_id"] as? String == body["external_id"] as? String)
+            #expect(sample["notes"] as? String == body["notes"] as? String)
+            #expect(sample["status"] as? String == "received")
+            #expect(sample["animal_id"] is NSNull)
+            for field in ["created_at", "updated_at", "collected_at"] {
+                #expect(Timestamp.parse(try #require(sample[field] as? String)) != nil, "\(field)")
+            }
+            let id = try #require(sample["id"] as? Int)
+            let read = try await client.send(.get, "/api/v1/samples/\(id)", auth: key)
+            #expect(read.status == .ok)
+            #expect(try read.json()["notes"] as? String == body["notes"] as? String)
+            let missing = try await client.send(.get, "/api/v1/samples/999999", auth: key)
+            #expect(missing.status == .notFound)
+            #expect(try missing.apiError()["code"] as? String == "not_found")
+        }
+    }
+
+    @Test func badInputIsRefusedWithTheField() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write"])
+        try await server.test { client in
+            let cases: [(String, Any?, String)] = [
+                ("species", "dragon", "species"), ("kind", "hair", "kind"), ("status", "frozen", "status"),
+                ("external_id", "", "external_id"), ("external_id", String(repeating: "x", count: 65), "external_id"),
+                ("notes", String(repeating: "n", count: 2001), "notes"), ("collected_at", "yesterday", "collected_at"),
+                ("animal_id", 424242, "animal_id"), ("species", 7, "species"), ("external_id", nil, "external_id"),
+            ]
+            for (field, value, expectedField) in cases {
+                var body = TestServer.sampleBody()
+                body[field] = value
+                let response = try await client.send(.post, "/api/v1/samples", auth: key, json: body)
+                #expect([400, 422].contains(response.status.code), "\(field)=\(String(describing: value))")
+                #expect(try response.apiError()["field"] as? String == expectedField, "\(field)")
+            }
+            let notJSON = try await client.execute(
+                uri: "/api/v1/samples", method: .post, headers: [.authorization: key, .contentType: "text/plain"],
+                body: ByteBuffer(string: "external_id=x"))
+            #expect([400, 415].contains(notJSON.status.code))
+            let malformed = try await client.execute(
+                uri: "/api/v1/samples", method: .post,
+                headers: [.authorization: key, .contentType: "application/json"],
+                body: ByteBuffer(string: "{\"external_id\":"))
+            #expect(malformed.status == .badRequest)
+            _ = try malformed.apiError()
+        }
+        #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
+    }
+
+    @Test func duplicateExternalIDConflictsAndKeepsTheFirst() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write"])
+        try await server.test { client in
+            let body = TestServer.sampleBody("DUP-1")
+            #expect(try await client.send(.post, "/api/v1/samples", auth: key, json: body).status == .created)
+            var again = body
+            again["notes"] = "second"
+            let conflict = try await client.send(.post, "/api/v1/samples", auth: key, json: again)
+            #expect(conflict.status == .conflict)
+            #expect(try conflict.apiError()["code"] as? String == "conflict")
+        }
+        let events = try await server.auditEvents().filter { $0.entityType == "sample" }
+        #expect(events.count == 1)
+    }
+
+    @Test func filtersAndCursorsVisitEveryMatchingRowOnce() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            for index in 0..<37 {
+                var body = TestServer.sampleBody("F-\(index)", species: index % 3 == 0 ? "equine" : "bovine")
+                body["status"] = index % 2 == 0 ? "stored" : "received"
+                #expect(try await client.send(.post, "/api/v1/samples", auth: key, json: body).status == .created)
+            }
+            var seen: [Int] = []
+            var cursor: String?
+            repeat {
+                let uri =
+                    "/api/v1/samples?species=bovine&status=stored&limit=4" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.send(.get, uri, auth: key)
+                #expect(page.status == .ok)
+                let json = try page.json()
+                let items = try #require(json["items"] as? [[String: Any]])
+                for item in items {
+                    #expect(item["species"] as? String == "bovine")
+                    #expect(item["status"] as? String == "stored")
+                    seen.append(try #require(item["id"] as? Int))
+                }
+                #expect(json.keys.contains("next_cursor"))
+                cursor = json["next_cursor"] as? String
+            } while cursor != nil
+            let expected = (0..<37).filter { $0 % 3 != 0 && $0 % 2 == 0 }.count
+            #expect(seen.count == expected)
+            #expect(Set(seen).count == seen.count)
+            #expect(seen == seen.sorted())
+
+            for bad in ["limit=0", "limit=201", "limit=abc", "cursor=bm9wZQ", "species=dragon", "status=lost"] {
+                let response = try await client.send(.get, "/api/v1/samples?\(bad)", auth: key)
+                #expect(response.status == .badRequest, "\(bad)")
+                #expect(try response.apiError()["field"] as? String != nil, "\(bad)")
+            }
+        }
+    }
+
+    @Test func statusFollowsTheLifecycleAndChangesNeedAReason() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            let created = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody())
+            let id = try #require(try created.json()["id"] as? Int)
+            let noReason = try await client.send(.patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "stored"])
+            #expect(noReason.status == .badRequest)
+            #expect(try noReason.apiError()["field"] as? String == "reason")
+            let stored = try await client.send(
+                .patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "stored", "reason": "frozen in T1"])
+            #expect(stored.status == .ok)
+            let shipped = try await client.send(
+                .patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "shipped", "reason": "sold"])
+            #expect(shipped.status == .ok)
+            let back = try await client.send(
+                .patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "stored", "reason": "undo"])
+            #expect(back.status == .unprocessableContent)
+            let error = try back.apiError()
+            #expect(error["field"] as? String == "status")
+            #expect((error["message"] as? String)?.contains("final") == true)
+
+            let history = try await client.send(.get, "/api/v1/samples/\(id)/history", auth: key)
+            let items = try #require(try history.json()["items"] as? [[String: Any]])
+            #expect(items.map { $0["action"] as? String } == ["sample.status", "sample.status", "create"])
+            #expect(items.first?["reason"] as? String == "sold")
+            let changes = try #require(items.first?["changes"] as? [[String: Any]])
+            #expect(changes.first { $0["field"] as? String == "status" }?["before"] as? String == "stored")
+            #expect(changes.first { $0["field"] as? String == "status" }?["after"] as? String == "shipped")
+        }
+    }
+}

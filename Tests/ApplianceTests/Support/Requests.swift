@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+
+@testable import Appliance
+
+extension TestClientProtocol {
+    /// A JSON API request with an `Authorization` header (API key) or a browser session.
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, auth: String? = nil, session: BrowserSession? = nil,
+        json: [String: Any]? = nil
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let auth { headers[.authorization] = auth }
+        if let session { headers.append(contentsOf: session.headers) }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+}
+
+extension TestServer {
+    /// Every audit event, oldest first.
+    func auditEvents() async throws -> [AuditEvent] {
+        try await services.database.read { try AuditEvent.order(Column("seq")).fetchAll($0) }
+    }
+
+    func verifyAudit() async throws -> AuditTrail.Verification {
+        try await services.database.read { try AuditTrail.verify($0) }
+    }
+
+    /// A valid sample body with a unique external id.
+    static func sampleBody(_ externalID: String = "S-" + UUID().uuidString.prefix(8), species: String = "bovine")
+        -> [String: Any]
+    {
+        [
+            "external_id": externalID, "species": species, "kind": "semen", "status": "received",
+            "collected_at": "2026-03-01T09:30:00Z", "notes": "",
+        ]
+    }
+}
