@@ -12,9 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
 document.addEventListener("click", (event) => {
   const opener = event.target.closest("[data-open-dialog]");
   if (opener) {
-    const dialog = document.getElementById(opener.dataset.openDialog);
-    dialog?.showModal();
-    dialog?.querySelector("input[required], select")?.focus();
+    // showModal() focuses the dialog's [autofocus] field.
+    document.getElementById(opener.dataset.openDialog)?.showModal();
   }
   const closer = event.target.closest("[data-close-dialog]");
   if (closer) closer.closest("dialog")?.close();

@@ -603,3 +603,29 @@ enum HummingbirdOTPCode {
         #expect(bad.stderr.contains("scopes"))
     }
 }
+
+@Suite struct AccessTokenTests {
+    let claims = AccessToken.Claims(
+        sub: "7", exp: Int64(Date().timeIntervalSince1970) + 60, iat: Int64(Date().timeIntervalSince1970), role: "admin"
+    )
+
+    @Test func signedTokenVerifiesOnlyWithItsSecretAndUntouched() throws {
+        let token = try AccessToken.sign(claims, kid: "k1", secret: "secret-one")
+        #expect(AccessToken.keyID(of: token) == "k1")
+        #expect(AccessToken.verify(token, secret: "secret-one") == claims)
+        #expect(AccessToken.verify(token, secret: "secret-two") == nil)
+        var parts = token.split(separator: ".").map(String.init)
+        let forged = AccessToken.Claims(sub: "1", exp: claims.exp, iat: claims.iat, role: "admin")
+        parts[1] = AccessToken.base64URL(try JSONEncoder().encode(forged))
+        #expect(AccessToken.verify(parts.joined(separator: "."), secret: "secret-one") == nil)
+    }
+
+    @Test func expiredAndUnsignedTokensAreRefused() throws {
+        let expired = AccessToken.Claims(sub: "7", exp: 1_000, iat: 900, role: "admin")
+        #expect(AccessToken.verify(try AccessToken.sign(expired, kid: "k", secret: "s"), secret: "s") == nil)
+        let header = AccessToken.base64URL(Data(#"{"alg":"none","kid":"k","typ":"JWT"}"#.utf8))
+        let payload = AccessToken.base64URL(try JSONEncoder().encode(claims))
+        #expect(AccessToken.verify("\(header).\(payload).", secret: "s") == nil)
+        #expect(AccessToken.keyID(of: "\(header).\(payload).") == nil)
+    }
+}

@@ -33,7 +33,9 @@ enum AuditArchive {
     }
 
     enum Failure: Error, CustomStringConvertible {
-        case nothingToArchive, chainBroken(String), fileExists(String)
+        case nothingToArchive
+        case chainBroken(String)
+        case fileExists(String)
 
         var description: String {
             switch self {

@@ -32,12 +32,15 @@ enum History {
             changes: changes(before: event.before, after: event.after))
     }
 
-    /// The fields that differ between two snapshots; timestamps the server sets are left out.
+    /// The fields that differ between two snapshots. The id and the timestamps the server sets are
+    /// left out, and so are fields a new record leaves empty.
     static func changes(before: String?, after: String?) -> [Change] {
         let old = AuditValue.decode(before)
         let new = AuditValue.decode(after)
         return Set(old.keys).union(new.keys).sorted()
-            .filter { $0 != "updated_at" && old[$0] != new[$0] }
+            .filter { !serverSet.contains($0) && old[$0] != new[$0] && (old[$0] != nil || new[$0] != .null) }
             .map { Change(field: $0, before: old[$0]?.display, after: new[$0]?.display) }
     }
+
+    private static let serverSet: Set<String> = ["id", "created_at", "updated_at"]
 }

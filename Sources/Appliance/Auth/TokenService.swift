@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JWTKit
+import Synchronization
 
 /// Short-lived access tokens (JWT, HS256, 15 minutes) and rotating refresh tokens for interactive
 /// API clients.
@@ -30,21 +30,11 @@ struct TokenService: Sendable {
     static let refreshLifetime: TimeInterval = 30 * 24 * 3600
 
     let database: AppDatabase
-    private let keys = JWTKeyCollection()
+    /// Signing secrets by key id, loaded from the database on first use and after a rotation.
+    private let keys = SharedKeys()
 
     init(database: AppDatabase) {
         self.database = database
-    }
-
-    struct AccessClaims: JWTPayload {
-        let sub: SubjectClaim
-        let exp: ExpirationClaim
-        let iat: IssuedAtClaim
-        let role: String
-
-        func verify(using algorithm: some JWTAlgorithm) throws {
-            try exp.verifyNotExpired()
-        }
     }
 
     struct Pair: Sendable {
@@ -76,16 +66,13 @@ struct TokenService: Sendable {
             return try SigningKey.fetchOne(db, sql: newest)
         }
         guard let key else { throw DatabaseOpenError(message: "no signing key") }
-        await keys.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        keys.add(kid: key.kid, secret: key.secret)
         return (key.kid, key.secret)
     }
 
     private func loadAllKeys() async throws {
         let all = try await database.read { try SigningKey.fetchAll($0, sql: "SELECT kid, secret FROM signing_keys") }
-        for key in all {
-            await keys.add(
-                hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
-        }
+        for key in all { keys.add(kid: key.kid, secret: key.secret) }
     }
 
     /// Starts a new refresh family for `user` (after sign-in with password).
@@ -96,10 +83,10 @@ struct TokenService: Sendable {
     private func issue(for user: User, family: String, event: EventContext) async throws -> Pair {
         let key = try await currentKey()
         let now = Date()
-        let claims = AccessClaims(
-            sub: .init(value: String(user.id ?? 0)), exp: .init(value: now.addingTimeInterval(Self.accessLifetime)),
-            iat: .init(value: now), role: user.role.rawValue)
-        let access = try await keys.sign(claims, kid: JWKIdentifier(string: key.kid))
+        let claims = AccessToken.Claims(
+            sub: String(user.id ?? 0), exp: Int64(now.addingTimeInterval(Self.accessLifetime).timeIntervalSince1970),
+            iat: Int64(now.timeIntervalSince1970), role: user.role.rawValue)
+        let access = try AccessToken.sign(claims, kid: key.kid, secret: key.secret)
         let refresh = "lbr_" + Secrets.token()
         try await database.write { db in
             try db.execute(
@@ -117,14 +104,12 @@ struct TokenService: Sendable {
 
     /// The user id of a valid access token, or nil.
     func userID(accessToken: String) async throws -> Int64? {
-        do {
-            return Int64(try await keys.verify(accessToken, as: AccessClaims.self).sub.value)
-        } catch let error as JWTError where error.errorType == .unknownKID {
-            try await loadAllKeys()
-            return try? Int64(await keys.verify(accessToken, as: AccessClaims.self).sub.value)
-        } catch {
+        guard let kid = AccessToken.keyID(of: accessToken) else { return nil }
+        if keys.secret(kid) == nil { try await loadAllKeys() }
+        guard let secret = keys.secret(kid), let claims = AccessToken.verify(accessToken, secret: secret) else {
             return nil
         }
+        return Int64(claims.sub)
     }
 
     enum RefreshOutcome: Sendable {
@@ -162,4 +147,12 @@ struct TokenService: Sendable {
             sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             arguments: [Date(), userID])
     }
+}
+
+/// The signing secrets a process has loaded, by key id.
+private final class SharedKeys: Sendable {
+    private let secrets = Mutex<[String: String]>([:])
+
+    func add(kid: String, secret: String) { secrets.withLock { $0[kid] = secret } }
+    func secret(_ kid: String) -> String? { secrets.withLock { $0[kid] } }
 }
