@@ -81,6 +81,12 @@ def test_admin_adds_a_user(driver):
     assert "tomas@lab.example" in flash, flash
     assert "tomas@lab.example" in driver.find_element(By.CSS_SELECTOR, "table").text
     driver.save_screenshot(f"{SHOTS}/users.png")
+    # The user's own page shows their history: who created them, as what.
+    driver.find_element(By.LINK_TEXT, "Tomas Technician").click()
+    history = driver.find_element(By.CSS_SELECTOR, "tbody").text
+    assert "director@lab.example" in history and "create" in history and "technician" in history, history
+    assert "password_hash" not in driver.page_source
+    driver.save_screenshot(f"{SHOTS}/user-history.png")
 
 
 def test_api_key_is_shown_once(driver):

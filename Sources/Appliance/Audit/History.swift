@@ -43,4 +43,19 @@ enum History {
     }
 
     private static let serverSet: Set<String> = ["id", "created_at", "updated_at"]
+
+    /// What the `history-table` partial shows.
+    static func pageValues(_ entries: [Entry]) -> [String: Any] {
+        [
+            "history": entries.map { entry -> [String: Any] in
+                [
+                    "at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason ?? "",
+                    "changes": entry.changes.map {
+                        ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
+                    },
+                ]
+            },
+            "history_count": entries.count, "has_history": !entries.isEmpty,
+        ]
+    }
 }

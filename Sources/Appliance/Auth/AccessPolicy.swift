@@ -39,6 +39,7 @@ enum AccessPolicy {
         // Administration.
         "GET /admin/users": .admin,
         "POST /admin/users": .admin,
+        "GET /admin/users/{id}": .admin,
         "POST /admin/users/{id}": .admin,
         "POST /admin/users/{id}/revoke-sessions": .admin,
         "POST /admin/users/{id}/reset-link": .admin,

@@ -209,16 +209,7 @@ struct SamplesWebController {
         values["sample"] = row(sample).merging(["notes": sample.notes]) { $1 }
         values["tab_\(["history", "signatures"].contains(tab) ? tab : "details")"] = true
         values["next_statuses"] = sample.status.next.map { ["value": $0.rawValue, "label": $0.label] }
-        values["history"] = history.map { entry -> [String: Any] in
-            [
-                "at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason ?? "",
-                "changes": entry.changes.map {
-                    ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
-                },
-            ]
-        }
-        values["history_count"] = history.count
-        values["has_history"] = !history.isEmpty
+        values.merge(History.pageValues(history)) { $1 }
         values["signatures"] = manifest.map { signature -> [String: Any] in
             [
                 "signer": signature.signer, "meaning": signature.meaning.rawValue,

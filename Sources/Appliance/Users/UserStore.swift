@@ -64,6 +64,14 @@ struct UserStore: Sendable {
         try await database.read { try User.filter(Column("email") == email).fetchOne($0) }
     }
 
+    /// A user and their history, read in one snapshot.
+    func withHistory(id: Int64) async throws -> (User, [History.Entry])? {
+        try await database.read { db in
+            guard let user = try User.fetchOne(db, key: id) else { return nil }
+            return (user, try History.entries(db, entityType: User.auditEntity, entityID: user.auditID))
+        }
+    }
+
     func all() async throws -> [User] {
         try await database.read { try User.order(Column("email")).fetchAll($0) }
     }

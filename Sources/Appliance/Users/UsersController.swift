@@ -9,6 +9,7 @@ struct UsersController {
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/admin/users") { request, context in try await page(request, context) }
         router.post("/admin/users") { request, context in try await createFromForm(request, context) }
+        router.get("/admin/users/{id}") { request, context in try await userPage(request, context) }
         router.post("/admin/users/{id}") { request, context in try await updateFromForm(request, context) }
         router.post("/admin/users/{id}/revoke-sessions") { _, context in
             try await revokeSessions(context)
@@ -97,6 +98,21 @@ struct UsersController {
         } catch let error as APIError where error.status.code < 500 {
             return try await page(request, context, error: error)
         }
+    }
+
+    /// One user's facts and History tab: every audited change and security event about them.
+    private func userPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let (user, history) = try await identity.users.withHistory(id: id) else {
+            throw APIError.notFound("No user has id \(id).")
+        }
+        var values = History.pageValues(history)
+        values["profile"] = [
+            "email": user.email, "name": user.displayName, "role": user.role.label, "status": user.status.rawValue,
+            "totp": user.totpEnabled ? "on" : "off", "created": user.createdAt.formatted(.iso8601),
+        ]
+        return pages.page(
+            "user", title: user.displayName, section: "users", request: request, context: context, values: values)
     }
 
     private func page(
