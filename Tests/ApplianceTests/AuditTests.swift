@@ -199,6 +199,43 @@ import Testing
 
     private struct Export: Decodable { let events: [AuditEvent] }
 
+    @Test func userHistoryShowsChangesAndNoSecrets() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.admin)
+        let technician = try await server.user(.technician)
+        let id = try #require(technician.id)
+        try await server.test { client in
+            let changed = try await client.send(.patch, "/api/v1/users/\(id)", session: session, json: ["role": "director"])
+            #expect(changed.status == .ok)
+            let page = try await client.execute(uri: "/admin/users/\(id)", method: .get, headers: session.headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("admin@lab.example"))
+            #expect(page.text.contains(#"<span class="change-field">role</span> <del>technician</del> → <ins>director</ins>"#))
+            #expect(!page.text.contains("password_hash") && !page.text.contains("$2"))
+        }
+        let snapshots = try await server.auditEvents().compactMap(\.after).joined()
+        #expect(!snapshots.contains("password_hash") && !snapshots.contains(technician.passwordHash))
+    }
+
+    @Test func aSampleFormWithoutAReasonIsShownAgainWithTheMessage() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        let key = try await server.apiKey(["samples:write"])
+        try await server.test { client in
+            let created = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody())
+            let id = try #require(try created.json()["id"] as? Int)
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let form = try await client.execute(
+                uri: "/samples/\(id)", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(session.csrf)&status=stored&notes=&reason="))
+            #expect(form.status == .badRequest)
+            #expect(form.text.contains("Give a reason for this change."))
+            let sample = try await server.services.database.read { try Sample.fetchOne($0, key: Int64(id)) }
+            #expect(sample?.status == .received)
+        }
+    }
+
     @Test func onlyAdminsAndAuditorsReadTheTrail() async throws {
         let server = try TestServer()
         try await server.test { client in
