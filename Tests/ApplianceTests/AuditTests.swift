@@ -316,6 +316,35 @@ import Testing
                     .post, "/api/v1/samples/\(sampleID)/signatures", session: session,
                     json: ["meaning": "reviewed", "password": TestServer.password])
             }
+            let customer = try await expectAudited("POST /api/v1/customers", action: "create") {
+                try await client.send(.post, "/api/v1/customers", auth: adminKey, json: ["name": "Stud Farm"])
+            }
+            let customerID = try #require(try customer.json()["id"] as? Int)
+            _ = try await expectAudited("PATCH /api/v1/customers/{id}", action: "update") {
+                try await client.send(
+                    .patch, "/api/v1/customers/\(customerID)", auth: adminKey, json: ["city": "Celle"])
+            }
+            _ = try await expectAudited("DELETE /api/v1/customers/{id}", action: "delete") {
+                try await client.send(.delete, "/api/v1/customers/\(customerID)", auth: adminKey)
+            }
+            _ = try await expectAudited("POST /api/v1/customers/{id}/restore", action: "restore") {
+                try await client.send(.post, "/api/v1/customers/\(customerID)/restore", auth: adminKey)
+            }
+            let animal = try await expectAudited("POST /api/v1/animals", action: "create") {
+                try await client.send(.post, "/api/v1/animals", auth: adminKey, json: ["species": "bovine"])
+            }
+            let animalID = try #require(try animal.json()["id"] as? Int)
+            _ = try await expectAudited("PATCH /api/v1/animals/{id}", action: "animal.identifiers") {
+                try await client.send(
+                    .patch, "/api/v1/animals/\(animalID)", auth: adminKey,
+                    json: ["identifiers": [["type": "microchip", "value": "276098106543210"]]])
+            }
+            _ = try await expectAudited("DELETE /api/v1/animals/{id}", action: "delete") {
+                try await client.send(.delete, "/api/v1/animals/\(animalID)", auth: adminKey)
+            }
+            _ = try await expectAudited("POST /api/v1/animals/{id}/restore", action: "restore") {
+                try await client.send(.post, "/api/v1/animals/\(animalID)/restore", auth: adminKey)
+            }
             try await server.services.ipBlocks.block("203.0.113.9", for: 60, reason: "test", event: .commandLine)
             _ = try await expectAudited("DELETE /api/v1/ip-blocks/{ip}", action: "security.ip.unblocked") {
                 try await client.send(.delete, "/api/v1/ip-blocks/203.0.113.9", auth: adminKey)

@@ -177,6 +177,42 @@ def test_sample_is_recorded_and_its_history_shows_each_change(driver):
     driver.save_screenshot(f"{SHOTS}/sample-history.png")
 
 
+def add_animal(driver, name, sex, sire_id=""):
+    driver.get(BASE + "/animals/new")
+    driver.find_element(By.ID, "animal-name").send_keys(name)
+    driver.find_element(By.ID, "animal-sex").send_keys(sex)
+    driver.find_element(By.ID, "animal-breed").send_keys("Holstein")
+    if sire_id:
+        driver.find_element(By.ID, "animal-sire").send_keys(sire_id)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/animals'] button[type=submit]").click()
+    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
+    return driver.current_url.rstrip("/").split("/")[-1]
+
+
+def test_customer_and_animal_pedigree(driver):
+    driver.get(BASE + "/customers")
+    assert "No customers match" in driver.find_element(By.CSS_SELECTOR, ".empty").text
+    driver.find_element(By.LINK_TEXT, "New customer").click()
+    driver.find_element(By.ID, "customer-name").send_keys("Hof Meier")
+    driver.find_element(By.ID, "customer-city").send_keys("Kiel")
+    driver.find_element(By.ID, "customer-email").send_keys("not-an-email")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/customers'] button[type=submit]").click()
+    # The browser's own check stops a malformed email before it is sent.
+    assert driver.current_url.endswith("/customers/new"), driver.current_url
+    driver.find_element(By.ID, "customer-email").clear()
+    driver.find_element(By.ID, "customer-email").send_keys("info@meier.example" + Keys.ENTER)
+    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
+    driver.save_screenshot(f"{SHOTS}/customer.png")
+    grandsire = add_animal(driver, "Old Bull", "male")
+    sire = add_animal(driver, "Young Bull", "male", grandsire)
+    add_animal(driver, "Calf", "female", sire)
+    driver.find_element(By.PARTIAL_LINK_TEXT, "Pedigree").click()
+    cards = [card.text.split("\n")[0] for card in driver.find_elements(By.CSS_SELECTOR, ".pedigree-card")]
+    assert cards[:3] == ["Calf", "Young Bull", "Old Bull"], cards
+    assert "dam unknown" in driver.find_element(By.CSS_SELECTOR, ".pedigree").text
+    driver.save_screenshot(f"{SHOTS}/animal-pedigree.png")
+
+
 def test_signing_dialog_needs_the_password(driver):
     driver.get(BASE + "/samples")
     driver.find_element(By.LINK_TEXT, "BULL-0042-S1").click()
@@ -261,7 +297,7 @@ def main():
     tests = [test_login_refuses_a_wrong_password, test_home, test_keyboard_skip_link, test_api_reference,
              test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
-             test_audit_search_and_verification, test_two_factor_enrolment,
+             test_audit_search_and_verification, test_customer_and_animal_pedigree, test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -17,22 +17,6 @@ struct AuditController {
         router.get("/api/v1/audit/export") { request, _ in try export(request) }
     }
 
-    struct Page: ResponseEncodable {
-        let items: [AuditEvent]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextCursor = "next_cursor"
-        }
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-    }
-
     struct VerificationResult: ResponseEncodable {
         let intact: Bool
         let events: Int
@@ -61,11 +45,11 @@ struct AuditController {
         }
     }
 
-    private func list(_ request: Request) async throws -> Page {
+    private func list(_ request: Request) async throws -> KeysetPage<AuditEvent> {
         let query = ListQuery(request)
         let filter = try AuditStore.Filter(query)
         let page = try await store.search(filter, beforeSeq: try query.cursor(), limit: try query.limit())
-        return Page(items: page.items, nextCursor: page.more ? page.items.last.map { Cursor.encode($0.seq) } : nil)
+        return KeysetPage(items: page.items, more: page.more) { $0.seq }
     }
 
     /// The filtered range, oldest first, with every field and both hashes, streamed in batches.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hummingbird
 
 /// A record's audit events as people read them: who, when, what changed (field by field), why.
 enum History {
@@ -58,4 +59,9 @@ enum History {
             "history_count": entries.count, "has_history": !entries.isEmpty,
         ]
     }
+}
+
+/// A record's history as the API returns it: `{"items":[…]}`, newest first.
+struct HistoryList: ResponseEncodable {
+    let items: [History.Entry]
 }

@@ -18,6 +18,10 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     static let auditRead = Permission(rawValue: "audit:read")
     static let samplesRead = Permission(rawValue: "samples:read")
     static let samplesWrite = Permission(rawValue: "samples:write")
+    static let customersRead = Permission(rawValue: "customers:read")
+    static let customersWrite = Permission(rawValue: "customers:write")
+    static let animalsRead = Permission(rawValue: "animals:read")
+    static let animalsWrite = Permission(rawValue: "animals:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).

@@ -71,6 +71,12 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
     PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
+    let customers = CustomerStore(database: services.database)
+    CustomersAPIController(store: customers).addRoutes(to: routes)
+    CustomersWebController(store: customers, pages: pages).addRoutes(to: routes)
+    let animals = AnimalStore(database: services.database, species: services.config.species)
+    AnimalsAPIController(store: animals).addRoutes(to: routes)
+    AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
     let samples = SampleStore(
         database: services.database, species: services.config.species, kinds: services.config.sampleKinds)
     SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)

@@ -56,4 +56,49 @@ struct ListQuery {
     }
 
     func cursor() throws -> Int64? { try Cursor.decode(self["cursor"]) }
+
+    /// The query string of the page after `lastKey`, keeping the filter parameters `names`; nil
+    /// when there is no next page.
+    func nextPage(keeping names: [String], after lastKey: Int64?) -> String? {
+        guard let lastKey else { return nil }
+        return encoded(names, extra: [URLQueryItem(name: "cursor", value: Cursor.encode(lastKey))])
+    }
+
+    /// The link to the first page of `path` with the same filters, when this is a later page.
+    func firstPage(_ path: String, keeping names: [String]) -> String? {
+        guard self["cursor"] != nil else { return nil }
+        let query = encoded(names, extra: [])
+        return query.isEmpty ? path : path + "?" + query
+    }
+
+    private func encoded(_ names: [String], extra: [URLQueryItem]) -> String {
+        var components = URLComponents()
+        components.queryItems =
+            names.compactMap { name in self[name].map { URLQueryItem(name: name, value: $0) } } + extra
+        return components.percentEncodedQuery ?? ""
+    }
+}
+
+/// One page of a keyset-paged list: `{"items":[…],"next_cursor":string|null}`.
+struct KeysetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let items: [Item]
+    let nextCursor: String?
+
+    /// The page of `items`, with a cursor after the last one's `key` when `more` follow.
+    init(items: [Item], more: Bool, key: (Item) -> Int64) {
+        self.items = items
+        nextCursor = more ? items.last.map { Cursor.encode(key($0)) } : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        // Always present: `null` on the last page, which the synthesised encoding would leave out.
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
 }

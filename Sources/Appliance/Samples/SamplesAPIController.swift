@@ -36,24 +36,6 @@ struct SamplesAPIController {
 
     private var notFound: APIError { .notFound("No such sample.") }
 
-    struct Page: ResponseEncodable {
-        let items: [Sample]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextCursor = "next_cursor"
-        }
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            // The contract shows `null`, which the synthesised encoding would leave out.
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-    }
-
-    struct HistoryList: ResponseEncodable { let items: [History.Entry] }
     struct SignatureList: ResponseEncodable { let items: [Signature.Manifest] }
 
     /// A change: any writable field, the reason (required for samples), and for discarding the
@@ -83,7 +65,7 @@ struct SamplesAPIController {
         return sample
     }
 
-    private func list(_ request: Request) async throws -> Page {
+    private func list(_ request: Request) async throws -> KeysetPage<Sample> {
         let query = ListQuery(request)
         let filter = SampleStore.Filter(
             species: try query.choice("species", in: store.species),
@@ -91,7 +73,7 @@ struct SamplesAPIController {
             status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init))
         let limit = try query.limit()
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: limit)
-        return Page(items: page.items, nextCursor: page.more ? page.items.last.map { Cursor.encode($0.id ?? 0) } : nil)
+        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {

@@ -97,22 +97,13 @@ struct SamplesWebController {
             kind: try query.choice("kind", in: store.kinds),
             status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init))
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
-        var filterItems: [URLQueryItem] = []
-        for name in ["species", "kind", "status"] {
-            if let value = query[name] { filterItems.append(URLQueryItem(name: name, value: value)) }
-        }
-        var next: String?
-        if page.more, let last = page.items.last?.id {
-            var components = URLComponents()
-            components.queryItems = filterItems + [URLQueryItem(name: "cursor", value: Cursor.encode(last))]
-            next = components.percentEncodedQuery
-        }
+        let filters = ["species", "kind", "status"]
         return pages.page(
             "samples", title: "Samples", section: "samples", request: request, context: context,
             values: [
-                "samples": page.items.map(row), "empty": page.items.isEmpty, "next": next as Any,
-                "first_page": query["cursor"] != nil
-                    ? "/samples?" + filterItems.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: "&") : "",
+                "samples": page.items.map(row), "empty": page.items.isEmpty,
+                "next": query.nextPage(keeping: filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "first_page": query.firstPage("/samples", keeping: filters) as Any,
                 "species": options(store.species, selected: query["species"]),
                 "kinds": options(store.kinds, selected: query["kind"]),
                 "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),

@@ -100,6 +100,8 @@ struct PageRenderer: Sendable {
 
     private static let navigation: [(href: String, label: String, section: String, permission: Permission)] = [
         ("/", "Home", "home", .signedIn),
+        ("/customers", "Customers", "customers", .customersRead),
+        ("/animals", "Animals", "animals", .animalsRead),
         ("/samples", "Samples", "samples", .samplesRead),
         ("/admin/users", "Users", "users", .admin),
         ("/admin/audit", "Audit trail", "audit", .auditRead),

@@ -1,0 +1,262 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Queries and writes for animals, their identifiers and pedigree. Every write is audited.
+struct AnimalStore: Sendable {
+    let database: AppDatabase
+    let species: [String]
+
+    struct Identifier: Codable, Sendable, Equatable {
+        var type: AnimalIdentifier.Kind
+        var value: String
+    }
+
+    /// An animal as the API shows it: its columns plus its identifiers.
+    struct Detail: ResponseEncodable, Sendable {
+        var animal: Animal
+        var identifiers: [Identifier]
+
+        enum Keys: String, CodingKey { case identifiers }
+
+        func encode(to encoder: Encoder) throws {
+            try animal.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(identifiers, forKey: .identifiers)
+        }
+    }
+
+    /// The writable fields; nil means "not given". `identifiers`, when given, replaces the list.
+    struct Input: Decodable, Sendable {
+        var species: String?
+        var name: String?
+        var sex: String?
+        var breed: String?
+        var birthDate: String?
+        var notes: String?
+        var ownerId: Int64?
+        var status: String?
+        var sireId: Int64?
+        var damId: Int64?
+        var identifiers: [Identifier]?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case species, name, sex, breed, notes, status, identifiers, reason
+            case birthDate = "birth_date"
+            case ownerId = "owner_id"
+            case sireId = "sire_id"
+            case damId = "dam_id"
+        }
+    }
+
+    struct Filter: Sendable {
+        var species: String?
+        var sex: Animal.Sex?
+        var status: Animal.Status?
+        var ownerID: Int64?
+        /// Part of the name, or an identifier exactly.
+        var text: String?
+        var includeDeleted = false
+    }
+
+    static func invalid(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
+    private static let dayStyle = Date.ISO8601FormatStyle().year().month().day()
+
+    /// Applies `input`, checking each rule: known species, a real past birth date, a live owner,
+    /// parents of the right sex and species, and no animal among its own ancestors.
+    func apply(_ input: Input, to animal: inout Animal, db: Database) throws {
+        if let value = input.species {
+            guard species.contains(value) else {
+                throw Self.invalid("Species must be one of \(species.joined(separator: ", ")).", field: "species")
+            }
+            animal.species = value
+        }
+        if let name = input.name {
+            guard name.count <= 200 else { throw Self.invalid("At most 200 characters.", field: "name") }
+            animal.name = name.trimmingCharacters(in: .whitespaces)
+        }
+        if let sex = input.sex {
+            guard let value = Animal.Sex(rawValue: sex) else {
+                throw Self.invalid("Sex must be female, male or unknown.", field: "sex")
+            }
+            animal.sex = value
+        }
+        if let status = input.status {
+            guard let value = Animal.Status(rawValue: status) else {
+                throw Self.invalid("Status must be active, sold or deceased.", field: "status")
+            }
+            animal.status = value
+        }
+        if let breed = input.breed {
+            guard breed.count <= 100 else { throw Self.invalid("At most 100 characters.", field: "breed") }
+            animal.breed = breed
+        }
+        if let notes = input.notes {
+            guard notes.count <= 5000 else { throw Self.invalid("At most 5000 characters.", field: "notes") }
+            animal.notes = notes
+        }
+        if let text = input.birthDate {
+            if text.isEmpty {
+                animal.birthDate = nil
+            } else {
+                guard let date = try? Date(text, strategy: Self.dayStyle), date <= Date() else {
+                    throw Self.invalid("Give the birth date as YYYY-MM-DD, not in the future.", field: "birth_date")
+                }
+                animal.birthDate = date.formatted(Self.dayStyle)
+            }
+        }
+        if let ownerID = input.ownerId {
+            guard let owner = try Customer.fetchOne(db, key: ownerID), owner.deletedAt == nil else {
+                throw Self.invalid("No customer has id \(ownerID).", field: "owner_id")
+            }
+            animal.ownerId = ownerID
+        }
+        for (parentID, sex, field) in [(input.sireId, Animal.Sex.male, "sire_id"), (input.damId, .female, "dam_id")] {
+            guard let parentID else { continue }
+            guard let parent = try Animal.fetchOne(db, key: parentID), parent.deletedAt == nil else {
+                throw Self.invalid("No animal has id \(parentID).", field: field)
+            }
+            guard parent.sex == sex, parent.species == animal.species else {
+                throw Self.invalid(
+                    "The \(sex == .male ? "sire" : "dam") must be a \(sex.rawValue) \(animal.species).", field: field)
+            }
+            if let id = animal.id, try parentID == id || Self.isDescendant(db, parentID, of: id) {
+                throw Self.invalid("That would make the animal its own ancestor.", field: field)
+            }
+            if sex == .male { animal.sireId = parentID } else { animal.damId = parentID }
+        }
+    }
+
+    /// Whether `candidate` descends from `ancestor`, over any number of generations.
+    static func isDescendant(_ db: Database, _ candidate: Int64, of ancestor: Int64) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                WITH RECURSIVE descendants(id) AS (
+                    SELECT id FROM animals WHERE sire_id = :ancestor OR dam_id = :ancestor
+                    UNION SELECT animals.id FROM animals JOIN descendants
+                        ON animals.sire_id = descendants.id OR animals.dam_id = descendants.id)
+                SELECT EXISTS (SELECT 1 FROM descendants WHERE id = :candidate)
+                """, arguments: ["ancestor": ancestor, "candidate": candidate]) ?? false
+    }
+
+    /// Replaces the animal's identifiers, refusing one another animal of the species holds.
+    private func setIdentifiers(_ identifiers: [Identifier], of animal: Animal, in write: AuditedWrite) throws {
+        let id = animal.id ?? 0
+        let before = try Self.identifiers(write.db, animalID: id)
+        guard before != identifiers else { return }
+        for identifier in identifiers where identifier.value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw Self.invalid("An identifier needs a value (\(identifier.type.rawValue)).", field: "identifiers")
+        }
+        try AnimalIdentifier.filter(AnimalIdentifier.CodingKeys.animalId == id).deleteAll(write.db)
+        for identifier in identifiers {
+            var row = AnimalIdentifier(
+                id: nil, animalId: id, species: animal.species, type: identifier.type, value: identifier.value)
+            do {
+                try row.insert(write.db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw APIError(
+                    status: .conflict, code: "conflict",
+                    message: "Another \(animal.species) has the \(identifier.type.rawValue) \(identifier.value).",
+                    field: "identifiers")
+            }
+        }
+        try write.log(
+            "animal.identifiers", entityType: Animal.auditEntity, entityID: animal.auditID,
+            before: Self.encode(before), after: Self.encode(identifiers))
+    }
+
+    /// `{"ear_tag":"DE 01 234","microchip":"…"}`, several values of one type joined by "; ".
+    private static func encode(_ identifiers: [Identifier]) -> String {
+        let byType = Dictionary(identifiers.map { ($0.type.rawValue, $0.value) }) { $0 + "; " + $1 }
+        return AuditValue.encode(byType.mapValues(AuditValue.text))
+    }
+
+    static func identifiers(_ db: Database, animalID: Int64) throws -> [Identifier] {
+        try AnimalIdentifier.filter(AnimalIdentifier.CodingKeys.animalId == animalID)
+            .order(AnimalIdentifier.CodingKeys.type, AnimalIdentifier.CodingKeys.value).fetchAll(db)
+            .map { Identifier(type: $0.type, value: $0.value) }
+    }
+
+    func create(_ input: Input, context: EventContext) async throws -> Detail {
+        guard input.species != nil else { throw Self.invalid("The field 'species' is required.", field: "species") }
+        return try await database.write(context) { write in
+            let now = Date()
+            var animal = Animal(
+                id: nil, species: "", name: "", sex: .unknown, breed: "", birthDate: nil, notes: "", ownerId: nil,
+                status: .active, sireId: nil, damId: nil, createdAt: now, updatedAt: now, deletedAt: nil)
+            try apply(input, to: &animal, db: write.db)
+            try write.insert(&animal)
+            try setIdentifiers(input.identifiers ?? [], of: animal, in: write)
+            return Detail(animal: animal, identifiers: try Self.identifiers(write.db, animalID: animal.id ?? 0))
+        }
+    }
+
+    func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
+        try await database.write(context) { write in
+            let previous = try Self.live(write.db, id: id)
+            var animal = previous
+            try apply(input, to: &animal, db: write.db)
+            if animal.species != previous.species {
+                throw Self.invalid("An animal's species cannot change; record a new animal.", field: "species")
+            }
+            animal.updatedAt = Date()
+            try write.update(animal, from: previous, reason: input.reason)
+            if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
+            return Detail(animal: animal, identifiers: try Self.identifiers(write.db, animalID: id))
+        }
+    }
+
+    func delete(id: Int64, reason: String?, context: EventContext) async throws {
+        try await database.write(context) { write in
+            _ = try write.softDelete(try Self.live(write.db, id: id), reason: reason)
+        }
+    }
+
+    func restore(id: Int64, reason: String?, context: EventContext) async throws -> Animal {
+        try await database.write(context) { write in
+            guard let animal = try Animal.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such animal.")
+            }
+            return try write.restore(animal, reason: reason)
+        }
+    }
+
+    static func live(_ db: Database, id: Int64) throws -> Animal {
+        guard let animal = try Animal.fetchOne(db, key: id), animal.deletedAt == nil else {
+            throw APIError.notFound("No such animal.")
+        }
+        return animal
+    }
+
+    func detail(id: Int64) async throws -> Detail? {
+        try await database.read { db in
+            guard let animal = try Animal.fetchOne(db, key: id) else { return nil }
+            return Detail(animal: animal, identifiers: try Self.identifiers(db, animalID: id))
+        }
+    }
+
+    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Animal], more: Bool) {
+        try await database.read { db in
+            var request = Animal.filter(Animal.CodingKeys.id > afterID)
+            if !filter.includeDeleted { request = request.filter(Animal.CodingKeys.deletedAt == nil) }
+            if let species = filter.species { request = request.filter(Animal.CodingKeys.species == species) }
+            if let sex = filter.sex { request = request.filter(Animal.CodingKeys.sex == sex) }
+            if let status = filter.status { request = request.filter(Animal.CodingKeys.status == status) }
+            if let owner = filter.ownerID { request = request.filter(Animal.CodingKeys.ownerId == owner) }
+            if let text = filter.text {
+                let pattern = "%" + text + "%"
+                request = request.filter(
+                    literal:
+                        "name LIKE \(pattern) OR id IN (SELECT animal_id FROM animal_identifiers WHERE value = \(text))"
+                )
+            }
+            let rows = try request.order(Animal.CodingKeys.id).limit(limit + 1).fetchAll(db)
+            return (Array(rows.prefix(limit)), rows.count > limit)
+        }
+    }
+}

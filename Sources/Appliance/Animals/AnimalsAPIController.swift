@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/animals`, with identifiers, soft delete and the pedigree.
+struct AnimalsAPIController {
+    let store: AnimalStore
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/animals") { request, context in try await list(request, context) }
+        router.post("/api/v1/animals") { request, context in
+            let input = try await request.decode(as: AnimalStore.Input.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await store.create(input, context: context.eventContext))
+        }
+        router.get("/api/v1/animals/{id}") { _, context in
+            guard let detail = try await store.detail(id: try id(context)) else { throw notFound }
+            return detail
+        }
+        router.patch("/api/v1/animals/{id}") { request, context in
+            let input = try await request.decode(as: AnimalStore.Input.self, context: context)
+            return try await store.update(id: try id(context), input, context: context.eventContext)
+        }
+        router.delete("/api/v1/animals/{id}") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            try await store.delete(id: try id(context), reason: reason, context: context.eventContext)
+            return Response(status: .noContent)
+        }
+        router.post("/api/v1/animals/{id}/restore") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            return try await store.restore(id: try id(context), reason: reason, context: context.eventContext)
+        }
+        router.get("/api/v1/animals/{id}/history") { _, context in
+            guard let history = try await store.history(id: try id(context)) else { throw notFound }
+            return HistoryList(items: history)
+        }
+        router.get("/api/v1/animals/{id}/pedigree") { request, context in
+            let generations = try AnimalStore.generations(ListQuery(request))
+            guard let pedigree = try await store.pedigree(id: try id(context), generations: generations) else {
+                throw notFound
+            }
+            return pedigree
+        }
+    }
+
+    private var notFound: APIError { .notFound("No such animal.") }
+
+    private func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
+        return id
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Animal> {
+        let query = ListQuery(request)
+        let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: try query.limit())
+        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
+    }
+}
+
+extension AnimalStore.Filter {
+    /// `species`, `sex`, `status`, `owner_id`, `q` (part of the name or an exact identifier) and,
+    /// for admins, `include_deleted=true`.
+    init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
+        species = try query.choice("species", in: allowed)
+        sex = try query.choice("sex", in: Animal.Sex.allCases.map(\.rawValue)).flatMap(Animal.Sex.init)
+        status = try query.choice("status", in: Animal.Status.allCases.map(\.rawValue)).flatMap(Animal.Status.init)
+        ownerID = try query.integer("owner_id")
+        text = query["q"]
+        includeDeleted = query["include_deleted"] == "true" && principal?.can(.admin) == true
+    }
+}
+
+extension AnimalStore {
+    /// `generations`: 1 to 6, default 3.
+    static func generations(_ query: ListQuery) throws -> Int {
+        guard let text = query["generations"] else { return 3 }
+        guard let value = Int(text), (1...6).contains(value) else {
+            throw APIError.invalid("generations must be 1 to 6.", field: "generations")
+        }
+        return value
+    }
+
+    func pedigree(id: Int64, generations: Int) async throws -> Pedigree? {
+        try await database.read { try Pedigree.load($0, id: id, generations: generations) }
+    }
+
+    func history(id: Int64) async throws -> [History.Entry]? {
+        try await database.read { db in
+            guard try Animal.exists(db, key: id) else { return nil }
+            return try History.entries(db, entityType: Animal.auditEntity, entityID: String(id))
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Hummingbird
+
+/// The animal pages: list, new, detail with Pedigree and History, edit, delete and restore.
+struct AnimalsWebController {
+    let store: AnimalStore
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/animals") { request, context in try await list(request, context) }
+        router.get("/animals/new") { request, context in newPage(request, context, form: Form(), error: nil) }
+        router.post("/animals") { request, context in
+            let form = try await request.decode(as: Form.self, context: context)
+            do {
+                let detail = try await store.create(try form.input(), context: context.eventContext)
+                return Flash(kind: .success, message: "\(detail.animal.label) was added.")
+                    .redirect(to: "/animals/\(detail.animal.id ?? 0)")
+            } catch let error as APIError where error.status.code < 500 {
+                return newPage(request, context, form: form, error: error)
+            }
+        }
+        router.get("/animals/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
+        router.post("/animals/{id}") { request, context in
+            let form = try await request.decode(as: Form.self, context: context)
+            let id = try context.parameters.require("id", as: Int64.self)
+            do {
+                let detail = try await store.update(id: id, try form.input(), context: context.eventContext)
+                return Flash(kind: .success, message: "\(detail.animal.label) was saved.").redirect(
+                    to: "/animals/\(id)")
+            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+                return try await detail(request, context, form: form, error: error)
+            }
+        }
+        router.post("/animals/{id}/delete") { request, context in
+            let form = try await request.decode(as: Form.self, context: context)
+            try await store.delete(
+                id: try context.parameters.require("id", as: Int64.self), reason: form.reason,
+                context: context.eventContext)
+            return Flash(kind: .success, message: "The animal was deleted; an admin can restore it.")
+                .redirect(to: "/animals")
+        }
+        router.post("/animals/{id}/restore") { request, context in
+            let form = try await request.decode(as: Form.self, context: context)
+            let animal = try await store.restore(
+                id: try context.parameters.require("id", as: Int64.self), reason: form.reason,
+                context: context.eventContext)
+            return Flash(kind: .success, message: "\(animal.label) was restored.").redirect(
+                to: "/animals/\(animal.id ?? 0)")
+        }
+    }
+
+    /// Every field as the browser sends it: text, empty meaning "not given".
+    struct Form: Decodable {
+        var values: [String: String] = [:]
+
+        static let names = [
+            "species", "name", "sex", "breed", "birth_date", "notes", "owner_id", "status", "sire_id", "dam_id",
+            "registration", "microchip", "ear_tag", "reason",
+        ]
+
+        init() {}
+
+        init(_ detail: AnimalStore.Detail) {
+            let animal = detail.animal
+            values = [
+                "species": animal.species, "name": animal.name, "sex": animal.sex.rawValue, "breed": animal.breed,
+                "birth_date": animal.birthDate ?? "", "notes": animal.notes,
+                "owner_id": animal.ownerId.map(String.init) ?? "", "status": animal.status.rawValue,
+                "sire_id": animal.sireId.map(String.init) ?? "", "dam_id": animal.damId.map(String.init) ?? "",
+            ]
+            for kind in AnimalIdentifier.Kind.allCases {
+                values[kind.rawValue] = detail.identifiers.filter { $0.type == kind }.map(\.value).joined(
+                    separator: "; ")
+            }
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            for name in Self.names {
+                values[name] = try container.decodeIfPresent(String.self, forKey: AnyKey(stringValue: name))
+            }
+        }
+
+        var reason: String? { values["reason"].flatMap { $0.isEmpty ? nil : $0 } }
+
+        func input() throws -> AnimalStore.Input {
+            func text(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
+            func number(_ name: String) throws -> Int64? {
+                guard let text = text(name) else { return nil }
+                guard let value = Int64(text) else { throw AnimalStore.invalid("Enter an id number.", field: name) }
+                return value
+            }
+            let identifiers = AnimalIdentifier.Kind.allCases.flatMap { kind in
+                (values[kind.rawValue] ?? "").split(separator: ";").map {
+                    AnimalStore.Identifier(type: kind, value: $0.trimmingCharacters(in: .whitespaces))
+                }.filter { !$0.value.isEmpty }
+            }
+            return AnimalStore.Input(
+                species: text("species"), name: values["name"], sex: text("sex"), breed: values["breed"],
+                birthDate: values["birth_date"], notes: values["notes"], ownerId: try number("owner_id"),
+                status: text("status"), sireId: try number("sire_id"), damId: try number("dam_id"),
+                identifiers: identifiers, reason: reason)
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted"]
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: 50)
+        let rows = page.items.map { animal -> [String: Any] in
+            [
+                "id": animal.id ?? 0, "label": animal.label, "species": animal.species, "sex": animal.sex.rawValue,
+                "breed": animal.breed, "birth_date": animal.birthDate ?? "", "status": animal.status.rawValue,
+                "deleted": animal.deletedAt != nil,
+            ]
+        }
+        return pages.page(
+            "animals", title: "Animals", section: "animals", request: request, context: context,
+            values: [
+                "animals": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
+                "species": options(store.species, selected: filter.species),
+                "sexes": options(Animal.Sex.allCases.map(\.rawValue), selected: filter.sex?.rawValue),
+                "statuses": options(Animal.Status.allCases.map(\.rawValue), selected: filter.status?.rawValue),
+                "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "first_page": query.firstPage("/animals", keeping: Self.filters) as Any,
+                "can_write": context.principal?.can(.animalsWrite) == true,
+            ])
+    }
+
+    private func options(_ values: [String], selected: String?) -> [[String: Any]] {
+        values.map { ["value": $0, "selected": $0 == selected] }
+    }
+
+    private func formValues(_ form: Form) -> [String: Any] {
+        var values: [String: Any] = form.values
+        values["species_options"] = options(store.species, selected: form.values["species"])
+        values["sex_options"] = options(Animal.Sex.allCases.map(\.rawValue), selected: form.values["sex"] ?? "unknown")
+        values["status_options"] = options(Animal.Status.allCases.map(\.rawValue), selected: form.values["status"])
+        return values
+    }
+
+    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
+        pages.page(
+            "animal-new", title: "New animal", section: "animals", request: request, context: context,
+            values: ["form": formValues(form), "error": error?.message as Any], status: error?.status ?? .ok)
+    }
+
+    private func detail(_ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?) async throws
+        -> Response
+    {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let detail = try await store.detail(id: id),
+            let pedigree = try await store.pedigree(id: id, generations: 3),
+            let history = try await store.history(id: id)
+        else { throw APIError.notFound("No animal has id \(id).") }
+        let animal = detail.animal
+        let tab = ListQuery(request)["tab"] ?? "details"
+        var values = History.pageValues(history)
+        values["form"] = formValues(form ?? Form(detail))
+        values["animal"] = [
+            "id": id, "deleted": animal.deletedAt != nil, "deleted_at": animal.deletedAt?.formatted(.iso8601) ?? "",
+        ]
+        values["facts"] =
+            [
+                ("Species", animal.species), ("Sex", animal.sex.rawValue), ("Breed", animal.breed),
+                ("Born", animal.birthDate ?? ""), ("Status", animal.status.rawValue),
+                ("Owner", animal.ownerId.map { "customer \($0)" } ?? ""),
+            ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
+            + detail.identifiers.map {
+                ["label": $0.type.rawValue.replacingOccurrences(of: "_", with: " "), "value": $0.value]
+            }
+        values["owner_id"] = animal.ownerId as Any
+        values["pedigree"] = node(pedigree.root)
+        values["offspring"] = pedigree.offspring.map { ["id": $0.id, "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] }
+        values["tab_\(["pedigree", "history"].contains(tab) ? tab : "details")"] = true
+        values["can_write"] = context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil
+        values["can_restore"] = context.principal?.can(.admin) == true && animal.deletedAt != nil
+        values["error"] = error?.message as Any
+        return pages.page(
+            "animal", title: animal.label, section: "animals", request: request, context: context, values: values,
+            status: error?.status ?? .ok)
+    }
+
+    /// A pedigree node for the recursive `pedigree-node` partial. Every node sets `unknown` and
+    /// `has_parents`, or Mustache would find the enclosing node's values and recurse for ever.
+    private func node(_ node: Pedigree.Node) -> [String: Any] {
+        var values: [String: Any] = [
+            "id": node.id, "name": node.name.isEmpty ? "#\(node.id)" : node.name, "sex": node.sex.rawValue,
+            "breed": node.breed, "unknown": false, "has_parents": node.sire != nil || node.dam != nil,
+        ]
+        if node.sire != nil || node.dam != nil {
+            values["parents"] = [
+                node.sire.map(self.node) ?? ["unknown": true, "has_parents": false, "role": "sire"],
+                node.dam.map(self.node) ?? ["unknown": true, "has_parents": false, "role": "dam"],
+            ]
+        }
+        return values
+    }
+}
+
+extension Animal {
+    /// How pages name an animal: its name, else its number.
+    var label: String { name.isEmpty ? "Animal #\(id ?? 0)" : name }
+}

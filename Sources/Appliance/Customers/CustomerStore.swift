@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+
+/// Queries and writes for customers. Every write goes through ``AuditedWrite``.
+struct CustomerStore: Sendable {
+    let database: AppDatabase
+
+    /// The writable fields, from the API's JSON or the page's form; nil means "not given".
+    struct Input: Codable, Sendable {
+        var kind: String?
+        var name: String?
+        var contactName: String?
+        var email: String?
+        var phone: String?
+        var address: String?
+        var postcode: String?
+        var city: String?
+        var country: String?
+        var vatId: String?
+        var billingEmail: String?
+        var notes: String?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, email, phone, address, postcode, city, country, notes, reason
+            case contactName = "contact_name"
+            case vatId = "vat_id"
+            case billingEmail = "billing_email"
+        }
+    }
+
+    struct Filter: Sendable {
+        var kind: Customer.Kind?
+        /// Part of the name, contact or city.
+        var text: String?
+        var includeDeleted = false
+    }
+
+    static func invalid(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
+    func apply(_ input: Input, to customer: inout Customer) throws {
+        if let kind = input.kind {
+            guard let value = Customer.Kind(rawValue: kind) else {
+                throw Self.invalid("Kind must be organisation or person.", field: "kind")
+            }
+            customer.kind = value
+        }
+        if let name = input.name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...200).contains(trimmed.count) else {
+                throw Self.invalid("Enter a name of 1 to 200 characters.", field: "name")
+            }
+            customer.name = trimmed
+        }
+        let texts: [(String?, WritableKeyPath<Customer, String>, String, Int)] = [
+            (input.contactName, \.contactName, "contact_name", 200), (input.phone, \.phone, "phone", 50),
+            (input.address, \.address, "address", 500), (input.postcode, \.postcode, "postcode", 20),
+            (input.city, \.city, "city", 100), (input.country, \.country, "country", 100),
+            (input.vatId, \.vatId, "vat_id", 50), (input.notes, \.notes, "notes", 5000),
+        ]
+        for (value, path, field, limit) in texts {
+            guard let value else { continue }
+            guard value.count <= limit else { throw Self.invalid("At most \(limit) characters.", field: field) }
+            customer[keyPath: path] = value
+        }
+        for (value, path, field) in [
+            (input.email, \Customer.email, "email"), (input.billingEmail, \Customer.billingEmail, "billing_email"),
+        ] {
+            guard let value else { continue }
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            guard trimmed.isEmpty || trimmed.firstMatch(of: /^[^@\s]+@[^@\s]+\.[^@\s]+$/) != nil, trimmed.count <= 254
+            else { throw Self.invalid("Enter a valid email address or leave it empty.", field: field) }
+            customer[keyPath: path] = trimmed
+        }
+    }
+
+    func create(_ input: Input, context: EventContext) async throws -> Customer {
+        guard input.name != nil else { throw Self.invalid("The field 'name' is required.", field: "name") }
+        return try await database.write(context) { write in
+            let now = Date()
+            var customer = Customer(id: nil, kind: .organisation, name: "", createdAt: now, updatedAt: now)
+            try apply(input, to: &customer)
+            try write.insert(&customer)
+            return customer
+        }
+    }
+
+    func update(id: Int64, _ input: Input, context: EventContext) async throws -> Customer {
+        try await database.write(context) { write in
+            let previous = try Self.live(write.db, id: id)
+            var customer = previous
+            try apply(input, to: &customer)
+            customer.updatedAt = Date()
+            try write.update(customer, from: previous, reason: input.reason)
+            return customer
+        }
+    }
+
+    func delete(id: Int64, reason: String?, context: EventContext) async throws {
+        try await database.write(context) { write in
+            _ = try write.softDelete(try Self.live(write.db, id: id), reason: reason)
+        }
+    }
+
+    func restore(id: Int64, reason: String?, context: EventContext) async throws -> Customer {
+        try await database.write(context) { write in
+            guard let customer = try Customer.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such customer.")
+            }
+            return try write.restore(customer, reason: reason)
+        }
+    }
+
+    /// A customer that is not deleted, or 404.
+    static func live(_ db: Database, id: Int64) throws -> Customer {
+        guard let customer = try Customer.fetchOne(db, key: id), customer.deletedAt == nil else {
+            throw APIError.notFound("No such customer.")
+        }
+        return customer
+    }
+
+    func customer(id: Int64) async throws -> Customer? {
+        try await database.read { try Customer.fetchOne($0, key: id) }
+    }
+
+    /// One page by ascending id after `afterID`, and whether more follow.
+    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Customer], more: Bool) {
+        try await database.read { db in
+            var request = Customer.filter(Customer.CodingKeys.id > afterID)
+            if !filter.includeDeleted { request = request.filter(Customer.CodingKeys.deletedAt == nil) }
+            if let kind = filter.kind { request = request.filter(Customer.CodingKeys.kind == kind) }
+            if let text = filter.text {
+                let pattern = "%" + text + "%"
+                request = request.filter(
+                    Customer.CodingKeys.name.like(pattern) || Customer.CodingKeys.contactName.like(pattern)
+                        || Customer.CodingKeys.city.like(pattern))
+            }
+            let rows = try request.order(Customer.CodingKeys.id).limit(limit + 1).fetchAll(db)
+            return (Array(rows.prefix(limit)), rows.count > limit)
+        }
+    }
+
+    /// The customer with its history, read in one snapshot.
+    func record(id: Int64) async throws -> (Customer, [History.Entry])? {
+        try await database.read { db in
+            guard let customer = try Customer.fetchOne(db, key: id) else { return nil }
+            return (customer, try History.entries(db, entityType: Customer.auditEntity, entityID: customer.auditID))
+        }
+    }
+}

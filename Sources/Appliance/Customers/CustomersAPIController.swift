@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/customers`.
+struct CustomersAPIController {
+    let store: CustomerStore
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/customers") { request, context in try await list(request, context) }
+        router.post("/api/v1/customers") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await store.create(input, context: context.eventContext))
+        }
+        router.get("/api/v1/customers/{id}") { _, context in
+            guard let customer = try await store.customer(id: try id(context)) else { throw notFound }
+            return customer
+        }
+        router.patch("/api/v1/customers/{id}") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            return try await store.update(id: try id(context), input, context: context.eventContext)
+        }
+        router.delete("/api/v1/customers/{id}") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            try await store.delete(id: try id(context), reason: reason, context: context.eventContext)
+            return Response(status: .noContent)
+        }
+        router.post("/api/v1/customers/{id}/restore") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            return try await store.restore(id: try id(context), reason: reason, context: context.eventContext)
+        }
+        router.get("/api/v1/customers/{id}/history") { _, context in
+            guard let (_, history) = try await store.record(id: try id(context)) else { throw notFound }
+            return HistoryList(items: history)
+        }
+    }
+
+    private var notFound: APIError { .notFound("No such customer.") }
+
+    private func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
+        return id
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Customer> {
+        let query = ListQuery(request)
+        let filter = try CustomerStore.Filter(query, principal: context.principal)
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: try query.limit())
+        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
+    }
+}
+
+extension CustomerStore.Filter {
+    /// `kind`, `q` (part of the name, contact or city) and, for admins, `include_deleted=true`.
+    init(_ query: ListQuery, principal: Principal?) throws {
+        kind = try query.choice("kind", in: Customer.Kind.allCases.map(\.rawValue)).flatMap(Customer.Kind.init)
+        text = query["q"]
+        includeDeleted = query["include_deleted"] == "true" && principal?.can(.admin) == true
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+
+/// The customer pages: list, new, detail with History, edit, delete and (admins) restore.
+struct CustomersWebController {
+    let store: CustomerStore
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/customers") { request, context in try await list(request, context) }
+        router.get("/customers/new") { request, context in
+            form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
+        }
+        router.post("/customers") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            do {
+                let customer = try await store.create(input, context: context.eventContext)
+                return Flash(kind: .success, message: "\(customer.name) was added.")
+                    .redirect(to: "/customers/\(customer.id ?? 0)")
+            } catch let error as APIError where error.status.code < 500 {
+                return form("customer-new", title: "New customer", request, context, input: input, error: error)
+            }
+        }
+        router.get("/customers/{id}") { request, context in try await detail(request, context, input: nil, error: nil) }
+        router.post("/customers/{id}") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            let id = try context.parameters.require("id", as: Int64.self)
+            do {
+                let customer = try await store.update(id: id, input, context: context.eventContext)
+                return Flash(kind: .success, message: "\(customer.name) was saved.").redirect(to: "/customers/\(id)")
+            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+                return try await detail(request, context, input: input, error: error)
+            }
+        }
+        router.post("/customers/{id}/delete") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            try await store.delete(
+                id: try context.parameters.require("id", as: Int64.self), reason: input.reason,
+                context: context.eventContext)
+            return Flash(kind: .success, message: "The customer was deleted; an admin can restore it.")
+                .redirect(to: "/customers")
+        }
+        router.post("/customers/{id}/restore") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            let customer = try await store.restore(
+                id: try context.parameters.require("id", as: Int64.self), reason: input.reason,
+                context: context.eventContext)
+            return Flash(kind: .success, message: "\(customer.name) was restored.")
+                .redirect(to: "/customers/\(customer.id ?? 0)")
+        }
+    }
+
+    private static let filters = ["q", "kind", "include_deleted"]
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let filter = try CustomerStore.Filter(query, principal: context.principal)
+        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: 50)
+        let rows = page.items.map { customer -> [String: Any] in
+            [
+                "id": customer.id ?? 0, "name": customer.name, "kind": customer.kind.rawValue,
+                "contact": customer.contactName, "city": customer.city, "email": customer.email,
+                "deleted": customer.deletedAt != nil,
+            ]
+        }
+        return pages.page(
+            "customers", title: "Customers", section: "customers", request: request, context: context,
+            values: [
+                "customers": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
+                "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.kind] },
+                "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "first_page": query.firstPage("/customers", keeping: Self.filters) as Any,
+                "can_write": context.principal?.can(.customersWrite) == true,
+                "is_admin": context.principal?.can(.admin) == true, "include_deleted": filter.includeDeleted,
+            ])
+    }
+
+    /// The form's values: what was typed (after an error) or the record.
+    private func fields(_ input: CustomerStore.Input) -> [String: Any] {
+        [
+            "name": input.name ?? "", "contact_name": input.contactName ?? "", "email": input.email ?? "",
+            "phone": input.phone ?? "", "address": input.address ?? "", "postcode": input.postcode ?? "",
+            "city": input.city ?? "", "country": input.country ?? "", "vat_id": input.vatId ?? "",
+            "billing_email": input.billingEmail ?? "", "notes": input.notes ?? "", "reason": input.reason ?? "",
+            "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == input.kind] },
+        ]
+    }
+
+    private func form(
+        _ template: String, title: String, _ request: Request, _ context: AppRequestContext,
+        input: CustomerStore.Input, error: APIError?
+    ) -> Response {
+        pages.page(
+            template, title: title, section: "customers", request: request, context: context,
+            values: ["form": fields(input), "error": error?.message as Any], status: error?.status ?? .ok)
+    }
+
+    private func detail(
+        _ request: Request, _ context: AppRequestContext, input: CustomerStore.Input?, error: APIError?
+    ) async throws -> Response {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let (customer, history) = try await store.record(id: id) else {
+            throw APIError.notFound("No customer has id \(id).")
+        }
+        let current = CustomerStore.Input(
+            kind: customer.kind.rawValue, name: customer.name, contactName: customer.contactName,
+            email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
+            city: customer.city, country: customer.country, vatId: customer.vatId,
+            billingEmail: customer.billingEmail, notes: customer.notes)
+        var values = History.pageValues(history)
+        values["form"] = fields(input ?? current)
+        values["customer"] = [
+            "id": id, "deleted": customer.deletedAt != nil,
+            "deleted_at": customer.deletedAt?.formatted(.iso8601) ?? "",
+        ]
+        values["facts"] = [
+            ("Kind", customer.kind.rawValue), ("Contact", customer.contactName), ("Email", customer.email),
+            ("Phone", customer.phone),
+            (
+                "Address",
+                [customer.address, customer.postcode, customer.city, customer.country]
+                    .filter { !$0.isEmpty }.joined(separator: ", ")
+            ),
+            ("VAT id", customer.vatId), ("Billing email", customer.billingEmail), ("Notes", customer.notes),
+        ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
+        values["tab_history"] = ListQuery(request)["tab"] == "history"
+        values["can_write"] = context.principal?.can(.customersWrite) == true && customer.deletedAt == nil
+        values["can_restore"] = context.principal?.can(.admin) == true && customer.deletedAt != nil
+        values["error"] = error?.message as Any
+        return pages.page(
+            "customer", title: customer.name, section: "customers", request: request, context: context,
+            values: values, status: error?.status ?? .ok)
+    }
+}
