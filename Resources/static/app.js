@@ -2,6 +2,10 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // Occupancy maps are as wide as their container's layout (set here: the CSP forbids inline styles).
+  for (const map of document.querySelectorAll(".map[data-columns]")) {
+    map.style.gridTemplateColumns = `repeat(${Number(map.dataset.columns)}, minmax(2.6rem, 1fr))`;
+  }
   // Flash messages fade after a while but stay in the DOM for screen readers that already announced them.
   for (const flash of document.querySelectorAll(".flash")) {
     setTimeout(() => flash.classList.add("flash-faded"), 8000);

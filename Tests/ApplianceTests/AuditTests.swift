@@ -345,6 +345,45 @@ import Testing
             _ = try await expectAudited("POST /api/v1/animals/{id}/restore", action: "restore") {
                 try await client.send(.post, "/api/v1/animals/\(animalID)/restore", auth: adminKey)
             }
+            let freezer = try await expectAudited("POST /api/v1/storage/containers", action: "create") {
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: adminKey, json: ["kind": "freezer", "name": "F"])
+            }
+            let freezerID = try #require(try freezer.json()["id"] as? Int)
+            let boxID = try #require(
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: adminKey,
+                    json: ["kind": "box", "name": "B1", "rows": 2, "columns": 2, "parent_id": freezerID]
+                ).json()["id"] as? Int)
+            let tankID = try #require(
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: adminKey, json: ["kind": "tank", "name": "T"]
+                )
+                .json()["id"] as? Int)
+            _ = try await expectAudited("POST /api/v1/storage/containers/{id}/fills", action: "storage.fill") {
+                try await client.send(
+                    .post, "/api/v1/storage/containers/\(tankID)/fills", auth: adminKey, json: ["litres": 20])
+            }
+            _ = try await expectAudited("POST /api/v1/storage/check-in", action: "storage.check_in") {
+                try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: adminKey,
+                    json: ["sample_id": sampleID, "container_id": boxID, "position": 1])
+            }
+            _ = try await expectAudited("POST /api/v1/storage/move", action: "storage.move") {
+                try await client.send(
+                    .post, "/api/v1/storage/move", auth: adminKey,
+                    json: ["sample_id": sampleID, "container_id": boxID, "position": 2, "reason": "r"])
+            }
+            _ = try await expectAudited("POST /api/v1/storage/moves", action: "storage.move") {
+                try await client.send(
+                    .post, "/api/v1/storage/moves", auth: adminKey,
+                    json: ["reason": "r", "moves": [["sample_id": sampleID, "container_id": boxID, "position": 3]]])
+            }
+            _ = try await expectAudited("POST /api/v1/storage/check-out", action: "storage.check_out") {
+                try await client.send(
+                    .post, "/api/v1/storage/check-out", auth: adminKey,
+                    json: ["sample_id": sampleID, "reason": "shipment"])
+            }
             try await server.services.ipBlocks.block("203.0.113.9", for: 60, reason: "test", event: .commandLine)
             _ = try await expectAudited("DELETE /api/v1/ip-blocks/{ip}", action: "security.ip.unblocked") {
                 try await client.send(.delete, "/api/v1/ip-blocks/203.0.113.9", auth: adminKey)

@@ -40,6 +40,28 @@ def sign_in(driver, email=EMAIL, password=PASSWORD):
     driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
 
 
+def submit(driver, action):
+    """Runs `action` (a click or an Enter) and waits until the browser has loaded the next page,
+    so a check never looks at the page that is being replaced."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+
+    def replaced(_):
+        # Chromium reports a replaced page as stale or, sometimes, as a node of another document.
+        try:
+            old.tag_name
+            return False
+        except Exception:
+            return True
+
+    WebDriverWait(driver, 10).until(replaced)
+
+
+def flash_text(driver):
+    return WebDriverWait(driver, 10).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success"))).text
+
+
 def test_login_refuses_a_wrong_password(driver):
     driver.delete_all_cookies()
     driver.get(BASE + "/")
@@ -54,7 +76,7 @@ def test_login_refuses_a_wrong_password(driver):
 def test_home(driver):
     driver.get_log("browser")  # the failed sign-in before logged its 401; start clean
     sign_in(driver)
-    assert driver.title == "LabBox · LabBox", driver.title
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "LabBox"
     assert "Dana Director" in driver.find_element(By.CSS_SELECTOR, ".account-name").text
     facts = driver.find_elements(By.CSS_SELECTOR, ".facts dt")
@@ -75,14 +97,14 @@ def test_admin_adds_a_user(driver):
     driver.find_element(By.ID, "new-email").send_keys("tomas@lab.example")
     assert driver.find_element(By.ID, "new-role").get_attribute("value") == "technician"
     driver.find_element(By.ID, "new-password").send_keys("first-day-at-the-bench")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/admin/users'] button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/admin/users'] button").click)
     flash = WebDriverWait(driver, 10).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success"))).text
     assert "tomas@lab.example" in flash, flash
     assert "tomas@lab.example" in driver.find_element(By.CSS_SELECTOR, "table").text
     driver.save_screenshot(f"{SHOTS}/users.png")
     # The user's own page shows their history: who created them, as what.
-    driver.find_element(By.LINK_TEXT, "Tomas Technician").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "Tomas Technician").click)
     history = driver.find_element(By.CSS_SELECTOR, "tbody").text
     assert "director@lab.example" in history and "create" in history and "technician" in history, history
     assert "password_hash" not in driver.page_source
@@ -92,7 +114,7 @@ def test_admin_adds_a_user(driver):
 def test_api_key_is_shown_once(driver):
     driver.get(BASE + "/account/keys")
     driver.find_element(By.ID, "key-name").send_keys("Herd book import")
-    driver.find_element(By.ID, "key-scopes").send_keys("samples:read samples:write" + Keys.ENTER)
+    submit(driver, lambda: driver.find_element(By.ID, "key-scopes").send_keys("samples:read samples:write" + Keys.ENTER))
     secret = driver.find_element(By.ID, "new-key").text
     assert secret.startswith("lbx_"), secret
     assert not driver.find_elements(By.CSS_SELECTOR, "[role=alert]"), "an error is shown after success"
@@ -147,16 +169,15 @@ def test_sample_is_recorded_and_its_history_shows_each_change(driver):
     driver.get(BASE + "/samples")
     assert "No samples match" in driver.find_element(By.CSS_SELECTOR, ".empty").text
     driver.save_screenshot(f"{SHOTS}/samples-empty.png")
-    driver.find_element(By.LINK_TEXT, "New sample").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "New sample").click)
     driver.find_element(By.ID, "external-id").send_keys("BULL-0042-S1")
     driver.find_element(By.ID, "kind").send_keys("semen")
     collected = driver.find_element(By.ID, "collected-at")
     driver.execute_script("arguments[0].value = '2026-03-01T09:30'", collected)
     driver.find_element(By.ID, "notes").send_keys("Ejaculate 1, good motility")
     driver.save_screenshot(f"{SHOTS}/sample-new.png")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/samples'] button[type=submit]").click()
-    flash = WebDriverWait(driver, 10).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success"))).text
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/samples'] button[type=submit]").click)
+    flash = flash_text(driver)
     assert "BULL-0042-S1" in flash, flash
     # Changing a regulated record asks for a reason, as a required field.
     reason = driver.find_element(By.ID, "reason")
@@ -165,9 +186,9 @@ def test_sample_is_recorded_and_its_history_shows_each_change(driver):
     driver.find_element(By.ID, "notes").clear()
     driver.find_element(By.ID, "notes").send_keys("Frozen in tank 3")
     reason.send_keys("Moved to long-term storage")
-    driver.find_element(By.XPATH, "//button[text()='Save change']").click()
-    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
-    driver.find_element(By.PARTIAL_LINK_TEXT, "History").click()
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Save change']").click)
+    flash_text(driver)
+    submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "History").click)
     rows = driver.find_elements(By.CSS_SELECTOR, "[role=tabpanel] tbody tr")
     assert len(rows) == 2, len(rows)
     latest = rows[0].text
@@ -184,15 +205,15 @@ def add_animal(driver, name, sex, sire_id=""):
     driver.find_element(By.ID, "animal-breed").send_keys("Holstein")
     if sire_id:
         driver.find_element(By.ID, "animal-sire").send_keys(sire_id)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/animals'] button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/animals'] button[type=submit]").click)
+    flash_text(driver)
     return driver.current_url.rstrip("/").split("/")[-1]
 
 
 def test_customer_and_animal_pedigree(driver):
     driver.get(BASE + "/customers")
     assert "No customers match" in driver.find_element(By.CSS_SELECTOR, ".empty").text
-    driver.find_element(By.LINK_TEXT, "New customer").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "New customer").click)
     driver.find_element(By.ID, "customer-name").send_keys("Hof Meier")
     driver.find_element(By.ID, "customer-city").send_keys("Kiel")
     driver.find_element(By.ID, "customer-email").send_keys("not-an-email")
@@ -200,13 +221,13 @@ def test_customer_and_animal_pedigree(driver):
     # The browser's own check stops a malformed email before it is sent.
     assert driver.current_url.endswith("/customers/new"), driver.current_url
     driver.find_element(By.ID, "customer-email").clear()
-    driver.find_element(By.ID, "customer-email").send_keys("info@meier.example" + Keys.ENTER)
-    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
+    submit(driver, lambda: driver.find_element(By.ID, "customer-email").send_keys("info@meier.example" + Keys.ENTER))
+    flash_text(driver)
     driver.save_screenshot(f"{SHOTS}/customer.png")
     grandsire = add_animal(driver, "Old Bull", "male")
     sire = add_animal(driver, "Young Bull", "male", grandsire)
     add_animal(driver, "Calf", "female", sire)
-    driver.find_element(By.PARTIAL_LINK_TEXT, "Pedigree").click()
+    submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Pedigree").click)
     cards = [card.text.split("\n")[0] for card in driver.find_elements(By.CSS_SELECTOR, ".pedigree-card")]
     assert cards[:3] == ["Calf", "Young Bull", "Old Bull"], cards
     assert "dam unknown" in driver.find_element(By.CSS_SELECTOR, ".pedigree").text
@@ -215,8 +236,8 @@ def test_customer_and_animal_pedigree(driver):
 
 def test_signing_dialog_needs_the_password(driver):
     driver.get(BASE + "/samples")
-    driver.find_element(By.LINK_TEXT, "BULL-0042-S1").click()
-    driver.find_element(By.PARTIAL_LINK_TEXT, "Signatures").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "BULL-0042-S1").click)
+    submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Signatures").click)
     assert "Nobody has signed" in driver.find_element(By.CSS_SELECTOR, ".empty").text
     driver.find_element(By.CSS_SELECTOR, "[data-open-dialog=sign-dialog]").click()
     dialog = driver.find_element(By.ID, "sign-dialog")
@@ -225,17 +246,52 @@ def test_signing_dialog_needs_the_password(driver):
     driver.find_element(By.ID, "sign-meaning").send_keys("approved")
     driver.find_element(By.ID, "sign-password").send_keys("not-my-password")
     driver.save_screenshot(f"{SHOTS}/sign-dialog.png")
-    driver.find_element(By.CSS_SELECTOR, "#sign-dialog button[type=submit]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "#sign-dialog button[type=submit]").click)
     alert = WebDriverWait(driver, 10).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]"))).text
     assert "password is not correct" in alert, alert
     driver.find_element(By.CSS_SELECTOR, "[data-open-dialog=sign-dialog]").click()
     driver.find_element(By.ID, "sign-meaning").send_keys("approved")
-    driver.find_element(By.ID, "sign-password").send_keys(PASSWORD + Keys.ENTER)
-    WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash-success")))
+    submit(driver, lambda: driver.find_element(By.ID, "sign-password").send_keys(PASSWORD + Keys.ENTER))
+    flash_text(driver)
     manifest = driver.find_element(By.CSS_SELECTOR, ".signature-manifest tbody").text
     assert "approved" in manifest and "matches current version" in manifest, manifest
     driver.save_screenshot(f"{SHOTS}/sample-signatures.png")
+
+
+def add_container(driver, kind, name, columns=""):
+    driver.find_element(By.ID, "new-kind").send_keys(kind)
+    driver.find_element(By.ID, "new-name").send_keys(name)
+    if columns:
+        driver.find_element(By.ID, "new-columns").send_keys(columns)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/storage/containers'] button").click)
+    flash_text(driver)
+
+
+def test_storage_map_and_barcode_check_in(driver):
+    driver.get(BASE + "/storage")
+    assert "Nothing here yet" in driver.find_element(By.CSS_SELECTOR, ".empty").text
+    add_container(driver, "tank", "Tank 3")
+    add_container(driver, "canister", "C2")
+    add_container(driver, "goblet", "G1", "10")
+    assert driver.find_element(By.CSS_SELECTOR, ".breadcrumbs").text == "Storage / Tank 3 / C2"
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".map .cell-free")) == 10
+    # A scanner types the barcode and Enter; the first free position is already filled in.
+    assert driver.switch_to.active_element.get_attribute("id") == "checkin-barcode"
+    submit(driver, lambda: driver.switch_to.active_element.send_keys("BULL-0042-S1" + Keys.ENTER))
+    flash = flash_text(driver)
+    assert "position 1" in flash, flash
+    cell = driver.find_element(By.CSS_SELECTOR, ".map a.cell-semen")
+    assert "BULL-0042-S1" in cell.text, cell.text
+    assert driver.find_element(By.ID, "checkin-position").get_attribute("value") == "2"
+    driver.save_screenshot(f"{SHOTS}/storage-map.png")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Tank 3").click)
+    driver.find_element(By.LINK_TEXT, "C2")
+    driver.find_element(By.ID, "fill-before").send_keys("22")
+    submit(driver, lambda: driver.find_element(By.ID, "fill-after").send_keys("47.5" + Keys.ENTER))
+    flash_text(driver)
+    assert "47.5 cm" in driver.page_source
+    driver.save_screenshot(f"{SHOTS}/storage-tank.png")
 
 
 def test_audit_search_and_verification(driver):
@@ -243,9 +299,9 @@ def test_audit_search_and_verification(driver):
     driver.find_element(By.ID, "audit-entity-type").send_keys("sample" + Keys.ENTER)
     WebDriverWait(driver, 10).until(expected_conditions.url_contains("entity_type=sample"))
     actions = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, ".audit-table tbody td:nth-child(4)")]
-    assert actions == ["sign", "sample.status", "create"], actions
+    assert actions == ["storage.check_in", "sign", "sample.status", "create"], actions
     driver.save_screenshot(f"{SHOTS}/audit-search.png")
-    driver.find_element(By.LINK_TEXT, "Verify chain").click()
+    submit(driver, driver.find_element(By.LINK_TEXT, "Verify chain").click)
     status = driver.find_element(By.CSS_SELECTOR, ".verification").text
     assert "Audit chain intact" in status, status
     driver.save_screenshot(f"{SHOTS}/audit-verified.png")
@@ -256,7 +312,7 @@ def test_two_factor_enrolment(driver):
     assert driver.find_element(By.CSS_SELECTOR, ".qr svg").size["width"] >= 150
     key = driver.find_element(By.ID, "totp-key").text
     driver.save_screenshot(f"{SHOTS}/two-factor-enrol.png")
-    driver.find_element(By.ID, "enable-code").send_keys(totp(key) + Keys.ENTER)
+    submit(driver, lambda: driver.find_element(By.ID, "enable-code").send_keys(totp(key) + Keys.ENTER))
     codes = WebDriverWait(driver, 10).until(
         expected_conditions.presence_of_all_elements_located((By.CSS_SELECTOR, ".recovery-codes code")))
     assert len(codes) == 10, len(codes)
@@ -285,7 +341,7 @@ def test_tablet_layout(_driver):
 
 def test_sign_out(driver):
     driver.get(BASE + "/")
-    driver.find_element(By.CSS_SELECTOR, ".account button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, ".account button").click)
     WebDriverWait(driver, 10).until(expected_conditions.url_contains("/login"))
     assert "signed out" in driver.find_element(By.CSS_SELECTOR, ".flash").text
     driver.get(BASE + "/admin/users")
@@ -297,7 +353,8 @@ def main():
     tests = [test_login_refuses_a_wrong_password, test_home, test_keyboard_skip_link, test_api_reference,
              test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
-             test_audit_search_and_verification, test_customer_and_animal_pedigree, test_two_factor_enrolment,
+             test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
+             test_customer_and_animal_pedigree, test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -101,6 +101,24 @@ enum AccessPolicy {
         "GET /api/v1/animals/{id}/history": .animalsRead,
         "GET /api/v1/animals/{id}/pedigree": .animalsRead,
 
+        // Storage. Admins define the containers; lab staff move items and log fills.
+        "GET /storage": .storageRead,
+        "GET /storage/{id}": .storageRead,
+        "POST /storage/containers": .admin,
+        "POST /storage/{id}/fills": .storageWrite,
+        "POST /storage/{id}/check-in": .storageWrite,
+        "GET /api/v1/storage/containers": .storageRead,
+        "POST /api/v1/storage/containers": .admin,
+        "GET /api/v1/storage/containers/{id}": .storageRead,
+        "GET /api/v1/storage/containers/{id}/map": .storageRead,
+        "GET /api/v1/storage/containers/{id}/free": .storageRead,
+        "GET /api/v1/storage/containers/{id}/fills": .storageRead,
+        "POST /api/v1/storage/containers/{id}/fills": .storageWrite,
+        "POST /api/v1/storage/check-in": .storageWrite,
+        "POST /api/v1/storage/move": .storageWrite,
+        "POST /api/v1/storage/check-out": .storageWrite,
+        "POST /api/v1/storage/moves": .storageWrite,
+
         // Audit trail.
         "GET /admin/audit": .auditRead,
         "GET /admin/audit/verify": .auditRead,

@@ -22,6 +22,8 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     static let customersWrite = Permission(rawValue: "customers:write")
     static let animalsRead = Permission(rawValue: "animals:read")
     static let animalsWrite = Permission(rawValue: "animals:write")
+    static let storageRead = Permission(rawValue: "storage:read")
+    static let storageWrite = Permission(rawValue: "storage:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).

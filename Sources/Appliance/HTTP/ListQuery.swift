@@ -37,11 +37,11 @@ struct ListQuery {
 
     subscript(name: String) -> String? { parameters[name].flatMap { $0.isEmpty ? nil : $0 } }
 
-    /// `limit`: 1 to `maximum`, `defaultValue` when absent.
-    func limit(default defaultValue: Int = 50, maximum: Int = 200) throws -> Int {
-        guard let text = self["limit"] else { return defaultValue }
+    /// `limit` (or another count parameter): 1 to `maximum`, `defaultValue` when absent.
+    func limit(default defaultValue: Int = 50, maximum: Int = 200, name: String = "limit") throws -> Int {
+        guard let text = self[name] else { return defaultValue }
         guard let limit = Int(text), (1...maximum).contains(limit) else {
-            throw APIError.invalid("limit must be a whole number from 1 to \(maximum).", field: "limit")
+            throw APIError.invalid("\(name) must be a whole number from 1 to \(maximum).", field: name)
         }
         return limit
     }

@@ -36,21 +36,25 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     var animalId: Int64?
     var collectedAt: Date
     var notes: String
+    /// Where the item sits: a holding container (goblet, cane, box) and a position in it.
+    var containerId: Int64? = nil
+    var position: Int? = nil
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, species, kind, status, notes
+        case id, species, kind, status, notes, position
         case externalId = "external_id"
         case animalId = "animal_id"
         case collectedAt = "collected_at"
+        case containerId = "container_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
 
     var auditID: String { String(id ?? 0) }
 
-    /// Every field, `animal_id` as `null` when unset (the contract shows it), for JSON and GRDB alike.
+    /// Every field, unset ones as `null` (the contract shows `animal_id: null`), for JSON and GRDB alike.
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -61,6 +65,8 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(animalId, forKey: .animalId)
         try container.encode(collectedAt, forKey: .collectedAt)
         try container.encode(notes, forKey: .notes)
+        try container.encode(containerId, forKey: .containerId)
+        try container.encode(position, forKey: .position)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

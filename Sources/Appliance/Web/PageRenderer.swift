@@ -103,6 +103,7 @@ struct PageRenderer: Sendable {
         ("/customers", "Customers", "customers", .customersRead),
         ("/animals", "Animals", "animals", .animalsRead),
         ("/samples", "Samples", "samples", .samplesRead),
+        ("/storage", "Storage", "storage", .storageRead),
         ("/admin/users", "Users", "users", .admin),
         ("/admin/audit", "Audit trail", "audit", .auditRead),
         ("/admin/security", "Security events", "security", .securityRead),

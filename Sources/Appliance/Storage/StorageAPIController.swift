@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/storage`: containers, occupancy, free positions, movements and tank fills.
+struct StorageAPIController {
+    let store: StorageStore
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/storage/containers") { request, _ in
+            ContainerList(items: try await store.children(of: try ListQuery(request).integer("parent_id")))
+        }
+        router.post("/api/v1/storage/containers") { request, context in
+            let input = try await request.decode(as: StorageStore.ContainerInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await store.createContainer(input, context: context.eventContext))
+        }
+        router.get("/api/v1/storage/containers/{id}") { _, context in
+            let container = try await container(context)
+            return ContainerDetail(
+                container: container, address: try await store.address(of: container.id ?? 0),
+                usage: try await store.usage(of: container.id ?? 0))
+        }
+        router.get("/api/v1/storage/containers/{id}/map") { _, context in
+            CellList(items: try await store.map(of: try await container(context)))
+        }
+        router.get("/api/v1/storage/containers/{id}/free") { request, context in
+            let query = ListQuery(request)
+            let count = try query.limit(default: 1, maximum: 1000, name: "count")
+            return SlotList(items: try await store.freeSlots(in: try await container(context).id ?? 0, count: count))
+        }
+        router.get("/api/v1/storage/containers/{id}/fills") { _, context in
+            FillList(items: try await store.fills(tank: try await container(context).id ?? 0))
+        }
+        router.post("/api/v1/storage/containers/{id}/fills") { request, context in
+            let input = try await request.decode(as: StorageStore.FillInput.self, context: context)
+            let fill = try await store.recordFill(
+                tank: try id(context), input, by: context.principal, context: context.eventContext)
+            return EditedResponse(status: .created, response: FillList(items: [fill]))
+        }
+        router.post("/api/v1/storage/check-in") { request, context in
+            let body = try await request.decode(as: PlacementRequest.self, context: context)
+            return try await store.place(
+                body.placement, reason: body.reason, moving: false, context: context.eventContext)
+        }
+        router.post("/api/v1/storage/move") { request, context in
+            let body = try await request.decode(as: PlacementRequest.self, context: context)
+            return try await store.place(
+                body.placement, reason: body.reason, moving: true, context: context.eventContext)
+        }
+        router.post("/api/v1/storage/check-out") { request, context in
+            let body = try await request.decode(as: CheckOutRequest.self, context: context)
+            return try await store.checkOut(
+                body.sampleId, reason: body.reason, note: body.note, context: context.eventContext)
+        }
+        router.post("/api/v1/storage/moves") { request, context in
+            let body = try await request.decode(as: BulkMoveRequest.self, context: context)
+            guard (1...1000).contains(body.moves.count) else {
+                throw APIError.invalid("Give 1 to 1000 moves.", field: "moves")
+            }
+            let outcome = try await store.moveAll(body.moves, reason: body.reason, context: context.eventContext)
+            return EditedResponse(
+                status: outcome.applied ? .ok : .unprocessableContent,
+                response: BulkResult(applied: outcome.applied, results: outcome.results))
+        }
+    }
+
+    struct ContainerList: ResponseEncodable { let items: [StorageContainer] }
+    struct CellList: ResponseEncodable { let items: [StorageStore.Cell] }
+    struct SlotList: ResponseEncodable { let items: [StorageStore.Slot] }
+    struct FillList: ResponseEncodable { let items: [TankFill] }
+    struct BulkResult: ResponseEncodable {
+        let applied: Bool
+        let results: [StorageStore.PlacementResult]
+    }
+
+    struct ContainerDetail: ResponseEncodable {
+        let container: StorageContainer
+        let address: String
+        let usage: StorageStore.Usage
+
+        enum Keys: String, CodingKey { case address, used, capacity }
+
+        func encode(to encoder: Encoder) throws {
+            try container.encode(to: encoder)
+            var keyed = encoder.container(keyedBy: Keys.self)
+            try keyed.encode(address, forKey: .address)
+            try keyed.encode(usage.used, forKey: .used)
+            try keyed.encode(usage.capacity, forKey: .capacity)
+        }
+    }
+
+    struct PlacementRequest: Decodable {
+        let placement: StorageStore.Placement
+        let reason: String?
+
+        enum CodingKeys: String, CodingKey { case reason }
+
+        init(from decoder: Decoder) throws {
+            placement = try StorageStore.Placement(from: decoder)
+            reason = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .reason)
+        }
+    }
+
+    struct CheckOutRequest: Decodable {
+        let sampleId: Int64
+        let reason: StorageStore.CheckOutReason
+        let note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case reason, note
+            case sampleId = "sample_id"
+        }
+    }
+
+    struct BulkMoveRequest: Decodable {
+        let moves: [StorageStore.Placement]
+        let reason: String?
+    }
+
+    private func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            throw APIError.notFound("No such container.")
+        }
+        return id
+    }
+
+    private func container(_ context: AppRequestContext) async throws -> StorageContainer {
+        guard let container = try await store.container(id: try id(context)) else {
+            throw APIError.notFound("No such container.")
+        }
+        return container
+    }
+}
+
+extension StorageStore {
+    func address(of id: Int64) async throws -> String {
+        try await database.read { try Self.address($0, container: id, position: nil) }
+    }
+}

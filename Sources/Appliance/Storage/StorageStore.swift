@@ -1,0 +1,391 @@
+import Foundation
+import GRDB
+
+/// The container tree, occupancy, and every movement of an item. Every write is audited; the
+/// unique index on (container, position) makes a double booking impossible even under races.
+struct StorageStore: Sendable {
+    let database: AppDatabase
+
+    struct ContainerInput: Decodable, Sendable {
+        var parentId: Int64?
+        var kind: StorageContainer.Kind?
+        var name: String?
+        var rows: Int?
+        var columns: Int?
+        var notes: String?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, rows, columns, notes, reason
+            case parentId = "parent_id"
+        }
+    }
+
+    static func invalid(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
+    func createContainer(_ input: ContainerInput, context: EventContext) async throws -> StorageContainer {
+        guard let kind = input.kind else { throw Self.invalid("The field 'kind' is required.", field: "kind") }
+        let name = (input.name ?? "").trimmingCharacters(in: .whitespaces)
+        guard (1...60).contains(name.count) else { throw Self.invalid("Name it (1 to 60 characters).", field: "name") }
+        let (rows, columns) =
+            kind.holdsItems ? (kind == .box ? input.rows ?? 0 : 1, input.columns ?? 0) : (0, 0)
+        guard !kind.holdsItems || (1...100).contains(rows) && (1...100).contains(columns) else {
+            throw Self.invalid(
+                kind == .box ? "A box needs 1–100 rows and columns." : "Give the number of slots (1–100).",
+                field: kind == .box && !(1...100).contains(rows) ? "rows" : "columns")
+        }
+        return try await database.write(context) { write in
+            var parentKind: StorageContainer.Kind?
+            if let parentID = input.parentId {
+                guard let parent = try StorageContainer.fetchOne(write.db, key: parentID) else {
+                    throw Self.invalid("No container has id \(parentID).", field: "parent_id")
+                }
+                parentKind = parent.kind
+            }
+            guard kind.parents.contains(parentKind) else {
+                let allowed = kind.parents.map { $0?.rawValue ?? "nothing (top level)" }.joined(separator: ", ")
+                throw Self.invalid("A \(kind.rawValue) goes in \(allowed).", field: "parent_id")
+            }
+            let now = Date()
+            var container = StorageContainer(
+                id: nil, parentId: input.parentId, kind: kind, name: name, rows: rows, columns: columns,
+                notes: input.notes ?? "", createdAt: now, updatedAt: now)
+            do {
+                try write.insert(&container)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "This place already has a container named \(name).",
+                    field: "name")
+            }
+            return container
+        }
+    }
+
+    func container(id: Int64) async throws -> StorageContainer? {
+        try await database.read { try StorageContainer.fetchOne($0, key: id) }
+    }
+
+    /// Containers at the top (`parentID` nil) or inside one, by name.
+    func children(of parentID: Int64?) async throws -> [StorageContainer] {
+        try await database.read { db in
+            try StorageContainer.filter(StorageContainer.CodingKeys.parentId == parentID)
+                .order(StorageContainer.CodingKeys.name).fetchAll(db)
+        }
+    }
+
+    /// The containers from the top down to `id`, for addresses like `Tank 3 / C2 / G1`.
+    static func path(_ db: Database, to id: Int64) throws -> [StorageContainer] {
+        var path: [StorageContainer] = []
+        var next: Int64? = id
+        while let current = next, let container = try StorageContainer.fetchOne(db, key: current), path.count < 10 {
+            path.insert(container, at: 0)
+            next = container.parentId
+        }
+        return path
+    }
+
+    static func address(_ db: Database, container id: Int64, position: Int?) throws -> String {
+        try path(db, to: id).map(\.name).joined(separator: " / ") + (position.map { " / \($0)" } ?? "")
+    }
+
+    // MARK: Occupancy
+
+    struct Cell: Encodable, Sendable {
+        let position: Int
+        let sampleId: Int64?
+        let externalId: String?
+        let kind: String?
+        let species: String?
+        let status: String?
+
+        enum CodingKeys: String, CodingKey {
+            case position, kind, species, status
+            case sampleId = "sample_id"
+            case externalId = "external_id"
+        }
+    }
+
+    /// Every position of a holding container with what sits there.
+    func map(of container: StorageContainer) async throws -> [Cell] {
+        let id = container.id ?? 0
+        let items = try await database.read { db in
+            try Sample.filter(Sample.CodingKeys.containerId == id).fetchAll(db)
+        }
+        let byPosition = Dictionary(items.compactMap { sample in sample.position.map { ($0, sample) } }) { a, _ in a }
+        guard container.capacity > 0 else { return [] }
+        return (1...container.capacity).map { position in
+            let sample = byPosition[position]
+            return Cell(
+                position: position, sampleId: sample?.id, externalId: sample?.externalId, kind: sample?.kind,
+                species: sample?.species, status: sample?.status.rawValue)
+        }
+    }
+
+    struct Usage: Encodable, Sendable {
+        let used: Int
+        let capacity: Int
+    }
+
+    /// Occupied and total positions in `id` and everything below it.
+    func usage(of id: Int64) async throws -> Usage {
+        try await database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    WITH RECURSIVE below(id) AS (
+                        SELECT :id UNION SELECT c.id FROM storage_containers c JOIN below ON c.parent_id = below.id)
+                    SELECT
+                        (SELECT COALESCE(SUM(rows * columns), 0) FROM storage_containers WHERE id IN below) AS capacity,
+                        (SELECT COUNT(*) FROM samples WHERE container_id IN below) AS used
+                    """, arguments: ["id": id])
+            return Usage(used: row?["used"] ?? 0, capacity: row?["capacity"] ?? 0)
+        }
+    }
+
+    struct Slot: Codable, Sendable, Equatable {
+        let containerId: Int64
+        let position: Int
+        let address: String
+
+        enum CodingKeys: String, CodingKey {
+            case position, address
+            case containerId = "container_id"
+        }
+    }
+
+    /// The first `count` free positions in `id` or below it, container by container in name order.
+    func freeSlots(in id: Int64, count: Int) async throws -> [Slot] {
+        try await database.read { db in
+            let holders = try StorageContainer.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE below(id, sort) AS (
+                        SELECT id, name FROM storage_containers WHERE id = :id
+                        UNION ALL SELECT c.id, below.sort || '/' || c.name
+                        FROM storage_containers c JOIN below ON c.parent_id = below.id)
+                    SELECT storage_containers.* FROM storage_containers JOIN below USING (id)
+                    WHERE rows * columns > 0 ORDER BY below.sort
+                    """, arguments: ["id": id])
+            var slots: [Slot] = []
+            for holder in holders where slots.count < count {
+                let taken = Set(
+                    try Int.fetchAll(
+                        db, sql: "SELECT position FROM samples WHERE container_id = ?", arguments: [holder.id]))
+                let address = try Self.address(db, container: holder.id ?? 0, position: nil)
+                for position in 1...holder.capacity where !taken.contains(position) && slots.count < count {
+                    slots.append(
+                        Slot(containerId: holder.id ?? 0, position: position, address: "\(address) / \(position)"))
+                }
+            }
+            return slots
+        }
+    }
+
+    // MARK: Movements
+
+    enum CheckOutReason: String, Codable, Sendable, CaseIterable {
+        case shipment
+        case thaw
+        case transfer
+
+        var label: String {
+            switch self {
+            case .shipment: "shipment"
+            case .thaw: "thawed for use"
+            case .transfer: "transfer to another site"
+            }
+        }
+    }
+
+    /// Puts a sample at a free position: a check-in when it had none, else a move (which needs a
+    /// reason, as every change of a regulated record does).
+    static func place(
+        _ sampleID: Int64, at containerID: Int64, position: Int, reason: String?, moving: Bool, in write: AuditedWrite
+    ) throws -> Sample {
+        guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
+            throw invalid("No sample has id \(sampleID).", field: "sample_id")
+        }
+        guard moving == (previous.containerId != nil) else {
+            throw invalid(
+                moving ? "The sample is not in storage; check it in." : "The sample is already stored; move it.",
+                field: "sample_id")
+        }
+        guard previous.status.next.contains(.stored) || previous.status == .stored else {
+            throw invalid("A \(previous.status.rawValue) sample cannot be stored.", field: "sample_id")
+        }
+        guard let container = try StorageContainer.fetchOne(write.db, key: containerID) else {
+            throw invalid("No container has id \(containerID).", field: "container_id")
+        }
+        guard container.kind.holdsItems else {
+            throw invalid(
+                "A \(container.kind.rawValue) holds containers, not items; choose a goblet, cane or box.",
+                field: "container_id")
+        }
+        guard (1...container.capacity).contains(position) else {
+            throw invalid("\(container.name) has positions 1 to \(container.capacity).", field: "position")
+        }
+        if previous.containerId == containerID && previous.position == position { return previous }
+        var sample = previous
+        sample.containerId = containerID
+        sample.position = position
+        sample.status = .stored
+        sample.updatedAt = Date()
+        let address = try address(write.db, container: containerID, position: position)
+        let isMove = previous.containerId != nil
+        do {
+            try write.update(
+                sample, from: previous, action: isMove ? "storage.move" : "storage.check_in",
+                reason: isMove ? reason : reason ?? "checked in to \(address)")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw APIError(status: .conflict, code: "conflict", message: "\(address) is taken.", field: "position")
+        }
+        return sample
+    }
+
+    func place(_ placement: Placement, reason: String?, moving: Bool, context: EventContext) async throws -> Sample {
+        try await database.write(context) { write in
+            try Self.place(
+                placement.sampleId, at: placement.containerId, position: placement.position, reason: reason,
+                moving: moving, in: write)
+        }
+    }
+
+    struct Placement: Codable, Sendable {
+        var sampleId: Int64
+        var containerId: Int64
+        var position: Int
+
+        enum CodingKeys: String, CodingKey {
+            case position
+            case sampleId = "sample_id"
+            case containerId = "container_id"
+        }
+    }
+
+    struct PlacementResult: Encodable, Sendable {
+        let sampleId: Int64
+        let ok: Bool
+        let error: String?
+        let field: String?
+
+        enum CodingKeys: String, CodingKey {
+            case ok, error, field
+            case sampleId = "sample_id"
+        }
+    }
+
+    /// Moves many stored items in one transaction with one reason: all of them, or (when any fails)
+    /// none, with the outcome of each.
+    func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws
+        -> (applied: Bool, results: [PlacementResult])
+    {
+        do {
+            return (true, try await moveAllOrFail(placements, reason: reason, context: context))
+        } catch let failure as BulkFailure {
+            return (false, failure.results)
+        }
+    }
+
+    private func moveAllOrFail(_ placements: [Placement], reason: String?, context: EventContext) async throws
+        -> [PlacementResult]
+    {
+        try await database.write(context) { write -> [PlacementResult] in
+            var results: [PlacementResult] = []
+            for placement in placements {
+                do {
+                    try write.db.inSavepoint {
+                        _ = try Self.place(
+                            placement.sampleId, at: placement.containerId, position: placement.position, reason: reason,
+                            moving: true, in: write)
+                        return .commit
+                    }
+                    results.append(PlacementResult(sampleId: placement.sampleId, ok: true, error: nil, field: nil))
+                } catch let error as APIError {
+                    results.append(
+                        PlacementResult(
+                            sampleId: placement.sampleId, ok: false, error: error.message, field: error.field))
+                }
+            }
+            if results.contains(where: { !$0.ok }) { throw BulkFailure(results: results) }
+            return results
+        }
+    }
+
+    struct BulkFailure: Error {
+        let results: [PlacementResult]
+    }
+
+    /// Takes a sample out of the store: shipped, thawed for use (back into processing) or moved to
+    /// another site.
+    func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, context: EventContext) async throws
+        -> Sample
+    {
+        try await database.write(context) { write in
+            guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
+                throw APIError.notFound("No sample has id \(sampleID).")
+            }
+            guard let containerID = previous.containerId else {
+                throw Self.invalid("The sample is not in storage.", field: "sample_id")
+            }
+            let address = try Self.address(write.db, container: containerID, position: previous.position)
+            var sample = previous
+            sample.containerId = nil
+            sample.position = nil
+            sample.status = reason == .thaw ? .inProcess : .shipped
+            sample.updatedAt = Date()
+            let why = "\(reason.label) from \(address)" + (note.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
+            try write.update(sample, from: previous, action: "storage.check_out", reason: why)
+            return sample
+        }
+    }
+
+    // MARK: Tank fills
+
+    struct FillInput: Decodable, Sendable {
+        var levelBeforeCm: Double?
+        var levelAfterCm: Double?
+        var litres: Double?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case litres, notes
+            case levelBeforeCm = "level_before_cm"
+            case levelAfterCm = "level_after_cm"
+        }
+    }
+
+    func recordFill(tank id: Int64, _ input: FillInput, by user: Principal?, context: EventContext) async throws
+        -> TankFill
+    {
+        for (value, field) in [
+            (input.levelBeforeCm, "level_before_cm"), (input.levelAfterCm, "level_after_cm"), (input.litres, "litres"),
+        ] {
+            if let value, !(0...1000).contains(value) {
+                throw Self.invalid("Give a value from 0 to 1000.", field: field)
+            }
+        }
+        guard input.levelAfterCm != nil || input.litres != nil else {
+            throw Self.invalid("Give the level after filling or the litres filled.", field: "level_after_cm")
+        }
+        return try await database.write(context) { write in
+            guard let tank = try StorageContainer.fetchOne(write.db, key: id), tank.kind == .tank else {
+                throw APIError.notFound("No tank has id \(id).")
+            }
+            var fill = TankFill(
+                id: nil, containerId: id, filledAt: Date(), levelBeforeCm: input.levelBeforeCm,
+                levelAfterCm: input.levelAfterCm, litres: input.litres, userId: user?.userID,
+                byName: user?.displayName ?? context.actorName, notes: input.notes ?? "")
+            try write.insert(&fill, action: "storage.fill")
+            return fill
+        }
+    }
+
+    func fills(tank id: Int64, limit: Int = 50) async throws -> [TankFill] {
+        try await database.read { db in
+            try TankFill.filter(TankFill.CodingKeys.containerId == id).order(TankFill.CodingKeys.filledAt.desc)
+                .limit(limit).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The storage pages: the container tree with usage, each container's occupancy map, check-in
+/// and check-out, and the tank fill log.
+struct StorageWebController {
+    let store: StorageStore
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/storage") { request, context in try await page(request, context, id: nil, error: nil) }
+        router.get("/storage/{id}") { request, context in
+            try await page(request, context, id: try context.parameters.require("id", as: Int64.self), error: nil)
+        }
+        router.post("/storage/containers") { request, context in
+            let form = try await request.decode(as: ContainerForm.self, context: context)
+            do {
+                let container = try await store.createContainer(try form.input(), context: context.eventContext)
+                return Flash(kind: .success, message: "\(container.name) was added.")
+                    .redirect(to: "/storage/\(container.id ?? 0)")
+            } catch let error as APIError where error.status.code < 500 {
+                return try await page(request, context, id: form.parentID, error: error)
+            }
+        }
+        router.post("/storage/{id}/fills") { request, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            let input = try await request.decode(as: FillForm.self, context: context)
+            do {
+                _ = try await store.recordFill(
+                    tank: id, try input.input(), by: context.principal, context: context.eventContext)
+                return Flash(kind: .success, message: "The fill was logged.").redirect(to: "/storage/\(id)")
+            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+                return try await page(request, context, id: id, error: error)
+            }
+        }
+        router.post("/storage/{id}/check-in") { request, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            let form = try await request.decode(as: CheckInForm.self, context: context)
+            do {
+                let sample = try await store.checkIn(
+                    barcode: form.barcode, container: id, position: form.position, context: context.eventContext)
+                return Flash(kind: .success, message: "\(sample.externalId) is at position \(sample.position ?? 0).")
+                    .redirect(to: "/storage/\(id)")
+            } catch let error as APIError where error.status.code < 500 {
+                return try await page(request, context, id: id, error: error)
+            }
+        }
+    }
+
+    struct ContainerForm: Decodable {
+        var parentId = ""
+        var kind = ""
+        var name = ""
+        var rows = ""
+        var columns = ""
+
+        enum CodingKeys: String, CodingKey {
+            case kind, name, rows, columns
+            case parentId = "parent_id"
+        }
+
+        var parentID: Int64? { Int64(parentId) }
+
+        func input() throws -> StorageStore.ContainerInput {
+            guard let kind = StorageContainer.Kind(rawValue: kind) else {
+                throw StorageStore.invalid("Choose a kind.", field: "kind")
+            }
+            return StorageStore.ContainerInput(
+                parentId: parentID, kind: kind, name: name, rows: Int(rows), columns: Int(columns), notes: nil)
+        }
+    }
+
+    struct FillForm: Decodable {
+        var levelBeforeCm = ""
+        var levelAfterCm = ""
+        var litres = ""
+        var notes = ""
+
+        enum CodingKeys: String, CodingKey {
+            case litres, notes
+            case levelBeforeCm = "level_before_cm"
+            case levelAfterCm = "level_after_cm"
+        }
+
+        func input() throws -> StorageStore.FillInput {
+            func number(_ text: String, _ field: String) throws -> Double? {
+                guard !text.isEmpty else { return nil }
+                guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
+                    throw StorageStore.invalid("Enter a number.", field: field)
+                }
+                return value
+            }
+            return StorageStore.FillInput(
+                levelBeforeCm: try number(levelBeforeCm, "level_before_cm"),
+                levelAfterCm: try number(levelAfterCm, "level_after_cm"), litres: try number(litres, "litres"),
+                notes: notes)
+        }
+    }
+
+    struct CheckInForm: Decodable {
+        var barcode: String
+        var position: Int
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext, id: Int64?, error: APIError?) async throws
+        -> Response
+    {
+        var values: [String: Any] = ["error": error?.message as Any]
+        var title = "Storage"
+        var childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(nil) }
+        if let id {
+            guard let container = try await store.container(id: id) else {
+                throw APIError.notFound("No container has id \(id).")
+            }
+            title = container.name
+            childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(container.kind) }
+            let path = try await store.path(to: id)
+            values["breadcrumbs"] = path.dropLast().map { ["id": $0.id ?? 0, "name": $0.name] }
+            values["container"] = [
+                "id": id, "kind": container.kind.rawValue, "rows": container.rows, "columns": container.columns,
+            ]
+            values["usage"] = usageValues(try await store.usage(of: id))
+            if container.kind.holdsItems {
+                let cells = try await store.map(of: container)
+                values["grid"] = (0..<container.rows).map { row in
+                    [
+                        "cells": cells[(row * container.columns)..<((row + 1) * container.columns)].map(cellValues)
+                    ]
+                }
+                values["first_free"] = cells.first { $0.sampleId == nil }?.position as Any
+                values["holds_items"] = true
+            }
+            if container.kind == .tank {
+                values["is_tank"] = true
+                values["fills"] = try await store.fills(tank: id).map { fill -> [String: Any] in
+                    [
+                        "at": fill.filledAt.formatted(.iso8601), "by": fill.byName,
+                        "before": fill.levelBeforeCm.map { "\($0) cm" } ?? "—",
+                        "after": fill.levelAfterCm.map { "\($0) cm" } ?? "—",
+                        "litres": fill.litres.map { "\($0) L" } ?? "—", "notes": fill.notes,
+                    ]
+                }
+            }
+        }
+        var children: [[String: Any]] = []
+        for child in try await store.children(of: id) {
+            children.append(
+                [
+                    "id": child.id ?? 0, "name": child.name, "kind": child.kind.rawValue,
+                    "usage": usageValues(try await store.usage(of: child.id ?? 0)),
+                ])
+        }
+        values["children"] = children
+        values["has_children"] = !children.isEmpty
+        values["child_kinds"] = childKinds.map { ["value": $0.rawValue] }
+        values["has_child_kinds"] = !childKinds.isEmpty
+        values["parent_id"] = id.map(String.init) ?? ""
+        values["is_admin"] = context.principal?.can(.admin) == true
+        values["can_write"] = context.principal?.can(.storageWrite) == true
+        return pages.page(
+            "storage", title: title, section: "storage", request: request, context: context, values: values,
+            status: error?.status ?? .ok)
+    }
+
+    private func usageValues(_ usage: StorageStore.Usage) -> [String: Any] {
+        let percent = usage.capacity == 0 ? 0 : usage.used * 100 / usage.capacity
+        return ["used": usage.used, "capacity": usage.capacity, "percent": percent, "has_capacity": usage.capacity > 0]
+    }
+
+    private func cellValues(_ cell: StorageStore.Cell) -> [String: Any] {
+        [
+            "position": cell.position, "sample_id": cell.sampleId as Any, "external_id": cell.externalId ?? "",
+            "kind": cell.kind ?? "free", "status": cell.status ?? "", "occupied": cell.sampleId != nil,
+        ]
+    }
+}
+
+extension StorageStore {
+    func path(to id: Int64) async throws -> [StorageContainer] {
+        try await database.read { try Self.path($0, to: id) }
+    }
+
+    /// Checks in the sample with this barcode (its external id), as a scanner at the bench sends it.
+    func checkIn(barcode: String, container: Int64, position: Int, context: EventContext) async throws -> Sample {
+        try await database.write(context) { write in
+            let code = barcode.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let sample = try Sample.filter(Sample.CodingKeys.externalId == code).fetchOne(write.db)
+            else {
+                throw Self.invalid("No sample has the barcode \(code).", field: "barcode")
+            }
+            return try Self.place(
+                sample.id ?? 0, at: container, position: position, reason: nil, moving: false, in: write)
+        }
+    }
+}
