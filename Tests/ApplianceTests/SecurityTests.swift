@@ -172,9 +172,15 @@ import Testing
             ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/healthz"],
             binary: "/usr/bin/curl")
         #expect(plain.stdout != "200")
+        // The certificate is well-formed, signed by its key and names localhost: curl trusts it
+        // when told to, with full verification.
+        let certificate = directory.path + "/labbox-data/tls/cert.pem"
+        let verified = try LabBoxProcess.run(
+            ["-s", "--cacert", certificate, "https://localhost:\(server.port)/healthz"], binary: "/usr/bin/curl")
+        #expect(verified.status == 0)
+        #expect(verified.stdout.contains("ok"))
         #expect(server.terminate() == 0)
 
-        let certificate = directory.path + "/labbox-data/tls/cert.pem"
         let first = try String(contentsOfFile: certificate, encoding: .utf8)
         #expect(first.hasPrefix("-----BEGIN CERTIFICATE-----"))
         let key = try FileManager.default.attributesOfItem(atPath: directory.path + "/labbox-data/tls/key.pem")

@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
 import NIOSSL
-import SwiftASN1
-import X509
 
 /// HTTPS for `labbox serve`: certificate and key files given in the configuration, or a
 /// self-signed certificate that LabBox makes once and keeps in `<data>/tls/`, so browsers only have
@@ -39,29 +37,14 @@ enum TLSSetup {
         if files.fileExists(atPath: certFile) && files.fileExists(atPath: keyFile) { return (certFile, keyFile) }
         try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName {
-            OrganizationName("LabBox")
-            CommonName("LabBox self-signed")
-        }
-        var names: [GeneralName] = [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))]
+        var dnsNames = ["localhost"]
+        var addresses: [[UInt8]] = [[127, 0, 0, 1]]
         if !["0.0.0.0", "127.0.0.1", "localhost", "::"].contains(host) {
-            if let bytes = CIDR.bytes(of: host) {
-                names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
-            } else {
-                names.append(.dnsName(host))
-            }
+            if let bytes = CIDR.bytes(of: host) { addresses.append(bytes) } else { dnsNames.append(host) }
         }
-        let now = Date()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
-            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                SubjectAlternativeNames(names)
-            },
-            issuerPrivateKey: .init(key))
-        try certificate.serializeAsPEM().pemString.write(toFile: certFile, atomically: true, encoding: .utf8)
+        let certificate = try SelfSignedCertificate.pem(
+            key: key, commonName: "LabBox self-signed", dnsNames: dnsNames, ipAddresses: addresses)
+        try certificate.write(toFile: certFile, atomically: true, encoding: .utf8)
         try key.pemRepresentation.write(toFile: keyFile, atomically: true, encoding: .utf8)
         try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         return (certFile, keyFile)
