@@ -22,3 +22,13 @@ document.addEventListener("click", (event) => {
   const closer = event.target.closest("[data-close-dialog]");
   if (closer) closer.closest("dialog")?.close();
 });
+
+// "/" jumps to the search box from anywhere but a text field, as in most web apps.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const search = document.getElementById("search-q");
+  if (search) {
+    event.preventDefault();
+    search.focus();
+  }
+});

@@ -307,6 +307,18 @@ def test_audit_search_and_verification(driver):
     driver.save_screenshot(f"{SHOTS}/audit-verified.png")
 
 
+def test_search_box_takes_a_scanned_barcode(driver):
+    driver.get(BASE + "/")
+    driver.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert driver.switch_to.active_element.get_attribute("id") == "search-q"
+    submit(driver, lambda: driver.switch_to.active_element.send_keys("BULL-0042-S1" + Keys.ENTER))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Sample BULL-0042-S1"
+    driver.get(BASE + "/search?q=Holstein")
+    results = driver.find_element(By.CSS_SELECTOR, "tbody").text
+    assert "Old Bull" in results and "animal" in results, results
+    driver.save_screenshot(f"{SHOTS}/search.png")
+
+
 def test_two_factor_enrolment(driver):
     driver.get(BASE + "/account/2fa")
     assert driver.find_element(By.CSS_SELECTOR, ".qr svg").size["width"] >= 150
@@ -354,7 +366,7 @@ def main():
              test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
-             test_customer_and_animal_pedigree, test_two_factor_enrolment,
+             test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode, test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -119,6 +119,10 @@ enum AccessPolicy {
         "POST /api/v1/storage/check-out": .storageWrite,
         "POST /api/v1/storage/moves": .storageWrite,
 
+        // Search: each kind of result is shown only to those who may read it.
+        "GET /search": .signedIn,
+        "GET /api/v1/search": .signedIn,
+
         // Audit trail.
         "GET /admin/audit": .auditRead,
         "GET /admin/audit/verify": .auditRead,

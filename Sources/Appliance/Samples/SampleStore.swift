@@ -29,6 +29,8 @@ struct SampleStore: Sendable {
         var species: String?
         var kind: String?
         var status: Sample.Status?
+        /// Words of the external id or notes (full-text, prefix match).
+        var text: String?
     }
 
     static func invalid(_ message: String, field: String) -> APIError {
@@ -152,6 +154,10 @@ struct SampleStore: Sendable {
             if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
             if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
             if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
+            if let match = filter.text.flatMap(SearchStore.matchExpression) {
+                request = request.filter(
+                    literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
+            }
             let rows = try request.order(Sample.CodingKeys.id).limit(limit + 1).fetchAll(db)
             return (Array(rows.prefix(limit)), rows.count > limit)
         }

@@ -95,9 +95,10 @@ struct SamplesWebController {
         let filter = SampleStore.Filter(
             species: try query.choice("species", in: store.species),
             kind: try query.choice("kind", in: store.kinds),
-            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init))
+            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init),
+            text: query["q"])
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
-        let filters = ["species", "kind", "status"]
+        let filters = ["q", "species", "kind", "status"]
         return pages.page(
             "samples", title: "Samples", section: "samples", request: request, context: context,
             values: [
@@ -107,6 +108,7 @@ struct SamplesWebController {
                 "species": options(store.species, selected: query["species"]),
                 "kinds": options(store.kinds, selected: query["kind"]),
                 "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
+                "q": query["q"] ?? "",
                 "can_write": context.principal?.can(.samplesWrite) == true,
             ])
     }

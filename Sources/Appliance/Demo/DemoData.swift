@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+
+/// A realistic dataset for demos, screenshots and benchmarks: customers, animals over several
+/// generations, LN2 tanks filled with straws, and samples with their audit events. Deterministic
+/// for a given seed. Never runs by itself.
+struct DemoData {
+    struct Sizes: Sendable {
+        var customers = 300
+        var animals = 20_000
+        var samples = 40_000
+        var tanks = 8
+    }
+
+    struct Counts: Sendable, CustomStringConvertible {
+        var customers = 0
+        var animals = 0
+        var samples = 0
+        var containers = 0
+        var storedInTanks = 0
+
+        var description: String {
+            "\(customers) customers, \(animals) animals, \(samples) samples (\(storedInTanks) in tanks), "
+                + "\(containers) storage containers"
+        }
+    }
+
+    let sizes: Sizes
+    var random: SplitMix64
+
+    init(sizes: Sizes, seed: UInt64) {
+        self.sizes = sizes
+        self.random = SplitMix64(seed: seed)
+    }
+
+    /// Shares of the mix, after the domain primer: bovine IVP dominates, semen is most of the store.
+    static let species: [(String, Int)] = [
+        ("bovine", 70), ("equine", 12), ("ovine", 5), ("caprine", 4), ("porcine", 4), ("canine", 3), ("feline", 2),
+    ]
+    static let kinds: [(String, Int)] = [
+        ("semen", 50), ("embryo", 20), ("oocyte", 10), ("blood", 10), ("tissue", 5), ("dna", 5),
+    ]
+    static let statuses: [(Sample.Status, Int)] = [
+        (.stored, 60), (.received, 10), (.inProcess, 5), (.shipped, 15), (.used, 7), (.discarded, 3),
+    ]
+    static let breeds = [
+        "bovine": ["Holstein", "Angus", "Simmental", "Jersey", "Brown Swiss"],
+        "equine": ["Hanoverian", "Arabian", "Quarter Horse"], "ovine": ["Merino", "Suffolk"],
+        "caprine": ["Saanen", "Boer"], "porcine": ["Large White", "Duroc"], "canine": ["Labrador", "Beagle"],
+        "feline": ["Maine Coon", "Siamese"],
+    ]
+    static let places = ["Kiel", "Celle", "Verden", "Utrecht", "Lyon", "Cork", "Aarhus", "Ghent", "Graz", "Bern"]
+
+    /// Fills an empty database in one transaction per part, with audit events as the application
+    /// writes them.
+    mutating func generate(into database: AppDatabase, context: EventContext) async throws -> Counts {
+        let sizes = sizes
+        let seeded = random
+        var (counts, rng) = try await database.write(context) { write -> (Counts, SplitMix64) in
+            var rng = seeded
+            var counts = Counts()
+            guard try Sample.fetchCount(write.db) == 0, try Animal.fetchCount(write.db) == 0 else {
+                throw DemoDataError.notEmpty
+            }
+            let now = Date()
+            var customerIDs: [Int64] = []
+            for index in 0..<sizes.customers {
+                let person = rng.next(100) < 40
+                var customer = Customer(
+                    id: nil, kind: person ? .person : .organisation,
+                    name: person
+                        ? "Breeder \(index + 1)" : "Farm \(index + 1) \(Self.places[index % Self.places.count])",
+                    city: Self.places[rng.next(Self.places.count)], createdAt: now, updatedAt: now)
+                customer.email = "contact\(index + 1)@customer.example"
+                try write.insert(&customer)
+                customerIDs.append(customer.id ?? 0)
+            }
+            counts.customers = customerIDs.count
+            // Animals come in generations: the first quarter are founders, later ones take parents of
+            // their species from earlier animals, so pedigrees run three to four generations deep.
+            var males: [String: [Int64]] = [:]
+            var females: [String: [Int64]] = [:]
+            var animalSpecies: [(Int64, String)] = []
+            for index in 0..<sizes.animals {
+                let species = rng.pick(Self.species)
+                let sex: Animal.Sex = rng.next(2) == 0 ? .female : .male
+                var animal = Animal(
+                    id: nil, species: species, name: "\(sex == .male ? "Bull" : "Cow")-\(index + 1)", sex: sex,
+                    breed: Self.breeds[species]?[rng.next(Self.breeds[species]?.count ?? 1)] ?? "",
+                    birthDate: "\(2008 + index * 16 / max(sizes.animals, 1))-0\(1 + rng.next(9))-1\(rng.next(9))",
+                    notes: "", ownerId: customerIDs.isEmpty ? nil : customerIDs[rng.next(customerIDs.count)],
+                    status: rng.next(100) < 90 ? .active : (rng.next(2) == 0 ? .sold : .deceased),
+                    sireId: nil, damId: nil, createdAt: now, updatedAt: now, deletedAt: nil)
+                if index >= sizes.animals / 4 {
+                    animal.sireId = males[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
+                    animal.damId = females[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
+                }
+                try write.insert(&animal)
+                let id = animal.id ?? 0
+                if sex == .male {
+                    males[species, default: []].append(id)
+                } else {
+                    females[species, default: []].append(id)
+                }
+                animalSpecies.append((id, species))
+            }
+            counts.animals = animalSpecies.count
+            return (counts, rng)
+        }
+        let tanks = try await database.write(context) { write in try Self.buildTanks(sizes.tanks, in: write) }
+        counts.containers = tanks.containers
+        // Samples in batches, so a million rows never sit in one enormous transaction.
+        let animalIDs = try await database.read { try Int64.fetchAll($0, sql: "SELECT id FROM animals") }
+        var slots = tanks.slots
+        var written = 0
+        while written < sizes.samples {
+            let batch = min(50_000, sizes.samples - written)
+            let start = written
+            let (batchRNG, batchSlots) = (rng, slots)
+            let result = try await database.write(context) { write -> (Int, [(Int64, Int)], SplitMix64) in
+                var rng = batchRNG
+                var slots = batchSlots
+                var stored = 0
+                let now = Date()
+                for index in start..<(start + batch) {
+                    let kind = rng.pick(Self.kinds)
+                    var status = rng.pick(Self.statuses)
+                    var sample = Sample(
+                        id: nil, externalId: String(format: "LB-%07d", index + 1), species: rng.pick(Self.species),
+                        kind: kind, status: status,
+                        animalId: animalIDs.isEmpty ? nil : animalIDs[rng.next(animalIDs.count)],
+                        collectedAt: now.addingTimeInterval(-Double(rng.next(5 * 365 * 86_400))),
+                        notes: rng.next(10) == 0 ? "Demo note for sample \(index + 1)" : "", createdAt: now,
+                        updatedAt: now)
+                    if status == .stored, ["semen", "embryo", "oocyte"].contains(kind), let slot = slots.popLast() {
+                        sample.containerId = slot.0
+                        sample.position = slot.1
+                        stored += 1
+                    } else if status == .stored {
+                        status = .received
+                        sample.status = status
+                    }
+                    try write.insert(&sample)
+                }
+                return (stored, slots, rng)
+            }
+            counts.storedInTanks += result.0
+            slots = result.1
+            rng = result.2
+            written += batch
+        }
+        counts.samples = written
+        random = rng
+        return counts
+    }
+
+    /// `count` tanks of 6 canisters × 10 goblets × 10 straws, with a fill logged for each tank;
+    /// returns the free slots, last first.
+    static func buildTanks(_ count: Int, in write: AuditedWrite) throws -> (containers: Int, slots: [(Int64, Int)]) {
+        var containers = 0
+        var slots: [(Int64, Int)] = []
+        let now = Date()
+        func add(_ kind: StorageContainer.Kind, _ name: String, parent: Int64?, columns: Int = 0) throws -> Int64 {
+            var container = StorageContainer(
+                id: nil, parentId: parent, kind: kind, name: name, rows: columns > 0 ? 1 : 0, columns: columns,
+                notes: "", createdAt: now, updatedAt: now)
+            try write.insert(&container)
+            containers += 1
+            return container.id ?? 0
+        }
+        for tankNumber in 1...max(count, 1) where count > 0 {
+            let tank = try add(.tank, "Tank \(tankNumber)", parent: nil)
+            for canisterNumber in 1...6 {
+                let canister = try add(.canister, "C\(canisterNumber)", parent: tank)
+                for gobletNumber in 1...10 {
+                    let goblet = try add(.goblet, "G\(gobletNumber)", parent: canister, columns: 10)
+                    slots += (1...10).map { (goblet, $0) }
+                }
+            }
+            var fill = TankFill(
+                id: nil, containerId: tank, filledAt: now, levelBeforeCm: 24, levelAfterCm: 48, litres: 35,
+                userId: nil, byName: write.context.actorName, notes: "demo")
+            try write.insert(&fill, action: "storage.fill")
+        }
+        return (containers, slots.reversed())
+    }
+}
+
+enum DemoDataError: Error, CustomStringConvertible {
+    case notEmpty
+    var description: String { "the data directory already has animals or samples; use an empty one" }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so a seed always gives the same dataset.
+struct SplitMix64: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func nextValue() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<bound.
+    mutating func next(_ bound: Int) -> Int { Int(nextValue() % UInt64(max(bound, 1))) }
+
+    /// One of `weighted` in proportion to its weight.
+    mutating func pick<T>(_ weighted: [(T, Int)]) -> T {
+        var roll = next(weighted.reduce(0) { $0 + $1.1 })
+        for (value, weight) in weighted {
+            if roll < weight { return value }
+            roll -= weight
+        }
+        return weighted[weighted.count - 1].0
+    }
+}
