@@ -153,3 +153,63 @@ import Testing
         }
     }
 }
+
+@Suite struct SampleLineageTests {
+    @Test func aliquotsDerivativesAndPoolsFormALineageBothWays() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            func create(_ id: String, _ extra: [String: Any] = [:]) async throws -> TestResponse {
+                try await client.send(
+                    .post, "/api/v1/samples", auth: key, json: TestServer.sampleBody(id).merging(extra) { $1 })
+            }
+            var body = ["collected_by": "Dr. Weiss", "quantity": 6.5, "unit": "mL", "doses": 40] as [String: Any]
+            let ejaculate = try await create("EJ-1", body)
+            #expect(try ejaculate.json()["quantity"] as? Double == 6.5)
+            #expect(try ejaculate.json()["freeze_thaw_count"] as? Int == 0)
+            let parent = try #require(try ejaculate.json()["id"] as? Int)
+            let other = try #require(try await create("EJ-2").json()["id"] as? Int)
+            body = ["parents": [["sample_id": parent, "relation": "aliquot"]]]
+            let aliquot = try #require(try await create("EJ-1-A", body).json()["id"] as? Int)
+            let pool = try await create(
+                "POOL-1",
+                ["parents": [["sample_id": aliquot, "relation": "pool"], ["sample_id": other, "relation": "pool"]]])
+            #expect(pool.status == .created)
+            let poolID = try #require(try pool.json()["id"] as? Int)
+
+            let onePool = try await create("POOL-2", ["parents": [["sample_id": parent, "relation": "pool"]]])
+            #expect(try onePool.apiError()["field"] as? String == "parents")
+            let twoAliquot = try await create(
+                "A-2",
+                [
+                    "parents": [
+                        ["sample_id": parent, "relation": "aliquot"], ["sample_id": other, "relation": "aliquot"],
+                    ]
+                ])
+            #expect(try twoAliquot.apiError()["field"] as? String == "parents")
+            let otherSpecies = try await create(
+                "A-3", ["species": "equine", "parents": [["sample_id": parent, "relation": "aliquot"]]])
+            #expect(try otherSpecies.apiError()["field"] as? String == "parents")
+            let badUnit = try await create("U-1", ["unit": "bushels"])
+            #expect(try badUnit.apiError()["field"] as? String == "unit")
+
+            let down = try await client.send(.get, "/api/v1/samples/\(parent)/lineage", auth: key)
+            let child = try #require((try down.json()["descendants"] as? [[String: Any]])?.first)
+            #expect(child["external_id"] as? String == "EJ-1-A")
+            #expect(((child["links"] as? [[String: Any]])?.first)?["external_id"] as? String == "POOL-1")
+            let up = try await client.send(.get, "/api/v1/samples/\(poolID)/lineage", auth: key)
+            let sources = try #require(try up.json()["ancestors"] as? [[String: Any]])
+            #expect(Set(sources.compactMap { $0["external_id"] as? String }) == ["EJ-1-A", "EJ-2"])
+            let grand = sources.first { $0["external_id"] as? String == "EJ-1-A" }?["links"] as? [[String: Any]]
+            #expect(grand?.first?["external_id"] as? String == "EJ-1")
+
+            let thawed = try await client.send(
+                .patch, "/api/v1/samples/\(parent)", auth: key,
+                json: ["freeze_thaw_count": 1, "reason": "thawed for IVF"])
+            #expect(try thawed.json()["freeze_thaw_count"] as? Int == 1)
+            let back = try await client.send(
+                .patch, "/api/v1/samples/\(parent)", auth: key, json: ["freeze_thaw_count": 0, "reason": "oops"])
+            #expect(try back.apiError()["field"] as? String == "freeze_thaw_count")
+        }
+    }
+}

@@ -65,6 +65,7 @@ enum AccessPolicy {
         "GET /api/v1/samples/{id}": .samplesRead,
         "PATCH /api/v1/samples/{id}": .samplesWrite,
         "GET /api/v1/samples/{id}/history": .samplesRead,
+        "GET /api/v1/samples/{id}/lineage": .samplesRead,
         "GET /api/v1/samples/{id}/signatures": .samplesRead,
         "POST /api/v1/samples/{id}/signatures": .samplesWrite,
 

@@ -39,15 +39,24 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     /// Where the item sits: a holding container (goblet, cane, box) and a position in it.
     var containerId: Int64? = nil
     var position: Int? = nil
+    var collectedBy = ""
+    /// How much there is, in `unit` (mL, µL, straws, …).
+    var quantity: Double? = nil
+    var unit = ""
+    /// Insemination doses, for semen.
+    var doses: Int? = nil
+    var freezeThawCount = 0
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, species, kind, status, notes, position
+        case id, species, kind, status, notes, position, quantity, unit, doses
         case externalId = "external_id"
         case animalId = "animal_id"
         case collectedAt = "collected_at"
         case containerId = "container_id"
+        case collectedBy = "collected_by"
+        case freezeThawCount = "freeze_thaw_count"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -67,6 +76,11 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(notes, forKey: .notes)
         try container.encode(containerId, forKey: .containerId)
         try container.encode(position, forKey: .position)
+        try container.encode(collectedBy, forKey: .collectedBy)
+        try container.encode(quantity, forKey: .quantity)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(doses, forKey: .doses)
+        try container.encode(freezeThawCount, forKey: .freezeThawCount)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

@@ -16,14 +16,36 @@ struct SampleStore: Sendable {
         var animalId: Int64?
         var collectedAt: String?
         var notes: String?
+        var collectedBy: String?
+        var quantity: Double?
+        var unit: String?
+        var doses: Int?
+        var freezeThawCount: Int?
+        /// On create only: the samples this one was taken from.
+        var parents: [Parent]?
 
         enum CodingKeys: String, CodingKey {
-            case species, kind, status, notes
+            case species, kind, status, notes, quantity, unit, doses, parents
             case externalId = "external_id"
             case animalId = "animal_id"
             case collectedAt = "collected_at"
+            case collectedBy = "collected_by"
+            case freezeThawCount = "freeze_thaw_count"
         }
     }
+
+    struct Parent: Codable, Sendable, Equatable {
+        enum Relation: String, Codable, Sendable, CaseIterable { case aliquot, derivative, pool }
+        var sampleId: Int64
+        var relation: Relation
+
+        enum CodingKeys: String, CodingKey {
+            case relation
+            case sampleId = "sample_id"
+        }
+    }
+
+    static let units = ["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]
 
     struct Filter: Sendable {
         var species: String?
@@ -86,6 +108,65 @@ struct SampleStore: Sendable {
             }
             sample.notes = notes
         }
+        if let collectedBy = input.collectedBy {
+            guard collectedBy.count <= 200 else { throw Self.invalid("At most 200 characters.", field: "collected_by") }
+            sample.collectedBy = collectedBy
+        }
+        if let quantity = input.quantity {
+            guard quantity >= 0, quantity.isFinite else {
+                throw Self.invalid("The quantity cannot be negative.", field: "quantity")
+            }
+            sample.quantity = quantity
+        }
+        if let unit = input.unit {
+            guard unit.isEmpty || Self.units.contains(unit) else {
+                throw Self.invalid("The unit must be one of \(Self.units.joined(separator: ", ")).", field: "unit")
+            }
+            sample.unit = unit
+        }
+        if let doses = input.doses {
+            guard doses >= 0 else { throw Self.invalid("Doses cannot be negative.", field: "doses") }
+            sample.doses = doses
+        }
+        if let count = input.freezeThawCount {
+            guard count >= sample.freezeThawCount else {
+                throw Self.invalid("The freeze–thaw count only goes up.", field: "freeze_thaw_count")
+            }
+            sample.freezeThawCount = count
+        }
+    }
+
+    /// Links a new sample to the samples it came from: one parent for an aliquot or derivative,
+    /// two or more for a pool, all of the same species.
+    private func link(_ sample: Sample, to parents: [Parent], in write: AuditedWrite) throws {
+        guard !parents.isEmpty else { return }
+        let relations = Set(parents.map(\.relation))
+        guard relations.count == 1, let relation = relations.first else {
+            throw Self.invalid("All parents must have the same relation.", field: "parents")
+        }
+        guard relation == .pool ? parents.count >= 2 : parents.count == 1 else {
+            throw Self.invalid(
+                relation == .pool ? "A pool needs two or more parents." : "An \(relation.rawValue) has one parent.",
+                field: "parents")
+        }
+        for parent in parents {
+            guard let source = try Sample.fetchOne(write.db, key: parent.sampleId) else {
+                throw Self.invalid("No sample has id \(parent.sampleId).", field: "parents")
+            }
+            guard source.species == sample.species else {
+                throw Self.invalid(
+                    "\(source.externalId) is \(source.species), not \(sample.species).", field: "parents")
+            }
+            try write.db.execute(
+                sql: "INSERT INTO sample_links (child_id, parent_id, relation) VALUES (?, ?, ?)",
+                arguments: [sample.id, parent.sampleId, relation.rawValue])
+        }
+        try write.log(
+            "sample.derive", entityType: Sample.auditEntity, entityID: sample.auditID,
+            after: AuditValue.encode([
+                "relation": .text(relation.rawValue),
+                "parents": .text(parents.map { String($0.sampleId) }.joined(separator: ",")),
+            ]))
     }
 
     func create(_ input: Input, context: EventContext) async throws -> Sample {
@@ -107,6 +188,7 @@ struct SampleStore: Sendable {
                     field: "external_id")
             }
             try write.insert(&sample)
+            try link(sample, to: input.parents ?? [], in: write)
             return sample
         }
     }
@@ -174,14 +256,26 @@ struct SampleStore: Sendable {
         }
     }
 
-    /// The sample with its history and signature manifest, read in one snapshot.
-    func record(id: Int64) async throws -> (Sample, [History.Entry], [Signature.Manifest])? {
+    /// Everything the sample page shows, read in one snapshot.
+    struct Record: Sendable {
+        let sample: Sample
+        let history: [History.Entry]
+        let signatures: [Signature.Manifest]
+        let lineage: Lineage
+        /// `Tank 3 / C2 / G1 / 4` when stored.
+        let address: String?
+    }
+
+    func record(id: Int64) async throws -> Record? {
         try await database.read { db in
             guard let sample = try Sample.fetchOne(db, key: id) else { return nil }
-            return (
-                sample, try History.entries(db, entityType: Sample.auditEntity, entityID: sample.auditID),
-                try Signature.manifest(db, for: sample)
-            )
+            return Record(
+                sample: sample,
+                history: try History.entries(db, entityType: Sample.auditEntity, entityID: sample.auditID),
+                signatures: try Signature.manifest(db, for: sample), lineage: try Lineage.load(db, id: id),
+                address: try sample.containerId.map {
+                    try StorageStore.address(db, container: $0, position: sample.position)
+                })
         }
     }
 }

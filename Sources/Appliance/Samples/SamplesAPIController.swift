@@ -16,12 +16,16 @@ struct SamplesAPIController {
         router.get("/api/v1/samples/{id}") { _, context in try await sample(context) }
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
         router.get("/api/v1/samples/{id}/history") { _, context in
-            guard let (_, history, _) = try await store.record(id: try id(context)) else { throw notFound }
-            return HistoryList(items: history)
+            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            return HistoryList(items: record.history)
         }
         router.get("/api/v1/samples/{id}/signatures") { _, context in
-            guard let (_, _, manifest) = try await store.record(id: try id(context)) else { throw notFound }
-            return SignatureList(items: manifest)
+            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            return SignatureList(items: record.signatures)
+        }
+        router.get("/api/v1/samples/{id}/lineage") { _, context in
+            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            return record.lineage
         }
         router.post("/api/v1/samples/{id}/signatures") { request, context in
             let body = try await request.decode(as: SignatureRequest.self, context: context)

@@ -26,6 +26,10 @@ struct SamplesWebController {
         var animalId = ""
         var collectedAt = ""
         var notes = ""
+        var collectedBy = ""
+        var quantity = ""
+        var unit = ""
+        var doses = ""
         var reason = ""
         var witnessEmail = ""
         var witnessPassword = ""
@@ -45,6 +49,10 @@ struct SamplesWebController {
             animalId = try text(.animalId)
             collectedAt = try text(.collectedAt)
             notes = try text(.notes)
+            collectedBy = try text(.collectedBy)
+            quantity = try text(.quantity)
+            unit = try text(.unit)
+            doses = try text(.doses)
             reason = try text(.reason)
             witnessEmail = try text(.witnessEmail)
             witnessPassword = try text(.witnessPassword)
@@ -52,7 +60,8 @@ struct SamplesWebController {
         }
 
         enum CodingKeys: String, CodingKey {
-            case species, kind, status, notes, reason
+            case species, kind, status, notes, reason, quantity, unit, doses
+            case collectedBy = "collected_by"
             case externalId = "external_id"
             case animalId = "animal_id"
             case collectedAt = "collected_at"
@@ -69,6 +78,10 @@ struct SamplesWebController {
             animalId = sample.animalId.map(String.init) ?? ""
             collectedAt = sample.collectedAt.formatted(.iso8601)
             notes = sample.notes
+            collectedBy = sample.collectedBy
+            quantity = sample.quantity.map { String($0) } ?? ""
+            unit = sample.unit
+            doses = sample.doses.map(String.init) ?? ""
         }
 
         /// The browser's datetime-local field has no zone; LabBox runs on UTC.
@@ -81,12 +94,24 @@ struct SamplesWebController {
                 }
                 animal = id
             }
+            var amount: Double?
+            if !quantity.isEmpty {
+                guard let value = Double(quantity.replacingOccurrences(of: ",", with: ".")) else {
+                    throw SampleStore.invalid("Enter the quantity as a number.", field: "quantity")
+                }
+                amount = value
+            }
+            var doseCount: Int?
+            if !doses.isEmpty {
+                guard let value = Int(doses) else { throw SampleStore.invalid("Enter a whole number.", field: "doses") }
+                doseCount = value
+            }
             var collected = given(collectedAt)
             if let text = collected, text.count == 16 { collected = text + ":00Z" }
             return SampleStore.Input(
                 externalId: given(externalId), species: given(species), kind: given(kind),
                 status: given(status).flatMap(Sample.Status.init), animalId: animal, collectedAt: collected,
-                notes: notes)
+                notes: notes, collectedBy: given(collectedBy), quantity: amount, unit: given(unit), doses: doseCount)
         }
     }
 
@@ -136,7 +161,9 @@ struct SamplesWebController {
             "form": [
                 "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes,
                 "collected_at": String(form.collectedAt.prefix(16)), "reason": form.reason,
+                "collected_by": form.collectedBy, "quantity": form.quantity, "doses": form.doses,
             ],
+            "units": SampleStore.units.map { ["value": $0, "selected": $0 == form.unit] },
             "species": options(store.species, selected: form.species),
             "kinds": options(store.kinds, selected: form.kind),
             "error": error?.message as Any, "error_field": error?.field as Any,
@@ -193,20 +220,30 @@ struct SamplesWebController {
         _ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?, tab: String? = nil
     ) async throws -> Response {
         let id = try context.parameters.require("id", as: Int64.self)
-        guard let (sample, history, manifest) = try await store.record(id: id) else {
+        guard let record = try await store.record(id: id) else {
             throw APIError.notFound("No sample has id \(id).")
         }
+        let (sample, history, manifest) = (record.sample, record.history, record.signatures)
         let tab = tab ?? ListQuery(request)["tab"] ?? "details"
         let edit = form ?? Form(sample)
         var values = formValues(edit, error: error)
-        values["sample"] = row(sample).merging(["notes": sample.notes]) { $1 }
-        values["tab_\(["history", "signatures"].contains(tab) ? tab : "details")"] = true
+        values["sample"] = row(sample).merging([
+            "notes": sample.notes, "collected_by": sample.collectedBy,
+            "quantity": sample.quantity.map { "\($0.formatted()) \(sample.unit)" } ?? "",
+            "doses": sample.doses.map(String.init) ?? "", "freeze_thaw": sample.freezeThawCount,
+            "address": record.address ?? "", "container_id": sample.containerId as Any,
+        ]) { $1 }
+        values["tab_\(["history", "signatures", "lineage"].contains(tab) ? tab : "details")"] = true
+        values["ancestors"] = record.lineage.ancestors.map(lineageNode)
+        values["descendants"] = record.lineage.descendants.map(lineageNode)
+        values["has_lineage"] = !record.lineage.ancestors.isEmpty || !record.lineage.descendants.isEmpty
         values["next_statuses"] = sample.status.next.map { ["value": $0.rawValue, "label": $0.label] }
         values.merge(History.pageValues(history)) { $1 }
         values["signatures"] = manifest.map { signature -> [String: Any] in
             [
                 "signer": signature.signer, "meaning": signature.meaning.rawValue,
-                "at": signature.signedAt.formatted(.iso8601), "current": signature.matchesCurrentVersion,
+                "at": signature.signedAt.formatted(Date.ISO8601FormatStyle()),
+                "current": signature.matchesCurrentVersion,
                 "hash": signature.recordHash.prefix(16),
             ]
         }
@@ -221,5 +258,13 @@ struct SamplesWebController {
         return pages.page(
             "sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
             values: values, status: error?.status ?? .ok)
+    }
+
+    /// A node of the recursive `lineage-node` partial; every node sets `has_links` (see pedigree).
+    private func lineageNode(_ node: Lineage.Node) -> [String: Any] {
+        [
+            "id": node.id, "external_id": node.externalId, "kind": node.kind, "status": node.status,
+            "relation": node.relation, "has_links": !node.links.isEmpty, "links": node.links.map(lineageNode),
+        ]
     }
 }
