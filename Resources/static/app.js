@@ -32,3 +32,85 @@ document.addEventListener("keydown", (event) => {
     search.focus();
   }
 });
+
+// CSV import: a dry run shows every problem; only a clean file can be imported (all rows or none).
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("import-form");
+  if (!form) return;
+  const progress = document.getElementById("import-progress");
+  const result = document.getElementById("import-result");
+  const problems = document.getElementById("import-problems");
+  const errorsButton = document.getElementById("import-errors");
+  const commit = document.getElementById("import-commit");
+  let text = "";
+  let report = null;
+
+  async function send(path) {
+    progress.hidden = false;
+    try {
+      const response = await fetch(path, {
+        method: "POST", body: text, credentials: "same-origin",
+        headers: { "Content-Type": "text/csv", "X-CSRF-Token": form.dataset.csrf },
+      });
+      return { status: response.status, body: await response.json() };
+    } finally {
+      progress.hidden = true;
+    }
+  }
+
+  function show(message, isError) {
+    result.textContent = message;
+    result.className = isError ? "form-error" : "flash flash-success";
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = document.getElementById("import-file").files[0];
+    if (!file) return;
+    text = await file.text();
+    commit.hidden = errorsButton.hidden = problems.hidden = true;
+    const { status, body } = await send("/api/v1/samples/import/check");
+    if (status !== 200) return show(body.error ? body.error.message : "The check failed.", true);
+    report = body;
+    const tbody = problems.querySelector("tbody");
+    tbody.replaceChildren(...body.problems.map((problem) => {
+      const row = document.createElement("tr");
+      for (const value of [problem.row, problem.field || "", problem.message]) {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.append(cell);
+      }
+      return row;
+    }));
+    problems.hidden = body.problems.length === 0;
+    errorsButton.hidden = body.problems.length === 0;
+    if (body.problems.length === 0) {
+      show(`${body.rows} rows checked, all valid.`, false);
+      commit.textContent = `Import ${body.rows} rows`;
+      commit.hidden = body.rows === 0;
+    } else {
+      show(`${body.rows} rows checked: ${body.valid} valid, ${body.problems.length} with problems. Fix them and check again.`, true);
+    }
+  });
+
+  errorsButton.addEventListener("click", () => {
+    const quote = (value) => `"${String(value).replaceAll('"', '""')}"`;
+    const lines = ["row,field,problem", ...report.problems.map((p) => [p.row, p.field || "", p.message].map(quote).join(","))];
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([lines.join("\r\n")], { type: "text/csv" }));
+    link.download = "import-problems.csv";
+    link.click();
+  });
+
+  commit.addEventListener("click", async () => {
+    commit.disabled = true;
+    const { status, body } = await send("/api/v1/samples/import");
+    commit.disabled = false;
+    if (status === 201) {
+      commit.hidden = true;
+      show(`${body.imported} samples imported.`, false);
+    } else {
+      show(body.error ? body.error.message : "The import failed.", true);
+    }
+  });
+});

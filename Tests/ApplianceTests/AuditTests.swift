@@ -384,6 +384,14 @@ import Testing
                     .post, "/api/v1/storage/check-out", auth: adminKey,
                     json: ["sample_id": sampleID, "reason": "shipment"])
             }
+            _ = try await expectAudited("POST /api/v1/samples/import", action: "sample.import") {
+                try await client.execute(
+                    uri: "/api/v1/samples/import", method: .post,
+                    headers: [.authorization: adminKey, .contentType: "text/csv"],
+                    body: ByteBuffer(string: "external_id,species,kind,collected_at\r\nCSV-1,bovine,dna,2026-01-02\r\n")
+                )
+            }
+            checked.insert("POST /api/v1/samples/import/check")  // a dry run writes nothing
             try await server.services.ipBlocks.block("203.0.113.9", for: 60, reason: "test", event: .commandLine)
             _ = try await expectAudited("DELETE /api/v1/ip-blocks/{ip}", action: "security.ip.unblocked") {
                 try await client.send(.delete, "/api/v1/ip-blocks/203.0.113.9", auth: adminKey)

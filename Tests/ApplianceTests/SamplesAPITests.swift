@@ -213,3 +213,82 @@ import Testing
         }
     }
 }
+
+@Suite struct SampleCSVTests {
+    @Test func exportStreamsTheFilteredListAsCSV() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            for index in 0..<5 {
+                var body = TestServer.sampleBody("E-\(index)", species: index < 3 ? "bovine" : "equine")
+                body["notes"] = index == 0 ? "line one\nline \"two\", with comma" : "=cmd()"
+                _ = try await client.send(.post, "/api/v1/samples", auth: key, json: body)
+            }
+            let csv = try await client.send(.get, "/api/v1/samples/export?species=bovine", auth: key)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let text = csv.text
+            #expect(text.hasPrefix(SampleCSV.columns.joined(separator: ",") + "\r\n"))
+            #expect(text.contains("\"line one\nline \"\"two\"\", with comma\""))
+            #expect(text.contains("'=cmd()"))  // never a live formula in a spreadsheet
+            // What was exported parses back to the same three rows.
+            let rows = try SampleCSV.parse(text)
+            #expect(rows.map { $0["external_id"] } == ["E-0", "E-1", "E-2"])
+        }
+    }
+
+    @Test func importChecksEveryRowAndWritesAllOrNothing() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        try await server.test { client in
+            _ = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("EXISTS-1"))
+            func post(_ path: String, _ csv: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: path, method: .post, headers: [.authorization: key, .contentType: "text/csv"],
+                    body: ByteBuffer(string: csv))
+            }
+            // Excel's habits: a BOM, semicolons, day-first dates, a quoted line break, decimal commas.
+            let bad =
+                "\u{FEFF}external_id;species;kind;collected_at;quantity;notes\r\n"
+                + "IMP-1;bovine;semen;01.03.2026;0,25;\"two\nlines\"\r\n"
+                + "IMP-1;bovine;semen;2026-03-01;;\r\n"
+                + "IMP-3;dragon;semen;2026-03-01;;\r\n"
+                + "EXISTS-1;bovine;semen;2026-03-01;;\r\n"
+                + "IMP-5;bovine;semen;yesterday;;\r\n"
+            let check = try await post("/api/v1/samples/import/check", bad)
+            #expect(check.status == .ok)
+            let report = try check.json()
+            #expect(report["rows"] as? Int == 5)
+            #expect(report["valid"] as? Int == 1)
+            let problems = try #require(report["problems"] as? [[String: Any]])
+            #expect(problems.map { $0["row"] as? Int } == [3, 4, 5, 6])
+            #expect(
+                problems.map { $0["field"] as? String } == ["external_id", "species", "external_id", "collected_at"])
+
+            let refused = try await post("/api/v1/samples/import", bad)
+            #expect(refused.status == .unprocessableContent)
+            _ = try refused.apiError()
+            #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 1)
+
+            let good =
+                "\u{FEFF}external_id;species;kind;collected_at;quantity;unit;notes\r\n"
+                + "IMP-1;bovine;semen;01.03.2026;0,25;mL;\"two\nlines\"\r\n"
+                + "IMP-2;equine;embryo;2026-03-01 08:15;;;\r\n"
+            let imported = try await post("/api/v1/samples/import", good)
+            #expect(imported.status == .created)
+            #expect(try imported.json()["imported"] as? Int == 2)
+            let first = try await client.send(.get, "/api/v1/samples?q=IMP", auth: key)
+            let items = try #require(try first.json()["items"] as? [[String: Any]])
+            #expect(items.map { $0["notes"] as? String } == ["two\nlines", ""])
+            #expect(items.first?["quantity"] as? Double == 0.25)
+            #expect(items.last?["collected_at"] as? String == "2026-03-01T08:15:00Z")
+
+            let unknown = try await post("/api/v1/samples/import/check", "external_id,colour\r\nA,red\r\n")
+            #expect(try unknown.apiError()["field"] as? String == "file")
+            let json = try await client.send(.post, "/api/v1/samples/import/check", auth: key, json: ["a": 1])
+            #expect(json.status == .unsupportedMediaType)
+        }
+        let imports = try await server.auditEvents().filter { $0.action == "sample.import" }
+        #expect(imports.count == 2)
+    }
+}

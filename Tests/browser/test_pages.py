@@ -319,6 +319,35 @@ def test_search_box_takes_a_scanned_barcode(driver):
     driver.save_screenshot(f"{SHOTS}/search.png")
 
 
+def test_csv_import_dry_run_then_import(driver):
+    import tempfile
+    bad = "external_id;species;kind;collected_at\r\nCSV-A;bovine;semen;01.02.2026\r\nCSV-A;bovine;semen;2026-02-01\r\nCSV-C;dragon;semen;2026-02-01\r\n"
+    good = "external_id;species;kind;collected_at\r\nCSV-A;bovine;semen;01.02.2026\r\nCSV-B;ovine;blood;2026-02-01 10:00\r\n"
+    paths = []
+    for content in (bad, good):
+        handle = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8")
+        handle.write(content)
+        handle.close()
+        paths.append(handle.name)
+    driver.get(BASE + "/samples")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Import CSV").click)
+    driver.find_element(By.ID, "import-file").send_keys(paths[0])
+    driver.find_element(By.CSS_SELECTOR, "#import-form button").click()
+    WebDriverWait(driver, 10).until(expected_conditions.visibility_of_element_located((By.ID, "import-problems")))
+    rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#import-problems tbody tr")]
+    assert len(rows) == 2 and rows[0].startswith("3 external_id") and rows[1].startswith("4 species"), rows
+    assert not driver.find_element(By.ID, "import-commit").is_displayed()
+    driver.save_screenshot(f"{SHOTS}/import-dry-run.png")
+    driver.find_element(By.ID, "import-file").send_keys(paths[1])
+    driver.find_element(By.CSS_SELECTOR, "#import-form button").click()
+    commit = WebDriverWait(driver, 10).until(expected_conditions.visibility_of_element_located((By.ID, "import-commit")))
+    assert commit.text == "Import 2 rows", commit.text
+    commit.click()
+    WebDriverWait(driver, 10).until(expected_conditions.text_to_be_present_in_element((By.ID, "import-result"), "2 samples imported"))
+    driver.get(BASE + "/samples?q=CSV")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "tbody tr")) == 2
+
+
 def test_two_factor_enrolment(driver):
     driver.get(BASE + "/account/2fa")
     assert driver.find_element(By.CSS_SELECTOR, ".qr svg").size["width"] >= 150
@@ -366,7 +395,8 @@ def main():
              test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
-             test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode, test_two_factor_enrolment,
+             test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
+             test_csv_import_dry_run_then_import, test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -8,7 +8,7 @@ enum AuditExport {
         "entity_id", "before", "after", "reason", "prev_hash", "hash",
     ]
 
-    static let csvHeader = fields.joined(separator: ",") + "\r\n"
+    static let csvHeader = CSVResponse.line(fields)
 
     static func csvLine(_ event: AuditEvent) -> String {
         let values: [String] = [
@@ -16,15 +16,7 @@ enum AuditExport {
             event.actorName, event.requestId, event.clientIp, event.action, event.entityType, event.entityId,
             event.before ?? "", event.after ?? "", event.reason ?? "", event.prevHash, event.hash,
         ]
-        return values.map(csvField).joined(separator: ",") + "\r\n"
-    }
-
-    /// RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula.
-    static func csvField(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSVResponse.line(values)
     }
 
     static let jsonPrologue = "{\"format\":\"labbox-audit/1\",\"events\":["

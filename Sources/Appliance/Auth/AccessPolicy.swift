@@ -66,6 +66,11 @@ enum AccessPolicy {
         "PATCH /api/v1/samples/{id}": .samplesWrite,
         "GET /api/v1/samples/{id}/history": .samplesRead,
         "GET /api/v1/samples/{id}/lineage": .samplesRead,
+        "GET /api/v1/samples/export": .samplesRead,
+        "GET /api/v1/samples/import/template": .samplesWrite,
+        "POST /api/v1/samples/import/check": .samplesWrite,
+        "POST /api/v1/samples/import": .samplesWrite,
+        "GET /samples/import": .samplesWrite,
         "GET /api/v1/samples/{id}/signatures": .samplesRead,
         "POST /api/v1/samples/{id}/signatures": .samplesWrite,
 

@@ -81,6 +81,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
         database: services.database, species: services.config.species, kinds: services.config.sampleKinds)
     SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
     SamplesWebController(store: samples, identity: identity, pages: pages).addRoutes(to: routes)
+    SampleCSVController(csv: SampleCSV(store: samples), pages: pages).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     StorageAPIController(store: storage).addRoutes(to: routes)
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)

@@ -71,6 +71,9 @@ struct ListQuery {
         return query.isEmpty ? path : path + "?" + query
     }
 
+    /// Just the filter parameters `names`, for links such as exports of the same selection.
+    func filters(_ names: [String]) -> String { encoded(names, extra: []) }
+
     private func encoded(_ names: [String], extra: [URLQueryItem]) -> String {
         var components = URLComponents()
         components.queryItems =

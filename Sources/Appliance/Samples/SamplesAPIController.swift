@@ -71,11 +71,7 @@ struct SamplesAPIController {
 
     private func list(_ request: Request) async throws -> KeysetPage<Sample> {
         let query = ListQuery(request)
-        let filter = SampleStore.Filter(
-            species: try query.choice("species", in: store.species),
-            kind: try query.choice("kind", in: store.kinds),
-            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init),
-            text: query["q"])
+        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
         let limit = try query.limit()
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: limit)
         return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }

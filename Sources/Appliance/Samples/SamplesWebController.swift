@@ -117,11 +117,7 @@ struct SamplesWebController {
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
-        let filter = SampleStore.Filter(
-            species: try query.choice("species", in: store.species),
-            kind: try query.choice("kind", in: store.kinds),
-            status: try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init),
-            text: query["q"])
+        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
         let filters = ["q", "species", "kind", "status"]
         return pages.page(
@@ -130,6 +126,7 @@ struct SamplesWebController {
                 "samples": page.items.map(row), "empty": page.items.isEmpty,
                 "next": query.nextPage(keeping: filters, after: page.more ? page.items.last?.id : nil) as Any,
                 "first_page": query.firstPage("/samples", keeping: filters) as Any,
+                "export_query": query.filters(filters),
                 "species": options(store.species, selected: query["species"]),
                 "kinds": options(store.kinds, selected: query["kind"]),
                 "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import Hummingbird
+import SwiftCSV
+
+/// Samples as CSV: the export of any filtered list, and the import with a dry run that checks
+/// every row before anything is written.
+struct SampleCSV: Sendable {
+    let store: SampleStore
+
+    static let columns = [
+        "external_id", "species", "kind", "status", "animal_id", "collected_at", "collected_by", "quantity", "unit",
+        "doses", "notes",
+    ]
+    static let required: Set = ["external_id", "species", "kind", "collected_at"]
+
+    static func values(_ sample: Sample) -> [String] {
+        [
+            sample.externalId, sample.species, sample.kind, sample.status.rawValue,
+            sample.animalId.map(String.init) ?? "", sample.collectedAt.formatted(.iso8601), sample.collectedBy,
+            sample.quantity.map { String($0) } ?? "", sample.unit, sample.doses.map(String.init) ?? "", sample.notes,
+        ]
+    }
+
+    static let template =
+        CSVResponse.line(columns)
+        + CSVResponse.line([
+            "BULL-0042-S1", "bovine", "semen", "received", "", "2026-03-01T09:30:00Z", "Dr. Weiss", "0.25", "mL", "1",
+            "",
+        ])
+
+    func export(_ filter: SampleStore.Filter) -> Response {
+        CSVResponse.stream(filename: "samples.csv", header: Self.columns) { after in
+            try await store.list(filter, afterID: after, limit: 2000).items.map { ($0.id ?? 0, Self.values($0)) }
+        }
+    }
+
+    // MARK: Import
+
+    struct Problem: Codable, Sendable {
+        /// The row's number as a spreadsheet shows it: the header is row 1.
+        let row: Int
+        let field: String?
+        let message: String
+    }
+
+    struct Report: ResponseEncodable, Sendable {
+        let rows: Int
+        let valid: Int
+        let imported: Int
+        let problems: [Problem]
+    }
+
+    /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
+    /// separator; quoted fields may hold separators and line breaks.
+    static func parse(_ text: String) throws -> [[String: String]] {
+        let csv: CSV<Enumerated>
+        do {
+            csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
+        } catch {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed", message: "The file is not valid CSV.",
+                field: "file")
+        }
+        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let unknown = header.first(where: { !columns.contains($0) }) {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).",
+                field: "file")
+        }
+        if let missing = required.subtracting(header).sorted().first {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "The column \"\(missing)\" is missing.",
+                field: "file")
+        }
+        return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
+            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
+        }
+    }
+
+    /// Excel and people write dates many ways; these are the unambiguous ones (day first with dots,
+    /// ISO with or without time), read as UTC.
+    static func timestamp(_ text: String) -> String? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if Timestamp.parse(text) != nil { return text }
+        let patterns:
+            [(Regex<(Substring, Substring, Substring, Substring)>, (Substring, Substring, Substring) -> String)] = [
+                (/^(\d{4})-(\d{2})-(\d{2})$/, { y, m, d in "\(y)-\(m)-\(d)T00:00:00Z" }),
+                (/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/, { d, m, y in "\(y)-\(pad(m))-\(pad(d))T00:00:00Z" }),
+            ]
+        for (pattern, build) in patterns {
+            if let match = text.wholeMatch(of: pattern) { return build(match.1, match.2, match.3) }
+        }
+        if let match = text.wholeMatch(of: /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/) {
+            return "\(match.1)-\(match.2)-\(match.3)T\(match.4):\(match.5):\(match.6 ?? "00")Z"
+        }
+        if let match = text.wholeMatch(of: /^(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})$/) {
+            return "\(match.3)-\(pad(match.2))-\(pad(match.1))T\(pad(match.4)):\(match.5):00Z"
+        }
+        return nil
+    }
+
+    private static func pad(_ text: Substring) -> String { text.count == 1 ? "0" + text : String(text) }
+
+    /// One row as the store's input, or the problem with it.
+    static func input(_ row: [String: String]) -> Result<SampleStore.Input, APIError> {
+        func text(_ name: String) -> String? { row[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func number<T: LosslessStringConvertible>(_ name: String, _: T.Type) -> Result<T?, APIError> {
+            guard let value = text(name) else { return .success(nil) }
+            guard let parsed = T(value.replacingOccurrences(of: ",", with: ".")) else {
+                return .failure(SampleStore.invalid("\(name) must be a number.", field: name))
+            }
+            return .success(parsed)
+        }
+        do {
+            var collected = text("collected_at")
+            if let raw = collected {
+                guard let normalised = timestamp(raw) else {
+                    throw SampleStore.invalid("collected_at \"\(raw)\" is not a date.", field: "collected_at")
+                }
+                collected = normalised
+            }
+            var status: Sample.Status?
+            if let raw = text("status") {
+                guard let value = Sample.Status(rawValue: raw) else {
+                    throw SampleStore.invalid("Unknown status \"\(raw)\".", field: "status")
+                }
+                status = value
+            }
+            return .success(
+                SampleStore.Input(
+                    externalId: row["external_id"], species: text("species"), kind: text("kind"), status: status,
+                    animalId: try number("animal_id", Int64.self).get(), collectedAt: collected, notes: row["notes"],
+                    collectedBy: text("collected_by"), quantity: try number("quantity", Double.self).get(),
+                    unit: text("unit"), doses: try number("doses", Int.self).get()))
+        } catch let error as APIError {
+            return .failure(error)
+        } catch {
+            return .failure(SampleStore.invalid("\(error)", field: "file"))
+        }
+    }
+
+    /// Checks every row: types, lists, references, duplicates in the file and in the database.
+    private func validate(_ rows: [[String: String]], db: Database) throws -> ([Sample], [Problem]) {
+        var problems: [Problem] = []
+        var samples: [Sample] = []
+        var seen: [String: Int] = [:]
+        let now = Date()
+        for (index, row) in rows.enumerated() {
+            let number = index + 2
+            do {
+                let input = try Self.input(row).get()
+                for field in Self.required.sorted() where (row[field] ?? "").isEmpty {
+                    throw SampleStore.invalid("\(field) is required.", field: field)
+                }
+                var sample = Sample(
+                    id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil,
+                    collectedAt: now, notes: "", createdAt: now, updatedAt: now)
+                try store.apply(input, to: &sample, db: db)
+                if let first = seen[sample.externalId] {
+                    throw SampleStore.invalid("external_id repeats row \(first).", field: "external_id")
+                }
+                seen[sample.externalId] = number
+                if try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(db) {
+                    throw SampleStore.invalid("A sample with this external id exists.", field: "external_id")
+                }
+                samples.append(sample)
+            } catch let error as APIError {
+                problems.append(Problem(row: number, field: error.field, message: error.message))
+            }
+        }
+        return (samples, problems)
+    }
+
+    /// The dry run: what an import of `rows` would find, writing nothing.
+    func check(_ rows: [[String: String]]) async throws -> Report {
+        let (_, problems) = try await store.database.read { db in try validate(rows, db: db) }
+        return Report(rows: rows.count, valid: rows.count - problems.count, imported: 0, problems: problems)
+    }
+
+    /// Imports every row in one transaction, or none (``ImportFailure``) when any has a problem.
+    func importAll(_ rows: [[String: String]], context: EventContext) async throws -> Report {
+        try await store.database.write(context) { write in
+            let (samples, problems) = try validate(rows, db: write.db)
+            guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+            for var sample in samples { try write.insert(&sample, action: "sample.import") }
+            return Report(rows: rows.count, valid: rows.count, imported: samples.count, problems: [])
+        }
+    }
+
+    struct ImportFailure: Error {
+        let problems: [Problem]
+    }
+}
