@@ -21,6 +21,7 @@ document.addEventListener("click", (event) => {
   }
   const closer = event.target.closest("[data-close-dialog]");
   if (closer) closer.closest("dialog")?.close();
+  if (event.target.closest("[data-print]")) window.print();
 });
 
 // "/" jumps to the search box from anywhere but a text field, as in most web apps.

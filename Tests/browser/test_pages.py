@@ -348,6 +348,21 @@ def test_csv_import_dry_run_then_import(driver):
     assert len(driver.find_elements(By.CSS_SELECTOR, "tbody tr")) == 2
 
 
+def test_label_sheet(driver):
+    driver.get(BASE + "/samples?q=CSV")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Print labels").click)
+    labels = driver.find_elements(By.CSS_SELECTOR, ".label")
+    assert len(labels) == 2, len(labels)
+    assert labels[0].find_element(By.CSS_SELECTOR, ".label-barcode svg").size["width"] > 100
+    assert "CSV-A" in labels[0].text
+    driver.save_screenshot(f"{SHOTS}/labels-sheet.png")
+    driver.find_element(By.ID, "label-size").send_keys("Straw")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Lay out']").click)
+    assert "size=straw" in driver.current_url and "q=CSV" in driver.current_url, driver.current_url
+    assert driver.find_element(By.CSS_SELECTOR, ".labels-straw .label").size["height"] < 60
+    driver.save_screenshot(f"{SHOTS}/labels-straw.png")
+
+
 def test_two_factor_enrolment(driver):
     driver.get(BASE + "/account/2fa")
     assert driver.find_element(By.CSS_SELECTOR, ".qr svg").size["width"] >= 150
@@ -396,7 +411,7 @@ def main():
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
-             test_csv_import_dry_run_then_import, test_two_factor_enrolment,
+             test_csv_import_dry_run_then_import, test_label_sheet, test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

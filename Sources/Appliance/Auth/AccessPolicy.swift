@@ -71,6 +71,9 @@ enum AccessPolicy {
         "POST /api/v1/samples/import/check": .samplesWrite,
         "POST /api/v1/samples/import": .samplesWrite,
         "GET /samples/import": .samplesWrite,
+        "GET /samples/labels": .samplesRead,
+        "GET /api/v1/samples/labels.zpl": .samplesRead,
+        "GET /storage/{id}/labels": .storageRead,
         "GET /api/v1/samples/{id}/signatures": .samplesRead,
         "POST /api/v1/samples/{id}/signatures": .samplesWrite,
 

@@ -1,4 +1,4 @@
-/// A QR Code (ISO/IEC 18004, model 2) encoder for short texts, here the `otpauth://` enrolment URL,
+/// A QR Code (ISO/IEC 18004, model 2) encoder for short texts (the `otpauth://` enrolment URL, labels),
 /// rendered as SVG so the TOTP page works offline and without a script or image library. Byte mode,
 /// error correction level M, versions 1–10 (up to 213 bytes). The construction follows Project
 /// Nayuki's reference QR Code generator (MIT licence).
