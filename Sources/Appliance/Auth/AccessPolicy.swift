@@ -74,6 +74,8 @@ enum AccessPolicy {
         "GET /samples/labels": .samplesRead,
         "GET /api/v1/samples/labels.zpl": .samplesRead,
         "GET /storage/{id}/labels": .storageRead,
+        "GET /storage/inventory": .storageRead,
+        "GET /api/v1/storage/inventory": .storageRead,
         "GET /api/v1/samples/{id}/signatures": .samplesRead,
         "POST /api/v1/samples/{id}/signatures": .samplesWrite,
 

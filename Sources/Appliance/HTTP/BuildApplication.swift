@@ -85,6 +85,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     let storage = StorageStore(database: services.database)
     StorageAPIController(store: storage).addRoutes(to: routes)
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
+    InventoryController(database: services.database, pages: pages).addRoutes(to: routes)
     LabelsController(samples: samples, storage: storage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)
     AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)
