@@ -274,7 +274,7 @@ def test_storage_map_and_barcode_check_in(driver):
     add_container(driver, "tank", "Tank 3")
     add_container(driver, "canister", "C2")
     add_container(driver, "goblet", "G1", "10")
-    assert driver.find_element(By.CSS_SELECTOR, ".breadcrumbs").text == "Storage / Tank 3 / C2"
+    assert driver.find_element(By.CSS_SELECTOR, ".breadcrumbs").text.startswith("Storage / Tank 3 / C2 ·")
     assert len(driver.find_elements(By.CSS_SELECTOR, ".map .cell-free")) == 10
     # A scanner types the barcode and Enter; the first free position is already filled in.
     assert driver.switch_to.active_element.get_attribute("id") == "checkin-barcode"

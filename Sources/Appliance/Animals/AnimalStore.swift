@@ -198,7 +198,7 @@ struct AnimalStore: Sendable {
 
     func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
         try await database.write(context) { write in
-            let previous = try Self.live(write.db, id: id)
+            let previous = try Animal.live(write.db, id: id)
             var animal = previous
             try apply(input, to: &animal, db: write.db)
             if animal.species != previous.species {
@@ -209,28 +209,6 @@ struct AnimalStore: Sendable {
             if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
             return Detail(animal: animal, identifiers: try Self.identifiers(write.db, animalID: id))
         }
-    }
-
-    func delete(id: Int64, reason: String?, context: EventContext) async throws {
-        try await database.write(context) { write in
-            _ = try write.softDelete(try Self.live(write.db, id: id), reason: reason)
-        }
-    }
-
-    func restore(id: Int64, reason: String?, context: EventContext) async throws -> Animal {
-        try await database.write(context) { write in
-            guard let animal = try Animal.fetchOne(write.db, key: id) else {
-                throw APIError.notFound("No such animal.")
-            }
-            return try write.restore(animal, reason: reason)
-        }
-    }
-
-    static func live(_ db: Database, id: Int64) throws -> Animal {
-        guard let animal = try Animal.fetchOne(db, key: id), animal.deletedAt == nil else {
-            throw APIError.notFound("No such animal.")
-        }
-        return animal
     }
 
     func detail(id: Int64) async throws -> Detail? {

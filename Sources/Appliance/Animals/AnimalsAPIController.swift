@@ -20,19 +20,7 @@ struct AnimalsAPIController {
             let input = try await request.decode(as: AnimalStore.Input.self, context: context)
             return try await store.update(id: try id(context), input, context: context.eventContext)
         }
-        router.delete("/api/v1/animals/{id}") { request, context in
-            let reason = try await ReasonRequest.decode(request, context: context)
-            try await store.delete(id: try id(context), reason: reason, context: context.eventContext)
-            return Response(status: .noContent)
-        }
-        router.post("/api/v1/animals/{id}/restore") { request, context in
-            let reason = try await ReasonRequest.decode(request, context: context)
-            return try await store.restore(id: try id(context), reason: reason, context: context.eventContext)
-        }
-        router.get("/api/v1/animals/{id}/history") { _, context in
-            guard let history = try await store.history(id: try id(context)) else { throw notFound }
-            return HistoryList(items: history)
-        }
+        SoftDeleteRoutes<Animal>(database: store.database).addAPI(to: router, path: "/api/v1/animals")
         router.get("/api/v1/animals/{id}/pedigree") { request, context in
             let generations = try AnimalStore.generations(ListQuery(request))
             guard let pedigree = try await store.pedigree(id: try id(context), generations: generations) else {
@@ -82,12 +70,5 @@ extension AnimalStore {
 
     func pedigree(id: Int64, generations: Int) async throws -> Pedigree? {
         try await database.read { try Pedigree.load($0, id: id, generations: generations) }
-    }
-
-    func history(id: Int64) async throws -> [History.Entry]? {
-        try await database.read { db in
-            guard try Animal.exists(db, key: id) else { return nil }
-            return try History.entries(db, entityType: Animal.auditEntity, entityID: String(id))
-        }
     }
 }

@@ -31,22 +31,7 @@ struct AnimalsWebController {
                 return try await detail(request, context, form: form, error: error)
             }
         }
-        router.post("/animals/{id}/delete") { request, context in
-            let form = try await request.decode(as: Form.self, context: context)
-            try await store.delete(
-                id: try context.parameters.require("id", as: Int64.self), reason: form.reason,
-                context: context.eventContext)
-            return Flash(kind: .success, message: "The animal was deleted; an admin can restore it.")
-                .redirect(to: "/animals")
-        }
-        router.post("/animals/{id}/restore") { request, context in
-            let form = try await request.decode(as: Form.self, context: context)
-            let animal = try await store.restore(
-                id: try context.parameters.require("id", as: Int64.self), reason: form.reason,
-                context: context.eventContext)
-            return Flash(kind: .success, message: "\(animal.label) was restored.").redirect(
-                to: "/animals/\(animal.id ?? 0)")
-        }
+        SoftDeleteRoutes<Animal>(database: store.database).addPages(to: router, path: "/animals")
     }
 
     /// Every field as the browser sends it: text, empty meaning "not given".
@@ -160,7 +145,7 @@ struct AnimalsWebController {
         let id = try context.parameters.require("id", as: Int64.self)
         guard let detail = try await store.detail(id: id),
             let pedigree = try await store.pedigree(id: id, generations: 3),
-            let history = try await store.history(id: id)
+            let history = try await store.database.history(Animal.self, id: id)
         else { throw APIError.notFound("No animal has id \(id).") }
         let animal = detail.animal
         let tab = ListQuery(request)["tab"] ?? "details"

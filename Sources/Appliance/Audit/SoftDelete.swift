@@ -1,30 +1,53 @@
 import Foundation
+import GRDB
 import Hummingbird
 
 /// A record that is deleted by marking it: it leaves lists but keeps its row and history, and an
 /// admin can restore it.
-protocol SoftDeletable: AuditedRecord {
+protocol SoftDeletable: AuditedRecord, FetchableRecord, TableRecord {
     var deletedAt: Date? { get set }
     var updatedAt: Date { get set }
 }
 
-extension AuditedWrite {
-    func softDelete<R: SoftDeletable>(_ record: R, reason: String?) throws -> R {
-        guard record.deletedAt == nil else { return record }
-        var deleted = record
-        deleted.deletedAt = Date()
-        deleted.updatedAt = Date()
-        try update(deleted, from: record, action: "delete", reason: reason)
-        return deleted
+extension SoftDeletable {
+    static var notFound: APIError { .notFound("No such \(auditEntity).") }
+
+    /// The record with `id` unless it is deleted, or 404.
+    static func live(_ db: Database, id: Int64) throws -> Self {
+        guard let record = try fetchOne(db, key: id), record.deletedAt == nil else { throw notFound }
+        return record
+    }
+}
+
+extension AppDatabase {
+    func softDelete<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws {
+        try await write(context) { write in
+            let record = try R.live(write.db, id: id)
+            var deleted = record
+            deleted.deletedAt = Date()
+            deleted.updatedAt = Date()
+            try write.update(deleted, from: record, action: "delete", reason: reason)
+        }
     }
 
-    func restore<R: SoftDeletable>(_ record: R, reason: String?) throws -> R {
-        guard record.deletedAt != nil else { return record }
-        var restored = record
-        restored.deletedAt = nil
-        restored.updatedAt = Date()
-        try update(restored, from: record, action: "restore", reason: reason)
-        return restored
+    func restore<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws -> R {
+        try await write(context) { write in
+            guard let record = try R.fetchOne(write.db, key: id) else { throw R.notFound }
+            guard record.deletedAt != nil else { return record }
+            var restored = record
+            restored.deletedAt = nil
+            restored.updatedAt = Date()
+            try write.update(restored, from: record, action: "restore", reason: reason)
+            return restored
+        }
+    }
+
+    /// A record's history, newest first, or nil when there is no such record.
+    func history<R: AuditedRecord & TableRecord>(_: R.Type, id: Int64) async throws -> [History.Entry]? {
+        try await read { db in
+            guard try R.exists(db, key: id) else { return nil }
+            return try History.entries(db, entityType: R.auditEntity, entityID: String(id))
+        }
     }
 }
 
@@ -37,5 +60,50 @@ struct ReasonRequest: Decodable, Sendable {
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return nil }
         return try await request.decode(as: ReasonRequest.self, context: context).reason
+    }
+}
+
+/// The routes every soft-deletable resource has, on the API (`DELETE {path}/{id}`,
+/// `POST {path}/{id}/restore`, `GET {path}/{id}/history`) and on its pages (`POST {page}/{id}/delete`
+/// and `/restore`, each with a reason field).
+struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
+    let database: AppDatabase
+
+    func addAPI(to router: RouterGroup<AppRequestContext>, path: String) {
+        router.delete("\(path)/{id}") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            try await database.softDelete(R.self, id: try id(context), reason: reason, context: context.eventContext)
+            return Response(status: .noContent)
+        }
+        router.post("\(path)/{id}/restore") { request, context in
+            let reason = try await ReasonRequest.decode(request, context: context)
+            return try await database.restore(
+                R.self, id: try id(context), reason: reason, context: context.eventContext)
+        }
+        router.get("\(path)/{id}/history") { _, context in
+            guard let history = try await database.history(R.self, id: try id(context)) else { throw R.notFound }
+            return HistoryList(items: history)
+        }
+    }
+
+    func addPages(to router: RouterGroup<AppRequestContext>, path: String) {
+        router.post("\(path)/{id}/delete") { request, context in
+            let form = try await request.decode(as: ReasonRequest.self, context: context)
+            try await database.softDelete(
+                R.self, id: try id(context), reason: form.reason, context: context.eventContext)
+            return Flash(kind: .success, message: "The \(R.auditEntity) was deleted; an admin can restore it.")
+                .redirect(to: path)
+        }
+        router.post("\(path)/{id}/restore") { request, context in
+            let form = try await request.decode(as: ReasonRequest.self, context: context)
+            let id = try id(context)
+            _ = try await database.restore(R.self, id: id, reason: form.reason, context: context.eventContext)
+            return Flash(kind: .success, message: "The \(R.auditEntity) was restored.").redirect(to: "\(path)/\(id)")
+        }
+    }
+
+    private func id(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw R.notFound }
+        return id
     }
 }

@@ -89,36 +89,13 @@ struct CustomerStore: Sendable {
 
     func update(id: Int64, _ input: Input, context: EventContext) async throws -> Customer {
         try await database.write(context) { write in
-            let previous = try Self.live(write.db, id: id)
+            let previous = try Customer.live(write.db, id: id)
             var customer = previous
             try apply(input, to: &customer)
             customer.updatedAt = Date()
             try write.update(customer, from: previous, reason: input.reason)
             return customer
         }
-    }
-
-    func delete(id: Int64, reason: String?, context: EventContext) async throws {
-        try await database.write(context) { write in
-            _ = try write.softDelete(try Self.live(write.db, id: id), reason: reason)
-        }
-    }
-
-    func restore(id: Int64, reason: String?, context: EventContext) async throws -> Customer {
-        try await database.write(context) { write in
-            guard let customer = try Customer.fetchOne(write.db, key: id) else {
-                throw APIError.notFound("No such customer.")
-            }
-            return try write.restore(customer, reason: reason)
-        }
-    }
-
-    /// A customer that is not deleted, or 404.
-    static func live(_ db: Database, id: Int64) throws -> Customer {
-        guard let customer = try Customer.fetchOne(db, key: id), customer.deletedAt == nil else {
-            throw APIError.notFound("No such customer.")
-        }
-        return customer
     }
 
     func customer(id: Int64) async throws -> Customer? {
@@ -139,14 +116,6 @@ struct CustomerStore: Sendable {
             }
             let rows = try request.order(Customer.CodingKeys.id).limit(limit + 1).fetchAll(db)
             return (Array(rows.prefix(limit)), rows.count > limit)
-        }
-    }
-
-    /// The customer with its history, read in one snapshot.
-    func record(id: Int64) async throws -> (Customer, [History.Entry])? {
-        try await database.read { db in
-            guard let customer = try Customer.fetchOne(db, key: id) else { return nil }
-            return (customer, try History.entries(db, entityType: Customer.auditEntity, entityID: customer.auditID))
         }
     }
 }

@@ -20,19 +20,7 @@ struct CustomersAPIController {
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
             return try await store.update(id: try id(context), input, context: context.eventContext)
         }
-        router.delete("/api/v1/customers/{id}") { request, context in
-            let reason = try await ReasonRequest.decode(request, context: context)
-            try await store.delete(id: try id(context), reason: reason, context: context.eventContext)
-            return Response(status: .noContent)
-        }
-        router.post("/api/v1/customers/{id}/restore") { request, context in
-            let reason = try await ReasonRequest.decode(request, context: context)
-            return try await store.restore(id: try id(context), reason: reason, context: context.eventContext)
-        }
-        router.get("/api/v1/customers/{id}/history") { _, context in
-            guard let (_, history) = try await store.record(id: try id(context)) else { throw notFound }
-            return HistoryList(items: history)
-        }
+        SoftDeleteRoutes<Customer>(database: store.database).addAPI(to: router, path: "/api/v1/customers")
     }
 
     private var notFound: APIError { .notFound("No such customer.") }

@@ -32,22 +32,7 @@ struct CustomersWebController {
                 return try await detail(request, context, input: input, error: error)
             }
         }
-        router.post("/customers/{id}/delete") { request, context in
-            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            try await store.delete(
-                id: try context.parameters.require("id", as: Int64.self), reason: input.reason,
-                context: context.eventContext)
-            return Flash(kind: .success, message: "The customer was deleted; an admin can restore it.")
-                .redirect(to: "/customers")
-        }
-        router.post("/customers/{id}/restore") { request, context in
-            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            let customer = try await store.restore(
-                id: try context.parameters.require("id", as: Int64.self), reason: input.reason,
-                context: context.eventContext)
-            return Flash(kind: .success, message: "\(customer.name) was restored.")
-                .redirect(to: "/customers/\(customer.id ?? 0)")
-        }
+        SoftDeleteRoutes<Customer>(database: store.database).addPages(to: router, path: "/customers")
     }
 
     private static let filters = ["q", "kind", "include_deleted"]
@@ -99,9 +84,9 @@ struct CustomersWebController {
         _ request: Request, _ context: AppRequestContext, input: CustomerStore.Input?, error: APIError?
     ) async throws -> Response {
         let id = try context.parameters.require("id", as: Int64.self)
-        guard let (customer, history) = try await store.record(id: id) else {
-            throw APIError.notFound("No customer has id \(id).")
-        }
+        guard let customer = try await store.customer(id: id),
+            let history = try await store.database.history(Customer.self, id: id)
+        else { throw APIError.notFound("No customer has id \(id).") }
         let current = CustomerStore.Input(
             kind: customer.kind.rawValue, name: customer.name, contactName: customer.contactName,
             email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
