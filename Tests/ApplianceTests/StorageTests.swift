@@ -99,6 +99,14 @@ import Testing
             #expect(try out.json()["status"] as? String == "in_process")
             #expect(try out.json()["container_id"] is NSNull)
 
+            // A final status frees the position.
+            _ = try await client.send(
+                .post, "/api/v1/storage/check-in", auth: admin,
+                json: ["sample_id": ids[2], "container_id": g1, "position": 4])
+            let used = try await client.send(
+                .patch, "/api/v1/samples/\(ids[2])", auth: admin, json: ["status": "used", "reason": "inseminated"])
+            #expect(try used.json()["container_id"] is NSNull)
+
             let history = try await client.send(.get, "/api/v1/samples/\(ids[0])/history", auth: admin)
             let actions = try #require(try history.json()["items"] as? [[String: Any]]).map { $0["action"] as? String }
             #expect(actions == ["storage.check_out", "storage.move", "storage.check_in", "create"])
@@ -170,6 +178,19 @@ import Testing
             #expect(entry?["level_after_cm"] as? Double == 48)
             let page = try await client.execute(uri: "/storage/\(tank)", method: .get, headers: technician.headers)
             #expect(page.text.contains("48.0 cm"))
+            let key = try await server.apiKey(["admin"])
+            let sample = try #require(
+                try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("MAP-1")).json()[
+                    "id"]
+                    as? Int)
+            _ = try await client.send(
+                .post, "/api/v1/storage/check-in", auth: key,
+                json: ["sample_id": sample, "container_id": g1, "position": 3])
+            for (colour, tone) in [("kind", "cell-semen"), ("status", "cell-status-stored"), ("owner", "cell-other")] {
+                let map = try await client.execute(
+                    uri: "/storage/\(g1)?colour=\(colour)", method: .get, headers: technician.headers)
+                #expect(map.text.contains("class=\"cell \(tone)\""), "\(colour)")
+            }
         }
     }
 }

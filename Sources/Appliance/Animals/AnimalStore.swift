@@ -55,7 +55,7 @@ struct AnimalStore: Sendable {
         var sex: Animal.Sex?
         var status: Animal.Status?
         var ownerID: Int64?
-        /// Part of the name, or an identifier exactly.
+        /// Words of the name, breed, notes or identifiers (full-text, prefix match).
         var text: String?
         var includeDeleted = false
     }
@@ -226,12 +226,9 @@ struct AnimalStore: Sendable {
             if let sex = filter.sex { request = request.filter(Animal.CodingKeys.sex == sex) }
             if let status = filter.status { request = request.filter(Animal.CodingKeys.status == status) }
             if let owner = filter.ownerID { request = request.filter(Animal.CodingKeys.ownerId == owner) }
-            if let text = filter.text {
-                let pattern = "%" + text + "%"
+            if let match = filter.text.flatMap(SearchStore.matchExpression) {
                 request = request.filter(
-                    literal:
-                        "name LIKE \(pattern) OR id IN (SELECT animal_id FROM animal_identifiers WHERE value = \(text))"
-                )
+                    literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
             }
             let rows = try request.order(Animal.CodingKeys.id).limit(limit + 1).fetchAll(db)
             return (Array(rows.prefix(limit)), rows.count > limit)

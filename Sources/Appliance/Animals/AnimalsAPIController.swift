@@ -46,7 +46,7 @@ struct AnimalsAPIController {
 }
 
 extension AnimalStore.Filter {
-    /// `species`, `sex`, `status`, `owner_id`, `q` (part of the name or an exact identifier) and,
+    /// `species`, `sex`, `status`, `owner_id`, `q` (words of the name, breed, notes or identifiers) and,
     /// for admins, `include_deleted=true`.
     init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
         species = try query.choice("species", in: allowed)

@@ -31,7 +31,7 @@ struct CustomerStore: Sendable {
 
     struct Filter: Sendable {
         var kind: Customer.Kind?
-        /// Part of the name, contact or city.
+        /// Words of the name, contact, city, email or notes (full-text, prefix match).
         var text: String?
         var includeDeleted = false
     }
@@ -108,11 +108,9 @@ struct CustomerStore: Sendable {
             var request = Customer.filter(Customer.CodingKeys.id > afterID)
             if !filter.includeDeleted { request = request.filter(Customer.CodingKeys.deletedAt == nil) }
             if let kind = filter.kind { request = request.filter(Customer.CodingKeys.kind == kind) }
-            if let text = filter.text {
-                let pattern = "%" + text + "%"
+            if let match = filter.text.flatMap(SearchStore.matchExpression) {
                 request = request.filter(
-                    Customer.CodingKeys.name.like(pattern) || Customer.CodingKeys.contactName.like(pattern)
-                        || Customer.CodingKeys.city.like(pattern))
+                    literal: "id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))")
             }
             let rows = try request.order(Customer.CodingKeys.id).limit(limit + 1).fetchAll(db)
             return (Array(rows.prefix(limit)), rows.count > limit)

@@ -39,7 +39,7 @@ struct CustomersAPIController {
 }
 
 extension CustomerStore.Filter {
-    /// `kind`, `q` (part of the name, contact or city) and, for admins, `include_deleted=true`.
+    /// `kind`, `q` (words of the name, contact, city, email or notes) and, for admins, `include_deleted=true`.
     init(_ query: ListQuery, principal: Principal?) throws {
         kind = try query.choice("kind", in: Customer.Kind.allCases.map(\.rawValue)).flatMap(Customer.Kind.init)
         text = query["q"]

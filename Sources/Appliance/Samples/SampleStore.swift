@@ -215,6 +215,11 @@ struct SampleStore: Sendable {
             if discarding && witness == nil {
                 throw Self.invalid("Discarding a sample needs a witness to sign.", field: "witness")
             }
+            if sample.status.next.isEmpty {
+                // Shipped, used or discarded material has left the store and frees its position.
+                sample.containerId = nil
+                sample.position = nil
+            }
             sample.updatedAt = Date()
             let action = sample.status != previous.status ? "sample.status" : "update"
             try write.update(sample, from: previous, action: action, reason: reason)

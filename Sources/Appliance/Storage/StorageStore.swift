@@ -99,11 +99,14 @@ struct StorageStore: Sendable {
         let kind: String?
         let species: String?
         let status: String?
+        /// The customer who owns the source animal.
+        let ownerId: Int64?
 
         enum CodingKeys: String, CodingKey {
             case position, kind, species, status
             case sampleId = "sample_id"
             case externalId = "external_id"
+            case ownerId = "owner_id"
         }
     }
 
@@ -111,15 +114,25 @@ struct StorageStore: Sendable {
     func map(of container: StorageContainer) async throws -> [Cell] {
         let id = container.id ?? 0
         let items = try await database.read { db in
-            try Sample.filter(Sample.CodingKeys.containerId == id).fetchAll(db)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.position, s.external_id, s.kind, s.species, s.status, a.owner_id
+                    FROM samples s LEFT JOIN animals a ON a.id = s.animal_id WHERE s.container_id = ?
+                    """, arguments: [id]
+            ).map { row in
+                Cell(
+                    position: row["position"], sampleId: row["id"], externalId: row["external_id"], kind: row["kind"],
+                    species: row["species"], status: row["status"], ownerId: row["owner_id"])
+            }
         }
-        let byPosition = Dictionary(items.compactMap { sample in sample.position.map { ($0, sample) } }) { a, _ in a }
+        let byPosition = Dictionary(items.map { ($0.position, $0) }) { first, _ in first }
         guard container.capacity > 0 else { return [] }
         return (1...container.capacity).map { position in
-            let sample = byPosition[position]
-            return Cell(
-                position: position, sampleId: sample?.id, externalId: sample?.externalId, kind: sample?.kind,
-                species: sample?.species, status: sample?.status.rawValue)
+            byPosition[position]
+                ?? Cell(
+                    position: position, sampleId: nil, externalId: nil, kind: nil, species: nil, status: nil,
+                    ownerId: nil)
         }
     }
 

@@ -123,11 +123,19 @@ struct StorageWebController {
             values["usage"] = usageValues(try await store.usage(of: id))
             if container.kind.holdsItems {
                 let cells = try await store.map(of: container)
+                let colour = try ListQuery(request).choice("colour", in: ["kind", "status", "owner"]) ?? "kind"
+                let tone = { (cell: StorageStore.Cell) in Self.tone(cell, by: colour) }
                 values["grid"] = (0..<container.rows).map { row in
                     [
-                        "cells": cells[(row * container.columns)..<((row + 1) * container.columns)].map(cellValues)
+                        "cells": cells[(row * container.columns)..<((row + 1) * container.columns)].map {
+                            cellValues($0, tone: tone($0))
+                        }
                     ]
                 }
+                var legend: [String: String] = ["cell-free": "free"]
+                for cell in cells where cell.sampleId != nil { legend[tone(cell).0] = tone(cell).1 }
+                values["legend"] = legend.sorted { $0.value < $1.value }.map { ["class": $0.key, "label": $0.value] }
+                values["colours"] = ["kind", "status", "owner"].map { ["value": $0, "selected": $0 == colour] }
                 values["first_free"] = cells.first { $0.sampleId == nil }?.position as Any
                 values["holds_items"] = true
             }
@@ -168,11 +176,26 @@ struct StorageWebController {
         return ["used": usage.used, "capacity": usage.capacity, "percent": percent, "has_capacity": usage.capacity > 0]
     }
 
-    private func cellValues(_ cell: StorageStore.Cell) -> [String: Any] {
+    private func cellValues(_ cell: StorageStore.Cell, tone: (String, String)) -> [String: Any] {
         [
             "position": cell.position, "sample_id": cell.sampleId as Any, "external_id": cell.externalId ?? "",
             "kind": cell.kind ?? "free", "status": cell.status ?? "", "occupied": cell.sampleId != nil,
+            "tone": tone.0,
         ]
+    }
+
+    /// The CSS class and legend text of a cell when the map is coloured by kind, status or owner.
+    static func tone(_ cell: StorageStore.Cell, by colour: String) -> (String, String) {
+        guard cell.sampleId != nil else { return ("cell-free", "free") }
+        switch colour {
+        case "status": return ("cell-status-\(cell.status ?? "")", cell.status ?? "")
+        case "owner":
+            guard let owner = cell.ownerId else { return ("cell-other", "no owner") }
+            return ("cell-owner-\(owner % 8)", "customer \(owner)")
+        default:
+            let kind = cell.kind ?? ""
+            return (["semen", "embryo", "oocyte"].contains(kind) ? "cell-\(kind)" : "cell-other", kind)
+        }
     }
 }
 
