@@ -115,3 +115,11 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// "Select all" on a list selects every row of the page.
+document.addEventListener("change", (event) => {
+  if (event.target.id !== "select-all") return;
+  for (const box of event.target.closest("form").querySelectorAll("input[name='ids[]']")) {
+    box.checked = event.target.checked;
+  }
+});

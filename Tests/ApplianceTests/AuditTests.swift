@@ -392,6 +392,11 @@ import Testing
                 )
             }
             checked.insert("POST /api/v1/samples/import/check")  // a dry run writes nothing
+            _ = try await expectAudited("POST /api/v1/samples/bulk", action: "update") {
+                try await client.send(
+                    .post, "/api/v1/samples/bulk", auth: adminKey,
+                    json: ["ids": [sampleID], "notes": "bulk", "reason": "r"])
+            }
             try await server.services.ipBlocks.block("203.0.113.9", for: 60, reason: "test", event: .commandLine)
             _ = try await expectAudited("DELETE /api/v1/ip-blocks/{ip}", action: "security.ip.unblocked") {
                 try await client.send(.delete, "/api/v1/ip-blocks/203.0.113.9", auth: adminKey)

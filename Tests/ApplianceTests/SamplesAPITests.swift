@@ -292,3 +292,67 @@ import Testing
         #expect(imports.count == 2)
     }
 }
+
+@Suite struct SampleBulkTests {
+    @Test func bulkChangesAreAllOrNothingWithOneReasonAndPerItemResults() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let session = try await server.signIn(.technician)
+        let director = try await server.user(.director)
+        try await server.test { client in
+            var ids: [Int] = []
+            for index in 0..<3 {
+                var body = TestServer.sampleBody("BULK-\(index)")
+                body["notes"] = "keep me"
+                ids.append(
+                    try #require(
+                        try await client.send(.post, "/api/v1/samples", auth: key, json: body).json()["id"] as? Int))
+            }
+            for status in ["stored", "shipped"] {
+                let changed = try await client.send(
+                    .patch, "/api/v1/samples/\(ids[2])", auth: key, json: ["status": status, "reason": "sold"])
+                #expect(changed.status == .ok)
+            }
+            // The shipped one cannot become stored: nothing changes, each outcome is reported.
+            let refused = try await client.send(
+                .post, "/api/v1/samples/bulk", auth: key, json: ["ids": ids, "status": "stored", "reason": "frozen"])
+            #expect(refused.status == .unprocessableContent)
+            let results = try #require(try refused.json()["results"] as? [[String: Any]])
+            #expect(results.map { $0["ok"] as? Bool } == [true, true, false])
+            #expect(results.last?["field"] as? String == "status")
+            let stillReceived = try await client.send(.get, "/api/v1/samples/\(ids[0])", auth: key)
+            #expect(try stillReceived.json()["status"] as? String == "received")
+
+            let stored = try await client.send(
+                .post, "/api/v1/samples/bulk", auth: key,
+                json: ["ids": Array(ids.prefix(2)), "status": "stored", "reason": "frozen"])
+            #expect(stored.status == .ok)
+            let noReason = try await client.send(
+                .post, "/api/v1/samples/bulk", auth: key, json: ["ids": [ids[0]], "status": "in_process"])
+            #expect(
+                try #require(try noReason.json()["results"] as? [[String: Any]]).first?["field"] as? String == "reason")
+
+            // The page's selection: discarding two needs a witness, who signs each.
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let form = "_csrf=\(session.csrf)&ids[]=\(ids[0])&ids[]=\(ids[1])&status=discarded&reason=contaminated"
+            let unwitnessed = try await client.execute(
+                uri: "/samples/bulk", method: .post, headers: headers, body: ByteBuffer(string: form))
+            #expect(unwitnessed.status == .unprocessableContent)
+            #expect(unwitnessed.text.contains("witness"))
+            let witnessed = try await client.execute(
+                uri: "/samples/bulk", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: form + "&witness_email=\(director.email.replacingOccurrences(of: "@", with: "%40"))"
+                        + "&witness_password=correct+horse+battery+staple"))
+            #expect(witnessed.status == .seeOther)
+            for id in ids.prefix(2) {
+                let sample = try await client.send(.get, "/api/v1/samples/\(id)", auth: key).json()
+                #expect(sample["status"] as? String == "discarded")
+                #expect(sample["notes"] as? String == "keep me")
+                let manifest = try await client.send(.get, "/api/v1/samples/\(id)/signatures", auth: key).json()
+                #expect((manifest["items"] as? [[String: Any]])?.first?["meaning"] as? String == "witnessed")
+            }
+        }
+    }
+}

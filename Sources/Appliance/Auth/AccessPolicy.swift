@@ -64,6 +64,8 @@ enum AccessPolicy {
         "POST /api/v1/samples": .samplesWrite,
         "GET /api/v1/samples/{id}": .samplesRead,
         "PATCH /api/v1/samples/{id}": .samplesWrite,
+        "POST /api/v1/samples/bulk": .samplesWrite,
+        "POST /samples/bulk": .samplesWrite,
         "GET /api/v1/samples/{id}/history": .samplesRead,
         "GET /api/v1/samples/{id}/lineage": .samplesRead,
         "GET /api/v1/samples/export": .samplesRead,

@@ -199,35 +199,88 @@ struct SampleStore: Sendable {
         id: Int64, _ input: Input, reason: String?, witness: User?, context: EventContext
     ) async throws -> Sample {
         try await database.write(context) { write in
-            guard let previous = try Sample.fetchOne(write.db, key: id) else {
-                throw APIError.notFound("No such sample.")
-            }
-            var sample = previous
-            try apply(input, to: &sample, db: write.db)
-            if sample.externalId != previous.externalId,
-                try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db)
-            {
-                throw APIError(
-                    status: .conflict, code: "conflict", message: "A sample with this external id exists.",
-                    field: "external_id")
-            }
-            let discarding = sample.status == .discarded && previous.status != .discarded
-            if discarding && witness == nil {
-                throw Self.invalid("Discarding a sample needs a witness to sign.", field: "witness")
-            }
-            if sample.status.next.isEmpty {
-                // Shipped, used or discarded material has left the store and frees its position.
-                sample.containerId = nil
-                sample.position = nil
-            }
-            sample.updatedAt = Date()
-            let action = sample.status != previous.status ? "sample.status" : "update"
-            try write.update(sample, from: previous, action: action, reason: reason)
-            if discarding, let witness {
-                try Signature.sign(sample, as: witness, meaning: .witnessed, in: write, reason: reason)
-            }
-            return sample
+            try change(id, input, reason: reason, witness: witness, in: write)
         }
+    }
+
+    /// One sample's change inside the caller's transaction: the single update and each item of a
+    /// bulk change go through here.
+    private func change(_ id: Int64, _ input: Input, reason: String?, witness: User?, in write: AuditedWrite) throws
+        -> Sample
+    {
+        guard let previous = try Sample.fetchOne(write.db, key: id) else {
+            throw APIError.notFound("No such sample.")
+        }
+        var sample = previous
+        try apply(input, to: &sample, db: write.db)
+        if sample.externalId != previous.externalId,
+            try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db)
+        {
+            throw APIError(
+                status: .conflict, code: "conflict", message: "A sample with this external id exists.",
+                field: "external_id")
+        }
+        let discarding = sample.status == .discarded && previous.status != .discarded
+        if discarding && witness == nil {
+            throw Self.invalid("Discarding a sample needs a witness to sign.", field: "witness")
+        }
+        if sample.status.next.isEmpty {
+            // Shipped, used or discarded material has left the store and frees its position.
+            sample.containerId = nil
+            sample.position = nil
+        }
+        sample.updatedAt = Date()
+        let action = sample.status != previous.status ? "sample.status" : "update"
+        try write.update(sample, from: previous, action: action, reason: reason)
+        if discarding, let witness {
+            try Signature.sign(sample, as: witness, meaning: .witnessed, in: write, reason: reason)
+        }
+        return sample
+    }
+
+    struct ItemResult: Codable, Sendable {
+        let sampleId: Int64
+        let ok: Bool
+        let error: String?
+        let field: String?
+
+        enum CodingKeys: String, CodingKey {
+            case ok, error, field
+            case sampleId = "sample_id"
+        }
+    }
+
+    /// The same change (e.g. a status) to many samples with one reason, in one transaction: all of
+    /// them, or none when any fails, with each one's outcome.
+    func changeAll(ids: [Int64], _ input: Input, reason: String?, witness: User?, context: EventContext)
+        async throws -> (applied: Bool, results: [ItemResult])
+    {
+        do {
+            let results = try await database.write(context) { write -> [ItemResult] in
+                let results = ids.map { id -> ItemResult in
+                    do {
+                        try write.db.inSavepoint {
+                            _ = try change(id, input, reason: reason, witness: witness, in: write)
+                            return .commit
+                        }
+                        return ItemResult(sampleId: id, ok: true, error: nil, field: nil)
+                    } catch let error as APIError {
+                        return ItemResult(sampleId: id, ok: false, error: error.message, field: error.field)
+                    } catch {
+                        return ItemResult(sampleId: id, ok: false, error: "\(error)", field: nil)
+                    }
+                }
+                if results.contains(where: { !$0.ok }) { throw BulkFailure(results: results) }
+                return results
+            }
+            return (true, results)
+        } catch let failure as BulkFailure {
+            return (false, failure.results)
+        }
+    }
+
+    private struct BulkFailure: Error {
+        let results: [ItemResult]
     }
 
     func sample(id: Int64) async throws -> Sample? {

@@ -14,6 +14,19 @@ struct SamplesAPIController {
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
         router.get("/api/v1/samples/{id}") { _, context in try await sample(context) }
+        router.post("/api/v1/samples/bulk") { request, context in
+            let body = try await request.decode(as: BulkRequest.self, context: context)
+            guard (1...1000).contains(body.ids.count) else {
+                throw APIError.invalid("Give 1 to 1000 ids.", field: "ids")
+            }
+            let witness = try await body.change.witness?.witness(identity: identity, context: context)
+            let outcome = try await store.changeAll(
+                ids: body.ids, body.change.input, reason: body.change.reason, witness: witness,
+                context: context.eventContext)
+            return EditedResponse(
+                status: outcome.applied ? .ok : .unprocessableContent,
+                response: BulkResult(applied: outcome.applied, results: outcome.results))
+        }
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
         router.get("/api/v1/samples/{id}/history") { _, context in
             guard let record = try await store.record(id: try id(context)) else { throw notFound }
@@ -57,6 +70,24 @@ struct SamplesAPIController {
             reason = try container.decodeIfPresent(String.self, forKey: .reason)
             witness = try container.decodeIfPresent(WitnessRequest.self, forKey: .witness)
         }
+    }
+
+    /// `{"ids": […], "status": …, "reason": …, "witness": {…}}`: one change for many samples.
+    struct BulkRequest: Decodable {
+        let ids: [Int64]
+        let change: UpdateRequest
+
+        enum CodingKeys: String, CodingKey { case ids }
+
+        init(from decoder: Decoder) throws {
+            ids = try decoder.container(keyedBy: CodingKeys.self).decode([Int64].self, forKey: .ids)
+            change = try UpdateRequest(from: decoder)
+        }
+    }
+
+    struct BulkResult: ResponseEncodable {
+        let applied: Bool
+        let results: [SampleStore.ItemResult]
     }
 
     private func id(_ context: AppRequestContext) throws -> Int64 {

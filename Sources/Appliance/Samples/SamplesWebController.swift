@@ -15,6 +15,7 @@ struct SamplesWebController {
         router.get("/samples/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
         router.post("/samples/{id}") { request, context in try await update(request, context) }
         router.post("/samples/{id}/sign") { request, context in try await sign(request, context) }
+        router.post("/samples/bulk") { request, context in try await bulk(request, context) }
     }
 
     /// Every field arrives as text from the browser; empty means "not given".
@@ -25,7 +26,8 @@ struct SamplesWebController {
         var status = ""
         var animalId = ""
         var collectedAt = ""
-        var notes = ""
+        /// Nil when the form has no notes field (the bulk form), so notes are left as they are.
+        var notes: String?
         var collectedBy = ""
         var quantity = ""
         var unit = ""
@@ -48,7 +50,7 @@ struct SamplesWebController {
             status = try text(.status)
             animalId = try text(.animalId)
             collectedAt = try text(.collectedAt)
-            notes = try text(.notes)
+            notes = try container.decodeIfPresent(String.self, forKey: .notes)
             collectedBy = try text(.collectedBy)
             quantity = try text(.quantity)
             unit = try text(.unit)
@@ -115,7 +117,50 @@ struct SamplesWebController {
         }
     }
 
-    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    /// The list's selection: the checked ids and one change for all of them.
+    struct BulkForm: Decodable {
+        var ids: [Int64] = []
+        var form = Form()
+
+        enum CodingKeys: String, CodingKey { case ids }
+
+        init(from decoder: Decoder) throws {
+            ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
+            form = try Form(from: decoder)
+        }
+    }
+
+    private func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let bulk = try await request.decode(as: BulkForm.self, context: context)
+        do {
+            guard !bulk.ids.isEmpty else { throw SampleStore.invalid("Select one or more samples.", field: "ids") }
+            let form = bulk.form
+            let witness =
+                form.witnessEmail.isEmpty
+                ? nil
+                : try await WitnessRequest(
+                    email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
+                )
+                .witness(identity: identity, context: context)
+            let outcome = try await store.changeAll(
+                ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
+            guard outcome.applied else {
+                let failures = outcome.results.filter { !$0.ok }
+                throw SampleStore.invalid(
+                    "Nothing was changed: \(failures.count) of \(bulk.ids.count) samples cannot be. "
+                        + failures.prefix(5).map { "#\($0.sampleId): \($0.error ?? "")" }.joined(separator: " "),
+                    field: "ids")
+            }
+            return Flash(kind: .success, message: "\(outcome.results.count) samples were changed.").redirect(
+                to: "/samples")
+        } catch let error as APIError where error.status.code < 500 {
+            return try await list(request, context, error: error)
+        }
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext, error: APIError? = nil) async throws
+        -> Response
+    {
         let query = ListQuery(request)
         let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
         let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
@@ -132,7 +177,9 @@ struct SamplesWebController {
                 "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
                 "q": query["q"] ?? "",
                 "can_write": context.principal?.can(.samplesWrite) == true,
-            ])
+                "bulk_statuses": Sample.Status.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+                "error": error?.message as Any,
+            ], status: error?.status ?? .ok)
     }
 
     private func row(_ sample: Sample) -> [String: Any] {
@@ -156,7 +203,7 @@ struct SamplesWebController {
     private func formValues(_ form: Form, error: APIError?) -> [String: Any] {
         [
             "form": [
-                "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes,
+                "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes ?? "",
                 "collected_at": String(form.collectedAt.prefix(16)), "reason": form.reason,
                 "collected_by": form.collectedBy, "quantity": form.quantity, "doses": form.doses,
             ],
