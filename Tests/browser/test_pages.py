@@ -363,6 +363,24 @@ def test_label_sheet(driver):
     driver.save_screenshot(f"{SHOTS}/labels-straw.png")
 
 
+def test_lineage_tree(driver):
+    driver.get(BASE + "/samples/new")
+    driver.find_element(By.ID, "external-id").send_keys("BULL-0042-S1-A1")
+    driver.find_element(By.ID, "kind").send_keys("semen")
+    driver.execute_script("arguments[0].value = '2026-03-02T10:00'", driver.find_element(By.ID, "collected-at"))
+    driver.find_element(By.ID, "parent-barcodes").send_keys("BULL-0042-S1")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/samples'] button[type=submit]").click)
+    flash_text(driver)
+    submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Lineage").click)
+    came_from = driver.find_element(By.CSS_SELECTOR, ".lineage").text
+    assert "BULL-0042-S1" in came_from and "aliquot" in came_from, came_from
+    driver.save_screenshot(f"{SHOTS}/lineage-up.png")
+    submit(driver, driver.find_element(By.LINK_TEXT, "BULL-0042-S1").click)
+    submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Lineage").click)
+    assert "BULL-0042-S1-A1" in driver.find_element(By.CSS_SELECTOR, "[role=tabpanel]").text
+    driver.save_screenshot(f"{SHOTS}/lineage-down.png")
+
+
 def test_two_factor_enrolment(driver):
     driver.get(BASE + "/account/2fa")
     assert driver.find_element(By.CSS_SELECTOR, ".qr svg").size["width"] >= 150
@@ -411,7 +429,8 @@ def main():
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
-             test_csv_import_dry_run_then_import, test_label_sheet, test_two_factor_enrolment,
+             test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
+             test_two_factor_enrolment,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -283,6 +283,19 @@ struct SampleStore: Sendable {
         let results: [ItemResult]
     }
 
+    /// The ids of the samples with these barcodes (external ids), in order; an unknown one is a 422.
+    func ids(barcodes: [String]) async throws -> [Int64] {
+        try await database.read { db in
+            try barcodes.map { code in
+                guard
+                    let id = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM samples WHERE external_id = ?", arguments: [code])
+                else { throw Self.invalid("No sample has the barcode \(code).", field: "parents") }
+                return id
+            }
+        }
+    }
+
     func sample(id: Int64) async throws -> Sample? {
         try await database.read { try Sample.fetchOne($0, key: id) }
     }

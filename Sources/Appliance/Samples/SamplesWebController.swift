@@ -32,6 +32,9 @@ struct SamplesWebController {
         var quantity = ""
         var unit = ""
         var doses = ""
+        /// Barcodes of the samples this one was taken from, comma separated, and how.
+        var parentBarcodes = ""
+        var relation = ""
         var reason = ""
         var witnessEmail = ""
         var witnessPassword = ""
@@ -59,11 +62,15 @@ struct SamplesWebController {
             witnessEmail = try text(.witnessEmail)
             witnessPassword = try text(.witnessPassword)
             witnessCode = try text(.witnessCode)
+            parentBarcodes = try text(.parentBarcodes)
+            relation = try text(.relation)
         }
 
         enum CodingKeys: String, CodingKey {
             case species, kind, status, notes, reason, quantity, unit, doses
             case collectedBy = "collected_by"
+            case parentBarcodes = "parent_barcodes"
+            case relation
             case externalId = "external_id"
             case animalId = "animal_id"
             case collectedAt = "collected_at"
@@ -206,8 +213,12 @@ struct SamplesWebController {
                 "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes ?? "",
                 "collected_at": String(form.collectedAt.prefix(16)), "reason": form.reason,
                 "collected_by": form.collectedBy, "quantity": form.quantity, "doses": form.doses,
+                "parent_barcodes": form.parentBarcodes,
             ],
             "units": SampleStore.units.map { ["value": $0, "selected": $0 == form.unit] },
+            "relations": SampleStore.Parent.Relation.allCases.map {
+                ["value": $0.rawValue, "selected": $0.rawValue == form.relation]
+            },
             "species": options(store.species, selected: form.species),
             "kinds": options(store.kinds, selected: form.kind),
             "error": error?.message as Any, "error_field": error?.field as Any,
@@ -217,7 +228,14 @@ struct SamplesWebController {
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await request.decode(as: Form.self, context: context)
         do {
-            let sample = try await store.create(try form.input(), context: context.eventContext)
+            var input = try form.input()
+            let barcodes = form.parentBarcodes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            if !barcodes.isEmpty {
+                let relation = SampleStore.Parent.Relation(rawValue: form.relation) ?? .aliquot
+                input.parents = try await store.ids(barcodes: barcodes).map { .init(sampleId: $0, relation: relation) }
+            }
+            let sample = try await store.create(input, context: context.eventContext)
             return Flash(kind: .success, message: "Sample \(sample.externalId) was recorded.")
                 .redirect(to: "/samples/\(sample.id ?? 0)")
         } catch let error as APIError where error.status.code < 500 {
