@@ -70,7 +70,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!file) return;
     text = await file.text();
     commit.hidden = errorsButton.hidden = problems.hidden = true;
-    const { status, body } = await send("/api/v1/samples/import/check");
+    const { status, body } = await send(`${form.dataset.api}/import/check`);
     if (status !== 200) return show(body.error ? body.error.message : "The check failed.", true);
     report = body;
     const tbody = problems.querySelector("tbody");
@@ -105,11 +105,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
   commit.addEventListener("click", async () => {
     commit.disabled = true;
-    const { status, body } = await send("/api/v1/samples/import");
+    const { status, body } = await send(`${form.dataset.api}/import`);
     commit.disabled = false;
     if (status === 201) {
       commit.hidden = true;
-      show(`${body.imported} samples imported.`, false);
+      show(`${body.imported} ${form.dataset.noun} imported.`, false);
     } else {
       show(body.error ? body.error.message : "The import failed.", true);
     }

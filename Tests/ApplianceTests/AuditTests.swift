@@ -391,7 +391,20 @@ import Testing
                     body: ByteBuffer(string: "external_id,species,kind,collected_at\r\nCSV-1,bovine,dna,2026-01-02\r\n")
                 )
             }
-            checked.insert("POST /api/v1/samples/import/check")  // a dry run writes nothing
+            _ = try await expectAudited("POST /api/v1/customers/import", action: "customer.import") {
+                try await client.execute(
+                    uri: "/api/v1/customers/import", method: .post,
+                    headers: [.authorization: adminKey, .contentType: "text/csv"],
+                    body: ByteBuffer(string: "name\r\nImported Farm\r\n"))
+            }
+            _ = try await expectAudited("POST /api/v1/animals/import", action: "animal.import") {
+                try await client.execute(
+                    uri: "/api/v1/animals/import", method: .post,
+                    headers: [.authorization: adminKey, .contentType: "text/csv"],
+                    body: ByteBuffer(string: "species\r\novine\r\n"))
+            }
+            // Dry runs write nothing.
+            checked.formUnion(["/samples", "/customers", "/animals"].map { "POST /api/v1\($0)/import/check" })
             _ = try await expectAudited("POST /api/v1/samples/bulk", action: "update") {
                 try await client.send(
                     .post, "/api/v1/samples/bulk", auth: adminKey,

@@ -145,3 +145,66 @@ import Testing
         }
     }
 }
+
+@Suite struct CustomersAnimalsCSVTests {
+    private func post(_ client: some TestClientProtocol, _ path: String, _ csv: String, key: String) async throws
+        -> TestResponse
+    {
+        try await client.execute(
+            uri: path, method: .post, headers: [.authorization: key, .contentType: "text/csv"],
+            body: ByteBuffer(string: csv))
+    }
+
+    @Test func customersRoundTripThroughCSV() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["customers:read", "customers:write"])
+        try await server.test { client in
+            let csv =
+                "name;city;email;kind\r\nHof Meier;Kiel;info@meier.example;organisation\r\nAnna Beck;Celle;;person\r\n"
+            let check = try await post(client, "/api/v1/customers/import/check", csv, key: key)
+            #expect(try check.json()["valid"] as? Int == 2)
+            let bad = try await post(client, "/api/v1/customers/import", csv + "Broken;;not-an-email;\r\n", key: key)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try await server.services.database.read { try Customer.fetchCount($0) } == 0)
+            let imported = try await post(client, "/api/v1/customers/import", csv, key: key)
+            #expect(try imported.json()["imported"] as? Int == 2)
+            let export = try await client.send(.get, "/api/v1/customers/export?kind=person", auth: key)
+            #expect(
+                export.text == CSVResponse.line(CustomerCSV.columns)
+                    + CSVResponse.line(["person", "Anna Beck", "", "", "", "", "", "Celle", "", "", "", ""]))
+        }
+    }
+
+    @Test func animalsImportChecksIdentifiersAndParents() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["animals:read", "animals:write"])
+        try await server.test { client in
+            let sire = try #require(
+                try await client.send(.post, "/api/v1/animals", auth: key, json: ["species": "bovine", "sex": "male"])
+                    .json()["id"] as? Int)
+            let bad =
+                "species,name,sex,sire_id,ear_tag\r\n"
+                + "bovine,Berta,female,\(sire),DE 01 1\r\n"
+                + "bovine,Clara,female,\(sire),DE 01 1\r\n"
+                + "bovine,Dora,female,999,\r\n"
+                + "equine,Eos,female,\(sire),\r\n"
+            let check = try await post(client, "/api/v1/animals/import/check", bad, key: key)
+            let problems = try #require(try check.json()["problems"] as? [[String: Any]])
+            #expect(problems.map { $0["row"] as? Int } == [3, 4, 5])
+            #expect(problems.map { $0["field"] as? String } == ["ear_tag", "sire_id", "sire_id"])
+            let good =
+                "species,name,sex,sire_id,ear_tag,microchip\r\nbovine,Berta,female,\(sire),DE 01 1;DE 01 2,27609\r\n"
+            let imported = try await post(client, "/api/v1/animals/import", good, key: key)
+            #expect(imported.status == .created)
+            let found = try await client.send(.get, "/api/v1/animals?q=27609", auth: key)
+            let berta = try #require((try found.json()["items"] as? [[String: Any]])?.first)
+            #expect(berta["name"] as? String == "Berta")
+            let export = try await client.send(.get, "/api/v1/animals/export?q=Berta", auth: key)
+            #expect(export.text.contains("Berta,female,Holstein") == false)
+            #expect(export.text.contains("\"DE 01 1; DE 01 2\"") || export.text.contains("DE 01 1; DE 01 2"))
+            #expect(export.text.contains("27609"))
+        }
+        let events = try await server.auditEvents().map(\.action)
+        #expect(events.contains("animal.import") && events.contains("animal.identifiers"))
+    }
+}

@@ -145,7 +145,7 @@ struct AnimalStore: Sendable {
     }
 
     /// Replaces the animal's identifiers, refusing one another animal of the species holds.
-    private func setIdentifiers(_ identifiers: [Identifier], of animal: Animal, in write: AuditedWrite) throws {
+    func setIdentifiers(_ identifiers: [Identifier], of animal: Animal, in write: AuditedWrite) throws {
         let id = animal.id ?? 0
         let before = try Self.identifiers(write.db, animalID: id)
         guard before != identifiers else { return }
@@ -219,19 +219,22 @@ struct AnimalStore: Sendable {
     }
 
     func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Animal], more: Bool) {
-        try await database.read { db in
-            var request = Animal.filter(Animal.CodingKeys.id > afterID)
-            if !filter.includeDeleted { request = request.filter(Animal.CodingKeys.deletedAt == nil) }
-            if let species = filter.species { request = request.filter(Animal.CodingKeys.species == species) }
-            if let sex = filter.sex { request = request.filter(Animal.CodingKeys.sex == sex) }
-            if let status = filter.status { request = request.filter(Animal.CodingKeys.status == status) }
-            if let owner = filter.ownerID { request = request.filter(Animal.CodingKeys.ownerId == owner) }
-            if let match = filter.text.flatMap(SearchStore.matchExpression) {
-                request = request.filter(
-                    literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
-            }
-            let rows = try request.order(Animal.CodingKeys.id).limit(limit + 1).fetchAll(db)
-            return (Array(rows.prefix(limit)), rows.count > limit)
+        try await database.read { db in try page(db, filter, afterID: afterID, limit: limit) }
+    }
+
+    /// One page by ascending id after `afterID`, and whether more follow, in the caller's read.
+    func page(_ db: Database, _ filter: Filter, afterID: Int64, limit: Int) throws -> (items: [Animal], more: Bool) {
+        var request = Animal.filter(Animal.CodingKeys.id > afterID)
+        if !filter.includeDeleted { request = request.filter(Animal.CodingKeys.deletedAt == nil) }
+        if let species = filter.species { request = request.filter(Animal.CodingKeys.species == species) }
+        if let sex = filter.sex { request = request.filter(Animal.CodingKeys.sex == sex) }
+        if let status = filter.status { request = request.filter(Animal.CodingKeys.status == status) }
+        if let owner = filter.ownerID { request = request.filter(Animal.CodingKeys.ownerId == owner) }
+        if let match = filter.text.flatMap(SearchStore.matchExpression) {
+            request = request.filter(
+                literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
         }
+        let rows = try request.order(Animal.CodingKeys.id).limit(limit + 1).fetchAll(db)
+        return (Array(rows.prefix(limit)), rows.count > limit)
     }
 }

@@ -21,6 +21,12 @@ struct AnimalsAPIController {
             return try await store.update(id: try id(context), input, context: context.eventContext)
         }
         SoftDeleteRoutes<Animal>(database: store.database).addAPI(to: router, path: "/api/v1/animals")
+        let csv = AnimalCSV(store: store)
+        router.get("/api/v1/animals/export") { request, context in
+            csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))
+        }
+        csv.importer.addRoutes(
+            to: router, path: "/api/v1/animals", template: AnimalCSV.template, database: store.database)
         router.get("/api/v1/animals/{id}/pedigree") { request, context in
             let generations = try AnimalStore.generations(ListQuery(request))
             guard let pedigree = try await store.pedigree(id: try id(context), generations: generations) else {

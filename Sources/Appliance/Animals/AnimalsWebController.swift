@@ -8,6 +8,11 @@ struct AnimalsWebController {
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/animals") { request, context in try await list(request, context) }
+        router.get("/animals/import") { request, context in
+            pages.page(
+                "import", title: "Import animals", section: "animals", request: request, context: context,
+                values: ["noun": "animals", "api": "/api/v1/animals"])
+        }
         router.get("/animals/new") { request, context in newPage(request, context, form: Form(), error: nil) }
         router.post("/animals") { request, context in
             let form = try await request.decode(as: Form.self, context: context)
@@ -117,6 +122,7 @@ struct AnimalsWebController {
                 "statuses": options(Animal.Status.allCases.map(\.rawValue), selected: filter.status?.rawValue),
                 "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
                 "first_page": query.firstPage("/animals", keeping: Self.filters) as Any,
+                "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.animalsWrite) == true,
             ])
     }

@@ -96,6 +96,11 @@ enum AccessPolicy {
         "DELETE /api/v1/customers/{id}": .customersWrite,
         "POST /api/v1/customers/{id}/restore": .admin,
         "GET /api/v1/customers/{id}/history": .customersRead,
+        "GET /api/v1/customers/export": .customersRead,
+        "GET /api/v1/customers/import/template": .customersWrite,
+        "POST /api/v1/customers/import/check": .customersWrite,
+        "POST /api/v1/customers/import": .customersWrite,
+        "GET /customers/import": .customersWrite,
 
         // Animals.
         "GET /animals": .animalsRead,
@@ -113,6 +118,11 @@ enum AccessPolicy {
         "POST /api/v1/animals/{id}/restore": .admin,
         "GET /api/v1/animals/{id}/history": .animalsRead,
         "GET /api/v1/animals/{id}/pedigree": .animalsRead,
+        "GET /api/v1/animals/export": .animalsRead,
+        "GET /api/v1/animals/import/template": .animalsWrite,
+        "POST /api/v1/animals/import/check": .animalsWrite,
+        "POST /api/v1/animals/import": .animalsWrite,
+        "GET /animals/import": .animalsWrite,
 
         // Storage. Admins define the containers; lab staff move items and log fills.
         "GET /storage": .storageRead,

@@ -21,6 +21,12 @@ struct CustomersAPIController {
             return try await store.update(id: try id(context), input, context: context.eventContext)
         }
         SoftDeleteRoutes<Customer>(database: store.database).addAPI(to: router, path: "/api/v1/customers")
+        let csv = CustomerCSV(store: store)
+        router.get("/api/v1/customers/export") { request, context in
+            csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
+        }
+        csv.importer.addRoutes(
+            to: router, path: "/api/v1/customers", template: CustomerCSV.template, database: store.database)
     }
 
     private var notFound: APIError { .notFound("No such customer.") }

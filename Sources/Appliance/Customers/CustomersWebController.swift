@@ -8,6 +8,11 @@ struct CustomersWebController {
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/customers") { request, context in try await list(request, context) }
+        router.get("/customers/import") { request, context in
+            pages.page(
+                "import", title: "Import customers", section: "customers", request: request, context: context,
+                values: ["noun": "customers", "api": "/api/v1/customers"])
+        }
         router.get("/customers/new") { request, context in
             form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
         }
@@ -55,6 +60,7 @@ struct CustomersWebController {
                 "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.kind] },
                 "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
                 "first_page": query.firstPage("/customers", keeping: Self.filters) as Any,
+                "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.customersWrite) == true,
                 "is_admin": context.principal?.can(.admin) == true, "include_deleted": filter.includeDeleted,
             ])

@@ -22,12 +22,10 @@ struct SampleCSV: Sendable {
         ]
     }
 
-    static let template =
-        CSVResponse.line(columns)
-        + CSVResponse.line([
-            "BULL-0042-S1", "bovine", "semen", "received", "", "2026-03-01T09:30:00Z", "Dr. Weiss", "0.25", "mL", "1",
-            "",
-        ])
+    static let template = CSVResponse.line([
+        "BULL-0042-S1", "bovine", "semen", "received", "", "2026-03-01T09:30:00Z", "Dr. Weiss", "0.25", "mL", "1",
+        "",
+    ])
 
     func export(_ filter: SampleStore.Filter) -> Response {
         CSVResponse.stream(filename: "samples.csv", header: Self.columns) { after in
@@ -37,47 +35,31 @@ struct SampleCSV: Sendable {
 
     // MARK: Import
 
-    struct Problem: Codable, Sendable {
-        /// The row's number as a spreadsheet shows it: the header is row 1.
-        let row: Int
-        let field: String?
-        let message: String
-    }
-
-    struct Report: ResponseEncodable, Sendable {
-        let rows: Int
-        let valid: Int
-        let imported: Int
-        let problems: [Problem]
-    }
-
-    /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
-    /// separator; quoted fields may hold separators and line breaks.
-    static func parse(_ text: String) throws -> [[String: String]] {
-        let csv: CSV<Enumerated>
-        do {
-            csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
-        } catch {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: "The file is not valid CSV.",
-                field: "file")
-        }
-        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let unknown = header.first(where: { !columns.contains($0) }) {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).",
-                field: "file")
-        }
-        if let missing = required.subtracting(header).sorted().first {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "The column \"\(missing)\" is missing.",
-                field: "file")
-        }
-        return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
-            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
-        }
+    /// Rows become samples exactly as the API's create makes them; external ids must be new.
+    var importer: CSVImport<Sample> {
+        let store = store
+        return CSVImport(
+            columns: Self.columns, required: Self.required,
+            validate: { row, db, seen, number in
+                let input = try Self.input(row).get()
+                let now = Date()
+                var sample = Sample(
+                    id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil,
+                    collectedAt: now, notes: "", createdAt: now, updatedAt: now)
+                try store.apply(input, to: &sample, db: db)
+                if let first = seen[sample.externalId] {
+                    throw SampleStore.invalid("external_id repeats row \(first).", field: "external_id")
+                }
+                seen[sample.externalId] = number
+                if try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(db) {
+                    throw SampleStore.invalid("A sample with this external id exists.", field: "external_id")
+                }
+                return sample
+            },
+            insert: { sample, write in
+                var sample = sample
+                try write.insert(&sample, action: "sample.import")
+            })
     }
 
     /// Excel and people write dates many ways; these are the unambiguous ones (day first with dots,
@@ -140,57 +122,5 @@ struct SampleCSV: Sendable {
         } catch {
             return .failure(SampleStore.invalid("\(error)", field: "file"))
         }
-    }
-
-    /// Checks every row: types, lists, references, duplicates in the file and in the database.
-    private func validate(_ rows: [[String: String]], db: Database) throws -> ([Sample], [Problem]) {
-        var problems: [Problem] = []
-        var samples: [Sample] = []
-        var seen: [String: Int] = [:]
-        let now = Date()
-        for (index, row) in rows.enumerated() {
-            let number = index + 2
-            do {
-                let input = try Self.input(row).get()
-                for field in Self.required.sorted() where (row[field] ?? "").isEmpty {
-                    throw SampleStore.invalid("\(field) is required.", field: field)
-                }
-                var sample = Sample(
-                    id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil,
-                    collectedAt: now, notes: "", createdAt: now, updatedAt: now)
-                try store.apply(input, to: &sample, db: db)
-                if let first = seen[sample.externalId] {
-                    throw SampleStore.invalid("external_id repeats row \(first).", field: "external_id")
-                }
-                seen[sample.externalId] = number
-                if try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(db) {
-                    throw SampleStore.invalid("A sample with this external id exists.", field: "external_id")
-                }
-                samples.append(sample)
-            } catch let error as APIError {
-                problems.append(Problem(row: number, field: error.field, message: error.message))
-            }
-        }
-        return (samples, problems)
-    }
-
-    /// The dry run: what an import of `rows` would find, writing nothing.
-    func check(_ rows: [[String: String]]) async throws -> Report {
-        let (_, problems) = try await store.database.read { db in try validate(rows, db: db) }
-        return Report(rows: rows.count, valid: rows.count - problems.count, imported: 0, problems: problems)
-    }
-
-    /// Imports every row in one transaction, or none (``ImportFailure``) when any has a problem.
-    func importAll(_ rows: [[String: String]], context: EventContext) async throws -> Report {
-        try await store.database.write(context) { write in
-            let (samples, problems) = try validate(rows, db: write.db)
-            guard problems.isEmpty else { throw ImportFailure(problems: problems) }
-            for var sample in samples { try write.insert(&sample, action: "sample.import") }
-            return Report(rows: rows.count, valid: rows.count, imported: samples.count, problems: [])
-        }
-    }
-
-    struct ImportFailure: Error {
-        let problems: [Problem]
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Customers as CSV: the export of any filtered list and the import (dry run, then all or none).
+struct CustomerCSV: Sendable {
+    let store: CustomerStore
+
+    static let columns = [
+        "kind", "name", "contact_name", "email", "phone", "address", "postcode", "city", "country", "vat_id",
+        "billing_email", "notes",
+    ]
+
+    static let template = CSVResponse.line([
+        "organisation", "Hof Meier", "Anna Meier", "info@meier.example", "+49 431 1234", "Dorfstr. 1", "24103", "Kiel",
+        "DE", "DE123456789", "billing@meier.example", "",
+    ])
+
+    static func values(_ customer: Customer) -> [String] {
+        [
+            customer.kind.rawValue, customer.name, customer.contactName, customer.email, customer.phone,
+            customer.address, customer.postcode, customer.city, customer.country, customer.vatId,
+            customer.billingEmail, customer.notes,
+        ]
+    }
+
+    func export(_ filter: CustomerStore.Filter) -> Response {
+        CSVResponse.stream(filename: "customers.csv", header: Self.columns) { after in
+            try await store.list(filter, afterID: after, limit: 2000).items.map { ($0.id ?? 0, Self.values($0)) }
+        }
+    }
+
+    var importer: CSVImport<Customer> {
+        let store = store
+        return CSVImport(
+            columns: Self.columns, required: ["name"],
+            validate: { row, _, _, _ in
+                func text(_ name: String) -> String? { row[name].flatMap { $0.isEmpty ? nil : $0 } }
+                let input = CustomerStore.Input(
+                    kind: text("kind"), name: row["name"], contactName: text("contact_name"), email: text("email"),
+                    phone: text("phone"), address: text("address"), postcode: text("postcode"), city: text("city"),
+                    country: text("country"), vatId: text("vat_id"), billingEmail: text("billing_email"),
+                    notes: text("notes"))
+                let now = Date()
+                var customer = Customer(id: nil, kind: .organisation, name: "", createdAt: now, updatedAt: now)
+                try store.apply(input, to: &customer)
+                return customer
+            },
+            insert: { customer, write in
+                var customer = customer
+                try write.insert(&customer, action: "customer.import")
+            })
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Hummingbird
+import SwiftCSV
+
+/// Importing a list from CSV, the same way for every kind of record: parse, check every row and
+/// report each problem (the dry run), then write all rows in one transaction or none.
+struct CSVImport<Item: Sendable>: Sendable {
+    let columns: [String]
+    let required: Set<String>
+    /// One row as a record ready to insert, or an ``APIError`` naming the field. `seen` carries
+    /// what earlier rows claimed (unique keys), to find duplicates within the file.
+    let validate:
+        @Sendable (_ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int) throws -> Item
+    let insert: @Sendable (_ item: Item, _ write: AuditedWrite) throws -> Void
+
+    struct Problem: Codable, Sendable {
+        /// The row's number as a spreadsheet shows it: the header is row 1.
+        let row: Int
+        let field: String?
+        let message: String
+    }
+
+    struct Report: ResponseEncodable, Sendable {
+        let rows: Int
+        let valid: Int
+        let imported: Int
+        let problems: [Problem]
+    }
+
+    struct Failure: Error {
+        let problems: [Problem]
+    }
+
+    /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
+    /// separator; quoted fields may hold separators and line breaks.
+    func parse(_ text: String) throws -> [[String: String]] {
+        let csv: CSV<Enumerated>
+        do {
+            csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
+        } catch {
+            throw Self.fileProblem("The file is not valid CSV.")
+        }
+        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let unknown = header.first(where: { !columns.contains($0) }) {
+            throw Self.fileProblem(
+                "Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).")
+        }
+        if let missing = required.subtracting(header).sorted().first {
+            throw Self.fileProblem("The column \"\(missing)\" is missing.")
+        }
+        return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
+            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
+        }
+    }
+
+    private static func fileProblem(_ message: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: "file")
+    }
+
+    private func check(_ rows: [[String: String]], db: Database) throws -> ([Item], [Problem]) {
+        var items: [Item] = []
+        var problems: [Problem] = []
+        var seen: [String: Int] = [:]
+        for (index, row) in rows.enumerated() {
+            let number = index + 2
+            do {
+                for field in required.sorted() where (row[field] ?? "").isEmpty {
+                    throw APIError(
+                        status: .unprocessableContent, code: "validation_failed", message: "\(field) is required.",
+                        field: field)
+                }
+                items.append(try validate(row, db, &seen, number))
+            } catch let error as APIError {
+                problems.append(Problem(row: number, field: error.field, message: error.message))
+            }
+        }
+        return (items, problems)
+    }
+
+    /// The dry run: what an import of `rows` would find, writing nothing.
+    func dryRun(_ rows: [[String: String]], database: AppDatabase) async throws -> Report {
+        let (_, problems) = try await database.read { db in try check(rows, db: db) }
+        return Report(rows: rows.count, valid: rows.count - problems.count, imported: 0, problems: problems)
+    }
+
+    /// Every row in one transaction, or none (``Failure``) when any has a problem.
+    func commit(_ rows: [[String: String]], database: AppDatabase, context: EventContext) async throws -> Report {
+        try await database.write(context) { write in
+            let (items, problems) = try check(rows, db: write.db)
+            guard problems.isEmpty else { throw Failure(problems: problems) }
+            for item in items { try insert(item, write) }
+            return Report(rows: rows.count, valid: rows.count, imported: items.count, problems: [])
+        }
+    }
+
+    /// `check` and import routes for `path` (`{path}/import/check`, `{path}/import`, and the
+    /// template at `{path}/import/template`), taking `text/csv` bodies.
+    func addRoutes(to router: RouterGroup<AppRequestContext>, path: String, template: String, database: AppDatabase) {
+        router.get("\(path)/import/template") { _, _ in
+            Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"template.csv\"",
+                ], body: .init(byteBuffer: ByteBuffer(string: CSVResponse.line(columns) + template)))
+        }
+        router.post("\(path)/import/check") { request, context in
+            try await dryRun(try await parse(Self.body(request, context)), database: database)
+        }
+        router.post("\(path)/import") { request, context in
+            let rows = try parse(try await Self.body(request, context))
+            do {
+                return EditedResponse(
+                    status: .created,
+                    response: try await commit(rows, database: database, context: context.eventContext))
+            } catch let failure as Failure {
+                throw APIError(
+                    status: .unprocessableContent, code: "validation_failed",
+                    message: "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported. "
+                        + failure.problems.prefix(3).map { "Row \($0.row): \($0.message)" }.joined(separator: " "),
+                    field: "file")
+            }
+        }
+    }
+
+    /// The request body as text, which must be `text/csv` (or plain text) within the upload limit.
+    private static func body(_ request: Request, _ context: AppRequestContext) async throws -> String {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") else {
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported_media_type", message: "Send the file as text/csv.")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard let text = body.getString(at: body.readerIndex, length: body.readableBytes) else {
+            throw APIError.invalid("The file is not UTF-8 text.", field: "file")
+        }
+        return text
+    }
+}
