@@ -238,49 +238,13 @@ struct SampleStore: Sendable {
         return sample
     }
 
-    struct ItemResult: Codable, Sendable {
-        let sampleId: Int64
-        let ok: Bool
-        let error: String?
-        let field: String?
-
-        enum CodingKeys: String, CodingKey {
-            case ok, error, field
-            case sampleId = "sample_id"
-        }
-    }
-
-    /// The same change (e.g. a status) to many samples with one reason, in one transaction: all of
-    /// them, or none when any fails, with each one's outcome.
+    /// The same change (e.g. a status) to many samples with one reason: all of them, or none.
     func changeAll(ids: [Int64], _ input: Input, reason: String?, witness: User?, context: EventContext)
-        async throws -> (applied: Bool, results: [ItemResult])
+        async throws -> BulkOutcome
     {
-        do {
-            let results = try await database.write(context) { write -> [ItemResult] in
-                let results = ids.map { id -> ItemResult in
-                    do {
-                        try write.db.inSavepoint {
-                            _ = try change(id, input, reason: reason, witness: witness, in: write)
-                            return .commit
-                        }
-                        return ItemResult(sampleId: id, ok: true, error: nil, field: nil)
-                    } catch let error as APIError {
-                        return ItemResult(sampleId: id, ok: false, error: error.message, field: error.field)
-                    } catch {
-                        return ItemResult(sampleId: id, ok: false, error: "\(error)", field: nil)
-                    }
-                }
-                if results.contains(where: { !$0.ok }) { throw BulkFailure(results: results) }
-                return results
-            }
-            return (true, results)
-        } catch let failure as BulkFailure {
-            return (false, failure.results)
+        try await database.bulk(ids, context: context) { id, write in
+            _ = try change(id, input, reason: reason, witness: witness, in: write)
         }
-    }
-
-    private struct BulkFailure: Error {
-        let results: [ItemResult]
     }
 
     /// The ids of the samples with these barcodes (external ids), in order; an unknown one is a 422.

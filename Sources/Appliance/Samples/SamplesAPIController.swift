@@ -20,12 +20,10 @@ struct SamplesAPIController {
                 throw APIError.invalid("Give 1 to 1000 ids.", field: "ids")
             }
             let witness = try await body.change.witness?.witness(identity: identity, context: context)
-            let outcome = try await store.changeAll(
+            return try await store.changeAll(
                 ids: body.ids, body.change.input, reason: body.change.reason, witness: witness,
-                context: context.eventContext)
-            return EditedResponse(
-                status: outcome.applied ? .ok : .unprocessableContent,
-                response: BulkResult(applied: outcome.applied, results: outcome.results))
+                context: context.eventContext
+            ).response
         }
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
         router.get("/api/v1/samples/{id}/history") { _, context in
@@ -83,11 +81,6 @@ struct SamplesAPIController {
             ids = try decoder.container(keyedBy: CodingKeys.self).decode([Int64].self, forKey: .ids)
             change = try UpdateRequest(from: decoder)
         }
-    }
-
-    struct BulkResult: ResponseEncodable {
-        let applied: Bool
-        let results: [SampleStore.ItemResult]
     }
 
     private func id(_ context: AppRequestContext) throws -> Int64 {

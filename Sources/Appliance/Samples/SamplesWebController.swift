@@ -137,18 +137,21 @@ struct SamplesWebController {
         }
     }
 
+    /// The witness who signed in the form, if any, proven by their password.
+    private func witness(_ form: Form, _ context: AppRequestContext) async throws -> User? {
+        guard !form.witnessEmail.isEmpty else { return nil }
+        return try await WitnessRequest(
+            email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
+        )
+        .witness(identity: identity, context: context)
+    }
+
     private func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let bulk = try await request.decode(as: BulkForm.self, context: context)
         do {
             guard !bulk.ids.isEmpty else { throw SampleStore.invalid("Select one or more samples.", field: "ids") }
             let form = bulk.form
-            let witness =
-                form.witnessEmail.isEmpty
-                ? nil
-                : try await WitnessRequest(
-                    email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
-                )
-                .witness(identity: identity, context: context)
+            let witness = try await witness(form, context)
             let outcome = try await store.changeAll(
                 ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
             guard outcome.applied else {
@@ -247,13 +250,7 @@ struct SamplesWebController {
         let id = try context.parameters.require("id", as: Int64.self)
         let form = try await request.decode(as: Form.self, context: context)
         do {
-            let witness =
-                form.witnessEmail.isEmpty
-                ? nil
-                : try await WitnessRequest(
-                    email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
-                )
-                .witness(identity: identity, context: context)
+            let witness = try await witness(form, context)
             let sample = try await store.update(
                 id: id, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
             return Flash(kind: .success, message: "Sample \(sample.externalId) was saved.").redirect(

@@ -57,10 +57,7 @@ struct StorageAPIController {
             guard (1...1000).contains(body.moves.count) else {
                 throw APIError.invalid("Give 1 to 1000 moves.", field: "moves")
             }
-            let outcome = try await store.moveAll(body.moves, reason: body.reason, context: context.eventContext)
-            return EditedResponse(
-                status: outcome.applied ? .ok : .unprocessableContent,
-                response: BulkResult(applied: outcome.applied, results: outcome.results))
+            return try await store.moveAll(body.moves, reason: body.reason, context: context.eventContext).response
         }
     }
 
@@ -68,10 +65,6 @@ struct StorageAPIController {
     struct CellList: ResponseEncodable { let items: [StorageStore.Cell] }
     struct SlotList: ResponseEncodable { let items: [StorageStore.Slot] }
     struct FillList: ResponseEncodable { let items: [TankFill] }
-    struct BulkResult: ResponseEncodable {
-        let applied: Bool
-        let results: [StorageStore.PlacementResult]
-    }
 
     struct ContainerDetail: ResponseEncodable {
         let container: StorageContainer

@@ -277,57 +277,14 @@ struct StorageStore: Sendable {
         }
     }
 
-    struct PlacementResult: Encodable, Sendable {
-        let sampleId: Int64
-        let ok: Bool
-        let error: String?
-        let field: String?
-
-        enum CodingKeys: String, CodingKey {
-            case ok, error, field
-            case sampleId = "sample_id"
+    /// Moves many stored items in one transaction with one reason: all of them, or none.
+    func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws -> BulkOutcome {
+        let targets = Dictionary(placements.map { ($0.sampleId, $0) }) { first, _ in first }
+        return try await database.bulk(placements.map(\.sampleId), context: context) { id, write in
+            guard let placement = targets[id] else { return }
+            _ = try Self.place(
+                id, at: placement.containerId, position: placement.position, reason: reason, moving: true, in: write)
         }
-    }
-
-    /// Moves many stored items in one transaction with one reason: all of them, or (when any fails)
-    /// none, with the outcome of each.
-    func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws
-        -> (applied: Bool, results: [PlacementResult])
-    {
-        do {
-            return (true, try await moveAllOrFail(placements, reason: reason, context: context))
-        } catch let failure as BulkFailure {
-            return (false, failure.results)
-        }
-    }
-
-    private func moveAllOrFail(_ placements: [Placement], reason: String?, context: EventContext) async throws
-        -> [PlacementResult]
-    {
-        try await database.write(context) { write -> [PlacementResult] in
-            var results: [PlacementResult] = []
-            for placement in placements {
-                do {
-                    try write.db.inSavepoint {
-                        _ = try Self.place(
-                            placement.sampleId, at: placement.containerId, position: placement.position, reason: reason,
-                            moving: true, in: write)
-                        return .commit
-                    }
-                    results.append(PlacementResult(sampleId: placement.sampleId, ok: true, error: nil, field: nil))
-                } catch let error as APIError {
-                    results.append(
-                        PlacementResult(
-                            sampleId: placement.sampleId, ok: false, error: error.message, field: error.field))
-                }
-            }
-            if results.contains(where: { !$0.ok }) { throw BulkFailure(results: results) }
-            return results
-        }
-    }
-
-    struct BulkFailure: Error {
-        let results: [PlacementResult]
     }
 
     /// Takes a sample out of the store: shipped, thawed for use (back into processing) or moved to

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The outcome of one item of a bulk action.
+struct BulkItemResult: Codable, Sendable {
+    let sampleId: Int64
+    let ok: Bool
+    let error: String?
+    let field: String?
+
+    enum CodingKeys: String, CodingKey {
+        case ok, error, field
+        case sampleId = "sample_id"
+    }
+}
+
+/// A bulk action's answer: whether it was applied (all items) or not (none), and each item's outcome.
+struct BulkOutcome: ResponseEncodable, Sendable {
+    let applied: Bool
+    let results: [BulkItemResult]
+
+    var response: EditedResponse<BulkOutcome> {
+        EditedResponse(status: applied ? .ok : .unprocessableContent, response: self)
+    }
+}
+
+extension AppDatabase {
+    /// Runs `change` for each sample id in one transaction, each in a savepoint so every item's
+    /// outcome is known; when any fails, the whole transaction rolls back.
+    func bulk(
+        _ ids: [Int64], context: EventContext, _ change: @escaping @Sendable (Int64, AuditedWrite) throws -> Void
+    ) async throws -> BulkOutcome {
+        struct Failure: Error { let results: [BulkItemResult] }
+        do {
+            let results = try await write(context) { write -> [BulkItemResult] in
+                let results = ids.map { id -> BulkItemResult in
+                    do {
+                        try write.db.inSavepoint {
+                            try change(id, write)
+                            return .commit
+                        }
+                        return BulkItemResult(sampleId: id, ok: true, error: nil, field: nil)
+                    } catch let error as APIError {
+                        return BulkItemResult(sampleId: id, ok: false, error: error.message, field: error.field)
+                    } catch {
+                        return BulkItemResult(sampleId: id, ok: false, error: "\(error)", field: nil)
+                    }
+                }
+                if results.contains(where: { !$0.ok }) { throw Failure(results: results) }
+                return results
+            }
+            return BulkOutcome(applied: true, results: results)
+        } catch let failure as Failure {
+            return BulkOutcome(applied: false, results: failure.results)
+        }
+    }
+}
