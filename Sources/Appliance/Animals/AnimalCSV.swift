@@ -21,7 +21,7 @@ struct AnimalCSV: Sendable {
     func export(_ filter: AnimalStore.Filter) -> Response {
         CSVResponse.stream(filename: "animals.csv", header: Self.columns) { after in
             try await store.database.read { db in
-                let animals = try store.page(db, filter, afterID: after, limit: 2000).items
+                let animals = try store.page(db, filter, after: KeysetPosition(id: after), limit: 2000).items
                 return try animals.map { animal in
                     let identifiers = try AnimalStore.identifiers(db, animalID: animal.id ?? 0)
                     let of = { (kind: AnimalIdentifier.Kind) in

@@ -218,13 +218,19 @@ struct AnimalStore: Sendable {
         }
     }
 
-    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Animal], more: Bool) {
-        try await database.read { db in try page(db, filter, afterID: afterID, limit: limit) }
+    static let sortable = ["name", "birth_date"]
+
+    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+        -> (items: [Animal], next: KeysetPosition?)
+    {
+        try await database.read { db in try page(db, filter, order: order, after: after, limit: limit) }
     }
 
-    /// One page by ascending id after `afterID`, and whether more follow, in the caller's read.
-    func page(_ db: Database, _ filter: Filter, afterID: Int64, limit: Int) throws -> (items: [Animal], more: Bool) {
-        var request = Animal.filter(Animal.CodingKeys.id > afterID)
+    /// One page after `after` in `order`, and where the next starts, in the caller's read.
+    func page(_ db: Database, _ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) throws
+        -> (items: [Animal], next: KeysetPosition?)
+    {
+        var request = Animal.all()
         if !filter.includeDeleted { request = request.filter(Animal.CodingKeys.deletedAt == nil) }
         if let species = filter.species { request = request.filter(Animal.CodingKeys.species == species) }
         if let sex = filter.sex { request = request.filter(Animal.CodingKeys.sex == sex) }
@@ -234,7 +240,8 @@ struct AnimalStore: Sendable {
             request = request.filter(
                 literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
         }
-        let rows = try request.order(Animal.CodingKeys.id).limit(limit + 1).fetchAll(db)
-        return (Array(rows.prefix(limit)), rows.count > limit)
+        let rows = try request.keyset(order, after: after).limit(limit + 1).fetchAll(db)
+        let items = Array(rows.prefix(limit))
+        return (items, rows.count > limit ? try items.last.map(order.position) : nil)
     }
 }

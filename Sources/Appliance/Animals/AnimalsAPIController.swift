@@ -46,8 +46,9 @@ struct AnimalsAPIController {
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Animal> {
         let query = ListQuery(request)
         let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: try query.limit())
-        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
+        let page = try await store.list(
+            filter, order: try query.order(AnimalStore.sortable), after: try query.cursor(), limit: try query.limit())
+        return KeysetPage(items: page.items, next: page.next)
     }
 }
 

@@ -100,12 +100,13 @@ struct AnimalsWebController {
         init?(intValue: Int) { nil }
     }
 
-    private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted"]
+    private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted", "sort"]
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
         let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: 50)
+        let order = try query.order(AnimalStore.sortable)
+        let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
         let rows = page.items.map { animal -> [String: Any] in
             [
                 "id": animal.id ?? 0, "label": animal.label, "species": animal.species, "sex": animal.sex.rawValue,
@@ -120,7 +121,8 @@ struct AnimalsWebController {
                 "species": options(store.species, selected: filter.species),
                 "sexes": options(Animal.Sex.allCases.map(\.rawValue), selected: filter.sex?.rawValue),
                 "statuses": options(Animal.Status.allCases.map(\.rawValue), selected: filter.status?.rawValue),
-                "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "next": query.nextPage(keeping: Self.filters, after: page.next) as Any,
+                "sorts": sortOptions(["name": "name", "birth_date": "birth date"], current: order),
                 "first_page": query.firstPage("/animals", keeping: Self.filters) as Any,
                 "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.animalsWrite) == true,

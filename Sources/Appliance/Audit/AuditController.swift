@@ -48,8 +48,8 @@ struct AuditController {
     private func list(_ request: Request) async throws -> KeysetPage<AuditEvent> {
         let query = ListQuery(request)
         let filter = try AuditStore.Filter(query)
-        let page = try await store.search(filter, beforeSeq: try query.cursor(), limit: try query.limit())
-        return KeysetPage(items: page.items, more: page.more) { $0.seq }
+        let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: try query.limit())
+        return KeysetPage(items: page.items, next: page.more ? page.items.last.map { KeysetPosition(id: $0.seq) } : nil)
     }
 
     /// The filtered range, oldest first, with every field and both hashes, streamed in batches.
@@ -88,7 +88,7 @@ struct AuditController {
     {
         let query = ListQuery(request)
         let filter = try AuditStore.Filter(query)
-        let page = try await store.search(filter, beforeSeq: try query.cursor(), limit: 50)
+        let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: 50)
         let rows = page.items.map { event -> [String: Any] in
             [
                 "seq": event.seq, "at": event.at, "actor": event.actorName, "action": event.action,
@@ -107,7 +107,8 @@ struct AuditController {
             "from": query["from"] ?? "", "to": query["to"] ?? "",
         ]
         if page.more, let last = page.items.last {
-            values["next"] = (filterQuery.isEmpty ? "" : filterQuery + "&") + "cursor=" + Cursor.encode(last.seq)
+            values["next"] =
+                (filterQuery.isEmpty ? "" : filterQuery + "&") + "cursor=" + Cursor.encode(KeysetPosition(id: last.seq))
         }
         if let verification {
             let result = VerificationResult(verification)

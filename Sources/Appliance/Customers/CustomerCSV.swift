@@ -26,7 +26,9 @@ struct CustomerCSV: Sendable {
 
     func export(_ filter: CustomerStore.Filter) -> Response {
         CSVResponse.stream(filename: "customers.csv", header: Self.columns) { after in
-            try await store.list(filter, afterID: after, limit: 2000).items.map { ($0.id ?? 0, Self.values($0)) }
+            try await store.list(filter, after: KeysetPosition(id: after), limit: 2000).items.map {
+                ($0.id ?? 0, Self.values($0))
+            }
         }
     }
 

@@ -102,18 +102,23 @@ struct CustomerStore: Sendable {
         try await database.read { try Customer.fetchOne($0, key: id) }
     }
 
-    /// One page by ascending id after `afterID`, and whether more follow.
-    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Customer], more: Bool) {
+    static let sortable = ["name", "city"]
+
+    /// One page after `after` in `order`, and where the next starts (nil on the last page).
+    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+        -> (items: [Customer], next: KeysetPosition?)
+    {
         try await database.read { db in
-            var request = Customer.filter(Customer.CodingKeys.id > afterID)
+            var request = Customer.all()
             if !filter.includeDeleted { request = request.filter(Customer.CodingKeys.deletedAt == nil) }
             if let kind = filter.kind { request = request.filter(Customer.CodingKeys.kind == kind) }
             if let match = filter.text.flatMap(SearchStore.matchExpression) {
                 request = request.filter(
                     literal: "id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))")
             }
-            let rows = try request.order(Customer.CodingKeys.id).limit(limit + 1).fetchAll(db)
-            return (Array(rows.prefix(limit)), rows.count > limit)
+            let rows = try request.keyset(order, after: after).limit(limit + 1).fetchAll(db)
+            let items = Array(rows.prefix(limit))
+            return (items, rows.count > limit ? try items.last.map(order.position) : nil)
         }
     }
 }

@@ -39,8 +39,9 @@ struct CustomersAPIController {
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Customer> {
         let query = ListQuery(request)
         let filter = try CustomerStore.Filter(query, principal: context.principal)
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: try query.limit())
-        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
+        let page = try await store.list(
+            filter, order: try query.order(CustomerStore.sortable), after: try query.cursor(), limit: try query.limit())
+        return KeysetPage(items: page.items, next: page.next)
     }
 }
 

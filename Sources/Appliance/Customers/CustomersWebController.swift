@@ -40,12 +40,13 @@ struct CustomersWebController {
         SoftDeleteRoutes<Customer>(database: store.database).addPages(to: router, path: "/customers")
     }
 
-    private static let filters = ["q", "kind", "include_deleted"]
+    private static let filters = ["q", "kind", "include_deleted", "sort"]
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
         let filter = try CustomerStore.Filter(query, principal: context.principal)
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: 50)
+        let order = try query.order(CustomerStore.sortable)
+        let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
         let rows = page.items.map { customer -> [String: Any] in
             [
                 "id": customer.id ?? 0, "name": customer.name, "kind": customer.kind.rawValue,
@@ -58,7 +59,8 @@ struct CustomersWebController {
             values: [
                 "customers": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
                 "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.kind] },
-                "next": query.nextPage(keeping: Self.filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "next": query.nextPage(keeping: Self.filters, after: page.next) as Any,
+                "sorts": sortOptions(["name": "name", "city": "city"], current: order),
                 "first_page": query.firstPage("/customers", keeping: Self.filters) as Any,
                 "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.customersWrite) == true,

@@ -1,27 +1,82 @@
 import Foundation
+import GRDB
 import Hummingbird
 
-/// The opaque keyset cursor of every paged list: the last key of a page, base64url-encoded with
-/// a version prefix so its form can change without clients noticing.
+/// Where a keyset page ends: the last row's id and, when the list is sorted by another column, that
+/// column's value (the id breaks ties, so every row is visited exactly once).
+struct KeysetPosition: Sendable, Equatable {
+    var id: Int64
+    var value: String?
+}
+
+/// A list's order: `sort=name` ascending, `sort=-name` descending, by id when not given.
+struct ListOrder: Sendable, Equatable {
+    var column = "id"
+    var descending = false
+
+    static let byID = ListOrder()
+
+    /// The SQL the rows are ordered and compared by; a missing value sorts as empty text.
+    var expression: String { column == "id" ? "id" : "COALESCE(\(column), '')" }
+
+    /// Where `record` stands in this order.
+    func position(of record: some MutablePersistableRecord) throws -> KeysetPosition {
+        let values = try record.databaseDictionary
+        let id = Int64.fromDatabaseValue(values["id"] ?? .null) ?? 0
+        guard column != "id" else { return KeysetPosition(id: id) }
+        return KeysetPosition(id: id, value: String.fromDatabaseValue(values[column] ?? .null) ?? "")
+    }
+}
+
+extension QueryInterfaceRequest {
+    /// The rows after `position` in `order`.
+    func keyset(_ order: ListOrder, after position: KeysetPosition?) -> Self {
+        let direction = order.descending ? "DESC" : "ASC"
+        var request = self.order(SQL(sql: "\(order.expression) \(direction), id \(direction)"))
+        guard let position else { return request }
+        let comparison = order.descending ? "<" : ">"
+        if let value = position.value, order.column != "id" {
+            request = request.filter(
+                SQL(
+                    sql: "(\(order.expression) \(comparison) ? OR (\(order.expression) = ? AND id \(comparison) ?))",
+                    arguments: [value, value, position.id]))
+        } else {
+            request = request.filter(SQL(sql: "id \(comparison) ?", arguments: [position.id]))
+        }
+        return request
+    }
+}
+
+/// The opaque keyset cursor of every paged list: a ``KeysetPosition``, base64url-encoded with a
+/// version prefix so its form can change without clients noticing.
 enum Cursor {
-    static func encode(_ key: Int64) -> String {
-        Data("v1:\(key)".utf8).base64EncodedString()
+    static func encode(_ position: KeysetPosition) -> String {
+        let text = position.value.map { "v2:\(position.id):\($0)" } ?? "v1:\(position.id)"
+        return Data(text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// The key in `cursor`, or nil for no cursor; a cursor LabBox did not make is a 400.
-    static func decode(_ cursor: String?) throws -> Int64? {
+    /// The position in `cursor`, or nil for no cursor; a cursor LabBox did not make is a 400.
+    static func decode(_ cursor: String?) throws -> KeysetPosition? {
         guard let cursor, !cursor.isEmpty else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard cursor.count < 64, let data = Data(base64Encoded: base64),
-            let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
-            let key = Int64(text.dropFirst(3)), key >= 0
-        else {
-            throw APIError.invalid("The cursor is not one LabBox gave out.", field: "cursor")
+        let invalid = APIError.invalid("The cursor is not one LabBox gave out.", field: "cursor")
+        guard cursor.count < 1400, let data = Data(base64Encoded: base64),
+            let text = String(data: data, encoding: .utf8)
+        else { throw invalid }
+        let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        switch parts.first {
+        case "v1" where parts.count == 2:
+            guard let id = Int64(parts[1]), id >= 0 else { throw invalid }
+            return KeysetPosition(id: id)
+        case "v2" where parts.count == 3:
+            guard let id = Int64(parts[1]), id >= 0 else { throw invalid }
+            return KeysetPosition(id: id, value: String(parts[2]))
+        default:
+            throw invalid
         }
-        return key
     }
 }
 
@@ -55,13 +110,25 @@ struct ListQuery {
         return value
     }
 
-    func cursor() throws -> Int64? { try Cursor.decode(self["cursor"]) }
+    func cursor() throws -> KeysetPosition? { try Cursor.decode(self["cursor"]) }
 
-    /// The query string of the page after `lastKey`, keeping the filter parameters `names`; nil
+    /// `sort`: one of `columns`, with a leading `-` for descending; by id when absent.
+    func order(_ columns: [String]) throws -> ListOrder {
+        guard let text = self["sort"] else { return .byID }
+        let descending = text.hasPrefix("-")
+        let column = descending ? String(text.dropFirst()) : text
+        guard column == "id" || columns.contains(column) else {
+            let allowed = (["id"] + columns).joined(separator: ", ")
+            throw APIError.invalid("sort must be one of \(allowed), with - for descending.", field: "sort")
+        }
+        return ListOrder(column: column, descending: descending)
+    }
+
+    /// The query string of the page after `position`, keeping the filter parameters `names`; nil
     /// when there is no next page.
-    func nextPage(keeping names: [String], after lastKey: Int64?) -> String? {
-        guard let lastKey else { return nil }
-        return encoded(names, extra: [URLQueryItem(name: "cursor", value: Cursor.encode(lastKey))])
+    func nextPage(keeping names: [String], after position: KeysetPosition?) -> String? {
+        guard let position else { return nil }
+        return encoded(names, extra: [URLQueryItem(name: "cursor", value: Cursor.encode(position))])
     }
 
     /// The link to the first page of `path` with the same filters, when this is a later page.
@@ -87,10 +154,10 @@ struct KeysetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     let items: [Item]
     let nextCursor: String?
 
-    /// The page of `items`, with a cursor after the last one's `key` when `more` follow.
-    init(items: [Item], more: Bool, key: (Item) -> Int64) {
+    /// The page of `items`, with a cursor at `next` when more follow.
+    init(items: [Item], next: KeysetPosition?) {
         self.items = items
-        nextCursor = more ? items.last.map { Cursor.encode(key($0)) } : nil
+        nextCursor = next.map(Cursor.encode)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -40,7 +40,7 @@ struct LabelsController {
 
     private func sampleLabels(_ query: ListQuery) async throws -> [Label] {
         let filter = try SampleStore.Filter(query, species: samples.species, kinds: samples.kinds)
-        return try await samples.list(filter, afterID: 0, limit: Self.maximum).items.map { sample in
+        return try await samples.list(filter, after: nil, limit: Self.maximum).items.map { sample in
             Label(
                 code: sample.externalId,
                 lines: [

@@ -29,7 +29,9 @@ struct SampleCSV: Sendable {
 
     func export(_ filter: SampleStore.Filter) -> Response {
         CSVResponse.stream(filename: "samples.csv", header: Self.columns) { after in
-            try await store.list(filter, afterID: after, limit: 2000).items.map { ($0.id ?? 0, Self.values($0)) }
+            try await store.list(filter, after: KeysetPosition(id: after), limit: 2000).items.map {
+                ($0.id ?? 0, Self.values($0))
+            }
         }
     }
 

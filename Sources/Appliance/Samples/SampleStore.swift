@@ -264,10 +264,15 @@ struct SampleStore: Sendable {
         try await database.read { try Sample.fetchOne($0, key: id) }
     }
 
-    /// One page in ascending id after `afterID`, and whether more follow.
-    func list(_ filter: Filter, afterID: Int64, limit: Int) async throws -> (items: [Sample], more: Bool) {
+    /// The columns sample lists may be sorted by (besides id).
+    static let sortable = ["collected_at", "external_id"]
+
+    /// One page after `after` in `order`, and where the next starts (nil on the last page).
+    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+        -> (items: [Sample], next: KeysetPosition?)
+    {
         try await database.read { db in
-            var request = Sample.filter(Sample.CodingKeys.id > afterID)
+            var request = Sample.all()
             if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
             if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
             if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
@@ -275,8 +280,9 @@ struct SampleStore: Sendable {
                 request = request.filter(
                     literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
             }
-            let rows = try request.order(Sample.CodingKeys.id).limit(limit + 1).fetchAll(db)
-            return (Array(rows.prefix(limit)), rows.count > limit)
+            let rows = try request.keyset(order, after: after).limit(limit + 1).fetchAll(db)
+            let items = Array(rows.prefix(limit))
+            return (items, rows.count > limit ? try items.last.map(order.position) : nil)
         }
     }
 

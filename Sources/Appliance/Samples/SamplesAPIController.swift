@@ -97,8 +97,9 @@ struct SamplesAPIController {
         let query = ListQuery(request)
         let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
         let limit = try query.limit()
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: limit)
-        return KeysetPage(items: page.items, more: page.more) { $0.id ?? 0 }
+        let page = try await store.list(
+            filter, order: try query.order(SampleStore.sortable), after: try query.cursor(), limit: limit)
+        return KeysetPage(items: page.items, next: page.next)
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {

@@ -173,13 +173,15 @@ struct SamplesWebController {
     {
         let query = ListQuery(request)
         let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
-        let page = try await store.list(filter, afterID: try query.cursor() ?? 0, limit: Self.pageSize)
-        let filters = ["q", "species", "kind", "status"]
+        let order = try query.order(SampleStore.sortable)
+        let page = try await store.list(filter, order: order, after: try query.cursor(), limit: Self.pageSize)
+        let filters = ["q", "species", "kind", "status", "sort"]
         return pages.page(
             "samples", title: "Samples", section: "samples", request: request, context: context,
             values: [
                 "samples": page.items.map(row), "empty": page.items.isEmpty,
-                "next": query.nextPage(keeping: filters, after: page.more ? page.items.last?.id : nil) as Any,
+                "next": query.nextPage(keeping: filters, after: page.next) as Any,
+                "sorts": sortOptions(["collected_at": "collected", "external_id": "external id"], current: order),
                 "first_page": query.firstPage("/samples", keeping: filters) as Any,
                 "export_query": query.filters(filters),
                 "species": options(store.species, selected: query["species"]),
