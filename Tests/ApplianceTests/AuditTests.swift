@@ -339,6 +339,11 @@ import Testing
                     .patch, "/api/v1/animals/\(animalID)", auth: adminKey,
                     json: ["identifiers": [["type": "microchip", "value": "276098106543210"]]])
             }
+            _ = try await expectAudited("POST /api/v1/animals/bulk", action: "update") {
+                try await client.send(
+                    .post, "/api/v1/animals/bulk", auth: adminKey,
+                    json: ["ids": [animalID], "status": "sold", "reason": "r"])
+            }
             _ = try await expectAudited("DELETE /api/v1/animals/{id}", action: "delete") {
                 try await client.send(.delete, "/api/v1/animals/\(animalID)", auth: adminKey)
             }

@@ -208,3 +208,47 @@ import Testing
         #expect(events.contains("animal.import") && events.contains("animal.identifiers"))
     }
 }
+
+@Suite struct AnimalBulkTests {
+    @Test func assigningAnOwnerToManyAnimalsIsAllOrNothing() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["animals:read", "animals:write", "customers:write"])
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            let owner = try #require(
+                try await client.send(.post, "/api/v1/customers", auth: key, json: ["name": "Stud Celle"]).json()["id"]
+                    as? Int)
+            var ids: [Int] = []
+            for name in ["A", "B", "C"] {
+                ids.append(
+                    try #require(
+                        try await client.send(
+                            .post, "/api/v1/animals", auth: key, json: ["species": "equine", "name": name]
+                        )
+                        .json()["id"] as? Int))
+            }
+            let refused = try await client.send(
+                .post, "/api/v1/animals/bulk", auth: key,
+                json: ["ids": ids + [99_999], "owner_id": owner, "reason": "sold"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(
+                try #require(try refused.json()["results"] as? [[String: Any]]).map { $0["ok"] as? Bool } == [
+                    true, true, true, false,
+                ])
+            let unchanged = try await client.send(.get, "/api/v1/animals/\(ids[0])", auth: key)
+            #expect(try unchanged.json()["owner_id"] == nil || (try unchanged.json()["owner_id"] is NSNull))
+
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let form = "_csrf=\(session.csrf)&ids[]=\(ids[0])&ids[]=\(ids[1])&owner_id=\(owner)&status=&reason=sold"
+            let done = try await client.execute(
+                uri: "/animals/bulk", method: .post, headers: headers, body: ByteBuffer(string: form))
+            #expect(done.status == .seeOther)
+            for id in ids.prefix(2) {
+                #expect(
+                    try await client.send(.get, "/api/v1/animals/\(id)", auth: key).json()["owner_id"] as? Int == owner)
+            }
+            #expect(try await client.send(.get, "/api/v1/animals/\(ids[2])", auth: key).json()["owner_id"] == nil)
+        }
+    }
+}

@@ -198,17 +198,28 @@ struct AnimalStore: Sendable {
 
     func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
         try await database.write(context) { write in
-            let previous = try Animal.live(write.db, id: id)
-            var animal = previous
-            try apply(input, to: &animal, db: write.db)
-            if animal.species != previous.species {
-                throw Self.invalid("An animal's species cannot change; record a new animal.", field: "species")
-            }
-            animal.updatedAt = Date()
-            try write.update(animal, from: previous, reason: input.reason)
-            if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
-            return Detail(animal: animal, identifiers: try Self.identifiers(write.db, animalID: id))
+            try change(id, input, in: write)
+            return Detail(
+                animal: try Animal.live(write.db, id: id), identifiers: try Self.identifiers(write.db, animalID: id))
         }
+    }
+
+    /// The same change (e.g. assigning an owner) to many animals with one reason: all, or none.
+    func changeAll(ids: [Int64], _ input: Input, context: EventContext) async throws -> BulkOutcome {
+        try await database.bulk(ids, context: context) { id, write in try change(id, input, in: write) }
+    }
+
+    /// One animal's change in the caller's transaction.
+    private func change(_ id: Int64, _ input: Input, in write: AuditedWrite) throws {
+        let previous = try Animal.live(write.db, id: id)
+        var animal = previous
+        try apply(input, to: &animal, db: write.db)
+        if animal.species != previous.species {
+            throw Self.invalid("An animal's species cannot change; record a new animal.", field: "species")
+        }
+        animal.updatedAt = Date()
+        try write.update(animal, from: previous, reason: input.reason)
+        if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
     }
 
     func detail(id: Int64) async throws -> Detail? {

@@ -21,6 +21,13 @@ struct AnimalsAPIController {
             return try await store.update(id: try id(context), input, context: context.eventContext)
         }
         SoftDeleteRoutes<Animal>(database: store.database).addAPI(to: router, path: "/api/v1/animals")
+        router.post("/api/v1/animals/bulk") { request, context in
+            let body = try await request.decode(as: BulkRequest.self, context: context)
+            guard (1...1000).contains(body.ids.count) else {
+                throw APIError.invalid("Give 1 to 1000 ids.", field: "ids")
+            }
+            return try await store.changeAll(ids: body.ids, body.input, context: context.eventContext).response
+        }
         let csv = AnimalCSV(store: store)
         router.get("/api/v1/animals/export") { request, context in
             csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))
@@ -33,6 +40,19 @@ struct AnimalsAPIController {
                 throw notFound
             }
             return pedigree
+        }
+    }
+
+    /// `{"ids": […], "owner_id": …, "reason": …}`: one change (e.g. a new owner) for many animals.
+    struct BulkRequest: Decodable {
+        let ids: [Int64]
+        let input: AnimalStore.Input
+
+        enum CodingKeys: String, CodingKey { case ids }
+
+        init(from decoder: Decoder) throws {
+            ids = try decoder.container(keyedBy: CodingKeys.self).decode([Int64].self, forKey: .ids)
+            input = try AnimalStore.Input(from: decoder)
         }
     }
 

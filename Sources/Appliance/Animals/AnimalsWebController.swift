@@ -37,6 +37,28 @@ struct AnimalsWebController {
             }
         }
         SoftDeleteRoutes<Animal>(database: store.database).addPages(to: router, path: "/animals")
+        router.post("/animals/bulk") { request, context in
+            let bulk = try await request.decode(as: BulkForm.self, context: context)
+            do {
+                guard !bulk.ids.isEmpty else { throw AnimalStore.invalid("Select one or more animals.", field: "ids") }
+                let input = try bulk.form.input()
+                let outcome = try await store.changeAll(
+                    ids: bulk.ids,
+                    AnimalStore.Input(ownerId: input.ownerId, status: input.status, reason: input.reason),
+                    context: context.eventContext)
+                guard outcome.applied else {
+                    let failures = outcome.results.filter { !$0.ok }
+                    throw AnimalStore.invalid(
+                        "Nothing was changed: "
+                            + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
+                        field: "ids")
+                }
+                return Flash(kind: .success, message: "\(outcome.results.count) animals were changed.")
+                    .redirect(to: "/animals")
+            } catch let error as APIError where error.status.code < 500 {
+                return try await list(request, context, error: error)
+            }
+        }
     }
 
     /// Every field as the browser sends it: text, empty meaning "not given".
@@ -102,7 +124,22 @@ struct AnimalsWebController {
 
     private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted", "sort"]
 
-    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    /// The list's selection: the checked ids and the owner or status to give them.
+    struct BulkForm: Decodable {
+        var ids: [Int64] = []
+        var form = Form()
+
+        enum CodingKeys: String, CodingKey { case ids }
+
+        init(from decoder: Decoder) throws {
+            ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
+            form = try Form(from: decoder)
+        }
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext, error: APIError? = nil) async throws
+        -> Response
+    {
         let query = ListQuery(request)
         let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
         let order = try query.order(AnimalStore.sortable)
@@ -126,7 +163,8 @@ struct AnimalsWebController {
                 "first_page": query.firstPage("/animals", keeping: Self.filters) as Any,
                 "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.animalsWrite) == true,
-            ])
+                "error": error?.message as Any,
+            ], status: error?.status ?? .ok)
     }
 
     private func options(_ values: [String], selected: String?) -> [[String: Any]] {

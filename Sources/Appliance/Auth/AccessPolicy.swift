@@ -119,6 +119,8 @@ enum AccessPolicy {
         "GET /api/v1/animals/{id}/history": .animalsRead,
         "GET /api/v1/animals/{id}/pedigree": .animalsRead,
         "GET /api/v1/animals/export": .animalsRead,
+        "POST /api/v1/animals/bulk": .animalsWrite,
+        "POST /animals/bulk": .animalsWrite,
         "GET /api/v1/animals/import/template": .animalsWrite,
         "POST /api/v1/animals/import/check": .animalsWrite,
         "POST /api/v1/animals/import": .animalsWrite,

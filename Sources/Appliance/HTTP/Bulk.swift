@@ -4,15 +4,10 @@ import Hummingbird
 
 /// The outcome of one item of a bulk action.
 struct BulkItemResult: Codable, Sendable {
-    let sampleId: Int64
+    let id: Int64
     let ok: Bool
     let error: String?
     let field: String?
-
-    enum CodingKeys: String, CodingKey {
-        case ok, error, field
-        case sampleId = "sample_id"
-    }
 }
 
 /// A bulk action's answer: whether it was applied (all items) or not (none), and each item's outcome.
@@ -26,7 +21,7 @@ struct BulkOutcome: ResponseEncodable, Sendable {
 }
 
 extension AppDatabase {
-    /// Runs `change` for each sample id in one transaction, each in a savepoint so every item's
+    /// Runs `change` for each id in one transaction, each in a savepoint so every item's
     /// outcome is known; when any fails, the whole transaction rolls back.
     func bulk(
         _ ids: [Int64], context: EventContext, _ change: @escaping @Sendable (Int64, AuditedWrite) throws -> Void
@@ -40,11 +35,11 @@ extension AppDatabase {
                             try change(id, write)
                             return .commit
                         }
-                        return BulkItemResult(sampleId: id, ok: true, error: nil, field: nil)
+                        return BulkItemResult(id: id, ok: true, error: nil, field: nil)
                     } catch let error as APIError {
-                        return BulkItemResult(sampleId: id, ok: false, error: error.message, field: error.field)
+                        return BulkItemResult(id: id, ok: false, error: error.message, field: error.field)
                     } catch {
-                        return BulkItemResult(sampleId: id, ok: false, error: "\(error)", field: nil)
+                        return BulkItemResult(id: id, ok: false, error: "\(error)", field: nil)
                     }
                 }
                 if results.contains(where: { !$0.ok }) { throw Failure(results: results) }

@@ -158,7 +158,7 @@ struct SamplesWebController {
                 let failures = outcome.results.filter { !$0.ok }
                 throw SampleStore.invalid(
                     "Nothing was changed: \(failures.count) of \(bulk.ids.count) samples cannot be. "
-                        + failures.prefix(5).map { "#\($0.sampleId): \($0.error ?? "")" }.joined(separator: " "),
+                        + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
                     field: "ids")
             }
             return Flash(kind: .success, message: "\(outcome.results.count) samples were changed.").redirect(
