@@ -194,3 +194,47 @@ import Testing
         }
     }
 }
+
+@Suite struct StorageBulkPageTests {
+    @Test func selectedSamplesGoIntoTheFirstFreePositions() async throws {
+        let server = try TestServer()
+        let admin = try await server.apiKey(["admin"])
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            func create(_ body: [String: Any]) async throws -> Int {
+                try #require(
+                    try await client.send(.post, "/api/v1/storage/containers", auth: admin, json: body).json()["id"]
+                        as? Int)
+            }
+            let freezer = try await create(["kind": "freezer", "name": "F1"])
+            let box = try await create(["kind": "box", "name": "B1", "parent_id": freezer, "rows": 2, "columns": 2])
+            var ids: [Int] = []
+            for index in 0..<3 {
+                ids.append(
+                    try #require(
+                        try await client.send(
+                            .post, "/api/v1/samples", auth: admin, json: TestServer.sampleBody("P-\(index)")
+                        )
+                        .json()["id"] as? Int))
+            }
+            _ = try await client.send(
+                .post, "/api/v1/storage/check-in", auth: admin,
+                json: ["sample_id": ids[2], "container_id": box, "position": 1])
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let form = "_csrf=\(session.csrf)&ids[]=\(ids[0])&ids[]=\(ids[1])&container_id=\(freezer)&move_reason="
+            let moved = try await client.execute(
+                uri: "/samples/bulk-move", method: .post, headers: headers, body: ByteBuffer(string: form))
+            #expect(moved.status == .seeOther)
+            let map = try await client.send(.get, "/api/v1/storage/containers/\(box)/map", auth: admin)
+            let cells = try #require(try map.json()["items"] as? [[String: Any]])
+            #expect(cells.map { $0["external_id"] as? String } == ["P-2", "P-0", "P-1", nil])
+            let full =
+                "_csrf=\(session.csrf)&ids[]=\(ids[0])&ids[]=\(ids[1])&container_id=\(box)&move_reason=reorganise"
+            let tooMany = try await client.execute(
+                uri: "/samples/bulk-move", method: .post, headers: headers, body: ByteBuffer(string: full))
+            #expect(tooMany.status == .unprocessableContent)
+            #expect(tooMany.text.contains("free positions"))
+        }
+    }
+}

@@ -66,6 +66,7 @@ enum AccessPolicy {
         "PATCH /api/v1/samples/{id}": .samplesWrite,
         "POST /api/v1/samples/bulk": .samplesWrite,
         "POST /samples/bulk": .samplesWrite,
+        "POST /samples/bulk-move": .storageWrite,
         "GET /api/v1/samples/{id}/history": .samplesRead,
         "GET /api/v1/samples/{id}/lineage": .samplesRead,
         "GET /api/v1/samples/export": .samplesRead,

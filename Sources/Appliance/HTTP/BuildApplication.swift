@@ -80,9 +80,9 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     let samples = SampleStore(
         database: services.database, species: services.config.species, kinds: services.config.sampleKinds)
     SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
-    SamplesWebController(store: samples, identity: identity, pages: pages).addRoutes(to: routes)
-    SampleCSVController(csv: SampleCSV(store: samples), pages: pages).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
+    SamplesWebController(store: samples, storage: storage, identity: identity, pages: pages).addRoutes(to: routes)
+    SampleCSVController(csv: SampleCSV(store: samples), pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
     InventoryController(database: services.database, pages: pages).addRoutes(to: routes)

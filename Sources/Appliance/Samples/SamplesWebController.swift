@@ -4,6 +4,7 @@ import Hummingbird
 /// The sample pages: list, new, detail with its History and Signatures tabs, edit and sign.
 struct SamplesWebController {
     let store: SampleStore
+    let storage: StorageStore
     let identity: Identity
     let pages: PageRenderer
     static let pageSize = 50
@@ -16,6 +17,7 @@ struct SamplesWebController {
         router.post("/samples/{id}") { request, context in try await update(request, context) }
         router.post("/samples/{id}/sign") { request, context in try await sign(request, context) }
         router.post("/samples/bulk") { request, context in try await bulk(request, context) }
+        router.post("/samples/bulk-move") { request, context in try await bulkMove(request, context) }
     }
 
     /// Every field arrives as text from the browser; empty means "not given".
@@ -144,6 +146,45 @@ struct SamplesWebController {
             email: form.witnessEmail, password: form.witnessPassword, code: form.witnessCode
         )
         .witness(identity: identity, context: context)
+    }
+
+    /// The selection goes into the first free positions of a container (a tank, canister, goblet
+    /// or box), in list order.
+    private func bulkMove(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        struct MoveForm: Decodable {
+            var ids: [Int64]?
+            var containerId: String?
+            var reason: String?
+
+            enum CodingKeys: String, CodingKey {
+                case ids
+                case containerId = "container_id"
+                case reason = "move_reason"
+            }
+        }
+        let form = try await request.decode(as: MoveForm.self, context: context)
+        do {
+            guard let ids = form.ids, !ids.isEmpty else {
+                throw SampleStore.invalid("Select one or more samples.", field: "ids")
+            }
+            guard let container = form.containerId.flatMap({ Int64($0) }) else {
+                throw SampleStore.invalid("Enter the id of the container to move them to.", field: "container_id")
+            }
+            let outcome = try await storage.placeAll(
+                ids, in: container, reason: form.reason.flatMap { $0.isEmpty ? nil : $0 }, context: context.eventContext
+            )
+            guard outcome.applied else {
+                let failures = outcome.results.filter { !$0.ok }
+                throw SampleStore.invalid(
+                    "Nothing was moved: "
+                        + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
+                    field: "ids")
+            }
+            return Flash(kind: .success, message: "\(ids.count) samples were placed.").redirect(
+                to: "/storage/\(container)")
+        } catch let error as APIError where error.status.code < 500 {
+            return try await list(request, context, error: error)
+        }
     }
 
     private func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -287,6 +287,27 @@ struct StorageStore: Sendable {
         }
     }
 
+    /// Puts the samples `ids` into the first free positions in or below `container`, in order: a
+    /// check-in for those not stored yet, a move for the others; all, or none.
+    func placeAll(_ ids: [Int64], in container: Int64, reason: String?, context: EventContext) async throws
+        -> BulkOutcome
+    {
+        let slots = try await freeSlots(in: container, count: ids.count)
+        guard slots.count == ids.count else {
+            throw Self.invalid(
+                "Only \(slots.count) free positions are left there for \(ids.count) samples.", field: "container_id")
+        }
+        let targets = Dictionary(zip(ids, slots)) { first, _ in first }
+        return try await database.bulk(ids, context: context) { id, write in
+            guard let slot = targets[id], let sample = try Sample.fetchOne(write.db, key: id) else {
+                throw Self.invalid("No sample has id \(id).", field: "sample_id")
+            }
+            _ = try Self.place(
+                id, at: slot.containerId, position: slot.position, reason: reason, moving: sample.containerId != nil,
+                in: write)
+        }
+    }
+
     /// Takes a sample out of the store: shipped, thawed for use (back into processing) or moved to
     /// another site.
     func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, context: EventContext) async throws
