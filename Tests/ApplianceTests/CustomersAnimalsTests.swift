@@ -193,12 +193,14 @@ import Testing
             #expect(problems.map { $0["row"] as? Int } == [3, 4, 5])
             #expect(problems.map { $0["field"] as? String } == ["ear_tag", "sire_id", "sire_id"])
             let good =
-                "species,name,sex,sire_id,ear_tag,microchip\r\nbovine,Berta,female,\(sire),DE 01 1;DE 01 2,27609\r\n"
+                "species,name,sex,sire_id,ear_tag,microchip,birth_date\r\n"
+                + "bovine,Berta,female,\(sire),DE 01 1;DE 01 2,27609,12.04.2021\r\n"
             let imported = try await post(client, "/api/v1/animals/import", good, key: key)
             #expect(imported.status == .created)
             let found = try await client.send(.get, "/api/v1/animals?q=27609", auth: key)
             let berta = try #require((try found.json()["items"] as? [[String: Any]])?.first)
             #expect(berta["name"] as? String == "Berta")
+            #expect(berta["birth_date"] as? String == "2021-04-12")
             let export = try await client.send(.get, "/api/v1/animals/export?q=Berta", auth: key)
             #expect(export.text.contains("Berta,female,Holstein") == false)
             #expect(export.text.contains("\"DE 01 1; DE 01 2\"") || export.text.contains("DE 01 1; DE 01 2"))

@@ -66,7 +66,8 @@ struct AnimalCSV: Sendable {
                 }
                 let input = AnimalStore.Input(
                     species: text("species"), name: row["name"], sex: text("sex"), breed: row["breed"],
-                    birthDate: row["birth_date"], notes: row["notes"], ownerId: try id("owner_id"),
+                    birthDate: row["birth_date"].map { SpreadsheetDate.day($0) ?? $0 }, notes: row["notes"],
+                    ownerId: try id("owner_id"),
                     status: text("status"),
                     sireId: try id("sire_id"), damId: try id("dam_id"), identifiers: identifiers, reason: nil)
                 let now = Date()
