@@ -38,10 +38,10 @@ struct AnimalsWebController {
         }
         SoftDeleteRoutes<Animal>(database: store.database).addPages(to: router, path: "/animals")
         router.post("/animals/bulk") { request, context in
-            let bulk = try await request.decode(as: BulkForm.self, context: context)
+            let bulk = try await request.decode(as: BulkSelection<Form>.self, context: context)
             do {
                 guard !bulk.ids.isEmpty else { throw AnimalStore.invalid("Select one or more animals.", field: "ids") }
-                let input = try bulk.form.input()
+                let input = try bulk.fields.input()
                 let outcome = try await store.changeAll(
                     ids: bulk.ids,
                     AnimalStore.Input(ownerId: input.ownerId, status: input.status, reason: input.reason),
@@ -123,19 +123,6 @@ struct AnimalsWebController {
     }
 
     private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted", "sort"]
-
-    /// The list's selection: the checked ids and the owner or status to give them.
-    struct BulkForm: Decodable {
-        var ids: [Int64] = []
-        var form = Form()
-
-        enum CodingKeys: String, CodingKey { case ids }
-
-        init(from decoder: Decoder) throws {
-            ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
-            form = try Form(from: decoder)
-        }
-    }
 
     private func list(_ request: Request, _ context: AppRequestContext, error: APIError? = nil) async throws
         -> Response

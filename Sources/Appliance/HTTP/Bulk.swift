@@ -51,3 +51,16 @@ extension AppDatabase {
         }
     }
 }
+
+/// A list page's selection: the ticked rows (`ids[]`) and the form's other fields.
+struct BulkSelection<Fields: Decodable>: Decodable {
+    var ids: [Int64]
+    var fields: Fields
+
+    enum CodingKeys: String, CodingKey { case ids }
+
+    init(from decoder: Decoder) throws {
+        ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
+        fields = try Fields(from: decoder)
+    }
+}

@@ -126,19 +126,6 @@ struct SamplesWebController {
         }
     }
 
-    /// The list's selection: the checked ids and one change for all of them.
-    struct BulkForm: Decodable {
-        var ids: [Int64] = []
-        var form = Form()
-
-        enum CodingKeys: String, CodingKey { case ids }
-
-        init(from decoder: Decoder) throws {
-            ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
-            form = try Form(from: decoder)
-        }
-    }
-
     /// The witness who signed in the form, if any, proven by their password.
     private func witness(_ form: Form, _ context: AppRequestContext) async throws -> User? {
         guard !form.witnessEmail.isEmpty else { return nil }
@@ -188,10 +175,10 @@ struct SamplesWebController {
     }
 
     private func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let bulk = try await request.decode(as: BulkForm.self, context: context)
+        let bulk = try await request.decode(as: BulkSelection<Form>.self, context: context)
         do {
             guard !bulk.ids.isEmpty else { throw SampleStore.invalid("Select one or more samples.", field: "ids") }
-            let form = bulk.form
+            let form = bulk.fields
             let witness = try await witness(form, context)
             let outcome = try await store.changeAll(
                 ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
