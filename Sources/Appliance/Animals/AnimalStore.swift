@@ -251,8 +251,6 @@ struct AnimalStore: Sendable {
             request = request.filter(
                 literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
         }
-        let rows = try request.keyset(order, after: after).limit(limit + 1).fetchAll(db)
-        let items = Array(rows.prefix(limit))
-        return (items, rows.count > limit ? try items.last.map(order.position) : nil)
+        return try request.page(db, order: order, after: after, limit: limit)
     }
 }

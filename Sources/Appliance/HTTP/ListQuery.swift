@@ -47,6 +47,17 @@ extension QueryInterfaceRequest {
     }
 }
 
+extension QueryInterfaceRequest where RowDecoder: FetchableRecord & MutablePersistableRecord {
+    /// One page after `after` in `order`, and where the next starts (nil on the last page).
+    func page(_ db: Database, order: ListOrder, after: KeysetPosition?, limit: Int) throws
+        -> (items: [RowDecoder], next: KeysetPosition?)
+    {
+        let rows = try keyset(order, after: after).limit(limit + 1).fetchAll(db)
+        let items = Array(rows.prefix(limit))
+        return (items, rows.count > limit ? try items.last.map(order.position) : nil)
+    }
+}
+
 /// The opaque keyset cursor of every paged list: a ``KeysetPosition``, base64url-encoded with a
 /// version prefix so its form can change without clients noticing.
 enum Cursor {

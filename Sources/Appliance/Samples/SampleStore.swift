@@ -280,9 +280,7 @@ struct SampleStore: Sendable {
                 request = request.filter(
                     literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
             }
-            let rows = try request.keyset(order, after: after).limit(limit + 1).fetchAll(db)
-            let items = Array(rows.prefix(limit))
-            return (items, rows.count > limit ? try items.last.map(order.position) : nil)
+            return try request.page(db, order: order, after: after, limit: limit)
         }
     }
 
