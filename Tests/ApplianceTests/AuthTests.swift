@@ -157,7 +157,6 @@ import Testing
         try await server.services.database.write {
             try $0.execute(sql: "UPDATE api_keys SET expires_at = '2000-01-01'")
         }
-        server.services.identity.apiKeys.invalidateAll()
         try await server.test { client in
             for authorization in [nil, "Basic abc", "Bearer", "Bearer lbx_nope_nope", key] {
                 var headers: HTTPFields = [:]

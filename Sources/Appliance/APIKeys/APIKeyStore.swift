@@ -4,17 +4,18 @@ import Synchronization
 
 /// API keys: created (shown once), looked up on every API request, revoked.
 ///
-/// Lookups are cached by key hash so an authenticated request costs no database read; revoking a
-/// key, or changing or disabling its owner, removes it from the cache in the same call.
+/// Lookups go through the process cache by key hash, so an authenticated request costs no
+/// database read; any change to keys or users (revoking, disabling an owner) invalidates them.
 final class APIKeyStore: Sendable {
-    private struct Cached {
-        let principal: Principal
+    /// What a presented key resolves to; `nil` principal for keys that are unknown or no longer valid.
+    private struct Lookup: Sendable {
+        let principal: Principal?
         let expiresAt: Date?
-        var lastUsedWritten: Date
     }
 
     let database: AppDatabase
-    private let cache = Mutex<[String: Cached]>([:])
+    /// When each key's last use was last written, so busy keys write it at most once a minute.
+    private let lastUseWritten = Mutex<[Int64: Date]>([:])
 
     init(database: AppDatabase) { self.database = database }
 
@@ -70,33 +71,37 @@ final class APIKeyStore: Sendable {
     /// disabled users.
     func principal(secret: String) async throws -> Principal? {
         let hash = Secrets.hash(secret)
+        let lookup = try await database.cache.value(
+            "apikey:" + hash, tags: [TableInvalidation.tag("api_keys"), TableInvalidation.tag("users")], ttl: .seconds(300)
+        ) { [database] in
+            try await database.read { db -> Lookup in
+                guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db), key.revokedAt == nil,
+                    let keyID = key.id
+                else { return Lookup(principal: nil, expiresAt: nil) }
+                let owner = try key.userId.flatMap { try User.fetchOne(db, key: $0) }
+                if let owner, owner.status != .active { return Lookup(principal: nil, expiresAt: nil) }
+                let principal = Principal(
+                    userID: owner?.id, email: owner?.email, displayName: key.name, role: nil,
+                    credential: .apiKey(id: keyID, scopes: key.scopeSet))
+                return Lookup(principal: principal, expiresAt: key.expiresAt)
+            }
+        }
         let now = Date()
-        if let cached = cache.withLock({ $0[hash] }) {
-            if let expiresAt = cached.expiresAt, expiresAt <= now { return nil }
-            try await touch(hash: hash, cached: cached, now: now)
-            return cached.principal
-        }
-        let found = try await database.read { db -> (APIKey, User?)? in
-            guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db) else { return nil }
-            return (key, try key.userId.flatMap { try User.fetchOne(db, key: $0) })
-        }
-        guard let (key, owner) = found, key.revokedAt == nil, let keyID = key.id else { return nil }
-        if let expiresAt = key.expiresAt, expiresAt <= now { return nil }
-        if let owner, owner.status != .active { return nil }
-        let principal = Principal(
-            userID: owner?.id, email: owner?.email, displayName: key.name, role: nil,
-            credential: .apiKey(id: keyID, scopes: key.scopeSet))
-        let cached = Cached(principal: principal, expiresAt: key.expiresAt, lastUsedWritten: .distantPast)
-        cache.withLock { $0[hash] = cached }
-        try await touch(hash: hash, cached: cached, now: now)
+        guard let principal = lookup.principal else { return nil }
+        if let expiresAt = lookup.expiresAt, expiresAt <= now { return nil }
+        try await touch(principal, now: now)
         return principal
     }
 
     /// Records last use at most once a minute per key, so busy integrations do not write per request.
-    private func touch(hash: String, cached: Cached, now: Date) async throws {
-        guard now.timeIntervalSince(cached.lastUsedWritten) > 60, case .apiKey(let id, _) = cached.principal.credential
-        else { return }
-        cache.withLock { $0[hash]?.lastUsedWritten = now }
+    private func touch(_ principal: Principal, now: Date) async throws {
+        guard case .apiKey(let id, _) = principal.credential else { return }
+        let due = lastUseWritten.withLock { written in
+            guard now.timeIntervalSince(written[id] ?? .distantPast) > 60 else { return false }
+            written[id] = now
+            return true
+        }
+        guard due else { return }
         try await database.write { db in
             try APIKey.filter(key: id).updateAll(db, Column("last_used_at").set(to: now))
         }
@@ -127,11 +132,5 @@ final class APIKeyStore: Sendable {
                 db, kind: .keyRevoked, user: try key.userId.flatMap { try User.fetchOne(db, key: $0) }, event: event,
                 detail: "key \(id) \(key.prefix) by \(actor?.logDescription ?? "cli")")
         }
-        invalidateAll()
-    }
-
-    /// Drops every cached key; called when keys are revoked or users change.
-    func invalidateAll() {
-        cache.withLock { $0.removeAll() }
     }
 }

@@ -66,7 +66,7 @@ enum AuditArchive {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var data = try encoder.encode(header) + Data("\n".utf8)
             for event in events { data += try encoder.encode(event) + Data("\n".utf8) }
-            let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sha = SHA256.hash(data: data).hex
             try data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
             do {
                 let name = URL(fileURLWithPath: path).lastPathComponent
@@ -96,7 +96,7 @@ enum AuditArchive {
     /// `prev_hash` to its `head_hash`. Returns the header and the file's SHA-256.
     static func verify(file path: String) throws -> (Header, String) {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256.hash(data: data).hex
         let lines = data.split(separator: UInt8(ascii: "\n"))
         guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first)) else {
             throw Failure.chainBroken("not a LabBox audit archive")

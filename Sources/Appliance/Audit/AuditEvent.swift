@@ -69,7 +69,7 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
         var hasher = SHA256()
         hasher.update(data: Data(prevHash.utf8))
         hasher.update(data: canonicalEncoding)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 
     static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

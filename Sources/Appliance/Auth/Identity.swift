@@ -22,7 +22,7 @@ struct Identity: Sendable {
         self.database = database
         self.apiKeys = APIKeyStore(database: database)
         self.tokens = TokenService(database: database)
-        self.users = UserStore(database: database, apiKeys: apiKeys)
+        self.users = UserStore(database: database)
         self.sessions = SessionStore(
             database: database, idleTimeout: TimeInterval(config.sessionIdleMinutes * 60),
             lifetime: TimeInterval(config.sessionLifetimeHours * 3600), requireTwoFactor: config.requireTwoFactor)

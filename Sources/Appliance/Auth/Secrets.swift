@@ -13,7 +13,7 @@ enum Secrets {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hex
     }
 
     /// Compares without leaking, through timing, how many leading characters matched.
@@ -23,4 +23,9 @@ enum Secrets {
         guard left.count == right.count else { return false }
         return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+}
+
+extension Sequence<UInt8> {
+    /// Lower-case hex, the form in which LabBox stores and shows digests.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

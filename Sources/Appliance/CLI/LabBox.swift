@@ -7,7 +7,8 @@ struct LabBox: AsyncParsableCommand {
         abstract: "LabBox: the reproduction lab and biobank system in one binary.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, UserCommand.self,
-            APIKeyCommand.self, KeysCommand.self, AuditCommand.self, DemoDataCommand.self, VersionCommand.self,
+            APIKeyCommand.self, KeysCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            DemoDataCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -28,6 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
         flags["log.format"] = logFormat
         let config = try options.load(flags: flags)
         LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        // Taken before SQLite opens the file, and held until the process ends.
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock.acquire(config.dataDirectory)
+        } catch {
+            printError("refusing to start: \(error)")
+            throw ExitStatus.databaseRefused
+        }
         let database = try options.openDatabase(config)
         let services = try AppServices(config: config, database: database)
         let needsSetup = try await services.identity.users.count() == 0
@@ -45,5 +54,6 @@ struct ServeCommand: AsyncParsableCommand {
             }
             FileHandle.standardOutput.write(Data(lines.utf8))
         }
+        withExtendedLifetime(lock) {}
     }
 }

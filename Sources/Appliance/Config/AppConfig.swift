@@ -38,6 +38,8 @@ struct AppConfig: Sendable {
     var sampleKinds = ["semen", "oocyte", "embryo", "blood", "tissue", "dna"]
     /// Lab results, embryos, straws and samples are regulated records by default.
     var reasonRequired = ["sample", "straw", "embryo", "result"]
+    var cacheMaxEntries = 10_000
+    var cacheMaxMegabytes = 32
     var tlsMode = TLSMode.off
     var tlsCertFile: String?
     var tlsKeyFile: String?

@@ -36,6 +36,8 @@ struct ConfigKey: Sendable {
             "database.busy_timeout_ms", "how long a connection waits for a lock", 0...600_000,
             \.busyTimeoutMilliseconds),
         integer("database.max_readers", "concurrent read connections", 1...64, \.maxReaders),
+        integer("cache.max_entries", "entries the in-memory cache keeps", 16...10_000_000, \.cacheMaxEntries),
+        integer("cache.max_mb", "megabytes the in-memory cache may hold", 1...4096, \.cacheMaxMegabytes),
         .init(
             name: "log.level", summary: "trace, debug, info, notice, warning, error or critical", isSecret: false,
             apply: { config, value in

@@ -11,6 +11,9 @@ final class AppDatabase: Sendable {
     let path: String
     let migrations: Migrations
     let auditPolicy: AuditPolicy
+    /// The process's cache; entries tagged `table:<name>` are dropped when that table changes.
+    let cache: Cache
+    private let invalidation: TableInvalidation
 
     init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -27,6 +30,9 @@ final class AppDatabase: Sendable {
         self.path = path
         self.migrations = migrations
         self.auditPolicy = AuditPolicy(regulated: Set(config.reasonRequired))
+        self.cache = Cache(limits: .init(maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxMegabytes << 20))
+        self.invalidation = TableInvalidation(cache: cache)
+        pool.add(transactionObserver: invalidation, extent: .observerLifetime)
         let journalMode = try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         guard journalMode == "wal" else {
             throw DatabaseOpenError(message: "SQLite reports journal_mode=\(journalMode ?? "?"), expected wal")

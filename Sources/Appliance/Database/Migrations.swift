@@ -11,7 +11,7 @@ struct Migrations: Sendable {
     struct Migration: Sendable {
         let id: String
         let sql: String
-        var checksum: String { SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined() }
+        var checksum: String { SHA256.hash(data: Data(sql.utf8)).hex }
     }
 
     enum State: String, Sendable {

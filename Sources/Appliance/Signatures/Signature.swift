@@ -31,7 +31,7 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
 
     /// The hash a signature binds: SHA-256 of the record's audit snapshot.
     static func hash<R: AuditedRecord>(of record: R) throws -> String {
-        SHA256.hash(data: Data(try record.auditSnapshot.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(try record.auditSnapshot.utf8)).hex
     }
 
     /// Signs the current version of `record` as `signer`, in the caller's transaction, and records

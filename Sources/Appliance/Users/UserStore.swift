@@ -5,8 +5,6 @@ import GRDB
 /// transaction.
 struct UserStore: Sendable {
     let database: AppDatabase
-    /// Cached key lookups depend on their owner's status, so user changes invalidate them.
-    let apiKeys: APIKeyStore
 
     struct NewUser: Sendable {
         var email: String
@@ -112,7 +110,6 @@ struct UserStore: Sendable {
             try TokenService.revokeAll(db, userID: id)
             return user
         }
-        apiKeys.invalidateAll()
         return user
     }
 

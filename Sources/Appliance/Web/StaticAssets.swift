@@ -21,7 +21,7 @@ struct StaticAssets: Sendable {
         for path in EmbeddedFiles.paths(under: "static/") {
             guard let data = EmbeddedFiles.data(path) else { continue }
             let name = String(path.dropFirst("static/".count))
-            let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256.hash(data: data).prefix(8).hex
             assets[name] = Asset(bytes: ByteBuffer(bytes: data), contentType: Self.contentType(of: name), hash: digest)
         }
         self.assets = assets

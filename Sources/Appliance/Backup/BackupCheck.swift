@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+
+/// Verification and restore of a backup archive.
+///
+/// Both unpack the archive next to where it will be used and check it the same way: every member
+/// matches the manifest's size and SHA-256, nothing unlisted is present, SQLite's integrity check
+/// passes, the audit chain verifies and ends at the manifest's head hash, and the row counts and
+/// schema version match.
+enum BackupCheck {
+    struct Report: Sendable {
+        struct Check: Sendable {
+            let name: String
+            let passed: Bool
+            let detail: String
+        }
+
+        var manifest: BackupManifest?
+        var checks: [Check] = []
+        var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+
+        mutating func check(_ name: String, _ passed: Bool, _ detail: String) {
+            checks.append(Check(name: name, passed: passed, detail: detail))
+        }
+    }
+
+    /// Verifies `archive`, unpacking it into a scratch folder beside it that is removed afterwards.
+    static func verify(_ archive: URL) -> Report {
+        let scratch = archive.deletingLastPathComponent().appendingPathComponent(
+            ".verify-\(Secrets.token(bytes: 6))")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        return unpack(archive, into: scratch)
+    }
+
+    /// Unpacks `archive` into `directory` (created) and checks it there.
+    static func unpack(_ archive: URL, into directory: URL) -> Report {
+        var report = Report()
+        let members: [String: TarReader.Member]
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            members = try TarReader.extract(archive, into: directory)
+            report.check("archive", true, "\(members.count) files unpacked")
+        } catch {
+            report.check("archive", false, "cannot read the archive: \(error)")
+            return report
+        }
+        guard members[BackupManifest.name] != nil,
+            let data = FileManager.default.contents(
+                atPath: directory.appendingPathComponent(BackupManifest.name).path),
+            let manifest = try? BackupManifest.decoder.decode(BackupManifest.self, from: data)
+        else {
+            report.check("manifest", false, "manifest.json is missing or unreadable")
+            return report
+        }
+        report.manifest = manifest
+        let listed = Set(manifest.files.keys)
+        let present = Set(members.keys).subtracting([BackupManifest.name])
+        let mismatched = listed.sorted().filter { name in
+            members[name].map { BackupManifest.File(size: $0.size, sha256: $0.sha256) } != manifest.files[name]
+        }
+        let unlisted = present.subtracting(listed).sorted()
+        report.check(
+            "checksums", mismatched.isEmpty && unlisted.isEmpty,
+            mismatched.isEmpty && unlisted.isEmpty
+                ? "\(listed.count) files match their SHA-256"
+                : "differ or missing: \(mismatched.joined(separator: ", "))"
+                    + (unlisted.isEmpty ? "" : "; not in the manifest: \(unlisted.joined(separator: ", "))"))
+        let databaseURL = directory.appendingPathComponent("labbox.db")
+        do {
+            try AppDatabase.inspect(path: databaseURL.path) { db in
+                let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                report.check("integrity", integrity == ["ok"], integrity.prefix(3).joined(separator: "; "))
+                let audit = try AuditTrail.verify(db)
+                report.check(
+                    "audit chain", audit.isIntact && audit.headHash == manifest.auditHeadHash,
+                    audit.isIntact
+                        ? (audit.headHash == manifest.auditHeadHash
+                            ? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
+                            : "the head hash differs from the manifest's")
+                        : (audit.broken?.problem ?? "triggers missing: \(audit.missingTriggers.joined(separator: ", "))"))
+            }
+            let described = try Backups.describe(databaseAt: databaseURL, createdAt: manifest.createdAt)
+            let differing = Set(described.rowCounts.keys).union(manifest.rowCounts.keys).sorted().filter {
+                described.rowCounts[$0] != manifest.rowCounts[$0]
+            }
+            report.check(
+                "row counts", differing.isEmpty,
+                differing.isEmpty
+                    ? "\(manifest.rowCounts.values.reduce(0, +)) rows in \(manifest.rowCounts.count) tables"
+                    : "differ in \(differing.joined(separator: ", "))")
+            report.check(
+                "schema", described.migrations == manifest.migrations,
+                "schema \(described.schemaVersion), written by LabBox \(manifest.labboxVersion)")
+        } catch {
+            report.check("database", false, "cannot open the database copy: \(error)")
+        }
+        return report
+    }
+
+    enum RestoreError: Error, CustomStringConvertible {
+        case serverRunning
+        case notEmpty(String)
+        case failedChecks(Report)
+        case incompatible(String)
+
+        var description: String {
+            switch self {
+            case .serverRunning:
+                "a LabBox server is using this data directory; stop it first (systemctl stop labbox)"
+            case .notEmpty(let path):
+                "\(path) already holds a database or attachments; add --force to move it aside and restore"
+            case .failedChecks(let report):
+                "the backup failed verification: "
+                    + report.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
+            case .incompatible(let reason): reason
+            }
+        }
+    }
+
+    /// Restores `archive` into `dataDirectory`. The archive is unpacked and verified beside the
+    /// directory first, so a bad archive changes nothing; with `force`, an existing directory is
+    /// renamed to `<dir>.replaced-<time>` rather than deleted. Returns that name, if any.
+    static func restore(_ archive: URL, into dataDirectory: URL, force: Bool) throws -> URL? {
+        let files = FileManager.default
+        if DataDirectoryLock.isHeld(dataDirectory.path) { throw RestoreError.serverRunning }
+        let database = dataDirectory.appendingPathComponent("labbox.db")
+        let attachments = dataDirectory.appendingPathComponent("attachments")
+        let inUse =
+            files.fileExists(atPath: database.path)
+            || !((try? files.contentsOfDirectory(atPath: attachments.path)) ?? []).isEmpty
+        if inUse && !force { throw RestoreError.notEmpty(dataDirectory.path) }
+        let stamp = Backups.archiveName(at: Date()).dropFirst("labbox-".count).dropLast(".tar.gz".count)
+        let staging = URL(fileURLWithPath: dataDirectory.path + ".restoring-\(stamp)")
+        defer { try? files.removeItem(at: staging) }
+        let report = unpack(archive, into: staging)
+        guard report.passed else { throw RestoreError.failedChecks(report) }
+        do {
+            try Migrations.embedded.assertCompatible(databaseAt: staging.appendingPathComponent("labbox.db").path)
+        } catch let error as MigrationError {
+            throw RestoreError.incompatible(error.description)
+        }
+        try files.removeItem(at: staging.appendingPathComponent(BackupManifest.name))
+        try files.createDirectory(at: staging.appendingPathComponent("backups"), withIntermediateDirectories: true)
+        try files.createDirectory(at: staging.appendingPathComponent("attachments"), withIntermediateDirectories: true)
+        var replaced: URL?
+        if files.fileExists(atPath: dataDirectory.path) {
+            if inUse {
+                let aside = URL(fileURLWithPath: dataDirectory.path + ".replaced-\(stamp)")
+                try files.moveItem(at: dataDirectory, to: aside)
+                replaced = aside
+                // The config file belongs to the installation, not to the data being replaced.
+                let config = aside.appendingPathComponent("labbox.toml")
+                if files.fileExists(atPath: config.path) {
+                    try files.copyItem(at: config, to: staging.appendingPathComponent("labbox.toml"))
+                }
+            } else {
+                for name in try files.contentsOfDirectory(atPath: dataDirectory.path)
+                where !["backups", "attachments"].contains(name) {
+                    try files.moveItem(
+                        at: dataDirectory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                }
+                try files.removeItem(at: dataDirectory)
+            }
+        }
+        try files.moveItem(at: staging, to: dataDirectory)
+        return replaced
+    }
+}

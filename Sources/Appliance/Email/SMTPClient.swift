@@ -1,0 +1,171 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Where and how to send mail (`smtp.*` settings).
+struct SMTPSettings: Sendable {
+    enum Security: String, Sendable, CaseIterable {
+        /// Plain SMTP: only for a relay on the same machine or a test sink.
+        case none
+        /// Upgrade with STARTTLS, refusing servers that do not offer it.
+        case starttls
+        /// TLS from the first byte (port 465).
+        case tls
+    }
+
+    var host: String
+    var port: Int
+    var security: Security
+    var username: String?
+    var password: String?
+    var from: String
+    var verifyCertificate: Bool
+}
+
+/// Delivers one message per connection: EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, QUIT.
+/// Every step waits for the server's reply and fails with it, so the outbox can show why.
+enum SMTPClient {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func send(_ message: EmailMessage, with settings: SMTPSettings, timeout: Duration = .seconds(30))
+        async throws
+    {
+        let (replies, continuation) = AsyncStream.makeStream(of: Reply.self)
+        let tls = try NIOSSLContext(configuration: tlsConfiguration(settings))
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if settings.security == .tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: settings.host))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ReplyDecoder(continuation: continuation))
+                }
+            }
+            .connect(host: settings.host, port: settings.port).get()
+        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
+            channel.close(promise: nil)
+        }
+        defer {
+            deadline.cancel()
+            channel.close(promise: nil)
+        }
+        var session = Session(channel: channel, replies: replies.makeAsyncIterator())
+        try await session.expect(220, after: nil)
+        let hello = "EHLO " + (ProcessInfo.processInfo.hostName.isEmpty ? "labbox" : ProcessInfo.processInfo.hostName)
+        let features = try await session.command(hello, expect: 250)
+        if settings.security == .starttls {
+            guard features.lines.contains(where: { $0.uppercased().contains("STARTTLS") }) else {
+                throw Failure(description: "the server does not offer STARTTLS (set smtp.security to none or tls)")
+            }
+            _ = try await session.command("STARTTLS", expect: 220)
+            try await channel.pipeline.addHandler(
+                NIOSSLClientHandler(context: tls, serverHostname: settings.host), position: .first
+            ).get()
+            _ = try await session.command(hello, expect: 250)
+        }
+        if let username = settings.username, !username.isEmpty {
+            let credentials = Data(("\0" + username + "\0" + (settings.password ?? "")).utf8).base64EncodedString()
+            _ = try await session.command("AUTH PLAIN " + credentials, expect: 235, shown: "AUTH PLAIN ***")
+        }
+        _ = try await session.command("MAIL FROM:<\(settings.from)>", expect: 250)
+        _ = try await session.command("RCPT TO:<\(message.recipient)>", expect: 250, 251)
+        _ = try await session.command("DATA", expect: 354)
+        _ = try await session.command(content(of: message, from: settings.from) + "\r\n.", expect: 250, shown: "message")
+        _ = try? await session.command("QUIT", expect: 221)
+    }
+
+    /// The message in RFC 5322 form, dot-stuffed for DATA.
+    static func content(of message: EmailMessage, from: String) -> String {
+        let subject =
+            message.subject.allSatisfy(\.isASCII)
+            ? message.subject : "=?UTF-8?B?" + Data(message.subject.utf8).base64EncodedString() + "?="
+        let date = Date().formatted(
+            Date.VerbatimFormatStyle(
+                format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
+                locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
+        let headers = [
+            "From: LabBox <\(from)>", "To: <\(message.recipient)>", "Subject: \(subject)", "Date: \(date)",
+            "Message-ID: <labbox-\(message.id ?? 0)-\(Secrets.token(bytes: 6))@\(from.split(separator: "@").last ?? "labbox")>",
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
+        ]
+        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
+        return (headers + [""] + body).joined(separator: "\r\n")
+    }
+
+    private static func tlsConfiguration(_ settings: SMTPSettings) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if !settings.verifyCertificate { configuration.certificateVerification = .none }
+        return configuration
+    }
+
+    struct Reply: Sendable {
+        let code: Int
+        let lines: [String]
+    }
+
+    private struct Session {
+        let channel: any Channel
+        var replies: AsyncStream<Reply>.Iterator
+
+        mutating func expect(_ codes: Int..., after command: String?) async throws {
+            _ = try await next(codes, after: command)
+        }
+
+        mutating func command(_ line: String, expect codes: Int..., shown: String? = nil) async throws -> Reply {
+            try await channel.writeAndFlush(ByteBuffer(string: line + "\r\n"))
+            return try await next(codes, after: shown ?? line)
+        }
+
+        private mutating func next(_ codes: [Int], after command: String?) async throws -> Reply {
+            guard let reply = await replies.next() else {
+                throw Failure(description: "the server closed the connection" + (command.map { " after \($0)" } ?? ""))
+            }
+            guard codes.contains(reply.code) else {
+                throw Failure(
+                    description: (command.map { "\($0): " } ?? "greeting: ") + reply.lines.joined(separator: " / "))
+            }
+            return reply
+        }
+    }
+
+    /// Splits the byte stream into replies; a reply's last line has a space after its code.
+    private final class ReplyDecoder: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let continuation: AsyncStream<Reply>.Continuation
+        var pending = ""
+        var lines: [String] = []
+
+        init(continuation: AsyncStream<Reply>.Continuation) { self.continuation = continuation }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            pending += buffer.readString(length: buffer.readableBytes) ?? ""
+            while let end = pending.range(of: "\r\n") {
+                let line = String(pending[..<end.lowerBound])
+                pending.removeSubrange(..<end.upperBound)
+                lines.append(line)
+                if line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
+                    continuation.yield(Reply(code: Int(line.prefix(3)) ?? 0, lines: lines))
+                    lines = []
+                }
+            }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            continuation.finish()
+            context.fireChannelInactive()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            continuation.finish()
+            context.close(promise: nil)
+        }
+    }
+}

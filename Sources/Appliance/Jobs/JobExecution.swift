@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// What a running job sees: its row, and ways to report progress, log, check for cancellation and
+/// name its result file.
+///
+/// Progress and log lines are kept in memory and written out by the runner once a second, so a
+/// job may report from inside its own database transaction without waiting for the writer.
+final class JobExecution: Sendable {
+    struct Live: Sendable {
+        var progress = 0
+        var message = ""
+        var pendingLog: [(Date, String)] = []
+    }
+
+    let job: Job
+    let database: AppDatabase
+    let dataDirectory: String
+    private let live = Mutex(Live())
+    private let cancelled = Atomic<Bool>(false)
+
+    init(job: Job, database: AppDatabase, dataDirectory: String) {
+        self.job = job
+        self.database = database
+        self.dataDirectory = dataDirectory
+    }
+
+    var id: Int64 { job.id ?? 0 }
+    var context: EventContext { job.eventContext }
+
+    func progress(_ percent: Int, _ message: String) {
+        live.withLock { live in
+            live.progress = min(max(percent, 0), 100)
+            live.message = message
+        }
+    }
+
+    func log(_ line: String) {
+        live.withLock { $0.pendingLog.append((Date(), line)) }
+    }
+
+    /// Throws ``JobCancelled`` once the job was cancelled or the server is stopping; call it
+    /// between units of work, inside transactions too, so a cancel rolls the work back.
+    func checkpoint() throws {
+        if cancelled.load(ordering: .relaxed) || Task.isCancelled { throw JobCancelled() }
+    }
+
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    /// Current progress, and the log lines not yet written (which are handed over).
+    func takeLive() -> Live {
+        live.withLock { live in
+            defer { live.pendingLog.removeAll() }
+            return live
+        }
+    }
+
+    var snapshot: (progress: Int, message: String) { live.withLock { ($0.progress, $0.message) } }
+
+    /// Where the job writes a result file: `attachments/jobs/<id>/<name>` in the data directory.
+    func resultFile(named name: String) throws -> (relativePath: String, url: URL) {
+        let relative = "attachments/jobs/\(id)/\(name)"
+        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(relative)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return (relative, url)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// An in-app notification for one user: job completions, reminders, security alerts.
+struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, ResponseEncodable {
+    static let databaseTableName = "notifications"
+
+    enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+        case job, reminder, security
+    }
+
+    var id: Int64?
+    var userId: Int64
+    var kind: Kind
+    var title: String
+    var body: String
+    var link: String?
+    var createdAt: Date
+    var readAt: Date?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kind, title, body, link
+        case userId = "user_id"
+        case createdAt = "created_at"
+        case readAt = "read_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Notifies `users` inside the caller's transaction. Reminders and security alerts are also
+    /// emailed (queued in the outbox, sent later), since they matter when nobody is looking at LabBox.
+    static func post(
+        _ db: Database, to users: [User], kind: Kind, title: String, body: String = "", link: String? = nil
+    ) throws {
+        let now = Date()
+        for user in users {
+            guard let userID = user.id else { continue }
+            var notification = Notification(
+                userId: userID, kind: kind, title: title, body: body, link: link, createdAt: now)
+            try notification.insert(db)
+            if [.reminder, .security].contains(kind) {
+                try EmailMessage.queue(
+                    db, to: user.email, template: "email-notification",
+                    values: ["name": user.displayName, "title": title, "body": body, "link": link ?? ""],
+                    subject: title)
+            }
+        }
+    }
+
+    /// Active users holding one of `roles`.
+    static func users(_ db: Database, roles: [Role]) throws -> [User] {
+        try User.filter(roles.map(\.rawValue).contains(Column("role")) && Column("status") == "active").fetchAll(db)
+    }
+
+    /// Tells the person who started a job how it ended; a scheduled job that failed goes to the admins.
+    static func jobFinished(_ db: Database, job: Job, title: String) throws {
+        let link = "/jobs/\(job.id ?? 0)"
+        let outcome =
+            switch job.state {
+            case .succeeded: "finished"
+            case .failed: "failed"
+            case .cancelled: "was cancelled"
+            default: "was interrupted"
+            }
+        if let userID = job.userId, let user = try User.fetchOne(db, key: userID) {
+            try post(db, to: [user], kind: .job, title: "\(title) \(outcome)", body: job.error ?? job.message, link: link)
+        } else if job.state != .succeeded {
+            try post(
+                db, to: try users(db, roles: [.admin]), kind: .security,
+                title: "Scheduled \(title.lowercased()) \(outcome)", body: job.error ?? job.message, link: link)
+        }
+    }
+
+    static func unreadCount(_ db: Database, userID: Int64) throws -> Int {
+        try Notification.filter(CodingKeys.userId == userID && CodingKeys.readAt == nil).fetchCount(db)
+    }
+}
