@@ -123,3 +123,53 @@ document.addEventListener("change", (event) => {
     box.checked = event.target.checked;
   }
 });
+
+// A running job's page follows it: progress, message and log once a second, then the whole page
+// (summary, result link) when it ends.
+document.addEventListener("DOMContentLoaded", () => {
+  const card = document.querySelector("[data-job][data-live]");
+  if (!card) return;
+  const find = (name) => card.querySelector(`[data-job-${name}]`) || document.querySelector(`[data-job-${name}]`);
+  const poll = async () => {
+    try {
+      const response = await fetch(`/api/v1/jobs/${card.dataset.job}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const job = await response.json();
+      find("progress").value = job.progress;
+      find("percent").textContent = `${job.progress} %`;
+      find("message").textContent = job.message;
+      find("state").textContent = job.state;
+      find("log").textContent = (job.log || []).join("\n");
+      if (!["queued", "running"].includes(job.state)) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // A missed poll (server restarting) is retried on the next tick.
+    }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 1000);
+});
+
+// The notification bell shows the unread count, refreshed every minute.
+document.addEventListener("DOMContentLoaded", () => {
+  const bell = document.querySelector("[data-unread-url]");
+  if (!bell) return;
+  const badge = bell.querySelector(".bell-count");
+  const refresh = async () => {
+    try {
+      const response = await fetch(bell.dataset.unreadUrl, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const { unread } = await response.json();
+        badge.textContent = unread > 99 ? "99+" : String(unread);
+        badge.hidden = unread === 0;
+        bell.setAttribute("aria-label", `Notifications: ${unread} unread`);
+      }
+    } catch (error) {
+      // Try again on the next tick.
+    }
+  };
+  refresh();
+  setInterval(refresh, 60000);
+});

@@ -420,6 +420,39 @@ import Testing
                 try await client.send(.delete, "/api/v1/ip-blocks/203.0.113.9", auth: adminKey)
             }
 
+            try await server.services.scheduler.prepare(now: Date())
+            _ = try await expectAudited("PATCH /api/v1/schedules/{name}", action: "update") {
+                try await client.send(.patch, "/api/v1/schedules/retention", auth: adminKey, json: ["cron": "0 4 * * *"])
+            }
+            _ = try await expectAudited("POST /api/v1/schedules/{name}/run", action: "start") {
+                try await client.send(.post, "/api/v1/schedules/retention/run", auth: adminKey)
+            }
+            let export = try await expectAudited("POST /api/v1/samples/export-jobs", action: "start") {
+                try await client.send(.post, "/api/v1/samples/export-jobs?species=bovine", auth: adminKey)
+            }
+            _ = try await expectAudited("POST /api/v1/jobs/{id}/cancel", action: "cancel") {
+                try await client.send(.post, "/api/v1/jobs/\(try export.json()["id"] as? Int ?? 0)/cancel", auth: adminKey)
+            }
+            _ = try await expectAudited("POST /api/v1/backups", action: "start") {
+                try await client.send(.post, "/api/v1/backups", auth: adminKey)
+            }
+            let archive = try await server.services.backups.create().archive.lastPathComponent
+            _ = try await expectAudited("POST /api/v1/backups/{name}/verify", action: "start") {
+                try await client.send(.post, "/api/v1/backups/\(archive)/verify", auth: adminKey)
+            }
+            let messageID = try await server.services.database.write { db in
+                var message = EmailMessage(
+                    recipient: "x@lab.example", subject: "s", body: "b", state: .dead, attempts: 6,
+                    nextAttemptAt: Date(), createdAt: Date())
+                try message.insert(db)
+                return message.id ?? 0
+            }
+            _ = try await expectAudited("POST /api/v1/outbox/{id}/retry", action: "retry") {
+                try await client.send(.post, "/api/v1/outbox/\(messageID)/retry", auth: adminKey)
+            }
+            // Reading one's own notifications changes no record anyone audits.
+            checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
+
             let writing = Set(
                 AccessPolicy.routes.keys.filter {
                     $0.hasPrefix("POST /api/") || $0.hasPrefix("PATCH /api/") || $0.hasPrefix("DELETE /api/")

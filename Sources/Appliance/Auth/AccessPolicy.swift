@@ -156,6 +156,47 @@ enum AccessPolicy {
         "GET /api/v1/audit/verify": .auditRead,
         "GET /api/v1/audit/export": .auditRead,
 
+        // Background jobs: everyone sees their own; admins see all (checked per job).
+        "GET /jobs": .signedIn,
+        "GET /jobs/{id}": .signedIn,
+        "POST /jobs/{id}/cancel": .signedIn,
+        "GET /api/v1/jobs": .signedIn,
+        "GET /api/v1/jobs/{id}": .signedIn,
+        "POST /api/v1/jobs/{id}/cancel": .signedIn,
+        "GET /api/v1/jobs/{id}/result": .signedIn,
+        "POST /api/v1/samples/export-jobs": .samplesRead,
+        "POST /samples/export-job": .samplesRead,
+
+        // Notifications: one's own.
+        "GET /notifications": .signedIn,
+        "POST /notifications/{id}/read": .signedIn,
+        "POST /notifications/read-all": .signedIn,
+        "GET /api/v1/notifications": .signedIn,
+        "GET /api/v1/notifications/unread": .signedIn,
+        "POST /api/v1/notifications/{id}/read": .signedIn,
+        "POST /api/v1/notifications/read-all": .signedIn,
+
+        // Operations: backups, schedules, mail, health.
+        "GET /admin/backups": .admin,
+        "POST /admin/backups": .admin,
+        "POST /admin/backups/{name}/verify": .admin,
+        "GET /api/v1/backups": .admin,
+        "POST /api/v1/backups": .admin,
+        "GET /api/v1/backups/{name}": .admin,
+        "POST /api/v1/backups/{name}/verify": .admin,
+        "GET /admin/schedules": .admin,
+        "POST /admin/schedules/{name}": .admin,
+        "POST /admin/schedules/{name}/run": .admin,
+        "GET /api/v1/schedules": .admin,
+        "PATCH /api/v1/schedules/{name}": .admin,
+        "POST /api/v1/schedules/{name}/run": .admin,
+        "GET /admin/outbox": .admin,
+        "POST /admin/outbox/{id}/retry": .admin,
+        "GET /api/v1/outbox": .admin,
+        "POST /api/v1/outbox/{id}/retry": .admin,
+        "GET /admin/health": .admin,
+        "GET /api/v1/health": .admin,
+
         // Security events.
         "GET /admin/security": .securityRead,
         "GET /api/v1/security-events": .securityRead,

@@ -40,6 +40,25 @@ struct AppConfig: Sendable {
     var reasonRequired = ["sample", "straw", "embryo", "result"]
     var cacheMaxEntries = 10_000
     var cacheMaxMegabytes = 32
+    var jobWorkers = 2
+    var jobRetrySeconds = 30
+    var jobKeepDays = 30
+    var backupKeepDaily = 7
+    var backupKeepWeekly = 4
+    var backupWarnHours = 36
+    var ln2FillDays = 7
+    /// Cron expressions set for registered schedules (`schedule.<name>`).
+    var schedules: [String: String] = [:]
+    var smtpHost: String?
+    var smtpPort = 587
+    var smtpSecurity = SMTPSettings.Security.starttls
+    var smtpUsername: String?
+    var smtpPassword: String?
+    var smtpFrom = "labbox@localhost"
+    var smtpVerifyCertificate = true
+    var smtpRetrySeconds = 60
+    /// How people reach this LabBox (e.g. https://labbox.clinic.lan), for links in emails.
+    var publicURL: String?
     var tlsMode = TLSMode.off
     var tlsCertFile: String?
     var tlsKeyFile: String?
@@ -50,6 +69,15 @@ struct AppConfig: Sendable {
     var databasePath: String { dataDirectory + "/labbox.db" }
     var attachmentsDirectory: String { dataDirectory + "/attachments" }
     var backupsDirectory: String { dataDirectory + "/backups" }
+
+    /// Mail delivery settings, or nil when `smtp.host` is not set.
+    var smtp: SMTPSettings? {
+        smtpHost.map { host in
+            SMTPSettings(
+                host: host, port: smtpPort, security: smtpSecurity, username: smtpUsername, password: smtpPassword,
+                from: smtpFrom, verifyCertificate: smtpVerifyCertificate)
+        }
+    }
 }
 
 enum ConfigSource: String, Sendable {

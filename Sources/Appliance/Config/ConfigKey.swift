@@ -86,19 +86,41 @@ struct ConfigKey: Sendable {
             "security.cors_origins",
             "origins allowed to call the API from a browser, e.g. https://lims.example (empty: none)",
             \.corsOrigins),
+        integer("jobs.workers", "background jobs that run at once", 1...16, \.jobWorkers),
+        integer("jobs.retry_seconds", "wait before a failed job's first retry (doubles each time)", 0...86_400, \.jobRetrySeconds),
+        integer("jobs.keep_days", "days finished jobs and their files are kept", 1...3650, \.jobKeepDays),
+        integer("backup.keep_daily", "nightly backups kept, one per day", 0...365, \.backupKeepDaily),
+        integer("backup.keep_weekly", "weekly backups kept, one per ISO week", 0...520, \.backupKeepWeekly),
+        integer("backup.warn_hours", "warn on the health page when the last backup is older", 1...8760, \.backupWarnHours),
+        integer("storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
+        cron("nightly_backup"),
+        cron("retention"),
+        cron("ln2_reminders"),
+        optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
+        integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
+        choice("smtp.security", "none, starttls or tls", \.smtpSecurity),
+        optionalText("smtp.username", "mail server user (AUTH PLAIN)", \.smtpUsername),
+        .init(
+            name: "smtp.password", summary: "mail server password", isSecret: true,
+            apply: { config, value in config.smtpPassword = value }, read: { $0.smtpPassword ?? "" }),
+        .init(
+            name: "smtp.from", summary: "sender address of LabBox's mail", isSecret: false,
+            apply: { config, value in
+                guard value.firstMatch(of: /^[^@\s<>]+@[^@\s<>]+$/) != nil else {
+                    throw ConfigError(key: "smtp.from", message: "'\(value)' is not an email address")
+                }
+                config.smtpFrom = value
+            },
+            read: { $0.smtpFrom }),
+        boolean("smtp.verify_certificate", "check the mail server's TLS certificate", \.smtpVerifyCertificate),
+        integer("smtp.retry_seconds", "wait before a failed email's first retry (doubles each time)", 0...86_400, \.smtpRetrySeconds),
+        optionalText("server.public_url", "how people reach LabBox, e.g. https://labbox.clinic.lan (links in emails)", \.publicURL),
         choice("tls.mode", "off, files (tls.cert_file + tls.key_file) or self-signed (kept in <data>/tls)", \.tlsMode),
         path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
         path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),
-        .init(
-            name: "auth.require_2fa", summary: "admins and directors must enrol TOTP before anything else (true/false)",
-            isSecret: false,
-            apply: { config, value in
-                guard let flag = Bool(value) else {
-                    throw ConfigError(key: "auth.require_2fa", message: "'\(value)' is not true or false")
-                }
-                config.requireTwoFactor = flag
-            },
-            read: { String($0.requireTwoFactor) }),
+        boolean(
+            "auth.require_2fa", "admins and directors must enrol TOTP before anything else (true/false)",
+            \.requireTwoFactor),
         .init(
             name: "metrics.token", summary: "bearer token for /metrics; unset allows loopback clients only",
             isSecret: true,
@@ -125,6 +147,44 @@ struct ConfigKey: Sendable {
                 config[keyPath: path] = number
             },
             read: { String($0[keyPath: path]) })
+    }
+
+    private static func boolean(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, Bool> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in
+                guard let flag = Bool(value) else { throw ConfigError(key: name, message: "'\(value)' is not true or false") }
+                config[keyPath: path] = flag
+            },
+            read: { String($0[keyPath: path]) })
+    }
+
+    private static func optionalText(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, String?> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in config[keyPath: path] = value.isEmpty ? nil : value },
+            read: { $0[keyPath: path] ?? "" })
+    }
+
+    /// `schedule.<name>`: a cron expression for a registered schedule, overriding the admin's.
+    private static func cron(_ schedule: String) -> ConfigKey {
+        let name = "schedule." + schedule
+        return ConfigKey(
+            name: name, summary: "cron expression (local time) for the \(schedule.replacingOccurrences(of: "_", with: " ")) schedule",
+            isSecret: false,
+            apply: { config, value in
+                do {
+                    _ = try CronExpression(value)
+                } catch let error as CronExpression.Invalid {
+                    throw ConfigError(key: name, message: error.description)
+                }
+                config.schedules[schedule] = value
+            },
+            read: { $0.schedules[schedule] ?? "" })
     }
 
     private static func cidrs(

@@ -19,7 +19,11 @@ struct OutboxSender: Service {
     let logger = Logger(label: "labbox.mail")
 
     func run() async throws {
-        guard settings != nil else { return }
+        guard settings != nil else {
+            // Nothing to deliver; a service that ends early would stop the whole server.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 
 /// Everything the HTTP server needs, built once by `labbox serve` and by every test.
 struct AppServices: Sendable {
@@ -12,6 +13,10 @@ struct AppServices: Sendable {
     let identity: Identity
     let setup = FirstRunSetup()
     let ipBlocks: IPBlocks
+    let jobs: JobQueue
+    let scheduler: Scheduler
+    let backups: Backups
+    let samples: SampleStore
 
     init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
@@ -20,6 +25,32 @@ struct AppServices: Sendable {
         self.pages = try PageRenderer(assets: assets)
         self.identity = Identity(database: database, config: config)
         self.ipBlocks = try IPBlocks(database: database)
+        self.samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
+        self.jobs = JobQueue(
+            database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds))
+        self.scheduler = Scheduler(queue: jobs, configured: config.schedules)
+        self.backups = Backups(database: database, dataDirectory: config.dataDirectory)
+        let backupJobs = BackupJobs(
+            backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
+        let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
+        let reminders = TankReminders(fillDays: config.ln2FillDays)
+        for kind in [
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, SampleCSV(store: samples).exportJob,
+        ] {
+            jobs.register(kind)
+        }
+        for task in [BackupJobs.nightly, Retention.schedule, TankReminders.schedule] {
+            scheduler.register(task)
+        }
+    }
+
+    /// What runs beside the HTTP server: the job workers, the scheduler and the mail outbox.
+    var background: [any Service] {
+        [
+            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
+            OutboxSender(
+                database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
+        ]
     }
 }
 
@@ -60,7 +91,8 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
         .addRoutes(to: routes)
     OpenAPIController(pages: pages).addRoutes(to: routes)
     services.assets.addRoutes(to: routes)
-    HomeController(database: services.database, pages: pages).addRoutes(to: routes)
+    HomeController(database: services.database, pages: pages, fillDays: services.config.ln2FillDays)
+        .addRoutes(to: routes)
     LoginController(
         identity: identity, pages: pages, setup: services.setup, secureCookies: services.config.tlsMode != .off
     )
@@ -77,12 +109,11 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     let animals = AnimalStore(database: services.database, species: services.config.species)
     AnimalsAPIController(store: animals).addRoutes(to: routes)
     AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
-    let samples = SampleStore(
-        database: services.database, species: services.config.species, kinds: services.config.sampleKinds)
+    let samples = services.samples
     SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     SamplesWebController(store: samples, storage: storage, identity: identity, pages: pages).addRoutes(to: routes)
-    SampleCSVController(csv: SampleCSV(store: samples), pages: pages).addRoutes(to: routes)
+    SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
     InventoryController(database: services.database, pages: pages).addRoutes(to: routes)
@@ -91,6 +122,15 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)
     SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
         .addRoutes(to: routes)
+    JobsController(queue: services.jobs, pages: pages).addRoutes(to: routes)
+    SchedulesController(scheduler: services.scheduler, pages: pages).addRoutes(to: routes)
+    BackupsController(
+        backups: services.backups, queue: services.jobs, pages: pages, warnAfterHours: services.config.backupWarnHours
+    ).addRoutes(to: routes)
+    NotificationsController(database: services.database, pages: pages).addRoutes(to: routes)
+    OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
+        .addRoutes(to: routes)
+    SystemController(services: services).addRoutes(to: routes)
     return router
 }
 

@@ -22,14 +22,7 @@ enum CSVResponse {
         next: @escaping @Sendable (Int64) async throws -> [(key: Int64, values: [String])]
     ) -> Response {
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: line(header)))
-            var after: Int64 = 0
-            while true {
-                let batch = try await next(after)
-                guard let last = batch.last else { break }
-                try await writer.write(ByteBuffer(string: batch.map { line($0.values) }.joined()))
-                after = last.key
-            }
+            try await write(header: header, next: next) { try await writer.write(ByteBuffer(string: $0)) }
             try await writer.finish(nil)
         }
         return Response(
@@ -37,5 +30,24 @@ enum CSVResponse {
             headers: [
                 .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"",
             ], body: body)
+    }
+
+    /// The header, then each batch `next(afterKey)` returns until one comes back empty, handed to
+    /// `output` a batch at a time; returns the number of rows.
+    @discardableResult
+    static func write(
+        header: [String], next: (Int64) async throws -> [(key: Int64, values: [String])],
+        output: (String) async throws -> Void
+    ) async throws -> Int {
+        try await output(line(header))
+        var after: Int64 = 0
+        var rows = 0
+        while true {
+            let batch = try await next(after)
+            guard let last = batch.last else { return rows }
+            try await output(batch.map { line($0.values) }.joined())
+            after = last.key
+            rows += batch.count
+        }
     }
 }

@@ -54,6 +54,11 @@ struct Job: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistable
             actorName: startedBy)
     }
 
+    /// Admins see every job; others the jobs they started.
+    func isVisible(to principal: Principal) -> Bool {
+        principal.can(.admin) || (userId != nil && userId == principal.userID)
+    }
+
     func decodedParameters<P: Decodable>(_ type: P.Type) throws -> P {
         try JSONDecoder().decode(P.self, from: Data(parameters.utf8))
     }

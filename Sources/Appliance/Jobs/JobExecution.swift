@@ -57,12 +57,15 @@ final class JobExecution: Sendable {
 
     var snapshot: (progress: Int, message: String) { live.withLock { ($0.progress, $0.message) } }
 
+    static func resultDirectory(of id: Int64) -> String { "attachments/jobs/\(id)" }
+
+    var resultDirectory: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent(Self.resultDirectory(of: id))
+    }
+
     /// Where the job writes a result file: `attachments/jobs/<id>/<name>` in the data directory.
     func resultFile(named name: String) throws -> (relativePath: String, url: URL) {
-        let relative = "attachments/jobs/\(id)/\(name)"
-        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(relative)
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return (relative, url)
+        try FileManager.default.createDirectory(at: resultDirectory, withIntermediateDirectories: true)
+        return (Self.resultDirectory(of: id) + "/" + name, resultDirectory.appendingPathComponent(name))
     }
 }

@@ -28,28 +28,29 @@ final class JobQueue: Sendable {
 
     // MARK: Starting and claiming
 
-    /// Queues a job of a registered kind on behalf of `context`; the start is audited.
+    /// Queues a job of a registered kind for `principal` (who may then follow and download it);
+    /// the start is audited.
     @discardableResult
     func enqueue(
-        _ type: String, parameters: some Encodable & Sendable = [String: String](), context: EventContext,
-        schedule: String? = nil
+        _ type: String, parameters: some Encodable & Sendable = [String: String](), by principal: Principal?,
+        context: EventContext, schedule: String? = nil
     ) async throws -> Job {
         guard let kind = kind(type) else { throw APIError.invalid("Unknown job type '\(type)'.", field: "type") }
         let encoded = String(decoding: try JSONEncoder().encode(parameters), as: UTF8.self)
         return try await database.write(context) { write in
-            try Self.insert(write, kind: kind, parameters: encoded, schedule: schedule)
+            try Self.insert(write, kind: kind, parameters: encoded, userID: principal?.userID, schedule: schedule)
         }
     }
 
     /// Queues a job inside the caller's transaction (the scheduler records its run in the same one).
-    static func insert(_ write: AuditedWrite, kind: JobKind, parameters: String, schedule: String?) throws -> Job {
+    static func insert(
+        _ write: AuditedWrite, kind: JobKind, parameters: String, userID: Int64?, schedule: String?
+    ) throws -> Job {
         let now = Date()
-        let context = write.context
         var job = Job(
             id: nil, type: kind.type, parameters: parameters, state: .queued, progress: 0, message: "Waiting to start",
-            attempts: 0, maxAttempts: kind.maxAttempts, runAfter: now, cancelRequested: false,
-            userId: context.actorType == .user ? context.actorID : nil, startedBy: context.actorName,
-            schedule: schedule, createdAt: now)
+            attempts: 0, maxAttempts: kind.maxAttempts, runAfter: now, cancelRequested: false, userId: userID,
+            startedBy: write.context.actorName, schedule: schedule, createdAt: now)
         try job.insert(write.db)
         try write.log("start", entityType: "job", entityID: String(job.id ?? 0), after: kind.type)
         return job
@@ -218,7 +219,8 @@ final class JobQueue: Sendable {
             return old
         }
         for job in old {
-            let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("attachments/jobs/\(job.id ?? 0)")
+            let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent(
+                JobExecution.resultDirectory(of: job.id ?? 0))
             try? FileManager.default.removeItem(at: directory)
         }
         return old.count

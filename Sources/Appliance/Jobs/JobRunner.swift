@@ -56,6 +56,11 @@ struct JobRunner: Service {
         let ending = await run(execution)
         flusher.cancel()
         _ = await flusher.result
+        if case .succeeded = ending {
+        } else {
+            // A run that did not succeed leaves no partial result behind.
+            try? FileManager.default.removeItem(at: execution.resultDirectory)
+        }
         // Settle in a task of its own: when the server is stopping this task is already cancelled,
         // and the ending must still be written.
         let written = await Task { [queue] in try await queue.finish(execution, ending) }.result

@@ -21,7 +21,7 @@ enum Server {
             notifier.notify("READY=1\nSTATUS=serving on port \(port)")
             await onReady(port)
         }
-        var serviceList: [any Service] = [app]
+        var serviceList: [any Service] = [app] + services.background
         if let watchdog = WatchdogService(
             notifier: notifier, database: services.database, logger: logger, environment: environment)
         {

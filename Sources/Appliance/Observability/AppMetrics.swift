@@ -30,12 +30,18 @@ enum AppMetrics {
     /// The exposition text; process gauges are sampled now so a scrape sees current values.
     static func render() -> [UInt8] {
         uptime.set(Date().timeIntervalSince(startedAt))
-        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        {
-            residentBytes.set(Double(pages * Int(sysconf(Int32(_SC_PAGESIZE)))))
-        }
+        residentBytes.set(Double(ProcessMemory.residentBytes))
         return registry.emitToBuffer()
+    }
+}
+
+enum ProcessMemory {
+    /// The resident set size, from `/proc/self/statm`.
+    static var residentBytes: Int64 {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int64($0) })
+        else { return 0 }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

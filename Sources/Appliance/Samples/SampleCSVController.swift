@@ -5,11 +5,19 @@ import Hummingbird
 /// import page.
 struct SampleCSVController {
     let csv: SampleCSV
+    let jobs: JobQueue
     let pages: PageRenderer
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/samples/export") { request, _ in
-            csv.export(try SampleStore.Filter(ListQuery(request), species: csv.store.species, kinds: csv.store.kinds))
+        router.get("/api/v1/samples/export") { request, _ in csv.export(try filter(request)) }
+        // Large selections: the same CSV, written by a job the caller follows and downloads.
+        router.post("/api/v1/samples/export-jobs") { request, context in
+            let job = try await startExport(request, context)
+            return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
+        }
+        router.post("/samples/export-job") { request, context in
+            let job = try await startExport(request, context)
+            return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
         csv.importer.addRoutes(
             to: router, path: "/api/v1/samples", template: SampleCSV.template, database: csv.store.database)
@@ -18,6 +26,15 @@ struct SampleCSVController {
                 "import", title: "Import samples", section: "samples", request: request, context: context,
                 values: ["noun": "samples", "api": "/api/v1/samples"])
         }
+    }
+
+    private func filter(_ request: Request) throws -> SampleStore.Filter {
+        try SampleStore.Filter(ListQuery(request), species: csv.store.species, kinds: csv.store.kinds)
+    }
+
+    private func startExport(_ request: Request, _ context: AppRequestContext) async throws -> Job {
+        try await jobs.enqueue(
+            "samples.export", parameters: try filter(request), by: context.principal, context: context.eventContext)
     }
 }
 

@@ -47,7 +47,7 @@ struct SampleStore: Sendable {
 
     static let units = ["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]
 
-    struct Filter: Sendable {
+    struct Filter: Sendable, Codable {
         var species: String?
         var kind: String?
         var status: Sample.Status?
@@ -271,17 +271,22 @@ struct SampleStore: Sendable {
     func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
         -> (items: [Sample], next: KeysetPosition?)
     {
-        try await database.read { db in
-            var request = Sample.all()
-            if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
-            if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
-            if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
-            if let match = filter.text.flatMap(SearchStore.matchExpression) {
-                request = request.filter(
-                    literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
-            }
-            return try request.page(db, order: order, after: after, limit: limit)
+        try await database.read { db in try Self.request(filter).page(db, order: order, after: after, limit: limit) }
+    }
+
+    func count(_ filter: Filter) async throws -> Int {
+        try await database.read { db in try Self.request(filter).fetchCount(db) }
+    }
+
+    private static func request(_ filter: Filter) -> QueryInterfaceRequest<Sample> {
+        var request = Sample.all()
+        if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
+        if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
+        if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
+        if let match = filter.text.flatMap(SearchStore.matchExpression) {
+            request = request.filter(literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
         }
+        return request
     }
 
     func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)

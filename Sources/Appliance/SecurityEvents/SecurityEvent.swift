@@ -28,6 +28,9 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
         case twoFactorEnabled = "2fa.enabled"
         case twoFactorDisabled = "2fa.disabled"
         case twoFactorFailed = "2fa.failed"
+
+        /// Events that may be an attack in progress, which admins hear about at once (and by mail).
+        var alertsAdmins: Bool { [.lockout, .tokenReuse, .ipBlocked].contains(self) }
     }
 
     var id: Int64?
@@ -60,5 +63,10 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
             db, event, action: "security.\(kind.rawValue)", entityType: user == nil ? "security_event" : "user",
             entityID: user?.id.map(String.init) ?? String(row.id ?? 0), after: details)
         Counter(label: "labbox_security_events_total", dimensions: [("kind", kind.rawValue)]).increment()
+        if kind.alertsAdmins {
+            try Notification.post(
+                db, to: try Notification.users(db, roles: [.admin]), kind: .security,
+                title: "Security alert: \(kind.rawValue)", body: detail, link: "/admin/security?kind=\(kind.rawValue)")
+        }
     }
 }

@@ -6,6 +6,7 @@ import Hummingbird
 struct HomeController {
     let database: AppDatabase
     let pages: PageRenderer
+    let fillDays: Int
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/") { request, context in try await home(request, context) }
@@ -14,9 +15,23 @@ struct HomeController {
     private func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let migrations = try await database.read { try self.database.migrations.status($0) }
         let size = (try? FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int) ?? 0
+        let dashboard = try await Dashboard.load(database, fillDays: fillDays)
+        let top = max(dashboard.samplesByStatus.values.max() ?? 0, 1)
+        let principal = context.principal
         return pages.page(
             "home", title: "LabBox", section: "home", request: request, context: context,
             values: [
+                "show_lab": principal?.can(.samplesRead) ?? false,
+                "samples_by_status": Sample.Status.allCases.map { status in
+                    let count = dashboard.samplesByStatus[status.rawValue] ?? 0
+                    return ["status": status.rawValue, "count": count, "top": top] as [String: Any]
+                },
+                "totals": [
+                    ["label": "Samples", "value": dashboard.samplesByStatus.values.reduce(0, +), "href": "/samples"],
+                    ["label": "Customers", "value": dashboard.customers, "href": "/customers"],
+                    ["label": "Animals", "value": dashboard.animals, "href": "/animals"],
+                ],
+                "tanks_overdue": dashboard.tanksOverdue,
                 "facts": [
                     ["label": "Version", "value": BuildInfo.version],
                     ["label": "Commit", "value": String(BuildInfo.commit.prefix(12))],

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+
+/// Backups for admins: the `/admin/backups` page and `/api/v1/backups` (list, start, download,
+/// verify). Starting and verifying run as jobs, so the page hands over to the job's progress bar.
+struct BackupsController {
+    let backups: Backups
+    let queue: JobQueue
+    let pages: PageRenderer
+    let warnAfterHours: Int
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/backups") { _, _ in BackupList(items: try backups.list().map(BackupItem.init)) }
+        router.post("/api/v1/backups") { _, context in
+            try await EditedResponse(status: .accepted, response: resource(start(context)))
+        }
+        router.get("/api/v1/backups/{name}") { _, context in
+            try await FileDownload.response(try archive(context).url, context: context)
+        }
+        router.post("/api/v1/backups/{name}/verify") { _, context in
+            try await EditedResponse(status: .accepted, response: resource(verify(context)))
+        }
+        router.get("/admin/backups") { request, context in try page(request, context) }
+        router.post("/admin/backups") { _, context in
+            let job = try await start(context)
+            return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
+        }
+        router.post("/admin/backups/{name}/verify") { _, context in
+            let job = try await verify(context)
+            return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
+        }
+    }
+
+    struct BackupItem: Encodable, Sendable {
+        let name: String
+        let bytes: Int64
+        let createdAt: Date
+        let url: String
+
+        init(_ archive: Backups.Archive) {
+            (name, bytes, createdAt, url) = (archive.name, archive.bytes, archive.createdAt, "/api/v1/backups/\(archive.name)")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, bytes, url
+            case createdAt = "created_at"
+        }
+    }
+
+    struct BackupList: ResponseEncodable {
+        let items: [BackupItem]
+    }
+
+    private func resource(_ job: Job) -> JobResource { JobResource(job, title: queue.title(of: job.type)) }
+
+    private func start(_ context: AppRequestContext) async throws -> Job {
+        try await queue.enqueue("backup", by: context.principal, context: context.eventContext)
+    }
+
+    private func verify(_ context: AppRequestContext) async throws -> Job {
+        let archive = try archive(context)
+        return try await queue.enqueue(
+            "backup.verify", parameters: BackupJobs.VerifyParameters(file: archive.name), by: context.principal,
+            context: context.eventContext)
+    }
+
+    /// The archive named in the path; only LabBox's own names, so no path can escape `backups/`.
+    private func archive(_ context: AppRequestContext) throws -> Backups.Archive {
+        let name = try context.parameters.require("name")
+        guard Backups.isArchiveName(name), let archive = try backups.list().first(where: { $0.name == name }) else {
+            throw APIError.notFound("No such backup.")
+        }
+        return archive
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let archives = try backups.list()
+        let status = BackupStatus(latest: archives.first, warnAfterHours: warnAfterHours)
+        return pages.page(
+            "backups", title: "Backups", section: "backups", request: request, context: context,
+            values: [
+                "empty": archives.isEmpty, "status": status.message, "stale": status.isStale,
+                "backups": archives.map { archive in
+                    [
+                        "name": archive.name,
+                        "size": ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
+                        "created": archive.createdAt.formatted(.iso8601), "age": BackupStatus.age(of: archive.createdAt),
+                    ]
+                },
+            ])
+    }
+}
+
+/// How old the newest backup is, and whether that is past `backup.warn_hours`.
+struct BackupStatus: Sendable {
+    let latest: Backups.Archive?
+    let warnAfterHours: Int
+
+    var isStale: Bool {
+        guard let latest else { return true }
+        return Date().timeIntervalSince(latest.createdAt) > Double(warnAfterHours) * 3600
+    }
+
+    var message: String {
+        guard let latest else { return "No backup yet. Start one now, or wait for the nightly schedule." }
+        let base = "The last backup, \(latest.name), is \(Self.age(of: latest.createdAt)) old."
+        return isStale ? base + " That is older than \(warnAfterHours) hours: check the nightly backup job." : base
+    }
+
+    static func age(of date: Date) -> String {
+        let seconds = max(Int(Date().timeIntervalSince(date)), 0)
+        switch seconds {
+        case ..<3600: return "\(seconds / 60) min"
+        case ..<172_800: return "\(seconds / 3600) h"
+        default: return "\(seconds / 86_400) days"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The email outbox for admins: `/admin/outbox` and `/api/v1/outbox`, newest first, with a retry
+/// for messages that gave up.
+struct OutboxController {
+    let database: AppDatabase
+    let configured: Bool
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/outbox") { request, _ in
+            let query = ListQuery(request)
+            let items = try await list(query)
+            return KeysetPage(
+                items: items.map(Item.init),
+                next: items.count == (try query.limit()) ? items.last?.id.map { KeysetPosition(id: $0) } : nil)
+        }
+        router.post("/api/v1/outbox/{id}/retry") { _, context in
+            try await retry(context)
+            return Response(status: .noContent)
+        }
+        router.get("/admin/outbox") { request, context in
+            let query = ListQuery(request)
+            let items = try await list(query)
+            return pages.page(
+                "outbox", title: "Email outbox", section: "system", request: request, context: context,
+                values: [
+                    "configured": configured, "empty": items.isEmpty,
+                    "states": EmailMessage.State.allCases.map { ["value": $0.rawValue, "selected": query["state"] == $0.rawValue] },
+                    "items": items.map { message in
+                        [
+                            "id": message.id ?? 0, "recipient": message.recipient, "subject": message.subject,
+                            "state": message.state.rawValue, "attempts": message.attempts,
+                            "error": message.lastError ?? "", "dead": message.state == .dead,
+                            "created": message.createdAt.formatted(.iso8601),
+                        ] as [String: Any]
+                    },
+                    "next": items.count == (try query.limit())
+                        ? query.nextPage(keeping: ["state"], after: items.last?.id.map { KeysetPosition(id: $0) }) ?? ""
+                        : "",
+                ])
+        }
+        router.post("/admin/outbox/{id}/retry") { _, context in
+            try await retry(context)
+            return Flash(kind: .success, message: "The message is queued again.").redirect(to: "/admin/outbox")
+        }
+    }
+
+    struct Item: Encodable, Sendable {
+        let id: Int64
+        let recipient: String
+        let subject: String
+        let state: EmailMessage.State
+        let attempts: Int
+        let lastError: String?
+        let createdAt: Date
+        let sentAt: Date?
+
+        init(_ message: EmailMessage) {
+            (id, recipient, subject, state) = (message.id ?? 0, message.recipient, message.subject, message.state)
+            (attempts, lastError, createdAt, sentAt) =
+                (message.attempts, message.lastError, message.createdAt, message.sentAt)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, recipient, subject, state, attempts
+            case lastError = "last_error"
+            case createdAt = "created_at"
+            case sentAt = "sent_at"
+        }
+    }
+
+    private func list(_ query: ListQuery) async throws -> [EmailMessage] {
+        let state = try query.choice("state", in: EmailMessage.State.allCases.map(\.rawValue))
+            .flatMap(EmailMessage.State.init)
+        let before = try query.cursor()?.id
+        let limit = try query.limit()
+        return try await database.read { db in
+            var request = EmailMessage.order(EmailMessage.CodingKeys.id.desc).limit(limit)
+            if let state { request = request.filter(EmailMessage.CodingKeys.state == state) }
+            if let before { request = request.filter(EmailMessage.CodingKeys.id < before) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Gives a dead message a fresh set of attempts.
+    private func retry(_ context: AppRequestContext) async throws {
+        let id = try context.parameters.require("id", as: Int64.self)
+        try await database.write(context.eventContext) { write in
+            guard var message = try EmailMessage.fetchOne(write.db, key: id), message.state == .dead else {
+                throw APIError.notFound("No message that gave up has this id.")
+            }
+            (message.state, message.attempts, message.nextAttemptAt) = (.queued, 0, Date())
+            try message.update(write.db)
+            try write.log("retry", entityType: "email", entityID: String(id))
+        }
+    }
+}

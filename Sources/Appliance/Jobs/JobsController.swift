@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Background jobs: `/api/v1/jobs` (list, one job with its log, cancel, result download) and the
+/// `/jobs` pages, where a job's progress bar follows it live. Admins see every job; others theirs.
+struct JobsController {
+    let queue: JobQueue
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/jobs") { request, context in
+            let query = ListQuery(request)
+            let jobs = try await list(query, context)
+            return KeysetPage(
+                items: jobs.map { JobResource($0, title: queue.title(of: $0.type)) },
+                next: jobs.count == (try query.limit()) ? jobs.last?.id.map { KeysetPosition(id: $0) } : nil)
+        }
+        router.get("/api/v1/jobs/{id}") { _, context in
+            let job = try await visibleJob(context)
+            return JobResource(job, title: queue.title(of: job.type), log: try await queue.log(of: job.id ?? 0))
+        }
+        router.post("/api/v1/jobs/{id}/cancel") { _, context in
+            let job = try await cancel(context)
+            return JobResource(job, title: queue.title(of: job.type))
+        }
+        router.get("/api/v1/jobs/{id}/result") { _, context in try await download(context) }
+        router.get("/jobs") { request, context in try await listPage(request, context) }
+        router.get("/jobs/{id}") { request, context in try await page(request, context) }
+        router.post("/jobs/{id}/cancel") { _, context in
+            let job = try await cancel(context)
+            return Flash(kind: .info, message: "Cancellation requested.").redirect(to: "/jobs/\(job.id ?? 0)")
+        }
+    }
+
+    private func list(_ query: ListQuery, _ context: AppRequestContext) async throws -> [Job] {
+        guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        let state = try query.choice("state", in: Job.State.allCases.map(\.rawValue)).flatMap(Job.State.init)
+        return try await queue.list(
+            userID: principal.can(.admin) ? nil : (principal.userID ?? -1), state: state,
+            before: try query.cursor()?.id, limit: try query.limit())
+    }
+
+    /// The job named in the path, if the caller may see it; others' jobs are "not found".
+    private func visibleJob(_ context: AppRequestContext) async throws -> Job {
+        guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let job = try await queue.job(id: id), job.isVisible(to: principal) else {
+            throw APIError.notFound("No such job.")
+        }
+        return job
+    }
+
+    private func cancel(_ context: AppRequestContext) async throws -> Job {
+        let job = try await visibleJob(context)
+        return try await queue.cancel(id: job.id ?? 0, context: context.eventContext)
+    }
+
+    private func download(_ context: AppRequestContext) async throws -> Response {
+        let job = try await visibleJob(context)
+        guard job.state == .succeeded, let file = job.resultFile else {
+            throw APIError.notFound("This job has no result file.")
+        }
+        return try await FileDownload.response(
+            URL(fileURLWithPath: queue.dataDirectory).appendingPathComponent(file), context: context)
+    }
+
+    private func listPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let jobs = try await list(query, context)
+        let limit = try query.limit()
+        return pages.page(
+            "jobs", title: "Jobs", section: "jobs", request: request, context: context,
+            values: [
+                "jobs": jobs.map(row), "empty": jobs.isEmpty,
+                "states": Job.State.allCases.map { ["value": $0.rawValue, "selected": query["state"] == $0.rawValue] },
+                "next": jobs.count == limit
+                    ? query.nextPage(keeping: ["state"], after: jobs.last?.id.map { KeysetPosition(id: $0) }) ?? ""
+                    : "",
+            ])
+    }
+
+    private func row(_ job: Job) -> [String: Any] {
+        [
+            "id": job.id ?? 0, "title": queue.title(of: job.type), "state": job.state.rawValue,
+            "progress": job.progress, "message": job.message, "started_by": job.startedBy,
+            "schedule": job.schedule ?? "", "created": job.createdAt.formatted(.iso8601),
+            "active": !job.state.isFinished,
+        ]
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let job = try await visibleJob(context)
+        let id = job.id ?? 0
+        let summary = JobResource(job, title: "").result ?? [:]
+        var values = row(job)
+        values["log"] = try await queue.log(of: id)
+        values["summary"] = summary.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
+        values["has_result"] = job.state == .succeeded && job.resultFile != nil
+        values["error"] = job.error ?? ""
+        values["attempts"] = "\(job.attempts) of \(job.maxAttempts)"
+        values["failed"] = [.failed, .interrupted].contains(job.state)
+        return pages.page(
+            "job", title: "\(queue.title(of: job.type)) #\(id)", section: "jobs", request: request, context: context,
+            values: values)
+    }
+}

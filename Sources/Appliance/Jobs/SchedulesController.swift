@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+
+/// Schedules for admins: `/admin/schedules` and `/api/v1/schedules` (list, change the expression
+/// or pause, run now).
+struct SchedulesController {
+    let scheduler: Scheduler
+    let pages: PageRenderer
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/schedules") { _, _ in ScheduleList(items: try await scheduler.list()) }
+        router.patch("/api/v1/schedules/{name}") { request, context in
+            let change = try await request.decode(as: Change.self, context: context)
+            try await scheduler.update(
+                name: try context.parameters.require("name"), cron: change.cron, enabled: change.enabled,
+                context: context.eventContext)
+            return ScheduleList(items: try await scheduler.list())
+        }
+        router.post("/api/v1/schedules/{name}/run") { _, context in
+            let job = try await scheduler.runNow(
+                name: try context.parameters.require("name"), by: context.principal, context: context.eventContext)
+            return EditedResponse(
+                status: .accepted, response: JobResource(job, title: scheduler.queue.title(of: job.type)))
+        }
+        router.get("/admin/schedules") { request, context in
+            let schedules = try await scheduler.list()
+            return pages.page(
+                "schedules", title: "Schedules", section: "system", request: request, context: context,
+                values: [
+                    "schedules": schedules.map { schedule in
+                        [
+                            "name": schedule.name, "title": schedule.title, "cron": schedule.cron,
+                            "enabled": schedule.enabled,
+                            "next": schedule.enabled ? schedule.nextRunAt?.formatted(.iso8601) ?? "—" : "paused",
+                            "last": schedule.lastRunAt?.formatted(.iso8601) ?? "never",
+                            "last_job": schedule.lastJobId ?? 0, "has_last_job": schedule.lastJobId != nil,
+                            "result": schedule.lastResult?.rawValue ?? "",
+                        ] as [String: Any]
+                    }
+                ])
+        }
+        router.post("/admin/schedules/{name}") { request, context in
+            let form = try await request.decode(as: Change.self, context: context)
+            try await scheduler.update(
+                name: try context.parameters.require("name"), cron: form.cron, enabled: form.enabled ?? false,
+                context: context.eventContext)
+            return Flash(kind: .success, message: "Schedule saved.").redirect(to: "/admin/schedules")
+        }
+        router.post("/admin/schedules/{name}/run") { _, context in
+            let job = try await scheduler.runNow(
+                name: try context.parameters.require("name"), by: context.principal, context: context.eventContext)
+            return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
+        }
+    }
+
+    struct Change: Decodable {
+        var cron: String?
+        var enabled: Bool?
+    }
+
+    struct ScheduleList: ResponseEncodable {
+        let items: [ScheduleResource]
+    }
+}

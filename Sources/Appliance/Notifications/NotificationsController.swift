@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The signed-in user's notifications: the `/notifications` page, the bell's unread count and
+/// `/api/v1/notifications`. Only people have notifications; a key without an owner has none.
+struct NotificationsController {
+    let database: AppDatabase
+    let pages: PageRenderer
+    static let pageSize = 50
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/notifications") { request, context in
+            let query = ListQuery(request)
+            let items = try await list(
+                userID: owner(context), unreadOnly: query["unread"] == "true", before: try query.cursor()?.id,
+                limit: try query.limit())
+            return KeysetPage(
+                items: items,
+                next: items.count == (try query.limit()) ? items.last?.id.map { KeysetPosition(id: $0) } : nil)
+        }
+        router.get("/api/v1/notifications/unread") { _, context in
+            UnreadCount(unread: try await unread(userID: owner(context)))
+        }
+        router.post("/api/v1/notifications/{id}/read") { _, context in
+            try await markRead(userID: owner(context), id: try context.parameters.require("id", as: Int64.self))
+            return Response(status: .noContent)
+        }
+        router.post("/api/v1/notifications/read-all") { _, context in
+            try await markRead(userID: owner(context), id: nil)
+            return Response(status: .noContent)
+        }
+        router.get("/notifications") { request, context in try await page(request, context) }
+        router.post("/notifications/{id}/read") { _, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            try await markRead(userID: owner(context), id: id)
+            let link = try await database.read { db in
+                try Notification.filter(key: id).fetchOne(db)?.link
+            }
+            return Response(status: .seeOther, headers: [.location: link ?? "/notifications"])
+        }
+        router.post("/notifications/read-all") { _, context in
+            try await markRead(userID: owner(context), id: nil)
+            return Flash(kind: .success, message: "All notifications marked as read.").redirect(to: "/notifications")
+        }
+    }
+
+    struct UnreadCount: ResponseEncodable {
+        let unread: Int
+    }
+
+    /// Notifications belong to people: a key without an owner simply has none.
+    private func owner(_ context: AppRequestContext) -> Int64? { context.principal?.userID }
+
+    /// The bell asks every minute on every open page, so the count is cached until the user's
+    /// notifications change.
+    private func unread(userID: Int64?) async throws -> Int {
+        guard let userID else { return 0 }
+        return try await database.cache.value(
+            "notifications.unread:\(userID)", tags: [TableInvalidation.tag(Notification.databaseTableName)],
+            ttl: .seconds(600), cost: 64
+        ) { [database] in
+            try await database.read { try Notification.unreadCount($0, userID: userID) }
+        }
+    }
+
+    private func list(userID: Int64?, unreadOnly: Bool, before: Int64?, limit: Int) async throws -> [Notification] {
+        guard let userID else { return [] }
+        return try await database.read { db in
+            var request = Notification.filter(Notification.CodingKeys.userId == userID)
+            if unreadOnly { request = request.filter(Notification.CodingKeys.readAt == nil) }
+            if let before { request = request.filter(Notification.CodingKeys.id < before) }
+            return try request.order(Notification.CodingKeys.id.desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    private func markRead(userID: Int64?, id: Int64?) async throws {
+        guard let userID else {
+            if id != nil { throw APIError.notFound("No such notification.") }
+            return
+        }
+        try await database.write { db in
+            var request = Notification.filter(
+                Notification.CodingKeys.userId == userID && Notification.CodingKeys.readAt == nil)
+            if let id {
+                guard try Notification.filter(key: id).filter(Notification.CodingKeys.userId == userID).isEmpty(db)
+                    == false
+                else { throw APIError.notFound("No such notification.") }
+                request = request.filter(key: id)
+            }
+            try request.updateAll(db, Notification.CodingKeys.readAt.set(to: Date()))
+        }
+    }
+
+    private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let items = try await list(
+            userID: owner(context), unreadOnly: false, before: try query.cursor()?.id, limit: Self.pageSize)
+        return pages.page(
+            "notifications", title: "Notifications", section: "notifications", request: request, context: context,
+            values: [
+                "empty": items.isEmpty,
+                "any_unread": items.contains { $0.readAt == nil },
+                "items": items.map { item in
+                    [
+                        "id": item.id ?? 0, "title": item.title, "body": item.body, "kind": item.kind.rawValue,
+                        "unread": item.readAt == nil, "time": item.createdAt.formatted(.iso8601),
+                        "has_link": item.link != nil, "link": item.link ?? "",
+                    ] as [String: Any]
+                },
+                "next": items.count == Self.pageSize
+                    ? query.nextPage(keeping: [], after: items.last?.id.map { KeysetPosition(id: $0) }) ?? "" : "",
+            ])
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// LN2 fill reminders (`storage.ln2_reminders`): a tank whose last fill (or, never filled, its
+/// creation) is older than `storage.ln2_fill_days` notifies lab staff, at most once a day per tank.
+struct TankReminders: Sendable {
+    let fillDays: Int
+
+    static let schedule = ScheduledTask(
+        name: "ln2_reminders", title: "LN2 fill reminders", jobType: "storage.ln2_reminders", defaultCron: "0 7 * * *")
+
+    struct Overdue: Sendable, Decodable, FetchableRecord {
+        let id: Int64
+        let name: String
+        let lastFill: Date?
+    }
+
+    /// Tanks past their fill interval at `now`, the longest overdue first.
+    static func overdue(_ db: Database, fillDays: Int, now: Date) throws -> [Overdue] {
+        try Overdue.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, c.name, MAX(f.filled_at) AS lastFill
+                FROM storage_containers c LEFT JOIN tank_fills f ON f.container_id = c.id
+                WHERE c.kind = 'tank'
+                GROUP BY c.id
+                HAVING COALESCE(MAX(f.filled_at), c.created_at) < ?
+                ORDER BY COALESCE(MAX(f.filled_at), c.created_at)
+                """,
+            arguments: [now.addingTimeInterval(-Double(fillDays) * 86_400)])
+    }
+
+    var job: JobKind {
+        JobKind(type: "storage.ln2_reminders", title: "LN2 fill reminders", maxAttempts: 3, onInterrupt: .retry) {
+            execution in
+            let now = Date()
+            let fillDays = fillDays
+            let notified = try await execution.database.write { db -> [String] in
+                let staff = try Notification.users(db, roles: [.admin, .director, .technician])
+                var notified: [String] = []
+                for tank in try Self.overdue(db, fillDays: fillDays, now: now) {
+                    let link = "/storage/\(tank.id)"
+                    let remindedToday = try !Notification.filter(
+                        Notification.CodingKeys.link == link && Notification.CodingKeys.kind == Notification.Kind.reminder
+                            && Notification.CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
+                    ).isEmpty(db)
+                    guard !remindedToday else { continue }
+                    let since = tank.lastFill.map { "since \($0.formatted(date: .abbreviated, time: .shortened))" }
+                    try Notification.post(
+                        db, to: staff, kind: .reminder, title: "LN2 fill overdue: \(tank.name)",
+                        body: "No fill recorded \(since ?? "yet") (interval \(fillDays) days).", link: link)
+                    notified.append(tank.name)
+                }
+                return notified
+            }
+            execution.log(notified.isEmpty ? "No tank is overdue" : "Reminded about \(notified.joined(separator: ", "))")
+            return JobOutcome(
+                message: notified.isEmpty ? "No tank is overdue" : "\(notified.count) tanks overdue",
+                summary: ["overdue": String(notified.count)])
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// The nightly clean-up (`retention.cleanup`): expired sessions, refresh tokens and reset links,
+/// finished jobs and their files past `jobs.keep_days`, read notifications and delivered mail
+/// after 90 days. The counts land in the audit trail as one event.
+struct Retention: Sendable {
+    let queue: JobQueue
+    let keepJobDays: Int
+
+    static let schedule = ScheduledTask(
+        name: "retention", title: "Retention clean-up", jobType: "retention.cleanup", defaultCron: "15 3 * * *")
+
+    var job: JobKind {
+        JobKind(type: "retention.cleanup", title: "Retention clean-up", maxAttempts: 3, onInterrupt: .retry) {
+            execution in
+            let now = Date()
+            let ninetyDays = now.addingTimeInterval(-90 * 86_400)
+            execution.progress(10, "Removing expired sign-in records")
+            var counts = try await execution.database.write(execution.context) { write -> [String: String] in
+                let db = write.db
+                let expired = Column("expires_at") < now
+                let counts = [
+                    "sessions": try Session.filter(expired).deleteAll(db),
+                    "refresh_tokens": try Table("refresh_tokens").filter(expired).deleteAll(db),
+                    "password_resets": try Table("password_resets").filter(expired).deleteAll(db),
+                    "notifications": try Notification.filter(
+                        Notification.CodingKeys.readAt != nil && Notification.CodingKeys.readAt < ninetyDays
+                    ).deleteAll(db),
+                    "emails": try EmailMessage.filter(
+                        EmailMessage.CodingKeys.state == EmailMessage.State.sent
+                            && EmailMessage.CodingKeys.sentAt < ninetyDays
+                    ).deleteAll(db),
+                ].mapValues(String.init)
+                try write.log(
+                    "retention", entityType: "system", entityID: "retention",
+                    after: AuditValue.encode(counts.mapValues(AuditValue.text)))
+                return counts
+            }
+            try execution.checkpoint()
+            execution.progress(60, "Removing old jobs")
+            counts["jobs"] = String(
+                try await queue.deleteFinished(before: now.addingTimeInterval(-Double(keepJobDays) * 86_400)))
+            execution.log(counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+            return JobOutcome(message: "Clean-up done", summary: counts)
+        }
+    }
+}
