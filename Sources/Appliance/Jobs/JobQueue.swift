@@ -189,8 +189,12 @@ final class JobQueue: Sendable {
     }
 
     /// Cancels a queued job at once, or asks a running one to stop at its next checkpoint.
+    ///
+    /// A running job is told first and the row written after: the job may be holding the writer in
+    /// its own transaction, which it gives up only once it has seen the request.
     func cancel(id: Int64, context: EventContext) async throws -> Job {
-        let job = try await database.write(context) { write -> Job in
+        let told = running.withLock { $0[id] }.map { execution in execution.cancel() } != nil
+        return try await database.write(context) { write -> Job in
             guard var job = try Job.fetchOne(write.db, key: id) else { throw APIError.notFound("No such job.") }
             switch job.state {
             case .queued:
@@ -198,6 +202,8 @@ final class JobQueue: Sendable {
             case .running:
                 job.cancelRequested = true
                 job.message = "Cancelling…"
+            case .cancelled where told:
+                break
             default:
                 throw APIError(
                     status: .conflict, code: "conflict", message: "The job has already \(job.state.rawValue).")
@@ -206,8 +212,6 @@ final class JobQueue: Sendable {
             try write.log("cancel", entityType: "job", entityID: String(id))
             return job
         }
-        running.withLock { $0[id] }?.cancel()
-        return job
     }
 
     /// Deletes finished jobs older than `cutoff`, with their logs and result files.
