@@ -2,7 +2,7 @@
 
 Usage: smtp_sink.py OUTPUT.jsonl [--starttls CERT KEY] [--user NAME:PASSWORD]
 Listens on a free loopback port, prints "READY <port>" once it accepts connections, and appends
-each delivered message to OUTPUT.jsonl as {"from", "to", "data", "auth"}. Runs until killed.
+each delivered message to OUTPUT.jsonl as {"from", "to", "data", "auth"}. Runs until killed (the tests send SIGKILL).
 """
 
 import json

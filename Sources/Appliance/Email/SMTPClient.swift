@@ -56,7 +56,7 @@ enum SMTPClient {
         }
         var session = Session(channel: channel, replies: replies.makeAsyncIterator())
         try await session.expect(220, after: nil)
-        let hello = "EHLO " + (ProcessInfo.processInfo.hostName.isEmpty ? "labbox" : ProcessInfo.processInfo.hostName)
+        let hello = "EHLO " + localHostName
         let features = try await session.command(hello, expect: 250)
         if settings.security == .starttls {
             guard features.lines.contains(where: { $0.uppercased().contains("STARTTLS") }) else {
@@ -77,6 +77,15 @@ enum SMTPClient {
         _ = try await session.command("DATA", expect: 354)
         _ = try await session.command(content(of: message, from: settings.from) + "\r\n.", expect: 250, shown: "message")
         _ = try? await session.command("QUIT", expect: 221)
+    }
+
+    /// This machine's name for EHLO, without the DNS lookup `ProcessInfo.hostName` does (which can
+    /// hang for seconds on a box without a resolver).
+    private static var localHostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "labbox" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)
+        return name.isEmpty ? "labbox" : name
     }
 
     /// The message in RFC 5322 form, dot-stuffed for DATA.
