@@ -111,6 +111,8 @@ final class SMTPSink {
             database: server.services.database, settings: settings(port: sink.port, security: .starttls),
             retryBase: .zero)
         #expect(try await secure.sendDue() == 1)
+        let stored = try await server.services.database.read { try EmailMessage.fetchOne($0) }
+        #expect(stored?.state == .sent, "\(stored?.lastError ?? "")")
         #expect(sink.messages.first?["tls"] as? Bool == true)
     }
 

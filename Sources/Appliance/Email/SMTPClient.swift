@@ -41,7 +41,7 @@ enum SMTPClient {
                 channel.eventLoop.makeCompletedFuture {
                     if settings.security == .tls {
                         try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: tls, serverHostname: settings.host))
+                            NIOSSLClientHandler(context: tls, serverHostname: serverName(settings.host)))
                     }
                     try channel.pipeline.syncOperations.addHandler(ReplyDecoder(continuation: continuation))
                 }
@@ -64,7 +64,7 @@ enum SMTPClient {
             }
             _ = try await session.command("STARTTLS", expect: 220)
             try await channel.pipeline.addHandler(
-                NIOSSLClientHandler(context: tls, serverHostname: settings.host), position: .first
+                NIOSSLClientHandler(context: tls, serverHostname: serverName(settings.host)), position: .first
             ).get()
             _ = try await session.command(hello, expect: 250)
         }
@@ -106,6 +106,11 @@ enum SMTPClient {
             separator: "\n", omittingEmptySubsequences: false
         ).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
         return (headers + [""] + body).joined(separator: "\r\n")
+    }
+
+    /// The name to send as SNI and check the certificate against; TLS forbids IP addresses there.
+    private static func serverName(_ host: String) -> String? {
+        host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
     }
 
     private static func tlsConfiguration(_ settings: SMTPSettings) -> TLSConfiguration {
