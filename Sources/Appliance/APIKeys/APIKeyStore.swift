@@ -89,12 +89,14 @@ final class APIKeyStore: Sendable {
         let now = Date()
         guard let principal = lookup.principal else { return nil }
         if let expiresAt = lookup.expiresAt, expiresAt <= now { return nil }
-        try await touch(principal, now: now)
+        touch(principal, now: now)
         return principal
     }
 
-    /// Records last use at most once a minute per key, so busy integrations do not write per request.
-    private func touch(_ principal: Principal, now: Date) async throws {
+    /// Records last use at most once a minute per key, so busy integrations do not write per
+    /// request, and in the background, so a read never waits for the writer (which a long job may
+    /// hold) just to note the time.
+    private func touch(_ principal: Principal, now: Date) {
         guard case .apiKey(let id, _) = principal.credential else { return }
         let due = lastUseWritten.withLock { written in
             guard now.timeIntervalSince(written[id] ?? .distantPast) > 60 else { return false }
@@ -102,8 +104,10 @@ final class APIKeyStore: Sendable {
             return true
         }
         guard due else { return }
-        try await database.write { db in
-            try APIKey.filter(key: id).updateAll(db, Column("last_used_at").set(to: now))
+        Task { [database] in
+            try? await database.write { db in
+                try APIKey.filter(key: id).updateAll(db, Column("last_used_at").set(to: now))
+            }
         }
     }
 
