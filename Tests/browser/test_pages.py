@@ -393,6 +393,77 @@ def test_two_factor_enrolment(driver):
     driver.save_screenshot(f"{SHOTS}/two-factor-recovery-codes.png")
 
 
+def wait_for_job_end(driver):
+    """On a job page, waits for the live progress to reach an end (the page then reloads)."""
+    WebDriverWait(driver, 30).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-job-state]").text in ("succeeded", "failed", "cancelled"))
+    return driver.find_element(By.CSS_SELECTOR, "[data-job-state]").text
+
+
+def test_backup_runs_as_a_job_with_progress(driver):
+    driver.get(BASE + "/admin/backups")
+    assert "No backup yet" in driver.find_element(By.TAG_NAME, "main").text
+    driver.save_screenshot(f"{SHOTS}/backups-empty.png")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Back up now']").click)
+    assert "/jobs/" in driver.current_url
+    assert driver.find_element(By.CSS_SELECTOR, "progress[data-job-progress]")
+    assert wait_for_job_end(driver) == "succeeded"
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-job-result]").is_displayed())
+    assert "labbox-" in driver.find_element(By.CSS_SELECTOR, ".facts").text
+    driver.save_screenshot(f"{SHOTS}/job-backup.png")
+    driver.get(BASE + "/admin/backups")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert len(rows) == 1 and ".tar.gz" in rows[0].text
+    driver.save_screenshot(f"{SHOTS}/backups.png")
+
+
+def test_notification_bell_leads_to_the_finished_job(driver):
+    driver.get(BASE + "/")
+    count = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".bell-count").is_displayed()
+        and d.find_element(By.CSS_SELECTOR, ".bell-count"))
+    assert int(count.text) >= 1
+    assert "unread" in driver.find_element(By.CSS_SELECTOR, ".bell").get_attribute("aria-label")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, ".bell").click)
+    assert "Backup finished" in driver.find_element(By.TAG_NAME, "main").text
+    driver.save_screenshot(f"{SHOTS}/notifications.png")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Open']").click)
+    assert "/jobs/" in driver.current_url
+
+
+def test_sample_export_in_the_background(driver):
+    driver.get(BASE + "/samples")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Export in background']").click)
+    assert wait_for_job_end(driver) == "succeeded"
+    assert "samples exported" in driver.find_element(By.CSS_SELECTOR, "[data-job-message]").text
+    driver.get(BASE + "/jobs")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= 2
+    driver.save_screenshot(f"{SHOTS}/jobs.png")
+
+
+def test_system_health_and_schedules(driver):
+    driver.get(BASE + "/admin/health")
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "In-memory cache" in main and "Hit rate" in main
+    driver.save_screenshot(f"{SHOTS}/health.png")
+    driver.get(BASE + "/admin/schedules")
+    field = driver.find_element(By.ID, "cron-retention")
+    assert driver.find_element(By.CSS_SELECTOR, "label[for=cron-retention]")
+    field.clear()
+    field.send_keys("99 * * * *")
+    submit(driver, field.submit)
+    assert "minute '99'" in driver.find_element(By.TAG_NAME, "main").text
+    driver.get(BASE + "/admin/schedules")
+    field = driver.find_element(By.ID, "cron-retention")
+    field.clear()
+    field.send_keys("0 4 * * *")
+    submit(driver, field.submit)
+    assert "Schedule saved" in flash_text(driver)
+    assert driver.find_element(By.ID, "cron-retention").get_attribute("value") == "0 4 * * *"
+    driver.save_screenshot(f"{SHOTS}/schedules.png")
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -430,7 +501,9 @@ def main():
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
-             test_two_factor_enrolment,
+             test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
+             test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
+             test_system_health_and_schedules,
              test_security_events,
              test_not_found_page, test_tablet_layout, test_sign_out]
     driver = make_driver(1366, 768)

@@ -77,7 +77,7 @@ struct BackupsController {
         let archives = try backups.list()
         let status = BackupStatus(latest: archives.first, warnAfterHours: warnAfterHours)
         return pages.page(
-            "backups", title: "Backups", section: "backups", request: request, context: context,
+            "backups", title: "Backups", section: "system", request: request, context: context,
             values: [
                 "empty": archives.isEmpty, "status": status.message, "stale": status.isStale,
                 "backups": archives.map { archive in

@@ -84,7 +84,8 @@ struct JobsController {
         [
             "id": job.id ?? 0, "title": queue.title(of: job.type), "state": job.state.rawValue,
             "progress": job.progress, "message": job.message, "started_by": job.startedBy,
-            "schedule": job.schedule ?? "", "created": job.createdAt.formatted(.iso8601),
+            "schedule": job.schedule ?? "", "scheduled": job.schedule != nil,
+            "created": job.createdAt.formatted(.iso8601),
             "active": !job.state.isFinished,
         ]
     }
@@ -95,9 +96,12 @@ struct JobsController {
         let summary = JobResource(job, title: "").result ?? [:]
         var values = row(job)
         values["log"] = try await queue.log(of: id)
-        values["summary"] = summary.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
+        values["summary"] = summary.sorted { $0.key < $1.key }.map { name, value in
+            ["name": name.prefix(1).uppercased() + name.dropFirst().replacingOccurrences(of: "_", with: " "), "value": value]
+        }
         values["has_result"] = job.state == .succeeded && job.resultFile != nil
         values["error"] = job.error ?? ""
+        values["has_error"] = job.error != nil
         values["attempts"] = "\(job.attempts) of \(job.maxAttempts)"
         values["failed"] = [.failed, .interrupted].contains(job.state)
         return pages.page(

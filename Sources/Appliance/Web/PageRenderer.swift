@@ -106,7 +106,6 @@ struct PageRenderer: Sendable {
         ("/storage", "Storage", "storage", .storageRead),
         ("/jobs", "Jobs", "jobs", .signedIn),
         ("/admin/users", "Users", "users", .admin),
-        ("/admin/backups", "Backups", "backups", .admin),
         ("/admin/health", "System", "system", .admin),
         ("/admin/audit", "Audit trail", "audit", .auditRead),
         ("/admin/security", "Security events", "security", .securityRead),
