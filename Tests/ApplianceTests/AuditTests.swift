@@ -422,7 +422,8 @@ import Testing
 
             try await server.services.scheduler.prepare(now: Date())
             _ = try await expectAudited("PATCH /api/v1/schedules/{name}", action: "update") {
-                try await client.send(.patch, "/api/v1/schedules/retention", auth: adminKey, json: ["cron": "0 4 * * *"])
+                try await client.send(
+                    .patch, "/api/v1/schedules/retention", auth: adminKey, json: ["cron": "0 4 * * *"])
             }
             _ = try await expectAudited("POST /api/v1/schedules/{name}/run", action: "start") {
                 try await client.send(.post, "/api/v1/schedules/retention/run", auth: adminKey)
@@ -431,7 +432,8 @@ import Testing
                 try await client.send(.post, "/api/v1/samples/export-jobs?species=bovine", auth: adminKey)
             }
             _ = try await expectAudited("POST /api/v1/jobs/{id}/cancel", action: "cancel") {
-                try await client.send(.post, "/api/v1/jobs/\(try export.json()["id"] as? Int ?? 0)/cancel", auth: adminKey)
+                try await client.send(
+                    .post, "/api/v1/jobs/\(try export.json()["id"] as? Int ?? 0)/cancel", auth: adminKey)
             }
             _ = try await expectAudited("POST /api/v1/backups", action: "start") {
                 try await client.send(.post, "/api/v1/backups", auth: adminKey)

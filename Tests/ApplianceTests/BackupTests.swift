@@ -42,7 +42,8 @@ import Testing
 
         let report = BackupCheck.verify(created.archive)
         #expect(report.passed, "\(report.checks.map { "\($0.name): \($0.detail)" })")
-        #expect(report.checks.map(\.name) == ["archive", "checksums", "integrity", "audit chain", "row counts", "schema"])
+        #expect(
+            report.checks.map(\.name) == ["archive", "checksums", "integrity", "audit chain", "row counts", "schema"])
 
         let target = try TemporaryDirectory()
         let data = URL(fileURLWithPath: target.path + "/restored")
@@ -82,7 +83,8 @@ import Testing
         try await server.services.database.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999_future')")
         }
-        let future = try await server.services.backups.create(to: URL(fileURLWithPath: server.directory.path + "/future.tar.gz"))
+        let future = try await server.services.backups.create(
+            to: URL(fileURLWithPath: server.directory.path + "/future.tar.gz"))
 
         let target = try TemporaryDirectory()
         let data = URL(fileURLWithPath: target.path + "/data")

@@ -75,14 +75,17 @@ final class Counter: Sendable {
         let server = try TestServer()
         let database = server.services.database
         let count = { @Sendable in
-            try await database.cache.value("customers", tags: [TableInvalidation.tag("customers")], ttl: .seconds(600)) {
+            try await database.cache.value("customers", tags: [TableInvalidation.tag("customers")], ttl: .seconds(600))
+            {
                 try await database.read { try Customer.fetchCount($0) }
             }
         }
         #expect(try await count() == 0)
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO customers (kind, name, created_at, updated_at) VALUES ('person', 'Raw', '2026-01-01', '2026-01-01')")
+                sql:
+                    "INSERT INTO customers (kind, name, created_at, updated_at) VALUES ('person', 'Raw', '2026-01-01', '2026-01-01')"
+            )
         }
         #expect(try await count() == 1)
         try? await database.write { db in
@@ -104,11 +107,15 @@ final class Counter: Sendable {
             #expect(try await client.send(.get, "/api/v1/auth/me", auth: key).status == .ok)
             let home = try await client.send(.get, "/", session: session).text
             #expect(home.contains("aria-label=\"received: 0 samples\""))
-            #expect(try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody()).status == .created)
+            #expect(
+                try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody()).status
+                    == .created)
             let after = try await client.send(.get, "/", session: session).text
             #expect(after.contains("aria-label=\"received: 1 samples\""))
 
-            #expect(try await client.send(.delete, "/api/v1/apikeys/\(created.key.id ?? 0)", auth: key).status == .noContent)
+            #expect(
+                try await client.send(.delete, "/api/v1/apikeys/\(created.key.id ?? 0)", auth: key).status == .noContent
+            )
             #expect(try await client.send(.get, "/api/v1/auth/me", auth: key).status == .unauthorized)
 
             let metrics = try await client.send(.get, "/metrics").text

@@ -8,14 +8,17 @@ import Testing
 
 /// Runs the server's job workers while `body` runs.
 func withJobRunner<T: Sendable>(_ server: TestServer, _ body: () async throws -> T) async throws -> T {
-    let runner = Task { try await JobRunner(queue: server.services.jobs, workers: 2, pollInterval: .milliseconds(20)).run() }
+    let runner = Task {
+        try await JobRunner(queue: server.services.jobs, workers: 2, pollInterval: .milliseconds(20)).run()
+    }
     defer { runner.cancel() }
     return try await body()
 }
 
 /// Polls `GET /api/v1/jobs/{id}` until `done` holds (10 s at most) and returns the last answer.
 func waitForJob(
-    _ client: any TestClientProtocol, _ id: Int, auth: String, until done: ([String: Any]) -> Bool = {
+    _ client: any TestClientProtocol, _ id: Int, auth: String,
+    until done: ([String: Any]) -> Bool = {
         !["queued", "running"].contains($0["state"] as? String ?? "")
     }
 ) async throws -> [String: Any] {
@@ -113,7 +116,8 @@ func waitForJob(
         let technician = try await server.user(.technician)
         let session = try await server.signIn(.technician)
         let principal = Principal(
-            userID: technician.id, email: technician.email, displayName: "", role: .technician, credential: .accessToken)
+            userID: technician.id, email: technician.email, displayName: "", role: .technician, credential: .accessToken
+        )
         try await withJobRunner(server) {
             try await server.test { client in
                 let key = try await server.apiKey(["admin"])

@@ -104,7 +104,8 @@ final class SMTPSink {
         let sink = try SMTPSink(["--starttls", cert, key, "--user", "labbox:mail-secret"])
         let server = try TestServer()
         _ = try await queueAlert(server)
-        let plain = OutboxSender(database: server.services.database, settings: settings(port: sink.port), retryBase: .zero)
+        let plain = OutboxSender(
+            database: server.services.database, settings: settings(port: sink.port), retryBase: .zero)
         _ = try await plain.sendDue()
         #expect(sink.messages.isEmpty)
         let secure = OutboxSender(
@@ -127,8 +128,11 @@ final class SMTPSink {
             #expect(message.lastError?.isEmpty == false)
             #expect(message.state == (attempt == OutboxSender.maxAttempts ? .dead : .queued))
         }
-        let slow = OutboxSender(database: server.services.database, settings: settings(port: 9), retryBase: .seconds(60))
-        try await server.services.database.write { try $0.execute(sql: "UPDATE email_outbox SET state = 'queued', attempts = 0") }
+        let slow = OutboxSender(
+            database: server.services.database, settings: settings(port: 9), retryBase: .seconds(60))
+        try await server.services.database.write {
+            try $0.execute(sql: "UPDATE email_outbox SET state = 'queued', attempts = 0")
+        }
         _ = try await slow.sendDue()
         let waiting = try #require(try await server.services.database.read { try EmailMessage.fetchOne($0) })
         #expect(waiting.nextAttemptAt > Date().addingTimeInterval(50))
@@ -142,7 +146,8 @@ final class SMTPSink {
             let id = waiting.id ?? 0
             #expect(try await client.send(.post, "/api/v1/outbox/\(id)/retry", session: admin).status == .noContent)
         }
-        let sender = OutboxSender(database: server.services.database, settings: settings(port: sink.port), retryBase: .zero)
+        let sender = OutboxSender(
+            database: server.services.database, settings: settings(port: sink.port), retryBase: .zero)
         #expect(try await sender.sendDue() == 1)
         #expect(sink.messages.count == 1)
     }
@@ -151,8 +156,10 @@ final class SMTPSink {
         let sink = try SMTPSink()
         let directory = try TemporaryDirectory()
         let created = try LabBoxProcess.run(
-            ["user", "create", "--data", directory.path, "--email", "admin@clinic.example", "--role", "admin",
-             "--password-stdin"],
+            [
+                "user", "create", "--data", directory.path, "--email", "admin@clinic.example", "--role", "admin",
+                "--password-stdin",
+            ],
             stdin: TestServer.password + "\n")
         #expect(created.status == 0, "\(created.stderr)")
         let server = try RunningServer(

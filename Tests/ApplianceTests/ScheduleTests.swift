@@ -42,7 +42,8 @@ import Testing
         #expect(noJobsYet == 0)
         // The box was off for three days: the nightly schedules' times all passed.
         try await server.services.database.write { db in
-            try db.execute(sql: "UPDATE schedules SET next_run_at = ?", arguments: [Date().addingTimeInterval(-3 * 86_400)])
+            try db.execute(
+                sql: "UPDATE schedules SET next_run_at = ?", arguments: [Date().addingTimeInterval(-3 * 86_400)])
         }
         try await scheduler.prepare(now: Date())
         let jobs = try await server.services.database.read { try Job.order(Column("id")).fetchAll($0) }
@@ -60,7 +61,8 @@ import Testing
         try await server.services.scheduler.prepare(now: Date())
         let admin = try await server.signIn(.admin)
         try await server.test { client in
-            let bad = try await client.send(.patch, "/api/v1/schedules/retention", session: admin, json: ["cron": "61 * * * *"])
+            let bad = try await client.send(
+                .patch, "/api/v1/schedules/retention", session: admin, json: ["cron": "61 * * * *"])
             #expect(bad.status == .badRequest)
             #expect(try bad.apiError()["field"] as? String == "cron")
             let paused = try await client.send(
@@ -72,7 +74,9 @@ import Testing
             #expect(retention["enabled"] as? Bool == false)
             // A paused schedule does not run even when due.
             try await server.services.database.write { db in
-                try db.execute(sql: "UPDATE schedules SET next_run_at = ? WHERE name = 'retention'", arguments: [Date(timeIntervalSince1970: 0)])
+                try db.execute(
+                    sql: "UPDATE schedules SET next_run_at = ? WHERE name = 'retention'",
+                    arguments: [Date(timeIntervalSince1970: 0)])
             }
             #expect(try await server.services.scheduler.runDue(now: Date()).isEmpty)
             let run = try await client.send(.post, "/api/v1/schedules/ln2_reminders/run", session: admin)
@@ -105,7 +109,8 @@ import Testing
         let kind = try #require(server.services.jobs.kind("storage.ln2_reminders"))
         for _ in 0..<2 {
             let job = try await server.services.jobs.enqueue(kind.type, by: nil, context: .server)
-            _ = try await kind.run(JobExecution(job: job, database: server.services.database, dataDirectory: server.directory.path))
+            _ = try await kind.run(
+                JobExecution(job: job, database: server.services.database, dataDirectory: server.directory.path))
         }
         let notes = try await server.services.database.read { try Notification.fetchAll($0) }
         #expect(notes.count == 1)

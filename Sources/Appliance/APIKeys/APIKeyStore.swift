@@ -72,7 +72,8 @@ final class APIKeyStore: Sendable {
     func principal(secret: String) async throws -> Principal? {
         let hash = Secrets.hash(secret)
         let lookup = try await database.cache.value(
-            "apikey:" + hash, tags: [TableInvalidation.tag("api_keys"), TableInvalidation.tag("users")], ttl: .seconds(300)
+            "apikey:" + hash, tags: [TableInvalidation.tag("api_keys"), TableInvalidation.tag("users")],
+            ttl: .seconds(300)
         ) { [database] in
             try await database.read { db -> Lookup in
                 guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db), key.revokedAt == nil,

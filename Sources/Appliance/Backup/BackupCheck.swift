@@ -77,7 +77,8 @@ enum BackupCheck {
                         ? (audit.headHash == manifest.auditHeadHash
                             ? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
                             : "the head hash differs from the manifest's")
-                        : (audit.broken?.problem ?? "triggers missing: \(audit.missingTriggers.joined(separator: ", "))"))
+                        : (audit.broken?.problem ?? "triggers missing: \(audit.missingTriggers.joined(separator: ", "))")
+                )
             }
             let described = try Backups.describe(databaseAt: databaseURL, createdAt: manifest.createdAt)
             let differing = Set(described.rowCounts.keys).union(manifest.rowCounts.keys).sorted().filter {

@@ -35,7 +35,9 @@ struct BackupJobs: Sendable {
     var verify: JobKind {
         JobKind(type: "backup.verify", title: "Backup verification") { execution in
             let name = try execution.job.decodedParameters(VerifyParameters.self).file
-            guard Backups.isArchiveName(name) else { throw JobFailure(message: "'\(name)' is not a LabBox backup name") }
+            guard Backups.isArchiveName(name) else {
+                throw JobFailure(message: "'\(name)' is not a LabBox backup name")
+            }
             execution.progress(10, "Unpacking and checking \(name)")
             let report = BackupCheck.verify(backups.directory.appendingPathComponent(name))
             for check in report.checks {

@@ -22,7 +22,8 @@ struct Backups: Sendable {
 
     static func archiveName(at date: Date) -> String {
         let format = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
+            format:
+                "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
             timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
         return "labbox-\(date.formatted(format)).tar.gz"
     }
@@ -102,7 +103,8 @@ struct Backups: Sendable {
     static func describe(databaseAt url: URL, createdAt: Date) throws -> BackupManifest {
         try AppDatabase.inspect(path: url.path) { db in
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var counts: [String: Int] = [:]
             for table in tables {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.quotedDatabaseIdentifier)")

@@ -38,7 +38,9 @@ struct BackupsController {
         let url: String
 
         init(_ archive: Backups.Archive) {
-            (name, bytes, createdAt, url) = (archive.name, archive.bytes, archive.createdAt, "/api/v1/backups/\(archive.name)")
+            (name, bytes, createdAt, url) = (
+                archive.name, archive.bytes, archive.createdAt, "/api/v1/backups/\(archive.name)"
+            )
         }
 
         enum CodingKeys: String, CodingKey {
@@ -84,7 +86,8 @@ struct BackupsController {
                     [
                         "name": archive.name,
                         "size": ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
-                        "created": archive.createdAt.formatted(.iso8601), "age": BackupStatus.age(of: archive.createdAt),
+                        "created": archive.createdAt.formatted(.iso8601),
+                        "age": BackupStatus.age(of: archive.createdAt),
                     ]
                 },
             ])

@@ -54,7 +54,9 @@ final class TarWriter {
     /// Writes the end-of-archive blocks and the gzip trailer, and closes the file.
     func finish() throws {
         var end = ByteBuffer(repeating: 0, count: 1024)
-        try end.compressStream(with: compressor, window: &window, flush: .finish) { try output.write(contentsOf: Data($0.readableBytesView)) }
+        try end.compressStream(with: compressor, window: &window, flush: .finish) {
+            try output.write(contentsOf: Data($0.readableBytesView))
+        }
         try output.synchronize()
         try output.close()
     }
@@ -66,7 +68,9 @@ final class TarWriter {
             for (index, byte) in text.utf8.prefix(length).enumerated() { block[offset + index] = byte }
         }
         func octal(_ value: Int64, at offset: Int, length: Int) {
-            put(String(String(value, radix: 8).suffix(length - 1)).leftPadded(to: length - 1), at: offset, length: length - 1)
+            put(
+                String(String(value, radix: 8).suffix(length - 1)).leftPadded(to: length - 1), at: offset,
+                length: length - 1)
         }
         put(base, at: 0, length: 100)
         octal(0o644, at: 100, length: 8)
@@ -162,7 +166,8 @@ enum TarReader {
                     current = file
                     if file.remaining == 0 {
                         try file.handle.close()
-                        members[file.name] = Member(size: members[file.name]?.size ?? 0, sha256: file.hash.finalize().hex)
+                        members[file.name] = Member(
+                            size: members[file.name]?.size ?? 0, sha256: file.hash.finalize().hex)
                         skip = file.padding
                         current = nil
                     }

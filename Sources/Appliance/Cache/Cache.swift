@@ -190,5 +190,6 @@ enum CacheMetrics {
     static let evictions = AppMetrics.registry.makeCounter(
         name: "labbox_cache_evictions_total", help: "Entries dropped to stay within the entry and byte limits")
     static let entries = AppMetrics.registry.makeGauge(name: "labbox_cache_entries", help: "Entries in the cache")
-    static let bytes = AppMetrics.registry.makeGauge(name: "labbox_cache_bytes", help: "Estimated bytes held by the cache")
+    static let bytes = AppMetrics.registry.makeGauge(
+        name: "labbox_cache_bytes", help: "Estimated bytes held by the cache")
 }

@@ -87,12 +87,16 @@ struct ConfigKey: Sendable {
             "origins allowed to call the API from a browser, e.g. https://lims.example (empty: none)",
             \.corsOrigins),
         integer("jobs.workers", "background jobs that run at once", 1...16, \.jobWorkers),
-        integer("jobs.retry_seconds", "wait before a failed job's first retry (doubles each time)", 0...86_400, \.jobRetrySeconds),
+        integer(
+            "jobs.retry_seconds", "wait before a failed job's first retry (doubles each time)", 0...86_400,
+            \.jobRetrySeconds),
         integer("jobs.keep_days", "days finished jobs and their files are kept", 1...3650, \.jobKeepDays),
         integer("backup.keep_daily", "nightly backups kept, one per day", 0...365, \.backupKeepDaily),
         integer("backup.keep_weekly", "weekly backups kept, one per ISO week", 0...520, \.backupKeepWeekly),
-        integer("backup.warn_hours", "warn on the health page when the last backup is older", 1...8760, \.backupWarnHours),
-        integer("storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
+        integer(
+            "backup.warn_hours", "warn on the health page when the last backup is older", 1...8760, \.backupWarnHours),
+        integer(
+            "storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),
@@ -113,8 +117,12 @@ struct ConfigKey: Sendable {
             },
             read: { $0.smtpFrom }),
         boolean("smtp.verify_certificate", "check the mail server's TLS certificate", \.smtpVerifyCertificate),
-        integer("smtp.retry_seconds", "wait before a failed email's first retry (doubles each time)", 0...86_400, \.smtpRetrySeconds),
-        optionalText("server.public_url", "how people reach LabBox, e.g. https://labbox.clinic.lan (links in emails)", \.publicURL),
+        integer(
+            "smtp.retry_seconds", "wait before a failed email's first retry (doubles each time)", 0...86_400,
+            \.smtpRetrySeconds),
+        optionalText(
+            "server.public_url", "how people reach LabBox, e.g. https://labbox.clinic.lan (links in emails)",
+            \.publicURL),
         choice("tls.mode", "off, files (tls.cert_file + tls.key_file) or self-signed (kept in <data>/tls)", \.tlsMode),
         path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
         path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),
@@ -155,7 +163,9 @@ struct ConfigKey: Sendable {
         ConfigKey(
             name: name, summary: summary, isSecret: false,
             apply: { config, value in
-                guard let flag = Bool(value) else { throw ConfigError(key: name, message: "'\(value)' is not true or false") }
+                guard let flag = Bool(value) else {
+                    throw ConfigError(key: name, message: "'\(value)' is not true or false")
+                }
                 config[keyPath: path] = flag
             },
             read: { String($0[keyPath: path]) })
@@ -174,7 +184,9 @@ struct ConfigKey: Sendable {
     private static func cron(_ schedule: String) -> ConfigKey {
         let name = "schedule." + schedule
         return ConfigKey(
-            name: name, summary: "cron expression (local time) for the \(schedule.replacingOccurrences(of: "_", with: " ")) schedule",
+            name: name,
+            summary:
+                "cron expression (local time) for the \(schedule.replacingOccurrences(of: "_", with: " ")) schedule",
             isSecret: false,
             apply: { config, value in
                 do {

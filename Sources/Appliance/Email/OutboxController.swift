@@ -28,7 +28,9 @@ struct OutboxController {
                 "outbox", title: "Email outbox", section: "system", request: request, context: context,
                 values: [
                     "configured": configured, "empty": items.isEmpty,
-                    "states": EmailMessage.State.allCases.map { ["value": $0.rawValue, "selected": query["state"] == $0.rawValue] },
+                    "states": EmailMessage.State.allCases.map {
+                        ["value": $0.rawValue, "selected": query["state"] == $0.rawValue]
+                    },
                     "items": items.map { message in
                         [
                             "id": message.id ?? 0, "recipient": message.recipient, "subject": message.subject,

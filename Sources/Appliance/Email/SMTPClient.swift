@@ -75,7 +75,8 @@ enum SMTPClient {
         _ = try await session.command("MAIL FROM:<\(settings.from)>", expect: 250)
         _ = try await session.command("RCPT TO:<\(message.recipient)>", expect: 250, 251)
         _ = try await session.command("DATA", expect: 354)
-        _ = try await session.command(content(of: message, from: settings.from) + "\r\n.", expect: 250, shown: "message")
+        _ = try await session.command(
+            content(of: message, from: settings.from) + "\r\n.", expect: 250, shown: "message")
         _ = try? await session.command("QUIT", expect: 221)
     }
 
@@ -95,7 +96,8 @@ enum SMTPClient {
             ? message.subject : "=?UTF-8?B?" + Data(message.subject.utf8).base64EncodedString() + "?="
         let date = Date().formatted(
             Date.VerbatimFormatStyle(
-                format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
+                format:
+                    "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
                 locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
         let headers = [
             "From: LabBox <\(from)>", "To: <\(message.recipient)>", "Subject: \(subject)", "Date: \(date)",

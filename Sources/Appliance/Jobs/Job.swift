@@ -105,7 +105,9 @@ struct JobResource: ResponseEncodable, Sendable {
             (id, job.type, title, job.state, job.progress, job.message)
         result = job.result.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
         resultURL = job.resultFile == nil ? nil : "/api/v1/jobs/\(id)/result"
-        (error, attempts, maxAttempts, cancelRequested) = (job.error, job.attempts, job.maxAttempts, job.cancelRequested)
+        (error, attempts, maxAttempts, cancelRequested) = (
+            job.error, job.attempts, job.maxAttempts, job.cancelRequested
+        )
         (startedBy, schedule) = (job.startedBy, job.schedule)
         (createdAt, startedAt, finishedAt) = (job.createdAt, job.startedAt, job.finishedAt)
         self.log = log

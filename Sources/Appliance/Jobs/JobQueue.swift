@@ -114,7 +114,9 @@ final class JobQueue: Sendable {
             job.finishedAt = now
             switch ending {
             case .succeeded(let outcome):
-                (job.state, job.progress, job.message, job.resultFile) = (.succeeded, 100, outcome.message, outcome.file)
+                (job.state, job.progress, job.message, job.resultFile) = (
+                    .succeeded, 100, outcome.message, outcome.file
+                )
                 job.result = String(decoding: try JSONEncoder().encode(outcome.summary), as: UTF8.self)
             case .failed(let error):
                 (job.state, job.error, job.message) = (.failed, error, "Failed")

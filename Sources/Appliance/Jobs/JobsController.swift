@@ -97,7 +97,10 @@ struct JobsController {
         var values = row(job)
         values["log"] = try await queue.log(of: id)
         values["summary"] = summary.sorted { $0.key < $1.key }.map { name, value in
-            ["name": name.prefix(1).uppercased() + name.dropFirst().replacingOccurrences(of: "_", with: " "), "value": value]
+            [
+                "name": name.prefix(1).uppercased() + name.dropFirst().replacingOccurrences(of: "_", with: " "),
+                "value": value,
+            ]
         }
         values["has_result"] = job.state == .succeeded && job.resultFile != nil
         values["error"] = job.error ?? ""

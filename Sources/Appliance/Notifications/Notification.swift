@@ -64,7 +64,8 @@ struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
             default: "was interrupted"
             }
         if let userID = job.userId, let user = try User.fetchOne(db, key: userID) {
-            try post(db, to: [user], kind: .job, title: "\(title) \(outcome)", body: job.error ?? job.message, link: link)
+            try post(
+                db, to: [user], kind: .job, title: "\(title) \(outcome)", body: job.error ?? job.message, link: link)
         } else if job.state != .succeeded {
             try post(
                 db, to: try users(db, roles: [.admin]), kind: .security,

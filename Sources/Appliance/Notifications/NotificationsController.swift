@@ -83,8 +83,9 @@ struct NotificationsController {
             var request = Notification.filter(
                 Notification.CodingKeys.userId == userID && Notification.CodingKeys.readAt == nil)
             if let id {
-                guard try Notification.filter(key: id).filter(Notification.CodingKeys.userId == userID).isEmpty(db)
-                    == false
+                guard
+                    try Notification.filter(key: id).filter(Notification.CodingKeys.userId == userID).isEmpty(db)
+                        == false
                 else { throw APIError.notFound("No such notification.") }
                 request = request.filter(key: id)
             }

@@ -41,7 +41,8 @@ struct TankReminders: Sendable {
                 for tank in try Self.overdue(db, fillDays: fillDays, now: now) {
                     let link = "/storage/\(tank.id)"
                     let remindedToday = try !Notification.filter(
-                        Notification.CodingKeys.link == link && Notification.CodingKeys.kind == Notification.Kind.reminder
+                        Notification.CodingKeys.link == link
+                            && Notification.CodingKeys.kind == Notification.Kind.reminder
                             && Notification.CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
                     ).isEmpty(db)
                     guard !remindedToday else { continue }
@@ -53,7 +54,8 @@ struct TankReminders: Sendable {
                 }
                 return notified
             }
-            execution.log(notified.isEmpty ? "No tank is overdue" : "Reminded about \(notified.joined(separator: ", "))")
+            execution.log(
+                notified.isEmpty ? "No tank is overdue" : "Reminded about \(notified.joined(separator: ", "))")
             return JobOutcome(
                 message: notified.isEmpty ? "No tank is overdue" : "\(notified.count) tanks overdue",
                 summary: ["overdue": String(notified.count)])

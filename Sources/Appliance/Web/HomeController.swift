@@ -41,7 +41,7 @@ struct HomeController {
                         "value": ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file),
                     ],
                     ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
-                ]
+                ],
             ])
     }
 }
