@@ -15,7 +15,7 @@ struct OutboxController {
             let items = try await list(query)
             return KeysetPage(
                 items: items.map(Item.init),
-                next: items.count == (try query.limit()) ? items.last?.id.map { KeysetPosition(id: $0) } : nil)
+                next: .before(items.map(\.id), limit: try query.limit()))
         }
         router.post("/api/v1/outbox/{id}/retry") { _, context in
             try await retry(context)
@@ -39,9 +39,8 @@ struct OutboxController {
                             "created": message.createdAt.formatted(.iso8601),
                         ] as [String: Any]
                     },
-                    "next": items.count == (try query.limit())
-                        ? query.nextPage(keeping: ["state"], after: items.last?.id.map { KeysetPosition(id: $0) }) ?? ""
-                        : "",
+                    "next": query.nextPage(
+                        keeping: ["state"], after: .before(items.map(\.id), limit: try query.limit())) ?? "",
                 ])
         }
         router.post("/admin/outbox/{id}/retry") { _, context in

@@ -7,6 +7,13 @@ import Hummingbird
 struct KeysetPosition: Sendable, Equatable {
     var id: Int64
     var value: String?
+
+    /// For newest-first lists paged by id (jobs, notifications, mail): where the next page starts,
+    /// or nil when this one was not full.
+    static func before(_ ids: [Int64?], limit: Int) -> KeysetPosition? {
+        guard ids.count == limit, let last = ids.last ?? nil else { return nil }
+        return KeysetPosition(id: last)
+    }
 }
 
 /// A list's order: `sort=name` ascending, `sort=-name` descending, by id when not given.

@@ -14,7 +14,7 @@ struct JobsController {
             let jobs = try await list(query, context)
             return KeysetPage(
                 items: jobs.map { JobResource($0, title: queue.title(of: $0.type)) },
-                next: jobs.count == (try query.limit()) ? jobs.last?.id.map { KeysetPosition(id: $0) } : nil)
+                next: .before(jobs.map(\.id), limit: try query.limit()))
         }
         router.get("/api/v1/jobs/{id}") { _, context in
             let job = try await visibleJob(context)
@@ -74,9 +74,7 @@ struct JobsController {
             values: [
                 "jobs": jobs.map(row), "empty": jobs.isEmpty,
                 "states": Job.State.allCases.map { ["value": $0.rawValue, "selected": query["state"] == $0.rawValue] },
-                "next": jobs.count == limit
-                    ? query.nextPage(keeping: ["state"], after: jobs.last?.id.map { KeysetPosition(id: $0) }) ?? ""
-                    : "",
+                "next": query.nextPage(keeping: ["state"], after: .before(jobs.map(\.id), limit: limit)) ?? "",
             ])
     }
 

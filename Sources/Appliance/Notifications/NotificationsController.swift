@@ -17,7 +17,7 @@ struct NotificationsController {
                 limit: try query.limit())
             return KeysetPage(
                 items: items,
-                next: items.count == (try query.limit()) ? items.last?.id.map { KeysetPosition(id: $0) } : nil)
+                next: .before(items.map(\.id), limit: try query.limit()))
         }
         router.get("/api/v1/notifications/unread") { _, context in
             UnreadCount(unread: try await unread(userID: owner(context)))
@@ -109,8 +109,7 @@ struct NotificationsController {
                         "has_link": item.link != nil, "link": item.link ?? "",
                     ] as [String: Any]
                 },
-                "next": items.count == Self.pageSize
-                    ? query.nextPage(keeping: [], after: items.last?.id.map { KeysetPosition(id: $0) }) ?? "" : "",
+                "next": query.nextPage(keeping: [], after: .before(items.map(\.id), limit: Self.pageSize)) ?? "",
             ])
     }
 }
