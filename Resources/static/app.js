@@ -103,15 +103,15 @@ document.addEventListener("DOMContentLoaded", () => {
     link.click();
   });
 
+  // The import itself runs as a job: its page shows the progress and the outcome.
   commit.addEventListener("click", async () => {
     commit.disabled = true;
-    const { status, body } = await send(`${form.dataset.api}/import`);
+    const { status, body } = await send(`${form.dataset.api}/import/jobs`);
     commit.disabled = false;
-    if (status === 201) {
-      commit.hidden = true;
-      show(`${body.imported} ${form.dataset.noun} imported.`, false);
+    if (status === 202) {
+      window.location.assign(`/jobs/${body.id}`);
     } else {
-      show(body.error ? body.error.message : "The import failed.", true);
+      show(body.error ? body.error.message : "The import could not start.", true);
     }
   });
 });

@@ -452,6 +452,16 @@ import Testing
             _ = try await expectAudited("POST /api/v1/outbox/{id}/retry", action: "retry") {
                 try await client.send(.post, "/api/v1/outbox/\(messageID)/retry", auth: adminKey)
             }
+            for (noun, csv) in [
+                ("samples", "external_id,species,kind,collected_at\r\nJOB-1,bovine,dna,2026-01-02\r\n"),
+                ("customers", "name\r\nJob Farm\r\n"), ("animals", "species\r\novine\r\n"),
+            ] {
+                _ = try await expectAudited("POST /api/v1/\(noun)/import/jobs", action: "start") {
+                    try await client.execute(
+                        uri: "/api/v1/\(noun)/import/jobs", method: .post,
+                        headers: [.authorization: adminKey, .contentType: "text/csv"], body: ByteBuffer(string: csv))
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

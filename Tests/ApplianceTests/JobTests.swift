@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import Testing
@@ -222,6 +223,40 @@ func waitForJob(
                 #expect((listed["items"] as? [Any])?.isEmpty == true)
                 let page = try await client.send(.get, "/jobs/\(id)", session: director)
                 #expect(page.text.contains("Download the result"))
+            }
+        }
+    }
+
+    @Test func aBackgroundImportWritesAllRowsOrNoneAndSaysWhy() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write", "samples:read"])
+        let admin = try await server.apiKey(["admin"])
+        try await withJobRunner(server) {
+            try await server.test { client in
+                func start(_ csv: String) async throws -> [String: Any] {
+                    let response = try await client.execute(
+                        uri: "/api/v1/samples/import/jobs", method: .post,
+                        headers: [.authorization: key, .contentType: "text/csv"], body: ByteBuffer(string: csv))
+                    #expect(response.status == .accepted, "\(response.text)")
+                    return try await waitForJob(client, try #require(try response.json()["id"] as? Int), auth: admin)
+                }
+                let header = "external_id,species,kind,collected_at\r\n"
+                let bad = try await start(header + "OK-1,bovine,dna,2026-01-02\r\nBAD-1,dragon,dna,2026-01-02\r\n")
+                #expect(bad["state"] as? String == "failed")
+                #expect((bad["error"] as? String)?.contains("1 of 2 rows have problems") == true)
+                #expect((bad["log"] as? [String])?.contains { $0.hasPrefix("Row 3 (species)") } == true)
+                #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
+
+                let rows = (1...2500).map { "IMP-\($0),bovine,dna,2026-01-02\r\n" }.joined()
+                let good = try await start(header + rows)
+                #expect(good["state"] as? String == "succeeded")
+                #expect(good["message"] as? String == "2500 samples imported")
+                #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 2500)
+                let unreadable = try await client.execute(
+                    uri: "/api/v1/samples/import/jobs", method: .post,
+                    headers: [.authorization: key, .contentType: "text/csv"],
+                    body: ByteBuffer(string: "nonsense,columns\r\n1,2\r\n"))
+                #expect(unreadable.status == .unprocessableContent)
             }
         }
     }

@@ -319,6 +319,13 @@ def test_search_box_takes_a_scanned_barcode(driver):
     driver.save_screenshot(f"{SHOTS}/search.png")
 
 
+def wait_for_job_end(driver):
+    """On a job page, waits for the live progress to reach an end (the page then reloads)."""
+    WebDriverWait(driver, 30).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-job-state]").text in ("succeeded", "failed", "cancelled"))
+    return driver.find_element(By.CSS_SELECTOR, "[data-job-state]").text
+
+
 def test_csv_import_dry_run_then_import(driver):
     import tempfile
     bad = "external_id;species;kind;collected_at\r\nCSV-A;bovine;semen;01.02.2026\r\nCSV-A;bovine;semen;2026-02-01\r\nCSV-C;dragon;semen;2026-02-01\r\n"
@@ -342,8 +349,10 @@ def test_csv_import_dry_run_then_import(driver):
     driver.find_element(By.CSS_SELECTOR, "#import-form button").click()
     commit = WebDriverWait(driver, 10).until(expected_conditions.visibility_of_element_located((By.ID, "import-commit")))
     assert commit.text == "Import 2 rows", commit.text
-    commit.click()
-    WebDriverWait(driver, 10).until(expected_conditions.text_to_be_present_in_element((By.ID, "import-result"), "2 samples imported"))
+    submit(driver, commit.click)
+    assert "/jobs/" in driver.current_url
+    assert wait_for_job_end(driver) == "succeeded"
+    assert "2 samples imported" in driver.find_element(By.CSS_SELECTOR, "[data-job-message]").text
     driver.get(BASE + "/samples?q=CSV")
     assert len(driver.find_elements(By.CSS_SELECTOR, "tbody tr")) == 2
 
@@ -391,13 +400,6 @@ def test_two_factor_enrolment(driver):
         expected_conditions.presence_of_all_elements_located((By.CSS_SELECTOR, ".recovery-codes code")))
     assert len(codes) == 10, len(codes)
     driver.save_screenshot(f"{SHOTS}/two-factor-recovery-codes.png")
-
-
-def wait_for_job_end(driver):
-    """On a job page, waits for the live progress to reach an end (the page then reloads)."""
-    WebDriverWait(driver, 30).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[data-job-state]").text in ("succeeded", "failed", "cancelled"))
-    return driver.find_element(By.CSS_SELECTOR, "[data-job-state]").text
 
 
 def test_backup_runs_as_a_job_with_progress(driver):

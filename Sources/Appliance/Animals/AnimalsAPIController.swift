@@ -4,6 +4,7 @@ import Hummingbird
 /// `/api/v1/animals`, with identifiers, soft delete and the pedigree.
 struct AnimalsAPIController {
     let store: AnimalStore
+    let jobs: JobQueue
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/animals") { request, context in try await list(request, context) }
@@ -33,7 +34,7 @@ struct AnimalsAPIController {
             csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/animals", template: AnimalCSV.template, database: store.database)
+            to: router, path: "/api/v1/animals", template: AnimalCSV.template, database: store.database, jobs: jobs)
         router.get("/api/v1/animals/{id}/pedigree") { request, context in
             let generations = try AnimalStore.generations(ListQuery(request))
             guard let pedigree = try await store.pedigree(id: try id(context), generations: generations) else {

@@ -73,6 +73,7 @@ enum AccessPolicy {
         "GET /api/v1/samples/import/template": .samplesWrite,
         "POST /api/v1/samples/import/check": .samplesWrite,
         "POST /api/v1/samples/import": .samplesWrite,
+        "POST /api/v1/samples/import/jobs": .samplesWrite,
         "GET /samples/import": .samplesWrite,
         "GET /samples/labels": .samplesRead,
         "GET /api/v1/samples/labels.zpl": .samplesRead,
@@ -101,6 +102,7 @@ enum AccessPolicy {
         "GET /api/v1/customers/import/template": .customersWrite,
         "POST /api/v1/customers/import/check": .customersWrite,
         "POST /api/v1/customers/import": .customersWrite,
+        "POST /api/v1/customers/import/jobs": .customersWrite,
         "GET /customers/import": .customersWrite,
 
         // Animals.
@@ -125,6 +127,7 @@ enum AccessPolicy {
         "GET /api/v1/animals/import/template": .animalsWrite,
         "POST /api/v1/animals/import/check": .animalsWrite,
         "POST /api/v1/animals/import": .animalsWrite,
+        "POST /api/v1/animals/import/jobs": .animalsWrite,
         "GET /animals/import": .animalsWrite,
 
         // Storage. Admins define the containers; lab staff move items and log fills.

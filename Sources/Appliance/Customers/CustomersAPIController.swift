@@ -4,6 +4,7 @@ import Hummingbird
 /// `/api/v1/customers`.
 struct CustomersAPIController {
     let store: CustomerStore
+    let jobs: JobQueue
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/customers") { request, context in try await list(request, context) }
@@ -26,7 +27,7 @@ struct CustomersAPIController {
             csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/customers", template: CustomerCSV.template, database: store.database)
+            to: router, path: "/api/v1/customers", template: CustomerCSV.template, database: store.database, jobs: jobs)
     }
 
     private var notFound: APIError { .notFound("No such customer.") }

@@ -34,8 +34,12 @@ struct AppServices: Sendable {
             backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
         let reminders = TankReminders(fillDays: config.ln2FillDays)
+        let sampleCSV = SampleCSV(store: samples)
         for kind in [
-            backupJobs.create, backupJobs.verify, retention.job, reminders.job, SampleCSV(store: samples).exportJob,
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, sampleCSV.exportJob,
+            sampleCSV.importer.job(noun: "samples"),
+            CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
+            AnimalCSV(store: AnimalStore(database: database, species: config.species)).importer.job(noun: "animals"),
         ] {
             jobs.register(kind)
         }
@@ -104,10 +108,10 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
     let customers = CustomerStore(database: services.database)
-    CustomersAPIController(store: customers).addRoutes(to: routes)
+    CustomersAPIController(store: customers, jobs: services.jobs).addRoutes(to: routes)
     CustomersWebController(store: customers, pages: pages).addRoutes(to: routes)
     let animals = AnimalStore(database: services.database, species: services.config.species)
-    AnimalsAPIController(store: animals).addRoutes(to: routes)
+    AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
     AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
     let samples = services.samples
     SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)

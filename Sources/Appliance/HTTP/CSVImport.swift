@@ -84,19 +84,62 @@ struct CSVImport<Item: Sendable>: Sendable {
         return Report(rows: rows.count, valid: rows.count - problems.count, imported: 0, problems: problems)
     }
 
-    /// Every row in one transaction, or none (``Failure``) when any has a problem.
-    func commit(_ rows: [[String: String]], database: AppDatabase, context: EventContext) async throws -> Report {
+    /// Every row in one transaction, or none (``Failure``) when any has a problem. `progress`
+    /// hears of each thousand rows written; `checkpoint` may throw to stop, rolling everything back.
+    func commit(
+        _ rows: [[String: String]], database: AppDatabase, context: EventContext,
+        progress: @escaping @Sendable (Int) -> Void = { _ in }, checkpoint: @escaping @Sendable () throws -> Void = {}
+    ) async throws -> Report {
         try await database.write(context) { write in
             let (items, problems) = try check(rows, db: write.db)
             guard problems.isEmpty else { throw Failure(problems: problems) }
-            for item in items { try insert(item, write) }
+            for (index, item) in items.enumerated() {
+                try insert(item, write)
+                if index % 1000 == 999 {
+                    progress(index + 1)
+                    try checkpoint()
+                }
+            }
             return Report(rows: rows.count, valid: rows.count, imported: items.count, problems: [])
         }
     }
 
-    /// `check` and import routes for `path` (`{path}/import/check`, `{path}/import`, and the
-    /// template at `{path}/import/template`), taking `text/csv` bodies.
-    func addRoutes(to router: RouterGroup<AppRequestContext>, path: String, template: String, database: AppDatabase) {
+    struct JobParameters: Codable, Sendable {
+        let csv: String
+    }
+
+    /// The import as a background job (`<noun>.import`), for files big enough to want a progress
+    /// bar: the uploaded text travels in the job's parameters and is deleted with the job.
+    func job(noun: String) -> JobKind {
+        JobKind(type: "\(noun).import", title: "\(noun.prefix(1).uppercased())\(noun.dropFirst()) import") {
+            execution in
+            let rows = try parse(try execution.job.decodedParameters(JobParameters.self).csv)
+            execution.progress(5, "Checking \(rows.count) rows")
+            do {
+                let report = try await commit(
+                    rows, database: execution.database, context: execution.context,
+                    progress: { done in
+                        execution.progress(5 + 95 * done / max(rows.count, 1), "\(done) of \(rows.count) rows written")
+                    }, checkpoint: { try execution.checkpoint() })
+                return JobOutcome(
+                    message: "\(report.imported) \(noun) imported", summary: ["imported": String(report.imported)])
+            } catch let failure as Failure {
+                for problem in failure.problems.prefix(100) {
+                    execution.log("Row \(problem.row)\(problem.field.map { " (\($0))" } ?? ""): \(problem.message)")
+                }
+                throw JobFailure(
+                    message: "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported.")
+            }
+        }
+    }
+
+    /// `check` and import routes for `path` (`{path}/import/check`, `{path}/import`,
+    /// `{path}/import/jobs` for the background import, and the template at `{path}/import/template`),
+    /// taking `text/csv` bodies.
+    func addRoutes(
+        to router: RouterGroup<AppRequestContext>, path: String, template: String, database: AppDatabase,
+        jobs: JobQueue
+    ) {
         router.get("\(path)/import/template") { _, _ in
             Response(
                 status: .ok,
@@ -121,6 +164,15 @@ struct CSVImport<Item: Sendable>: Sendable {
                         + failure.problems.prefix(3).map { "Row \($0.row): \($0.message)" }.joined(separator: " "),
                     field: "file")
             }
+        }
+        router.post("\(path)/import/jobs") { request, context in
+            let text = try await Self.body(request, context)
+            _ = try parse(text)
+            let noun = String(path.split(separator: "/").last ?? "")
+            let job = try await jobs.enqueue(
+                "\(noun).import", parameters: JobParameters(csv: text), by: context.principal,
+                context: context.eventContext)
+            return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
         }
     }
 

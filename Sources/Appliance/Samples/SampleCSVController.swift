@@ -20,7 +20,7 @@ struct SampleCSVController {
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/samples", template: SampleCSV.template, database: csv.store.database)
+            to: router, path: "/api/v1/samples", template: SampleCSV.template, database: csv.store.database, jobs: jobs)
         router.get("/samples/import") { request, context in
             pages.page(
                 "import", title: "Import samples", section: "samples", request: request, context: context,
