@@ -50,7 +50,13 @@ struct Backups: Sendable {
         do {
             report(5, "Copying the database")
             let copy = staging.appendingPathComponent("labbox.db")
+            // Without synchronous=OFF, VACUUM INTO ends by flushing the whole copy at once, and the
+            // server's own commits (synchronous=FULL) queue behind that flush. The archive written
+            // from the copy is synced when it is complete.
             try await database.pool.unsafeRead { db in
+                let previous = try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "2"
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                defer { try? db.execute(sql: "PRAGMA synchronous = \(Int(previous) ?? 2)") }
                 try db.execute(sql: "VACUUM INTO ?", arguments: [copy.path])
             }
             try checkpoint()

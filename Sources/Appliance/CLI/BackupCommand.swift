@@ -22,7 +22,7 @@ struct BackupCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.load()
             let database = try options.openDatabase(config)
-            defer { try? database.close() }
+            defer { try? database.close(checkpoint: .passive) }
             let backups = Backups(database: database, dataDirectory: config.dataDirectory)
             let created = try await backups.create(to: to.map { URL(fileURLWithPath: $0) })
             let rows = created.manifest.rowCounts.values.reduce(0, +)

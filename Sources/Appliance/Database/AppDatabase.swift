@@ -75,10 +75,12 @@ final class AppDatabase: Sendable {
         return try queue.read(body)
     }
 
-    /// Folds the WAL back into the main file and closes every connection, leaving a clean single file.
-    func close() throws {
+    /// Folds the WAL back into the main file and closes every connection, leaving a clean single
+    /// file. A command that may run beside a server passes `.passive`: a truncating checkpoint
+    /// holds the server's writers back until it has copied the whole WAL.
+    func close(checkpoint: Database.CheckpointMode = .truncate) throws {
         try pool.writeWithoutTransaction { db in
-            _ = try db.checkpoint(.truncate)
+            _ = try db.checkpoint(checkpoint)
         }
         try pool.close()
     }
