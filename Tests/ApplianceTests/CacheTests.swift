@@ -125,4 +125,18 @@ final class Counter: Sendable {
             #expect(health.status == .forbidden)
         }
     }
+
+    @Test func aStartingServerWarmsTheHomePageFigures() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try RunningServer(directory: directory.path, arguments: ["--data", directory.path])
+        defer { _ = server.terminate() }
+        var entries = 0.0
+        for _ in 0..<100 where entries == 0 {
+            let (_, metrics) = try await server.get("/metrics")
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("labbox_cache_entries ") }
+            entries = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            if entries == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(entries >= 1)
+    }
 }

@@ -120,4 +120,29 @@ import Testing
         let mail = try await server.services.database.read { try EmailMessage.fetchAll($0) }
         #expect(mail.map(\.recipient) == [technician.email])
     }
+
+    @Test func aRealServerCatchesUpOnTheNightItMissed() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let server = try TestServer(directory: directory)
+            try await server.services.scheduler.prepare(now: Date())
+            try await server.services.database.write { db in
+                try db.execute(
+                    sql: "UPDATE schedules SET next_run_at = ? WHERE name = 'retention'",
+                    arguments: [Date().addingTimeInterval(-86_400)])
+            }
+            try server.services.database.close()
+        }
+        let running = try RunningServer(directory: directory.path, arguments: ["--data", directory.path])
+        defer { _ = running.terminate() }
+        var states: [Job.State] = []
+        for _ in 0..<200 {
+            states = try AppDatabase.inspect(path: directory.path + "/labbox.db") { db in
+                try Job.filter(Column("schedule") == "retention").fetchAll(db).map(\.state)
+            }
+            if states == [.succeeded] { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(states == [.succeeded])
+    }
 }

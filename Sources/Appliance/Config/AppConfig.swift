@@ -57,8 +57,6 @@ struct AppConfig: Sendable {
     var smtpFrom = "labbox@localhost"
     var smtpVerifyCertificate = true
     var smtpRetrySeconds = 60
-    /// How people reach this LabBox (e.g. https://labbox.clinic.lan), for links in emails.
-    var publicURL: String?
     var tlsMode = TLSMode.off
     var tlsCertFile: String?
     var tlsKeyFile: String?

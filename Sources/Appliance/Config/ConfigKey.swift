@@ -120,9 +120,6 @@ struct ConfigKey: Sendable {
         integer(
             "smtp.retry_seconds", "wait before a failed email's first retry (doubles each time)", 0...86_400,
             \.smtpRetrySeconds),
-        optionalText(
-            "server.public_url", "how people reach LabBox, e.g. https://labbox.clinic.lan (links in emails)",
-            \.publicURL),
         choice("tls.mode", "off, files (tls.cert_file + tls.key_file) or self-signed (kept in <data>/tls)", \.tlsMode),
         path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
         path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),

@@ -19,6 +19,8 @@ enum Server {
         let notifier = SystemdNotifier(environment: environment)
         let app = try buildApplication(services, router: router) { port in
             notifier.notify("READY=1\nSTATUS=serving on port \(port)")
+            // The home page's figures are the hottest entry; compute them now, not on the first visit.
+            Task { _ = try? await Dashboard.load(services.database, fillDays: services.config.ln2FillDays) }
             await onReady(port)
         }
         var serviceList: [any Service] = [app] + services.background
