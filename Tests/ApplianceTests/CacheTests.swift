@@ -69,6 +69,12 @@ final class Counter: Sendable {
         }
         #expect(value == "read before the write committed")
         #expect(try await cache.value("count", ttl: .seconds(60)) { "fresh" } == "fresh")
+        // Writes to other tables meanwhile do not stop a load from being kept.
+        _ = try await cache.value("animals", tags: ["table:animals"], ttl: .seconds(60)) {
+            cache.invalidate(tags: ["table:samples", "table:jobs"])
+            return 1
+        }
+        #expect(try await cache.value("animals", ttl: .seconds(60)) { 2 } == 1)
     }
 
     @Test func aCommittedWriteInvalidatesTheTablesItChanged() async throws {

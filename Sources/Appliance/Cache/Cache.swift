@@ -5,8 +5,9 @@ import Synchronization
 /// entries expire after their TTL, and writers invalidate by key, by tag or by key prefix.
 ///
 /// A burst of misses for one key does one load (single flight): later callers wait for the first.
-/// A load that overlaps an invalidation is returned to its callers but not stored, so a write
-/// through LabBox is never followed by a stale read from here.
+/// A load that overlaps an invalidation of its key or tags is returned to its callers but not
+/// stored, so a write through LabBox is never followed by a stale read from here; loads of other
+/// keys are unaffected, so a busy writer does not keep the cache empty.
 final class Cache: Sendable {
     struct Limits: Sendable {
         var maxEntries: Int
@@ -37,16 +38,16 @@ final class Cache: Sendable {
         var newest: String?
         var oldest: String?
         var bytes = 0
-        /// Bumped by every invalidation; a load stores its value only if it is unchanged.
-        var generation: UInt64 = 0
-        var loading: [String: Task<any Sendable, any Error>] = [:]
+        /// Loads in flight, with the tags their value will carry. An invalidation that matches one
+        /// removes it here, and a load stores its value only if it is still here when it ends.
+        var loading: [String: (task: Task<any Sendable, any Error>, tags: [String])] = [:]
         var stats = Stats()
     }
 
     private enum Lookup {
         case hit(any Sendable)
         case wait(Task<any Sendable, any Error>)
-        case load(Task<any Sendable, any Error>, UInt64)
+        case load(Task<any Sendable, any Error>)
     }
 
     let limits: Limits
@@ -70,14 +71,14 @@ final class Cache: Sendable {
                 }
                 Self.remove(key, from: &state)
             }
-            if let task = state.loading[key] {
+            if let loading = state.loading[key] {
                 state.stats.hits += 1
-                return .wait(task)
+                return .wait(loading.task)
             }
             state.stats.misses += 1
             let task = Task<any Sendable, any Error> { try await load() }
-            state.loading[key] = task
-            return .load(task, state.generation)
+            state.loading[key] = (task, tags)
+            return .load(task)
         }
         switch lookup {
         case .hit(let value):
@@ -86,12 +87,13 @@ final class Cache: Sendable {
         case .wait(let task):
             CacheMetrics.hits.increment()
             return try await task.value as! T
-        case .load(let task, let generation):
+        case .load(let task):
             CacheMetrics.misses.increment()
             let result = await task.result
             state.withLock { state in
-                if state.loading[key] == task { state.loading[key] = nil }
-                guard case .success(let value) = result, state.generation == generation else { return }
+                guard state.loading[key]?.task == task else { return }
+                state.loading[key] = nil
+                guard case .success(let value) = result else { return }
                 Self.store(
                     key, Entry(value: value, cost: cost, expires: .now + ttl, tags: tags), limits: limits, in: &state)
             }
@@ -104,7 +106,11 @@ final class Cache: Sendable {
     }
 
     func invalidate(tags: some Sequence<String>) {
-        invalidate { state in tags.flatMap { state.keysByTag[$0] ?? [] } }
+        let tags = Set(tags)
+        invalidate { state in
+            tags.flatMap { state.keysByTag[$0] ?? [] }
+                + state.loading.filter { !tags.isDisjoint(with: $0.value.tags) }.map(\.key)
+        }
     }
 
     func invalidate(prefix: String) {
@@ -128,7 +134,6 @@ final class Cache: Sendable {
 
     private func invalidate(_ keys: (inout State) -> [String]) {
         state.withLock { state in
-            state.generation &+= 1
             for key in keys(&state) {
                 Self.remove(key, from: &state)
                 // Later callers start a fresh load instead of joining one that may read old data.
