@@ -47,11 +47,7 @@ struct AnimalsWebController {
                     AnimalStore.Input(ownerId: input.ownerId, status: input.status, reason: input.reason),
                     context: context.eventContext)
                 guard outcome.applied else {
-                    let failures = outcome.results.filter { !$0.ok }
-                    throw AnimalStore.invalid(
-                        "Nothing was changed: "
-                            + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
-                        field: "ids")
+                    throw AnimalStore.invalid("Nothing was changed: " + outcome.failureSummary, field: "ids")
                 }
                 return Flash(kind: .success, message: "\(outcome.results.count) animals were changed.")
                     .redirect(to: "/animals")

@@ -18,6 +18,13 @@ struct BulkOutcome: ResponseEncodable, Sendable {
     var response: EditedResponse<BulkOutcome> {
         EditedResponse(status: applied ? .ok : .unprocessableContent, response: self)
     }
+
+    var failures: [BulkItemResult] { results.filter { !$0.ok } }
+
+    /// The first few failures as a person reads them on a page: `#12: why #15: why`.
+    var failureSummary: String {
+        failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " ")
+    }
 }
 
 extension AppDatabase {

@@ -76,6 +76,13 @@ struct JobLogLine: Codable, Sendable, FetchableRecord, MutablePersistableRecord 
         case jobId = "job_id"
         case loggedAt = "logged_at"
     }
+
+    static func append(_ db: Database, job id: Int64, _ lines: [(Date, String)]) throws {
+        for (at, line) in lines {
+            var entry = JobLogLine(jobId: id, loggedAt: at, line: line)
+            try entry.insert(db)
+        }
+    }
 }
 
 /// A job as the API shows it.

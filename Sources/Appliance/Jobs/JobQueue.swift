@@ -83,10 +83,7 @@ final class JobQueue: Sendable {
         try await database.write { db in
             try Job.filter(key: execution.id).updateAll(
                 db, Job.CodingKeys.progress.set(to: live.progress), Job.CodingKeys.message.set(to: live.message))
-            for (at, line) in live.pendingLog {
-                var entry = JobLogLine(jobId: execution.id, loggedAt: at, line: line)
-                try entry.insert(db)
-            }
+            try JobLogLine.append(db, job: execution.id, live.pendingLog)
         }
     }
 
@@ -96,6 +93,11 @@ final class JobQueue: Sendable {
         case retry(String, after: Duration)
         case cancelled
         case interrupted(String)
+
+        var isSuccess: Bool {
+            if case .succeeded = self { return true }
+            return false
+        }
     }
 
     /// Records how a run ended, with its last log lines, and tells the starter when it is done.
@@ -105,10 +107,7 @@ final class JobQueue: Sendable {
         let title = title(of: execution.job.type)
         try await database.write { db in
             guard var job = try Job.fetchOne(db, key: execution.id) else { return }
-            for (at, line) in live.pendingLog {
-                var entry = JobLogLine(jobId: execution.id, loggedAt: at, line: line)
-                try entry.insert(db)
-            }
+            try JobLogLine.append(db, job: execution.id, live.pendingLog)
             job.progress = live.progress
             job.message = live.message
             job.finishedAt = now
@@ -147,8 +146,7 @@ final class JobQueue: Sendable {
                 job.message = retry ? "Interrupted by a restart; queued again" : "Interrupted by a restart"
                 job.finishedAt = retry ? nil : Date()
                 try job.update(db)
-                var entry = JobLogLine(jobId: job.id ?? 0, loggedAt: Date(), line: job.message)
-                try entry.insert(db)
+                try JobLogLine.append(db, job: job.id ?? 0, [(Date(), job.message)])
                 recovered.append(job)
             }
             return recovered

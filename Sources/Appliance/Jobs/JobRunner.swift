@@ -56,8 +56,7 @@ struct JobRunner: Service {
         let ending = await run(execution)
         flusher.cancel()
         _ = await flusher.result
-        if case .succeeded = ending {
-        } else {
+        if !ending.isSuccess {
             // A run that did not succeed leaves no partial result behind.
             try? FileManager.default.removeItem(at: execution.resultDirectory)
         }

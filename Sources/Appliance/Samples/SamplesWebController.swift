@@ -161,11 +161,7 @@ struct SamplesWebController {
                 ids, in: container, reason: form.reason.flatMap { $0.isEmpty ? nil : $0 }, context: context.eventContext
             )
             guard outcome.applied else {
-                let failures = outcome.results.filter { !$0.ok }
-                throw SampleStore.invalid(
-                    "Nothing was moved: "
-                        + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
-                    field: "ids")
+                throw SampleStore.invalid("Nothing was moved: " + outcome.failureSummary, field: "ids")
             }
             return Flash(kind: .success, message: "\(ids.count) samples were placed.").redirect(
                 to: "/storage/\(container)")
@@ -183,11 +179,9 @@ struct SamplesWebController {
             let outcome = try await store.changeAll(
                 ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
             guard outcome.applied else {
-                let failures = outcome.results.filter { !$0.ok }
                 throw SampleStore.invalid(
-                    "Nothing was changed: \(failures.count) of \(bulk.ids.count) samples cannot be. "
-                        + failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " "),
-                    field: "ids")
+                    "Nothing was changed: \(outcome.failures.count) of \(bulk.ids.count) samples cannot be. "
+                        + outcome.failureSummary, field: "ids")
             }
             return Flash(kind: .success, message: "\(outcome.results.count) samples were changed.").redirect(
                 to: "/samples")
