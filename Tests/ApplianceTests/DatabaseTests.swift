@@ -17,6 +17,17 @@ extension AppDatabase {
     }
 }
 
+/// Counts the transactions that commit.
+private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var commits = 0
+    var count: Int { lock.withLock { commits } }
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+    func databaseDidRollback(_ db: Database) {}
+}
+
 @Suite struct DatabaseTests {
     private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
         var config = AppConfig()
@@ -32,6 +43,42 @@ extension AppDatabase {
         #expect(pragmas["synchronous"] == "2")
         #expect(pragmas["foreign_keys"] == "1")
         #expect(pragmas["busy_timeout"] == "5000")
+    }
+
+    /// While the writer is busy, 200 writes queue; they then share one or two commits, and the one
+    /// that breaks a constraint is rolled back alone while the others land.
+    @Test func concurrentWritesShareCommitsAndAFailedOneIsRolledBackAlone() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        try database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER UNIQUE)") }
+        let commits = CommitCounter()
+        database.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        let release = DispatchSemaphore(value: 0)
+        let busy = Task.detached { try database.pool.writeWithoutTransaction { _ in release.wait() } }
+        let writes = Task {
+            await withTaskGroup(of: Bool.self) { group in
+                for value in 0..<200 {
+                    group.addTask {
+                        // 199 repeats 0: whichever of the two runs second fails.
+                        let stored = value == 199 ? 0 : value
+                        do {
+                            try await database.write { db in
+                                try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [stored])
+                            }
+                            return true
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        release.signal()
+        try await busy.value
+        let outcomes = await writes.value
+        #expect(outcomes.filter { !$0 }.count == 1)
+        #expect(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 199)
+        #expect(commits.count <= 3, "200 queued writes took \(commits.count) commits")
     }
 
     @Test func synchronousModeFollowsTheConfiguration() throws {

@@ -35,6 +35,29 @@ import Testing
         }
     }
 
+    /// Creates that arrive together share commits; each still gets its own sample and audit event,
+    /// and the chain stays intact.
+    @Test func concurrentCreatesEachGetTheirSampleAndAuditEvent() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write"])
+        let before = try await server.auditEvents().count
+        let statuses = try await server.test { client in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        let body = TestServer.sampleBody("GC-\(index)")
+                        return Int(try await client.send(.post, "/api/v1/samples", auth: key, json: body).status.code)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+        }
+        #expect(statuses == Array(repeating: 201, count: 60))
+        let events = try await server.auditEvents().dropFirst(before)
+        #expect(Set(events.filter { $0.entityType == "sample" }.map(\.entityId)).count == 60)
+        #expect(try await server.verifyAudit().isIntact)
+    }
+
     @Test func badInputIsRefusedWithTheField() async throws {
         let server = try TestServer()
         let key = try await server.apiKey(["samples:write"])

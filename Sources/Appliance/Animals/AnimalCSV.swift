@@ -96,10 +96,12 @@ struct AnimalCSV: Sendable {
                 }
                 return Row(animal: animal, identifiers: identifiers)
             },
-            insert: { row, write in
-                var animal = row.animal
-                try write.insert(&animal, action: "animal.import")
-                try store.setIdentifiers(row.identifiers, of: animal, in: write)
+            insert: { rows, write in
+                for row in rows {
+                    var animal = row.animal
+                    try write.insert(&animal, action: "animal.import")
+                    try store.setIdentifiers(row.identifiers, of: animal, in: write)
+                }
             })
     }
 }

@@ -49,19 +49,21 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
             ("entity_type", entityType), ("entity_id", entityId), ("before", before), ("after", after),
             ("reason", reason),
         ]
-        var data = Data()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + (before?.utf8.count ?? 0) + (after?.utf8.count ?? 0))
         for (name, value) in fields {
-            data.append(contentsOf: Array("\(name)=".utf8))
+            bytes += name.utf8
+            bytes.append(UInt8(ascii: "="))
             if let value {
-                let bytes = Array(value.utf8)
-                data.append(contentsOf: Array("\(bytes.count):".utf8))
-                data.append(contentsOf: bytes)
+                bytes += String(value.utf8.count).utf8
+                bytes.append(UInt8(ascii: ":"))
+                bytes += value.utf8
             } else {
-                data.append(contentsOf: Array("-".utf8))
+                bytes.append(UInt8(ascii: "-"))
             }
-            data.append(0x0A)
+            bytes.append(0x0A)
         }
-        return data
+        return Data(bytes)
     }
 
     /// SHA-256 over the previous hash (as its 64 hex characters) followed by ``canonicalEncoding``.

@@ -4,6 +4,8 @@ import Metrics
 
 /// The hash chain: appending events and proving it is intact.
 enum AuditTrail {
+    private static let appended = Counter(label: "labbox_audit_events_total")
+
     /// Appends one event in the caller's transaction, chained to the current head. The database
     /// has one writer, so heads cannot race.
     @discardableResult
@@ -11,22 +13,59 @@ enum AuditTrail {
         _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
         before: String? = nil, after: String? = nil, reason: String? = nil
     ) throws -> AuditEvent {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-        let anchor = try Row.fetchOne(
-            db, sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1")
-        let (lastSeq, prevHash): (Int64, String) =
-            if let head { (head["seq"], head["hash"]) } else if let anchor {
-                (anchor["through_seq"], anchor["head_hash"])
-            } else { (0, AuditEvent.genesisHash) }
-        var event = AuditEvent(
-            seq: lastSeq + 1, at: AuditEvent.timestamp(Date()), actorType: context.actorType,
-            actorId: context.actorID, actorName: context.actorName, requestId: context.requestID,
-            clientIp: context.clientIP, action: action, entityType: entityType, entityId: entityID, before: before,
-            after: after, reason: reason.flatMap { $0.isEmpty ? nil : $0 }, prevHash: prevHash, hash: "")
-        event.hash = event.computedHash
-        try event.insert(db)
-        Counter(label: "labbox_audit_events_total").increment()
-        return event
+        var chain = try Chain(db)
+        return try chain.append(
+            db, context, action: action, entityType: entityType, entityID: entityID, before: before, after: after,
+            reason: reason)
+    }
+
+    /// The chain's head, read once for a run of appends in one transaction (bulk inserts), where
+    /// nothing else appends in between.
+    struct Chain {
+        private var lastSeq: Int64
+        private var prevHash: String
+
+        private static let insertSQL = """
+            INSERT INTO audit_events (seq, at, actor_type, actor_id, actor_name, request_id, client_ip, action,
+                entity_type, entity_id, before, after, reason, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+
+        init(_ db: Database) throws {
+            if let head = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"))
+            {
+                (lastSeq, prevHash) = (head["seq"], head["hash"])
+            } else if let anchor = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1"))
+            {
+                (lastSeq, prevHash) = (anchor["through_seq"], anchor["head_hash"])
+            } else {
+                (lastSeq, prevHash) = (0, AuditEvent.genesisHash)
+            }
+        }
+
+        mutating func append(
+            _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
+            before: String? = nil, after: String? = nil, reason: String? = nil
+        ) throws -> AuditEvent {
+            var event = AuditEvent(
+                seq: lastSeq + 1, at: AuditEvent.timestamp(Date()), actorType: context.actorType,
+                actorId: context.actorID, actorName: context.actorName, requestId: context.requestID,
+                clientIp: context.clientIP, action: action, entityType: entityType, entityId: entityID,
+                before: before, after: after, reason: reason.flatMap { $0.isEmpty ? nil : $0 }, prevHash: prevHash,
+                hash: "")
+            event.hash = event.computedHash
+            try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [
+                event.seq, event.at, event.actorType, event.actorId, event.actorName, event.requestId, event.clientIp,
+                event.action, event.entityType, event.entityId, event.before, event.after, event.reason,
+                event.prevHash, event.hash,
+            ])
+            appended.increment()
+            (lastSeq, prevHash) = (event.seq, event.hash)
+            return event
+        }
     }
 
     struct Verification: Sendable {

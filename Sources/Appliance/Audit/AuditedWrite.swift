@@ -3,6 +3,8 @@ import GRDB
 
 /// A record whose changes are audited: the trail stores its row (minus secrets) before and after.
 protocol AuditedRecord: MutablePersistableRecord, Sendable {
+    /// The full-text index that a trigger keeps for this table, if any.
+    static var searchIndex: SearchIndex? { get }
     /// The entity type named in the trail, e.g. `sample`.
     static var auditEntity: String { get }
     /// Columns never copied into the trail (password hashes, secrets).
@@ -12,6 +14,7 @@ protocol AuditedRecord: MutablePersistableRecord, Sendable {
 
 extension AuditedRecord {
     static var auditRedacted: Set<String> { [] }
+    static var searchIndex: SearchIndex? { nil }
 
     /// The record as the trail stores it: its columns as canonical JSON (sorted keys, no spaces).
     var auditSnapshot: String {
@@ -23,6 +26,11 @@ extension AuditedRecord {
             return AuditValue.encode(values)
         }
     }
+}
+
+/// A record keyed by SQLite's rowid, `id`, which bulk inserts assign themselves.
+protocol RowIDRecord {
+    var id: Int64? { get set }
 }
 
 /// A database value as JSON.
@@ -74,14 +82,51 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
+    /// Canonical JSON: keys sorted by their UTF-8 bytes, no spaces, only `"`, `\\` and control
+    /// characters escaped. Written directly rather than by `JSONEncoder`, which costs more than
+    /// the insert itself on every audited write.
     static func encode(_ values: [String: AuditValue]) -> String {
-        String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
+        encode(ordered: sortedKeys(values.keys).map { ($0, values[$0] ?? .null) })
+    }
+
+    static func sortedKeys(_ keys: some Sequence<String>) -> [String] {
+        keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// `pairs` already in ``sortedKeys(_:)`` order, for callers that encode many rows of one shape.
+    static func encode(ordered pairs: [(String, AuditValue)]) -> String {
+        var json: [UInt8] = [UInt8(ascii: "{")]
+        json.reserveCapacity(512)
+        for (index, (key, value)) in pairs.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            appendString(key, to: &json)
+            json.append(UInt8(ascii: ":"))
+            switch value {
+            case .null: json += "null".utf8
+            case .integer(let int): json += String(int).utf8
+            case .real(let double):
+                json += (double.isFinite ? (Int64(exactly: double).map(String.init) ?? String(double)) : "null").utf8
+            case .text(let string): appendString(string, to: &json)
+            }
+        }
+        json.append(UInt8(ascii: "}"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    private static func appendString(_ string: String, to json: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        json.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): json += [UInt8(ascii: "\\"), byte]
+            case 0x0A: json += "\\n".utf8
+            case 0x0D: json += "\\r".utf8
+            case 0x09: json += "\\t".utf8
+            case 0..<0x20: json += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: json.append(byte)
+            }
+        }
+        json.append(UInt8(ascii: "\""))
     }
 
     static func decode(_ json: String?) -> [String: AuditValue] {
@@ -111,6 +156,38 @@ struct AuditedWrite {
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
             after: try record.auditSnapshot, reason: reason)
+    }
+
+    /// Many new rows (an import, the demo data), each with the event ``insert(_:action:reason:)``
+    /// writes. The chain head is read once, and the table's full-text trigger is suspended while
+    /// the rows go in and the index is filled for all of them at the end: row by row, FTS5 costs
+    /// more than the rest of the insert together.
+    func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
+        guard let first = records.first else { return }
+        let suspended = try R.searchIndex.map { try $0.suspend(db) }
+        var chain = try AuditTrail.Chain(db)
+        // One prepared statement for the batch: GRDB's record insert builds its SQL and looks the
+        // statement up again for every row.
+        let columns = try first.databaseDictionary.keys.filter { $0 != "id" }.sorted()
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO \(R.databaseTableName.quotedDatabaseIdentifier) "
+                + "(\(columns.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) "
+                + "VALUES (\(databaseQuestionMarks(count: columns.count)))")
+        let snapshotColumns = AuditValue.sortedKeys((columns + ["id"]).filter { !R.auditRedacted.contains($0) })
+        var firstID: Int64?
+        for index in records.indices {
+            var row = try records[index].databaseDictionary
+            try insert.execute(arguments: StatementArguments(columns.map { row[$0] ?? .null }))
+            let id = db.lastInsertedRowID
+            firstID = firstID ?? id
+            records[index].id = id
+            row["id"] = id.databaseValue
+            try chain.append(
+                db, context, action: action, entityType: R.auditEntity, entityID: records[index].auditID,
+                after: AuditValue.encode(ordered: snapshotColumns.map { ($0, AuditValue(row[$0] ?? .null)) }))
+        }
+        // The single writer gives new rows ids above every existing one.
+        try suspended?.resume(indexingRowsFrom: firstID ?? 0)
     }
 
     /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.

@@ -3,7 +3,7 @@ import GRDB
 import Hummingbird
 
 /// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
-struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
     ResponseEncodable
 {
     static let databaseTableName = "customers"

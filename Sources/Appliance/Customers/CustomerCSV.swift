@@ -48,9 +48,9 @@ struct CustomerCSV: Sendable {
                 try store.apply(input, to: &customer)
                 return customer
             },
-            insert: { customer, write in
-                var customer = customer
-                try write.insert(&customer, action: "customer.import")
+            insert: { customers, write in
+                var customers = customers
+                try write.insertAll(&customers, action: "customer.import")
             })
     }
 }

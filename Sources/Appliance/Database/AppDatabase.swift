@@ -5,7 +5,8 @@ import Logging
 /// Owns the SQLite database: the `DatabasePool` (one writer, many readers, WAL) and its migrations.
 ///
 /// Every read and write of the application goes through ``read(_:)`` and ``write(_:)`` so that
-/// the time spent waiting for a connection is measured in one place.
+/// the time spent waiting for a connection is measured in one place, and writes share commits
+/// (``GroupCommit``).
 final class AppDatabase: Sendable {
     let pool: DatabasePool
     let path: String
@@ -14,6 +15,7 @@ final class AppDatabase: Sendable {
     /// The process's cache; entries tagged `table:<name>` are dropped when that table changes.
     let cache: Cache
     private let invalidation: TableInvalidation
+    private let commits: GroupCommit
 
     init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -32,6 +34,7 @@ final class AppDatabase: Sendable {
         self.auditPolicy = AuditPolicy(regulated: Set(config.reasonRequired))
         self.cache = Cache(limits: .init(maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxMegabytes << 20))
         self.invalidation = TableInvalidation(cache: cache)
+        self.commits = GroupCommit(pool: pool)
         pool.add(transactionObserver: invalidation, extent: .observerLifetime)
         let journalMode = try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         guard journalMode == "wal" else {
@@ -47,12 +50,10 @@ final class AppDatabase: Sendable {
         }
     }
 
+    /// A write in its own savepoint of the next group commit: durable, with the writes that
+    /// arrived beside it, when this returns.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let requested = ContinuousClock.now
-        return try await pool.write { db in
-            DatabaseMetrics.writeWait.record(ContinuousClock.now - requested)
-            return try body(db)
-        }
+        try await commits.write(body)
     }
 
     /// A write on behalf of `context`, where every change goes through ``AuditedWrite`` and so

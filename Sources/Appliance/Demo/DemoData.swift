@@ -9,7 +9,11 @@ struct DemoData {
         var customers = 300
         var animals = 20_000
         var samples = 40_000
-        var tanks = 8
+        /// Nil: as many as the stored straws need (at least 8).
+        var tanks: Int? = nil
+
+        /// Tanks hold 600 straws; about half of all samples are stored straws.
+        var tankCount: Int { tanks ?? max(8, (samples / 2 + 599) / 600) }
     }
 
     struct Counts: Sendable, CustomStringConvertible {
@@ -49,6 +53,14 @@ struct DemoData {
         "caprine": ["Saanen", "Boer"], "porcine": ["Large White", "Duroc"], "canine": ["Labrador", "Beagle"],
         "feline": ["Maine Coon", "Siamese"],
     ]
+    static let storedAsStraws: Set<String> = ["semen", "embryo", "oocyte"]
+
+    /// `value` in decimal with leading zeros to `width` digits (`String(format:)` is slow in bulk).
+    static func zeroPadded(_ value: Int, to width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
     static let places = ["Kiel", "Celle", "Verden", "Utrecht", "Lyon", "Cork", "Aarhus", "Ghent", "Graz", "Bern"]
 
     /// Fills an empty database in one transaction per part, with audit events as the application
@@ -107,7 +119,7 @@ struct DemoData {
             counts.animals = animalSpecies.count
             return (counts, rng)
         }
-        let tanks = try await database.write(context) { write in try Self.buildTanks(sizes.tanks, in: write) }
+        let tanks = try await database.write(context) { write in try Self.buildTanks(sizes.tankCount, in: write) }
         counts.containers = tanks.containers
         // Samples in batches, so a million rows never sit in one enormous transaction.
         let animalIDs = try await database.read { try Int64.fetchAll($0, sql: "SELECT id FROM animals") }
@@ -122,26 +134,27 @@ struct DemoData {
                 var slots = batchSlots
                 var stored = 0
                 let now = Date()
+                var samples: [Sample] = []
+                samples.reserveCapacity(batch)
                 for index in start..<(start + batch) {
                     let kind = rng.pick(Self.kinds)
-                    var status = rng.pick(Self.statuses)
                     var sample = Sample(
-                        id: nil, externalId: String(format: "LB-%07d", index + 1), species: rng.pick(Self.species),
-                        kind: kind, status: status,
+                        id: nil, externalId: "LB-" + Self.zeroPadded(index + 1, to: 7), species: rng.pick(Self.species),
+                        kind: kind, status: rng.pick(Self.statuses),
                         animalId: animalIDs.isEmpty ? nil : animalIDs[rng.next(animalIDs.count)],
                         collectedAt: now.addingTimeInterval(-Double(rng.next(5 * 365 * 86_400))),
                         notes: rng.next(10) == 0 ? "Demo note for sample \(index + 1)" : "", createdAt: now,
                         updatedAt: now)
-                    if status == .stored, ["semen", "embryo", "oocyte"].contains(kind), let slot = slots.popLast() {
+                    if sample.status == .stored, Self.storedAsStraws.contains(kind), let slot = slots.popLast() {
                         sample.containerId = slot.0
                         sample.position = slot.1
                         stored += 1
-                    } else if status == .stored {
-                        status = .received
-                        sample.status = status
+                    } else if sample.status == .stored {
+                        sample.status = .received
                     }
-                    try write.insert(&sample)
+                    samples.append(sample)
                 }
+                try write.insertAll(&samples)
                 return (stored, slots, rng)
             }
             counts.storedInTanks += result.0

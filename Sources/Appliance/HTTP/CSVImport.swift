@@ -12,7 +12,8 @@ struct CSVImport<Item: Sendable>: Sendable {
     /// what earlier rows claimed (unique keys), to find duplicates within the file.
     let validate:
         @Sendable (_ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int) throws -> Item
-    let insert: @Sendable (_ item: Item, _ write: AuditedWrite) throws -> Void
+    /// Writes a run of checked rows (a thousand at a time, so a job can report progress).
+    let insert: @Sendable (_ items: [Item], _ write: AuditedWrite) throws -> Void
 
     struct Problem: Codable, Sendable {
         /// The row's number as a spreadsheet shows it: the header is row 1.
@@ -93,12 +94,11 @@ struct CSVImport<Item: Sendable>: Sendable {
         try await database.write(context) { write in
             let (items, problems) = try check(rows, db: write.db)
             guard problems.isEmpty else { throw Failure(problems: problems) }
-            for (index, item) in items.enumerated() {
-                try insert(item, write)
-                if index % 1000 == 999 {
-                    progress(index + 1)
-                    try checkpoint()
-                }
+            for start in stride(from: 0, to: items.count, by: 1000) {
+                let end = min(start + 1000, items.count)
+                try insert(Array(items[start..<end]), write)
+                progress(end)
+                try checkpoint()
             }
             return Report(rows: rows.count, valid: rows.count, imported: items.count, problems: [])
         }

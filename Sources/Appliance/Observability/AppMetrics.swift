@@ -55,4 +55,7 @@ enum DatabaseMetrics {
         name: "labbox_db_pool_wait_seconds", labels: [("kind", "read")], buckets: buckets)
     static let writeWait = AppMetrics.registry.makeDurationHistogram(
         name: "labbox_db_pool_wait_seconds", labels: [("kind", "write")], buckets: buckets)
+    /// How many writes shared each commit (see ``GroupCommit``).
+    static let groupCommitSize = AppMetrics.registry.makeValueHistogram(
+        name: "labbox_db_group_commit_writes", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
 }

@@ -4,10 +4,12 @@ import Hummingbird
 
 /// A biological sample: the record of `../shared/contracts/samples-api.md`.
 struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
-    ResponseEncodable
+    RowIDRecord, ResponseEncodable
 {
     static let databaseTableName = "samples"
     static let auditEntity = "sample"
+    static let searchIndex: SearchIndex? = SearchIndex(
+        table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert", columns: ["external_id", "notes"])
 
     enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case received
@@ -83,6 +85,28 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(freezeThawCount, forKey: .freezeThawCount)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    /// The row, written column by column: `Codable` and GRDB's date formatter were most of the
+    /// cost of a sample insert, and imports and the demo data write samples by the hundred thousand.
+    func encode(to container: inout PersistenceContainer) {
+        container[CodingKeys.id] = id
+        container[CodingKeys.externalId] = externalId
+        container[CodingKeys.species] = species
+        container[CodingKeys.kind] = kind
+        container[CodingKeys.status] = status
+        container[CodingKeys.animalId] = animalId
+        container[CodingKeys.collectedAt] = collectedAt.databaseText
+        container[CodingKeys.notes] = notes
+        container[CodingKeys.containerId] = containerId
+        container[CodingKeys.position] = position
+        container[CodingKeys.collectedBy] = collectedBy
+        container[CodingKeys.quantity] = quantity
+        container[CodingKeys.unit] = unit
+        container[CodingKeys.doses] = doses
+        container[CodingKeys.freezeThawCount] = freezeThawCount
+        container[CodingKeys.createdAt] = createdAt.databaseText
+        container[CodingKeys.updatedAt] = updatedAt.databaseText
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

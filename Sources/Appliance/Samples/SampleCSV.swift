@@ -88,9 +88,9 @@ struct SampleCSV: Sendable {
                 }
                 return sample
             },
-            insert: { sample, write in
-                var sample = sample
-                try write.insert(&sample, action: "sample.import")
+            insert: { samples, write in
+                var samples = samples
+                try write.insertAll(&samples, action: "sample.import")
             })
     }
 

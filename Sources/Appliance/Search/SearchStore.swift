@@ -108,3 +108,39 @@ struct SearchController {
         }
     }
 }
+
+/// A table's external-content FTS5 index, kept by its insert trigger.
+struct SearchIndex: Sendable {
+    let table: String
+    let index: String
+    let trigger: String
+    let columns: [String]
+
+    /// While suspended, inserted rows are not indexed; ``Suspension/resume(indexingRowsFrom:)``
+    /// puts the trigger back exactly as the migration wrote it and indexes the new rows in one
+    /// statement. Both happen in the caller's transaction, so no reader ever sees them apart.
+    struct Suspension {
+        let db: Database
+        let index: SearchIndex
+        let triggerSQL: String
+
+        func resume(indexingRowsFrom firstID: Int64) throws {
+            try db.execute(sql: triggerSQL)
+            let columns = index.columns.joined(separator: ", ")
+            try db.execute(
+                sql: """
+                    INSERT INTO \(index.index) (rowid, \(columns))
+                    SELECT rowid, \(columns) FROM \(index.table) WHERE rowid >= ?
+                    """, arguments: [firstID])
+        }
+    }
+
+    func suspend(_ db: Database) throws -> Suspension {
+        guard
+            let sql = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [trigger])
+        else { throw DatabaseError(message: "trigger \(trigger) is missing") }
+        try db.execute(sql: "DROP TRIGGER \(trigger)")
+        return Suspension(db: db, index: self, triggerSQL: sql)
+    }
+}
