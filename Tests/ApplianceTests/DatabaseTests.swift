@@ -50,7 +50,7 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
     @Test func concurrentWritesShareCommitsAndAFailedOneIsRolledBackAlone() async throws {
         let directory = try TemporaryDirectory()
         let database = try open(directory)
-        try database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER UNIQUE)") }
+        try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER UNIQUE)") }
         let commits = CommitCounter()
         database.pool.add(transactionObserver: commits, extent: .observerLifetime)
         let release = DispatchSemaphore(value: 0)
@@ -77,7 +77,7 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
         try await busy.value
         let outcomes = await writes.value
         #expect(outcomes.filter { !$0 }.count == 1)
-        #expect(try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 199)
+        #expect(try await database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 199)
         #expect(commits.count <= 3, "200 queued writes took \(commits.count) commits")
     }
 

@@ -3,7 +3,7 @@ import GRDB
 import Hummingbird
 
 /// An animal: donor, sire, recipient or offspring, with its owner and parents.
-struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
     ResponseEncodable
 {
     static let databaseTableName = "animals"

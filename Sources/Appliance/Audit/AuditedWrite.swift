@@ -28,11 +28,6 @@ extension AuditedRecord {
     }
 }
 
-/// A record keyed by SQLite's rowid, `id`, which bulk inserts assign themselves.
-protocol RowIDRecord {
-    var id: Int64? { get set }
-}
-
 /// A database value as JSON.
 enum AuditValue: Codable, Sendable, Equatable {
     case null
@@ -97,6 +92,13 @@ enum AuditValue: Codable, Sendable, Equatable {
     static func encode(ordered pairs: [(String, AuditValue)]) -> String {
         var json: [UInt8] = [UInt8(ascii: "{")]
         json.reserveCapacity(512)
+        append(pairs, to: &json)
+        json.append(UInt8(ascii: "}"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    /// `"key":value` pairs, comma-separated, without the braces.
+    static func append(_ pairs: some Collection<(String, AuditValue)>, to json: inout [UInt8]) {
         for (index, (key, value)) in pairs.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             appendString(key, to: &json)
@@ -109,8 +111,6 @@ enum AuditValue: Codable, Sendable, Equatable {
             case .text(let string): appendString(string, to: &json)
             }
         }
-        json.append(UInt8(ascii: "}"))
-        return String(decoding: json, as: UTF8.self)
     }
 
     private static func appendString(_ string: String, to json: inout [UInt8]) {
@@ -156,38 +156,6 @@ struct AuditedWrite {
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
             after: try record.auditSnapshot, reason: reason)
-    }
-
-    /// Many new rows (an import, the demo data), each with the event ``insert(_:action:reason:)``
-    /// writes. The chain head is read once, and the table's full-text trigger is suspended while
-    /// the rows go in and the index is filled for all of them at the end: row by row, FTS5 costs
-    /// more than the rest of the insert together.
-    func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
-        guard let first = records.first else { return }
-        let suspended = try R.searchIndex.map { try $0.suspend(db) }
-        var chain = try AuditTrail.Chain(db)
-        // One prepared statement for the batch: GRDB's record insert builds its SQL and looks the
-        // statement up again for every row.
-        let columns = try first.databaseDictionary.keys.filter { $0 != "id" }.sorted()
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO \(R.databaseTableName.quotedDatabaseIdentifier) "
-                + "(\(columns.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) "
-                + "VALUES (\(databaseQuestionMarks(count: columns.count)))")
-        let snapshotColumns = AuditValue.sortedKeys((columns + ["id"]).filter { !R.auditRedacted.contains($0) })
-        var firstID: Int64?
-        for index in records.indices {
-            var row = try records[index].databaseDictionary
-            try insert.execute(arguments: StatementArguments(columns.map { row[$0] ?? .null }))
-            let id = db.lastInsertedRowID
-            firstID = firstID ?? id
-            records[index].id = id
-            row["id"] = id.databaseValue
-            try chain.append(
-                db, context, action: action, entityType: R.auditEntity, entityID: records[index].auditID,
-                after: AuditValue.encode(ordered: snapshotColumns.map { ($0, AuditValue(row[$0] ?? .null)) }))
-        }
-        // The single writer gives new rows ids above every existing one.
-        try suspended?.resume(indexingRowsFrom: firstID ?? 0)
     }
 
     /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.

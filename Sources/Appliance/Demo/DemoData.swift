@@ -75,8 +75,7 @@ struct DemoData {
                 throw DemoDataError.notEmpty
             }
             let now = Date()
-            var customerIDs: [Int64] = []
-            for index in 0..<sizes.customers {
+            var customers = (0..<sizes.customers).map { index in
                 let person = rng.next(100) < 40
                 var customer = Customer(
                     id: nil, kind: person ? .person : .organisation,
@@ -84,37 +83,47 @@ struct DemoData {
                         ? "Breeder \(index + 1)" : "Farm \(index + 1) \(Self.places[index % Self.places.count])",
                     city: Self.places[rng.next(Self.places.count)], createdAt: now, updatedAt: now)
                 customer.email = "contact\(index + 1)@customer.example"
-                try write.insert(&customer)
-                customerIDs.append(customer.id ?? 0)
+                return customer
             }
+            try write.insertAll(&customers)
+            let customerIDs = customers.map { $0.id ?? 0 }
             counts.customers = customerIDs.count
             // Animals come in generations: the first quarter are founders, later ones take parents of
-            // their species from earlier animals, so pedigrees run three to four generations deep.
+            // their species from earlier animals (from earlier chunks: each chunk is one bulk insert,
+            // an eighth of the animals or at most a thousand), so pedigrees run three to four
+            // generations deep.
             var males: [String: [Int64]] = [:]
             var females: [String: [Int64]] = [:]
             var animalSpecies: [(Int64, String)] = []
-            for index in 0..<sizes.animals {
-                let species = rng.pick(Self.species)
-                let sex: Animal.Sex = rng.next(2) == 0 ? .female : .male
-                var animal = Animal(
-                    id: nil, species: species, name: "\(sex == .male ? "Bull" : "Cow")-\(index + 1)", sex: sex,
-                    breed: Self.breeds[species]?[rng.next(Self.breeds[species]?.count ?? 1)] ?? "",
-                    birthDate: "\(2008 + index * 16 / max(sizes.animals, 1))-0\(1 + rng.next(9))-1\(rng.next(9))",
-                    notes: "", ownerId: customerIDs.isEmpty ? nil : customerIDs[rng.next(customerIDs.count)],
-                    status: rng.next(100) < 90 ? .active : (rng.next(2) == 0 ? .sold : .deceased),
-                    sireId: nil, damId: nil, createdAt: now, updatedAt: now, deletedAt: nil)
-                if index >= sizes.animals / 4 {
-                    animal.sireId = males[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
-                    animal.damId = females[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
+            let chunk = max(1, min(1000, sizes.animals / 8))
+            for start in stride(from: 0, to: sizes.animals, by: chunk) {
+                var animals: [Animal] = []
+                for index in start..<min(start + chunk, sizes.animals) {
+                    let species = rng.pick(Self.species)
+                    let sex: Animal.Sex = rng.next(2) == 0 ? .female : .male
+                    var animal = Animal(
+                        id: nil, species: species, name: "\(sex == .male ? "Bull" : "Cow")-\(index + 1)", sex: sex,
+                        breed: Self.breeds[species]?[rng.next(Self.breeds[species]?.count ?? 1)] ?? "",
+                        birthDate: "\(2008 + index * 16 / max(sizes.animals, 1))-0\(1 + rng.next(9))-1\(rng.next(9))",
+                        notes: "", ownerId: customerIDs.isEmpty ? nil : customerIDs[rng.next(customerIDs.count)],
+                        status: rng.next(100) < 90 ? .active : (rng.next(2) == 0 ? .sold : .deceased),
+                        sireId: nil, damId: nil, createdAt: now, updatedAt: now, deletedAt: nil)
+                    if index >= sizes.animals / 4 {
+                        animal.sireId = males[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
+                        animal.damId = females[species].flatMap { $0.isEmpty ? nil : $0[rng.next($0.count)] }
+                    }
+                    animals.append(animal)
                 }
-                try write.insert(&animal)
-                let id = animal.id ?? 0
-                if sex == .male {
-                    males[species, default: []].append(id)
-                } else {
-                    females[species, default: []].append(id)
+                try write.insertAll(&animals)
+                for animal in animals {
+                    let id = animal.id ?? 0
+                    if animal.sex == .male {
+                        males[animal.species, default: []].append(id)
+                    } else {
+                        females[animal.species, default: []].append(id)
+                    }
+                    animalSpecies.append((id, animal.species))
                 }
-                animalSpecies.append((id, species))
             }
             counts.animals = animalSpecies.count
             return (counts, rng)
@@ -168,34 +177,34 @@ struct DemoData {
     }
 
     /// `count` tanks of 6 canisters × 10 goblets × 10 straws, with a fill logged for each tank;
-    /// returns the free slots, last first.
+    /// returns the free slots, last first. Each level is one bulk insert.
     static func buildTanks(_ count: Int, in write: AuditedWrite) throws -> (containers: Int, slots: [(Int64, Int)]) {
-        var containers = 0
-        var slots: [(Int64, Int)] = []
         let now = Date()
-        func add(_ kind: StorageContainer.Kind, _ name: String, parent: Int64?, columns: Int = 0) throws -> Int64 {
-            var container = StorageContainer(
-                id: nil, parentId: parent, kind: kind, name: name, rows: columns > 0 ? 1 : 0, columns: columns,
-                notes: "", createdAt: now, updatedAt: now)
-            try write.insert(&container)
-            containers += 1
-            return container.id ?? 0
-        }
-        for tankNumber in 1...max(count, 1) where count > 0 {
-            let tank = try add(.tank, "Tank \(tankNumber)", parent: nil)
-            for canisterNumber in 1...6 {
-                let canister = try add(.canister, "C\(canisterNumber)", parent: tank)
-                for gobletNumber in 1...10 {
-                    let goblet = try add(.goblet, "G\(gobletNumber)", parent: canister, columns: 10)
-                    slots += (1...10).map { (goblet, $0) }
+        func level(_ kind: StorageContainer.Kind, _ names: [String], under parents: [Int64?], columns: Int = 0)
+            throws -> [Int64]
+        {
+            var containers = parents.flatMap { parent in
+                names.map { name in
+                    StorageContainer(
+                        id: nil, parentId: parent, kind: kind, name: name, rows: columns > 0 ? 1 : 0,
+                        columns: columns, notes: "", createdAt: now, updatedAt: now)
                 }
             }
+            try write.insertAll(&containers)
+            return containers.map { $0.id ?? 0 }
+        }
+        guard count > 0 else { return (0, []) }
+        let tanks = try level(.tank, (1...count).map { "Tank \($0)" }, under: [nil])
+        let canisters = try level(.canister, (1...6).map { "C\($0)" }, under: tanks)
+        let goblets = try level(.goblet, (1...10).map { "G\($0)" }, under: canisters, columns: 10)
+        for tank in tanks {
             var fill = TankFill(
                 id: nil, containerId: tank, filledAt: now, levelBeforeCm: 24, levelAfterCm: 48, litres: 35,
                 userId: nil, byName: write.context.actorName, notes: "demo")
             try write.insert(&fill, action: "storage.fill")
         }
-        return (containers, slots.reversed())
+        let slots = goblets.flatMap { goblet in (1...10).map { (goblet, $0) } }
+        return (tanks.count + canisters.count + goblets.count, slots.reversed())
     }
 }
 

@@ -1,0 +1,223 @@
+"""The benchmark harness behind scripts/bench: dataset, server, wrk scenarios, non-HTTP
+measurements; writes bench.json and bench.md into the output directory.
+
+Usage: bench.py BINARY WORK_DIR OUT_DIR SAMPLES SECONDS CONNECTIONS
+"""
+import http.client
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import threading
+import time
+
+import backup_stall
+
+binary, work, out = sys.argv[1], sys.argv[2], sys.argv[3]
+samples, seconds, connections = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+data = os.path.join(work, "data")
+results = {"http": [], "other": []}
+
+
+def other(name, value, unit, target=None, note=""):
+    results["other"].append({"name": name, "value": value, "unit": unit, "target": target, "note": note})
+    print(f"  {name}: {value} {unit}" + (f" (target {target})" if target else ""), flush=True)
+
+
+def rss(pid, field="VmRSS"):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# Dataset ------------------------------------------------------------------------------------
+started = time.perf_counter()
+subprocess.run([binary, "demo-data", "--data", data, "--samples", str(samples)], check=True,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+other(f"demo-data --samples {samples}", round(time.perf_counter() - started, 1), "s",
+      "< 60 s at 1,000,000")
+key = subprocess.run([binary, "apikey", "create", "--data", data, "--name", "bench", "--scopes",
+                      "samples:read,samples:write,admin"], check=True, capture_output=True,
+                     text=True).stdout.strip().splitlines()[-1]
+headers = {"Authorization": "Bearer " + key}
+environment = dict(os.environ, LABBOX_LIMITS_REQUESTS_PER_SECOND="100000", LABBOX_LIMITS_BURST="1000000",
+                   LABBOX_SERVER_MAX_BODY_BYTES=str(256 << 20))
+port = 18000 + random.randrange(1000)
+
+# Cold start and idle memory -------------------------------------------------------------------
+started = time.perf_counter()
+server = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", "error"],
+                          env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def request(method, path, body=None, extra=None, timeout=600):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request(method, path, body, dict(headers, **(extra or {})))
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    return response.status, payload
+
+
+while True:
+    if server.poll() is not None:
+        sys.exit(f"labbox serve exited with {server.returncode}")
+    try:
+        if request("GET", "/readyz")[0] == 200:
+            break
+    except OSError:
+        pass
+    time.sleep(0.002)
+other("cold start to /readyz", round((time.perf_counter() - started) * 1000), "ms", "< 200 ms")
+time.sleep(2)
+other("idle RSS after start", round(rss(server.pid), 1), "MiB", "< 40 MiB")
+
+# Export: streamed, peak resident memory sampled while it runs --------------------------------
+peak = [0.0]
+exporting = threading.Event()
+exporting.set()
+
+
+def sample_rss():
+    while exporting.is_set():
+        peak[0] = max(peak[0], rss(server.pid))
+        time.sleep(0.01)
+
+
+sampler = threading.Thread(target=sample_rss)
+sampler.start()
+started = time.perf_counter()
+connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+connection.request("GET", "/api/v1/samples/export", headers=headers)
+response = connection.getresponse()
+lines = 0
+while chunk := response.read(1 << 16):
+    lines += chunk.count(b"\n")
+exporting.clear()
+sampler.join()
+other(f"CSV export of {lines - 1} samples", round(time.perf_counter() - started, 1), "s",
+      note=f"peak RSS {peak[0]:.1f} MiB (target < 64 MiB)")
+results["export_peak_rss_mib"] = round(peak[0], 1)
+
+# HTTP scenarios with wrk ---------------------------------------------------------------------
+lua_common = f"""
+wrk.headers["Authorization"] = "Bearer {key}"
+wrk.headers["Content-Type"] = "application/json"
+math.randomseed(os.time())
+local counter = 0
+local prefix = "W" .. os.time() .. "-" .. math.random(1000000) .. "-"
+function create()
+  counter = counter + 1
+  return wrk.format("POST", "/api/v1/samples", nil, '{{"external_id":"' .. prefix .. counter ..
+    '","species":"bovine","kind":"semen","collected_at":"2026-03-01T09:30:00Z"}}')
+end
+function by_id() return wrk.format("GET", "/api/v1/samples/" .. math.random(1, {samples})) end
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  local file = io.open(os.getenv("WRK_JSON"), "w")
+  file:write(string.format('{{"requests":%d,"duration_us":%d,"socket_errors":%d,"non_2xx":%d,' ..
+    '"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d}}', summary.requests, summary.duration,
+    errors.connect + errors.read + errors.write + errors.timeout, errors.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+  file:close()
+end
+"""
+
+# Deep cursors: walk the filtered list to its end and keep every page's cursor.
+cursors = []
+cursor = None
+matching = 0
+list_path = "/api/v1/samples?species=bovine&status=stored&limit=50"
+while True:
+    status, payload = request("GET", "/api/v1/samples?species=bovine&status=stored&limit=200"
+                              + (f"&cursor={cursor}" if cursor else ""))
+    assert status == 200, payload
+    page = json.loads(payload)
+    matching += len(page["items"])
+    cursor = page["next_cursor"]
+    if not cursor:
+        break
+    cursors.append(cursor)
+deep = cursors[len(cursors) // 2:] or [""]
+other("rows matching species=bovine&status=stored", matching, "rows")
+
+scenarios = [
+    ("GET /healthz", "request = function() return wrk.format('GET', '/healthz') end"),
+    ("GET /api/v1/samples/{random id}", "request = by_id"),
+    ("GET " + list_path, f"request = function() return wrk.format('GET', '{list_path}') end"),
+    ("same list, random cursor in the second half",
+     "local cursors = {" + ",".join(f'"{c}"' for c in deep) + "}\n"
+     f"request = function() return wrk.format('GET', '{list_path}&cursor=' .. "
+     "cursors[math.random(#cursors)]) end"),
+    ("POST /api/v1/samples (durable, audited)", "request = create"),
+    ("90% GET by id / 10% POST", "request = function() if math.random() < 0.1 then return create() "
+                                 "else return by_id() end end"),
+]
+for name, body in scenarios:
+    script = os.path.join(work, "scenario.lua")
+    with open(script, "w") as file:
+        file.write(lua_common + body + "\n")
+    output = os.path.join(work, "wrk.json")
+    subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
+                    f"http://127.0.0.1:{port}/"], check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, WRK_JSON=output))
+    with open(output) as file:
+        run = json.load(file)
+    run["name"] = name
+    run["requests_per_second"] = round(run["requests"] / (run["duration_us"] / 1e6))
+    results["http"].append(run)
+    print(f"  {name}: {run['requests_per_second']} req/s, p50 {run['p50_us'] / 1000:.2f} ms, "
+          f"p95 {run['p95_us'] / 1000:.2f} ms, p99 {run['p99_us'] / 1000:.2f} ms, "
+          f"errors {run['socket_errors'] + run['non_2xx']}", flush=True)
+
+# CSV import of 100k rows (all-or-nothing, validated) ------------------------------------------
+import_rows = max(samples // 10, 1000)
+rows = ["external_id,species,kind,status,collected_at,notes"]
+species = ["bovine", "equine", "ovine", "caprine"]
+for index in range(import_rows):
+    rows.append(f"IMP-{port}-{index},{species[index % 4]},semen,received,2026-03-01T09:30:00Z,bench row {index}")
+started = time.perf_counter()
+status, payload = request("POST", "/api/v1/samples/import", "\n".join(rows) + "\n", {"Content-Type": "text/csv"})
+assert status in (200, 201), payload[:500]
+assert json.loads(payload)["imported"] == import_rows, payload[:500]
+other(f"CSV import of {import_rows} samples", round(time.perf_counter() - started, 1), "s", "< 10 s at 100,000")
+
+# Writers during an online backup --------------------------------------------------------------
+stall = backup_stall.measure(binary, data, port, key, "job")
+other("backup (server job) while writing", round(stall["backup_seconds"], 1), "s",
+      note=f"slowest write during {stall['slowest_during_ms']:.1f} ms (target < 100 ms), "
+           f"before {stall['slowest_before_ms']:.1f} ms, database {stall['database_mib']:.0f} MiB")
+results["backup"] = stall
+
+server.terminate()
+server.wait(30)
+other("binary size", round(os.path.getsize(binary) / (1 << 20), 1), "MiB", "≤ 80 MB")
+
+# Report ---------------------------------------------------------------------------------------
+with open("/proc/meminfo") as meminfo:
+    memory = round(int(meminfo.readline().split()[1]) / (1 << 20))
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+results["machine"] = {"nproc": os.cpu_count(), "ram_gib": memory, "kernel": platform.release()}
+results["date"] = time.strftime("%Y-%m-%d")
+results["commit"] = commit
+results["command"] = " ".join(["scripts/bench", "--samples", str(samples), "--seconds", str(seconds),
+                               "--connections", str(connections)])
+with open(os.path.join(out, "bench.json"), "w") as file:
+    json.dump(results, file, indent=2)
+lines = [f"Machine: nproc {os.cpu_count()}, {memory} GiB RAM; {results['date']}, commit {commit}; "
+         f"`{results['command']}` (wrk: 1 thread, {connections} connections, {seconds} s per scenario).", "",
+         "| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+for run in results["http"]:
+    lines.append(f"| {run['name']} | {run['requests_per_second']} | {run['p50_us'] / 1000:.2f} | "
+                 f"{run['p95_us'] / 1000:.2f} | {run['p99_us'] / 1000:.2f} | "
+                 f"{run['socket_errors'] + run['non_2xx']} |")
+lines += ["", "| measurement | result | target | note |", "|---|---|---|---|"]
+for item in results["other"]:
+    lines.append(f"| {item['name']} | {item['value']} {item['unit']} | {item['target'] or ''} | {item['note']} |")
+with open(os.path.join(out, "bench.md"), "w") as file:
+    file.write("\n".join(lines) + "\n")
+print("\n".join(lines))
