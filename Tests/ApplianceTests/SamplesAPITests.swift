@@ -58,6 +58,33 @@ import Testing
         #expect(try await server.verifyAudit().isIntact)
     }
 
+    /// The API writes samples with ``JSONText``; what it writes must be what `Encodable` says.
+    @Test func directJSONEqualsTheEncodableForm() throws {
+        let now = Date(timeIntervalSince1970: 1_790_000_000.789)
+        var sample = Sample(
+            id: 42, externalId: "Ünï \"q\" \\ /", species: "bovine", kind: "semen", status: .stored, animalId: nil,
+            collectedAt: now, notes: "line\nbreak\ttab \u{1} <script> 🧬", createdAt: now, updatedAt: now)
+        for (quantity, doses, container) in [(0.25, 3, 7), (2.0, 0, 8)] as [(Double, Int, Int64)] {
+            sample.quantity = quantity
+            sample.doses = doses
+            sample.containerId = container
+            sample.position = 5
+            var direct: [UInt8] = []
+            sample.appendJSON(to: &direct)
+            let parsed = try JSONSerialization.jsonObject(with: Data(direct)) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(sample)) as? NSDictionary
+            #expect(parsed != nil)
+            #expect(parsed == encoded)
+        }
+        sample.quantity = nil
+        var direct: [UInt8] = []
+        sample.appendJSON(to: &direct)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(direct)) as? [String: Any])
+        #expect(parsed["quantity"] is NSNull)
+        #expect(parsed["animal_id"] is NSNull)
+        #expect(parsed["collected_at"] as? String == "2026-09-21T14:13:20Z")
+    }
+
     @Test func badInputIsRefusedWithTheField() async throws {
         let server = try TestServer()
         let key = try await server.apiKey(["samples:write"])
@@ -306,6 +333,12 @@ import Testing
             #expect(items.map { $0["notes"] as? String } == ["two\nlines", ""])
             #expect(items.first?["quantity"] as? Double == 0.25)
             #expect(items.last?["collected_at"] as? String == "2026-03-01T08:15:00Z")
+            // The import suspended the search trigger for its rows; it is back for the next create.
+            let next = try await client.send(
+                .post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("AFTER-IMPORT-1"))
+            #expect(next.status == .created)
+            let found = try await client.send(.get, "/api/v1/samples?q=AFTER", auth: key)
+            #expect((try found.json()["items"] as? [[String: Any]])?.count == 1)
 
             let unknown = try await post("/api/v1/samples/import/check", "external_id,colour\r\nA,red\r\n")
             #expect(try unknown.apiError()["field"] as? String == "file")
@@ -314,6 +347,12 @@ import Testing
         }
         let imports = try await server.auditEvents().filter { $0.action == "sample.import" }
         #expect(imports.count == 2)
+        // Each event's snapshot carries the id the row was given, as a single create's does.
+        for event in imports {
+            #expect(AuditValue.decode(event.after)["id"] == .integer(Int64(event.entityId) ?? -1))
+            #expect(AuditValue.decode(event.after)["external_id"] != nil)
+        }
+        #expect(try await server.verifyAudit().isIntact)
     }
 }
 

@@ -77,9 +77,9 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    /// Canonical JSON: keys sorted by their UTF-8 bytes, no spaces, only `"`, `\\` and control
-    /// characters escaped. Written directly rather than by `JSONEncoder`, which costs more than
-    /// the insert itself on every audited write.
+    /// Canonical JSON: keys sorted by their UTF-8 bytes, no spaces, strings as ``JSONText`` writes
+    /// them. Written directly rather than by `JSONEncoder`, which costs more than the insert
+    /// itself on every audited write.
     static func encode(_ values: [String: AuditValue]) -> String {
         encode(ordered: sortedKeys(values.keys).map { ($0, values[$0] ?? .null) })
     }
@@ -101,32 +101,15 @@ enum AuditValue: Codable, Sendable, Equatable {
     static func append(_ pairs: some Collection<(String, AuditValue)>, to json: inout [UInt8]) {
         for (index, (key, value)) in pairs.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
-            appendString(key, to: &json)
+            JSONText.append(key, to: &json)
             json.append(UInt8(ascii: ":"))
             switch value {
             case .null: json += "null".utf8
             case .integer(let int): json += String(int).utf8
-            case .real(let double):
-                json += (double.isFinite ? (Int64(exactly: double).map(String.init) ?? String(double)) : "null").utf8
-            case .text(let string): appendString(string, to: &json)
+            case .real(let double): json += JSONText.number(double).utf8
+            case .text(let string): JSONText.append(string, to: &json)
             }
         }
-    }
-
-    private static func appendString(_ string: String, to json: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        json.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): json += [UInt8(ascii: "\\"), byte]
-            case 0x0A: json += "\\n".utf8
-            case 0x0D: json += "\\r".utf8
-            case 0x09: json += "\\t".utf8
-            case 0..<0x20: json += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: json.append(byte)
-            }
-        }
-        json.append(UInt8(ascii: "\""))
     }
 
     static func decode(_ json: String?) -> [String: AuditValue] {

@@ -1,8 +1,8 @@
 import ArgumentParser
 
-@main
-struct LabBox: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `labbox` command; `Sources/labbox/main.swift` runs it.
+public struct LabBox: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "labbox",
         abstract: "LabBox: the reproduction lab and biobank system in one binary.",
         subcommands: [
@@ -11,6 +11,8 @@ struct LabBox: AsyncParsableCommand {
             DemoDataCommand.self, VersionCommand.self,
         ]
     )
+
+    public init() {}
 }
 
 /// Exit codes shared by every subcommand, documented in the README.

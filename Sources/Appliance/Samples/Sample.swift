@@ -4,7 +4,7 @@ import Hummingbird
 
 /// A biological sample: the record of `../shared/contracts/samples-api.md`.
 struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
-    RowIDRecord, ResponseEncodable
+    RowIDRecord
 {
     static let databaseTableName = "samples"
     static let auditEntity = "sample"
@@ -65,7 +65,8 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
 
     var auditID: String { String(id ?? 0) }
 
-    /// Every field, unset ones as `null` (the contract shows `animal_id: null`), for JSON and GRDB alike.
+    /// Every field for the API, unset ones as `null` (the contract shows `animal_id: null`), dates
+    /// as RFC 3339 text.
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -74,7 +75,7 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(kind, forKey: .kind)
         try container.encode(status, forKey: .status)
         try container.encode(animalId, forKey: .animalId)
-        try container.encode(collectedAt, forKey: .collectedAt)
+        try container.encode(collectedAt.rfc3339Text, forKey: .collectedAt)
         try container.encode(notes, forKey: .notes)
         try container.encode(containerId, forKey: .containerId)
         try container.encode(position, forKey: .position)
@@ -83,8 +84,8 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(unit, forKey: .unit)
         try container.encode(doses, forKey: .doses)
         try container.encode(freezeThawCount, forKey: .freezeThawCount)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(createdAt.rfc3339Text, forKey: .createdAt)
+        try container.encode(updatedAt.rfc3339Text, forKey: .updatedAt)
     }
 
     /// The row, written column by column: `Codable` and GRDB's date formatter were most of the
@@ -110,4 +111,28 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Sample {
+    /// The row as read, column by column: lists decode fifty at a time, and `Codable` decoding
+    /// was the larger part of a page's cost.
+    init(row: Row) throws {
+        id = row[CodingKeys.id]
+        externalId = row[CodingKeys.externalId]
+        species = row[CodingKeys.species]
+        kind = row[CodingKeys.kind]
+        status = row[CodingKeys.status]
+        animalId = row[CodingKeys.animalId]
+        collectedAt = row[CodingKeys.collectedAt]
+        notes = row[CodingKeys.notes]
+        containerId = row[CodingKeys.containerId]
+        position = row[CodingKeys.position]
+        collectedBy = row[CodingKeys.collectedBy]
+        quantity = row[CodingKeys.quantity]
+        unit = row[CodingKeys.unit]
+        doses = row[CodingKeys.doses]
+        freezeThawCount = row[CodingKeys.freezeThawCount]
+        createdAt = row[CodingKeys.createdAt]
+        updatedAt = row[CodingKeys.updatedAt]
+    }
 }

@@ -83,7 +83,7 @@ struct SampleCSV: Sendable {
                     throw SampleStore.invalid("external_id repeats row \(first).", field: "external_id")
                 }
                 seen[sample.externalId] = number
-                if try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(db) {
+                if try SampleStore.externalIdTaken(sample.externalId, db: db) {
                     throw SampleStore.invalid("A sample with this external id exists.", field: "external_id")
                 }
                 return sample

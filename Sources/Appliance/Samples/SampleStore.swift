@@ -55,6 +55,14 @@ struct SampleStore: Sendable {
         var text: String?
     }
 
+    /// Whether a sample has `externalId`; every create and every imported row asks, so the
+    /// statement is prepared once per connection.
+    static func externalIdTaken(_ externalId: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM samples WHERE external_id = ?)"),
+            arguments: [externalId]) ?? false
+    }
+
     static func invalid(_ message: String, field: String) -> APIError {
         APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
     }
@@ -182,7 +190,7 @@ struct SampleStore: Sendable {
                 id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil, collectedAt: now,
                 notes: "", createdAt: now, updatedAt: now)
             try apply(input, to: &sample, db: write.db)
-            guard try Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db) else {
+            guard try !Self.externalIdTaken(sample.externalId, db: write.db) else {
                 throw APIError(
                     status: .conflict, code: "conflict", message: "A sample with this external id exists.",
                     field: "external_id")
@@ -214,7 +222,7 @@ struct SampleStore: Sendable {
         var sample = previous
         try apply(input, to: &sample, db: write.db)
         if sample.externalId != previous.externalId,
-            try !Sample.filter(Sample.CodingKeys.externalId == sample.externalId).isEmpty(write.db)
+            try Self.externalIdTaken(sample.externalId, db: write.db)
         {
             throw APIError(
                 status: .conflict, code: "conflict", message: "A sample with this external id exists.",
@@ -260,8 +268,11 @@ struct SampleStore: Sendable {
         }
     }
 
+    /// The API's most frequent read, so its statement is prepared once per connection.
     func sample(id: Int64) async throws -> Sample? {
-        try await database.read { try Sample.fetchOne($0, key: id) }
+        try await database.read { db in
+            try Sample.fetchOne(db.cachedStatement(sql: "SELECT * FROM samples WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// The columns sample lists may be sorted by (besides id).

@@ -93,13 +93,13 @@ struct SamplesAPIController {
         return sample
     }
 
-    private func list(_ request: Request) async throws -> KeysetPage<Sample> {
+    private func list(_ request: Request) async throws -> SamplePage {
         let query = ListQuery(request)
         let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
         let limit = try query.limit()
         let page = try await store.list(
             filter, order: try query.order(SampleStore.sortable), after: try query.cursor(), limit: limit)
-        return KeysetPage(items: page.items, next: page.next)
+        return SamplePage(items: page.items, next: page.next)
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {
