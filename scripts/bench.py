@@ -3,6 +3,7 @@ measurements; writes bench.json and bench.md into the output directory.
 
 Usage: bench.py BINARY WORK_DIR OUT_DIR SAMPLES SECONDS CONNECTIONS
 """
+import atexit
 import http.client
 import json
 import os
@@ -52,6 +53,7 @@ port = 18000 + random.randrange(1000)
 started = time.perf_counter()
 server = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), "--log-level", "error"],
                           env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+atexit.register(server.kill)  # a failed measurement must not leave the server running
 
 
 def request(method, path, body=None, extra=None, timeout=600):

@@ -28,6 +28,20 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
     func databaseDidRollback(_ db: Database) {}
 }
 
+/// Holds the writer from a thread of its own until `release` is signalled, returning once it is
+/// held. Not from a task: tests run in parallel, and each blocked task would take one of the few
+/// threads of the cooperative pool they all share.
+private func holdWriter(_ database: AppDatabase, until release: DispatchSemaphore) async {
+    let held = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        try? database.pool.writeWithoutTransaction { _ in
+            held.signal()
+            release.wait()
+        }
+    }
+    while held.wait(timeout: .now()) == .timedOut { try? await Task.sleep(for: .milliseconds(5)) }
+}
+
 @Suite struct DatabaseTests {
     private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
         var config = AppConfig()
@@ -46,7 +60,7 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
     }
 
     /// While the writer is busy, 200 writes queue; they then share one or two commits, and the one
-    /// that breaks a constraint is rolled back alone while the others land.
+    /// that breaks a constraint (SQLite undoes its statement) fails alone while the others land.
     @Test func concurrentWritesShareCommitsAndAFailedOneIsRolledBackAlone() async throws {
         let directory = try TemporaryDirectory()
         let database = try open(directory)
@@ -54,7 +68,7 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
         let commits = CommitCounter()
         database.pool.add(transactionObserver: commits, extent: .observerLifetime)
         let release = DispatchSemaphore(value: 0)
-        let busy = Task.detached { try database.pool.writeWithoutTransaction { _ in release.wait() } }
+        await holdWriter(database, until: release)
         let writes = Task {
             await withTaskGroup(of: Bool.self) { group in
                 for value in 0..<200 {
@@ -74,11 +88,42 @@ private final class CommitCounter: TransactionObserver, @unchecked Sendable {
         }
         try await Task.sleep(for: .milliseconds(500))
         release.signal()
-        try await busy.value
         let outcomes = await writes.value
         #expect(outcomes.filter { !$0 }.count == 1)
         #expect(try await database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 199)
         #expect(commits.count <= 3, "200 queued writes took \(commits.count) commits")
+    }
+
+    /// A write that throws after inserting a row leaves nothing behind; the writes that shared
+    /// its batch are retried alone and land.
+    @Test func aWriteThatFailsAfterChangingRowsLeavesNothingBehind() async throws {
+        struct Refused: Error {}
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER)") }
+        let release = DispatchSemaphore(value: 0)
+        await holdWriter(database, until: release)
+        let writes = Task {
+            await withTaskGroup(of: Bool.self) { group in
+                for value in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await database.write { db in
+                                try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value])
+                                if value == 7 { throw Refused() }
+                            }
+                            return true
+                        } catch { return error is Refused ? false : true }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        release.signal()
+        #expect(await writes.value.filter { !$0 }.count == 1)
+        let values = try await database.read { try Int.fetchAll($0, sql: "SELECT v FROM t ORDER BY v") }
+        #expect(values == Array(0..<20).filter { $0 != 7 })
     }
 
     @Test func synchronousModeFollowsTheConfiguration() throws {

@@ -24,6 +24,9 @@ final class AppDatabase: Sendable {
         configuration.busyMode = .timeout(Double(config.busyTimeoutMilliseconds) / 1000)
         configuration.maximumReaderCount = config.maxReaders
         configuration.foreignKeysEnabled = true
+        // Statement journals and sorts stay in memory: nothing is written outside the data
+        // directory, and a statement journal on disk cost a write per page in every transaction.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches its writer to synchronous=NORMAL when it enables WAL, after any
         // prepareDatabase hook, so the durability setting is applied to the writer afterwards.

@@ -3,9 +3,13 @@ import Metrics
 import Synchronization
 
 /// Group commit through the single writer: writes that arrive while one transaction is committing
-/// wait together, then run one after another in the next transaction, each in its own savepoint,
-/// and share its commit, so one `fsync` makes all of them durable. Every caller still gets its own
-/// result or error only after that commit, and a write that throws is rolled back alone.
+/// wait together, then run one after another in the next transaction and share its commit, so
+/// one `fsync` makes all of them durable. Every caller still gets its own result or error only
+/// after that commit. A write that throws before changing anything (a failed check, a refused
+/// statement, which SQLite undoes itself) just reports its error; one that throws after changing
+/// rows rolls the whole batch back, and each write of it is then retried in a transaction of its
+/// own. No savepoints: each costs a journal copy of every page it touches, and FTS5 flushes its
+/// pending index at every savepoint.
 final class GroupCommit: Sendable {
     private struct Pending: Sendable {
         let requested: ContinuousClock.Instant
@@ -52,9 +56,11 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// Signals that SQLite rolled the whole transaction back under a write (a full disk, an I/O
-    /// error): the writes before it in the batch are gone too, so each is retried on its own.
-    private struct TransactionLost: Error {}
+    /// A write failed after changing rows (or SQLite rolled the transaction back under it): the
+    /// batch cannot commit as it is.
+    private struct BatchSpoiled: Error {
+        let error: any Error
+    }
 
     private func commit(_ batch: [Pending]) async {
         let outcomes: [Result<any Sendable, any Error>]
@@ -62,16 +68,15 @@ final class GroupCommit: Sendable {
             outcomes = try await pool.write { db in
                 try batch.map { pending in
                     DatabaseMetrics.writeWait.record(ContinuousClock.now - pending.requested)
-                    let outcome = Result<any Sendable, any Error> {
-                        var value: (any Sendable)?
-                        try db.inSavepoint {
-                            value = try pending.work(db)
-                            return .commit
+                    let changes = db.totalChangesCount
+                    do {
+                        return .success(try pending.work(db))
+                    } catch {
+                        guard db.totalChangesCount == changes, db.isInsideTransaction else {
+                            throw BatchSpoiled(error: error)
                         }
-                        return value!
+                        return .failure(error)
                     }
-                    if batch.count > 1, !db.isInsideTransaction { throw TransactionLost() }
-                    return outcome
                 }
             }
             DatabaseMetrics.groupCommitSize.record(Double(batch.count))
@@ -79,7 +84,7 @@ final class GroupCommit: Sendable {
             if batch.count > 1 {
                 for pending in batch { await commit([pending]) }
             } else {
-                batch[0].continuation.resume(throwing: error)
+                batch[0].continuation.resume(throwing: (error as? BatchSpoiled)?.error ?? error)
             }
             return
         }
