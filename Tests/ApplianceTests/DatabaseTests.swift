@@ -42,6 +42,32 @@ private func holdWriter(_ database: AppDatabase, until release: DispatchSemaphor
     while held.wait(timeout: .now()) == .timedOut { try? await Task.sleep(for: .milliseconds(5)) }
 }
 
+/// Queues `count` writes behind a held writer, lets it go after `delay`, and returns which
+/// succeeded: all of them arrive while the writer is busy, so they can share commits.
+private func queuedWrites(
+    _ database: AppDatabase, count: Int, delay: Duration,
+    _ body: @escaping @Sendable (Int, Database) throws -> Void
+) async -> [Bool] {
+    let release = DispatchSemaphore(value: 0)
+    await holdWriter(database, until: release)
+    let writes = Task {
+        await withTaskGroup(of: Bool.self) { group in
+            for value in 0..<count {
+                group.addTask {
+                    do {
+                        try await database.write { db in try body(value, db) }
+                        return true
+                    } catch { return false }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+    }
+    try? await Task.sleep(for: delay)
+    release.signal()
+    return await writes.value
+}
+
 @Suite struct DatabaseTests {
     private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
         var config = AppConfig()
@@ -67,28 +93,10 @@ private func holdWriter(_ database: AppDatabase, until release: DispatchSemaphor
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER UNIQUE)") }
         let commits = CommitCounter()
         database.pool.add(transactionObserver: commits, extent: .observerLifetime)
-        let release = DispatchSemaphore(value: 0)
-        await holdWriter(database, until: release)
-        let writes = Task {
-            await withTaskGroup(of: Bool.self) { group in
-                for value in 0..<200 {
-                    group.addTask {
-                        // 199 repeats 0: whichever of the two runs second fails.
-                        let stored = value == 199 ? 0 : value
-                        do {
-                            try await database.write { db in
-                                try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [stored])
-                            }
-                            return true
-                        } catch { return false }
-                    }
-                }
-                return await group.reduce(into: [Bool]()) { $0.append($1) }
-            }
+        // 199 repeats 0: whichever of the two runs second fails.
+        let outcomes = await queuedWrites(database, count: 200, delay: .milliseconds(500)) { value, db in
+            try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value == 199 ? 0 : value])
         }
-        try await Task.sleep(for: .milliseconds(500))
-        release.signal()
-        let outcomes = await writes.value
         #expect(outcomes.filter { !$0 }.count == 1)
         #expect(try await database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 199)
         #expect(commits.count <= 3, "200 queued writes took \(commits.count) commits")
@@ -101,27 +109,11 @@ private func holdWriter(_ database: AppDatabase, until release: DispatchSemaphor
         let directory = try TemporaryDirectory()
         let database = try open(directory)
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER)") }
-        let release = DispatchSemaphore(value: 0)
-        await holdWriter(database, until: release)
-        let writes = Task {
-            await withTaskGroup(of: Bool.self) { group in
-                for value in 0..<20 {
-                    group.addTask {
-                        do {
-                            try await database.write { db in
-                                try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value])
-                                if value == 7 { throw Refused() }
-                            }
-                            return true
-                        } catch { return error is Refused ? false : true }
-                    }
-                }
-                return await group.reduce(into: [Bool]()) { $0.append($1) }
-            }
+        let outcomes = await queuedWrites(database, count: 20, delay: .milliseconds(300)) { value, db in
+            try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value])
+            if value == 7 { throw Refused() }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        release.signal()
-        #expect(await writes.value.filter { !$0 }.count == 1)
+        #expect(outcomes.filter { !$0 }.count == 1)
         let values = try await database.read { try Int.fetchAll($0, sql: "SELECT v FROM t ORDER BY v") }
         #expect(values == Array(0..<20).filter { $0 != 7 })
     }

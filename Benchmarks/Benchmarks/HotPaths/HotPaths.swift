@@ -18,7 +18,8 @@ private let fixture: HotPaths = {
 private final class FixtureBox: @unchecked Sendable { var value: HotPaths? }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
 
     Benchmark("JSON of a page of 50 samples") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(fixture.encodeSamplePage()) }

@@ -19,7 +19,9 @@ struct DemoDataCommand: AsyncParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     func run() async throws {
-        for (value, name) in [(customers, "customers"), (animals, "animals"), (samples, "samples"), (tanks ?? 0, "tanks")]
+        for (value, name) in [
+            (customers, "customers"), (animals, "animals"), (samples, "samples"), (tanks ?? 0, "tanks"),
+        ]
         where value < 0 {
             printError("--\(name) must not be negative")
             throw ExitCode.validationFailure

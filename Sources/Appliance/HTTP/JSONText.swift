@@ -14,7 +14,8 @@ enum JSONText {
             case 0x0A: json += "\\n".utf8
             case 0x0D: json += "\\r".utf8
             case 0x09: json += "\\t".utf8
-            case 0..<0x20: json += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            case 0..<0x20:
+                json += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             default: json.append(byte)
             }
         }

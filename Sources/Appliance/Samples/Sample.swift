@@ -9,7 +9,8 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     static let databaseTableName = "samples"
     static let auditEntity = "sample"
     static let searchIndex: SearchIndex? = SearchIndex(
-        table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert", columns: ["external_id", "notes"])
+        table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert",
+        columns: ["external_id", "notes"])
 
     enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case received

@@ -8,7 +8,10 @@ extension Sample: ResponseGenerator {
             json += (json.last == UInt8(ascii: "{") ? "\"" : ",\"").utf8
             json += name.utf8
             json += "\":".utf8
-            guard let value else { return json += "null".utf8 }
+            guard let value else {
+                json += "null".utf8
+                return
+            }
             if quoted { JSONText.append(value, to: &json) } else { json += value.utf8 }
         }
         json.append(UInt8(ascii: "{"))

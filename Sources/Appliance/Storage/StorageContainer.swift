@@ -4,7 +4,8 @@ import Hummingbird
 
 /// A place in the store: a site or room, an LN2 tank and its canisters and goblets, or a freezer
 /// with racks and boxes. Goblets, canes and boxes hold items at positions 1…rows×columns.
-struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord, RowIDRecord,
+struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+    RowIDRecord,
     ResponseEncodable
 {
     static let databaseTableName = "storage_containers"
