@@ -53,8 +53,8 @@ final class AppDatabase: Sendable {
         }
     }
 
-    /// A write in its own savepoint of the next group commit: durable, with the writes that
-    /// arrived beside it, when this returns.
+    /// A write in the next group commit (``GroupCommit``): durable, with the writes that arrived
+    /// beside it, when this returns.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await commits.write(body)
     }

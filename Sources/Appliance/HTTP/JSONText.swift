@@ -6,7 +6,6 @@ import Hummingbird
 enum JSONText {
     /// `string` as a JSON string: `"`, `\` and control characters escaped, everything else as is.
     static func append(_ string: String, to json: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         json.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -14,8 +13,7 @@ enum JSONText {
             case 0x0A: json += "\\n".utf8
             case 0x0D: json += "\\r".utf8
             case 0x09: json += "\\t".utf8
-            case 0..<0x20:
-                json += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            case 0..<0x20: json += ("\\u00" + [byte].hex).utf8
             default: json.append(byte)
             }
         }
