@@ -7,6 +7,13 @@ document.addEventListener("DOMContentLoaded", () => {
     map.style.gridTemplateColumns = `repeat(${Number(map.dataset.columns)}, minmax(2.6rem, 1fr))`;
   }
   // Flash messages fade after a while but stay in the DOM for screen readers that already announced them.
+  // A file chosen for a paste box is read into it, so the form posts plain text and pasting works too.
+  for (const input of document.querySelectorAll("input[type=file][data-fills]")) {
+    input.addEventListener("change", async () => {
+      const target = document.getElementById(input.dataset.fills);
+      if (input.files[0] && target) target.value = await input.files[0].text();
+    });
+  }
   for (const flash of document.querySelectorAll(".flash")) {
     setTimeout(() => flash.classList.add("flash-faded"), 8000);
   }

@@ -61,7 +61,8 @@ enum History {
     }
 }
 
-/// A record's history as the API returns it: `{"items":[…]}`, newest first.
-struct HistoryList: ResponseEncodable {
-    let items: [History.Entry]
+/// A short list as the API returns it: `{"items":[…]}` (a record's history, newest first; its
+/// signatures; its genotypes).
+struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let items: [Item]
 }

@@ -82,7 +82,7 @@ struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         }
         router.get("\(path)/{id}/history") { _, context in
             guard let history = try await database.history(R.self, id: try id(context)) else { throw R.notFound }
-            return HistoryList(items: history)
+            return ItemList(items: history)
         }
     }
 

@@ -148,6 +148,15 @@ enum AccessPolicy {
         "POST /api/v1/storage/check-out": .storageWrite,
         "POST /api/v1/storage/moves": .storageWrite,
 
+        // Genomics.
+        "GET /genomics": .genomicsRead,
+        "POST /genomics/genotypes": .genomicsWrite,
+        "GET /genomics/parentage": .genomicsRead,
+        "GET /api/v1/genotypes/template": .genomicsRead,
+        "GET /api/v1/animals/{id}/genotypes": .genomicsRead,
+        "POST /api/v1/animals/{id}/genotypes": .genomicsWrite,
+        "GET /api/v1/parentage": .genomicsRead,
+
         // Search: each kind of result is shown only to those who may read it.
         "GET /search": .signedIn,
         "GET /api/v1/search": .signedIn,

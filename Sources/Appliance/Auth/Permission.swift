@@ -24,6 +24,10 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     static let animalsWrite = Permission(rawValue: "animals:write")
     static let storageRead = Permission(rawValue: "storage:read")
     static let storageWrite = Permission(rawValue: "storage:write")
+    static let reproductionRead = Permission(rawValue: "reproduction:read")
+    static let reproductionWrite = Permission(rawValue: "reproduction:write")
+    static let genomicsRead = Permission(rawValue: "genomics:read")
+    static let genomicsWrite = Permission(rawValue: "genomics:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).

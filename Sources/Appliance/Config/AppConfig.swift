@@ -47,6 +47,7 @@ struct AppConfig: Sendable {
     var backupKeepWeekly = 4
     var backupWarnHours = 36
     var ln2FillDays = 7
+    var parentage = Parentage.Thresholds()
     /// Cron expressions set for registered schedules (`schedule.<name>`).
     var schedules: [String: String] = [:]
     var smtpHost: String?

@@ -97,6 +97,14 @@ struct ConfigKey: Sendable {
             "backup.warn_hours", "warn on the health page when the last backup is older", 1...8760, \.backupWarnHours),
         integer(
             "storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
+        integer(
+            "genomics.max_conflict_percent",
+            "a putative parent qualifies with at most this share of conflicting markers",
+            0...100, \.parentage.maxConflictPercent),
+        integer(
+            "genomics.min_call_rate_percent",
+            "parentage is decided only when every genotype calls this share of the panel",
+            0...100, \.parentage.minCallRatePercent),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),

@@ -33,30 +33,8 @@ struct CSVImport<Item: Sendable>: Sendable {
         let problems: [Problem]
     }
 
-    /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
-    /// separator; quoted fields may hold separators and line breaks.
     func parse(_ text: String) throws -> [[String: String]] {
-        let csv: CSV<Enumerated>
-        do {
-            csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
-        } catch {
-            throw Self.fileProblem("The file is not valid CSV.")
-        }
-        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let unknown = header.first(where: { !columns.contains($0) }) {
-            throw Self.fileProblem(
-                "Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).")
-        }
-        if let missing = required.subtracting(header).sorted().first {
-            throw Self.fileProblem("The column \"\(missing)\" is missing.")
-        }
-        return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
-            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
-        }
-    }
-
-    private static func fileProblem(_ message: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: "file")
+        try CSVTable.rows(text, columns: columns, required: required)
     }
 
     private func check(_ rows: [[String: String]], db: Database) throws -> ([Item], [Problem]) {
@@ -149,10 +127,10 @@ struct CSVImport<Item: Sendable>: Sendable {
                 ], body: .init(byteBuffer: ByteBuffer(string: CSVResponse.line(columns) + template)))
         }
         router.post("\(path)/import/check") { request, context in
-            try await dryRun(try await parse(Self.body(request, context)), database: database)
+            try await dryRun(try await parse(CSVTable.body(request, context)), database: database)
         }
         router.post("\(path)/import") { request, context in
-            let rows = try parse(try await Self.body(request, context))
+            let rows = try parse(try await CSVTable.body(request, context))
             do {
                 return EditedResponse(
                     status: .created,
@@ -166,7 +144,7 @@ struct CSVImport<Item: Sendable>: Sendable {
             }
         }
         router.post("\(path)/import/jobs") { request, context in
-            let text = try await Self.body(request, context)
+            let text = try await CSVTable.body(request, context)
             _ = try parse(text)
             let noun = String(path.split(separator: "/").last ?? "")
             let job = try await jobs.enqueue(
@@ -175,9 +153,38 @@ struct CSVImport<Item: Sendable>: Sendable {
             return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
         }
     }
+}
+
+/// Parsing CSV files as uploaded, shared by every import.
+enum CSVTable {
+    /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
+    /// separator; quoted fields may hold separators and line breaks. Column names are matched
+    /// without case; blank lines are skipped.
+    static func rows(_ text: String, columns: [String], required: Set<String>) throws -> [[String: String]] {
+        let csv: CSV<Enumerated>
+        do {
+            csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
+        } catch {
+            throw fileProblem("The file is not valid CSV.")
+        }
+        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let unknown = header.first(where: { !columns.contains($0) }) {
+            throw fileProblem("Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).")
+        }
+        if let missing = required.subtracting(header).sorted().first {
+            throw fileProblem("The column \"\(missing)\" is missing.")
+        }
+        return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
+            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
+        }
+    }
+
+    static func fileProblem(_ message: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: "file")
+    }
 
     /// The request body as text, which must be `text/csv` (or plain text) within the upload limit.
-    private static func body(_ request: Request, _ context: AppRequestContext) async throws -> String {
+    static func body(_ request: Request, _ context: AppRequestContext) async throws -> String {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") else {
             throw APIError(

@@ -128,6 +128,15 @@ struct ListQuery {
         return value
     }
 
+    /// A record id parameter, nil when absent.
+    func id(_ name: String) throws -> Int64? {
+        guard let text = self[name] else { return nil }
+        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+            throw APIError.invalid("\(name) must be a record id (a whole number).", field: name)
+        }
+        return id
+    }
+
     func cursor() throws -> KeysetPosition? { try Cursor.decode(self["cursor"]) }
 
     /// `sort`: one of `columns`, with a leading `-` for descending; by id when absent.

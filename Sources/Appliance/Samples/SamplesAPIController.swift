@@ -28,11 +28,11 @@ struct SamplesAPIController {
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
         router.get("/api/v1/samples/{id}/history") { _, context in
             guard let record = try await store.record(id: try id(context)) else { throw notFound }
-            return HistoryList(items: record.history)
+            return ItemList(items: record.history)
         }
         router.get("/api/v1/samples/{id}/signatures") { _, context in
             guard let record = try await store.record(id: try id(context)) else { throw notFound }
-            return SignatureList(items: record.signatures)
+            return ItemList(items: record.signatures)
         }
         router.get("/api/v1/samples/{id}/lineage") { _, context in
             guard let record = try await store.record(id: try id(context)) else { throw notFound }
@@ -45,13 +45,12 @@ struct SamplesAPIController {
                 id: try id(context), as: signer, meaning: body.meaning, reason: body.reason,
                 context: context.eventContext)
             return EditedResponse(
-                status: .created, response: SignatureList(items: [.init(signature: signature, current: true)]))
+                status: .created,
+                response: ItemList<Signature.Manifest>(items: [.init(signature: signature, current: true)]))
         }
     }
 
     private var notFound: APIError { .notFound("No such sample.") }
-
-    struct SignatureList: ResponseEncodable { let items: [Signature.Manifest] }
 
     /// A change: any writable field, the reason (required for samples), and for discarding the
     /// witness's credentials.

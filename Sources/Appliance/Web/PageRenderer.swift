@@ -104,6 +104,7 @@ struct PageRenderer: Sendable {
         ("/animals", "Animals", "animals", .animalsRead),
         ("/samples", "Samples", "samples", .samplesRead),
         ("/storage", "Storage", "storage", .storageRead),
+        ("/genomics", "Genomics", "genomics", .genomicsRead),
         ("/jobs", "Jobs", "jobs", .signedIn),
         ("/admin/users", "Users", "users", .admin),
         ("/admin/health", "System", "system", .admin),

@@ -22,6 +22,25 @@ extension TestClientProtocol {
         }
         return try await execute(uri: uri, method: method, headers: headers, body: body)
     }
+
+    /// A `text/csv` upload.
+    func sendCSV(_ uri: String, auth: String, _ csv: String) async throws -> TestResponse {
+        try await execute(
+            uri: uri, method: .post, headers: [.authorization: auth, .contentType: "text/csv"],
+            body: ByteBuffer(string: csv))
+    }
+
+    /// A new bovine animal's id.
+    func newAnimal(auth: String, name: String, sex: String = "female", species: String = "bovine") async throws
+        -> Int64
+    {
+        let response = try await send(
+            .post, "/api/v1/animals", auth: auth, json: ["species": species, "name": name, "sex": sex])
+        guard let id = try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)),
+            let id = (id as? [String: Any])?["id"] as? Int
+        else { throw APIError.invalid("could not create \(name): \(String(buffer: response.body))", field: "name") }
+        return Int64(id)
+    }
 }
 
 extension TestServer {

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/animals/{id}/genotypes` and `/api/v1/parentage`.
+struct GenomicsAPIController {
+    let store: GenotypeStore
+    let thresholds: Parentage.Thresholds
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/genotypes/template") { _, _ in
+            Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"genotype-template.csv\"",
+                ], body: .init(byteBuffer: ByteBuffer(string: GenotypeStore.template)))
+        }
+        router.get("/api/v1/animals/{id}/genotypes") { _, context in
+            ItemList(items: try await store.summaries(animalID: try context.parameters.require("id", as: Int64.self)))
+        }
+        // The CSV is the body; panel, source and reason travel in the query string.
+        router.post("/api/v1/animals/{id}/genotypes") { request, context in
+            let query = ListQuery(request)
+            let summary = try await store.importCSV(
+                animalID: try context.parameters.require("id", as: Int64.self), panel: query["panel"] ?? "",
+                text: try await CSVTable.body(request, context), source: query["source"] ?? "",
+                reason: query["reason"], context: context.eventContext)
+            return EditedResponse(status: .created, response: summary)
+        }
+        router.get("/api/v1/parentage") { request, context in
+            try await store.parentage(try Parentage.Question(ListQuery(request)), thresholds: thresholds)
+        }
+    }
+}
+
+extension Parentage.Question {
+    /// `offspring`, `sire`, `dam` (animal ids) and an optional `panel`.
+    init(_ query: ListQuery) throws {
+        guard let offspring = try query.id("offspring") else {
+            throw APIError.invalid("Give the offspring's animal id.", field: "offspring")
+        }
+        self.init(offspring: offspring, sire: try query.id("sire"), dam: try query.id("dam"), panel: query["panel"])
+    }
+}
