@@ -64,7 +64,6 @@ struct AnimalStore: Sendable {
         APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
     }
 
-    private static let dayStyle = Date.ISO8601FormatStyle().year().month().day()
 
     /// Applies `input`, checking each rule: known species, a real past birth date, a live owner,
     /// parents of the right sex and species, and no animal among its own ancestors.
@@ -103,10 +102,10 @@ struct AnimalStore: Sendable {
             if text.isEmpty {
                 animal.birthDate = nil
             } else {
-                guard let date = try? Date(text, strategy: Self.dayStyle), date <= Date() else {
+                guard let date = try? Date(text, strategy: Day.style), date <= Date() else {
                     throw Self.invalid("Give the birth date as YYYY-MM-DD, not in the future.", field: "birth_date")
                 }
-                animal.birthDate = date.formatted(Self.dayStyle)
+                animal.birthDate = date.formatted(Day.style)
             }
         }
         if let ownerID = input.ownerId {

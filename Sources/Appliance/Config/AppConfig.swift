@@ -48,6 +48,8 @@ struct AppConfig: Sendable {
     var backupWarnHours = 36
     var ln2FillDays = 7
     var parentage = Parentage.Thresholds()
+    var reproduction = ReproductionSettings()
+    var minPostThawMotility = 30
     /// Cron expressions set for registered schedules (`schedule.<name>`).
     var schedules: [String: String] = [:]
     var smtpHost: String?

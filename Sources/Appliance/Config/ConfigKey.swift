@@ -105,9 +105,20 @@ struct ConfigKey: Sendable {
             "genomics.min_call_rate_percent",
             "parentage is decided only when every genotype calls this share of the panel",
             0...100, \.parentage.minCallRatePercent),
+        integer(
+            "reproduction.freezable_max_grade", "embryos of IETS quality 1 to this grade may be frozen", 1...3,
+            \.reproduction.freezableMaxGrade),
+        list(
+            "reproduction.first_check_days",
+            "species:days after transfer when the first pregnancy check is due, e.g. bovine:23, equine:7",
+            \.reproduction.firstCheckDays),
+        integer(
+            "reproduction.min_post_thaw_motility", "bovine semen below this post-thaw motility (%) is flagged",
+            0...100, \.minPostThawMotility),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),
+        cron("pregnancy_reminders"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),

@@ -34,16 +34,18 @@ struct AppServices: Sendable {
             backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
         let reminders = TankReminders(fillDays: config.ln2FillDays)
+        let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
         for kind in [
-            backupJobs.create, backupJobs.verify, retention.job, reminders.job, sampleCSV.exportJob,
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
+            sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
             CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
             AnimalCSV(store: AnimalStore(database: database, species: config.species)).importer.job(noun: "animals"),
         ] {
             jobs.register(kind)
         }
-        for task in [BackupJobs.nightly, Retention.schedule, TankReminders.schedule] {
+        for task in [BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule] {
             scheduler.register(task)
         }
     }
@@ -122,6 +124,8 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
     InventoryController(database: services.database, pages: pages).addRoutes(to: routes)
     LabelsController(samples: samples, storage: storage, pages: pages).addRoutes(to: routes)
+    let reproduction = ReproductionStores(database: services.database, config: services.config)
+    ReproductionAPIController(stores: reproduction, identity: identity).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)

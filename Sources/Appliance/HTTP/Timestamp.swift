@@ -8,3 +8,34 @@ enum Timestamp {
             ?? (try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 }
+
+/// Calendar days as the lab records them (`YYYY-MM-DD`, UTC): a transfer or a check has a day,
+/// rarely a meaningful time.
+enum Day {
+    static let style = Date.ISO8601FormatStyle().year().month().day()
+
+    static func date(_ text: String) -> Date? { try? Date(text.trimmingCharacters(in: .whitespaces), strategy: style) }
+
+    static func text(_ date: Date) -> String { date.formatted(style) }
+
+    static var today: String { text(Date()) }
+
+    /// Whole days from `start` to `end` (negative when `end` is earlier).
+    static func between(_ start: String, _ end: String) -> Int? {
+        guard let from = date(start), let to = date(end) else { return nil }
+        return Int((to.timeIntervalSince(from) / 86_400).rounded())
+    }
+
+    static func adding(_ days: Int, to day: String) -> String? {
+        date(day).map { text($0.addingTimeInterval(Double(days) * 86_400)) }
+    }
+
+    /// `input` as a day not in the future, or today when absent; a validation error naming `field`.
+    static func past(_ input: String?, field: String) throws -> String {
+        guard let input, !input.trimmingCharacters(in: .whitespaces).isEmpty else { return today }
+        guard let day = date(input), day <= Date() else {
+            throw APIError.invalid("Give the \(field.replacingOccurrences(of: "_", with: " ")) as YYYY-MM-DD, not in the future.", field: field)
+        }
+        return text(day)
+    }
+}

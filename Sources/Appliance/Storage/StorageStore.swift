@@ -170,30 +170,31 @@ struct StorageStore: Sendable {
 
     /// The first `count` free positions in `id` or below it, container by container in name order.
     func freeSlots(in id: Int64, count: Int) async throws -> [Slot] {
-        try await database.read { db in
-            let holders = try StorageContainer.fetchAll(
-                db,
-                sql: """
-                    WITH RECURSIVE below(id, sort) AS (
-                        SELECT id, name FROM storage_containers WHERE id = :id
-                        UNION ALL SELECT c.id, below.sort || '/' || c.name
-                        FROM storage_containers c JOIN below ON c.parent_id = below.id)
-                    SELECT storage_containers.* FROM storage_containers JOIN below USING (id)
-                    WHERE rows * columns > 0 ORDER BY below.sort
-                    """, arguments: ["id": id])
-            var slots: [Slot] = []
-            for holder in holders where slots.count < count {
-                let taken = Set(
-                    try Int.fetchAll(
-                        db, sql: "SELECT position FROM samples WHERE container_id = ?", arguments: [holder.id]))
-                let address = try Self.address(db, container: holder.id ?? 0, position: nil)
-                for position in 1...holder.capacity where !taken.contains(position) && slots.count < count {
-                    slots.append(
-                        Slot(containerId: holder.id ?? 0, position: position, address: "\(address) / \(position)"))
-                }
+        try await database.read { db in try Self.freeSlots(db, in: id, count: count) }
+    }
+
+    /// ``freeSlots(in:count:)`` inside the caller's transaction, so a write can fill what it found.
+    static func freeSlots(_ db: Database, in id: Int64, count: Int) throws -> [Slot] {
+        let holders = try StorageContainer.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE below(id, sort) AS (
+                    SELECT id, name FROM storage_containers WHERE id = :id
+                    UNION ALL SELECT c.id, below.sort || '/' || c.name
+                    FROM storage_containers c JOIN below ON c.parent_id = below.id)
+                SELECT storage_containers.* FROM storage_containers JOIN below USING (id)
+                WHERE rows * columns > 0 ORDER BY below.sort
+                """, arguments: ["id": id])
+        var slots: [Slot] = []
+        for holder in holders where slots.count < count {
+            let taken = Set(
+                try Int.fetchAll(db, sql: "SELECT position FROM samples WHERE container_id = ?", arguments: [holder.id]))
+            let address = try address(db, container: holder.id ?? 0, position: nil)
+            for position in 1...holder.capacity where !taken.contains(position) && slots.count < count {
+                slots.append(Slot(containerId: holder.id ?? 0, position: position, address: "\(address) / \(position)"))
             }
-            return slots
         }
+        return slots
     }
 
     // MARK: Movements
@@ -314,22 +315,29 @@ struct StorageStore: Sendable {
         -> Sample
     {
         try await database.write(context) { write in
-            guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
-                throw APIError.notFound("No sample has id \(sampleID).")
-            }
-            guard let containerID = previous.containerId else {
-                throw Self.invalid("The sample is not in storage.", field: "sample_id")
-            }
-            let address = try Self.address(write.db, container: containerID, position: previous.position)
-            var sample = previous
-            sample.containerId = nil
-            sample.position = nil
-            sample.status = reason == .thaw ? .inProcess : .shipped
-            sample.updatedAt = Date()
-            let why = "\(reason.label) from \(address)" + (note.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
-            try write.update(sample, from: previous, action: "storage.check_out", reason: why)
-            return sample
+            try Self.checkOut(sampleID, reason: reason, note: note, in: write)
         }
+    }
+
+    /// ``checkOut(_:reason:note:context:)`` inside the caller's transaction.
+    static func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, in write: AuditedWrite) throws
+        -> Sample
+    {
+        guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
+            throw APIError.notFound("No sample has id \(sampleID).")
+        }
+        guard let containerID = previous.containerId else {
+            throw invalid("\(previous.externalId) is not in storage.", field: "sample_id")
+        }
+        let address = try address(write.db, container: containerID, position: previous.position)
+        var sample = previous
+        sample.containerId = nil
+        sample.position = nil
+        sample.status = reason == .thaw ? .inProcess : .shipped
+        sample.updatedAt = Date()
+        let why = "\(reason.label) from \(address)" + (note.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
+        try write.update(sample, from: previous, action: "storage.check_out", reason: why)
+        return sample
     }
 
     // MARK: Tank fills

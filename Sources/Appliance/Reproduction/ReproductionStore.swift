@@ -1,0 +1,332 @@
+import Foundation
+import GRDB
+
+/// Clinic-specific rules of the reproduction workflows (`reproduction.*` settings).
+struct ReproductionSettings: Sendable {
+    /// Embryos of quality 1 to this grade may be frozen (IETS: 1–2 by default).
+    var freezableMaxGrade = 2
+    /// `species:days` after transfer when the first pregnancy check is due (bovine ultrasound
+    /// from ~30 days after oestrus = ~23 after a D7 transfer; equine scan at 14–16 days).
+    var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
+
+    func firstCheck(species: String) -> Int {
+        for entry in firstCheckDays {
+            let parts = entry.split(separator: ":")
+            if parts.count == 2, parts[0] == species, let days = Int(parts[1]) { return days }
+        }
+        return 25
+    }
+}
+
+/// Checks shared by the reproduction stores.
+enum Breeding {
+    static func invalid(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
+    /// A live animal for the role named by `field`, of `sex` when given.
+    static func animal(_ db: Database, _ id: Int64?, field: String, sex: Animal.Sex? = nil) throws -> Animal {
+        let role = field.replacingOccurrences(of: "_id", with: "")
+        guard let id else { throw invalid("Choose the \(role).", field: field) }
+        guard let animal = try Animal.fetchOne(db, key: id), animal.deletedAt == nil else {
+            throw invalid("No animal has id \(id).", field: field)
+        }
+        if let sex, animal.sex != sex, animal.sex != .unknown {
+            throw invalid("\(animal.name) is \(animal.sex.rawValue); a \(role) must be \(sex.rawValue).", field: field)
+        }
+        return animal
+    }
+
+    /// A count entered by hand: a whole number from 0 (or nil when `optional` and absent).
+    static func count(_ value: Int?, field: String, maximum: Int = 10_000) throws -> Int {
+        guard let value else { throw invalid("Enter \(field.replacingOccurrences(of: "_", with: " ")).", field: field) }
+        guard (0...maximum).contains(value) else {
+            throw invalid("\(field.replacingOccurrences(of: "_", with: " ")) must be 0 to \(maximum).", field: field)
+        }
+        return value
+    }
+
+    static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= limit else { throw invalid("At most \(limit) characters.", field: field) }
+        return text.isEmpty ? fallback : text
+    }
+
+    static func percent(_ value: Int?, field: String) throws -> Int? {
+        guard let value else { return nil }
+        guard (0...100).contains(value) else { throw invalid("Give a percentage from 0 to 100.", field: field) }
+        return value
+    }
+}
+
+/// OPU sessions and IVF/IVC batches with their day checks. Every write goes through ``AuditedWrite``.
+struct ReproductionStore: Sendable {
+    let database: AppDatabase
+
+    struct OPUInput: Codable, Sendable {
+        var donorId: Int64?
+        var performedOn: String?
+        var `operator`: String?
+        var follicles: Int?
+        var oocytes: Int?
+        var grade1: Int?
+        var grade2: Int?
+        var grade3: Int?
+        var grade4: Int?
+        var degenerate: Int?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case follicles, oocytes, degenerate, notes
+            case `operator`
+            case donorId = "donor_id"
+            case performedOn = "performed_on"
+            case grade1 = "grade_1"
+            case grade2 = "grade_2"
+            case grade3 = "grade_3"
+            case grade4 = "grade_4"
+        }
+    }
+
+    func createOPU(_ input: OPUInput, context: EventContext) async throws -> OPUSession {
+        try await database.write(context) { write in
+            let donor = try Breeding.animal(write.db, input.donorId, field: "donor_id", sex: .female)
+            let now = Date()
+            var session = OPUSession(
+                id: nil, donorId: donor.id ?? 0, performedOn: try Day.past(input.performedOn, field: "performed_on"),
+                operator: try Breeding.text(input.operator, field: "operator", fallback: context.actorName),
+                follicles: try Breeding.count(input.follicles, field: "follicles", maximum: 500),
+                oocytes: try Breeding.count(input.oocytes, field: "oocytes", maximum: 500), createdAt: now,
+                updatedAt: now)
+            session.grade1 = try Breeding.count(input.grade1 ?? 0, field: "grade_1")
+            session.grade2 = try Breeding.count(input.grade2 ?? 0, field: "grade_2")
+            session.grade3 = try Breeding.count(input.grade3 ?? 0, field: "grade_3")
+            session.grade4 = try Breeding.count(input.grade4 ?? 0, field: "grade_4")
+            session.degenerate = try Breeding.count(input.degenerate ?? 0, field: "degenerate")
+            session.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            let graded = session.grade1 + session.grade2 + session.grade3 + session.grade4 + session.degenerate
+            guard graded <= session.oocytes else {
+                throw Breeding.invalid(
+                    "The grades add up to \(graded), more than the \(session.oocytes) oocytes recovered.",
+                    field: "grade_1")
+            }
+            try write.insert(&session)
+            return session
+        }
+    }
+
+    func opu(id: Int64) async throws -> OPUSession? {
+        try await database.read { try OPUSession.fetchOne($0, key: id) }
+    }
+
+    /// Oocytes of an OPU session not yet inseminated in any batch.
+    static func available(_ db: Database, opu: OPUSession) throws -> Int {
+        let used =
+            try Int.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(oocytes), 0) FROM ivf_batch_oocytes WHERE opu_id = ?",
+                arguments: [opu.id]) ?? 0
+        return opu.usable - used
+    }
+
+    struct BatchInput: Codable, Sendable {
+        struct Oocytes: Codable, Sendable {
+            var opuId: Int64
+            var oocytes: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case oocytes
+                case opuId = "opu_id"
+            }
+        }
+
+        var code: String?
+        var sireId: Int64?
+        var semenSampleId: Int64?
+        var fertilisedOn: String?
+        var medium: String?
+        var `protocol`: String?
+        var technician: String?
+        var notes: String?
+        var oocytesFrom: [Oocytes]?
+
+        enum CodingKeys: String, CodingKey {
+            case code, medium, `protocol`, technician, notes
+            case sireId = "sire_id"
+            case semenSampleId = "semen_sample_id"
+            case fertilisedOn = "fertilised_on"
+            case oocytesFrom = "oocytes_from"
+        }
+    }
+
+    /// A batch from one donor's OPU oocytes (all usable ones unless counts are given) and one
+    /// sire's semen. A semen straw from the store is thawed: checked out of its position and used.
+    func createBatch(_ input: BatchInput, context: EventContext) async throws -> IVFBatchReport {
+        let id = try await database.write(context) { write -> Int64 in
+            let db = write.db
+            guard let sources = input.oocytesFrom, !sources.isEmpty else {
+                throw Breeding.invalid("Choose the OPU session(s) whose oocytes are fertilised.", field: "oocytes_from")
+            }
+            var allocations: [(OPUSession, Int)] = []
+            for source in sources {
+                guard let opu = try OPUSession.fetchOne(db, key: source.opuId) else {
+                    throw Breeding.invalid("No OPU session has id \(source.opuId).", field: "oocytes_from")
+                }
+                let available = try Self.available(db, opu: opu)
+                let count = source.oocytes ?? available
+                guard count > 0, count <= available else {
+                    throw Breeding.invalid(
+                        "OPU \(source.opuId) has \(available) usable oocytes left, not \(count).", field: "oocytes_from")
+                }
+                allocations.append((opu, count))
+            }
+            guard Set(allocations.map(\.0.donorId)).count == 1, let first = allocations.first?.0 else {
+                throw Breeding.invalid(
+                    "A batch holds one donor's oocytes, so each embryo has one donor.", field: "oocytes_from")
+            }
+            let donor = try Breeding.animal(db, first.donorId, field: "donor_id")
+            let sire = try Breeding.animal(db, input.sireId, field: "sire_id", sex: .male)
+            guard sire.species == donor.species else {
+                throw Breeding.invalid("\(sire.name) is \(sire.species); the donor is \(donor.species).", field: "sire_id")
+            }
+            let fertilisedOn = try Day.past(input.fertilisedOn, field: "fertilised_on")
+            let latestOPU = allocations.map(\.0.performedOn).max() ?? fertilisedOn
+            guard latestOPU <= fertilisedOn else {
+                throw Breeding.invalid("Fertilisation cannot be before the OPU (\(latestOPU)).", field: "fertilised_on")
+            }
+            let now = Date()
+            let sequence = try IVFBatch.filter(IVFBatch.CodingKeys.fertilisedOn == fertilisedOn).fetchCount(db) + 1
+            var batch = IVFBatch(
+                id: nil,
+                code: try Breeding.text(
+                    input.code, field: "code", limit: 64,
+                    fallback: "IVF-\(fertilisedOn.replacingOccurrences(of: "-", with: ""))-\(sequence)"),
+                donorId: donor.id ?? 0, sireId: sire.id ?? 0, semenSampleId: nil, fertilisedOn: fertilisedOn,
+                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
+                createdAt: now, updatedAt: now)
+            batch.medium = try Breeding.text(input.medium, field: "medium")
+            batch.protocol = try Breeding.text(input.protocol, field: "protocol")
+            batch.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            guard try IVFBatch.filter(IVFBatch.CodingKeys.code == batch.code).isEmpty(db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A batch is called \(batch.code).", field: "code")
+            }
+            if let sampleID = input.semenSampleId {
+                batch.semenSampleId = try useSemen(sampleID, sire: sire, batch: batch.code, in: write)
+            }
+            try write.insert(&batch)
+            for (opu, count) in allocations {
+                try IVFAllocation(batchId: batch.id ?? 0, opuId: opu.id ?? 0, oocytes: count).insert(db)
+            }
+            try write.log(
+                "ivf.inseminate", entityType: IVFBatch.auditEntity, entityID: batch.auditID,
+                after: AuditValue.encode(
+                    Dictionary(uniqueKeysWithValues: allocations.map { ("opu_\($0.0.id ?? 0)", .integer(Int64($0.1))) })
+                ))
+            return batch.id ?? 0
+        }
+        guard let report = try await batch(id: id) else { throw APIError.notFound("No such batch.") }
+        return report
+    }
+
+    /// Marks the semen sample used for a batch: a stored straw is thawed out of its position first.
+    private func useSemen(_ sampleID: Int64, sire: Animal, batch: String, in write: AuditedWrite) throws -> Int64 {
+        guard var sample = try Sample.fetchOne(write.db, key: sampleID) else {
+            throw Breeding.invalid("No sample has id \(sampleID).", field: "semen_sample_id")
+        }
+        guard sample.kind == "semen" else {
+            throw Breeding.invalid("\(sample.externalId) is \(sample.kind), not semen.", field: "semen_sample_id")
+        }
+        if let animal = sample.animalId, animal != sire.id {
+            throw Breeding.invalid("\(sample.externalId) is not from \(sire.name).", field: "semen_sample_id")
+        }
+        if sample.containerId != nil {
+            sample = try StorageStore.checkOut(sampleID, reason: .thaw, note: "IVF batch \(batch)", in: write)
+        }
+        guard sample.status.next.contains(.used) else {
+            throw Breeding.invalid(
+                "\(sample.externalId) is \(sample.status.rawValue) and cannot be used.", field: "semen_sample_id")
+        }
+        var used = sample
+        used.status = .used
+        used.updatedAt = Date()
+        try write.update(used, from: sample, reason: "used for IVF batch \(batch)")
+        return sampleID
+    }
+
+    struct CheckInput: Codable, Sendable {
+        var day: Int?
+        var checkedOn: String?
+        var cleaved: Int?
+        var blastocysts: Int?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case day, cleaved, blastocysts, notes
+            case checkedOn = "checked_on"
+        }
+    }
+
+    /// One day's culture check. Counts cannot exceed the oocytes inseminated, nor blastocysts the
+    /// cleaved embryos.
+    func addCheck(batch id: Int64, _ input: CheckInput, context: EventContext) async throws -> IVFBatchReport {
+        try await database.write(context) { write in
+            guard let report = try Self.report(write.db, id: id) else { throw APIError.notFound("No batch has id \(id).") }
+            guard let day = input.day, (1...9).contains(day) else {
+                throw Breeding.invalid("Give the culture day, 1 to 9 (day 0 is fertilisation).", field: "day")
+            }
+            guard input.cleaved != nil || input.blastocysts != nil else {
+                throw Breeding.invalid("Enter the cleaved or the blastocyst count.", field: "cleaved")
+            }
+            let inseminated = report.inseminated
+            let cleaved = try input.cleaved.map { try Breeding.count($0, field: "cleaved", maximum: inseminated) }
+            let blastocysts = try input.blastocysts.map {
+                try Breeding.count($0, field: "blastocysts", maximum: cleaved ?? report.cleaved ?? inseminated)
+            }
+            guard try IVFCheck.filter(IVFCheck.CodingKeys.batchId == id && IVFCheck.CodingKeys.day == day).isEmpty(write.db)
+            else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "Day \(day) of this batch is recorded already.",
+                    field: "day")
+            }
+            let checkedOn = input.checkedOn.flatMap { $0.isEmpty ? nil : $0 }
+            var check = IVFCheck(
+                id: nil, batchId: id, day: day,
+                checkedOn: try checkedOn.map { try Day.past($0, field: "checked_on") }
+                    ?? Day.adding(day, to: report.batch.fertilisedOn) ?? Day.today,
+                cleaved: cleaved, blastocysts: blastocysts, checkedBy: write.context.actorName, createdAt: Date())
+            check.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            try write.insert(&check)
+            return try Self.report(write.db, id: id) ?? report
+        }
+    }
+
+    static func report(_ db: Database, id: Int64) throws -> IVFBatchReport? {
+        guard let batch = try IVFBatch.fetchOne(db, key: id) else { return nil }
+        return IVFBatchReport(
+            batch: batch,
+            allocations: try IVFAllocation.filter(IVFAllocation.CodingKeys.batchId == id).fetchAll(db),
+            checks: try IVFCheck.filter(IVFCheck.CodingKeys.batchId == id).order(IVFCheck.CodingKeys.day).fetchAll(db),
+            embryos: try Embryo.filter(Embryo.CodingKeys.batchId == id).order(Embryo.CodingKeys.id).fetchAll(db))
+    }
+
+    func batch(id: Int64) async throws -> IVFBatchReport? {
+        try await database.read { try Self.report($0, id: id) }
+    }
+
+    /// OPU sessions, newest first, one page.
+    func opuSessions(donor: Int64?, after: KeysetPosition?, limit: Int) async throws
+        -> (items: [OPUSession], next: KeysetPosition?)
+    {
+        try await database.read { db in
+            var request = OPUSession.all()
+            if let donor { request = request.filter(OPUSession.CodingKeys.donorId == donor) }
+            return try request.page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+        }
+    }
+
+    func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?) {
+        try await database.read { db in
+            try IVFBatch.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// Semen collections, their evaluation, and processing into straws in the cryo-store.
+struct SemenStore: Sendable {
+    let database: AppDatabase
+    let sampleKinds: [String]
+    /// Bovine batches below this post-thaw motility (%) are flagged (`reproduction.min_post_thaw_motility`).
+    let minPostThawMotility: Int
+
+    struct Input: Codable, Sendable {
+        var sireId: Int64?
+        var collectedOn: String?
+        var volumeMl: Double?
+        var concentration: Double?
+        var totalMotility: Int?
+        var progressiveMotility: Int?
+        var normalMorphology: Int?
+        var postThawMotility: Int?
+        var technician: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case concentration, technician, notes
+            case sireId = "sire_id"
+            case collectedOn = "collected_on"
+            case volumeMl = "volume_ml"
+            case totalMotility = "total_motility"
+            case progressiveMotility = "progressive_motility"
+            case normalMorphology = "normal_morphology"
+            case postThawMotility = "post_thaw_motility"
+        }
+    }
+
+    func create(_ input: Input, context: EventContext) async throws -> SemenCollection {
+        try await database.write(context) { write in
+            let sire = try Breeding.animal(write.db, input.sireId, field: "sire_id", sex: .male)
+            let now = Date()
+            var collection = SemenCollection(
+                id: nil, sireId: sire.id ?? 0, collectedOn: try Day.past(input.collectedOn, field: "collected_on"),
+                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
+                createdAt: now, updatedAt: now)
+            for (value, field) in [(input.volumeMl, "volume_ml"), (input.concentration, "concentration")] {
+                if let value, !(value.isFinite && value >= 0 && value < 100_000) {
+                    throw Breeding.invalid("Give a positive number.", field: field)
+                }
+            }
+            collection.volumeMl = input.volumeMl
+            collection.concentration = input.concentration
+            collection.totalMotility = try Breeding.percent(input.totalMotility, field: "total_motility")
+            collection.progressiveMotility = try Breeding.percent(input.progressiveMotility, field: "progressive_motility")
+            collection.normalMorphology = try Breeding.percent(input.normalMorphology, field: "normal_morphology")
+            collection.postThawMotility = try Breeding.percent(input.postThawMotility, field: "post_thaw_motility")
+            if let total = collection.totalMotility, let progressive = collection.progressiveMotility, progressive > total {
+                throw Breeding.invalid("Progressive motility cannot exceed total motility.", field: "progressive_motility")
+            }
+            collection.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            try write.insert(&collection)
+            return collection
+        }
+    }
+
+    struct ProcessInput: Codable, Sendable {
+        var straws: Int?
+        var dosesPerStraw: Double?
+        var strawSize: String?
+        var extender: String?
+        var containerId: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case straws, extender
+            case dosesPerStraw = "doses_per_straw"
+            case strawSize = "straw_size"
+            case containerId = "container_id"
+        }
+    }
+
+    /// Fills the collection into `straws` straws: each a semen sample checked in at the next free
+    /// position in or below the container, labelled `<sire>-<date>-<n>`. All or nothing.
+    func process(id: Int64, _ input: ProcessInput, context: EventContext) async throws -> [Sample] {
+        guard sampleKinds.contains("semen") else {
+            throw Breeding.invalid("The sample kind 'semen' is not enabled (lab.sample_kinds).", field: "straws")
+        }
+        guard let count = input.straws, (1...2000).contains(count) else {
+            throw Breeding.invalid("Give the number of straws, 1 to 2000.", field: "straws")
+        }
+        guard let doses = input.dosesPerStraw, doses > 0, doses < 10_000 else {
+            throw Breeding.invalid("Give the sperm per straw in millions, e.g. 20.", field: "doses_per_straw")
+        }
+        let size = input.strawSize ?? "0.25"
+        guard ["0.25", "0.5"].contains(size) else {
+            throw Breeding.invalid("Straws are 0.25 or 0.5 mL.", field: "straw_size")
+        }
+        guard let containerID = input.containerId else {
+            throw Breeding.invalid("Choose where the straws go.", field: "container_id")
+        }
+        return try await database.write(context) { write in
+            guard let previous = try SemenCollection.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No semen collection has id \(id).")
+            }
+            guard previous.straws == 0 else {
+                throw Breeding.invalid("This collection was processed into \(previous.straws) straws already.", field: "straws")
+            }
+            if let total = previous.totalSperm, Double(count) * doses > total {
+                throw Breeding.invalid(
+                    "\(count) straws × \(doses) million is more than the \(Int(total)) million sperm collected.",
+                    field: "straws")
+            }
+            let slots = try StorageStore.freeSlots(write.db, in: containerID, count: count)
+            guard slots.count == count else {
+                throw Breeding.invalid("Only \(slots.count) free positions are left there for \(count) straws.", field: "container_id")
+            }
+            let sire = try Animal.fetchOne(write.db, key: previous.sireId)
+            let label = "\((sire?.name ?? "S").filter { $0.isLetter || $0.isNumber }.prefix(12).uppercased())"
+                + "-\(previous.collectedOn.replacingOccurrences(of: "-", with: ""))-C\(id)"
+            let now = Date()
+            var straws: [Sample] = []
+            for (index, slot) in slots.enumerated() {
+                var straw = Sample(
+                    id: nil, externalId: "\(label)-\(index + 1)", species: sire?.species ?? "bovine", kind: "semen",
+                    status: .received, animalId: previous.sireId, collectedAt: Day.date(previous.collectedOn) ?? now,
+                    notes: "\(size) mL straw, \(doses.formatted()) ×10⁶ sperm, \(input.extender ?? "")",
+                    createdAt: now, updatedAt: now)
+                straw.quantity = 1
+                straw.unit = "straws"
+                straw.doses = 1
+                straw.collectedBy = previous.technician
+                guard try !SampleStore.externalIdTaken(straw.externalId, db: write.db) else {
+                    throw APIError(
+                        status: .conflict, code: "conflict", message: "\(straw.externalId) exists already.", field: "straws")
+                }
+                try write.insert(&straw, action: "semen.straw")
+                try write.db.execute(
+                    sql: "INSERT INTO semen_straws (sample_id, collection_id) VALUES (?, ?)", arguments: [straw.id, id])
+                straws.append(
+                    try StorageStore.place(
+                        straw.id ?? 0, at: slot.containerId, position: slot.position, reason: nil, moving: false,
+                        in: write))
+            }
+            var collection = previous
+            collection.straws = count
+            collection.dosesPerStraw = doses
+            collection.strawSize = size
+            collection.extender = try Breeding.text(input.extender, field: "extender")
+            collection.updatedAt = now
+            try write.update(collection, from: previous, action: "semen.process", reason: "filled into \(count) straws")
+            return straws
+        }
+    }
+
+    func collection(id: Int64) async throws -> (SemenCollection, [Sample])? {
+        try await database.read { db in
+            guard let collection = try SemenCollection.fetchOne(db, key: id) else { return nil }
+            let straws = try Sample.fetchAll(
+                db,
+                sql: "SELECT s.* FROM samples s JOIN semen_straws l ON l.sample_id = s.id WHERE l.collection_id = ? ORDER BY s.id",
+                arguments: [id])
+            return (collection, straws)
+        }
+    }
+
+    func collections(after: KeysetPosition?, limit: Int) async throws
+        -> (items: [SemenCollection], next: KeysetPosition?)
+    {
+        try await database.read { db in
+            try SemenCollection.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+        }
+    }
+
+    /// Whether the post-thaw motility is below the acceptance threshold (bovine only).
+    func belowThreshold(_ collection: SemenCollection, species: String) -> Bool {
+        guard species == "bovine", let motility = collection.postThawMotility else { return false }
+        return motility < minPostThawMotility
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Where a pregnancy came from, and what came of a donor or sire.
+enum Trace {
+    /// Back from a transfer: each embryo with its batch, the OPU sessions, donor, sire and semen.
+    struct Back: Encodable, Sendable, ResponseEncodable {
+        struct Origin: Encodable, Sendable {
+            let embryo: Embryo
+            let donor: String
+            let sire: String
+            let batch: IVFBatch?
+            let opuSessions: [OPUSession]
+            let semen: String?
+            let straw: String?
+
+            enum CodingKeys: String, CodingKey {
+                case embryo, donor, sire, batch, semen, straw
+                case opuSessions = "opu_sessions"
+            }
+        }
+
+        let transfer: Transfer
+        let recipient: String
+        let embryos: [Origin]
+        let pregnancyChecks: [PregnancyCheck]
+        let signatures: [Signature.Manifest]
+
+        enum CodingKeys: String, CodingKey {
+            case transfer, recipient, embryos, signatures
+            case pregnancyChecks = "pregnancy_checks"
+        }
+    }
+
+    static func back(_ db: Database, transfer id: Int64) throws -> Back {
+        let transfer = try TransferStore.transfer(db, id: id)
+        func name(_ id: Int64) throws -> String { try Animal.fetchOne(db, key: id)?.name ?? "#\(id)" }
+        let origins = try Embryo.filter(Embryo.CodingKeys.transferId == id).order(Embryo.CodingKeys.id).fetchAll(db)
+            .map { embryo -> Back.Origin in
+                let batch = try embryo.batchId.flatMap { try IVFBatch.fetchOne(db, key: $0) }
+                let opus = try OPUSession.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.* FROM opu_sessions o JOIN ivf_batch_oocytes b ON b.opu_id = o.id
+                        WHERE b.batch_id = ? ORDER BY o.performed_on
+                        """, arguments: [embryo.batchId])
+                return Back.Origin(
+                    embryo: embryo, donor: try name(embryo.donorId), sire: try name(embryo.sireId), batch: batch,
+                    opuSessions: opus,
+                    semen: try batch?.semenSampleId.flatMap { try Sample.fetchOne(db, key: $0)?.externalId },
+                    straw: try embryo.sampleId.flatMap { try Sample.fetchOne(db, key: $0)?.externalId })
+            }
+        return Back(
+            transfer: transfer, recipient: try name(transfer.recipientId), embryos: origins,
+            pregnancyChecks: try TransferStore.checks(db, transfer: id),
+            signatures: try Signature.manifest(db, for: transfer))
+    }
+
+    /// Forward from an animal as donor or sire: every embryo, where it went and how it ended.
+    struct Forward: Encodable, Sendable, ResponseEncodable {
+        struct Line: Codable, Sendable, FetchableRecord {
+            let embryoId: Int64
+            let code: String
+            let role: String
+            let mate: String
+            let stage: Int
+            let grade: Int
+            let fate: String
+            let transferId: Int64?
+            let recipient: String?
+            let transferredOn: String?
+            let result: String?
+            let outcome: String?
+
+            enum CodingKeys: String, CodingKey {
+                case code, role, mate, stage, grade, fate, recipient, result, outcome
+                case embryoId = "embryo_id"
+                case transferId = "transfer_id"
+                case transferredOn = "transferred_on"
+            }
+        }
+
+        let animal: Animal
+        let opuSessions: Int
+        let semenCollections: Int
+        let embryos: [Line]
+
+        enum CodingKeys: String, CodingKey {
+            case animal, embryos
+            case opuSessions = "opu_sessions"
+            case semenCollections = "semen_collections"
+        }
+    }
+
+    static func forward(_ db: Database, animal id: Int64, limit: Int = 500) throws -> Forward {
+        guard let animal = try Animal.fetchOne(db, key: id) else { throw APIError.notFound("No animal has id \(id).") }
+        let lines = try Forward.Line.fetchAll(
+            db,
+            sql: """
+                SELECT e.id AS embryo_id, e.code, CASE WHEN e.donor_id = :id THEN 'donor' ELSE 'sire' END AS role,
+                       m.name AS mate, e.stage, e.grade, e.fate, e.transfer_id, r.name AS recipient,
+                       t.transferred_on,
+                       (SELECT c.result FROM pregnancy_checks c WHERE c.transfer_id = t.id
+                        ORDER BY c.checked_on DESC, c.id DESC LIMIT 1) AS result,
+                       NULLIF(t.outcome, '') AS outcome
+                FROM embryos e
+                JOIN animals m ON m.id = CASE WHEN e.donor_id = :id THEN e.sire_id ELSE e.donor_id END
+                LEFT JOIN transfers t ON t.id = e.transfer_id
+                LEFT JOIN animals r ON r.id = t.recipient_id
+                WHERE e.donor_id = :id OR e.sire_id = :id
+                ORDER BY e.id DESC LIMIT :limit
+                """, arguments: ["id": id, "limit": limit])
+        return Forward(
+            animal: animal,
+            opuSessions: try OPUSession.filter(OPUSession.CodingKeys.donorId == id).fetchCount(db),
+            semenCollections: try SemenCollection.filter(SemenCollection.CodingKeys.sireId == id).fetchCount(db),
+            embryos: lines)
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Embryo transfers (witnessed), pregnancy diagnoses and outcomes.
+struct TransferStore: Sendable {
+    let database: AppDatabase
+    let settings: ReproductionSettings
+
+    struct Input: Codable, Sendable {
+        var recipientId: Int64?
+        var embryoIds: [Int64]?
+        var transferredOn: String?
+        var technician: String?
+        var clSide: String?
+        var clQuality: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case technician, notes
+            case recipientId = "recipient_id"
+            case embryoIds = "embryo_ids"
+            case transferredOn = "transferred_on"
+            case clSide = "cl_side"
+            case clQuality = "cl_quality"
+        }
+    }
+
+    /// Places embryos in a recipient, signed by `witness` in the same transaction. A frozen
+    /// embryo's straw is thawed: checked out of its position and marked used.
+    func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
+        guard let witness else {
+            throw Breeding.invalid("A second person must witness the transfer and sign with their password.", field: "witness")
+        }
+        let ids = input.embryoIds ?? []
+        guard (1...3).contains(ids.count), Set(ids).count == ids.count else {
+            throw Breeding.invalid("Choose one to three embryos.", field: "embryo_ids")
+        }
+        return try await database.write(context) { write in
+            let db = write.db
+            let recipient = try Breeding.animal(db, input.recipientId, field: "recipient_id", sex: .female)
+            let clSide = try Breeding.text(input.clSide, field: "cl_side")
+            guard ["", "left", "right"].contains(clSide) else {
+                throw Breeding.invalid("The corpus luteum side is left or right.", field: "cl_side")
+            }
+            let now = Date()
+            var transfer = Transfer(
+                id: nil, recipientId: recipient.id ?? 0,
+                transferredOn: try Day.past(input.transferredOn, field: "transferred_on"),
+                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
+                clSide: clSide, clQuality: try Breeding.text(input.clQuality, field: "cl_quality"),
+                notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
+            try write.insert(&transfer)
+            for id in ids {
+                let previous = try EmbryoStore.embryo(db, id: id)
+                guard previous.species == recipient.species else {
+                    throw Breeding.invalid("\(previous.code) is \(previous.species); \(recipient.name) is \(recipient.species).", field: "embryo_ids")
+                }
+                guard previous.grade < 4 else {
+                    throw Breeding.invalid("\(previous.code) is grade 4 (dead or degenerating) and is never transferred.", field: "embryo_ids")
+                }
+                switch previous.fate {
+                case .inCulture: break
+                case .frozen:
+                    try thaw(previous, for: recipient, in: write)
+                case .transferred, .discarded:
+                    throw Breeding.invalid("\(previous.code) is \(previous.fate.label) already.", field: "embryo_ids")
+                }
+                var embryo = previous
+                embryo.fate = .transferred
+                embryo.transferId = transfer.id
+                embryo.updatedAt = now
+                try write.update(
+                    embryo, from: previous, action: "embryo.transfer", reason: "transferred to \(recipient.name)")
+            }
+            try Signature.sign(transfer, as: witness, meaning: .witnessed, in: write)
+            return transfer
+        }
+    }
+
+    /// A frozen embryo's straw leaves its position (thawed) and is used up by the transfer.
+    private func thaw(_ embryo: Embryo, for recipient: Animal, in write: AuditedWrite) throws {
+        guard let sampleID = embryo.sampleId, let straw = try Sample.fetchOne(write.db, key: sampleID) else {
+            throw Breeding.invalid("\(embryo.code) has no straw on record.", field: "embryo_ids")
+        }
+        guard straw.containerId != nil else {
+            throw Breeding.invalid(
+                "Straw \(straw.externalId) is not in storage (it is \(straw.status.rawValue)); find it before thawing.",
+                field: "embryo_ids")
+        }
+        let thawed = try StorageStore.checkOut(
+            sampleID, reason: .thaw, note: "embryo transfer to \(recipient.name)", in: write)
+        var used = thawed
+        used.status = .used
+        used.updatedAt = Date()
+        try write.update(used, from: thawed, reason: "transferred to \(recipient.name)")
+    }
+
+    struct CheckInput: Codable, Sendable {
+        var checkedOn: String?
+        var method: String?
+        var result: String?
+        var fetalSex: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case method, result, notes
+            case checkedOn = "checked_on"
+            case fetalSex = "fetal_sex"
+        }
+    }
+
+    /// A pregnancy diagnosis: not before the transfer; "lost" only after a positive diagnosis.
+    func diagnose(transfer id: Int64, _ input: CheckInput, context: EventContext) async throws -> PregnancyCheck {
+        try await database.write(context) { write in
+            let transfer = try Self.transfer(write.db, id: id)
+            guard let method = input.method.flatMap(PregnancyCheck.Method.init) else {
+                throw Breeding.invalid("The method is ultrasound, palpation or blood_test.", field: "method")
+            }
+            guard let result = input.result.flatMap(PregnancyCheck.Result.init) else {
+                throw Breeding.invalid("The result is pregnant, open or lost.", field: "result")
+            }
+            let checkedOn = try Day.past(input.checkedOn, field: "checked_on")
+            guard checkedOn >= transfer.transferredOn else {
+                throw Breeding.invalid("The check cannot be before the transfer (\(transfer.transferredOn)).", field: "checked_on")
+            }
+            let previous = try Self.checks(write.db, transfer: id).last
+            if result == .lost, previous?.result != .pregnant {
+                throw Breeding.invalid("A pregnancy can be lost only after a positive diagnosis.", field: "result")
+            }
+            let fetalSex = try Breeding.text(input.fetalSex, field: "fetal_sex")
+            guard ["", "female", "male", "twins"].contains(fetalSex), fetalSex.isEmpty || result == .pregnant else {
+                throw Breeding.invalid("Fetal sex is female, male or twins, for a pregnancy.", field: "fetal_sex")
+            }
+            var check = PregnancyCheck(
+                id: nil, transferId: id, checkedOn: checkedOn, method: method, result: result, fetalSex: fetalSex,
+                checkedBy: write.context.actorName, notes: try Breeding.text(input.notes, field: "notes", limit: 2000),
+                createdAt: Date())
+            try write.insert(&check)
+            return check
+        }
+    }
+
+    struct OutcomeInput: Codable, Sendable {
+        var outcome: String?
+        var outcomeOn: String?
+        var offspringSex: String?
+
+        enum CodingKeys: String, CodingKey {
+            case outcome
+            case outcomeOn = "outcome_on"
+            case offspringSex = "offspring_sex"
+        }
+    }
+
+    /// The calving or foaling that closes the trace; the last diagnosis must be positive.
+    func recordOutcome(transfer id: Int64, _ input: OutcomeInput, context: EventContext) async throws -> Transfer {
+        try await database.write(context) { write in
+            let previous = try Self.transfer(write.db, id: id)
+            guard let outcome = input.outcome.flatMap(Transfer.Outcome.init), outcome != .unknown else {
+                throw Breeding.invalid("The outcome is born_alive or stillborn.", field: "outcome")
+            }
+            guard try Self.checks(write.db, transfer: id).last?.result == .pregnant else {
+                throw Breeding.invalid("Record a positive pregnancy diagnosis first.", field: "outcome")
+            }
+            let day = try Day.past(input.outcomeOn, field: "outcome_on")
+            guard day > previous.transferredOn else {
+                throw Breeding.invalid("The birth must be after the transfer.", field: "outcome_on")
+            }
+            let sex = try Breeding.text(input.offspringSex, field: "offspring_sex")
+            guard ["", "female", "male"].contains(sex) else {
+                throw Breeding.invalid("The offspring's sex is female or male.", field: "offspring_sex")
+            }
+            var transfer = previous
+            transfer.outcome = outcome
+            transfer.outcomeOn = day
+            transfer.offspringSex = sex
+            transfer.updatedAt = Date()
+            try write.update(transfer, from: previous, action: "transfer.outcome", reason: "\(outcome.rawValue) on \(day)")
+            return transfer
+        }
+    }
+
+    static func transfer(_ db: Database, id: Int64) throws -> Transfer {
+        guard let transfer = try Transfer.fetchOne(db, key: id) else { throw APIError.notFound("No transfer has id \(id).") }
+        return transfer
+    }
+
+    static func checks(_ db: Database, transfer id: Int64) throws -> [PregnancyCheck] {
+        try PregnancyCheck.filter(PregnancyCheck.CodingKeys.transferId == id)
+            .order(PregnancyCheck.CodingKeys.checkedOn, PregnancyCheck.CodingKeys.id).fetchAll(db)
+    }
+
+    /// A transfer still waiting for its first pregnancy check.
+    struct Due: Codable, Sendable, FetchableRecord {
+        let transferId: Int64
+        let recipient: String
+        let species: String
+        let transferredOn: String
+        var dueOn = ""
+
+        enum CodingKeys: String, CodingKey {
+            case recipient, species
+            case transferId = "transfer_id"
+            case transferredOn = "transferred_on"
+            case dueOn = "due_on"
+        }
+    }
+
+    /// Transfers without a diagnosis whose first check falls on or before `day` + `ahead` days.
+    static func due(_ db: Database, settings: ReproductionSettings, on day: String, ahead: Int = 0) throws -> [Due] {
+        try Due.fetchAll(
+            db,
+            sql: """
+                SELECT t.id AS transfer_id, a.name AS recipient, a.species, t.transferred_on, '' AS due_on
+                FROM transfers t JOIN animals a ON a.id = t.recipient_id
+                WHERE NOT EXISTS (SELECT 1 FROM pregnancy_checks c WHERE c.transfer_id = t.id)
+                ORDER BY t.transferred_on, t.id
+                """
+        ).compactMap { row in
+            var row = row
+            row.dueOn = Day.adding(settings.firstCheck(species: row.species), to: row.transferredOn) ?? row.transferredOn
+            let limit = Day.adding(ahead, to: day) ?? day
+            return row.dueOn <= limit ? row : nil
+        }
+    }
+
+    func due(ahead: Int) async throws -> [Due] {
+        try await database.read { try Self.due($0, settings: settings, on: Day.today, ahead: ahead) }
+    }
+
+    func transfers(after: KeysetPosition?, limit: Int) async throws -> (items: [Transfer], next: KeysetPosition?) {
+        try await database.read { db in
+            try Transfer.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+        }
+    }
+}
