@@ -115,7 +115,8 @@ import Testing
             _ = try await post(
                 client, "/api/v1/ivf-batches/\(batchID)/checks", auth: key, ["day": 7, "blastocysts": 9],
                 expect: .unprocessableContent)
-            _ = try await post(client, "/api/v1/ivf-batches/\(batchID)/checks", auth: key, ["day": 7, "blastocysts": 3])
+            _ = try await post(
+                client, "/api/v1/ivf-batches/\(batchID)/checks", auth: key, ["day": 7, "blastocysts": 3])
             let checked = try await post(
                 client, "/api/v1/ivf-batches/\(batchID)/checks", auth: key, ["day": 8, "blastocysts": 4])
             // Hand-computed: 8 / 10 = 80 %, 4 / 10 = 40 %, 4 / 8 = 50 % of cleaved.
@@ -137,7 +138,8 @@ import Testing
             let embryoIDs = embryos.compactMap { $0["id"] as? Int }
             #expect(embryos.first?["code"] as? String == "IVF-20260115-1-E01")
             _ = try await post(
-                client, "/api/v1/ivf-batches/\(batchID)/embryos", auth: key, ["day": 7, "embryos": [["stage": 10, "grade": 1]]],
+                client, "/api/v1/ivf-batches/\(batchID)/embryos", auth: key,
+                ["day": 7, "embryos": [["stage": 10, "grade": 1]]],
                 expect: .unprocessableContent)
 
             // Freezing: grade 3 is refused; 7-1 becomes a straw at the first free slot (G1 / 1).
@@ -184,7 +186,8 @@ import Testing
                 client, "/api/v1/transfers", session: director,
                 ["recipient_id": second, "embryo_ids": [embryoIDs[0]], "witness": technician])
             let thawedID = try #require((thawed["transfer"] as? [String: Any])?["id"] as? Int)
-            let straw = try await client.send(.get, "/api/v1/samples/\(embryoStraw["id"] as? Int ?? 0)", auth: key).json()
+            let straw = try await client.send(.get, "/api/v1/samples/\(embryoStraw["id"] as? Int ?? 0)", auth: key)
+                .json()
             #expect(straw["status"] as? String == "used")
             #expect(straw["container_id"] is NSNull)
             _ = try await post(
@@ -271,6 +274,102 @@ import Testing
             let discarded = try await client.send(
                 .post, "/api/v1/embryos/\(id)/discard", auth: key, json: ["reason": "degenerated overnight"])
             #expect(try discarded.json()["fate"] as? String == "discarded")
+        }
+    }
+}
+
+@Suite struct ReproductionPagesTests {
+    /// The bench workflow through the forms: OPU entry, a batch, checks, grading, vitrifying, a
+    /// witnessed transfer of the thawed straw, the trace page and a diagnosis.
+    @Test func theWorkflowWorksThroughThePages() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["animals:write", "samples:read"])
+        let admin = try await server.apiKey(["admin"])
+        let technician = try await server.signIn(.technician)
+        _ = try await server.user(.director)
+        try await server.test { client in
+            let tank =
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: admin, json: ["kind": "tank", "name": "T1"]
+                ).json()["id"] as? Int ?? 0
+            let canister =
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: admin,
+                    json: ["kind": "canister", "name": "C1", "parent_id": tank]
+                ).json()["id"] as? Int ?? 0
+            let goblet =
+                try await client.send(
+                    .post, "/api/v1/storage/containers", auth: admin,
+                    json: ["kind": "goblet", "name": "G1", "parent_id": canister, "columns": 10]
+                ).json()["id"] as? Int ?? 0
+            let donor = try await client.newAnimal(auth: key, name: "Daisy")
+            let sire = try await client.newAnimal(auth: key, name: "Bruno", sex: "male")
+            let recipient = try await client.newAnimal(auth: key, name: "Rosie")
+
+            let empty = try await client.sendForm(
+                "/reproduction/opu", session: technician, ["donor_id": String(donor), "follicles": "x"])
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("Enter a whole number."))
+            let opu = try await client.sendForm(
+                "/reproduction/opu", session: technician,
+                [
+                    "donor_id": String(donor), "performed_on": "2026-03-01", "follicles": "15", "oocytes": "12",
+                    "grade_1": "5", "grade_2": "4", "grade_3": "2", "grade_4": "1",
+                ])
+            #expect(opu.status == .seeOther)
+            let form = try await client.send(.get, "/reproduction/batches/new", session: technician)
+            #expect(form.text.contains("name=\"opu_1\""))
+            let batch = try await client.sendForm(
+                "/reproduction/batches", session: technician,
+                ["opu_1": "11", "sire_id": String(sire), "fertilised_on": "2026-03-02", "protocol": "standard"])
+            #expect(batch.status == .seeOther, "\(batch.text)")
+            let page = try #require(batch.headers[.location])
+            for fields in [["day": "2", "cleaved": "9"], ["day": "7", "blastocysts": "4"]] {
+                var headers = technician.headers
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                headers[.referer] = "http://localhost\(page)"
+                let body = fields.map { "\($0)=\($1)" }.joined(separator: "&")
+                let response = try await client.execute(
+                    uri: page + "/checks", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(response.headers[.location] == page)
+            }
+            _ = try await client.sendForm(
+                page + "/embryos", session: technician, ["day": "7", "codes": "7-1 7-2, 6-3"])
+            let bad = try await client.sendForm(page + "/embryos", session: technician, ["day": "7", "codes": "7/1"])
+            #expect(bad.headers[.setCookie]?.contains("labbox_flash") == true)
+            let detail = try await client.send(.get, page, session: technician)
+            #expect(detail.text.contains("<dd>81.8 %</dd>"))  // 9 of 11 cleaved
+            #expect(detail.text.contains("<dd>36.4 %</dd>"))  // 4 of 11 blastocysts
+            #expect(detail.text.contains("IVF-20260302-1-E03"))
+
+            let frozen = try await client.sendForm(
+                "/reproduction/embryos/1/freeze", session: technician, ["container_id": String(goblet)])
+            #expect(frozen.headers[.setCookie]?.hasPrefix("labbox_flash=success") == true)
+            let transferForm = try await client.send(.get, "/reproduction/transfers/new", session: technician)
+            #expect(transferForm.text.contains("frozen, T1 / C1 / G1 / 1"))
+            let transfer = try await client.sendForm(
+                "/reproduction/transfers", session: technician,
+                [
+                    "recipient_id": String(recipient), "embryo_1": "on", "transferred_on": "2026-03-09",
+                    "witness_email": "director@lab.example", "witness_password": TestServer.password,
+                ])
+            #expect(transfer.status == .seeOther, "\(transfer.text)")
+            let tracePath = try #require(transfer.headers[.location])
+            let trace = try await client.send(.get, tracePath, session: technician)
+            for text in ["Daisy", "Bruno", "IVF-20260302-1", "thawed from straw IVF-20260302-1-E01", "witnessed"] {
+                #expect(trace.text.contains(text), "\(text)")
+            }
+            _ = try await client.sendForm(
+                tracePath + "/checks", session: technician,
+                ["checked_on": "2026-04-10", "method": "ultrasound", "result": "pregnant"])
+            let checked = try await client.send(.get, tracePath, session: technician)
+            #expect(checked.text.contains("(day 32)"))
+            #expect(checked.text.contains("Calving / foaling"))
+            let stats = try await client.send(.get, "/reproduction/stats?by=sire", session: technician)
+            #expect(stats.text.contains("<svg class=\"chart\""))
+            #expect(stats.text.contains("Bruno #\(sire)"))
+            let overview = try await client.send(.get, "/reproduction?tab=transfers", session: technician)
+            #expect(overview.text.contains("pregnant"))
         }
     }
 }

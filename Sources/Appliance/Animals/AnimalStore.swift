@@ -64,7 +64,6 @@ struct AnimalStore: Sendable {
         APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
     }
 
-
     /// Applies `input`, checking each rule: known species, a real past birth date, a live owner,
     /// parents of the right sex and species, and no animal among its own ancestors.
     func apply(_ input: Input, to animal: inout Animal, db: Database) throws {

@@ -34,7 +34,9 @@ enum Day {
     static func past(_ input: String?, field: String) throws -> String {
         guard let input, !input.trimmingCharacters(in: .whitespaces).isEmpty else { return today }
         guard let day = date(input), day <= Date() else {
-            throw APIError.invalid("Give the \(field.replacingOccurrences(of: "_", with: " ")) as YYYY-MM-DD, not in the future.", field: field)
+            throw APIError.invalid(
+                "Give the \(field.replacingOccurrences(of: "_", with: " ")) as YYYY-MM-DD, not in the future.",
+                field: field)
         }
         return text(day)
     }

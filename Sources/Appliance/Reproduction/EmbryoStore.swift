@@ -105,9 +105,11 @@ struct EmbryoStore: Sendable {
         try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
             guard previous.fate == .inCulture else {
-                throw Breeding.invalid("Only an embryo in culture can be regraded; this one is \(previous.fate.label).", field: "grade")
+                throw Breeding.invalid(
+                    "Only an embryo in culture can be regraded; this one is \(previous.fate.label).", field: "grade")
             }
-            let checked = try Self.checked(Grade(stage: input.stage ?? previous.stage, grade: input.grade ?? previous.grade))
+            let checked = try Self.checked(
+                Grade(stage: input.stage ?? previous.stage, grade: input.grade ?? previous.grade))
             var embryo = previous
             embryo.stage = checked.stage
             embryo.grade = checked.grade
@@ -174,7 +176,9 @@ struct EmbryoStore: Sendable {
         }
     }
 
-    private func freeze(_ previous: Embryo, at containerID: Int64, position: Int, method: String, in write: AuditedWrite)
+    private func freeze(
+        _ previous: Embryo, at containerID: Int64, position: Int, method: String, in write: AuditedWrite
+    )
         throws -> (Embryo, Sample)
     {
         let donor = try Animal.fetchOne(write.db, key: previous.donorId)

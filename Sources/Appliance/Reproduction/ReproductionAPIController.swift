@@ -27,7 +27,8 @@ struct ReproductionAPIController {
         }
         router.post("/api/v1/semen-collections") { request, context in
             let input = try await request.decode(as: SemenStore.Input.self, context: context)
-            return EditedResponse(status: .created, response: try await semen.create(input, context: context.eventContext))
+            return EditedResponse(
+                status: .created, response: try await semen.create(input, context: context.eventContext))
         }
         router.get("/api/v1/semen-collections/{id}") { _, context in
             guard let (collection, straws) = try await semen.collection(id: try id(context)) else {
@@ -58,10 +59,13 @@ struct ReproductionAPIController {
         }
         router.post("/api/v1/opu-sessions") { request, context in
             let input = try await request.decode(as: ReproductionStore.OPUInput.self, context: context)
-            return EditedResponse(status: .created, response: try await lab.createOPU(input, context: context.eventContext))
+            return EditedResponse(
+                status: .created, response: try await lab.createOPU(input, context: context.eventContext))
         }
         router.get("/api/v1/opu-sessions/{id}") { _, context in
-            guard let session = try await lab.opu(id: try id(context)) else { throw APIError.notFound("No such OPU session.") }
+            guard let session = try await lab.opu(id: try id(context)) else {
+                throw APIError.notFound("No such OPU session.")
+            }
             return session
         }
         router.get("/api/v1/ivf-batches") { request, _ in
@@ -71,16 +75,20 @@ struct ReproductionAPIController {
         }
         router.post("/api/v1/ivf-batches") { request, context in
             let input = try await request.decode(as: ReproductionStore.BatchInput.self, context: context)
-            return EditedResponse(status: .created, response: try await lab.createBatch(input, context: context.eventContext))
+            return EditedResponse(
+                status: .created, response: try await lab.createBatch(input, context: context.eventContext))
         }
         router.get("/api/v1/ivf-batches/{id}") { _, context in
-            guard let report = try await lab.batch(id: try id(context)) else { throw APIError.notFound("No such batch.") }
+            guard let report = try await lab.batch(id: try id(context)) else {
+                throw APIError.notFound("No such batch.")
+            }
             return report
         }
         router.post("/api/v1/ivf-batches/{id}/checks") { request, context in
             let input = try await request.decode(as: ReproductionStore.CheckInput.self, context: context)
             return EditedResponse(
-                status: .created, response: try await lab.addCheck(batch: try id(context), input, context: context.eventContext))
+                status: .created,
+                response: try await lab.addCheck(batch: try id(context), input, context: context.eventContext))
         }
         router.post("/api/v1/ivf-batches/{id}/embryos") { request, context in
             let input = try await request.decode(as: EmbryoStore.GradingInput.self, context: context)
@@ -127,7 +135,8 @@ struct ReproductionAPIController {
 
         init(from decoder: Decoder) throws {
             input = try TransferStore.Input(from: decoder)
-            witness = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(WitnessRequest.self, forKey: .witness)
+            witness = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
+                WitnessRequest.self, forKey: .witness)
         }
     }
 
@@ -162,7 +171,9 @@ struct ReproductionAPIController {
             return try await transfers.recordOutcome(transfer: try id(context), input, context: context.eventContext)
         }
         router.get("/api/v1/pregnancy-checks/due") { request, _ in
-            ItemList(items: try await transfers.due(ahead: try ListQuery(request).limit(default: 0, maximum: 60, name: "ahead")))
+            ItemList(
+                items: try await transfers.due(
+                    ahead: try ListQuery(request).limit(default: 0, maximum: 60, name: "ahead")))
         }
         router.get("/api/v1/animals/{id}/reproduction") { _, context in
             let animalID = try id(context)

@@ -175,7 +175,8 @@ struct ReproductionStore: Sendable {
                 let count = source.oocytes ?? available
                 guard count > 0, count <= available else {
                     throw Breeding.invalid(
-                        "OPU \(source.opuId) has \(available) usable oocytes left, not \(count).", field: "oocytes_from")
+                        "OPU \(source.opuId) has \(available) usable oocytes left, not \(count).", field: "oocytes_from"
+                    )
                 }
                 allocations.append((opu, count))
             }
@@ -186,7 +187,8 @@ struct ReproductionStore: Sendable {
             let donor = try Breeding.animal(db, first.donorId, field: "donor_id")
             let sire = try Breeding.animal(db, input.sireId, field: "sire_id", sex: .male)
             guard sire.species == donor.species else {
-                throw Breeding.invalid("\(sire.name) is \(sire.species); the donor is \(donor.species).", field: "sire_id")
+                throw Breeding.invalid(
+                    "\(sire.name) is \(sire.species); the donor is \(donor.species).", field: "sire_id")
             }
             let fertilisedOn = try Day.past(input.fertilisedOn, field: "fertilised_on")
             let latestOPU = allocations.map(\.0.performedOn).max() ?? fertilisedOn
@@ -270,7 +272,9 @@ struct ReproductionStore: Sendable {
     /// cleaved embryos.
     func addCheck(batch id: Int64, _ input: CheckInput, context: EventContext) async throws -> IVFBatchReport {
         try await database.write(context) { write in
-            guard let report = try Self.report(write.db, id: id) else { throw APIError.notFound("No batch has id \(id).") }
+            guard let report = try Self.report(write.db, id: id) else {
+                throw APIError.notFound("No batch has id \(id).")
+            }
             guard let day = input.day, (1...9).contains(day) else {
                 throw Breeding.invalid("Give the culture day, 1 to 9 (day 0 is fertilisation).", field: "day")
             }
@@ -282,7 +286,9 @@ struct ReproductionStore: Sendable {
             let blastocysts = try input.blastocysts.map {
                 try Breeding.count($0, field: "blastocysts", maximum: cleaved ?? report.cleaved ?? inseminated)
             }
-            guard try IVFCheck.filter(IVFCheck.CodingKeys.batchId == id && IVFCheck.CodingKeys.day == day).isEmpty(write.db)
+            guard
+                try IVFCheck.filter(IVFCheck.CodingKeys.batchId == id && IVFCheck.CodingKeys.day == day).isEmpty(
+                    write.db)
             else {
                 throw APIError(
                     status: .conflict, code: "conflict", message: "Day \(day) of this batch is recorded already.",

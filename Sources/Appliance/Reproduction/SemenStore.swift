@@ -48,11 +48,15 @@ struct SemenStore: Sendable {
             collection.volumeMl = input.volumeMl
             collection.concentration = input.concentration
             collection.totalMotility = try Breeding.percent(input.totalMotility, field: "total_motility")
-            collection.progressiveMotility = try Breeding.percent(input.progressiveMotility, field: "progressive_motility")
+            collection.progressiveMotility = try Breeding.percent(
+                input.progressiveMotility, field: "progressive_motility")
             collection.normalMorphology = try Breeding.percent(input.normalMorphology, field: "normal_morphology")
             collection.postThawMotility = try Breeding.percent(input.postThawMotility, field: "post_thaw_motility")
-            if let total = collection.totalMotility, let progressive = collection.progressiveMotility, progressive > total {
-                throw Breeding.invalid("Progressive motility cannot exceed total motility.", field: "progressive_motility")
+            if let total = collection.totalMotility, let progressive = collection.progressiveMotility,
+                progressive > total
+            {
+                throw Breeding.invalid(
+                    "Progressive motility cannot exceed total motility.", field: "progressive_motility")
             }
             collection.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
             try write.insert(&collection)
@@ -99,7 +103,8 @@ struct SemenStore: Sendable {
                 throw APIError.notFound("No semen collection has id \(id).")
             }
             guard previous.straws == 0 else {
-                throw Breeding.invalid("This collection was processed into \(previous.straws) straws already.", field: "straws")
+                throw Breeding.invalid(
+                    "This collection was processed into \(previous.straws) straws already.", field: "straws")
             }
             if let total = previous.totalSperm, Double(count) * doses > total {
                 throw Breeding.invalid(
@@ -108,10 +113,12 @@ struct SemenStore: Sendable {
             }
             let slots = try StorageStore.freeSlots(write.db, in: containerID, count: count)
             guard slots.count == count else {
-                throw Breeding.invalid("Only \(slots.count) free positions are left there for \(count) straws.", field: "container_id")
+                throw Breeding.invalid(
+                    "Only \(slots.count) free positions are left there for \(count) straws.", field: "container_id")
             }
             let sire = try Animal.fetchOne(write.db, key: previous.sireId)
-            let label = "\((sire?.name ?? "S").filter { $0.isLetter || $0.isNumber }.prefix(12).uppercased())"
+            let label =
+                "\((sire?.name ?? "S").filter { $0.isLetter || $0.isNumber }.prefix(12).uppercased())"
                 + "-\(previous.collectedOn.replacingOccurrences(of: "-", with: ""))-C\(id)"
             let now = Date()
             var straws: [Sample] = []
@@ -127,7 +134,8 @@ struct SemenStore: Sendable {
                 straw.collectedBy = previous.technician
                 guard try !SampleStore.externalIdTaken(straw.externalId, db: write.db) else {
                     throw APIError(
-                        status: .conflict, code: "conflict", message: "\(straw.externalId) exists already.", field: "straws")
+                        status: .conflict, code: "conflict", message: "\(straw.externalId) exists already.",
+                        field: "straws")
                 }
                 try write.insert(&straw, action: "semen.straw")
                 try write.db.execute(
@@ -153,7 +161,8 @@ struct SemenStore: Sendable {
             guard let collection = try SemenCollection.fetchOne(db, key: id) else { return nil }
             let straws = try Sample.fetchAll(
                 db,
-                sql: "SELECT s.* FROM samples s JOIN semen_straws l ON l.sample_id = s.id WHERE l.collection_id = ? ORDER BY s.id",
+                sql:
+                    "SELECT s.* FROM samples s JOIN semen_straws l ON l.sample_id = s.id WHERE l.collection_id = ? ORDER BY s.id",
                 arguments: [id])
             return (collection, straws)
         }
@@ -163,7 +172,8 @@ struct SemenStore: Sendable {
         -> (items: [SemenCollection], next: KeysetPosition?)
     {
         try await database.read { db in
-            try SemenCollection.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+            try SemenCollection.all().page(
+                db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
         }
     }
 

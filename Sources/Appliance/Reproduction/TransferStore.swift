@@ -30,7 +30,8 @@ struct TransferStore: Sendable {
     /// embryo's straw is thawed: checked out of its position and marked used.
     func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
         guard let witness else {
-            throw Breeding.invalid("A second person must witness the transfer and sign with their password.", field: "witness")
+            throw Breeding.invalid(
+                "A second person must witness the transfer and sign with their password.", field: "witness")
         }
         let ids = input.embryoIds ?? []
         guard (1...3).contains(ids.count), Set(ids).count == ids.count else {
@@ -54,10 +55,14 @@ struct TransferStore: Sendable {
             for id in ids {
                 let previous = try EmbryoStore.embryo(db, id: id)
                 guard previous.species == recipient.species else {
-                    throw Breeding.invalid("\(previous.code) is \(previous.species); \(recipient.name) is \(recipient.species).", field: "embryo_ids")
+                    throw Breeding.invalid(
+                        "\(previous.code) is \(previous.species); \(recipient.name) is \(recipient.species).",
+                        field: "embryo_ids")
                 }
                 guard previous.grade < 4 else {
-                    throw Breeding.invalid("\(previous.code) is grade 4 (dead or degenerating) and is never transferred.", field: "embryo_ids")
+                    throw Breeding.invalid(
+                        "\(previous.code) is grade 4 (dead or degenerating) and is never transferred.",
+                        field: "embryo_ids")
                 }
                 switch previous.fate {
                 case .inCulture: break
@@ -122,7 +127,8 @@ struct TransferStore: Sendable {
             }
             let checkedOn = try Day.past(input.checkedOn, field: "checked_on")
             guard checkedOn >= transfer.transferredOn else {
-                throw Breeding.invalid("The check cannot be before the transfer (\(transfer.transferredOn)).", field: "checked_on")
+                throw Breeding.invalid(
+                    "The check cannot be before the transfer (\(transfer.transferredOn)).", field: "checked_on")
             }
             let previous = try Self.checks(write.db, transfer: id).last
             if result == .lost, previous?.result != .pregnant {
@@ -176,13 +182,16 @@ struct TransferStore: Sendable {
             transfer.outcomeOn = day
             transfer.offspringSex = sex
             transfer.updatedAt = Date()
-            try write.update(transfer, from: previous, action: "transfer.outcome", reason: "\(outcome.rawValue) on \(day)")
+            try write.update(
+                transfer, from: previous, action: "transfer.outcome", reason: "\(outcome.rawValue) on \(day)")
             return transfer
         }
     }
 
     static func transfer(_ db: Database, id: Int64) throws -> Transfer {
-        guard let transfer = try Transfer.fetchOne(db, key: id) else { throw APIError.notFound("No transfer has id \(id).") }
+        guard let transfer = try Transfer.fetchOne(db, key: id) else {
+            throw APIError.notFound("No transfer has id \(id).")
+        }
         return transfer
     }
 
@@ -219,7 +228,8 @@ struct TransferStore: Sendable {
                 """
         ).compactMap { row in
             var row = row
-            row.dueOn = Day.adding(settings.firstCheck(species: row.species), to: row.transferredOn) ?? row.transferredOn
+            row.dueOn =
+                Day.adding(settings.firstCheck(species: row.species), to: row.transferredOn) ?? row.transferredOn
             let limit = Day.adding(ahead, to: day) ?? day
             return row.dueOn <= limit ? row : nil
         }

@@ -188,7 +188,8 @@ struct StorageStore: Sendable {
         var slots: [Slot] = []
         for holder in holders where slots.count < count {
             let taken = Set(
-                try Int.fetchAll(db, sql: "SELECT position FROM samples WHERE container_id = ?", arguments: [holder.id]))
+                try Int.fetchAll(db, sql: "SELECT position FROM samples WHERE container_id = ?", arguments: [holder.id])
+            )
             let address = try address(db, container: holder.id ?? 0, position: nil)
             for position in 1...holder.capacity where !taken.contains(position) && slots.count < count {
                 slots.append(Slot(containerId: holder.id ?? 0, position: position, address: "\(address) / \(position)"))

@@ -83,6 +83,12 @@ struct PageRenderer: Sendable {
             status: error.status)
     }
 
+    /// `values` without empty strings and empty optionals, for nested values that templates test
+    /// with a section: this Mustache renders `{{#x}}` for "" too.
+    static func present(_ values: [String: Any]) -> [String: Any] {
+        values.filter { !isEmptyOptional($0.value) && ($0.value as? String)?.isEmpty != true }
+    }
+
     private static func isEmptyOptional(_ value: Any) -> Bool {
         let mirror = Mirror(reflecting: value)
         return mirror.displayStyle == .optional && mirror.children.isEmpty
@@ -104,6 +110,7 @@ struct PageRenderer: Sendable {
         ("/animals", "Animals", "animals", .animalsRead),
         ("/samples", "Samples", "samples", .samplesRead),
         ("/storage", "Storage", "storage", .storageRead),
+        ("/reproduction", "Reproduction", "reproduction", .reproductionRead),
         ("/genomics", "Genomics", "genomics", .genomicsRead),
         ("/jobs", "Jobs", "jobs", .signedIn),
         ("/admin/users", "Users", "users", .admin),

@@ -23,6 +23,18 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: headers, body: body)
     }
 
+    /// An HTML form post from a signed-in browser.
+    func sendForm(_ uri: String, session: BrowserSession, _ fields: [String: String]) async throws -> TestResponse {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        var headers = session.headers
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
     /// A `text/csv` upload.
     func sendCSV(_ uri: String, auth: String, _ csv: String) async throws -> TestResponse {
         try await execute(
