@@ -10,11 +10,14 @@ protocol AuditedRecord: MutablePersistableRecord, Sendable {
     /// Columns never copied into the trail (password hashes, secrets).
     static var auditRedacted: Set<String> { get }
     var auditID: String { get }
+    /// What an e-signature binds: the audit snapshot unless the record says otherwise.
+    var signedContent: String { get throws }
 }
 
 extension AuditedRecord {
     static var auditRedacted: Set<String> { [] }
     static var searchIndex: SearchIndex? { nil }
+    var signedContent: String { get throws { try auditSnapshot } }
 
     /// The record as the trail stores it: its columns as canonical JSON (sorted keys, no spaces).
     var auditSnapshot: String {

@@ -196,6 +196,25 @@ enum AccessPolicy {
         "GET /api/v1/animals/{id}/reproduction": .reproductionRead,
         "GET /api/v1/reproduction/stats": .reproductionRead,
 
+        // Lab tests and results. Admins define the catalog and instruments; lab staff run QC,
+        // order, enter and verify.
+        "GET /api/v1/lab-catalog": .resultsRead,
+        "POST /api/v1/lab-tests": .admin,
+        "POST /api/v1/lab-profiles": .admin,
+        "POST /api/v1/instruments": .admin,
+        "PATCH /api/v1/instruments/{id}": .admin,
+        "POST /api/v1/qc-materials": .admin,
+        "POST /api/v1/qc-runs": .resultsWrite,
+        "GET /api/v1/orders": .resultsRead,
+        "POST /api/v1/orders": .resultsWrite,
+        "GET /api/v1/orders/{id}": .resultsRead,
+        "GET /api/v1/orders/{id}/results.csv": .resultsRead,
+        "GET /api/v1/analyses": .resultsRead,
+        "POST /api/v1/analyses/{id}/start": .resultsWrite,
+        "POST /api/v1/analyses/{id}/result": .resultsWrite,
+        "POST /api/v1/analyses/{id}/verify": .resultsWrite,
+        "POST /api/v1/analyses/{id}/reject": .resultsWrite,
+
         // Genomics.
         "GET /genomics": .genomicsRead,
         "POST /genomics/genotypes": .genomicsWrite,

@@ -26,6 +26,8 @@ struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible
     static let storageWrite = Permission(rawValue: "storage:write")
     static let reproductionRead = Permission(rawValue: "reproduction:read")
     static let reproductionWrite = Permission(rawValue: "reproduction:write")
+    static let resultsRead = Permission(rawValue: "results:read")
+    static let resultsWrite = Permission(rawValue: "results:write")
     static let genomicsRead = Permission(rawValue: "genomics:read")
     static let genomicsWrite = Permission(rawValue: "genomics:write")
 

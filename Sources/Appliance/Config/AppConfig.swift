@@ -50,6 +50,11 @@ struct AppConfig: Sendable {
     var parentage = Parentage.Thresholds()
     var reproduction = ReproductionSettings()
     var minPostThawMotility = 30
+    /// How many people other than the one who entered a result must verify it.
+    var verificationsRequired = 1
+    /// The letterhead of result reports.
+    var labName = "LabBox laboratory"
+    var labAddress = ""
     /// Cron expressions set for registered schedules (`schedule.<name>`).
     var schedules: [String: String] = [:]
     var smtpHost: String?

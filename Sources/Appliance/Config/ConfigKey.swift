@@ -115,6 +115,15 @@ struct ConfigKey: Sendable {
         integer(
             "reproduction.min_post_thaw_motility", "bovine semen below this post-thaw motility (%) is flagged",
             0...100, \.minPostThawMotility),
+        integer(
+            "results.verifications", "people (other than who entered it) who must verify a result", 1...3,
+            \.verificationsRequired),
+        .init(
+            name: "lab.name", summary: "the laboratory's name, printed on result reports", isSecret: false,
+            apply: { config, value in config.labName = value }, read: { $0.labName }),
+        .init(
+            name: "lab.address", summary: "the laboratory's address line on result reports", isSecret: false,
+            apply: { config, value in config.labAddress = value }, read: { $0.labAddress }),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),

@@ -129,6 +129,11 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
+    let catalog = CatalogStore(
+        database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
+    let results = ResultStore(
+        database: services.database, verificationsRequired: services.config.verificationsRequired)
+    ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)

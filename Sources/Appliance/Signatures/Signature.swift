@@ -29,9 +29,10 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
         try filter(Column("entity_type") == entityType && Column("entity_id") == entityID).isEmpty(db) == false
     }
 
-    /// The hash a signature binds: SHA-256 of the record's audit snapshot.
+    /// The hash a signature binds: SHA-256 of the record's signed content (its audit snapshot,
+    /// unless the record narrows it).
     static func hash<R: AuditedRecord>(of record: R) throws -> String {
-        SHA256.hash(data: Data(try record.auditSnapshot.utf8)).hex
+        SHA256.hash(data: Data(try record.signedContent.utf8)).hex
     }
 
     /// Signs the current version of `record` as `signer`, in the caller's transaction, and records

@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+
+/// The test catalog, profiles, instruments and quality control. Admins define the catalog;
+/// lab staff record QC runs.
+struct CatalogStore: Sendable {
+    let database: AppDatabase
+    let sampleKinds: [String]
+    let species: [String]
+
+    struct TestInput: Codable, Sendable {
+        struct Range: Codable, Sendable {
+            var species: String
+            var low: Double?
+            var high: Double?
+        }
+
+        var code: String?
+        var name: String?
+        var sampleKinds: [String]?
+        var unit: String?
+        var method: String?
+        var priceCents: Int?
+        var ranges: [Range]?
+
+        enum CodingKeys: String, CodingKey {
+            case code, name, unit, method, ranges
+            case sampleKinds = "sample_kinds"
+            case priceCents = "price_cents"
+        }
+    }
+
+    func createTest(_ input: TestInput, context: EventContext) async throws -> LabTest {
+        let code = try Breeding.text(input.code, field: "code", limit: 32)
+        guard code.wholeMatch(of: /[A-Za-z0-9_.\-]+/) != nil else {
+            throw Breeding.invalid("Give a short code of letters, digits, _ . or -.", field: "code")
+        }
+        let name = try Breeding.text(input.name, field: "name")
+        guard !name.isEmpty else { throw Breeding.invalid("Name the test.", field: "name") }
+        let kinds = input.sampleKinds ?? []
+        guard !kinds.isEmpty, kinds.allSatisfy(sampleKinds.contains) else {
+            throw Breeding.invalid(
+                "Choose the sample kinds it accepts from \(sampleKinds.joined(separator: ", ")).", field: "sample_kinds"
+            )
+        }
+        for range in input.ranges ?? [] {
+            guard species.contains(range.species) else {
+                throw Breeding.invalid("\(range.species) is not a species here.", field: "ranges")
+            }
+            if let low = range.low, let high = range.high, low > high {
+                throw Breeding.invalid("A range's low bound must not exceed its high bound.", field: "ranges")
+            }
+        }
+        return try await database.write(context) { write in
+            guard try LabTest.filter(LabTest.CodingKeys.code == code).isEmpty(write.db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A test has the code \(code).", field: "code")
+            }
+            let now = Date()
+            var test = LabTest(
+                id: nil, code: code, name: name, sampleKinds: kinds.joined(separator: ","),
+                unit: try Breeding.text(input.unit, field: "unit", limit: 32),
+                method: try Breeding.text(input.method, field: "method"),
+                priceCents: try Breeding.count(input.priceCents ?? 0, field: "price_cents", maximum: 100_000_000),
+                createdAt: now, updatedAt: now)
+            try write.insert(&test)
+            for range in input.ranges ?? [] {
+                try ReferenceRange(testId: test.id ?? 0, species: range.species, low: range.low, high: range.high)
+                    .insert(write.db)
+            }
+            if let ranges = input.ranges, !ranges.isEmpty {
+                try write.log(
+                    "lab_test.ranges", entityType: LabTest.auditEntity, entityID: test.auditID,
+                    after: AuditValue.encode(
+                        Dictionary(
+                            uniqueKeysWithValues: ranges.map {
+                                (
+                                    $0.species,
+                                    AuditValue.text(
+                                        ReferenceRange(testId: 0, species: $0.species, low: $0.low, high: $0.high).text)
+                                )
+                            })))
+            }
+            return test
+        }
+    }
+
+    struct ProfileInput: Codable, Sendable {
+        var code: String?
+        var name: String?
+        var tests: [String]?
+    }
+
+    func createProfile(_ input: ProfileInput, context: EventContext) async throws -> LabProfile {
+        let code = try Breeding.text(input.code, field: "code", limit: 32)
+        let name = try Breeding.text(input.name, field: "name")
+        guard !code.isEmpty, !name.isEmpty else {
+            throw Breeding.invalid("Give the profile a code and a name.", field: "code")
+        }
+        guard let tests = input.tests, !tests.isEmpty else {
+            throw Breeding.invalid("A profile groups one or more tests.", field: "tests")
+        }
+        return try await database.write(context) { write in
+            for test in tests where try LabTest.filter(LabTest.CodingKeys.code == test).isEmpty(write.db) {
+                throw Breeding.invalid("No test has the code \(test).", field: "tests")
+            }
+            guard try LabProfile.filter(LabProfile.CodingKeys.code == code).isEmpty(write.db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A profile has the code \(code).", field: "code")
+            }
+            var profile = LabProfile(
+                id: nil, code: code, name: name, tests: tests.joined(separator: ","), createdAt: Date())
+            try write.insert(&profile)
+            return profile
+        }
+    }
+
+    struct InstrumentInput: Codable, Sendable {
+        var name: String?
+        var calibrationDue: String?
+        var notes: String?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, notes, reason
+            case calibrationDue = "calibration_due"
+        }
+    }
+
+    static func calibrationDay(_ text: String?) throws -> String {
+        guard let text, let day = Day.date(text) else {
+            throw Breeding.invalid("Give the calibration due date as YYYY-MM-DD.", field: "calibration_due")
+        }
+        return Day.text(day)
+    }
+
+    func createInstrument(_ input: InstrumentInput, context: EventContext) async throws -> Instrument {
+        let name = try Breeding.text(input.name, field: "name")
+        guard !name.isEmpty else { throw Breeding.invalid("Name the instrument.", field: "name") }
+        let due = try Self.calibrationDay(input.calibrationDue)
+        return try await database.write(context) { write in
+            guard try Instrument.filter(Instrument.CodingKeys.name == name).isEmpty(write.db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "An instrument is called \(name).", field: "name")
+            }
+            let now = Date()
+            var instrument = Instrument(
+                id: nil, name: name, calibrationDue: due,
+                notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
+            try write.insert(&instrument)
+            return instrument
+        }
+    }
+
+    /// A new calibration date (after a calibration), with the reason the trail needs.
+    func recalibrate(id: Int64, _ input: InstrumentInput, context: EventContext) async throws -> Instrument {
+        let due = try Self.calibrationDay(input.calibrationDue)
+        return try await database.write(context) { write in
+            guard let previous = try Instrument.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No instrument has id \(id).")
+            }
+            var instrument = previous
+            instrument.calibrationDue = due
+            instrument.updatedAt = Date()
+            try write.update(
+                instrument, from: previous, action: "instrument.calibrate",
+                reason: input.reason ?? "calibrated, valid until \(due)")
+            return instrument
+        }
+    }
+
+    struct MaterialInput: Codable, Sendable {
+        var name: String?
+        var testCode: String?
+        var expected: Double?
+        var tolerance: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, expected, tolerance
+            case testCode = "test_code"
+        }
+    }
+
+    func createMaterial(_ input: MaterialInput, context: EventContext) async throws -> QCMaterial {
+        let name = try Breeding.text(input.name, field: "name")
+        guard !name.isEmpty else { throw Breeding.invalid("Name the control material.", field: "name") }
+        guard let expected = input.expected, expected.isFinite else {
+            throw Breeding.invalid("Give the expected value.", field: "expected")
+        }
+        guard let tolerance = input.tolerance, tolerance >= 0, tolerance.isFinite else {
+            throw Breeding.invalid("Give the tolerance (±) as a number from 0.", field: "tolerance")
+        }
+        return try await database.write(context) { write in
+            guard let test = try LabTest.filter(LabTest.CodingKeys.code == (input.testCode ?? "")).fetchOne(write.db)
+            else {
+                throw Breeding.invalid("No test has the code \(input.testCode ?? "").", field: "test_code")
+            }
+            var material = QCMaterial(
+                id: nil, name: name, testId: test.id ?? 0, expected: expected, tolerance: tolerance, createdAt: Date())
+            try write.insert(&material)
+            return material
+        }
+    }
+
+    struct RunInput: Codable, Sendable {
+        var materialId: Int64?
+        var instrumentId: Int64?
+        var measured: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case measured
+            case materialId = "material_id"
+            case instrumentId = "instrument_id"
+        }
+    }
+
+    /// A QC run: the control measured on a calibrated instrument, judged against its tolerance.
+    func recordRun(_ input: RunInput, context: EventContext) async throws -> QCRun {
+        guard let measured = input.measured, measured.isFinite else {
+            throw Breeding.invalid("Give the measured value.", field: "measured")
+        }
+        return try await database.write(context) { write in
+            guard let material = try input.materialId.flatMap({ try QCMaterial.fetchOne(write.db, key: $0) }) else {
+                throw Breeding.invalid("Choose the control material.", field: "material_id")
+            }
+            guard let instrumentID = input.instrumentId else {
+                throw Breeding.invalid("Choose the instrument.", field: "instrument_id")
+            }
+            let instrument = try Instrument.usable(write.db, id: instrumentID)
+            var run = QCRun(
+                id: nil, materialId: material.id ?? 0, instrumentId: instrument.id ?? 0, measured: measured,
+                inControl: material.inControl(measured), runBy: write.context.actorName, runAt: Date())
+            try write.insert(&run)
+            return run
+        }
+    }
+
+    struct Catalog: Encodable, Sendable {
+        let tests: [LabTest]
+        let ranges: [ReferenceRange]
+        let profiles: [LabProfile]
+        let instruments: [Instrument]
+        let materials: [QCMaterial]
+        let runs: [QCRun]
+    }
+
+    func catalog() async throws -> Catalog {
+        try await database.read { db in
+            Catalog(
+                tests: try LabTest.order(LabTest.CodingKeys.code).fetchAll(db),
+                ranges: try ReferenceRange.fetchAll(db),
+                profiles: try LabProfile.order(LabProfile.CodingKeys.code).fetchAll(db),
+                instruments: try Instrument.order(Instrument.CodingKeys.name).fetchAll(db),
+                materials: try QCMaterial.order(QCMaterial.CodingKeys.name).fetchAll(db),
+                runs: try QCRun.order(QCRun.CodingKeys.id.desc).limit(50).fetchAll(db))
+        }
+    }
+}

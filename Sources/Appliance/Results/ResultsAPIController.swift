@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+
+/// The lab API: catalog, instruments, QC, orders, result entry and verification.
+struct ResultsAPIController {
+    let catalog: CatalogStore
+    let results: ResultStore
+    let identity: Identity
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/lab-catalog") { _, _ in CatalogBody(catalog: try await catalog.catalog()) }
+        router.post("/api/v1/lab-tests") { request, context in
+            let input = try await request.decode(as: CatalogStore.TestInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await catalog.createTest(input, context: context.eventContext))
+        }
+        router.post("/api/v1/lab-profiles") { request, context in
+            let input = try await request.decode(as: CatalogStore.ProfileInput.self, context: context)
+            let profile = try await catalog.createProfile(input, context: context.eventContext)
+            return EditedResponse(status: .created, response: ItemList(items: [profile]))
+        }
+        router.post("/api/v1/instruments") { request, context in
+            let input = try await request.decode(as: CatalogStore.InstrumentInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await catalog.createInstrument(input, context: context.eventContext))
+        }
+        router.patch("/api/v1/instruments/{id}") { request, context in
+            let input = try await request.decode(as: CatalogStore.InstrumentInput.self, context: context)
+            return try await catalog.recalibrate(
+                id: try context.parameters.require("id", as: Int64.self), input, context: context.eventContext)
+        }
+        router.post("/api/v1/qc-materials") { request, context in
+            let input = try await request.decode(as: CatalogStore.MaterialInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await catalog.createMaterial(input, context: context.eventContext))
+        }
+        router.post("/api/v1/qc-runs") { request, context in
+            let input = try await request.decode(as: CatalogStore.RunInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await catalog.recordRun(input, context: context.eventContext))
+        }
+        router.get("/api/v1/orders") { request, _ in
+            ItemList(items: try await results.orders(customer: try ListQuery(request).id("customer")))
+        }
+        router.post("/api/v1/orders") { request, context in
+            let input = try await request.decode(as: ResultStore.OrderInput.self, context: context)
+            return EditedResponse(
+                status: .created, response: try await results.createOrder(input, context: context.eventContext))
+        }
+        router.get("/api/v1/orders/{id}") { _, context in
+            try await results.report(id: try context.parameters.require("id", as: Int64.self))
+        }
+        router.get("/api/v1/orders/{id}/results.csv") { _, context in
+            let id = try context.parameters.require("id", as: Int64.self)
+            return Self.csv(try await results.report(id: id))
+        }
+        router.get("/api/v1/analyses") { request, _ in
+            let query = ListQuery(request)
+            let states = try (query["state"] ?? "to_verify").split(separator: ",").map { name in
+                guard let state = Analysis.State(rawValue: String(name)) else {
+                    throw APIError.invalid(
+                        "state must be one of \(Analysis.State.allCases.map(\.rawValue).joined(separator: ", ")).",
+                        field: "state")
+                }
+                return state
+            }
+            return ItemList(
+                items: try await results.worklist(
+                    states: states, after: try query.id("after"), limit: try query.limit(default: 100, maximum: 500)))
+        }
+        router.post("/api/v1/analyses/{id}/start") { _, context in
+            try await results.start(
+                id: try context.parameters.require("id", as: Int64.self), context: context.eventContext)
+        }
+        router.post("/api/v1/analyses/{id}/result") { request, context in
+            let input = try await request.decode(as: ResultStore.ResultInput.self, context: context)
+            return try await results.enter(
+                id: try context.parameters.require("id", as: Int64.self), input, by: context.principal?.userID,
+                context: context.eventContext)
+        }
+        router.post("/api/v1/analyses/{id}/verify") { request, context in
+            let body = try await request.decode(as: Credentials.self, context: context)
+            let signer = try await SignatureRequest(meaning: .verified, password: body.password, code: body.code)
+                .signer(identity: identity, context: context)
+            return try await results.verify(
+                id: try context.parameters.require("id", as: Int64.self), signer: signer, context: context.eventContext)
+        }
+        router.post("/api/v1/analyses/{id}/reject") { request, context in
+            let body = try await request.decode(as: Rejection.self, context: context)
+            return try await results.reject(
+                id: try context.parameters.require("id", as: Int64.self), retest: body.retest ?? true,
+                reason: body.reason, context: context.eventContext)
+        }
+    }
+
+    struct CatalogBody: Encodable, Sendable, ResponseEncodable { let catalog: CatalogStore.Catalog }
+
+    /// The signer's password (and authenticator code) again, as every e-signature needs.
+    struct Credentials: Decodable, Sendable {
+        var password: String
+        var code: String?
+    }
+
+    struct Rejection: Decodable, Sendable {
+        var reason: String?
+        /// True (the default) sends the result back to be measured again; false rejects it for good.
+        var retest: Bool?
+    }
+
+    static let csvColumns = [
+        "sample", "species", "test", "name", "value", "unit", "low", "high", "flag", "state", "verified_by",
+    ]
+
+    static func csv(_ report: ResultStore.OrderReport) -> Response {
+        var text = CSVResponse.line(csvColumns)
+        for line in report.analyses {
+            text += CSVResponse.line([
+                line.sample, line.species, line.testCode, line.testName, line.value.map { "\($0)" } ?? "", line.unit,
+                line.low.map { "\($0)" } ?? "", line.high.map { "\($0)" } ?? "", line.flag, line.state.rawValue,
+                line.verifiedBy.joined(separator: "; "),
+            ])
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"order-\(report.order.id ?? 0)-results.csv\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
