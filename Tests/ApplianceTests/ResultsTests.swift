@@ -171,4 +171,43 @@ import Testing
             #expect(try second.json()["state"] as? String == "verified")
         }
     }
+
+    @Test func resultsAreEnteredVerifiedAndReportedThroughThePages() async throws {
+        let server = try TestServer { $0.labName = "Hilltop Reproduction Lab" }
+        let admin = try await server.apiKey(["admin"])
+        let key = try await server.apiKey(Self.scopes)
+        let technician = try await server.signIn(.technician)
+        let director = try await server.signIn(.director)
+        try await server.test { client in
+            let lab = try await lab(client, admin: admin, key: key)
+            let id = lab.analyses[0]
+            let entered = try await client.sendForm(
+                "/results/analyses/\(id)/result", session: technician,
+                ["value": "0,5", "instrument_id": String(lab.instrument)])
+            #expect(entered.headers[.location] == "/results/orders/\(lab.order)#analysis-\(id)")
+            let own = try await client.send(.get, "/results/orders/\(lab.order)", session: technician)
+            #expect(own.text.contains("flag-low"))
+            #expect(!own.text.contains("verify-\(id)\""))  // no Verify button for the one who entered it
+            let page = try await client.send(.get, "/results/orders/\(lab.order)", session: director)
+            #expect(page.text.contains("data-open-dialog=\"verify-\(id)\""))
+            #expect(!page.text.contains("Old analyser</option>"))  // expired instruments cannot be chosen
+            let verified = try await client.sendForm(
+                "/results/analyses/\(id)/verify", session: director, ["password": TestServer.password])
+            #expect(verified.headers[.setCookie]?.hasPrefix("labbox_flash=success") == true)
+            let worklist = try await client.send(.get, "/results?tab=done", session: director)
+            #expect(worklist.text.contains("BLOOD-1"))
+            let report = try await client.send(.get, "/results/orders/\(lab.order)/report", session: director)
+            for text in ["Hilltop Reproduction Lab", "Green Farm", "0.5 ng/mL", "Lab director", "pending (received)"] {
+                #expect(report.text.contains(text), "\(text)")
+            }
+            let customer = try await client.send(.get, "/customers/1", session: director)
+            #expect(customer.text.contains("/results/orders/\(lab.order)/report"))
+            let catalog = try await client.send(.get, "/results/catalog", session: technician)
+            #expect(catalog.text.contains("overdue — locked"))
+            let run = try await client.sendForm(
+                "/results/qc-runs", session: technician,
+                ["material_id": String(lab.material), "instrument_id": String(lab.instrument), "measured": "5.1"])
+            #expect(run.headers[.setCookie]?.hasPrefix("labbox_flash=success") == true)
+        }
+    }
 }

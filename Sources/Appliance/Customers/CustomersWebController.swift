@@ -4,6 +4,7 @@ import Hummingbird
 /// The customer pages: list, new, detail with History, edit, delete and (admins) restore.
 struct CustomersWebController {
     let store: CustomerStore
+    let results: ResultStore
     let pages: PageRenderer
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
@@ -116,6 +117,11 @@ struct CustomersWebController {
             ),
             ("VAT id", customer.vatId), ("Billing email", customer.billingEmail), ("Notes", customer.notes),
         ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
+        // The customer's lab orders: each links to its result report.
+        let orders = try await results.orders(customer: id)
+        values["orders"] = orders.map {
+            ["id": $0.id ?? 0, "date": $0.orderedOn, "reference": $0.reference.isEmpty ? "—" : $0.reference]
+        }
         values["tab_history"] = ListQuery(request)["tab"] == "history"
         values["can_write"] = context.principal?.can(.customersWrite) == true && customer.deletedAt == nil
         values["can_restore"] = context.principal?.can(.admin) == true && customer.deletedAt != nil

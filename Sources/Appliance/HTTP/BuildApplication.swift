@@ -111,7 +111,6 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
     let customers = CustomerStore(database: services.database)
     CustomersAPIController(store: customers, jobs: services.jobs).addRoutes(to: routes)
-    CustomersWebController(store: customers, pages: pages).addRoutes(to: routes)
     let animals = AnimalStore(database: services.database, species: services.config.species)
     AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
     AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
@@ -134,6 +133,12 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     let results = ResultStore(
         database: services.database, verificationsRequired: services.config.verificationsRequired)
     ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
+    CustomersWebController(store: customers, results: results, pages: pages).addRoutes(to: routes)
+    ResultsWebController(
+        catalog: catalog, results: results, samples: samples, identity: identity, labName: services.config.labName,
+        labAddress: services.config.labAddress, pages: pages
+    ).addRoutes(to: routes)
+    CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)

@@ -111,6 +111,7 @@ struct PageRenderer: Sendable {
         ("/samples", "Samples", "samples", .samplesRead),
         ("/storage", "Storage", "storage", .storageRead),
         ("/reproduction", "Reproduction", "reproduction", .reproductionRead),
+        ("/results", "Results", "results", .resultsRead),
         ("/genomics", "Genomics", "genomics", .genomicsRead),
         ("/jobs", "Jobs", "jobs", .signedIn),
         ("/admin/users", "Users", "users", .admin),
