@@ -462,6 +462,10 @@ import Testing
                         headers: [.authorization: adminKey, .contentType: "text/csv"], body: ByteBuffer(string: csv))
                 }
             }
+            let witness = try await server.user(.director)
+            try await AuditedLabRoutes.exercise(
+                client, adminKey: adminKey, session: session, witness: witness.email,
+                expectAudited: { try await expectAudited($0, action: $1, $2) })
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

@@ -465,6 +465,146 @@ def test_system_health_and_schedules(driver):
     assert driver.find_element(By.ID, "cron-retention").get_attribute("value") == "0 4 * * *"
     driver.save_screenshot(f"{SHOTS}/schedules.png")
 
+# Animals of the reproduction walk-through, by role: their ids, set by the first test that needs them.
+HERD = {}
+
+
+def fill(driver, values):
+    """Types each value into the field with that id."""
+    for field, value in values.items():
+        element = driver.find_element(By.ID, field)
+        element.clear()
+        element.send_keys(value)
+
+
+def test_opu_entry_batch_and_embryo_grading(driver):
+    HERD["donor"] = add_animal(driver, "Daisy", "female")
+    HERD["sire"] = add_animal(driver, "Bruno", "male")
+    HERD["recipient"] = add_animal(driver, "Rosie", "female")
+    driver.get(BASE + "/reproduction?tab=opu")
+    assert "No OPU sessions yet" in driver.find_element(By.CSS_SELECTOR, ".empty").text
+    submit(driver, driver.find_element(By.LINK_TEXT, "New OPU session").click)
+    assert driver.switch_to.active_element.get_attribute("id") == "opu-donor"
+    fill(driver, {"opu-donor": HERD["donor"], "opu-follicles": "15", "opu-oocytes": "12", "opu-grade-1": "5",
+                  "opu-grade-2": "4", "opu-grade-3": "2", "opu-grade-4": "1"})
+    driver.save_screenshot(f"{SHOTS}/opu-entry.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/opu'] button").click)
+    assert "recovery 80.0 %" in flash_text(driver)
+    assert "5 / 4 / 2 / 1 / 0" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.get(BASE + "/reproduction/batches/new")
+    driver.find_element(By.CSS_SELECTOR, "input[name^=opu_]").send_keys("11")
+    fill(driver, {"batch-sire": HERD["sire"], "batch-medium": "SOF", "batch-protocol": "standard IVP"})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/batches'] button").click)
+    assert "11 oocytes" in flash_text(driver)
+    for day, field, count in (("D2", "check-cleaved", "9"), ("D7", "check-blastocysts", "4")):
+        driver.find_element(By.ID, "check-day").send_keys(day)
+        driver.find_element(By.ID, field).send_keys(count)
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/checks'] button").click)
+        flash_text(driver)
+    rates = driver.find_element(By.CSS_SELECTOR, "main").text
+    assert "81.8 %" in rates and "36.4 %" in rates and "44.4 %" in rates, rates
+    submit(driver, lambda: driver.find_element(By.ID, "grade-codes").send_keys("7-1 7-2 6-3" + Keys.ENTER))
+    assert "3 embryos graded: 7-1, 7-2, 6-3" in flash_text(driver)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/freeze'] button").click)
+    assert "frozen into straw" in flash_text(driver)
+    driver.find_element(By.ID, "embryos").location_once_scrolled_into_view
+    driver.save_screenshot(f"{SHOTS}/embryo-grading.png")
+
+
+def test_transfer_with_witness_and_trace(driver):
+    driver.get(BASE + "/reproduction/transfers/new")
+    frozen = driver.find_element(By.XPATH, "//label[contains(., '-E01')]")
+    assert "frozen, Tank 3 / C2 / G1" in frozen.text, frozen.text
+    frozen.find_element(By.TAG_NAME, "input").click()
+    fill(driver, {"transfer-recipient": HERD["recipient"], "witness-email": EMAIL, "witness-password": PASSWORD})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/transfers'] button").click)
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "witness must be a different person" in alert, alert
+    fill(driver, {"witness-email": "tomas@lab.example", "witness-password": "first-day-at-the-bench"})
+    driver.find_element(By.ID, "transfer-cl-side").send_keys("left")
+    driver.save_screenshot(f"{SHOTS}/transfer-witness.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/transfers'] button").click)
+    assert "witnessed" in flash_text(driver)
+    trace = driver.find_element(By.CSS_SELECTOR, ".trace").text.lower()
+    for step in ("bruno", "daisy", "opu", "ivf batch", "thawed from straw", "rosie"):
+        assert step in trace, trace
+    assert "Tomas Technician" in driver.find_element(By.CSS_SELECTOR, "main").text
+    driver.find_element(By.ID, "check-result").send_keys("pregnant")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/checks'] button").click)
+    assert "pregnant" in flash_text(driver)
+    assert "pregnancy check" in driver.find_element(By.CSS_SELECTOR, ".trace").text.lower()
+    driver.save_screenshot(f"{SHOTS}/trace.png")
+    driver.get(BASE + "/reproduction/stats?by=donor")
+    assert driver.find_element(By.CSS_SELECTOR, "svg.chart rect")
+    driver.save_screenshot(f"{SHOTS}/reproduction-stats.png")
+
+
+def test_result_verification(driver):
+    driver.get(BASE + "/results/catalog")
+    driver.find_element(By.TAG_NAME, "summary").click()
+    fill(driver, {"test-code": "PTM", "test-name": "Post-thaw motility", "test-unit": "%", "test-method": "CASA",
+                  "low-bovine": "30", "high-bovine": "100"})
+    driver.find_element(By.CSS_SELECTOR, "input[name=kind_semen]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/results/catalog/tests'] button").click)
+    assert "PTM" in flash_text(driver)
+    fill(driver, {"instrument-name": "CASA analyser"})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/results/catalog/instruments'] button").click)
+    flash_text(driver)
+    driver.get(BASE + "/results/orders/new")
+    fill(driver, {"order-customer": "1", "order-barcodes": "BULL-0042-S1"})
+    driver.find_element(By.CSS_SELECTOR, "input[name=test_PTM]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/results/orders'] button").click)
+    assert "1 analyses" in flash_text(driver)
+    order = driver.current_url
+    driver.find_element(By.CSS_SELECTOR, "input[name=value]").send_keys("24")
+    driver.find_element(By.CSS_SELECTOR, "select[name=instrument_id]").send_keys("CASA analyser")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/result'] button").click)
+    assert "LOW" in flash_text(driver)
+    # The one who entered the result cannot verify it: a colleague signs in and does.
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-open-dialog^=verify-]")
+    driver.delete_all_cookies()
+    sign_in(driver, "tomas@lab.example", "first-day-at-the-bench")
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
+    driver.get(order)
+    driver.find_element(By.CSS_SELECTOR, "[data-open-dialog^=verify-]").click()
+    assert driver.switch_to.active_element.get_attribute("type") == "password"
+    driver.switch_to.active_element.send_keys("first-day-at-the-bench")
+    driver.save_screenshot(f"{SHOTS}/result-verification.png")
+    submit(driver, lambda: driver.switch_to.active_element.send_keys(Keys.ENTER))
+    assert "Result verified" in flash_text(driver)
+    submit(driver, driver.find_element(By.LINK_TEXT, "Printable report").click)
+    report = driver.find_element(By.CSS_SELECTOR, ".report-sheet").text
+    assert "24 %" in report and "Tomas Technician" in report, report
+    driver.save_screenshot(f"{SHOTS}/result-report.png")
+    driver.delete_all_cookies()
+    sign_in(driver)
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
+
+
+TRIO = {  # offspring, putative sire, putative dam: the dam conflicts at M1 and M3
+    "recipient": ["A A", "A B", "B B", "A B", "A A", "B B", "A B", "A A", "A B", "0 0", "A B"],
+    "sire": ["A B", "A A", "B B", "B B", "A A", "A B", "A A", "A B", "B B", "A A", "A A"],
+    "donor": ["B B", "B B", "A A", "A A", "A B", "B B", "B B", "A A", "A A", "0 0", "A A"],
+}
+
+
+def test_parentage_report(driver):
+    for role, calls in TRIO.items():
+        driver.get(BASE + "/genomics")
+        csv = "marker_id,allele_1,allele_2\n" + "\n".join(
+            f"M{index + 1},{call.replace(' ', ',')}" for index, call in enumerate(calls))
+        fill(driver, {"genotype-animal": HERD[role], "genotype-panel": "ISAG demo 11", "genotype-source": "hand-made"})
+        driver.find_element(By.ID, "genotype-csv").send_keys(csv)
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/genomics/genotypes'] button").click)
+        assert "Imported 11 markers" in flash_text(driver)
+    fill(driver, {"parentage-offspring": HERD["recipient"], "parentage-sire": HERD["sire"],
+                  "parentage-dam": HERD["donor"]})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/genomics/parentage'] button").click)
+    assert driver.find_element(By.CSS_SELECTOR, ".verdict-badge").text.lower() == "excluded"
+    conflicts = driver.find_elements(By.CSS_SELECTOR, "table")[-1].text
+    assert "M1" in conflicts and "M3" in conflicts and "M11" in conflicts, conflicts
+    driver.save_screenshot(f"{SHOTS}/parentage-report.png")
+
 
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
@@ -503,6 +643,8 @@ def main():
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
+             test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
+             test_parentage_report,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,

@@ -30,13 +30,12 @@ enum Day {
         date(day).map { text($0.addingTimeInterval(Double(days) * 86_400)) }
     }
 
-    /// `input` as a day not in the future, or today when absent; a validation error naming `field`.
-    static func past(_ input: String?, field: String) throws -> String {
+    /// `input` as a day not in the future, or today when absent; a validation error naming `field`
+    /// (and `label`, what the day is of, in the message).
+    static func past(_ input: String?, field: String, label: String) throws -> String {
         guard let input, !input.trimmingCharacters(in: .whitespaces).isEmpty else { return today }
         guard let day = date(input), day <= Date() else {
-            throw APIError.invalid(
-                "Give the \(field.replacingOccurrences(of: "_", with: " ")) as YYYY-MM-DD, not in the future.",
-                field: field)
+            throw APIError.invalid("Give the \(label) as YYYY-MM-DD, not in the future.", field: field)
         }
         return text(day)
     }

@@ -93,7 +93,8 @@ struct ReproductionStore: Sendable {
             let donor = try Breeding.animal(write.db, input.donorId, field: "donor_id", sex: .female)
             let now = Date()
             var session = OPUSession(
-                id: nil, donorId: donor.id ?? 0, performedOn: try Day.past(input.performedOn, field: "performed_on"),
+                id: nil, donorId: donor.id ?? 0,
+                performedOn: try Day.past(input.performedOn, field: "performed_on", label: "OPU date"),
                 operator: try Breeding.text(input.operator, field: "operator", fallback: context.actorName),
                 follicles: try Breeding.count(input.follicles, field: "follicles", maximum: 500),
                 oocytes: try Breeding.count(input.oocytes, field: "oocytes", maximum: 500), createdAt: now,
@@ -190,7 +191,7 @@ struct ReproductionStore: Sendable {
                 throw Breeding.invalid(
                     "\(sire.name) is \(sire.species); the donor is \(donor.species).", field: "sire_id")
             }
-            let fertilisedOn = try Day.past(input.fertilisedOn, field: "fertilised_on")
+            let fertilisedOn = try Day.past(input.fertilisedOn, field: "fertilised_on", label: "fertilisation date")
             let latestOPU = allocations.map(\.0.performedOn).max() ?? fertilisedOn
             guard latestOPU <= fertilisedOn else {
                 throw Breeding.invalid("Fertilisation cannot be before the OPU (\(latestOPU)).", field: "fertilised_on")
@@ -297,7 +298,7 @@ struct ReproductionStore: Sendable {
             let checkedOn = input.checkedOn.flatMap { $0.isEmpty ? nil : $0 }
             var check = IVFCheck(
                 id: nil, batchId: id, day: day,
-                checkedOn: try checkedOn.map { try Day.past($0, field: "checked_on") }
+                checkedOn: try checkedOn.map { try Day.past($0, field: "checked_on", label: "check date") }
                     ?? Day.adding(day, to: report.batch.fertilisedOn) ?? Day.today,
                 cleaved: cleaved, blastocysts: blastocysts, checkedBy: write.context.actorName, createdAt: Date())
             check.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)

@@ -37,7 +37,8 @@ struct SemenStore: Sendable {
             let sire = try Breeding.animal(write.db, input.sireId, field: "sire_id", sex: .male)
             let now = Date()
             var collection = SemenCollection(
-                id: nil, sireId: sire.id ?? 0, collectedOn: try Day.past(input.collectedOn, field: "collected_on"),
+                id: nil, sireId: sire.id ?? 0,
+                collectedOn: try Day.past(input.collectedOn, field: "collected_on", label: "collection date"),
                 technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
                 createdAt: now, updatedAt: now)
             for (value, field) in [(input.volumeMl, "volume_ml"), (input.concentration, "concentration")] {

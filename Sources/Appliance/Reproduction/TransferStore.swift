@@ -47,7 +47,7 @@ struct TransferStore: Sendable {
             let now = Date()
             var transfer = Transfer(
                 id: nil, recipientId: recipient.id ?? 0,
-                transferredOn: try Day.past(input.transferredOn, field: "transferred_on"),
+                transferredOn: try Day.past(input.transferredOn, field: "transferred_on", label: "transfer date"),
                 technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
                 clSide: clSide, clQuality: try Breeding.text(input.clQuality, field: "cl_quality"),
                 notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
@@ -125,7 +125,7 @@ struct TransferStore: Sendable {
             guard let result = input.result.flatMap(PregnancyCheck.Result.init) else {
                 throw Breeding.invalid("The result is pregnant, open or lost.", field: "result")
             }
-            let checkedOn = try Day.past(input.checkedOn, field: "checked_on")
+            let checkedOn = try Day.past(input.checkedOn, field: "checked_on", label: "diagnosis date")
             guard checkedOn >= transfer.transferredOn else {
                 throw Breeding.invalid(
                     "The check cannot be before the transfer (\(transfer.transferredOn)).", field: "checked_on")
@@ -169,7 +169,7 @@ struct TransferStore: Sendable {
             guard try Self.checks(write.db, transfer: id).last?.result == .pregnant else {
                 throw Breeding.invalid("Record a positive pregnancy diagnosis first.", field: "outcome")
             }
-            let day = try Day.past(input.outcomeOn, field: "outcome_on")
+            let day = try Day.past(input.outcomeOn, field: "outcome_on", label: "birth date")
             guard day > previous.transferredOn else {
                 throw Breeding.invalid("The birth must be after the transfer.", field: "outcome_on")
             }

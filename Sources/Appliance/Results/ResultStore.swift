@@ -152,7 +152,8 @@ struct ResultStore: Sendable {
             analysis.state = .toVerify
             analysis.updatedAt = Date()
             let reason = input.reason.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-            if previous.value != nil && reason == nil {
+            // A retest was sent back with its reason; its new measurement needs none of its own.
+            if previous.value != nil && reason == nil && previous.state != .retest {
                 throw APIError(
                     status: .badRequest, code: "validation_failed",
                     message: previous.state == .verified
@@ -161,7 +162,7 @@ struct ResultStore: Sendable {
             }
             try write.update(
                 analysis, from: previous, action: previous.value == nil ? "result.enter" : "result.change",
-                reason: reason ?? "result entered")
+                reason: reason ?? (previous.state == .retest ? "retest result" : "result entered"))
             return analysis
         }
     }
