@@ -410,6 +410,7 @@ struct ReproductionWebController {
                         "stage": Embryo.stages[embryo.stage] ?? "", "grade": Embryo.grades[embryo.grade] ?? "",
                         "fate": embryo.fate.label, "where": straws[embryo.id ?? 0] ?? "",
                         "in_culture": embryo.fate == .inCulture && canWrite,
+                        "freezable": embryo.grade <= stores.embryos.settings.freezableMaxGrade,
                         "transfer_id": embryo.transferId.map { "\($0)" } ?? "",
                     ])
                 },
