@@ -48,6 +48,21 @@ struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
         }
     }
 
+    /// A reminder about `link` to lab staff, unless one went out in the last 20 hours: daily
+    /// schedules remind once a day, however often they run. Whether it was sent.
+    @discardableResult
+    static func remindDaily(_ db: Database, link: String, title: String, body: String, now: Date) throws -> Bool {
+        let remindedToday = try !filter(
+            CodingKeys.link == link && CodingKeys.kind == Kind.reminder
+                && CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
+        ).isEmpty(db)
+        guard !remindedToday else { return false }
+        try post(
+            db, to: try users(db, roles: [.admin, .director, .technician]), kind: .reminder, title: title, body: body,
+            link: link)
+        return true
+    }
+
     /// Active users holding one of `roles`.
     static func users(_ db: Database, roles: [Role]) throws -> [User] {
         try User.filter(roles.map(\.rawValue).contains(Column("role")) && Column("status") == "active").fetchAll(db)

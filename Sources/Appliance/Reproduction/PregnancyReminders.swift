@@ -19,22 +19,12 @@ struct PregnancyReminders: Sendable {
             let now = Date()
             let settings = settings
             let count = try await execution.database.write { db -> Int in
-                let staff = try Notification.users(db, roles: [.admin, .director, .technician])
-                var count = 0
-                for due in try TransferStore.due(db, settings: settings, on: Day.text(now)) {
-                    let link = "/reproduction/transfers/\(due.transferId)"
-                    let remindedToday = try !Notification.filter(
-                        Notification.CodingKeys.link == link
-                            && Notification.CodingKeys.kind == Notification.Kind.reminder
-                            && Notification.CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
-                    ).isEmpty(db)
-                    guard !remindedToday else { continue }
-                    try Notification.post(
-                        db, to: staff, kind: .reminder, title: "Pregnancy check due: \(due.recipient)",
-                        body: "Transferred \(due.transferredOn); first check due \(due.dueOn).", link: link)
-                    count += 1
-                }
-                return count
+                try TransferStore.due(db, settings: settings, on: Day.text(now)).filter { due in
+                    try Notification.remindDaily(
+                        db, link: "/reproduction/transfers/\(due.transferId)",
+                        title: "Pregnancy check due: \(due.recipient)",
+                        body: "Transferred \(due.transferredOn); first check due \(due.dueOn).", now: now)
+                }.count
             }
             execution.log(count == 0 ? "No pregnancy check is due" : "Reminded about \(count) transfers")
             return JobOutcome(

@@ -36,23 +36,12 @@ struct TankReminders: Sendable {
             let now = Date()
             let fillDays = fillDays
             let notified = try await execution.database.write { db -> [String] in
-                let staff = try Notification.users(db, roles: [.admin, .director, .technician])
-                var notified: [String] = []
-                for tank in try Self.overdue(db, fillDays: fillDays, now: now) {
-                    let link = "/storage/\(tank.id)"
-                    let remindedToday = try !Notification.filter(
-                        Notification.CodingKeys.link == link
-                            && Notification.CodingKeys.kind == Notification.Kind.reminder
-                            && Notification.CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
-                    ).isEmpty(db)
-                    guard !remindedToday else { continue }
+                try Self.overdue(db, fillDays: fillDays, now: now).filter { tank in
                     let since = tank.lastFill.map { "since \($0.formatted(date: .abbreviated, time: .shortened))" }
-                    try Notification.post(
-                        db, to: staff, kind: .reminder, title: "LN2 fill overdue: \(tank.name)",
-                        body: "No fill recorded \(since ?? "yet") (interval \(fillDays) days).", link: link)
-                    notified.append(tank.name)
-                }
-                return notified
+                    return try Notification.remindDaily(
+                        db, link: "/storage/\(tank.id)", title: "LN2 fill overdue: \(tank.name)",
+                        body: "No fill recorded \(since ?? "yet") (interval \(fillDays) days).", now: now)
+                }.map(\.name)
             }
             execution.log(
                 notified.isEmpty ? "No tank is overdue" : "Reminded about \(notified.joined(separator: ", "))")
