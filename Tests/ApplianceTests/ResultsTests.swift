@@ -204,6 +204,17 @@ import Testing
             #expect(customer.text.contains("/results/orders/\(lab.order)/report"))
             let catalog = try await client.send(.get, "/results/catalog", session: technician)
             #expect(catalog.text.contains("overdue — locked"))
+            #expect(!catalog.text.contains("/results/catalog/profiles"))  // admins define the catalog
+            let administrator = try await server.signIn(.admin)
+            let profile = try await client.sendForm(
+                "/results/catalog/profiles", session: administrator,
+                ["code": "FERT", "name": "Fertility", "tests": "P4, NOPE"])
+            #expect(profile.headers[.setCookie]?.contains("labbox_flash=info") == true)  // NOPE is no test
+            _ = try await client.sendForm(
+                "/results/catalog/profiles", session: administrator,
+                ["code": "FERT", "name": "Fertility", "tests": "P4"])
+            let orderForm = try await client.send(.get, "/results/orders/new", session: technician)
+            #expect(orderForm.text.contains("name=\"profile_FERT\""))
             let run = try await client.sendForm(
                 "/results/qc-runs", session: technician,
                 ["material_id": String(lab.material), "instrument_id": String(lab.instrument), "measured": "5.1"])

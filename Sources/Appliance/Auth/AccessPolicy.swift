@@ -208,6 +208,7 @@ enum AccessPolicy {
         "POST /results/analyses/{id}/reject": .resultsWrite,
         "GET /results/catalog": .resultsRead,
         "POST /results/catalog/tests": .admin,
+        "POST /results/catalog/profiles": .admin,
         "POST /results/catalog/instruments": .admin,
         "POST /results/catalog/instruments/{id}/calibrate": .admin,
         "POST /results/catalog/materials": .admin,

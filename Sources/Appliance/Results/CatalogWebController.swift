@@ -27,6 +27,16 @@ struct CatalogWebController {
                 return "Test \(test.code) added."
             }
         }
+        router.post("/results/catalog/profiles") { request, context in
+            let form = try await FormFields.decode(request, context: context)
+            return try await acting {
+                let tests = (form["tests"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                let profile = try await store.createProfile(
+                    .init(code: form["code"], name: form["name"], tests: tests), context: context.eventContext)
+                return "Profile \(profile.code) added."
+            }
+        }
         router.post("/results/catalog/instruments") { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await acting {
