@@ -37,7 +37,7 @@ def rss(pid, field="VmRSS"):
 
 # Dataset ------------------------------------------------------------------------------------
 started = time.perf_counter()
-subprocess.run([binary, "demo-data", "--data", data, "--samples", str(samples)], check=True,
+subprocess.run([binary, "demo-data", "--data", data, "--samples", str(samples), "--opu-sessions", "0"], check=True,
                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 other(f"demo-data --samples {samples}", round(time.perf_counter() - started, 1), "s",
       "< 60 s at 1,000,000")

@@ -68,4 +68,41 @@ import Testing
             #expect(page.text.contains("<meter"))
         }
     }
+
+    /// The reproduction demo goes through the stores: every embryo, straw, transfer and verified
+    /// result obeys the rules, and the statistics add up to the records.
+    @Test func demoReproductionAndResultsFollowTheRules() async throws {
+        let server = try TestServer()
+        var herd = DemoData(sizes: .init(customers: 10, animals: 400, samples: 1_500, tanks: 1), seed: 3)
+        _ = try await herd.generate(into: server.services.database, context: .commandLine)
+        let staff = try await DemoReproduction.staff(identity: server.services.identity)
+        var demo = DemoReproduction(
+            database: server.services.database, config: server.services.config, staff: staff, seed: 3)
+        let counts = try await demo.generate(opuSessions: 8, context: .commandLine)
+        #expect(counts.opuSessions == 8)
+        #expect(counts.embryos > 0 && counts.transfers > 0 && counts.results > 0)
+        let (witnessed, frozenStored, verified) = try await server.services.database.read { db in
+            (
+                try Signature.filter(Column("entity_type") == "transfer" && Column("meaning") == "witnessed")
+                    .fetchCount(db),
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM embryos e JOIN samples s ON s.id = e.sample_id
+                        WHERE e.fate = 'frozen' AND s.container_id IS NOT NULL
+                        """) ?? -1,
+                try Analysis.filter(Column("state") == "verified").fetchCount(db)
+            )
+        }
+        #expect(witnessed == counts.transfers)
+        #expect(frozenStored == counts.frozen)
+        #expect(verified > 0)
+        let key = try await server.apiKey(["reproduction:read"])
+        try await server.test { client in
+            let stats = try await client.send(.get, "/api/v1/reproduction/stats?by=protocol", auth: key).json()
+            let rows = try #require(stats["items"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
+        }
+        #expect(try await server.verifyAudit().isIntact)
+    }
 }
