@@ -219,7 +219,8 @@ import Testing
             #expect((origin["batch"] as? [String: Any])?["id"] as? Int == batchID)
             #expect((origin["opu_sessions"] as? [[String: Any]])?.first?["id"] as? Int == opuID)
             #expect(origin["semen"] as? String == straws.first?["external_id"] as? String)
-            #expect((trace["pregnancy_checks"] as? [[String: Any]])?.count == 1)
+            #expect((trace["pregnancy_checks"] as? [[String: Any]])?.map { $0["days_after_transfer"] as? Int } == [29])
+            #expect((trace["pregnancy_checks"] as? [[String: Any]])?.first?["result"] as? String == "pregnant")
             #expect((trace["transfer"] as? [String: Any])?["outcome"] as? String == "born_alive")
 
             // Forward from the sire: all four embryos, one calf.

@@ -21,10 +21,24 @@ enum Trace {
             }
         }
 
+        /// A diagnosis with how many days after the transfer it was made.
+        struct Diagnosis: Encodable, Sendable {
+            let check: PregnancyCheck
+            let daysAfterTransfer: Int
+
+            enum CodingKeys: String, CodingKey { case daysAfterTransfer = "days_after_transfer" }
+
+            func encode(to encoder: Encoder) throws {
+                try check.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(daysAfterTransfer, forKey: .daysAfterTransfer)
+            }
+        }
+
         let transfer: Transfer
         let recipient: String
         let embryos: [Origin]
-        let pregnancyChecks: [PregnancyCheck]
+        let pregnancyChecks: [Diagnosis]
         let signatures: [Signature.Manifest]
 
         enum CodingKeys: String, CodingKey {
@@ -53,7 +67,9 @@ enum Trace {
             }
         return Back(
             transfer: transfer, recipient: try name(transfer.recipientId), embryos: origins,
-            pregnancyChecks: try TransferStore.checks(db, transfer: id),
+            pregnancyChecks: try TransferStore.checks(db, transfer: id).map {
+                Back.Diagnosis(check: $0, daysAfterTransfer: Day.between(transfer.transferredOn, $0.checkedOn) ?? 0)
+            },
             signatures: try Signature.manifest(db, for: transfer))
     }
 

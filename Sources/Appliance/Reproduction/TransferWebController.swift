@@ -138,7 +138,7 @@ struct TransferWebController {
         let trace = try await database.read { try Trace.back($0, transfer: id) }
         let transfer = trace.transfer
         let canWrite = context.principal?.can(.reproductionWrite) == true
-        let lastResult = trace.pregnancyChecks.last?.result
+        let lastResult = trace.pregnancyChecks.last?.check.result
         return pages.page(
             "transfer", title: "Transfer #\(id) to \(trace.recipient)", section: "reproduction", request: request,
             context: context,
@@ -176,9 +176,10 @@ struct TransferWebController {
                         "thawed": origin.embryo.sampleId != nil,
                     ])
                 },
-                "checks": trace.pregnancyChecks.map { check -> [String: Any] in
-                    PageRenderer.present([
-                        "date": check.checkedOn, "days": Day.between(transfer.transferredOn, check.checkedOn) ?? 0,
+                "checks": trace.pregnancyChecks.map { diagnosis -> [String: Any] in
+                    let check = diagnosis.check
+                    return PageRenderer.present([
+                        "date": check.checkedOn, "days": diagnosis.daysAfterTransfer,
                         "method": check.method.rawValue.replacingOccurrences(of: "_", with: " "),
                         "result": check.result.rawValue, "fetal_sex": check.fetalSex, "by": check.checkedBy,
                     ])
