@@ -14,7 +14,10 @@ extension Date {
     var rfc3339Text: String { text(separator: "T", milliseconds: false, zone: "Z") }
 
     private func text(separator: Character, milliseconds: Bool, zone: String) -> String {
-        let total = Int64((timeIntervalSince1970 * 1000).rounded(.down))
+        // A microsecond of slack before truncating: a date read back from "….123" is a hair below
+        // .123 as a Double, and must print as .123 again, or every signature on a record that was
+        // read back would look stale.
+        let total = Int64((timeIntervalSince1970 * 1000 + 0.001).rounded(.down))
         var seconds = time_t(total / 1000)
         var fraction = Int(total % 1000)
         if fraction < 0 {
