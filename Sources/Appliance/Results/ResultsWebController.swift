@@ -199,11 +199,11 @@ struct ResultsWebController {
     private func reportValues(_ report: ResultStore.OrderReport) -> [String: Any] {
         let bySample = Dictionary(grouping: report.analyses, by: \.sample)
         return [
-            "lab": ["name": labName, "address": labAddress],
-            "order": [
+            "lab": PageRenderer.present(["name": labName, "address": labAddress]),
+            "order": PageRenderer.present([
                 "id": report.order.id ?? 0, "customer": report.customer, "date": report.order.orderedOn,
                 "reference": report.order.reference, "printed": Day.today,
-            ],
+            ]),
             "complete": report.complete,
             "samples": bySample.keys.sorted().map { sample in
                 [
