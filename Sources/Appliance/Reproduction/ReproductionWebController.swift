@@ -128,12 +128,8 @@ struct ReproductionWebController {
     private func acting(_ request: Request, _ context: AppRequestContext, _ action: () async throws -> String)
         async throws -> Response
     {
-        let back = request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/reproduction"
-        do {
-            return Flash(kind: .success, message: try await action()).redirect(to: back)
-        } catch let error as APIError where error.status.code < 500 {
-            return Flash(kind: .info, message: error.message).redirect(to: back)
-        }
+        try await Flash.after(
+            redirectTo: request.headers[.referer].flatMap { URL(string: $0)?.path } ?? "/reproduction", action)
     }
 
     /// "7-1 7-1 6-2" (IETS stage-grade, separated by spaces or commas) as gradings.

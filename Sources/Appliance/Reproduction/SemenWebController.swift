@@ -33,17 +33,14 @@ struct SemenWebController {
         router.post("/reproduction/semen/{id}/process") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
             let fields = try await FormFields.decode(request, context: context)
-            do {
+            return try await Flash.after(redirectTo: "/reproduction/semen/\(id)") {
                 let straws = try await store.process(
                     id: id,
                     .init(
                         straws: try fields.int("straws"), dosesPerStraw: try fields.number("doses_per_straw"),
                         strawSize: fields["straw_size"], extender: fields["extender"],
                         containerId: try fields.id("container_id")), context: context.eventContext)
-                return Flash(kind: .success, message: "\(straws.count) straws filled and stored.")
-                    .redirect(to: "/reproduction/semen/\(id)")
-            } catch let error as APIError where error.status.code < 500 {
-                return Flash(kind: .info, message: error.message).redirect(to: "/reproduction/semen/\(id)")
+                return "\(straws.count) straws filled and stored."
             }
         }
     }

@@ -39,7 +39,7 @@ struct TransferWebController {
         router.post("/reproduction/transfers/{id}/checks") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
             let form = try await FormFields.decode(request, context: context)
-            return try await acting(to: "/reproduction/transfers/\(id)") {
+            return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let check = try await stores.transfers.diagnose(
                     transfer: id,
                     .init(
@@ -51,7 +51,7 @@ struct TransferWebController {
         router.post("/reproduction/transfers/{id}/outcome") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
             let form = try await FormFields.decode(request, context: context)
-            return try await acting(to: "/reproduction/transfers/\(id)") {
+            return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let transfer = try await stores.transfers.recordOutcome(
                     transfer: id,
                     .init(outcome: form["outcome"], outcomeOn: form["outcome_on"], offspringSex: form["offspring_sex"]),
@@ -82,14 +82,6 @@ struct TransferWebController {
                 ])
         }
         router.get("/reproduction/stats") { request, context in try await stats(request, context) }
-    }
-
-    private func acting(to path: String, _ action: () async throws -> String) async throws -> Response {
-        do {
-            return Flash(kind: .success, message: try await action()).redirect(to: path)
-        } catch let error as APIError where error.status.code < 500 {
-            return Flash(kind: .info, message: error.message).redirect(to: path)
-        }
     }
 
     private func transferForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)

@@ -12,7 +12,7 @@ struct CatalogWebController {
         router.get("/results/catalog") { request, context in try await page(request, context) }
         router.post("/results/catalog/tests") { request, context in
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let ranges = try store.species.compactMap { species -> CatalogStore.TestInput.Range? in
                     let low = try form.number("low_\(species)")
                     let high = try form.number("high_\(species)")
@@ -29,7 +29,7 @@ struct CatalogWebController {
         }
         router.post("/results/catalog/profiles") { request, context in
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let tests = (form["tests"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty }
                 let profile = try await store.createProfile(
@@ -39,7 +39,7 @@ struct CatalogWebController {
         }
         router.post("/results/catalog/instruments") { request, context in
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let instrument = try await store.createInstrument(
                     .init(name: form["name"], calibrationDue: form["calibration_due"], notes: form["notes"]),
                     context: context.eventContext)
@@ -49,7 +49,7 @@ struct CatalogWebController {
         router.post("/results/catalog/instruments/{id}/calibrate") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let instrument = try await store.recalibrate(
                     id: id, .init(calibrationDue: form["calibration_due"], reason: form["reason"]),
                     context: context.eventContext)
@@ -58,7 +58,7 @@ struct CatalogWebController {
         }
         router.post("/results/catalog/materials") { request, context in
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let material = try await store.createMaterial(
                     .init(
                         name: form["name"], testCode: form["test_code"], expected: try form.number("expected"),
@@ -68,7 +68,7 @@ struct CatalogWebController {
         }
         router.post("/results/qc-runs") { request, context in
             let form = try await FormFields.decode(request, context: context)
-            return try await acting {
+            return try await Flash.after(redirectTo: "/results/catalog") {
                 let run = try await store.recordRun(
                     .init(
                         materialId: try form.id("material_id"), instrumentId: try form.id("instrument_id"),
@@ -77,14 +77,6 @@ struct CatalogWebController {
                     ? "QC run #\(run.id ?? 0) in control."
                     : "QC run #\(run.id ?? 0) is OUT OF CONTROL: results of this run cannot be verified."
             }
-        }
-    }
-
-    private func acting(_ action: () async throws -> String) async throws -> Response {
-        do {
-            return Flash(kind: .success, message: try await action()).redirect(to: "/results/catalog")
-        } catch let error as APIError where error.status.code < 500 {
-            return Flash(kind: .info, message: error.message).redirect(to: "/results/catalog")
         }
     }
 

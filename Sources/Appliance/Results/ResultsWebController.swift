@@ -94,12 +94,7 @@ struct ResultsWebController {
     /// Runs an action on analysis `id` and returns to its order with what happened.
     private func acting(_ request: Request, _ id: Int64, _ action: () async throws -> String) async throws -> Response {
         let order = try await database.read { try ResultStore.analysis($0, id: id).orderId }
-        let back = "/results/orders/\(order)#analysis-\(id)"
-        do {
-            return Flash(kind: .success, message: try await action()).redirect(to: back)
-        } catch let error as APIError where error.status.code < 500 {
-            return Flash(kind: .info, message: error.message).redirect(to: back)
-        }
+        return try await Flash.after(redirectTo: "/results/orders/\(order)#analysis-\(id)", action)
     }
 
     private static let worklistTabs: [(String, String, [Analysis.State])] = [

@@ -19,6 +19,16 @@ struct Flash: Sendable, Equatable {
         return response
     }
 
+    /// Runs a posted form's action and redirects to `location` with its outcome: the message it
+    /// returns, or the message of the input error it throws (server errors still propagate).
+    static func after(redirectTo location: String, _ action: () async throws -> String) async throws -> Response {
+        do {
+            return Flash(kind: .success, message: try await action()).redirect(to: location)
+        } catch let error as APIError where error.status.code < 500 {
+            return Flash(kind: .info, message: error.message).redirect(to: location)
+        }
+    }
+
     /// The pending message of `request`, if it carries one that decodes.
     static func pending(in request: Request) -> Flash? {
         guard let value = request.cookies[cookieName]?.value else { return nil }
