@@ -55,7 +55,7 @@ struct AnimalCSV: Sendable {
                 func id(_ name: String) throws -> Int64? {
                     guard let value = text(name) else { return nil }
                     guard let id = Int64(value) else {
-                        throw AnimalStore.invalid("\(name) must be an id.", field: name)
+                        throw APIError.validationFailed("\(name) must be an id.", field: name)
                     }
                     return id
                 }
@@ -78,7 +78,7 @@ struct AnimalCSV: Sendable {
                 for identifier in identifiers {
                     let key = "\(animal.species)|\(identifier.type.rawValue)|\(identifier.value)"
                     if let first = seen[key] {
-                        throw AnimalStore.invalid(
+                        throw APIError.validationFailed(
                             "The \(identifier.type.rawValue) \(identifier.value) repeats row \(first).",
                             field: identifier.type.rawValue)
                     }
@@ -89,7 +89,7 @@ struct AnimalCSV: Sendable {
                             && AnimalIdentifier.CodingKeys.value == identifier.value
                     ).isEmpty(db)
                     if !taken {
-                        throw AnimalStore.invalid(
+                        throw APIError.validationFailed(
                             "Another \(animal.species) has the \(identifier.type.rawValue) \(identifier.value).",
                             field: identifier.type.rawValue)
                     }

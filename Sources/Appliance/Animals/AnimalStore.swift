@@ -60,41 +60,40 @@ struct AnimalStore: Sendable {
         var includeDeleted = false
     }
 
-    static func invalid(_ message: String, field: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
-    }
-
     /// Applies `input`, checking each rule: known species, a real past birth date, a live owner,
     /// parents of the right sex and species, and no animal among its own ancestors.
     func apply(_ input: Input, to animal: inout Animal, db: Database) throws {
         if let value = input.species {
             guard species.contains(value) else {
-                throw Self.invalid("Species must be one of \(species.joined(separator: ", ")).", field: "species")
+                throw APIError.validationFailed(
+                    "Species must be one of \(species.joined(separator: ", ")).", field: "species")
             }
             animal.species = value
         }
         if let name = input.name {
-            guard name.count <= 200 else { throw Self.invalid("At most 200 characters.", field: "name") }
+            guard name.count <= 200 else { throw APIError.validationFailed("At most 200 characters.", field: "name") }
             animal.name = name.trimmingCharacters(in: .whitespaces)
         }
         if let sex = input.sex {
             guard let value = Animal.Sex(rawValue: sex) else {
-                throw Self.invalid("Sex must be female, male or unknown.", field: "sex")
+                throw APIError.validationFailed("Sex must be female, male or unknown.", field: "sex")
             }
             animal.sex = value
         }
         if let status = input.status {
             guard let value = Animal.Status(rawValue: status) else {
-                throw Self.invalid("Status must be active, sold or deceased.", field: "status")
+                throw APIError.validationFailed("Status must be active, sold or deceased.", field: "status")
             }
             animal.status = value
         }
         if let breed = input.breed {
-            guard breed.count <= 100 else { throw Self.invalid("At most 100 characters.", field: "breed") }
+            guard breed.count <= 100 else { throw APIError.validationFailed("At most 100 characters.", field: "breed") }
             animal.breed = breed
         }
         if let notes = input.notes {
-            guard notes.count <= 5000 else { throw Self.invalid("At most 5000 characters.", field: "notes") }
+            guard notes.count <= 5000 else {
+                throw APIError.validationFailed("At most 5000 characters.", field: "notes")
+            }
             animal.notes = notes
         }
         if let text = input.birthDate {
@@ -102,28 +101,29 @@ struct AnimalStore: Sendable {
                 animal.birthDate = nil
             } else {
                 guard let date = try? Date(text, strategy: Day.style), date <= Date() else {
-                    throw Self.invalid("Give the birth date as YYYY-MM-DD, not in the future.", field: "birth_date")
+                    throw APIError.validationFailed(
+                        "Give the birth date as YYYY-MM-DD, not in the future.", field: "birth_date")
                 }
                 animal.birthDate = date.formatted(Day.style)
             }
         }
         if let ownerID = input.ownerId {
             guard let owner = try Customer.fetchOne(db, key: ownerID), owner.deletedAt == nil else {
-                throw Self.invalid("No customer has id \(ownerID).", field: "owner_id")
+                throw APIError.validationFailed("No customer has id \(ownerID).", field: "owner_id")
             }
             animal.ownerId = ownerID
         }
         for (parentID, sex, field) in [(input.sireId, Animal.Sex.male, "sire_id"), (input.damId, .female, "dam_id")] {
             guard let parentID else { continue }
             guard let parent = try Animal.fetchOne(db, key: parentID), parent.deletedAt == nil else {
-                throw Self.invalid("No animal has id \(parentID).", field: field)
+                throw APIError.validationFailed("No animal has id \(parentID).", field: field)
             }
             guard parent.sex == sex, parent.species == animal.species else {
-                throw Self.invalid(
+                throw APIError.validationFailed(
                     "The \(sex == .male ? "sire" : "dam") must be a \(sex.rawValue) \(animal.species).", field: field)
             }
             if let id = animal.id, try parentID == id || Self.isDescendant(db, parentID, of: id) {
-                throw Self.invalid("That would make the animal its own ancestor.", field: field)
+                throw APIError.validationFailed("That would make the animal its own ancestor.", field: field)
             }
             if sex == .male { animal.sireId = parentID } else { animal.damId = parentID }
         }
@@ -148,7 +148,8 @@ struct AnimalStore: Sendable {
         let before = try Self.identifiers(write.db, animalID: id)
         guard before != identifiers else { return }
         for identifier in identifiers where identifier.value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw Self.invalid("An identifier needs a value (\(identifier.type.rawValue)).", field: "identifiers")
+            throw APIError.validationFailed(
+                "An identifier needs a value (\(identifier.type.rawValue)).", field: "identifiers")
         }
         try AnimalIdentifier.filter(AnimalIdentifier.CodingKeys.animalId == id).deleteAll(write.db)
         for identifier in identifiers {
@@ -181,7 +182,9 @@ struct AnimalStore: Sendable {
     }
 
     func create(_ input: Input, context: EventContext) async throws -> Detail {
-        guard input.species != nil else { throw Self.invalid("The field 'species' is required.", field: "species") }
+        guard input.species != nil else {
+            throw APIError.validationFailed("The field 'species' is required.", field: "species")
+        }
         return try await database.write(context) { write in
             let now = Date()
             var animal = Animal(
@@ -213,7 +216,7 @@ struct AnimalStore: Sendable {
         var animal = previous
         try apply(input, to: &animal, db: write.db)
         if animal.species != previous.species {
-            throw Self.invalid("An animal's species cannot change; record a new animal.", field: "species")
+            throw APIError.validationFailed("An animal's species cannot change; record a new animal.", field: "species")
         }
         animal.updatedAt = Date()
         try write.update(animal, from: previous, reason: input.reason)

@@ -40,14 +40,16 @@ struct AnimalsWebController {
         router.post("/animals/bulk") { request, context in
             let bulk = try await request.decode(as: BulkSelection<Form>.self, context: context)
             do {
-                guard !bulk.ids.isEmpty else { throw AnimalStore.invalid("Select one or more animals.", field: "ids") }
+                guard !bulk.ids.isEmpty else {
+                    throw APIError.validationFailed("Select one or more animals.", field: "ids")
+                }
                 let input = try bulk.fields.input()
                 let outcome = try await store.changeAll(
                     ids: bulk.ids,
                     AnimalStore.Input(ownerId: input.ownerId, status: input.status, reason: input.reason),
                     context: context.eventContext)
                 guard outcome.applied else {
-                    throw AnimalStore.invalid("Nothing was changed: " + outcome.failureSummary, field: "ids")
+                    throw APIError.validationFailed("Nothing was changed: " + outcome.failureSummary, field: "ids")
                 }
                 return Flash(kind: .success, message: "\(outcome.results.count) animals were changed.")
                     .redirect(to: "/animals")
@@ -95,7 +97,9 @@ struct AnimalsWebController {
             func text(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
             func number(_ name: String) throws -> Int64? {
                 guard let text = text(name) else { return nil }
-                guard let value = Int64(text) else { throw AnimalStore.invalid("Enter an id number.", field: name) }
+                guard let value = Int64(text) else {
+                    throw APIError.validationFailed("Enter an id number.", field: name)
+                }
                 return value
             }
             let identifiers = AnimalIdentifier.Kind.allCases.flatMap { kind in

@@ -36,21 +36,17 @@ struct CustomerStore: Sendable {
         var includeDeleted = false
     }
 
-    static func invalid(_ message: String, field: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
-    }
-
     func apply(_ input: Input, to customer: inout Customer) throws {
         if let kind = input.kind {
             guard let value = Customer.Kind(rawValue: kind) else {
-                throw Self.invalid("Kind must be organisation or person.", field: "kind")
+                throw APIError.validationFailed("Kind must be organisation or person.", field: "kind")
             }
             customer.kind = value
         }
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...200).contains(trimmed.count) else {
-                throw Self.invalid("Enter a name of 1 to 200 characters.", field: "name")
+                throw APIError.validationFailed("Enter a name of 1 to 200 characters.", field: "name")
             }
             customer.name = trimmed
         }
@@ -62,7 +58,9 @@ struct CustomerStore: Sendable {
         ]
         for (value, path, field, limit) in texts {
             guard let value else { continue }
-            guard value.count <= limit else { throw Self.invalid("At most \(limit) characters.", field: field) }
+            guard value.count <= limit else {
+                throw APIError.validationFailed("At most \(limit) characters.", field: field)
+            }
             customer[keyPath: path] = value
         }
         for (value, path, field) in [
@@ -71,13 +69,13 @@ struct CustomerStore: Sendable {
             guard let value else { continue }
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard trimmed.isEmpty || trimmed.firstMatch(of: /^[^@\s]+@[^@\s]+\.[^@\s]+$/) != nil, trimmed.count <= 254
-            else { throw Self.invalid("Enter a valid email address or leave it empty.", field: field) }
+            else { throw APIError.validationFailed("Enter a valid email address or leave it empty.", field: field) }
             customer[keyPath: path] = trimmed
         }
     }
 
     func create(_ input: Input, context: EventContext) async throws -> Customer {
-        guard input.name != nil else { throw Self.invalid("The field 'name' is required.", field: "name") }
+        guard input.name != nil else { throw APIError.validationFailed("The field 'name' is required.", field: "name") }
         return try await database.write(context) { write in
             let now = Date()
             var customer = Customer(id: nil, kind: .organisation, name: "", createdAt: now, updatedAt: now)

@@ -25,6 +25,11 @@ struct APIError: Error, Sendable {
             message: "Too many requests. Try again in \(seconds) s.", headers: [.retryAfter: String(seconds)])
     }
 
+    /// Input that parsed but broke a rule: 422, naming the field to fix.
+    static func validationFailed(_ message: String, field: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
+    }
+
     static func invalid(_ message: String, field: String? = nil) -> APIError {
         APIError(status: .badRequest, code: "invalid_request", message: message, field: field)
     }

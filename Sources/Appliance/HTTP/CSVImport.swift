@@ -180,7 +180,7 @@ enum CSVTable {
     }
 
     static func fileProblem(_ message: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: "file")
+        APIError.validationFailed(message, field: "file")
     }
 
     /// The request body as text, which must be `text/csv` (or plain text) within the upload limit.

@@ -29,10 +29,10 @@ struct EmbryoStore: Sendable {
     static func checked(_ grade: Grade, index: Int? = nil) throws -> (stage: Int, grade: Int) {
         let which = index.map { "Embryo \($0 + 1): " } ?? ""
         guard let stage = grade.stage, (1...9).contains(stage) else {
-            throw Breeding.invalid("\(which)the IETS stage code is 1 to 9.", field: "stage")
+            throw APIError.validationFailed("\(which)the IETS stage code is 1 to 9.", field: "stage")
         }
         guard let quality = grade.grade, (1...4).contains(quality) else {
-            throw Breeding.invalid("\(which)the IETS quality grade is 1 to 4.", field: "grade")
+            throw APIError.validationFailed("\(which)the IETS quality grade is 1 to 4.", field: "grade")
         }
         return (stage, quality)
     }
@@ -41,10 +41,10 @@ struct EmbryoStore: Sendable {
     /// oocytes were inseminated.
     func grade(batch batchID: Int64?, _ input: GradingInput, context: EventContext) async throws -> [Embryo] {
         guard let grades = input.embryos, !grades.isEmpty, grades.count <= 200 else {
-            throw Breeding.invalid("Grade 1 to 200 embryos at a time.", field: "embryos")
+            throw APIError.validationFailed("Grade 1 to 200 embryos at a time.", field: "embryos")
         }
         guard let day = input.day, (1...9).contains(day) else {
-            throw Breeding.invalid("Give the embryos' day, 1 to 9.", field: "day")
+            throw APIError.validationFailed("Give the embryos' day, 1 to 9.", field: "day")
         }
         let checked = try grades.enumerated().map { try Self.checked($1, index: $0) }
         return try await database.write(context) { write in
@@ -60,7 +60,7 @@ struct EmbryoStore: Sendable {
                 }
                 existing = report.embryos.count
                 guard existing + checked.count <= report.inseminated else {
-                    throw Breeding.invalid(
+                    throw APIError.validationFailed(
                         "The batch had \(report.inseminated) oocytes and has \(existing) embryos already; "
                             + "\(checked.count) more is too many.", field: "embryos")
                 }
@@ -73,7 +73,7 @@ struct EmbryoStore: Sendable {
                 donor = try Breeding.animal(db, input.donorId, field: "donor_id", sex: .female)
                 sire = try Breeding.animal(db, input.sireId, field: "sire_id", sex: .male)
                 guard donor.species == sire.species else {
-                    throw Breeding.invalid("Donor and sire must be of one species.", field: "sire_id")
+                    throw APIError.validationFailed("Donor and sire must be of one species.", field: "sire_id")
                 }
                 prefix = "FL-\(Day.today.replacingOccurrences(of: "-", with: ""))-\(donor.id ?? 0)"
                 existing = try Embryo.filter(Embryo.CodingKeys.code.like("\(prefix)-%")).fetchCount(db)
@@ -105,7 +105,7 @@ struct EmbryoStore: Sendable {
         try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
             guard previous.fate == .inCulture else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "Only an embryo in culture can be regraded; this one is \(previous.fate.label).", field: "grade")
             }
             let checked = try Self.checked(
@@ -114,7 +114,7 @@ struct EmbryoStore: Sendable {
             embryo.stage = checked.stage
             embryo.grade = checked.grade
             if let day = input.day {
-                guard (1...9).contains(day) else { throw Breeding.invalid("The day is 1 to 9.", field: "day") }
+                guard (1...9).contains(day) else { throw APIError.validationFailed("The day is 1 to 9.", field: "day") }
                 embryo.day = day
             }
             embryo.gradedBy = write.context.actorName
@@ -145,22 +145,24 @@ struct EmbryoStore: Sendable {
     /// container (or its first free position), all in one transaction.
     func freeze(id: Int64, _ input: FreezeInput, context: EventContext) async throws -> (Embryo, Sample) {
         guard sampleKinds.contains("embryo") else {
-            throw Breeding.invalid("The sample kind 'embryo' is not enabled (lab.sample_kinds).", field: "method")
+            throw APIError.validationFailed(
+                "The sample kind 'embryo' is not enabled (lab.sample_kinds).", field: "method")
         }
         let method = input.method ?? "vitrified"
         guard ["vitrified", "slow_frozen"].contains(method) else {
-            throw Breeding.invalid("The method is vitrified or slow_frozen.", field: "method")
+            throw APIError.validationFailed("The method is vitrified or slow_frozen.", field: "method")
         }
         guard let containerID = input.containerId else {
-            throw Breeding.invalid("Choose where the straw goes (a goblet or cane).", field: "container_id")
+            throw APIError.validationFailed("Choose where the straw goes (a goblet or cane).", field: "container_id")
         }
         return try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
             guard previous.fate == .inCulture else {
-                throw Breeding.invalid("This embryo is \(previous.fate.label), not in culture.", field: "embryo_id")
+                throw APIError.validationFailed(
+                    "This embryo is \(previous.fate.label), not in culture.", field: "embryo_id")
             }
             guard previous.grade <= settings.freezableMaxGrade else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "Grade \(previous.grade) embryos are not frozen here (grades 1–\(settings.freezableMaxGrade) are).",
                     field: "grade")
             }
@@ -168,7 +170,7 @@ struct EmbryoStore: Sendable {
             if input.position == nil {
                 // The first free position in the container or below it (a canister's goblets).
                 guard let free = try StorageStore.freeSlots(write.db, in: containerID, count: 1).first else {
-                    throw Breeding.invalid("No free position is left there.", field: "container_id")
+                    throw APIError.validationFailed("No free position is left there.", field: "container_id")
                 }
                 slot = (free.containerId, free.position)
             }
@@ -217,7 +219,8 @@ struct EmbryoStore: Sendable {
         return try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
             guard previous.fate == .inCulture else {
-                throw Breeding.invalid("This embryo is \(previous.fate.label), not in culture.", field: "embryo_id")
+                throw APIError.validationFailed(
+                    "This embryo is \(previous.fate.label), not in culture.", field: "embryo_id")
             }
             var embryo = previous
             embryo.fate = .discarded

@@ -20,41 +20,43 @@ struct ReproductionSettings: Sendable {
 
 /// Checks shared by the reproduction stores.
 enum Breeding {
-    static func invalid(_ message: String, field: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
-    }
-
     /// A live animal for the role named by `field`, of `sex` when given.
     static func animal(_ db: Database, _ id: Int64?, field: String, sex: Animal.Sex? = nil) throws -> Animal {
         let role = field.replacingOccurrences(of: "_id", with: "")
-        guard let id else { throw invalid("Choose the \(role).", field: field) }
+        guard let id else { throw APIError.validationFailed("Choose the \(role).", field: field) }
         guard let animal = try Animal.fetchOne(db, key: id), animal.deletedAt == nil else {
-            throw invalid("No animal has id \(id).", field: field)
+            throw APIError.validationFailed("No animal has id \(id).", field: field)
         }
         if let sex, animal.sex != sex, animal.sex != .unknown {
-            throw invalid("\(animal.name) is \(animal.sex.rawValue); a \(role) must be \(sex.rawValue).", field: field)
+            throw APIError.validationFailed(
+                "\(animal.name) is \(animal.sex.rawValue); a \(role) must be \(sex.rawValue).", field: field)
         }
         return animal
     }
 
     /// A count entered by hand: a whole number from 0 (or nil when `optional` and absent).
     static func count(_ value: Int?, field: String, maximum: Int = 10_000) throws -> Int {
-        guard let value else { throw invalid("Enter \(field.replacingOccurrences(of: "_", with: " ")).", field: field) }
+        guard let value else {
+            throw APIError.validationFailed("Enter \(field.replacingOccurrences(of: "_", with: " ")).", field: field)
+        }
         guard (0...maximum).contains(value) else {
-            throw invalid("\(field.replacingOccurrences(of: "_", with: " ")) must be 0 to \(maximum).", field: field)
+            throw APIError.validationFailed(
+                "\(field.replacingOccurrences(of: "_", with: " ")) must be 0 to \(maximum).", field: field)
         }
         return value
     }
 
     static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= limit else { throw invalid("At most \(limit) characters.", field: field) }
+        guard text.count <= limit else { throw APIError.validationFailed("At most \(limit) characters.", field: field) }
         return text.isEmpty ? fallback : text
     }
 
     static func percent(_ value: Int?, field: String) throws -> Int? {
         guard let value else { return nil }
-        guard (0...100).contains(value) else { throw invalid("Give a percentage from 0 to 100.", field: field) }
+        guard (0...100).contains(value) else {
+            throw APIError.validationFailed("Give a percentage from 0 to 100.", field: field)
+        }
         return value
     }
 }
@@ -107,7 +109,7 @@ struct ReproductionStore: Sendable {
             session.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
             let graded = session.grade1 + session.grade2 + session.grade3 + session.grade4 + session.degenerate
             guard graded <= session.oocytes else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "The grades add up to \(graded), more than the \(session.oocytes) oocytes recovered.",
                     field: "grade_1")
             }
@@ -165,36 +167,38 @@ struct ReproductionStore: Sendable {
         let id = try await database.write(context) { write -> Int64 in
             let db = write.db
             guard let sources = input.oocytesFrom, !sources.isEmpty else {
-                throw Breeding.invalid("Choose the OPU session(s) whose oocytes are fertilised.", field: "oocytes_from")
+                throw APIError.validationFailed(
+                    "Choose the OPU session(s) whose oocytes are fertilised.", field: "oocytes_from")
             }
             var allocations: [(OPUSession, Int)] = []
             for source in sources {
                 guard let opu = try OPUSession.fetchOne(db, key: source.opuId) else {
-                    throw Breeding.invalid("No OPU session has id \(source.opuId).", field: "oocytes_from")
+                    throw APIError.validationFailed("No OPU session has id \(source.opuId).", field: "oocytes_from")
                 }
                 let available = try Self.available(db, opu: opu)
                 let count = source.oocytes ?? available
                 guard count > 0, count <= available else {
-                    throw Breeding.invalid(
+                    throw APIError.validationFailed(
                         "OPU \(source.opuId) has \(available) usable oocytes left, not \(count).", field: "oocytes_from"
                     )
                 }
                 allocations.append((opu, count))
             }
             guard Set(allocations.map(\.0.donorId)).count == 1, let first = allocations.first?.0 else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "A batch holds one donor's oocytes, so each embryo has one donor.", field: "oocytes_from")
             }
             let donor = try Breeding.animal(db, first.donorId, field: "donor_id")
             let sire = try Breeding.animal(db, input.sireId, field: "sire_id", sex: .male)
             guard sire.species == donor.species else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "\(sire.name) is \(sire.species); the donor is \(donor.species).", field: "sire_id")
             }
             let fertilisedOn = try Day.past(input.fertilisedOn, field: "fertilised_on", label: "fertilisation date")
             let latestOPU = allocations.map(\.0.performedOn).max() ?? fertilisedOn
             guard latestOPU <= fertilisedOn else {
-                throw Breeding.invalid("Fertilisation cannot be before the OPU (\(latestOPU)).", field: "fertilised_on")
+                throw APIError.validationFailed(
+                    "Fertilisation cannot be before the OPU (\(latestOPU)).", field: "fertilised_on")
             }
             let now = Date()
             let sequence = try IVFBatch.filter(IVFBatch.CodingKeys.fertilisedOn == fertilisedOn).fetchCount(db) + 1
@@ -234,19 +238,20 @@ struct ReproductionStore: Sendable {
     /// Marks the semen sample used for a batch: a stored straw is thawed out of its position first.
     private func useSemen(_ sampleID: Int64, sire: Animal, batch: String, in write: AuditedWrite) throws -> Int64 {
         guard var sample = try Sample.fetchOne(write.db, key: sampleID) else {
-            throw Breeding.invalid("No sample has id \(sampleID).", field: "semen_sample_id")
+            throw APIError.validationFailed("No sample has id \(sampleID).", field: "semen_sample_id")
         }
         guard sample.kind == "semen" else {
-            throw Breeding.invalid("\(sample.externalId) is \(sample.kind), not semen.", field: "semen_sample_id")
+            throw APIError.validationFailed(
+                "\(sample.externalId) is \(sample.kind), not semen.", field: "semen_sample_id")
         }
         if let animal = sample.animalId, animal != sire.id {
-            throw Breeding.invalid("\(sample.externalId) is not from \(sire.name).", field: "semen_sample_id")
+            throw APIError.validationFailed("\(sample.externalId) is not from \(sire.name).", field: "semen_sample_id")
         }
         if sample.containerId != nil {
             sample = try StorageStore.checkOut(sampleID, reason: .thaw, note: "IVF batch \(batch)", in: write)
         }
         guard sample.status.next.contains(.used) else {
-            throw Breeding.invalid(
+            throw APIError.validationFailed(
                 "\(sample.externalId) is \(sample.status.rawValue) and cannot be used.", field: "semen_sample_id")
         }
         var used = sample
@@ -277,10 +282,10 @@ struct ReproductionStore: Sendable {
                 throw APIError.notFound("No batch has id \(id).")
             }
             guard let day = input.day, (1...9).contains(day) else {
-                throw Breeding.invalid("Give the culture day, 1 to 9 (day 0 is fertilisation).", field: "day")
+                throw APIError.validationFailed("Give the culture day, 1 to 9 (day 0 is fertilisation).", field: "day")
             }
             guard input.cleaved != nil || input.blastocysts != nil else {
-                throw Breeding.invalid("Enter the cleaved or the blastocyst count.", field: "cleaved")
+                throw APIError.validationFailed("Enter the cleaved or the blastocyst count.", field: "cleaved")
             }
             let inseminated = report.inseminated
             let cleaved = try input.cleaved.map { try Breeding.count($0, field: "cleaved", maximum: inseminated) }

@@ -43,7 +43,7 @@ struct SemenStore: Sendable {
                 createdAt: now, updatedAt: now)
             for (value, field) in [(input.volumeMl, "volume_ml"), (input.concentration, "concentration")] {
                 if let value, !(value.isFinite && value >= 0 && value < 100_000) {
-                    throw Breeding.invalid("Give a positive number.", field: field)
+                    throw APIError.validationFailed("Give a positive number.", field: field)
                 }
             }
             collection.volumeMl = input.volumeMl
@@ -56,7 +56,7 @@ struct SemenStore: Sendable {
             if let total = collection.totalMotility, let progressive = collection.progressiveMotility,
                 progressive > total
             {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "Progressive motility cannot exceed total motility.", field: "progressive_motility")
             }
             collection.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
@@ -84,37 +84,38 @@ struct SemenStore: Sendable {
     /// position in or below the container, labelled `<sire>-<date>-<n>`. All or nothing.
     func process(id: Int64, _ input: ProcessInput, context: EventContext) async throws -> [Sample] {
         guard sampleKinds.contains("semen") else {
-            throw Breeding.invalid("The sample kind 'semen' is not enabled (lab.sample_kinds).", field: "straws")
+            throw APIError.validationFailed(
+                "The sample kind 'semen' is not enabled (lab.sample_kinds).", field: "straws")
         }
         guard let count = input.straws, (1...2000).contains(count) else {
-            throw Breeding.invalid("Give the number of straws, 1 to 2000.", field: "straws")
+            throw APIError.validationFailed("Give the number of straws, 1 to 2000.", field: "straws")
         }
         guard let doses = input.dosesPerStraw, doses > 0, doses < 10_000 else {
-            throw Breeding.invalid("Give the sperm per straw in millions, e.g. 20.", field: "doses_per_straw")
+            throw APIError.validationFailed("Give the sperm per straw in millions, e.g. 20.", field: "doses_per_straw")
         }
         let size = input.strawSize ?? "0.25"
         guard ["0.25", "0.5"].contains(size) else {
-            throw Breeding.invalid("Straws are 0.25 or 0.5 mL.", field: "straw_size")
+            throw APIError.validationFailed("Straws are 0.25 or 0.5 mL.", field: "straw_size")
         }
         guard let containerID = input.containerId else {
-            throw Breeding.invalid("Choose where the straws go.", field: "container_id")
+            throw APIError.validationFailed("Choose where the straws go.", field: "container_id")
         }
         return try await database.write(context) { write in
             guard let previous = try SemenCollection.fetchOne(write.db, key: id) else {
                 throw APIError.notFound("No semen collection has id \(id).")
             }
             guard previous.straws == 0 else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "This collection was processed into \(previous.straws) straws already.", field: "straws")
             }
             if let total = previous.totalSperm, Double(count) * doses > total {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "\(count) straws × \(doses) million is more than the \(Int(total)) million sperm collected.",
                     field: "straws")
             }
             let slots = try StorageStore.freeSlots(write.db, in: containerID, count: count)
             guard slots.count == count else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "Only \(slots.count) free positions are left there for \(count) straws.", field: "container_id")
             }
             let sire = try Animal.fetchOne(write.db, key: previous.sireId)

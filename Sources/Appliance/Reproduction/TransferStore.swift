@@ -30,19 +30,19 @@ struct TransferStore: Sendable {
     /// embryo's straw is thawed: checked out of its position and marked used.
     func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
         guard let witness else {
-            throw Breeding.invalid(
+            throw APIError.validationFailed(
                 "A second person must witness the transfer and sign with their password.", field: "witness")
         }
         let ids = input.embryoIds ?? []
         guard (1...3).contains(ids.count), Set(ids).count == ids.count else {
-            throw Breeding.invalid("Choose one to three embryos.", field: "embryo_ids")
+            throw APIError.validationFailed("Choose one to three embryos.", field: "embryo_ids")
         }
         return try await database.write(context) { write in
             let db = write.db
             let recipient = try Breeding.animal(db, input.recipientId, field: "recipient_id", sex: .female)
             let clSide = try Breeding.text(input.clSide, field: "cl_side")
             guard ["", "left", "right"].contains(clSide) else {
-                throw Breeding.invalid("The corpus luteum side is left or right.", field: "cl_side")
+                throw APIError.validationFailed("The corpus luteum side is left or right.", field: "cl_side")
             }
             let now = Date()
             var transfer = Transfer(
@@ -55,12 +55,12 @@ struct TransferStore: Sendable {
             for id in ids {
                 let previous = try EmbryoStore.embryo(db, id: id)
                 guard previous.species == recipient.species else {
-                    throw Breeding.invalid(
+                    throw APIError.validationFailed(
                         "\(previous.code) is \(previous.species); \(recipient.name) is \(recipient.species).",
                         field: "embryo_ids")
                 }
                 guard previous.grade < 4 else {
-                    throw Breeding.invalid(
+                    throw APIError.validationFailed(
                         "\(previous.code) is grade 4 (dead or degenerating) and is never transferred.",
                         field: "embryo_ids")
                 }
@@ -69,7 +69,8 @@ struct TransferStore: Sendable {
                 case .frozen:
                     try thaw(previous, for: recipient, in: write)
                 case .transferred, .discarded:
-                    throw Breeding.invalid("\(previous.code) is \(previous.fate.label) already.", field: "embryo_ids")
+                    throw APIError.validationFailed(
+                        "\(previous.code) is \(previous.fate.label) already.", field: "embryo_ids")
                 }
                 var embryo = previous
                 embryo.fate = .transferred
@@ -86,10 +87,10 @@ struct TransferStore: Sendable {
     /// A frozen embryo's straw leaves its position (thawed) and is used up by the transfer.
     private func thaw(_ embryo: Embryo, for recipient: Animal, in write: AuditedWrite) throws {
         guard let sampleID = embryo.sampleId, let straw = try Sample.fetchOne(write.db, key: sampleID) else {
-            throw Breeding.invalid("\(embryo.code) has no straw on record.", field: "embryo_ids")
+            throw APIError.validationFailed("\(embryo.code) has no straw on record.", field: "embryo_ids")
         }
         guard straw.containerId != nil else {
-            throw Breeding.invalid(
+            throw APIError.validationFailed(
                 "Straw \(straw.externalId) is not in storage (it is \(straw.status.rawValue)); find it before thawing.",
                 field: "embryo_ids")
         }
@@ -120,23 +121,25 @@ struct TransferStore: Sendable {
         try await database.write(context) { write in
             let transfer = try Self.transfer(write.db, id: id)
             guard let method = input.method.flatMap(PregnancyCheck.Method.init) else {
-                throw Breeding.invalid("The method is ultrasound, palpation or blood_test.", field: "method")
+                throw APIError.validationFailed("The method is ultrasound, palpation or blood_test.", field: "method")
             }
             guard let result = input.result.flatMap(PregnancyCheck.Result.init) else {
-                throw Breeding.invalid("The result is pregnant, open or lost.", field: "result")
+                throw APIError.validationFailed("The result is pregnant, open or lost.", field: "result")
             }
             let checkedOn = try Day.past(input.checkedOn, field: "checked_on", label: "diagnosis date")
             guard checkedOn >= transfer.transferredOn else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "The check cannot be before the transfer (\(transfer.transferredOn)).", field: "checked_on")
             }
             let previous = try Self.checks(write.db, transfer: id).last
             if result == .lost, previous?.result != .pregnant {
-                throw Breeding.invalid("A pregnancy can be lost only after a positive diagnosis.", field: "result")
+                throw APIError.validationFailed(
+                    "A pregnancy can be lost only after a positive diagnosis.", field: "result")
             }
             let fetalSex = try Breeding.text(input.fetalSex, field: "fetal_sex")
             guard ["", "female", "male", "twins"].contains(fetalSex), fetalSex.isEmpty || result == .pregnant else {
-                throw Breeding.invalid("Fetal sex is female, male or twins, for a pregnancy.", field: "fetal_sex")
+                throw APIError.validationFailed(
+                    "Fetal sex is female, male or twins, for a pregnancy.", field: "fetal_sex")
             }
             var check = PregnancyCheck(
                 id: nil, transferId: id, checkedOn: checkedOn, method: method, result: result, fetalSex: fetalSex,
@@ -164,18 +167,18 @@ struct TransferStore: Sendable {
         try await database.write(context) { write in
             let previous = try Self.transfer(write.db, id: id)
             guard let outcome = input.outcome.flatMap(Transfer.Outcome.init), outcome != .unknown else {
-                throw Breeding.invalid("The outcome is born_alive or stillborn.", field: "outcome")
+                throw APIError.validationFailed("The outcome is born_alive or stillborn.", field: "outcome")
             }
             guard try Self.checks(write.db, transfer: id).last?.result == .pregnant else {
-                throw Breeding.invalid("Record a positive pregnancy diagnosis first.", field: "outcome")
+                throw APIError.validationFailed("Record a positive pregnancy diagnosis first.", field: "outcome")
             }
             let day = try Day.past(input.outcomeOn, field: "outcome_on", label: "birth date")
             guard day > previous.transferredOn else {
-                throw Breeding.invalid("The birth must be after the transfer.", field: "outcome_on")
+                throw APIError.validationFailed("The birth must be after the transfer.", field: "outcome_on")
             }
             let sex = try Breeding.text(input.offspringSex, field: "offspring_sex")
             guard ["", "female", "male"].contains(sex) else {
-                throw Breeding.invalid("The offspring's sex is female or male.", field: "offspring_sex")
+                throw APIError.validationFailed("The offspring's sex is female or male.", field: "offspring_sex")
             }
             var transfer = previous
             transfer.outcome = outcome

@@ -33,22 +33,22 @@ struct CatalogStore: Sendable {
     func createTest(_ input: TestInput, context: EventContext) async throws -> LabTest {
         let code = try Breeding.text(input.code, field: "code", limit: 32)
         guard code.wholeMatch(of: /[A-Za-z0-9_.\-]+/) != nil else {
-            throw Breeding.invalid("Give a short code of letters, digits, _ . or -.", field: "code")
+            throw APIError.validationFailed("Give a short code of letters, digits, _ . or -.", field: "code")
         }
         let name = try Breeding.text(input.name, field: "name")
-        guard !name.isEmpty else { throw Breeding.invalid("Name the test.", field: "name") }
+        guard !name.isEmpty else { throw APIError.validationFailed("Name the test.", field: "name") }
         let kinds = input.sampleKinds ?? []
         guard !kinds.isEmpty, kinds.allSatisfy(sampleKinds.contains) else {
-            throw Breeding.invalid(
+            throw APIError.validationFailed(
                 "Choose the sample kinds it accepts from \(sampleKinds.joined(separator: ", ")).", field: "sample_kinds"
             )
         }
         for range in input.ranges ?? [] {
             guard species.contains(range.species) else {
-                throw Breeding.invalid("\(range.species) is not a species here.", field: "ranges")
+                throw APIError.validationFailed("\(range.species) is not a species here.", field: "ranges")
             }
             if let low = range.low, let high = range.high, low > high {
-                throw Breeding.invalid("A range's low bound must not exceed its high bound.", field: "ranges")
+                throw APIError.validationFailed("A range's low bound must not exceed its high bound.", field: "ranges")
             }
         }
         return try await database.write(context) { write in
@@ -95,14 +95,14 @@ struct CatalogStore: Sendable {
         let code = try Breeding.text(input.code, field: "code", limit: 32)
         let name = try Breeding.text(input.name, field: "name")
         guard !code.isEmpty, !name.isEmpty else {
-            throw Breeding.invalid("Give the profile a code and a name.", field: "code")
+            throw APIError.validationFailed("Give the profile a code and a name.", field: "code")
         }
         guard let tests = input.tests, !tests.isEmpty else {
-            throw Breeding.invalid("A profile groups one or more tests.", field: "tests")
+            throw APIError.validationFailed("A profile groups one or more tests.", field: "tests")
         }
         return try await database.write(context) { write in
             for test in tests where try LabTest.filter(LabTest.CodingKeys.code == test).isEmpty(write.db) {
-                throw Breeding.invalid("No test has the code \(test).", field: "tests")
+                throw APIError.validationFailed("No test has the code \(test).", field: "tests")
             }
             guard try LabProfile.filter(LabProfile.CodingKeys.code == code).isEmpty(write.db) else {
                 throw APIError(
@@ -129,14 +129,14 @@ struct CatalogStore: Sendable {
 
     static func calibrationDay(_ text: String?) throws -> String {
         guard let text, let day = Day.date(text) else {
-            throw Breeding.invalid("Give the calibration due date as YYYY-MM-DD.", field: "calibration_due")
+            throw APIError.validationFailed("Give the calibration due date as YYYY-MM-DD.", field: "calibration_due")
         }
         return Day.text(day)
     }
 
     func createInstrument(_ input: InstrumentInput, context: EventContext) async throws -> Instrument {
         let name = try Breeding.text(input.name, field: "name")
-        guard !name.isEmpty else { throw Breeding.invalid("Name the instrument.", field: "name") }
+        guard !name.isEmpty else { throw APIError.validationFailed("Name the instrument.", field: "name") }
         let due = try Self.calibrationDay(input.calibrationDue)
         return try await database.write(context) { write in
             guard try Instrument.filter(Instrument.CodingKeys.name == name).isEmpty(write.db) else {
@@ -183,17 +183,17 @@ struct CatalogStore: Sendable {
 
     func createMaterial(_ input: MaterialInput, context: EventContext) async throws -> QCMaterial {
         let name = try Breeding.text(input.name, field: "name")
-        guard !name.isEmpty else { throw Breeding.invalid("Name the control material.", field: "name") }
+        guard !name.isEmpty else { throw APIError.validationFailed("Name the control material.", field: "name") }
         guard let expected = input.expected, expected.isFinite else {
-            throw Breeding.invalid("Give the expected value.", field: "expected")
+            throw APIError.validationFailed("Give the expected value.", field: "expected")
         }
         guard let tolerance = input.tolerance, tolerance >= 0, tolerance.isFinite else {
-            throw Breeding.invalid("Give the tolerance (±) as a number from 0.", field: "tolerance")
+            throw APIError.validationFailed("Give the tolerance (±) as a number from 0.", field: "tolerance")
         }
         return try await database.write(context) { write in
             guard let test = try LabTest.filter(LabTest.CodingKeys.code == (input.testCode ?? "")).fetchOne(write.db)
             else {
-                throw Breeding.invalid("No test has the code \(input.testCode ?? "").", field: "test_code")
+                throw APIError.validationFailed("No test has the code \(input.testCode ?? "").", field: "test_code")
             }
             var material = QCMaterial(
                 id: nil, name: name, testId: test.id ?? 0, expected: expected, tolerance: tolerance, createdAt: Date())
@@ -217,14 +217,14 @@ struct CatalogStore: Sendable {
     /// A QC run: the control measured on a calibrated instrument, judged against its tolerance.
     func recordRun(_ input: RunInput, context: EventContext) async throws -> QCRun {
         guard let measured = input.measured, measured.isFinite else {
-            throw Breeding.invalid("Give the measured value.", field: "measured")
+            throw APIError.validationFailed("Give the measured value.", field: "measured")
         }
         return try await database.write(context) { write in
             guard let material = try input.materialId.flatMap({ try QCMaterial.fetchOne(write.db, key: $0) }) else {
-                throw Breeding.invalid("Choose the control material.", field: "material_id")
+                throw APIError.validationFailed("Choose the control material.", field: "material_id")
             }
             guard let instrumentID = input.instrumentId else {
-                throw Breeding.invalid("Choose the instrument.", field: "instrument_id")
+                throw APIError.validationFailed("Choose the instrument.", field: "instrument_id")
             }
             let instrument = try Instrument.usable(write.db, id: instrumentID)
             var run = QCRun(

@@ -28,28 +28,28 @@ struct ResultStore: Sendable {
     /// accept a sample's kind refuses the whole order.
     func createOrder(_ input: OrderInput, context: EventContext) async throws -> OrderReport {
         guard let sampleIDs = input.sampleIds, !sampleIDs.isEmpty else {
-            throw Breeding.invalid("Choose the samples to test.", field: "sample_ids")
+            throw APIError.validationFailed("Choose the samples to test.", field: "sample_ids")
         }
         let id = try await database.write(context) { write -> Int64 in
             let db = write.db
             guard let customerID = input.customerId, let customer = try Customer.fetchOne(db, key: customerID),
                 customer.deletedAt == nil
-            else { throw Breeding.invalid("Choose the customer who orders.", field: "customer_id") }
+            else { throw APIError.validationFailed("Choose the customer who orders.", field: "customer_id") }
             var codes = input.tests ?? []
             for code in input.profiles ?? [] {
                 guard let profile = try LabProfile.filter(LabProfile.CodingKeys.code == code).fetchOne(db) else {
-                    throw Breeding.invalid("No profile has the code \(code).", field: "profiles")
+                    throw APIError.validationFailed("No profile has the code \(code).", field: "profiles")
                 }
                 codes += profile.tests.split(separator: ",").map(String.init)
             }
             var tests: [LabTest] = []
             for code in codes where !tests.contains(where: { $0.code.lowercased() == code.lowercased() }) {
                 guard let test = try LabTest.filter(LabTest.CodingKeys.code == code).fetchOne(db) else {
-                    throw Breeding.invalid("No test has the code \(code).", field: "tests")
+                    throw APIError.validationFailed("No test has the code \(code).", field: "tests")
                 }
                 tests.append(test)
             }
-            guard !tests.isEmpty else { throw Breeding.invalid("Choose tests or a profile.", field: "tests") }
+            guard !tests.isEmpty else { throw APIError.validationFailed("Choose tests or a profile.", field: "tests") }
             let now = Date()
             var order = LabOrder(
                 id: nil, customerId: customerID, orderedOn: Day.today,
@@ -58,11 +58,11 @@ struct ResultStore: Sendable {
             try write.insert(&order)
             for sampleID in sampleIDs {
                 guard let sample = try Sample.fetchOne(db, key: sampleID) else {
-                    throw Breeding.invalid("No sample has id \(sampleID).", field: "sample_ids")
+                    throw APIError.validationFailed("No sample has id \(sampleID).", field: "sample_ids")
                 }
                 for test in tests {
                     guard test.kinds.contains(sample.kind) else {
-                        throw Breeding.invalid(
+                        throw APIError.validationFailed(
                             "\(test.code) does not accept \(sample.kind) samples (\(sample.externalId)); "
                                 + "it takes \(test.kinds.joined(separator: ", ")).", field: "tests")
                     }
@@ -98,7 +98,7 @@ struct ResultStore: Sendable {
         try await database.write(context) { write in
             let previous = try Self.analysis(write.db, id: id)
             guard [.received, .retest].contains(previous.state) else {
-                throw Breeding.invalid("This analysis is \(previous.state.label).", field: "state")
+                throw APIError.validationFailed("This analysis is \(previous.state.label).", field: "state")
             }
             return try Self.move(previous, to: .inProgress, reason: "analysis started", in: write)
         }
@@ -122,13 +122,13 @@ struct ResultStore: Sendable {
     /// verifications then no longer cover it.
     func enter(id: Int64, _ input: ResultInput, by user: Int64?, context: EventContext) async throws -> Analysis {
         guard let value = input.value, value.isFinite else {
-            throw Breeding.invalid("Enter the result.", field: "value")
+            throw APIError.validationFailed("Enter the result.", field: "value")
         }
         return try await database.write(context) { write in
             let db = write.db
             let previous = try Self.analysis(db, id: id)
             guard previous.state != .rejected else {
-                throw Breeding.invalid("This analysis was rejected; order it again.", field: "value")
+                throw APIError.validationFailed("This analysis was rejected; order it again.", field: "value")
             }
             var analysis = previous
             if let instrumentID = input.instrumentId {
@@ -137,7 +137,7 @@ struct ResultStore: Sendable {
             if let runID = input.qcRunId {
                 guard let run = try QCRun.fetchOne(db, key: runID),
                     let material = try QCMaterial.fetchOne(db, key: run.materialId), material.testId == previous.testId
-                else { throw Breeding.invalid("No QC run \(runID) for this test.", field: "qc_run_id") }
+                else { throw APIError.validationFailed("No QC run \(runID) for this test.", field: "qc_run_id") }
                 analysis.qcRunId = runID
             }
             let sample = try Sample.fetchOne(db, key: previous.sampleId)
@@ -174,7 +174,7 @@ struct ResultStore: Sendable {
             let db = write.db
             let previous = try Self.analysis(db, id: id)
             guard previous.state == .toVerify else {
-                throw Breeding.invalid(
+                throw APIError.validationFailed(
                     "Only a result waiting for verification can be verified; this one is \(previous.state.label).",
                     field: "state")
             }
@@ -192,7 +192,8 @@ struct ResultStore: Sendable {
             }
             let signers = try Self.verifiers(db, of: previous)
             guard !signers.contains(signer.id ?? 0) else {
-                throw Breeding.invalid("You have verified this result already; another person must.", field: "state")
+                throw APIError.validationFailed(
+                    "You have verified this result already; another person must.", field: "state")
             }
             try Signature.sign(previous, as: signer, meaning: .verified, in: write)
             guard signers.count + 1 >= verificationsRequired else { return previous }
@@ -215,7 +216,7 @@ struct ResultStore: Sendable {
         return try await database.write(context) { write in
             let previous = try Self.analysis(write.db, id: id)
             guard [.toVerify, .inProgress, .received].contains(previous.state) else {
-                throw Breeding.invalid("A \(previous.state.label) result cannot be rejected.", field: "state")
+                throw APIError.validationFailed("A \(previous.state.label) result cannot be rejected.", field: "state")
             }
             return try Self.move(previous, to: retest ? .retest : .rejected, reason: reason, in: write)
         }

@@ -80,11 +80,11 @@ struct SampleCSV: Sendable {
                     collectedAt: now, notes: "", createdAt: now, updatedAt: now)
                 try store.apply(input, to: &sample, db: db)
                 if let first = seen[sample.externalId] {
-                    throw SampleStore.invalid("external_id repeats row \(first).", field: "external_id")
+                    throw APIError.validationFailed("external_id repeats row \(first).", field: "external_id")
                 }
                 seen[sample.externalId] = number
                 if try SampleStore.externalIdTaken(sample.externalId, db: db) {
-                    throw SampleStore.invalid("A sample with this external id exists.", field: "external_id")
+                    throw APIError.validationFailed("A sample with this external id exists.", field: "external_id")
                 }
                 return sample
             },
@@ -100,7 +100,7 @@ struct SampleCSV: Sendable {
         func number<T: LosslessStringConvertible>(_ name: String, _: T.Type) -> Result<T?, APIError> {
             guard let value = text(name) else { return .success(nil) }
             guard let parsed = T(value.replacingOccurrences(of: ",", with: ".")) else {
-                return .failure(SampleStore.invalid("\(name) must be a number.", field: name))
+                return .failure(APIError.validationFailed("\(name) must be a number.", field: name))
             }
             return .success(parsed)
         }
@@ -108,14 +108,14 @@ struct SampleCSV: Sendable {
             var collected = text("collected_at")
             if let raw = collected {
                 guard let normalised = SpreadsheetDate.timestamp(raw) else {
-                    throw SampleStore.invalid("collected_at \"\(raw)\" is not a date.", field: "collected_at")
+                    throw APIError.validationFailed("collected_at \"\(raw)\" is not a date.", field: "collected_at")
                 }
                 collected = normalised
             }
             var status: Sample.Status?
             if let raw = text("status") {
                 guard let value = Sample.Status(rawValue: raw) else {
-                    throw SampleStore.invalid("Unknown status \"\(raw)\".", field: "status")
+                    throw APIError.validationFailed("Unknown status \"\(raw)\".", field: "status")
                 }
                 status = value
             }
@@ -128,7 +128,7 @@ struct SampleCSV: Sendable {
         } catch let error as APIError {
             return .failure(error)
         } catch {
-            return .failure(SampleStore.invalid("\(error)", field: "file"))
+            return .failure(APIError.validationFailed("\(error)", field: "file"))
         }
     }
 }

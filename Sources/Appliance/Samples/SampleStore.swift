@@ -63,34 +63,31 @@ struct SampleStore: Sendable {
             arguments: [externalId]) ?? false
     }
 
-    static func invalid(_ message: String, field: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
-    }
-
     /// Applies `input` to `sample`, checking every rule the contract and the lifecycle name.
     func apply(_ input: Input, to sample: inout Sample, db: Database) throws {
         if let externalId = input.externalId {
             guard (1...64).contains(externalId.count) else {
-                throw Self.invalid("The external id must have 1 to 64 characters.", field: "external_id")
+                throw APIError.validationFailed("The external id must have 1 to 64 characters.", field: "external_id")
             }
             sample.externalId = externalId
         }
         if let value = input.species {
             guard species.contains(value) else {
-                throw Self.invalid("Species must be one of \(species.joined(separator: ", ")).", field: "species")
+                throw APIError.validationFailed(
+                    "Species must be one of \(species.joined(separator: ", ")).", field: "species")
             }
             sample.species = value
         }
         if let value = input.kind {
             guard kinds.contains(value) else {
-                throw Self.invalid("Kind must be one of \(kinds.joined(separator: ", ")).", field: "kind")
+                throw APIError.validationFailed("Kind must be one of \(kinds.joined(separator: ", ")).", field: "kind")
             }
             sample.kind = value
         }
         if let status = input.status, status != sample.status {
             guard sample.id == nil || sample.status.next.contains(status) else {
                 let allowed = sample.status.next.map(\.rawValue).joined(separator: ", ")
-                throw Self.invalid(
+                throw APIError.validationFailed(
                     "A \(sample.status.rawValue) sample cannot become \(status.rawValue)"
                         + (allowed.isEmpty ? "; it is final." : "; it can become \(allowed)."), field: "status")
             }
@@ -98,13 +95,13 @@ struct SampleStore: Sendable {
         }
         if let animalId = input.animalId {
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM animals WHERE id = ?", arguments: [animalId]) != nil else {
-                throw Self.invalid("No animal has id \(animalId).", field: "animal_id")
+                throw APIError.validationFailed("No animal has id \(animalId).", field: "animal_id")
             }
             sample.animalId = animalId
         }
         if let text = input.collectedAt {
             guard let date = Timestamp.parse(text) else {
-                throw Self.invalid(
+                throw APIError.validationFailed(
                     "Give the collection time as an RFC 3339 timestamp, e.g. 2026-03-01T09:30:00Z.",
                     field: "collected_at")
             }
@@ -112,33 +109,36 @@ struct SampleStore: Sendable {
         }
         if let notes = input.notes {
             guard notes.count <= 2000 else {
-                throw Self.invalid("Notes may have at most 2000 characters.", field: "notes")
+                throw APIError.validationFailed("Notes may have at most 2000 characters.", field: "notes")
             }
             sample.notes = notes
         }
         if let collectedBy = input.collectedBy {
-            guard collectedBy.count <= 200 else { throw Self.invalid("At most 200 characters.", field: "collected_by") }
+            guard collectedBy.count <= 200 else {
+                throw APIError.validationFailed("At most 200 characters.", field: "collected_by")
+            }
             sample.collectedBy = collectedBy
         }
         if let quantity = input.quantity {
             guard quantity >= 0, quantity.isFinite else {
-                throw Self.invalid("The quantity cannot be negative.", field: "quantity")
+                throw APIError.validationFailed("The quantity cannot be negative.", field: "quantity")
             }
             sample.quantity = quantity
         }
         if let unit = input.unit {
             guard unit.isEmpty || Self.units.contains(unit) else {
-                throw Self.invalid("The unit must be one of \(Self.units.joined(separator: ", ")).", field: "unit")
+                throw APIError.validationFailed(
+                    "The unit must be one of \(Self.units.joined(separator: ", ")).", field: "unit")
             }
             sample.unit = unit
         }
         if let doses = input.doses {
-            guard doses >= 0 else { throw Self.invalid("Doses cannot be negative.", field: "doses") }
+            guard doses >= 0 else { throw APIError.validationFailed("Doses cannot be negative.", field: "doses") }
             sample.doses = doses
         }
         if let count = input.freezeThawCount {
             guard count >= sample.freezeThawCount else {
-                throw Self.invalid("The freeze–thaw count only goes up.", field: "freeze_thaw_count")
+                throw APIError.validationFailed("The freeze–thaw count only goes up.", field: "freeze_thaw_count")
             }
             sample.freezeThawCount = count
         }
@@ -150,19 +150,19 @@ struct SampleStore: Sendable {
         guard !parents.isEmpty else { return }
         let relations = Set(parents.map(\.relation))
         guard relations.count == 1, let relation = relations.first else {
-            throw Self.invalid("All parents must have the same relation.", field: "parents")
+            throw APIError.validationFailed("All parents must have the same relation.", field: "parents")
         }
         guard relation == .pool ? parents.count >= 2 : parents.count == 1 else {
-            throw Self.invalid(
+            throw APIError.validationFailed(
                 relation == .pool ? "A pool needs two or more parents." : "An \(relation.rawValue) has one parent.",
                 field: "parents")
         }
         for parent in parents {
             guard let source = try Sample.fetchOne(write.db, key: parent.sampleId) else {
-                throw Self.invalid("No sample has id \(parent.sampleId).", field: "parents")
+                throw APIError.validationFailed("No sample has id \(parent.sampleId).", field: "parents")
             }
             guard source.species == sample.species else {
-                throw Self.invalid(
+                throw APIError.validationFailed(
                     "\(source.externalId) is \(source.species), not \(sample.species).", field: "parents")
             }
             try write.db.execute(
@@ -182,7 +182,7 @@ struct SampleStore: Sendable {
             (input.externalId, "external_id"), (input.species, "species"), (input.kind, "kind"),
             (input.collectedAt, "collected_at"),
         ] where value == nil {
-            throw Self.invalid("The field '\(field)' is required.", field: field)
+            throw APIError.validationFailed("The field '\(field)' is required.", field: field)
         }
         return try await database.write(context) { write in
             let now = Date()
@@ -230,7 +230,7 @@ struct SampleStore: Sendable {
         }
         let discarding = sample.status == .discarded && previous.status != .discarded
         if discarding && witness == nil {
-            throw Self.invalid("Discarding a sample needs a witness to sign.", field: "witness")
+            throw APIError.validationFailed("Discarding a sample needs a witness to sign.", field: "witness")
         }
         if sample.status.next.isEmpty {
             // Shipped, used or discarded material has left the store and frees its position.
@@ -262,7 +262,7 @@ struct SampleStore: Sendable {
                 guard
                     let id = try Int64.fetchOne(
                         db, sql: "SELECT id FROM samples WHERE external_id = ?", arguments: [code])
-                else { throw Self.invalid("No sample has the barcode \(code).", field: "parents") }
+                else { throw APIError.validationFailed("No sample has the barcode \(code).", field: "parents") }
                 return id
             }
         }

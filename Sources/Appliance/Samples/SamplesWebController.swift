@@ -101,20 +101,22 @@ struct SamplesWebController {
             var animal: Int64?
             if !animalId.isEmpty {
                 guard let id = Int64(animalId) else {
-                    throw SampleStore.invalid("Enter an animal id number.", field: "animal_id")
+                    throw APIError.validationFailed("Enter an animal id number.", field: "animal_id")
                 }
                 animal = id
             }
             var amount: Double?
             if !quantity.isEmpty {
                 guard let value = Double(quantity.replacingOccurrences(of: ",", with: ".")) else {
-                    throw SampleStore.invalid("Enter the quantity as a number.", field: "quantity")
+                    throw APIError.validationFailed("Enter the quantity as a number.", field: "quantity")
                 }
                 amount = value
             }
             var doseCount: Int?
             if !doses.isEmpty {
-                guard let value = Int(doses) else { throw SampleStore.invalid("Enter a whole number.", field: "doses") }
+                guard let value = Int(doses) else {
+                    throw APIError.validationFailed("Enter a whole number.", field: "doses")
+                }
                 doseCount = value
             }
             var collected = given(collectedAt)
@@ -152,16 +154,16 @@ struct SamplesWebController {
         let form = try await request.decode(as: MoveForm.self, context: context)
         do {
             guard let ids = form.ids, !ids.isEmpty else {
-                throw SampleStore.invalid("Select one or more samples.", field: "ids")
+                throw APIError.validationFailed("Select one or more samples.", field: "ids")
             }
             guard let container = form.containerId.flatMap({ Int64($0) }) else {
-                throw SampleStore.invalid("Enter the id of the container to move them to.", field: "container_id")
+                throw APIError.validationFailed("Enter the id of the container to move them to.", field: "container_id")
             }
             let outcome = try await storage.placeAll(
                 ids, in: container, reason: form.reason.flatMap { $0.isEmpty ? nil : $0 }, context: context.eventContext
             )
             guard outcome.applied else {
-                throw SampleStore.invalid("Nothing was moved: " + outcome.failureSummary, field: "ids")
+                throw APIError.validationFailed("Nothing was moved: " + outcome.failureSummary, field: "ids")
             }
             return Flash(kind: .success, message: "\(ids.count) samples were placed.").redirect(
                 to: "/storage/\(container)")
@@ -173,13 +175,15 @@ struct SamplesWebController {
     private func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let bulk = try await request.decode(as: BulkSelection<Form>.self, context: context)
         do {
-            guard !bulk.ids.isEmpty else { throw SampleStore.invalid("Select one or more samples.", field: "ids") }
+            guard !bulk.ids.isEmpty else {
+                throw APIError.validationFailed("Select one or more samples.", field: "ids")
+            }
             let form = bulk.fields
             let witness = try await witness(form, context)
             let outcome = try await store.changeAll(
                 ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
             guard outcome.applied else {
-                throw SampleStore.invalid(
+                throw APIError.validationFailed(
                     "Nothing was changed: \(outcome.failures.count) of \(bulk.ids.count) samples cannot be. "
                         + outcome.failureSummary, field: "ids")
             }

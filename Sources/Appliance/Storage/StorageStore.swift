@@ -21,18 +21,18 @@ struct StorageStore: Sendable {
         }
     }
 
-    static func invalid(_ message: String, field: String) -> APIError {
-        APIError(status: .unprocessableContent, code: "validation_failed", message: message, field: field)
-    }
-
     func createContainer(_ input: ContainerInput, context: EventContext) async throws -> StorageContainer {
-        guard let kind = input.kind else { throw Self.invalid("The field 'kind' is required.", field: "kind") }
+        guard let kind = input.kind else {
+            throw APIError.validationFailed("The field 'kind' is required.", field: "kind")
+        }
         let name = (input.name ?? "").trimmingCharacters(in: .whitespaces)
-        guard (1...60).contains(name.count) else { throw Self.invalid("Name it (1 to 60 characters).", field: "name") }
+        guard (1...60).contains(name.count) else {
+            throw APIError.validationFailed("Name it (1 to 60 characters).", field: "name")
+        }
         let (rows, columns) =
             kind.holdsItems ? (kind == .box ? input.rows ?? 0 : 1, input.columns ?? 0) : (0, 0)
         guard !kind.holdsItems || (1...100).contains(rows) && (1...100).contains(columns) else {
-            throw Self.invalid(
+            throw APIError.validationFailed(
                 kind == .box ? "A box needs 1–100 rows and columns." : "Give the number of slots (1–100).",
                 field: kind == .box && !(1...100).contains(rows) ? "rows" : "columns")
         }
@@ -40,13 +40,13 @@ struct StorageStore: Sendable {
             var parentKind: StorageContainer.Kind?
             if let parentID = input.parentId {
                 guard let parent = try StorageContainer.fetchOne(write.db, key: parentID) else {
-                    throw Self.invalid("No container has id \(parentID).", field: "parent_id")
+                    throw APIError.validationFailed("No container has id \(parentID).", field: "parent_id")
                 }
                 parentKind = parent.kind
             }
             guard kind.parents.contains(parentKind) else {
                 let allowed = kind.parents.map { $0?.rawValue ?? "nothing (top level)" }.joined(separator: ", ")
-                throw Self.invalid("A \(kind.rawValue) goes in \(allowed).", field: "parent_id")
+                throw APIError.validationFailed("A \(kind.rawValue) goes in \(allowed).", field: "parent_id")
             }
             let now = Date()
             var container = StorageContainer(
@@ -220,26 +220,28 @@ struct StorageStore: Sendable {
         _ sampleID: Int64, at containerID: Int64, position: Int, reason: String?, moving: Bool, in write: AuditedWrite
     ) throws -> Sample {
         guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
-            throw invalid("No sample has id \(sampleID).", field: "sample_id")
+            throw APIError.validationFailed("No sample has id \(sampleID).", field: "sample_id")
         }
         guard moving == (previous.containerId != nil) else {
-            throw invalid(
+            throw APIError.validationFailed(
                 moving ? "The sample is not in storage; check it in." : "The sample is already stored; move it.",
                 field: "sample_id")
         }
         guard previous.status.next.contains(.stored) || previous.status == .stored else {
-            throw invalid("A \(previous.status.rawValue) sample cannot be stored.", field: "sample_id")
+            throw APIError.validationFailed(
+                "A \(previous.status.rawValue) sample cannot be stored.", field: "sample_id")
         }
         guard let container = try StorageContainer.fetchOne(write.db, key: containerID) else {
-            throw invalid("No container has id \(containerID).", field: "container_id")
+            throw APIError.validationFailed("No container has id \(containerID).", field: "container_id")
         }
         guard container.kind.holdsItems else {
-            throw invalid(
+            throw APIError.validationFailed(
                 "A \(container.kind.rawValue) holds containers, not items; choose a goblet, cane or box.",
                 field: "container_id")
         }
         guard (1...container.capacity).contains(position) else {
-            throw invalid("\(container.name) has positions 1 to \(container.capacity).", field: "position")
+            throw APIError.validationFailed(
+                "\(container.name) has positions 1 to \(container.capacity).", field: "position")
         }
         if previous.containerId == containerID && previous.position == position { return previous }
         var sample = previous
@@ -296,13 +298,13 @@ struct StorageStore: Sendable {
     {
         let slots = try await freeSlots(in: container, count: ids.count)
         guard slots.count == ids.count else {
-            throw Self.invalid(
+            throw APIError.validationFailed(
                 "Only \(slots.count) free positions are left there for \(ids.count) samples.", field: "container_id")
         }
         let targets = Dictionary(zip(ids, slots)) { first, _ in first }
         return try await database.bulk(ids, context: context) { id, write in
             guard let slot = targets[id], let sample = try Sample.fetchOne(write.db, key: id) else {
-                throw Self.invalid("No sample has id \(id).", field: "sample_id")
+                throw APIError.validationFailed("No sample has id \(id).", field: "sample_id")
             }
             _ = try Self.place(
                 id, at: slot.containerId, position: slot.position, reason: reason, moving: sample.containerId != nil,
@@ -328,7 +330,7 @@ struct StorageStore: Sendable {
             throw APIError.notFound("No sample has id \(sampleID).")
         }
         guard let containerID = previous.containerId else {
-            throw invalid("\(previous.externalId) is not in storage.", field: "sample_id")
+            throw APIError.validationFailed("\(previous.externalId) is not in storage.", field: "sample_id")
         }
         let address = try address(write.db, container: containerID, position: previous.position)
         var sample = previous
@@ -363,11 +365,12 @@ struct StorageStore: Sendable {
             (input.levelBeforeCm, "level_before_cm"), (input.levelAfterCm, "level_after_cm"), (input.litres, "litres"),
         ] {
             if let value, !(0...1000).contains(value) {
-                throw Self.invalid("Give a value from 0 to 1000.", field: field)
+                throw APIError.validationFailed("Give a value from 0 to 1000.", field: field)
             }
         }
         guard input.levelAfterCm != nil || input.litres != nil else {
-            throw Self.invalid("Give the level after filling or the litres filled.", field: "level_after_cm")
+            throw APIError.validationFailed(
+                "Give the level after filling or the litres filled.", field: "level_after_cm")
         }
         return try await database.write(context) { write in
             guard let tank = try StorageContainer.fetchOne(write.db, key: id), tank.kind == .tank else {

@@ -64,7 +64,7 @@ struct StorageWebController {
 
         func input() throws -> StorageStore.ContainerInput {
             guard let kind = StorageContainer.Kind(rawValue: kind) else {
-                throw StorageStore.invalid("Choose a kind.", field: "kind")
+                throw APIError.validationFailed("Choose a kind.", field: "kind")
             }
             return StorageStore.ContainerInput(
                 parentId: parentID, kind: kind, name: name, rows: Int(rows), columns: Int(columns), notes: nil)
@@ -87,7 +87,7 @@ struct StorageWebController {
             func number(_ text: String, _ field: String) throws -> Double? {
                 guard !text.isEmpty else { return nil }
                 guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
-                    throw StorageStore.invalid("Enter a number.", field: field)
+                    throw APIError.validationFailed("Enter a number.", field: field)
                 }
                 return value
             }
@@ -210,7 +210,7 @@ extension StorageStore {
             let code = barcode.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let sample = try Sample.filter(Sample.CodingKeys.externalId == code).fetchOne(write.db)
             else {
-                throw Self.invalid("No sample has the barcode \(code).", field: "barcode")
+                throw APIError.validationFailed("No sample has the barcode \(code).", field: "barcode")
             }
             return try Self.place(
                 sample.id ?? 0, at: container, position: position, reason: nil, moving: false, in: write)
