@@ -33,32 +33,6 @@ enum Breeding {
         }
         return animal
     }
-
-    /// A count entered by hand: a whole number from 0 (or nil when `optional` and absent).
-    static func count(_ value: Int?, field: String, maximum: Int = 10_000) throws -> Int {
-        guard let value else {
-            throw APIError.validationFailed("Enter \(field.replacingOccurrences(of: "_", with: " ")).", field: field)
-        }
-        guard (0...maximum).contains(value) else {
-            throw APIError.validationFailed(
-                "\(field.replacingOccurrences(of: "_", with: " ")) must be 0 to \(maximum).", field: field)
-        }
-        return value
-    }
-
-    static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String {
-        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= limit else { throw APIError.validationFailed("At most \(limit) characters.", field: field) }
-        return text.isEmpty ? fallback : text
-    }
-
-    static func percent(_ value: Int?, field: String) throws -> Int? {
-        guard let value else { return nil }
-        guard (0...100).contains(value) else {
-            throw APIError.validationFailed("Give a percentage from 0 to 100.", field: field)
-        }
-        return value
-    }
 }
 
 /// OPU sessions and IVF/IVC batches with their day checks. Every write goes through ``AuditedWrite``.
@@ -97,16 +71,16 @@ struct ReproductionStore: Sendable {
             var session = OPUSession(
                 id: nil, donorId: donor.id ?? 0,
                 performedOn: try Day.past(input.performedOn, field: "performed_on", label: "OPU date"),
-                operator: try Breeding.text(input.operator, field: "operator", fallback: context.actorName),
-                follicles: try Breeding.count(input.follicles, field: "follicles", maximum: 500),
-                oocytes: try Breeding.count(input.oocytes, field: "oocytes", maximum: 500), createdAt: now,
+                operator: try InputCheck.text(input.operator, field: "operator", fallback: context.actorName),
+                follicles: try InputCheck.count(input.follicles, field: "follicles", maximum: 500),
+                oocytes: try InputCheck.count(input.oocytes, field: "oocytes", maximum: 500), createdAt: now,
                 updatedAt: now)
-            session.grade1 = try Breeding.count(input.grade1 ?? 0, field: "grade_1")
-            session.grade2 = try Breeding.count(input.grade2 ?? 0, field: "grade_2")
-            session.grade3 = try Breeding.count(input.grade3 ?? 0, field: "grade_3")
-            session.grade4 = try Breeding.count(input.grade4 ?? 0, field: "grade_4")
-            session.degenerate = try Breeding.count(input.degenerate ?? 0, field: "degenerate")
-            session.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            session.grade1 = try InputCheck.count(input.grade1 ?? 0, field: "grade_1")
+            session.grade2 = try InputCheck.count(input.grade2 ?? 0, field: "grade_2")
+            session.grade3 = try InputCheck.count(input.grade3 ?? 0, field: "grade_3")
+            session.grade4 = try InputCheck.count(input.grade4 ?? 0, field: "grade_4")
+            session.degenerate = try InputCheck.count(input.degenerate ?? 0, field: "degenerate")
+            session.notes = try InputCheck.text(input.notes, field: "notes", limit: 2000)
             let graded = session.grade1 + session.grade2 + session.grade3 + session.grade4 + session.degenerate
             guard graded <= session.oocytes else {
                 throw APIError.validationFailed(
@@ -204,15 +178,16 @@ struct ReproductionStore: Sendable {
             let sequence = try IVFBatch.filter(IVFBatch.CodingKeys.fertilisedOn == fertilisedOn).fetchCount(db) + 1
             var batch = IVFBatch(
                 id: nil,
-                code: try Breeding.text(
+                code: try InputCheck.text(
                     input.code, field: "code", limit: 64,
                     fallback: "IVF-\(fertilisedOn.replacingOccurrences(of: "-", with: ""))-\(sequence)"),
                 donorId: donor.id ?? 0, sireId: sire.id ?? 0, semenSampleId: nil, fertilisedOn: fertilisedOn,
-                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
+                technician: try InputCheck.text(
+                    input.technician, field: "technician", fallback: write.context.actorName),
                 createdAt: now, updatedAt: now)
-            batch.medium = try Breeding.text(input.medium, field: "medium")
-            batch.protocol = try Breeding.text(input.protocol, field: "protocol")
-            batch.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            batch.medium = try InputCheck.text(input.medium, field: "medium")
+            batch.protocol = try InputCheck.text(input.protocol, field: "protocol")
+            batch.notes = try InputCheck.text(input.notes, field: "notes", limit: 2000)
             guard try IVFBatch.filter(IVFBatch.CodingKeys.code == batch.code).isEmpty(db) else {
                 throw APIError(
                     status: .conflict, code: "conflict", message: "A batch is called \(batch.code).", field: "code")
@@ -288,9 +263,9 @@ struct ReproductionStore: Sendable {
                 throw APIError.validationFailed("Enter the cleaved or the blastocyst count.", field: "cleaved")
             }
             let inseminated = report.inseminated
-            let cleaved = try input.cleaved.map { try Breeding.count($0, field: "cleaved", maximum: inseminated) }
+            let cleaved = try input.cleaved.map { try InputCheck.count($0, field: "cleaved", maximum: inseminated) }
             let blastocysts = try input.blastocysts.map {
-                try Breeding.count($0, field: "blastocysts", maximum: cleaved ?? report.cleaved ?? inseminated)
+                try InputCheck.count($0, field: "blastocysts", maximum: cleaved ?? report.cleaved ?? inseminated)
             }
             guard
                 try IVFCheck.filter(IVFCheck.CodingKeys.batchId == id && IVFCheck.CodingKeys.day == day).isEmpty(
@@ -306,7 +281,7 @@ struct ReproductionStore: Sendable {
                 checkedOn: try checkedOn.map { try Day.past($0, field: "checked_on", label: "check date") }
                     ?? Day.adding(day, to: report.batch.fertilisedOn) ?? Day.today,
                 cleaved: cleaved, blastocysts: blastocysts, checkedBy: write.context.actorName, createdAt: Date())
-            check.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            check.notes = try InputCheck.text(input.notes, field: "notes", limit: 2000)
             try write.insert(&check)
             return try Self.report(write.db, id: id) ?? report
         }

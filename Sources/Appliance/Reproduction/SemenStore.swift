@@ -39,7 +39,8 @@ struct SemenStore: Sendable {
             var collection = SemenCollection(
                 id: nil, sireId: sire.id ?? 0,
                 collectedOn: try Day.past(input.collectedOn, field: "collected_on", label: "collection date"),
-                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
+                technician: try InputCheck.text(
+                    input.technician, field: "technician", fallback: write.context.actorName),
                 createdAt: now, updatedAt: now)
             for (value, field) in [(input.volumeMl, "volume_ml"), (input.concentration, "concentration")] {
                 if let value, !(value.isFinite && value >= 0 && value < 100_000) {
@@ -48,18 +49,18 @@ struct SemenStore: Sendable {
             }
             collection.volumeMl = input.volumeMl
             collection.concentration = input.concentration
-            collection.totalMotility = try Breeding.percent(input.totalMotility, field: "total_motility")
-            collection.progressiveMotility = try Breeding.percent(
+            collection.totalMotility = try InputCheck.percent(input.totalMotility, field: "total_motility")
+            collection.progressiveMotility = try InputCheck.percent(
                 input.progressiveMotility, field: "progressive_motility")
-            collection.normalMorphology = try Breeding.percent(input.normalMorphology, field: "normal_morphology")
-            collection.postThawMotility = try Breeding.percent(input.postThawMotility, field: "post_thaw_motility")
+            collection.normalMorphology = try InputCheck.percent(input.normalMorphology, field: "normal_morphology")
+            collection.postThawMotility = try InputCheck.percent(input.postThawMotility, field: "post_thaw_motility")
             if let total = collection.totalMotility, let progressive = collection.progressiveMotility,
                 progressive > total
             {
                 throw APIError.validationFailed(
                     "Progressive motility cannot exceed total motility.", field: "progressive_motility")
             }
-            collection.notes = try Breeding.text(input.notes, field: "notes", limit: 2000)
+            collection.notes = try InputCheck.text(input.notes, field: "notes", limit: 2000)
             try write.insert(&collection)
             return collection
         }
@@ -151,7 +152,7 @@ struct SemenStore: Sendable {
             collection.straws = count
             collection.dosesPerStraw = doses
             collection.strawSize = size
-            collection.extender = try Breeding.text(input.extender, field: "extender")
+            collection.extender = try InputCheck.text(input.extender, field: "extender")
             collection.updatedAt = now
             try write.update(collection, from: previous, action: "semen.process", reason: "filled into \(count) straws")
             return straws

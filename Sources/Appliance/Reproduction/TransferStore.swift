@@ -40,7 +40,7 @@ struct TransferStore: Sendable {
         return try await database.write(context) { write in
             let db = write.db
             let recipient = try Breeding.animal(db, input.recipientId, field: "recipient_id", sex: .female)
-            let clSide = try Breeding.text(input.clSide, field: "cl_side")
+            let clSide = try InputCheck.text(input.clSide, field: "cl_side")
             guard ["", "left", "right"].contains(clSide) else {
                 throw APIError.validationFailed("The corpus luteum side is left or right.", field: "cl_side")
             }
@@ -48,9 +48,10 @@ struct TransferStore: Sendable {
             var transfer = Transfer(
                 id: nil, recipientId: recipient.id ?? 0,
                 transferredOn: try Day.past(input.transferredOn, field: "transferred_on", label: "transfer date"),
-                technician: try Breeding.text(input.technician, field: "technician", fallback: write.context.actorName),
-                clSide: clSide, clQuality: try Breeding.text(input.clQuality, field: "cl_quality"),
-                notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
+                technician: try InputCheck.text(
+                    input.technician, field: "technician", fallback: write.context.actorName),
+                clSide: clSide, clQuality: try InputCheck.text(input.clQuality, field: "cl_quality"),
+                notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
             try write.insert(&transfer)
             for id in ids {
                 let previous = try EmbryoStore.embryo(db, id: id)
@@ -136,14 +137,15 @@ struct TransferStore: Sendable {
                 throw APIError.validationFailed(
                     "A pregnancy can be lost only after a positive diagnosis.", field: "result")
             }
-            let fetalSex = try Breeding.text(input.fetalSex, field: "fetal_sex")
+            let fetalSex = try InputCheck.text(input.fetalSex, field: "fetal_sex")
             guard ["", "female", "male", "twins"].contains(fetalSex), fetalSex.isEmpty || result == .pregnant else {
                 throw APIError.validationFailed(
                     "Fetal sex is female, male or twins, for a pregnancy.", field: "fetal_sex")
             }
             var check = PregnancyCheck(
                 id: nil, transferId: id, checkedOn: checkedOn, method: method, result: result, fetalSex: fetalSex,
-                checkedBy: write.context.actorName, notes: try Breeding.text(input.notes, field: "notes", limit: 2000),
+                checkedBy: write.context.actorName,
+                notes: try InputCheck.text(input.notes, field: "notes", limit: 2000),
                 createdAt: Date())
             try write.insert(&check)
             return check
@@ -176,7 +178,7 @@ struct TransferStore: Sendable {
             guard day > previous.transferredOn else {
                 throw APIError.validationFailed("The birth must be after the transfer.", field: "outcome_on")
             }
-            let sex = try Breeding.text(input.offspringSex, field: "offspring_sex")
+            let sex = try InputCheck.text(input.offspringSex, field: "offspring_sex")
             guard ["", "female", "male"].contains(sex) else {
                 throw APIError.validationFailed("The offspring's sex is female or male.", field: "offspring_sex")
             }

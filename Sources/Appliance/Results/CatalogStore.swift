@@ -31,11 +31,11 @@ struct CatalogStore: Sendable {
     }
 
     func createTest(_ input: TestInput, context: EventContext) async throws -> LabTest {
-        let code = try Breeding.text(input.code, field: "code", limit: 32)
+        let code = try InputCheck.text(input.code, field: "code", limit: 32)
         guard code.wholeMatch(of: /[A-Za-z0-9_.\-]+/) != nil else {
             throw APIError.validationFailed("Give a short code of letters, digits, _ . or -.", field: "code")
         }
-        let name = try Breeding.text(input.name, field: "name")
+        let name = try InputCheck.text(input.name, field: "name")
         guard !name.isEmpty else { throw APIError.validationFailed("Name the test.", field: "name") }
         let kinds = input.sampleKinds ?? []
         guard !kinds.isEmpty, kinds.allSatisfy(sampleKinds.contains) else {
@@ -59,9 +59,9 @@ struct CatalogStore: Sendable {
             let now = Date()
             var test = LabTest(
                 id: nil, code: code, name: name, sampleKinds: kinds.joined(separator: ","),
-                unit: try Breeding.text(input.unit, field: "unit", limit: 32),
-                method: try Breeding.text(input.method, field: "method"),
-                priceCents: try Breeding.count(input.priceCents ?? 0, field: "price_cents", maximum: 100_000_000),
+                unit: try InputCheck.text(input.unit, field: "unit", limit: 32),
+                method: try InputCheck.text(input.method, field: "method"),
+                priceCents: try InputCheck.count(input.priceCents ?? 0, field: "price_cents", maximum: 100_000_000),
                 createdAt: now, updatedAt: now)
             try write.insert(&test)
             for range in input.ranges ?? [] {
@@ -92,8 +92,8 @@ struct CatalogStore: Sendable {
     }
 
     func createProfile(_ input: ProfileInput, context: EventContext) async throws -> LabProfile {
-        let code = try Breeding.text(input.code, field: "code", limit: 32)
-        let name = try Breeding.text(input.name, field: "name")
+        let code = try InputCheck.text(input.code, field: "code", limit: 32)
+        let name = try InputCheck.text(input.name, field: "name")
         guard !code.isEmpty, !name.isEmpty else {
             throw APIError.validationFailed("Give the profile a code and a name.", field: "code")
         }
@@ -135,7 +135,7 @@ struct CatalogStore: Sendable {
     }
 
     func createInstrument(_ input: InstrumentInput, context: EventContext) async throws -> Instrument {
-        let name = try Breeding.text(input.name, field: "name")
+        let name = try InputCheck.text(input.name, field: "name")
         guard !name.isEmpty else { throw APIError.validationFailed("Name the instrument.", field: "name") }
         let due = try Self.calibrationDay(input.calibrationDue)
         return try await database.write(context) { write in
@@ -146,7 +146,7 @@ struct CatalogStore: Sendable {
             let now = Date()
             var instrument = Instrument(
                 id: nil, name: name, calibrationDue: due,
-                notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
+                notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
             try write.insert(&instrument)
             return instrument
         }
@@ -182,7 +182,7 @@ struct CatalogStore: Sendable {
     }
 
     func createMaterial(_ input: MaterialInput, context: EventContext) async throws -> QCMaterial {
-        let name = try Breeding.text(input.name, field: "name")
+        let name = try InputCheck.text(input.name, field: "name")
         guard !name.isEmpty else { throw APIError.validationFailed("Name the control material.", field: "name") }
         guard let expected = input.expected, expected.isFinite else {
             throw APIError.validationFailed("Give the expected value.", field: "expected")

@@ -53,8 +53,8 @@ struct ResultStore: Sendable {
             let now = Date()
             var order = LabOrder(
                 id: nil, customerId: customerID, orderedOn: Day.today,
-                reference: try Breeding.text(input.reference, field: "reference"),
-                notes: try Breeding.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
+                reference: try InputCheck.text(input.reference, field: "reference"),
+                notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
             try write.insert(&order)
             for sampleID in sampleIDs {
                 guard let sample = try Sample.fetchOne(db, key: sampleID) else {
