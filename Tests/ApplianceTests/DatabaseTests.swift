@@ -68,6 +68,13 @@ private func queuedWrites(
     return await writes.value
 }
 
+/// The WAL's length in frames, as a checkpoint from a connection of its own reports it.
+private func walFrames(_ path: String) throws -> Int {
+    let observer = try DatabaseQueue(path: path)
+    defer { try? observer.close() }
+    return try observer.writeWithoutTransaction { try $0.checkpoint(.passive).walFrameCount }
+}
+
 @Suite struct DatabaseTests {
     private func open(_ directory: TemporaryDirectory, migrations: Migrations = .embedded) throws -> AppDatabase {
         var config = AppConfig()
@@ -203,6 +210,44 @@ private func queuedWrites(
         let wal = directory.path + "/labbox.db-wal"
         let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(size == 0)
+    }
+
+    /// A reader holding an old snapshot pins the WAL; once it lets go, the frames written meanwhile
+    /// are copied off the writer, the writer's own checkpoints take over, and the WAL restarts.
+    @Test func aPinnedWALIsCopiedOffTheWriterAndThenRestarts() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try open(directory)
+        try await database.write { try $0.execute(sql: "CREATE TABLE t (v BLOB)") }
+        let reading = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? database.pool.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM t")
+                reading.signal()
+                release.wait()
+            }
+        }
+        while reading.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        // About 17 frames each: 7,000 frames that no checkpoint may copy while the reader stays.
+        for _ in 0..<400 {
+            try await database.write { try $0.execute(sql: "INSERT INTO t VALUES (randomblob(64000))") }
+        }
+        #expect(database.checkpointer.pagesCopied.inBackground == 0)
+        release.signal()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while database.checkpointer.pagesCopied.inBackground < Int(Checkpointer.writerPages),
+            ContinuousClock.now < deadline
+        {
+            try await database.write { try $0.execute(sql: "INSERT INTO t VALUES (randomblob(100))") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(database.checkpointer.pagesCopied.inBackground >= Int(Checkpointer.writerPages))
+        for _ in 0..<5 {
+            try await database.write { try $0.execute(sql: "INSERT INTO t VALUES (randomblob(100))") }
+        }
+        #expect(database.checkpointer.pagesCopied.byWriter > 0)
+        let frames = try walFrames(database.path)
+        #expect(frames < Int(Checkpointer.automaticPages), "the WAL did not restart: \(frames) frames")
     }
 
     /// A date stored and read back prints the same: record hashes (signatures) compare snapshots

@@ -51,13 +51,16 @@ struct Backups: Sendable {
             report(5, "Copying the database")
             let copy = staging.appendingPathComponent("labbox.db")
             // Without synchronous=OFF, VACUUM INTO ends by flushing the whole copy at once, and the
-            // server's own commits (synchronous=FULL) queue behind that flush. The archive written
-            // from the copy is synced when it is complete.
-            try await database.pool.unsafeRead { db in
-                let previous = try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "2"
-                try db.execute(sql: "PRAGMA synchronous = OFF")
-                defer { try? db.execute(sql: "PRAGMA synchronous = \(Int(previous) ?? 2)") }
-                try db.execute(sql: "VACUUM INTO ?", arguments: [copy.path])
+            // server's own commits (synchronous=FULL) queue behind that flush; the copy and the
+            // archive are flushed behind their writing instead (FlushBehind). The archive is
+            // synced when it is complete.
+            try await FlushBehind.run(copy) {
+                try await database.pool.unsafeRead { db in
+                    let previous = try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "2"
+                    try db.execute(sql: "PRAGMA synchronous = OFF")
+                    defer { try? db.execute(sql: "PRAGMA synchronous = \(Int(previous) ?? 2)") }
+                    try db.execute(sql: "VACUUM INTO ?", arguments: [copy.path])
+                }
             }
             try checkpoint()
             var manifest = try Self.describe(databaseAt: copy, createdAt: now)
@@ -74,11 +77,13 @@ struct Backups: Sendable {
                 }
                 manifest.files[name] = .init(size: try Self.size(of: url), sha256: sha)
             }
-            report(40, "Archiving the database")
-            try add("labbox.db", copy)
-            for file in attachments { try add(file.name, file.url) }
-            _ = try writer.add(name: BackupManifest.name, data: try BackupManifest.encoder.encode(manifest))
-            try writer.finish()
+            try await FlushBehind.run(partial) {
+                report(40, "Archiving the database")
+                try add("labbox.db", copy)
+                for file in attachments { try add(file.name, file.url) }
+                _ = try writer.add(name: BackupManifest.name, data: try BackupManifest.encoder.encode(manifest))
+                try writer.finish()
+            }
             try checkpoint()
             if FileManager.default.fileExists(atPath: archive.path) { try FileManager.default.removeItem(at: archive) }
             try FileManager.default.moveItem(at: partial, to: archive)

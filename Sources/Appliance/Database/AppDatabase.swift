@@ -16,6 +16,7 @@ final class AppDatabase: Sendable {
     let cache: Cache
     private let invalidation: TableInvalidation
     private let commits: GroupCommit
+    let checkpointer: Checkpointer
 
     init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -32,6 +33,9 @@ final class AppDatabase: Sendable {
         // prepareDatabase hook, so the durability setting is applied to the writer afterwards.
         let synchronous = config.synchronous.rawValue.uppercased()
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        let checkpointer = Checkpointer(path: path)
+        pool.writeWithoutTransaction { checkpointer.install(on: $0) }
+        self.checkpointer = checkpointer
         self.path = path
         self.migrations = migrations
         self.auditPolicy = AuditPolicy(regulated: Set(config.reasonRequired))
@@ -84,6 +88,7 @@ final class AppDatabase: Sendable {
     /// holds the server's writers back until it has copied the whole WAL.
     func close(checkpoint: Database.CheckpointMode = .truncate) throws {
         try pool.writeWithoutTransaction { db in
+            try checkpointer.stop(on: db)
             _ = try db.checkpoint(checkpoint)
         }
         try pool.close()

@@ -58,4 +58,10 @@ enum DatabaseMetrics {
     /// How many writes shared each commit (see ``GroupCommit``).
     static let groupCommitSize = AppMetrics.registry.makeValueHistogram(
         name: "labbox_db_group_commit_writes", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+    /// WAL frames copied into the database by the writer's commits and off the writer (see
+    /// ``Checkpointer``).
+    static let checkpointedByWriter = AppMetrics.registry.makeCounter(
+        name: "labbox_db_checkpointed_frames_total", labels: [("by", "writer")])
+    static let checkpointedInBackground = AppMetrics.registry.makeCounter(
+        name: "labbox_db_checkpointed_frames_total", labels: [("by", "background")])
 }
