@@ -1,6 +1,20 @@
 // The executable is this declaration; the server and CLI are the Appliance library, which
 // Benchmarks/ links too.
 import Appliance
-import ArgumentParser
+import Dispatch
 
-@main extension LabBox {}
+/// A synchronous main that waits for the command, not `@main extension LabBox {}`: an async main
+/// parks the main thread in `dispatch_main()`, which ends it with `pthread_exit`, and in a static
+/// binary that forced unwind makes libgcc sort every unwind entry the binary has, reading all of
+/// `.eh_frame` (6.5 MB) into memory at start for nothing (docs/BENCHMARKS.md, idle RSS).
+@main enum Main {
+    static func main() {
+        // Detached: `main` runs on the main actor, which is the thread that waits.
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await LabBox.main()
+            finished.signal()
+        }
+        finished.wait()
+    }
+}

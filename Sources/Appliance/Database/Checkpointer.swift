@@ -85,7 +85,8 @@ final class Checkpointer: Sendable {
                 if queue == nil { queue = try DatabaseQueue(path: path) }
                 let before = copied.load(ordering: .relaxed)
                 let result = try queue!.writeWithoutTransaction { try $0.checkpoint(.passive) }
-                record(Int32(result.checkpointedFrameCount), counter: pagesInBackground,
+                record(
+                    Int32(result.checkpointedFrameCount), counter: pagesInBackground,
                     metric: DatabaseMetrics.checkpointedInBackground)
                 return result.checkpointedFrameCount > before
             }

@@ -50,10 +50,11 @@ struct AppServices: Sendable {
         }
     }
 
-    /// What runs beside the HTTP server: the job workers, the scheduler and the mail outbox.
+    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
+    /// mail outbox.
     var background: [any Service] {
         [
-            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
+            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler, SearchIndexer(database: database),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
         ]

@@ -10,7 +10,7 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     static let auditEntity = "sample"
     static let searchIndex: SearchIndex? = SearchIndex(
         table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert",
-        columns: ["external_id", "notes"])
+        columns: ["external_id", "notes"], backlog: "samples_fts_backlog")
 
     enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case received

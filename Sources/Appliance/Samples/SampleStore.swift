@@ -282,11 +282,20 @@ struct SampleStore: Sendable {
     func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
         -> (items: [Sample], next: KeysetPosition?)
     {
-        try await database.read { db in try Self.request(filter).page(db, order: order, after: after, limit: limit) }
+        try await indexBacklog(for: filter)
+        return try await database.read { db in
+            try Self.request(filter).page(db, order: order, after: after, limit: limit)
+        }
     }
 
     func count(_ filter: Filter) async throws -> Int {
-        try await database.read { db in try Self.request(filter).fetchCount(db) }
+        try await indexBacklog(for: filter)
+        return try await database.read { db in try Self.request(filter).fetchCount(db) }
+    }
+
+    /// A text search must see the samples written before it (see ``SearchIndex/catchUp(_:)``).
+    private func indexBacklog(for filter: Filter) async throws {
+        if filter.text != nil { try await Sample.searchIndex?.catchUp(database) }
     }
 
     private static func request(_ filter: Filter) -> QueryInterfaceRequest<Sample> {

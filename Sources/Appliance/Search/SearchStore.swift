@@ -34,6 +34,7 @@ struct SearchStore: Sendable {
         guard let match = Self.matchExpression(text) else { return Results(exact: nil, items: []) }
         let readable = Set(
             [Permission.samplesRead, .animalsRead, .customersRead].filter { principal?.can($0) == true })
+        if readable.contains(.samplesRead) { try await Sample.searchIndex?.catchUp(database) }
         return try await database.read { db in
             var items: [Hit] = []
             var exact: Hit?
@@ -115,6 +116,28 @@ struct SearchIndex: Sendable {
     let index: String
     let trigger: String
     let columns: [String]
+    /// The table where the insert trigger leaves new rows' ids for ``catchUp(_:)``, when the index
+    /// is kept in batches (migration 0017) rather than in each writing transaction.
+    var backlog: String? = nil
+
+    /// Indexes the rows in the backlog, in one write. Searches call it before they read, so they
+    /// find every row written before them; ``SearchIndexer`` calls it about once a second.
+    func catchUp(_ database: AppDatabase) async throws {
+        guard let backlog else { return }
+        let waiting = try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(backlog))") ?? false
+        }
+        guard waiting else { return }
+        let columns = columns.joined(separator: ", ")
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO \(index) (rowid, \(columns))
+                    SELECT rowid, \(columns) FROM \(table) WHERE rowid IN (SELECT rowid FROM \(backlog));
+                    DELETE FROM \(backlog);
+                    """)
+        }
+    }
 
     /// While suspended, inserted rows are not indexed; ``Suspension/resume(indexingRowsFrom:)``
     /// puts the trigger back exactly as the migration wrote it and indexes the new rows in one

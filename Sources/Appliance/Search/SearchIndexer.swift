@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+/// Indexes the samples written since its last run, about once a second (migration 0017 says why
+/// they are not indexed in the transaction that writes them). Searches catch the backlog up
+/// themselves; this keeps it short, so that no search has much to do first.
+struct SearchIndexer: Service {
+    let database: AppDatabase
+    var interval: Duration = .seconds(1)
+    let logger = Logger(label: "labbox.search")
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Sample.searchIndex?.catchUp(database)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("search index: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
