@@ -28,8 +28,13 @@ enum BackupCheck {
     static func verify(_ archive: URL) -> Report {
         let scratch = archive.deletingLastPathComponent().appendingPathComponent(
             ".verify-\(Secrets.token(bytes: 6))")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        return unpack(archive, into: scratch)
+        // A server may be running: its commits must not queue behind a gigabyte unpacked and deleted.
+        let database = scratch.appendingPathComponent("labbox.db")
+        defer {
+            DiskPacing.remove(database)
+            try? FileManager.default.removeItem(at: scratch)
+        }
+        return DiskPacing.flushingBehind(database) { unpack(archive, into: scratch) }
     }
 
     /// Unpacks `archive` into `directory` (created) and checks it there.

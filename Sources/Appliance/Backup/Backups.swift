@@ -46,15 +46,18 @@ struct Backups: Sendable {
             ".\(archive.lastPathComponent).partial")
         let staging = directory.appendingPathComponent(".staging-\(Secrets.token(bytes: 6))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: staging) }
+        let copy = staging.appendingPathComponent("labbox.db")
+        defer {
+            DiskPacing.remove(copy)
+            try? FileManager.default.removeItem(at: staging)
+        }
         do {
             report(5, "Copying the database")
-            let copy = staging.appendingPathComponent("labbox.db")
             // Without synchronous=OFF, VACUUM INTO ends by flushing the whole copy at once, and the
             // server's own commits (synchronous=FULL) queue behind that flush; the copy and the
-            // archive are flushed behind their writing instead (FlushBehind). The archive is
+            // archive are flushed behind their writing instead (DiskPacing). The archive is
             // synced when it is complete.
-            try await FlushBehind.run(copy) {
+            try await DiskPacing.flushingBehind(copy) {
                 try await database.pool.unsafeRead { db in
                     let previous = try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "2"
                     try db.execute(sql: "PRAGMA synchronous = OFF")
@@ -77,7 +80,7 @@ struct Backups: Sendable {
                 }
                 manifest.files[name] = .init(size: try Self.size(of: url), sha256: sha)
             }
-            try await FlushBehind.run(partial) {
+            try await DiskPacing.flushingBehind(partial) {
                 report(40, "Archiving the database")
                 try add("labbox.db", copy)
                 for file in attachments { try add(file.name, file.url) }
