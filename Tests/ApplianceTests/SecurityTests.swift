@@ -91,9 +91,10 @@ import Testing
     @Test func probingAddressIsBlockedUntilLifted() async throws {
         let server = try TestServer()
         try await server.test(.live) { client in
-            // A probe costs 10 of the 30 tolerated strikes: the fourth trips the block.
-            for _ in 0..<4 {
-                _ = try await client.execute(uri: "/wp-login.php", method: .get)
+            // A probe costs 10 of the 30 tolerated strikes, in any letter case: the fourth trips the block.
+            for uri in ["/wp-login.php", "/WP-LOGIN.PHP", "/a/..%2F..%2Fetc", "/?q=%3CScript%3E"] {
+                let probed = try await client.execute(uri: uri, method: .get)
+                #expect(probed.status != .forbidden, "\(uri) was blocked before the fourth probe")
             }
             let blocked = try await client.execute(uri: "/healthz", method: .get)
             #expect(blocked.status == .forbidden)

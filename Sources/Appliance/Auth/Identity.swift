@@ -33,8 +33,12 @@ struct Identity: Sendable {
     /// The principal of an `Authorization` header value, or nil when it is malformed or invalid.
     func principal(bearer header: String) async throws -> Principal? {
         guard header.hasPrefix("Bearer ") else { return nil }
-        let credential = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard credential.count < 2000 else { return nil }
+        // A credential has no spaces; split rather than Foundation's trimming, which bridges
+        // through NSString on every request.
+        let words = header.dropFirst("Bearer ".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count == 1, let credential = words.first.map(String.init), credential.count < 2000 else {
+            return nil
+        }
         if credential.hasPrefix(APIKey.keyPrefix) {
             return try await apiKeys.principal(secret: credential)
         }

@@ -3,7 +3,9 @@ import Foundation
 enum Timestamp {
     /// An RFC 3339 timestamp, with or without fractional seconds.
     static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Foundation's trimming bridges through NSString; a timestamp seldom has anything to trim.
+        let padded = text.first?.isWhitespace == true || text.last?.isWhitespace == true
+        let trimmed = padded ? text.trimmingCharacters(in: .whitespaces) : text
         return (try? Date(trimmed, strategy: .iso8601))
             ?? (try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }

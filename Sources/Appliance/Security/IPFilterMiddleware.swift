@@ -13,10 +13,12 @@ struct IPFilterMiddleware: RouterMiddleware {
     /// 30 failures a minute are tolerated (typos, stale links); a probe counts as 10.
     let strikes = RateLimiter(perSecond: 0.5, burst: 30)
 
+    /// Lowercase bytes, matched against the lowercased target's bytes: Foundation's
+    /// `String.contains` bridges through `NSString` and cost 2.7 % of a create's CPU.
     static let probePatterns = [
         "../", "..%2f", "%00", "<script", "%3cscript", "union select", "union%20select", "/etc/passwd",
         "wp-admin", "wp-login", ".php", "/.env", "/.git/",
-    ]
+    ].map { Array($0.utf8) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -30,8 +32,8 @@ struct IPFilterMiddleware: RouterMiddleware {
                 throw APIError(status: .forbidden, code: "blocked", message: "Requests from \(ip) are not accepted.")
             }
         }
-        let target = request.uri.description.lowercased()
-        let isProbe = Self.probePatterns.contains { target.contains($0) }
+        let target = request.uri.description.utf8.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        let isProbe = Self.probePatterns.contains { target.firstRange(of: $0) != nil }
         do {
             let response = try await next(request, context)
             try await strike(ip, status: response.status.code, probe: isProbe, context: context)
