@@ -92,6 +92,7 @@ final class AppDatabase: Sendable {
             _ = try db.checkpoint(checkpoint)
         }
         try pool.close()
+        checkpointer.closeFile()
     }
 }
 

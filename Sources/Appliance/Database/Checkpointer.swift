@@ -26,6 +26,9 @@ final class Checkpointer: Sendable {
     static let writerPages: Int32 = 4000
 
     private let path: String
+    /// The database file, for syncing it behind a background checkpoint (``DiskPacing``); open as
+    /// long as SQLite has it open, closed by ``closeFile()`` after the pool.
+    private let database: Int32
     /// The frames copied so far, as the last checkpoint reported them (stale after a restart,
     /// which only makes the writer check again).
     private let copied = Atomic<Int32>(0)
@@ -35,7 +38,15 @@ final class Checkpointer: Sendable {
     private let pagesByWriter = Atomic<Int>(0)
     private let pagesInBackground = Atomic<Int>(0)
 
-    init(path: String) { self.path = path }
+    init(path: String) {
+        self.path = path
+        self.database = open(path, O_RDONLY)
+    }
+
+    /// Closes the descriptor of the database file; only once SQLite has closed the file too.
+    func closeFile() {
+        if database >= 0 { close(database) }
+    }
 
     /// Frames copied by the writer's own commits and by the background connection.
     var pagesCopied: (byWriter: Int, inBackground: Int) {
@@ -84,7 +95,10 @@ final class Checkpointer: Sendable {
             let progress = try connection.withLock { queue in
                 if queue == nil { queue = try DatabaseQueue(path: path) }
                 let before = copied.load(ordering: .relaxed)
-                let result = try queue!.writeWithoutTransaction { try $0.checkpoint(.passive) }
+                // A backlog can be hundreds of megabytes, synced at the end of the checkpoint.
+                let result = try DiskPacing.flushingBehind(descriptor: database) {
+                    try queue!.writeWithoutTransaction { try $0.checkpoint(.passive) }
+                }
                 record(
                     Int32(result.checkpointedFrameCount), counter: pagesInBackground,
                     metric: DatabaseMetrics.checkpointedInBackground)
