@@ -93,6 +93,8 @@ final class Checkpointer: Sendable {
         defer { requested.store(false, ordering: .releasing) }
         do {
             let progress = try connection.withLock { queue in
+                // Stopped since this run was requested: the pool may be closing.
+                guard installed.load(ordering: .relaxed) else { return true }
                 if queue == nil { queue = try DatabaseQueue(path: path) }
                 let before = copied.load(ordering: .relaxed)
                 // A backlog can be hundreds of megabytes, synced at the end of the checkpoint.
