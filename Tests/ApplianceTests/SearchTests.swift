@@ -6,6 +6,11 @@ import Testing
 
 @testable import Appliance
 
+/// How many samples wait to be indexed for search.
+private func backlog(_ database: AppDatabase) async throws -> Int {
+    try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM samples_fts_backlog") ?? -1 }
+}
+
 @Suite struct SearchTests {
     @Test func findsAcrossKindsWithinWhatTheCallerMayReadAndJumpsToABarcode() async throws {
         let server = try TestServer()
@@ -60,9 +65,6 @@ import Testing
         let server = try TestServer()
         let admin = try await server.apiKey(["admin"])
         let database = server.services.database
-        @Sendable func backlog() async throws -> Int {
-            try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM samples_fts_backlog") ?? -1 }
-        }
         func found(_ word: String) async throws -> [String] {
             try await server.test { client in
                 let response = try await client.send(.get, "/api/v1/samples?q=\(word)", auth: admin).json()
@@ -74,7 +76,7 @@ import Testing
             body["notes"] = "alpha"
             let created = try await client.send(.post, "/api/v1/samples", auth: admin, json: body)
             let id = try #require(try created.json()["id"] as? Int)
-            #expect(try await backlog() == 1)
+            #expect(try await backlog(database) == 1)
             // Changed while still waiting: indexed later with its final notes only.
             let changed = try await client.send(
                 .patch, "/api/v1/samples/\(id)", auth: admin, json: ["notes": "bravo", "reason": "typo"])
@@ -82,7 +84,7 @@ import Testing
         }
         #expect(try await found("alpha") == [])
         #expect(try await found("bravo") == ["IDX-1"])
-        #expect(try await backlog() == 0)
+        #expect(try await backlog(database) == 0)
         // Changed once indexed: the index drops the old words.
         try await server.test { client in
             let list = try await client.send(.get, "/api/v1/samples?q=bravo", auth: admin).json()
@@ -114,9 +116,7 @@ import Testing
         var waiting = 1
         while waiting > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
-            waiting = try await database.read {
-                try Int.fetchOne($0, sql: "SELECT count(*) FROM samples_fts_backlog") ?? -1
-            }
+            waiting = try await backlog(database)
         }
         #expect(waiting == 0)
         let indexed = try await database.read {
