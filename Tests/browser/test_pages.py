@@ -34,12 +34,6 @@ def console_errors(driver):
             and "favicon" not in entry["message"] and "404" not in entry["message"]]
 
 
-def sign_in(driver, email=EMAIL, password=PASSWORD):
-    driver.get(BASE + "/login")
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
-
-
 def submit(driver, action):
     """Runs `action` (a click or an Enter) and waits until the browser has loaded the next page,
     so a check never looks at the page that is being replaced."""
@@ -55,6 +49,12 @@ def submit(driver, action):
             return True
 
     WebDriverWait(driver, 10).until(replaced)
+
+
+def sign_in(driver, email=EMAIL, password=PASSWORD):
+    driver.get(BASE + "/login")
+    driver.find_element(By.ID, "email").send_keys(email)
+    submit(driver, lambda: driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER))
 
 
 def flash_text(driver):
