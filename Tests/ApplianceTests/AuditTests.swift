@@ -35,6 +35,12 @@ import Testing
         #expect(event.at.hasSuffix("Z") && event.at.contains("."))
         #expect(AuditValue.decode(event.after)["external_id"] == .text("A-0"))
         #expect(event.before == nil)
+        // A create writes its snapshot before the row has an id; it must still be the stored
+        // row's canonical snapshot, or the next change's history would show phantom differences.
+        let stored = try await server.services.database.pool.read { db in
+            try created.map { try Sample.fetchOne(db, key: Int64($0.entityId))?.auditSnapshot }
+        }
+        #expect(stored == created.map(\.after))
         for (previous, next) in zip(events, events.dropFirst()) {
             #expect(next.prevHash == previous.hash)
             #expect(next.seq == previous.seq + 1)

@@ -1,12 +1,30 @@
 import Foundation
 import GRDB
 
-/// A record keyed by SQLite's rowid, `id`, which bulk inserts assign themselves.
+/// A record keyed by SQLite's rowid, `id`, which inserts assign themselves.
 protocol RowIDRecord {
     var id: Int64? { get set }
 }
 
 extension AuditedWrite {
+    /// ``insert(_:action:reason:)`` for a record keyed by rowid, written the way ``insertAll(_:action:)``
+    /// writes each row: the record is encoded once, for its row and for its snapshot, and inserted by
+    /// a cached statement. GRDB's own insert encodes it a second time and builds its statement
+    /// anew, and creates are the API's busiest write.
+    func insert<R: AuditedRecord & RowIDRecord>(_ record: inout R, action: String = "create", reason: String? = nil)
+        throws
+    {
+        let values = try record.databaseDictionary
+        let shape = RowShape(R.self, columns: values.keys.filter { $0 != "id" || record.id != nil })
+        let row = shape.row(values)
+        try db.cachedStatement(sql: shape.insertSQL).execute(arguments: row.arguments)
+        let id = db.lastInsertedRowID
+        record.id = id
+        try AuditTrail.append(
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
+            after: row.snapshot(id: id), reason: reason)
+    }
+
     /// Many new rows (an import, the demo data), each with the event ``insert(_:action:reason:)``
     /// writes. What does not depend on the new id (the row's values, its audit snapshot around the
     /// id) is prepared on another core while the writer inserts the rows before it; the writer
@@ -14,12 +32,9 @@ extension AuditedWrite {
     /// index for all rows at the end (row by row, FTS5 costs more than the rest of the insert).
     func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
         guard let first = records.first else { return }
-        let columns = try first.databaseDictionary.keys.filter { $0 != "id" }.sorted()
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO \(R.databaseTableName.quotedDatabaseIdentifier) "
-                + "(\(columns.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) "
-                + "VALUES (\(databaseQuestionMarks(count: columns.count)))")
-        let preparation = BulkPreparation(records, columns: columns)
+        let shape = RowShape(R.self, columns: try first.databaseDictionary.keys.filter { $0 != "id" })
+        let insert = try db.cachedStatement(sql: shape.insertSQL)
+        let preparation = BulkPreparation(records, shape: shape)
         defer { preparation.stop() }
         let suspended = try R.searchIndex.map { try $0.suspend(db) }
         var chain = try AuditTrail.Chain(db)
@@ -39,9 +54,9 @@ extension AuditedWrite {
     }
 }
 
-/// The rows of one ``AuditedWrite/insertAll(_:action:)``, prepared in order on a worker thread
-/// at most `window` rows ahead of the writer.
-private final class BulkPreparation: @unchecked Sendable {
+/// The columns an insert writes and the audit snapshot's keys, sorted, with the place of "id"
+/// among them: the snapshot is written before the row has its id.
+private struct RowShape: Sendable {
     struct Row: Sendable {
         let arguments: StatementArguments
         /// The snapshot JSON before and after the id's value (keys are sorted, so "id" has a fixed place).
@@ -51,18 +66,47 @@ private final class BulkPreparation: @unchecked Sendable {
         func snapshot(id: Int64) -> String { String(decoding: head + String(id).utf8 + tail, as: UTF8.self) }
     }
 
+    let columns: [String]
+    let insertSQL: String
+    private let keys: [String]
+    private let split: Int
+
+    init<R: AuditedRecord>(_ type: R.Type, columns: some Sequence<String>) {
+        self.columns = columns.sorted()
+        insertSQL =
+            "INSERT INTO \(R.databaseTableName.quotedDatabaseIdentifier) "
+            + "(\(self.columns.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) "
+            + "VALUES (\(databaseQuestionMarks(count: self.columns.count)))"
+        keys = AuditValue.sortedKeys(self.columns.filter { $0 != "id" && !R.auditRedacted.contains($0) })
+        split = keys.firstIndex { "id".utf8.lexicographicallyPrecedes($0.utf8) } ?? keys.count
+    }
+
+    func row(_ values: [String: DatabaseValue]) -> Row {
+        let pairs = keys.map { ($0, AuditValue(values[$0] ?? .null)) }
+        var head: [UInt8] = [UInt8(ascii: "{")]
+        AuditValue.append(pairs[..<split], to: &head)
+        head += (split > 0 ? #","id":"# : #""id":"#).utf8
+        var tail: [UInt8] = []
+        if split < pairs.count { tail.append(UInt8(ascii: ",")) }
+        AuditValue.append(pairs[split...], to: &tail)
+        tail.append(UInt8(ascii: "}"))
+        return Row(arguments: StatementArguments(columns.map { values[$0] ?? .null }), head: head, tail: tail)
+    }
+}
+
+/// The rows of one ``AuditedWrite/insertAll(_:action:)``, prepared in order on a worker thread
+/// at most `window` rows ahead of the writer.
+private final class BulkPreparation: @unchecked Sendable {
     private let condition = NSCondition()
-    private var rows: [Int: Result<Row, any Error>] = [:]
+    private var rows: [Int: Result<RowShape.Row, any Error>] = [:]
     private var taken = 0
     private var stopped = false
     private let window = 4096
 
-    init<R: AuditedRecord>(_ records: [R], columns: [String]) {
-        let keys = AuditValue.sortedKeys(columns.filter { !R.auditRedacted.contains($0) })
-        let split = keys.firstIndex { "id".utf8.lexicographicallyPrecedes($0.utf8) } ?? keys.count
+    init<R: AuditedRecord>(_ records: [R], shape: RowShape) {
         Thread.detachNewThread { [self] in
             for (index, record) in records.enumerated() {
-                let row = Result { try Self.prepare(record, columns: columns, keys: keys, split: split) }
+                let row = Result { shape.row(try record.databaseDictionary) }
                 condition.lock()
                 while index - taken >= window && !stopped { condition.wait() }
                 if stopped {
@@ -76,22 +120,7 @@ private final class BulkPreparation: @unchecked Sendable {
         }
     }
 
-    private static func prepare<R: AuditedRecord>(_ record: R, columns: [String], keys: [String], split: Int) throws
-        -> Row
-    {
-        let values = try record.databaseDictionary
-        let pairs = keys.map { ($0, AuditValue(values[$0] ?? .null)) }
-        var head: [UInt8] = [UInt8(ascii: "{")]
-        AuditValue.append(pairs[..<split], to: &head)
-        head += (split > 0 ? #","id":"# : #""id":"#).utf8
-        var tail: [UInt8] = []
-        if split < pairs.count { tail.append(UInt8(ascii: ",")) }
-        AuditValue.append(pairs[split...], to: &tail)
-        tail.append(UInt8(ascii: "}"))
-        return Row(arguments: StatementArguments(columns.map { values[$0] ?? .null }), head: head, tail: tail)
-    }
-
-    func take(_ index: Int) throws -> Row {
+    func take(_ index: Int) throws -> RowShape.Row {
         condition.lock()
         defer { condition.unlock() }
         while rows[index] == nil { condition.wait() }
