@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// A record keyed by SQLite's rowid, `id`, which inserts assign themselves.
 protocol RowIDRecord {
@@ -15,7 +16,7 @@ extension AuditedWrite {
         throws
     {
         let values = try record.databaseDictionary
-        let shape = RowShape(R.self, columns: values.keys.filter { $0 != "id" || record.id != nil })
+        let shape = RowShape.of(R.self, columns: values.keys.filter { $0 != "id" || record.id != nil })
         let row = shape.row(values)
         try db.cachedStatement(sql: shape.insertSQL).execute(arguments: row.arguments)
         let id = db.lastInsertedRowID
@@ -32,7 +33,7 @@ extension AuditedWrite {
     /// index for all rows at the end (row by row, FTS5 costs more than the rest of the insert).
     func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
         guard let first = records.first else { return }
-        let shape = RowShape(R.self, columns: try first.databaseDictionary.keys.filter { $0 != "id" })
+        let shape = RowShape.of(R.self, columns: try first.databaseDictionary.keys.filter { $0 != "id" })
         let insert = try db.cachedStatement(sql: shape.insertSQL)
         let preparation = BulkPreparation(records, shape: shape)
         defer { preparation.stop() }
@@ -71,7 +72,23 @@ private struct RowShape: Sendable {
     private let keys: [String]
     private let split: Int
 
-    init<R: AuditedRecord>(_ type: R.Type, columns: some Sequence<String>) {
+    private struct Key: Hashable {
+        let table: String
+        let columns: Set<String>
+    }
+
+    /// Shapes built so far: sorting and quoting the columns cost as much as the insert.
+    private static let built = Mutex<[Key: RowShape]>([:])
+
+    static func of<R: AuditedRecord>(_ type: R.Type, columns: some Sequence<String>) -> RowShape {
+        let key = Key(table: R.databaseTableName, columns: Set(columns))
+        if let shape = built.withLock({ $0[key] }) { return shape }
+        let shape = RowShape(type, columns: key.columns)
+        built.withLock { $0[key] = shape }
+        return shape
+    }
+
+    private init<R: AuditedRecord>(_ type: R.Type, columns: Set<String>) {
         self.columns = columns.sorted()
         insertSQL =
             "INSERT INTO \(R.databaseTableName.quotedDatabaseIdentifier) "
@@ -90,7 +107,9 @@ private struct RowShape: Sendable {
         if split < pairs.count { tail.append(UInt8(ascii: ",")) }
         AuditValue.append(pairs[split...], to: &tail)
         tail.append(UInt8(ascii: "}"))
-        return Row(arguments: StatementArguments(columns.map { values[$0] ?? .null }), head: head, tail: tail)
+        // Existentials, not `[DatabaseValue]`: GRDB maps that through a key path, slowly.
+        let arguments = StatementArguments(columns.map { values[$0] as (any DatabaseValueConvertible)? })
+        return Row(arguments: arguments, head: head, tail: tail)
     }
 }
 
