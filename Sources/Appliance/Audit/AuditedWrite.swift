@@ -10,6 +10,9 @@ protocol AuditedRecord: MutablePersistableRecord, Sendable {
     /// Columns never copied into the trail (password hashes, secrets).
     static var auditRedacted: Set<String> { get }
     var auditID: String { get }
+    /// The row's columns and values, as inserts and snapshots read them: GRDB's
+    /// `databaseDictionary` unless the record lists them itself, as a busy one does.
+    var columnValues: [String: DatabaseValue] { get throws }
     /// What an e-signature binds: the audit snapshot unless the record says otherwise.
     var signedContent: String { get throws }
 }
@@ -17,13 +20,14 @@ protocol AuditedRecord: MutablePersistableRecord, Sendable {
 extension AuditedRecord {
     static var auditRedacted: Set<String> { [] }
     static var searchIndex: SearchIndex? { nil }
+    var columnValues: [String: DatabaseValue] { get throws { try databaseDictionary } }
     var signedContent: String { get throws { try auditSnapshot } }
 
     /// The record as the trail stores it: its columns as canonical JSON (sorted keys, no spaces).
     var auditSnapshot: String {
         get throws {
             var values: [String: AuditValue] = [:]
-            for (column, value) in try databaseDictionary where !Self.auditRedacted.contains(column) {
+            for (column, value) in try columnValues where !Self.auditRedacted.contains(column) {
                 values[column] = AuditValue(value)
             }
             return AuditValue.encode(values)

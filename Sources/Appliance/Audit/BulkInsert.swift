@@ -15,7 +15,7 @@ extension AuditedWrite {
     func insert<R: AuditedRecord & RowIDRecord>(_ record: inout R, action: String = "create", reason: String? = nil)
         throws
     {
-        let values = try record.databaseDictionary
+        let values = try record.columnValues
         let shape = RowShape.of(R.self, columns: values.keys.filter { $0 != "id" || record.id != nil })
         let row = shape.row(values)
         try db.cachedStatement(sql: shape.insertSQL).execute(arguments: row.arguments)
@@ -33,7 +33,7 @@ extension AuditedWrite {
     /// index for all rows at the end (row by row, FTS5 costs more than the rest of the insert).
     func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
         guard let first = records.first else { return }
-        let shape = RowShape.of(R.self, columns: try first.databaseDictionary.keys.filter { $0 != "id" })
+        let shape = RowShape.of(R.self, columns: try first.columnValues.keys.filter { $0 != "id" })
         let insert = try db.cachedStatement(sql: shape.insertSQL)
         let preparation = BulkPreparation(records, shape: shape)
         defer { preparation.stop() }
@@ -125,7 +125,7 @@ private final class BulkPreparation: @unchecked Sendable {
     init<R: AuditedRecord>(_ records: [R], shape: RowShape) {
         Thread.detachNewThread { [self] in
             for (index, record) in records.enumerated() {
-                let row = Result { shape.row(try record.databaseDictionary) }
+                let row = Result { shape.row(try record.columnValues) }
                 condition.lock()
                 while index - taken >= window && !stopped { condition.wait() }
                 if stopped {

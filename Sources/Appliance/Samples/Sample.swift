@@ -89,26 +89,33 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         try container.encode(updatedAt.rfc3339Text, forKey: .updatedAt)
     }
 
-    /// The row, written column by column: `Codable` and GRDB's date formatter were most of the
-    /// cost of a sample insert, and imports and the demo data write samples by the hundred thousand.
+    /// The row, written column by column: `Codable`, GRDB's date formatter and its persistence
+    /// container were most of the cost of a sample insert, and imports and the demo data write
+    /// samples by the hundred thousand.
+    var columnValues: [String: DatabaseValue] {
+        var values = [String: DatabaseValue](minimumCapacity: 17)
+        values[CodingKeys.id.rawValue] = id.databaseValue
+        values[CodingKeys.externalId.rawValue] = externalId.databaseValue
+        values[CodingKeys.species.rawValue] = species.databaseValue
+        values[CodingKeys.kind.rawValue] = kind.databaseValue
+        values[CodingKeys.status.rawValue] = status.databaseValue
+        values[CodingKeys.animalId.rawValue] = animalId.databaseValue
+        values[CodingKeys.collectedAt.rawValue] = collectedAt.databaseText.databaseValue
+        values[CodingKeys.notes.rawValue] = notes.databaseValue
+        values[CodingKeys.containerId.rawValue] = containerId.databaseValue
+        values[CodingKeys.position.rawValue] = position.databaseValue
+        values[CodingKeys.collectedBy.rawValue] = collectedBy.databaseValue
+        values[CodingKeys.quantity.rawValue] = quantity.databaseValue
+        values[CodingKeys.unit.rawValue] = unit.databaseValue
+        values[CodingKeys.doses.rawValue] = doses.databaseValue
+        values[CodingKeys.freezeThawCount.rawValue] = freezeThawCount.databaseValue
+        values[CodingKeys.createdAt.rawValue] = createdAt.databaseText.databaseValue
+        values[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText.databaseValue
+        return values
+    }
+
     func encode(to container: inout PersistenceContainer) {
-        container[CodingKeys.id] = id
-        container[CodingKeys.externalId] = externalId
-        container[CodingKeys.species] = species
-        container[CodingKeys.kind] = kind
-        container[CodingKeys.status] = status
-        container[CodingKeys.animalId] = animalId
-        container[CodingKeys.collectedAt] = collectedAt.databaseText
-        container[CodingKeys.notes] = notes
-        container[CodingKeys.containerId] = containerId
-        container[CodingKeys.position] = position
-        container[CodingKeys.collectedBy] = collectedBy
-        container[CodingKeys.quantity] = quantity
-        container[CodingKeys.unit] = unit
-        container[CodingKeys.doses] = doses
-        container[CodingKeys.freezeThawCount] = freezeThawCount
-        container[CodingKeys.createdAt] = createdAt.databaseText
-        container[CodingKeys.updatedAt] = updatedAt.databaseText
+        for (column, value) in columnValues { container[column] = value }
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
