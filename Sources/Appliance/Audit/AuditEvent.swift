@@ -74,9 +74,7 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
         return hasher.finalize().hex
     }
 
-    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
-    static func timestamp(_ date: Date) -> String { date.formatted(timestampStyle) }
+    static func timestamp(_ date: Date) -> String { date.rfc3339MillisecondsText }
 }
 
 extension EventContext.ActorType: DatabaseValueConvertible {}

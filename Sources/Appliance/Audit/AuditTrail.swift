@@ -35,7 +35,7 @@ enum AuditTrail {
             if let head = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"))
             {
-                (lastSeq, prevHash) = (head["seq"], head["hash"])
+                (lastSeq, prevHash) = (head[0], head[1])
             } else if let anchor = try Row.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1"))

@@ -13,6 +13,9 @@ extension Date {
     /// RFC 3339 in UTC to the second (`2026-03-01T09:30:00Z`), as the API's JSON encoder writes dates.
     var rfc3339Text: String { text(separator: "T", milliseconds: false, zone: "Z") }
 
+    /// RFC 3339 in UTC with milliseconds (`2026-03-01T09:30:00.123Z`), as the audit trail records times.
+    var rfc3339MillisecondsText: String { text(separator: "T", milliseconds: true, zone: "Z") }
+
     private func text(separator: Character, milliseconds: Bool, zone: String) -> String {
         // A microsecond of slack before truncating: a date read back from "….123" is a hair below
         // .123 as a Double, and must print as .123 again, or every signature on a record that was
