@@ -30,16 +30,11 @@ final class APIKeyStore: Sendable {
     ) async throws -> Created {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "Name the key (1 to 100 characters).",
-                field: "name")
+            throw APIError.validationFailed("Name the key (1 to 100 characters).", field: "name")
         }
         guard !scopes.isEmpty, scopes.allSatisfy(Permission.isValidScope) else {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "Give one or more scopes such as samples:read, samples:write, security:read or admin.",
-                field: "scopes")
+            throw APIError.validationFailed(
+                "Give one or more scopes such as samples:read, samples:write, security:read or admin.", field: "scopes")
         }
         if let actor, let notHeld = scopes.first(where: { !actor.can(Permission(rawValue: $0)) }) {
             throw APIError(
@@ -47,9 +42,7 @@ final class APIKeyStore: Sendable {
                 field: "scopes")
         }
         if let expiresAt, expiresAt <= Date() {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: "The expiry must be in the future.",
-                field: "expires_at")
+            throw APIError.validationFailed("The expiry must be in the future.", field: "expires_at")
         }
         let prefix = String(Secrets.token(bytes: 6).prefix(8))
         let secret = APIKey.keyPrefix + prefix + "_" + Secrets.token()

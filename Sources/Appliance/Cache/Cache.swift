@@ -189,12 +189,15 @@ final class Cache: Sendable {
 
 enum CacheMetrics {
     static let hits = AppMetrics.registry.makeCounter(
-        name: "labbox_cache_hits_total", help: "Cache lookups answered from memory or by joining a running load")
+        descriptor: .labbox(
+            "cache_hits", unit: "total", help: "Cache lookups answered from memory or by joining a running load"))
     static let misses = AppMetrics.registry.makeCounter(
-        name: "labbox_cache_misses_total", help: "Cache lookups that loaded the value")
+        descriptor: .labbox("cache_misses", unit: "total", help: "Cache lookups that loaded the value"))
     static let evictions = AppMetrics.registry.makeCounter(
-        name: "labbox_cache_evictions_total", help: "Entries dropped to stay within the entry and byte limits")
-    static let entries = AppMetrics.registry.makeGauge(name: "labbox_cache_entries", help: "Entries in the cache")
+        descriptor: .labbox(
+            "cache_evictions", unit: "total", help: "Entries dropped to stay within the entry and byte limits"))
+    static let entries = AppMetrics.registry.makeGauge(
+        descriptor: .labbox("cache_entries", unit: "", help: "Entries in the cache"))
     static let bytes = AppMetrics.registry.makeGauge(
-        name: "labbox_cache_bytes", help: "Estimated bytes held by the cache")
+        descriptor: .labbox("cache", unit: "bytes", help: "Estimated bytes held by the cache"))
 }

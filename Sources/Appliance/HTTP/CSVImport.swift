@@ -45,9 +45,7 @@ struct CSVImport<Item: Sendable>: Sendable {
             let number = index + 2
             do {
                 for field in required.sorted() where (row[field] ?? "").isEmpty {
-                    throw APIError(
-                        status: .unprocessableContent, code: "validation_failed", message: "\(field) is required.",
-                        field: field)
+                    throw APIError.validationFailed("\(field) is required.", field: field)
                 }
                 items.append(try validate(row, db, &seen, number))
             } catch let error as APIError {
@@ -136,9 +134,8 @@ struct CSVImport<Item: Sendable>: Sendable {
                     status: .created,
                     response: try await commit(rows, database: database, context: context.eventContext))
             } catch let failure as Failure {
-                throw APIError(
-                    status: .unprocessableContent, code: "validation_failed",
-                    message: "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported. "
+                throw APIError.validationFailed(
+                    "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported. "
                         + failure.problems.prefix(3).map { "Row \($0.row): \($0.message)" }.joined(separator: " "),
                     field: "file")
             }

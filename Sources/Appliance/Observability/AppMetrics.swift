@@ -23,9 +23,9 @@ enum AppMetrics {
     }()
 
     private static let residentBytes = registry.makeGauge(
-        name: "labbox_process_resident_memory_bytes", help: "Resident set size of the process")
+        descriptor: .labbox("process_resident_memory", unit: "bytes", help: "Resident set size of the process"))
     private static let uptime = registry.makeGauge(
-        name: "labbox_process_uptime_seconds", help: "Seconds since the process started")
+        descriptor: .labbox("process_uptime", unit: "seconds", help: "Seconds since the process started"))
 
     /// The exposition text; process gauges are sampled now so a scrape sees current values.
     static func render() -> [UInt8] {
@@ -51,17 +51,31 @@ enum DatabaseMetrics {
         .microseconds(50), .microseconds(200), .milliseconds(1), .milliseconds(5), .milliseconds(20),
         .milliseconds(100), .milliseconds(500), .seconds(2),
     ]
+    private static var poolWait: MetricNameDescriptor {
+        .labbox("db_pool_wait", unit: "seconds", help: "Time waited for a pooled SQLite connection")
+    }
     static let readWait = AppMetrics.registry.makeDurationHistogram(
-        name: "labbox_db_pool_wait_seconds", labels: [("kind", "read")], buckets: buckets)
+        descriptor: poolWait, labels: [("kind", "read")], buckets: buckets)
     static let writeWait = AppMetrics.registry.makeDurationHistogram(
-        name: "labbox_db_pool_wait_seconds", labels: [("kind", "write")], buckets: buckets)
+        descriptor: poolWait, labels: [("kind", "write")], buckets: buckets)
     /// How many writes shared each commit (see ``GroupCommit``).
     static let groupCommitSize = AppMetrics.registry.makeValueHistogram(
-        name: "labbox_db_group_commit_writes", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+        descriptor: .labbox("db_group_commit", unit: "writes", help: "Writes that shared one commit"),
+        buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
     /// WAL frames copied into the database by the writer's commits and off the writer (see
     /// ``Checkpointer``).
+    private static var checkpointed: MetricNameDescriptor {
+        .labbox("db_checkpointed_frames", unit: "total", help: "WAL frames copied into the database file")
+    }
     static let checkpointedByWriter = AppMetrics.registry.makeCounter(
-        name: "labbox_db_checkpointed_frames_total", labels: [("by", "writer")])
+        descriptor: checkpointed, labels: [("by", "writer")])
     static let checkpointedInBackground = AppMetrics.registry.makeCounter(
-        name: "labbox_db_checkpointed_frames_total", labels: [("by", "background")])
+        descriptor: checkpointed, labels: [("by", "background")])
+}
+
+extension MetricNameDescriptor {
+    /// `labbox_<name>_<unit>`: every LabBox metric shares the prefix.
+    static func labbox(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "labbox", metricName: name, unitName: unit, helpText: help)
+    }
 }

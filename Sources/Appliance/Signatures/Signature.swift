@@ -52,10 +52,8 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
                 ).select(Column("user_id")))
             let actor = write.context.actorType == .user ? write.context.actorID : nil
             if signer.id == actor || performers.contains(signer.id ?? 0) {
-                throw APIError(
-                    status: .unprocessableContent, code: "validation_failed",
-                    message: "A witness must be a different person from the one who performed the action.",
-                    field: "witness")
+                throw APIError.validationFailed(
+                    "A witness must be a different person from the one who performed the action.", field: "witness")
             }
         }
         let signedAt = Date()

@@ -19,9 +19,7 @@ struct SignatureRequest: Decodable, Sendable {
         }
         let email = email.flatMap { $0.isEmpty ? nil : $0 } ?? sessionEmail
         if email.lowercased() != sessionEmail.lowercased() && meaning != .witnessed {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "Only a witness may sign with another person's account.", field: "email")
+            throw APIError.validationFailed("Only a witness may sign with another person's account.", field: "email")
         }
         return try await identity.reauthenticate(email: email, password: password, code: code, context: context)
     }

@@ -53,8 +53,7 @@ extension UserStore {
             throw APIError.notFound("This reset link is invalid, used or expired. Ask an administrator for a new one.")
         }
         if let problem = PasswordPolicy.problem(with: password, email: user.email) {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
+            throw APIError.validationFailed(problem, field: "password")
         }
         let hash = Secrets.hash(token)
         let claimed = try await database.write { db in
@@ -68,10 +67,7 @@ extension UserStore {
     /// A signed-in user's own change: the current password is required even inside a session.
     func changePassword(userID: Int64, current: String, new: String, event: EventContext) async throws {
         guard let user = try await user(id: userID), PasswordPolicy.verify(current, hash: user.passwordHash) else {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "The current password is not correct.",
-                field: "current_password")
+            throw APIError.validationFailed("The current password is not correct.", field: "current_password")
         }
         _ = try await setPassword(email: user.email, password: new, event: event)
     }

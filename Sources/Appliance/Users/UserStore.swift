@@ -16,18 +16,13 @@ struct UserStore: Sendable {
     static func validate(_ new: NewUser) throws {
         let email = new.email.trimmingCharacters(in: .whitespaces)
         guard email.count <= 254, email.firstMatch(of: /^[^@\s]+@[^@\s]+\.[^@\s]+$/) != nil else {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: "Enter a valid email address.",
-                field: "email")
+            throw APIError.validationFailed("Enter a valid email address.", field: "email")
         }
         guard !new.displayName.trimmingCharacters(in: .whitespaces).isEmpty, new.displayName.count <= 100 else {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed",
-                message: "Enter a name of 1 to 100 characters.", field: "display_name")
+            throw APIError.validationFailed("Enter a name of 1 to 100 characters.", field: "display_name")
         }
         if let problem = PasswordPolicy.problem(with: new.password, email: email) {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
+            throw APIError.validationFailed(problem, field: "password")
         }
     }
 
@@ -117,8 +112,7 @@ struct UserStore: Sendable {
     func setPassword(email: String, password: String, event: EventContext) async throws -> User {
         guard let existing = try await user(email: email) else { throw APIError.notFound("No user with this email.") }
         if let problem = PasswordPolicy.problem(with: password, email: existing.email) {
-            throw APIError(
-                status: .unprocessableContent, code: "validation_failed", message: problem, field: "password")
+            throw APIError.validationFailed(problem, field: "password")
         }
         let hash = PasswordPolicy.hash(password)
         return try await database.write(event) { write in
