@@ -270,7 +270,7 @@ struct SampleStore: Sendable {
 
     /// The API's most frequent read, so its statement is prepared once per connection.
     func sample(id: Int64) async throws -> Sample? {
-        try await database.read { db in
+        try await database.read(singleStatement: true) { db in
             try Sample.fetchOne(db.cachedStatement(sql: "SELECT * FROM samples WHERE id = ?"), arguments: [id])
         }
     }
