@@ -31,6 +31,8 @@ def measure(binary, data, port, key, mode):
             writes.append((started, time.perf_counter() - started))
             index += 1
 
+    phases = []  # (start, the job's progress message), to tell which step of the backup a slow write met
+
     def backup_job():
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.request("POST", "/api/v1/backups", "", headers)
@@ -40,7 +42,9 @@ def measure(binary, data, port, key, mode):
             state = json.loads(connection.getresponse().read())
             if state["state"] not in ("queued", "running"):
                 return state["message"]
-            time.sleep(0.2)
+            if not phases or phases[-1][1] != state["message"]:
+                phases.append((time.perf_counter(), state["message"]))
+            time.sleep(0.1)
 
     thread = threading.Thread(target=writer)
     thread.start()
@@ -56,8 +60,14 @@ def measure(binary, data, port, key, mode):
     thread.join()
     before = [seconds for started, seconds in writes if started < began]
     during = sorted((seconds for started, seconds in writes if began <= started <= ended), reverse=True)
+    slowest_by_phase = {}
+    for started, seconds in writes:
+        if began <= started <= ended:
+            phase = next((message for start, message in reversed(phases) if start <= started), "before its first report")
+            slowest_by_phase[phase] = max(slowest_by_phase.get(phase, 0.0), round(seconds * 1000, 1))
     return {"mode": mode, "outcome": outcome[:120], "backup_seconds": ended - began,
             "database_mib": os.path.getsize(os.path.join(data, "labbox.db")) / (1 << 20),
             "writes_before": len(before), "slowest_before_ms": max(before) * 1000,
             "writes_during": len(during), "slowest_during_ms": during[0] * 1000 if during else 0.0,
-            "p99_during_ms": during[len(during) // 100] * 1000 if during else 0.0}
+            "p99_during_ms": during[len(during) // 100] * 1000 if during else 0.0,
+            "slowest_by_phase_ms": slowest_by_phase}
