@@ -13,8 +13,8 @@ import Synchronization
 enum DiskPacing {
     /// Runs `body` while a thread of its own syncs the file at `url` every 10 ms. The file may not
     /// exist yet when `body` starts (`VACUUM INTO` creates it). `VACUUM INTO` writes its first
-    /// tables at about 150 MB/s: synced every 50 ms, a commit could find 8 MB ahead of it and
-    /// waited up to 108 ms during a backup; every 10 ms, at most 51 ms in the same runs, and the
+    /// tables at about 150 MB/s: synced every 50 ms, a commit could find 8 MB ahead of it (the
+    /// slowest write during the copy: 50–108 ms); every 10 ms, 28–55 ms in most backups, and the
     /// backup took no longer.
     static func flushingBehind<T>(_ url: URL, _ body: () async throws -> T) async rethrows -> T {
         let flusher = Flusher.start(.path(url.path))
@@ -39,7 +39,7 @@ enum DiskPacing {
 
     /// Deletes the file at `url`, first shrinking it 8 MB at a time, each step synced. Every step
     /// is a journal commit that a concurrent commit of the server may wait for: 32 MB steps held
-    /// single writes up to 180 ms, 8 MB steps up to 15 ms, and the whole deletion took as long.
+    /// single writes up to 180 ms, 8 MB steps mostly under 15 ms, and the deletion took as long.
     static func remove(_ url: URL) {
         let descriptor = open(url.path, O_WRONLY)
         if descriptor >= 0 {
