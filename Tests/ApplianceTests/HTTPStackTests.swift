@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    /// `/samples/abc` names no sample, as `/samples/999999` does not: both are 404 on every route,
+    /// whichever controller serves it.
+    @Test func anIDThatIsNotANumberIsNotFound() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey([
+            "samples:read", "animals:read", "reproduction:read", "results:read", "genomics:read",
+        ])
+        try await server.test { client in
+            for uri in [
+                "/api/v1/samples/abc", "/api/v1/animals/abc", "/api/v1/embryos/abc", "/api/v1/orders/abc",
+                "/api/v1/animals/abc/genotypes", "/api/v1/samples/99999999999999999999",
+            ] {
+                let response = try await client.send(.get, uri, auth: key)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(try response.apiError()["code"] as? String == "not_found", "\(uri)")
+            }
+        }
+    }
+
     @Test func unknownPageIsAnHTMLPageShowingTheRequestID() async throws {
         try await TestServer().test { client in
             let response = try await client.execute(

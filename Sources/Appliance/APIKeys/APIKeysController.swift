@@ -11,7 +11,7 @@ struct APIKeysController {
         router.post("/account/keys") { request, context in try await createFromForm(request, context) }
         router.post("/account/keys/{id}/revoke") { request, context in
             try await identity.apiKeys.revoke(
-                id: try context.parameters.require("id", as: Int64.self), by: context.principal,
+                id: try context.id(), by: context.principal,
                 event: context.eventContext)
             return Flash(kind: .success, message: "The key was revoked.").redirect(to: "/account/keys")
         }
@@ -19,7 +19,7 @@ struct APIKeysController {
         router.post("/api/v1/apikeys") { request, context in try await createJSON(request, context) }
         router.delete("/api/v1/apikeys/{id}") { _, context in
             try await identity.apiKeys.revoke(
-                id: try context.parameters.require("id", as: Int64.self), by: context.principal,
+                id: try context.id(), by: context.principal,
                 event: context.eventContext)
             return Response(status: .noContent)
         }

@@ -14,12 +14,12 @@ struct AnimalsAPIController {
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
         router.get("/api/v1/animals/{id}") { _, context in
-            guard let detail = try await store.detail(id: try id(context)) else { throw notFound }
+            guard let detail = try await store.detail(id: try context.id()) else { throw notFound }
             return detail
         }
         router.patch("/api/v1/animals/{id}") { request, context in
             let input = try await request.decode(as: AnimalStore.Input.self, context: context)
-            return try await store.update(id: try id(context), input, context: context.eventContext)
+            return try await store.update(id: try context.id(), input, context: context.eventContext)
         }
         SoftDeleteRoutes<Animal>(database: store.database).addAPI(to: router, path: "/api/v1/animals")
         router.post("/api/v1/animals/bulk") { request, context in
@@ -37,7 +37,7 @@ struct AnimalsAPIController {
             to: router, path: "/api/v1/animals", template: AnimalCSV.template, database: store.database, jobs: jobs)
         router.get("/api/v1/animals/{id}/pedigree") { request, context in
             let generations = try AnimalStore.generations(ListQuery(request))
-            guard let pedigree = try await store.pedigree(id: try id(context), generations: generations) else {
+            guard let pedigree = try await store.pedigree(id: try context.id(), generations: generations) else {
                 throw notFound
             }
             return pedigree
@@ -58,11 +58,6 @@ struct AnimalsAPIController {
     }
 
     private var notFound: APIError { .notFound("No such animal.") }
-
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
-        return id
-    }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Animal> {
         let query = ListQuery(request)

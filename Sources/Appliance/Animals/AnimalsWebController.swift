@@ -27,7 +27,7 @@ struct AnimalsWebController {
         router.get("/animals/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
         router.post("/animals/{id}") { request, context in
             let form = try await request.decode(as: Form.self, context: context)
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             do {
                 let detail = try await store.update(id: id, try form.input(), context: context.eventContext)
                 return Flash(kind: .success, message: "\(detail.animal.label) was saved.").redirect(
@@ -175,7 +175,7 @@ struct AnimalsWebController {
     private func detail(_ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?) async throws
         -> Response
     {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let detail = try await store.detail(id: id),
             let pedigree = try await store.pedigree(id: id, generations: 3),
             let history = try await store.database.history(Animal.self, id: id)

@@ -72,16 +72,16 @@ struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
     func addAPI(to router: RouterGroup<AppRequestContext>, path: String) {
         router.delete("\(path)/{id}") { request, context in
             let reason = try await ReasonRequest.decode(request, context: context)
-            try await database.softDelete(R.self, id: try id(context), reason: reason, context: context.eventContext)
+            try await database.softDelete(R.self, id: try context.id(), reason: reason, context: context.eventContext)
             return Response(status: .noContent)
         }
         router.post("\(path)/{id}/restore") { request, context in
             let reason = try await ReasonRequest.decode(request, context: context)
             return try await database.restore(
-                R.self, id: try id(context), reason: reason, context: context.eventContext)
+                R.self, id: try context.id(), reason: reason, context: context.eventContext)
         }
         router.get("\(path)/{id}/history") { _, context in
-            guard let history = try await database.history(R.self, id: try id(context)) else { throw R.notFound }
+            guard let history = try await database.history(R.self, id: try context.id()) else { throw R.notFound }
             return ItemList(items: history)
         }
     }
@@ -90,20 +90,16 @@ struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         router.post("\(path)/{id}/delete") { request, context in
             let form = try await request.decode(as: ReasonRequest.self, context: context)
             try await database.softDelete(
-                R.self, id: try id(context), reason: form.reason, context: context.eventContext)
+                R.self, id: try context.id(), reason: form.reason, context: context.eventContext)
             return Flash(kind: .success, message: "The \(R.auditEntity) was deleted; an admin can restore it.")
                 .redirect(to: path)
         }
         router.post("\(path)/{id}/restore") { request, context in
             let form = try await request.decode(as: ReasonRequest.self, context: context)
-            let id = try id(context)
+            let id = try context.id()
             _ = try await database.restore(R.self, id: id, reason: form.reason, context: context.eventContext)
             return Flash(kind: .success, message: "The \(R.auditEntity) was restored.").redirect(to: "\(path)/\(id)")
         }
     }
 
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw R.notFound }
-        return id
-    }
 }

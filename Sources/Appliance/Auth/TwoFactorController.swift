@@ -12,7 +12,7 @@ struct TwoFactorController {
         router.post("/account/2fa/enable") { request, context in try await enable(request, context) }
         router.post("/account/2fa/disable") { request, context in try await disable(request, context) }
         router.post("/admin/users/{id}/reset-2fa") { _, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
             try await remove(userID: id, detail: "reset by \(actor.logDescription)", context: context)
             return Flash(kind: .success, message: "Two-factor sign-in was removed; the user can enrol again.")

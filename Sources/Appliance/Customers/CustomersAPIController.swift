@@ -14,12 +14,12 @@ struct CustomersAPIController {
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
         router.get("/api/v1/customers/{id}") { _, context in
-            guard let customer = try await store.customer(id: try id(context)) else { throw notFound }
+            guard let customer = try await store.customer(id: try context.id()) else { throw notFound }
             return customer
         }
         router.patch("/api/v1/customers/{id}") { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            return try await store.update(id: try id(context), input, context: context.eventContext)
+            return try await store.update(id: try context.id(), input, context: context.eventContext)
         }
         SoftDeleteRoutes<Customer>(database: store.database).addAPI(to: router, path: "/api/v1/customers")
         let csv = CustomerCSV(store: store)
@@ -31,11 +31,6 @@ struct CustomersAPIController {
     }
 
     private var notFound: APIError { .notFound("No such customer.") }
-
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
-        return id
-    }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Customer> {
         let query = ListQuery(request)

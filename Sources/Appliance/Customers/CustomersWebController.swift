@@ -30,7 +30,7 @@ struct CustomersWebController {
         router.get("/customers/{id}") { request, context in try await detail(request, context, input: nil, error: nil) }
         router.post("/customers/{id}") { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             do {
                 let customer = try await store.update(id: id, input, context: context.eventContext)
                 return Flash(kind: .success, message: "\(customer.name) was saved.").redirect(to: "/customers/\(id)")
@@ -92,7 +92,7 @@ struct CustomersWebController {
     private func detail(
         _ request: Request, _ context: AppRequestContext, input: CustomerStore.Input?, error: APIError?
     ) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let customer = try await store.customer(id: id),
             let history = try await store.database.history(Customer.self, id: id)
         else { throw APIError.notFound("No customer has id \(id).") }

@@ -88,7 +88,7 @@ struct OutboxController {
 
     /// Gives a dead message a fresh set of attempts.
     private func retry(_ context: AppRequestContext) async throws {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         try await database.write(context.eventContext) { write in
             guard var message = try EmailMessage.fetchOne(write.db, key: id), message.state == .dead else {
                 throw APIError.notFound("No message that gave up has this id.")

@@ -16,13 +16,13 @@ struct GenomicsAPIController {
                 ], body: .init(byteBuffer: ByteBuffer(string: GenotypeStore.template)))
         }
         router.get("/api/v1/animals/{id}/genotypes") { _, context in
-            ItemList(items: try await store.summaries(animalID: try context.parameters.require("id", as: Int64.self)))
+            ItemList(items: try await store.summaries(animalID: try context.id()))
         }
         // The CSV is the body; panel, source and reason travel in the query string.
         router.post("/api/v1/animals/{id}/genotypes") { request, context in
             let query = ListQuery(request)
             let summary = try await store.importCSV(
-                animalID: try context.parameters.require("id", as: Int64.self), panel: query["panel"] ?? "",
+                animalID: try context.id(), panel: query["panel"] ?? "",
                 text: try await CSVTable.body(request, context), source: query["source"] ?? "",
                 reason: query["reason"], context: context.eventContext)
             return EditedResponse(status: .created, response: summary)

@@ -24,4 +24,13 @@ struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
     }
+
+    /// The route's `{id}`. An id that is not a whole number names no record, so it gets the same
+    /// 404 as an id nothing has, on every route.
+    func id() throws -> Int64 {
+        guard let id = parameters.get("id", as: Int64.self) else {
+            throw APIError.notFound("Nothing has the id \"\(parameters.get("id") ?? "")\".")
+        }
+        return id
+    }
 }

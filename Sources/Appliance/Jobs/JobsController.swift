@@ -44,7 +44,7 @@ struct JobsController {
     /// The job named in the path, if the caller may see it; others' jobs are "not found".
     private func visibleJob(_ context: AppRequestContext) async throws -> Job {
         guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let job = try await queue.job(id: id), job.isVisible(to: principal) else {
             throw APIError.notFound("No such job.")
         }

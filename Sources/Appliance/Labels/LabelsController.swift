@@ -26,7 +26,7 @@ struct LabelsController {
                 body: .init(byteBuffer: ByteBuffer(string: zpl)))
         }
         router.get("/storage/{id}/labels") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let labels = try await storage.labels(for: id)
             return try sheet(
                 labels, size: try size(ListQuery(request)), request: request, context: context,

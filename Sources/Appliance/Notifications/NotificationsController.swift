@@ -23,7 +23,7 @@ struct NotificationsController {
             UnreadCount(unread: try await unread(userID: owner(context)))
         }
         router.post("/api/v1/notifications/{id}/read") { _, context in
-            try await markRead(userID: owner(context), id: try context.parameters.require("id", as: Int64.self))
+            try await markRead(userID: owner(context), id: try context.id())
             return Response(status: .noContent)
         }
         router.post("/api/v1/notifications/read-all") { _, context in
@@ -32,7 +32,7 @@ struct NotificationsController {
         }
         router.get("/notifications") { request, context in try await page(request, context) }
         router.post("/notifications/{id}/read") { _, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             try await markRead(userID: owner(context), id: id)
             let link = try await database.read { db in
                 try Notification.filter(key: id).fetchOne(db)?.link

@@ -13,11 +13,6 @@ struct ReproductionAPIController {
         addTransfers(to: router)
     }
 
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound("No such record.") }
-        return id
-    }
-
     private func addSemen(to router: RouterGroup<AppRequestContext>) {
         let semen = stores.semen
         router.get("/api/v1/semen-collections") { request, _ in
@@ -31,14 +26,14 @@ struct ReproductionAPIController {
                 status: .created, response: try await semen.create(input, context: context.eventContext))
         }
         router.get("/api/v1/semen-collections/{id}") { _, context in
-            guard let (collection, straws) = try await semen.collection(id: try id(context)) else {
+            guard let (collection, straws) = try await semen.collection(id: try context.id()) else {
                 throw APIError.notFound("No such semen collection.")
             }
             return CollectionBody(collection: collection, straws: straws)
         }
         router.post("/api/v1/semen-collections/{id}/process") { request, context in
             let input = try await request.decode(as: SemenStore.ProcessInput.self, context: context)
-            let straws = try await semen.process(id: try id(context), input, context: context.eventContext)
+            let straws = try await semen.process(id: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: straws))
         }
     }
@@ -63,7 +58,7 @@ struct ReproductionAPIController {
                 status: .created, response: try await lab.createOPU(input, context: context.eventContext))
         }
         router.get("/api/v1/opu-sessions/{id}") { _, context in
-            guard let session = try await lab.opu(id: try id(context)) else {
+            guard let session = try await lab.opu(id: try context.id()) else {
                 throw APIError.notFound("No such OPU session.")
             }
             return session
@@ -79,7 +74,7 @@ struct ReproductionAPIController {
                 status: .created, response: try await lab.createBatch(input, context: context.eventContext))
         }
         router.get("/api/v1/ivf-batches/{id}") { _, context in
-            guard let report = try await lab.batch(id: try id(context)) else {
+            guard let report = try await lab.batch(id: try context.id()) else {
                 throw APIError.notFound("No such batch.")
             }
             return report
@@ -88,11 +83,11 @@ struct ReproductionAPIController {
             let input = try await request.decode(as: ReproductionStore.CheckInput.self, context: context)
             return EditedResponse(
                 status: .created,
-                response: try await lab.addCheck(batch: try id(context), input, context: context.eventContext))
+                response: try await lab.addCheck(batch: try context.id(), input, context: context.eventContext))
         }
         router.post("/api/v1/ivf-batches/{id}/embryos") { request, context in
             let input = try await request.decode(as: EmbryoStore.GradingInput.self, context: context)
-            let graded = try await embryos.grade(batch: try id(context), input, context: context.eventContext)
+            let graded = try await embryos.grade(batch: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: graded))
         }
         router.post("/api/v1/embryos") { request, context in
@@ -101,21 +96,21 @@ struct ReproductionAPIController {
             return EditedResponse(status: .created, response: ItemList(items: graded))
         }
         router.get("/api/v1/embryos/{id}") { _, context in
-            let embryoID = try id(context)
+            let embryoID = try context.id()
             return try await lab.database.read { try EmbryoStore.embryo($0, id: embryoID) }
         }
         router.patch("/api/v1/embryos/{id}") { request, context in
             let input = try await request.decode(as: EmbryoStore.RegradeInput.self, context: context)
-            return try await embryos.regrade(id: try id(context), input, context: context.eventContext)
+            return try await embryos.regrade(id: try context.id(), input, context: context.eventContext)
         }
         router.post("/api/v1/embryos/{id}/freeze") { request, context in
             let input = try await request.decode(as: EmbryoStore.FreezeInput.self, context: context)
-            let (embryo, straw) = try await embryos.freeze(id: try id(context), input, context: context.eventContext)
+            let (embryo, straw) = try await embryos.freeze(id: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: Frozen(embryo: embryo, straw: straw))
         }
         router.post("/api/v1/embryos/{id}/discard") { request, context in
             let input = try await request.decode(as: ReasonBody.self, context: context)
-            return try await embryos.discard(id: try id(context), reason: input.reason, context: context.eventContext)
+            return try await embryos.discard(id: try context.id(), reason: input.reason, context: context.eventContext)
         }
     }
 
@@ -157,18 +152,19 @@ struct ReproductionAPIController {
                 status: .created, response: try await database.read { try Trace.back($0, transfer: transferID) })
         }
         router.get("/api/v1/transfers/{id}") { _, context in
-            let transferID = try id(context)
+            let transferID = try context.id()
             return try await database.read { try Trace.back($0, transfer: transferID) }
         }
         router.post("/api/v1/transfers/{id}/pregnancy-checks") { request, context in
             let input = try await request.decode(as: TransferStore.CheckInput.self, context: context)
             return EditedResponse(
                 status: .created,
-                response: try await transfers.diagnose(transfer: try id(context), input, context: context.eventContext))
+                response: try await transfers.diagnose(transfer: try context.id(), input, context: context.eventContext)
+            )
         }
         router.post("/api/v1/transfers/{id}/outcome") { request, context in
             let input = try await request.decode(as: TransferStore.OutcomeInput.self, context: context)
-            return try await transfers.recordOutcome(transfer: try id(context), input, context: context.eventContext)
+            return try await transfers.recordOutcome(transfer: try context.id(), input, context: context.eventContext)
         }
         router.get("/api/v1/pregnancy-checks/due") { request, _ in
             ItemList(
@@ -176,7 +172,7 @@ struct ReproductionAPIController {
                     ahead: try ListQuery(request).limit(default: 0, maximum: 60, name: "ahead")))
         }
         router.get("/api/v1/animals/{id}/reproduction") { _, context in
-            let animalID = try id(context)
+            let animalID = try context.id()
             return try await database.read { try Trace.forward($0, animal: animalID) }
         }
         router.get("/api/v1/reproduction/stats") { request, _ in

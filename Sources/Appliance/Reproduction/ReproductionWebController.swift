@@ -76,7 +76,7 @@ struct ReproductionWebController {
             try await batch(request, context, error: nil)
         }
         router.post("/reproduction/batches/{id}/checks") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
                 let report = try await stores.lab.addCheck(
@@ -90,7 +90,7 @@ struct ReproductionWebController {
             }
         }
         router.post("/reproduction/batches/{id}/embryos") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
                 let graded = try await stores.embryos.grade(
@@ -100,7 +100,7 @@ struct ReproductionWebController {
             }
         }
         router.post("/reproduction/embryos/{id}/freeze") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
                 let (embryo, straw) = try await stores.embryos.freeze(
@@ -113,7 +113,7 @@ struct ReproductionWebController {
             }
         }
         router.post("/reproduction/embryos/{id}/discard") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
                 let embryo = try await stores.embryos.discard(
@@ -352,7 +352,7 @@ struct ReproductionWebController {
     }
 
     private func batch(_ request: Request, _ context: AppRequestContext, error: APIError?) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let report = try await stores.lab.batch(id: id) else { throw APIError.notFound("No batch has id \(id).") }
         let batch = report.batch
         let (names, straws, semen, containers) = try await database.read { db in

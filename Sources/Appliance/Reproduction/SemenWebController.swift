@@ -31,7 +31,7 @@ struct SemenWebController {
         }
         router.get("/reproduction/semen/{id}") { request, context in try await detail(request, context) }
         router.post("/reproduction/semen/{id}/process") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let fields = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/semen/\(id)") {
                 let straws = try await store.process(
@@ -56,7 +56,7 @@ struct SemenWebController {
     }
 
     private func detail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let (collection, straws) = try await store.collection(id: id) else {
             throw APIError.notFound("No semen collection has id \(id).")
         }

@@ -37,7 +37,7 @@ struct TransferWebController {
         }
         router.get("/reproduction/transfers/{id}") { request, context in try await trace(request, context) }
         router.post("/reproduction/transfers/{id}/checks") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let check = try await stores.transfers.diagnose(
@@ -49,7 +49,7 @@ struct TransferWebController {
             }
         }
         router.post("/reproduction/transfers/{id}/outcome") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let transfer = try await stores.transfers.recordOutcome(
@@ -60,7 +60,7 @@ struct TransferWebController {
             }
         }
         router.get("/reproduction/animals/{id}") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let forward = try await database.read { try Trace.forward($0, animal: id) }
             return pages.page(
                 "animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
@@ -126,7 +126,7 @@ struct TransferWebController {
     }
 
     private func trace(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         let trace = try await database.read { try Trace.back($0, transfer: id) }
         let transfer = trace.transfer
         let canWrite = context.principal?.can(.reproductionWrite) == true

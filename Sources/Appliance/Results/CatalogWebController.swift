@@ -47,7 +47,7 @@ struct CatalogWebController {
             }
         }
         router.post("/results/catalog/instruments/{id}/calibrate") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let instrument = try await store.recalibrate(

@@ -27,7 +27,7 @@ struct ResultsAPIController {
         router.patch("/api/v1/instruments/{id}") { request, context in
             let input = try await request.decode(as: CatalogStore.InstrumentInput.self, context: context)
             return try await catalog.recalibrate(
-                id: try context.parameters.require("id", as: Int64.self), input, context: context.eventContext)
+                id: try context.id(), input, context: context.eventContext)
         }
         router.post("/api/v1/qc-materials") { request, context in
             let input = try await request.decode(as: CatalogStore.MaterialInput.self, context: context)
@@ -48,10 +48,10 @@ struct ResultsAPIController {
                 status: .created, response: try await results.createOrder(input, context: context.eventContext))
         }
         router.get("/api/v1/orders/{id}") { _, context in
-            try await results.report(id: try context.parameters.require("id", as: Int64.self))
+            try await results.report(id: try context.id())
         }
         router.get("/api/v1/orders/{id}/results.csv") { _, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             return Self.csv(try await results.report(id: id))
         }
         router.get("/api/v1/analyses") { request, _ in
@@ -70,12 +70,12 @@ struct ResultsAPIController {
         }
         router.post("/api/v1/analyses/{id}/start") { _, context in
             try await results.start(
-                id: try context.parameters.require("id", as: Int64.self), context: context.eventContext)
+                id: try context.id(), context: context.eventContext)
         }
         router.post("/api/v1/analyses/{id}/result") { request, context in
             let input = try await request.decode(as: ResultStore.ResultInput.self, context: context)
             return try await results.enter(
-                id: try context.parameters.require("id", as: Int64.self), input, by: context.principal?.userID,
+                id: try context.id(), input, by: context.principal?.userID,
                 context: context.eventContext)
         }
         router.post("/api/v1/analyses/{id}/verify") { request, context in
@@ -83,12 +83,12 @@ struct ResultsAPIController {
             let signer = try await SignatureRequest(meaning: .verified, password: body.password, code: body.code)
                 .signer(identity: identity, context: context)
             return try await results.verify(
-                id: try context.parameters.require("id", as: Int64.self), signer: signer, context: context.eventContext)
+                id: try context.id(), signer: signer, context: context.eventContext)
         }
         router.post("/api/v1/analyses/{id}/reject") { request, context in
             let body = try await request.decode(as: Rejection.self, context: context)
             return try await results.reject(
-                id: try context.parameters.require("id", as: Int64.self), retest: body.retest ?? true,
+                id: try context.id(), retest: body.retest ?? true,
                 reason: body.reason, context: context.eventContext)
         }
     }

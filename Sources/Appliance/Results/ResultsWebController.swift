@@ -49,13 +49,13 @@ struct ResultsWebController {
         }
         router.get("/results/orders/{id}") { request, context in try await order(request, context) }
         router.get("/results/orders/{id}/report") { request, context in
-            let report = try await results.report(id: try context.parameters.require("id", as: Int64.self))
+            let report = try await results.report(id: try context.id())
             return pages.page(
                 "result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
                 request: request, context: context, values: reportValues(report))
         }
         router.post("/results/analyses/{id}/result") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {
                 let analysis = try await results.enter(
@@ -69,7 +69,7 @@ struct ResultsWebController {
             }
         }
         router.post("/results/analyses/{id}/verify") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {
                 let signer = try await SignatureRequest(
@@ -81,7 +81,7 @@ struct ResultsWebController {
             }
         }
         router.post("/results/analyses/{id}/reject") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {
                 let analysis = try await results.reject(
@@ -155,7 +155,7 @@ struct ResultsWebController {
     }
 
     private func order(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let report = try await results.report(id: try context.parameters.require("id", as: Int64.self))
+        let report = try await results.report(id: try context.id())
         let catalog = try await catalog.catalog()
         let canWrite = context.principal?.can(.resultsWrite) == true
         let user = context.principal?.userID

@@ -27,22 +27,22 @@ struct SamplesAPIController {
         }
         router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
         router.get("/api/v1/samples/{id}/history") { _, context in
-            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return ItemList(items: record.history)
         }
         router.get("/api/v1/samples/{id}/signatures") { _, context in
-            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return ItemList(items: record.signatures)
         }
         router.get("/api/v1/samples/{id}/lineage") { _, context in
-            guard let record = try await store.record(id: try id(context)) else { throw notFound }
+            guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return record.lineage
         }
         router.post("/api/v1/samples/{id}/signatures") { request, context in
             let body = try await request.decode(as: SignatureRequest.self, context: context)
             let signer = try await body.signer(identity: identity, context: context)
             let signature = try await store.sign(
-                id: try id(context), as: signer, meaning: body.meaning, reason: body.reason,
+                id: try context.id(), as: signer, meaning: body.meaning, reason: body.reason,
                 context: context.eventContext)
             return EditedResponse(
                 status: .created,
@@ -82,13 +82,8 @@ struct SamplesAPIController {
         }
     }
 
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw notFound }
-        return id
-    }
-
     private func sample(_ context: AppRequestContext) async throws -> Sample {
-        guard let sample = try await store.sample(id: try id(context)) else { throw notFound }
+        guard let sample = try await store.sample(id: try context.id()) else { throw notFound }
         return sample
     }
 
@@ -102,7 +97,7 @@ struct SamplesAPIController {
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {
-        let id = try id(context)
+        let id = try context.id()
         let change = try await request.decode(as: UpdateRequest.self, context: context)
         let witness = try await change.witness?.witness(identity: identity, context: context)
         return try await store.update(

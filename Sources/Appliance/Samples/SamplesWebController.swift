@@ -275,7 +275,7 @@ struct SamplesWebController {
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         let form = try await request.decode(as: Form.self, context: context)
         do {
             let witness = try await witness(form, context)
@@ -289,7 +289,7 @@ struct SamplesWebController {
     }
 
     private func sign(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         let form = try await request.decode(as: SignatureRequest.self, context: context)
         do {
             let signer = try await form.signer(identity: identity, context: context)
@@ -306,7 +306,7 @@ struct SamplesWebController {
     private func detail(
         _ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?, tab: String? = nil
     ) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let record = try await store.record(id: id) else {
             throw APIError.notFound("No sample has id \(id).")
         }

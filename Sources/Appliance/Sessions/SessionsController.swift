@@ -32,7 +32,7 @@ struct SessionsController {
 
     private func revoke(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let userID = context.principal?.userID else { throw APIError.notFound() }
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         try await identity.sessions.revoke(id: id, userID: userID, event: context.eventContext)
         return Flash(kind: .success, message: "The session was ended.").redirect(to: "/account/sessions")
     }

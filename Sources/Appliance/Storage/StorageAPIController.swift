@@ -34,7 +34,7 @@ struct StorageAPIController {
         router.post("/api/v1/storage/containers/{id}/fills") { request, context in
             let input = try await request.decode(as: StorageStore.FillInput.self, context: context)
             let fill = try await store.recordFill(
-                tank: try id(context), input, by: context.principal, context: context.eventContext)
+                tank: try context.id(), input, by: context.principal, context: context.eventContext)
             return EditedResponse(status: .created, response: FillList(items: [fill]))
         }
         router.post("/api/v1/storage/check-in") { request, context in
@@ -110,15 +110,8 @@ struct StorageAPIController {
         let reason: String?
     }
 
-    private func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id", as: Int64.self) else {
-            throw APIError.notFound("No such container.")
-        }
-        return id
-    }
-
     private func container(_ context: AppRequestContext) async throws -> StorageContainer {
-        guard let container = try await store.container(id: try id(context)) else {
+        guard let container = try await store.container(id: try context.id()) else {
             throw APIError.notFound("No such container.")
         }
         return container

@@ -11,7 +11,7 @@ struct StorageWebController {
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/storage") { request, context in try await page(request, context, id: nil, error: nil) }
         router.get("/storage/{id}") { request, context in
-            try await page(request, context, id: try context.parameters.require("id", as: Int64.self), error: nil)
+            try await page(request, context, id: try context.id(), error: nil)
         }
         router.post("/storage/containers") { request, context in
             let form = try await request.decode(as: ContainerForm.self, context: context)
@@ -24,7 +24,7 @@ struct StorageWebController {
             }
         }
         router.post("/storage/{id}/fills") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let input = try await request.decode(as: FillForm.self, context: context)
             do {
                 _ = try await store.recordFill(
@@ -35,7 +35,7 @@ struct StorageWebController {
             }
         }
         router.post("/storage/{id}/check-in") { request, context in
-            let id = try context.parameters.require("id", as: Int64.self)
+            let id = try context.id()
             let form = try await request.decode(as: CheckInForm.self, context: context)
             do {
                 let sample = try await store.checkIn(

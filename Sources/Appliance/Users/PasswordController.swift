@@ -45,7 +45,7 @@ struct PasswordController {
     private func issue(_ request: Request, _ context: AppRequestContext) async throws -> (String, Date) {
         guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
         let (token, expires) = try await identity.users.issueReset(
-            userID: try context.parameters.require("id", as: Int64.self), by: actor, event: context.eventContext)
+            userID: try context.id(), by: actor, event: context.eventContext)
         let host = request.head.authority ?? "localhost"
         return ("http://\(host)/reset?token=\(token)", expires)
     }

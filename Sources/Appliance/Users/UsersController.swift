@@ -64,13 +64,13 @@ struct UsersController {
     private func update(_ context: AppRequestContext, role: Role?, status: User.Status?) async throws -> User {
         guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
         return try await identity.users.update(
-            id: try context.parameters.require("id", as: Int64.self), role: role, status: status, by: actor,
+            id: try context.id(), role: role, status: status, by: actor,
             event: context.eventContext)
     }
 
     private func revokeSessions(_ context: AppRequestContext) async throws {
         guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard try await identity.users.user(id: id) != nil else { throw APIError.notFound("No such user.") }
         try await identity.sessions.revokeAll(userID: id, by: actor, event: context.eventContext)
     }
@@ -102,7 +102,7 @@ struct UsersController {
 
     /// One user's facts and History tab: every audited change and security event about them.
     private func userPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id", as: Int64.self)
+        let id = try context.id()
         guard let (user, history) = try await identity.users.withHistory(id: id) else {
             throw APIError.notFound("No user has id \(id).")
         }
