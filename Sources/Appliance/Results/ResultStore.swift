@@ -205,9 +205,19 @@ struct ResultStore: Sendable {
 
     /// The users whose verification signatures cover the result as it is now.
     static func verifiers(_ db: Database, of analysis: Analysis) throws -> Set<Int64> {
-        Set(
-            try Signature.manifest(db, for: analysis).filter { $0.meaning == .verified && $0.matchesCurrentVersion }
-                .map(\.userId))
+        Set(try verifications(db, of: [analysis])[analysis.auditID, default: []].map(\.userId))
+    }
+
+    /// The verification signatures that cover each analysis as it is now, in signing order, keyed
+    /// by the analysis's audit id: two queries for any number of analyses.
+    static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature]] {
+        var currentHash: [String: String] = [:]
+        for analysis in analyses { currentHash[analysis.auditID] = try Signature.hash(of: analysis) }
+        let signatures = try Signature.filter(
+            Column("entity_type") == Analysis.auditEntity && currentHash.keys.contains(Column("entity_id"))
+                && Column("meaning") == Signature.Meaning.verified.rawValue
+        ).order(Column("id")).fetchAll(db)
+        return Dictionary(grouping: signatures.filter { currentHash[$0.entityId] == $0.recordHash }, by: \.entityId)
     }
 
     /// A verifier sends a result back for retest, or rejects it for good; either needs a reason.
@@ -293,22 +303,11 @@ struct ResultStore: Sendable {
     /// whose verification still covers its current version. Three queries, however many lines.
     static func lines(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Line] {
         var lines = try Line.fetchAll(db, sql: lineSQL + " WHERE " + condition, arguments: arguments)
-        let signable = lines.filter { $0.state == .verified || $0.state == .toVerify }.map(\.id)
+        let signable = Set(lines.filter { $0.state == .verified || $0.state == .toVerify }.map(\.id))
         guard !signable.isEmpty else { return lines }
-        var currentHash: [String: String] = [:]
-        for analysis in try Analysis.fetchAll(db, keys: signable) {
-            currentHash[analysis.auditID] = try Signature.hash(of: analysis)
-        }
-        var verifiers: [String: [String]] = [:]
-        let verifications = try Signature.filter(
-            Column("entity_type") == Analysis.auditEntity && signable.map(String.init).contains(Column("entity_id"))
-                && Column("meaning") == Signature.Meaning.verified.rawValue
-        ).order(Column("id")).fetchAll(db)
-        for signature in verifications where currentHash[signature.entityId] == signature.recordHash {
-            verifiers[signature.entityId, default: []].append(signature.signerName)
-        }
-        for index in lines.indices where currentHash[String(lines[index].id)] != nil {
-            lines[index].verifiedBy = verifiers[String(lines[index].id)] ?? []
+        let covering = try verifications(db, of: try Analysis.fetchAll(db, keys: signable))
+        for index in lines.indices where signable.contains(lines[index].id) {
+            lines[index].verifiedBy = covering[String(lines[index].id), default: []].map(\.signerName)
         }
         return lines
     }
