@@ -11,11 +11,13 @@ import Synchronization
 /// (and, with `discard`, trims) all of it in one journal commit; each cost single writes 100–370 ms
 /// on the development VM (decision 0016). Done in small steps, a commit waits for a few megabytes.
 enum DiskPacing {
-    /// Runs `body` while a thread of its own syncs the file at `url` every 10 ms. The file may not
-    /// exist yet when `body` starts (`VACUUM INTO` creates it). `VACUUM INTO` writes its first
-    /// tables at about 150 MB/s: synced every 50 ms, a commit could find 8 MB ahead of it (the
-    /// slowest write during the copy: 50–108 ms); every 10 ms, 28–55 ms in most backups, and the
-    /// backup took no longer.
+    /// How often a file written behind is synced. `VACUUM INTO` writes its first tables at about
+    /// 150 MB/s: synced every 50 ms, a commit could find 8 MB ahead of it (the slowest write during
+    /// the copy: 50–108 ms); every 10 ms, 28–55 ms in most backups, and the backup took no longer.
+    static let syncInterval: TimeInterval = 0.01
+
+    /// Runs `body` while a thread of its own syncs the file at `url` every ``syncInterval``. The
+    /// file may not exist yet when `body` starts (`VACUUM INTO` creates it).
     static func flushingBehind<T>(_ url: URL, _ body: () async throws -> T) async rethrows -> T {
         let flusher = Flusher.start(.path(url.path))
         defer { flusher.stop() }
@@ -63,17 +65,15 @@ enum DiskPacing {
         }
 
         let file: File
-        let interval: TimeInterval
         private let stopping = Atomic<Bool>(false)
         private let stopped = DispatchSemaphore(value: 0)
 
-        private init(file: File, interval: TimeInterval) {
+        private init(file: File) {
             self.file = file
-            self.interval = interval
         }
 
-        static func start(_ file: File, every interval: TimeInterval = 0.01) -> Flusher {
-            let flusher = Flusher(file: file, interval: interval)
+        static func start(_ file: File) -> Flusher {
+            let flusher = Flusher(file: file)
             Thread { flusher.loop() }.start()
             return flusher
         }
@@ -88,7 +88,7 @@ enum DiskPacing {
                     }
                 }
                 if descriptor >= 0 { fdatasync(descriptor) }
-                Thread.sleep(forTimeInterval: interval)
+                Thread.sleep(forTimeInterval: DiskPacing.syncInterval)
             }
             if case .path = file, descriptor >= 0 { close(descriptor) }
             stopped.signal()
