@@ -12,6 +12,27 @@ import threading
 import time
 
 
+def dirty_mib():
+    """Written data the kernel has not yet put on disk (Dirty + Writeback in /proc/meminfo)."""
+    with open("/proc/meminfo") as meminfo:
+        fields = dict(line.split(":", 1) for line in meminfo)
+    return sum(int(fields[name].split()[0]) for name in ("Dirty", "Writeback")) / 1024
+
+
+def settle(limit_mib=8, quiet_seconds=3, timeout=120):
+    """Waits until the kernel has held less than `limit_mib` of unwritten data for `quiet_seconds`
+    in a row (at most `timeout` seconds); returns the seconds waited."""
+    started = quiet_since = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        now = time.perf_counter()
+        if dirty_mib() >= limit_mib:
+            quiet_since = now
+        elif now - quiet_since >= quiet_seconds:
+            break
+        time.sleep(0.2)
+    return time.perf_counter() - started
+
+
 def measure(binary, data, port, key, mode):
     headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
     writes = []  # (start, seconds)
