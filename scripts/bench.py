@@ -218,7 +218,7 @@ other(f"CSV import of {import_rows} samples", round(time.perf_counter() - starte
 settled = backup_stall.settle()
 stall = backup_stall.measure(binary, data, port, key, "job")
 other("backup (server job) while writing", round(stall["backup_seconds"], 1), "s",
-      note=f"started {settled:.0f} s after the import, once its writes were on disk; "
+      note=f"started {settled:.0f} s after the import (waiting for its writes to reach the disk); "
            f"slowest write during {stall['slowest_during_ms']:.1f} ms (target < 100 ms), "
            f"before {stall['slowest_before_ms']:.1f} ms, database {stall['database_mib']:.0f} MiB; by step: "
            + ", ".join(f"{phase} {ms} ms" for phase, ms in stall["slowest_by_phase_ms"].items()))
