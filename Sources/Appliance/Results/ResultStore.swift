@@ -209,15 +209,11 @@ struct ResultStore: Sendable {
     }
 
     /// The verification signatures that cover each analysis as it is now, in signing order, keyed
-    /// by the analysis's audit id: two queries for any number of analyses.
-    static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature]] {
-        var currentHash: [String: String] = [:]
-        for analysis in analyses { currentHash[analysis.auditID] = try Signature.hash(of: analysis) }
-        let signatures = try Signature.filter(
-            Column("entity_type") == Analysis.auditEntity && currentHash.keys.contains(Column("entity_id"))
-                && Column("meaning") == Signature.Meaning.verified.rawValue
-        ).order(Column("id")).fetchAll(db)
-        return Dictionary(grouping: signatures.filter { currentHash[$0.entityId] == $0.recordHash }, by: \.entityId)
+    /// by the analysis's audit id.
+    static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature.Manifest]] {
+        try Signature.manifests(db, for: analyses).mapValues { manifest in
+            manifest.filter { $0.meaning == .verified && $0.matchesCurrentVersion }
+        }
     }
 
     /// A verifier sends a result back for retest, or rejects it for good; either needs a reason.
@@ -307,7 +303,7 @@ struct ResultStore: Sendable {
         guard !signable.isEmpty else { return lines }
         let covering = try verifications(db, of: try Analysis.fetchAll(db, keys: signable))
         for index in lines.indices where signable.contains(lines[index].id) {
-            lines[index].verifiedBy = covering[String(lines[index].id), default: []].map(\.signerName)
+            lines[index].verifiedBy = covering[String(lines[index].id), default: []].map(\.signer)
         }
         return lines
     }

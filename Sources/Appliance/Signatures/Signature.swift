@@ -73,10 +73,20 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
 
     /// A record's signatures, each marked whether it still matches the record as it is now.
     static func manifest<R: AuditedRecord>(_ db: Database, for record: R) throws -> [Manifest] {
-        let current = try hash(of: record)
-        return try filter(Column("entity_type") == R.auditEntity && Column("entity_id") == record.auditID)
-            .order(Column("id")).fetchAll(db)
-            .map { Manifest(signature: $0, current: $0.recordHash == current) }
+        try manifests(db, for: [record])[record.auditID, default: []]
+    }
+
+    /// The signatures of each of `records`, in signing order and keyed by audit id, each marked
+    /// whether it still matches its record as it is now: one query however many records.
+    static func manifests<R: AuditedRecord>(_ db: Database, for records: [R]) throws -> [String: [Manifest]] {
+        var current: [String: String] = [:]
+        for record in records { current[record.auditID] = try hash(of: record) }
+        let signatures = try filter(
+            Column("entity_type") == R.auditEntity && current.keys.contains(Column("entity_id"))
+        ).order(Column("id")).fetchAll(db)
+        return Dictionary(grouping: signatures, by: \.entityId).mapValues { signatures in
+            signatures.map { Manifest(signature: $0, current: $0.recordHash == current[$0.entityId]) }
+        }
     }
 
     /// One line of a record's signature manifest, as the API and the page show it.
