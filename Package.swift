@@ -1,4 +1,5 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.3;(experimentalCGen)
+// experimentalCGen: the EmbedPlugin generates assembly for the CEmbedded target (docs/decisions/0003).
 import PackageDescription
 
 let package = Package(
@@ -7,7 +8,7 @@ let package = Package(
     products: [
         .executable(name: "labbox", targets: ["labbox"]),
         // For Benchmarks/, whose micro-benchmarks call into the server's code.
-        .library(name: "Appliance", targets: ["Appliance"]),
+        .library(name: "LabBoxApp", targets: ["LabBoxApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -30,13 +31,29 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "labbox",
-            dependencies: ["Appliance", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LabBoxApp"],
             path: "Sources/labbox"
+        ),
+        // The floors, top first; each depends only on floors below it (docs/ARCHITECTURE.md).
+        .target(
+            name: "LabBoxApp",
+            dependencies: [
+                "Appliance",
+                "LabBoxValues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "Appliance",
             dependencies: [
                 "Embedded",
+                "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -60,7 +77,11 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
-        .target(name: "Embedded", plugins: ["EmbedPlugin"]),
+        // Pure values: no I/O, no server, no database; only Foundation.
+        .target(name: "LabBoxValues"),
+        // Resources/ assembled into the binary (CEmbedded) and read as Swift values (Embedded).
+        .target(name: "Embedded", dependencies: ["CEmbedded"]),
+        .target(name: "CEmbedded", plugins: ["EmbedPlugin"]),
         .executableTarget(name: "EmbedGenerator"),
         .plugin(
             name: "EmbedPlugin",
@@ -71,7 +92,9 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
+                "LabBoxApp",
                 "Appliance",
+                "LabBoxValues",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

@@ -14,7 +14,7 @@ let package = Package(
         .executableTarget(
             name: "HotPaths",
             dependencies: [
-                .product(name: "Appliance", package: "main"),
+                .product(name: "LabBoxApp", package: "main"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HotPaths",

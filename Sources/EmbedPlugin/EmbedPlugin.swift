@@ -1,14 +1,14 @@
 import Foundation
 import PackagePlugin
 
-/// Turns every file under the package's top-level `Resources/` folder into Swift source for the
-/// `Embedded` target, so the `labbox` binary carries its migrations, templates and assets.
+/// Turns every file under the package's top-level `Resources/` folder into an assembly file for the
+/// `CEmbedded` target, so the `labbox` binary carries its migrations, templates and assets.
 @main
 struct EmbedPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let root = context.package.directoryURL
         let resources = root.appending(path: "Resources")
-        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles+Generated.swift")
+        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.S")
         var inputs = try files(under: resources)
         // The commit id is read from .git; listing these files reruns the generator after a commit.
         for gitFile in [".git/HEAD", ".git/packed-refs"] {

@@ -1,25 +1,37 @@
+import CEmbedded
 import Foundation
 
-/// Read-only access to the files of `Resources/`, compiled into the binary by the `EmbedPlugin`.
+/// Read-only access to the files of `Resources/`, assembled into the binary by the `EmbedPlugin`.
 public enum EmbeddedFiles {
+    /// Path → bytes. The bytes live in the binary's read-only data; nothing is copied until asked.
+    private static let table: [String: UnsafeRawBufferPointer] = {
+        var table: [String: UnsafeRawBufferPointer] = [:]
+        guard let files = labbox_embedded_table() else { return table }
+        for index in 0..<Int(labbox_embedded_count()) {
+            let file = files[index]
+            table[String(cString: file.path)] = UnsafeRawBufferPointer(start: file.bytes, count: Int(file.size))
+        }
+        return table
+    }()
+
     /// The bytes of the file at `path` (relative to `Resources/`, e.g. `"static/app.css"`).
     public static func data(_ path: String) -> Data? {
-        base64Files[path].flatMap { Data(base64Encoded: $0) }
+        table[path].map { Data($0) }
     }
 
     /// The file as UTF-8 text.
     public static func text(_ path: String) -> String? {
-        data(path).flatMap { String(data: $0, encoding: .utf8) }
+        table[path].map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Paths of the embedded files inside `folder` (e.g. `"migrations/"`), sorted.
     public static func paths(under folder: String) -> [String] {
-        base64Files.keys.filter { $0.hasPrefix(folder) }.sorted()
+        table.keys.filter { $0.hasPrefix(folder) }.sorted()
     }
 
     /// The commit the binary was built from, read from `.git` at build time.
-    public static var commit: String { gitCommit }
+    public static var commit: String { String(cString: labbox_embedded_commit_id()) }
 
     /// When the embedded files were generated, which is when the binary was built.
-    public static var builtAt: String { buildDate }
+    public static var builtAt: String { String(cString: labbox_embedded_build_date()) }
 }

@@ -1,6 +1,6 @@
-// The executable is this declaration; the server and CLI are the Appliance library, which
+// The executable is this declaration; the server and CLI are the LabBoxApp library, which
 // Benchmarks/ links too.
-import Appliance
+import LabBoxApp
 import Dispatch
 
 /// A synchronous main that waits for the command, not `@main extension LabBox {}`: an async main

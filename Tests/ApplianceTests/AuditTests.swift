@@ -7,6 +7,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct AuditTests {
     /// A server with `count` samples created through the API, and the key used.

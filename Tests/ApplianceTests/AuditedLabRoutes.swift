@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// The reproduction, genomics and results part of ``AuditTests/everyWritingAPIRouteIsAudited()``:
 /// each writing route once, with the audit action it must leave.

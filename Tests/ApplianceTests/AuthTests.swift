@@ -7,6 +7,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct AuthTests {
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// Every registered route × every kind of caller, against the one permission table.
 @Suite struct AuthorizationMatrixTests {

@@ -5,6 +5,8 @@ import Synchronization
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct BackupTests {
     private func addSamples(_ server: TestServer, _ count: Int, prefix: String) async throws {

@@ -3,6 +3,8 @@ import GRDB
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// The `labbox` executable driven as a separate process, the way an operator uses it.
 @Suite struct CLITests {

@@ -5,6 +5,8 @@ import Synchronization
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// A count shared by concurrent tasks.
 final class Counter: Sendable {

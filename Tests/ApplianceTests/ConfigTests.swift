@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct ConfigTests {
     @Test func defaultsApplyWithoutAnyFile() throws {

@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct CustomersAnimalsTests {
     @Test func customersSoftDeleteVanishFromListsKeepHistoryAndOnlyAdminsRestore() async throws {

@@ -3,6 +3,8 @@ import GRDB
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 extension AppDatabase {
     /// The PRAGMA values the data layer promises, as the writer connection reports them.

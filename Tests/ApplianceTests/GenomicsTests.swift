@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct GenomicsTests {
     /// A hand-made trio on an 11-marker panel. The sire shares an allele with the offspring

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct HTTPStackTests {
     @Test func healthzAnswersWithoutAuthentication() async throws {

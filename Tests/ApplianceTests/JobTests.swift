@@ -6,6 +6,8 @@ import Synchronization
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// Runs the server's job workers while `body` runs.
 func withJobRunner<T: Sendable>(_ server: TestServer, _ body: () async throws -> T) async throws -> T {

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct LabelsTests {
     /// Code 128 checked by a real scanner: the bars as a PBM image, decoded by zbarimg.

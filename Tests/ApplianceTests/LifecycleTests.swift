@@ -3,6 +3,8 @@ import Hummingbird
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

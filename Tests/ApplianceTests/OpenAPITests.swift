@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct OpenAPITests {
     /// The API: everything under /api/ and the operational endpoints. The rest are HTML pages.

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// The QR encoder is checked by decoding its output with a real scanner (zbarimg, from Debian's
 /// zbar-tools, which scripts/install-deps installs).

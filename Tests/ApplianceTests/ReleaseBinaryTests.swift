@@ -3,6 +3,8 @@ import GRDB
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// Checks on `dist/labbox`, the binary a clinic receives. `scripts/test` builds it and points
 /// `LABBOX_RELEASE_BINARY` at it; a plain `swift test` has no release build and skips these.

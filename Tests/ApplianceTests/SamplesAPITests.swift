@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// `/api/v1/samples` against `../shared/contracts/samples-api.md`, through the real stack.
 @Suite struct SamplesAPITests {

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct ScheduleTests {
     private var utc: Calendar {

@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// How many samples wait to be indexed for search.
 private func backlog(_ database: AppDatabase) async throws -> Int {

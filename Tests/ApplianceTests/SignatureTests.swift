@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct SignatureTests {
     private func newSample(_ client: some TestClientProtocol, key: String) async throws -> Int {

@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 @Suite struct StorageTests {
     /// Tank T1 → canister C1 → goblets G1 (4 slots) and G2 (4 slots); returns (tank, g1, g2).

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,4 @@
-import Appliance
+import LabBoxApp
 import Benchmark
 import Foundation
 

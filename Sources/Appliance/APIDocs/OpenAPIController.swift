@@ -6,11 +6,11 @@ import Hummingbird
 ///
 /// The document is `Resources/openapi.json`, written by hand next to the code it describes; a test
 /// fails when a registered route is missing from it or it names a route that does not exist.
-struct OpenAPIController {
-    let pages: PageRenderer
-    let document = EmbeddedFiles.data("openapi.json") ?? Data()
+package struct OpenAPIController {
+    package let pages: PageRenderer
+    package let document = EmbeddedFiles.data("openapi.json") ?? Data()
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/openapi.json") { _, _ in
             Response(
                 status: .ok,
@@ -26,7 +26,7 @@ struct OpenAPIController {
     }
 
     /// Flattens paths × methods into rows for the reference page, in document order by path.
-    static func operations(in document: Data) throws -> [[String: Any]] {
+    package static func operations(in document: Data) throws -> [[String: Any]] {
         guard let root = try JSONSerialization.jsonObject(with: document) as? [String: Any],
             let paths = root["paths"] as? [String: [String: Any]]
         else { return [] }

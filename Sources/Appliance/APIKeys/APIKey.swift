@@ -1,45 +1,45 @@
 import Foundation
 import GRDB
 
-struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
-    static let databaseTableName = "api_keys"
-    static let auditEntity = "api_key"
-    static let auditRedacted: Set<String> = ["key_hash", "last_used_at"]
-    var auditID: String { String(id ?? 0) }
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+    package static let databaseTableName = "api_keys"
+    package static let auditEntity = "api_key"
+    package static let auditRedacted: Set<String> = ["key_hash", "last_used_at"]
+    package var auditID: String { String(id ?? 0) }
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     /// Every key starts with this, so leaked keys are easy to recognise and scan for.
-    static let keyPrefix = "lbx_"
+    package static let keyPrefix = "lbx_"
 
-    var id: Int64?
-    var name: String
-    var prefix: String
-    var keyHash: String
-    var userId: Int64?
-    var scopes: String
-    var createdAt: Date
-    var expiresAt: Date?
-    var lastUsedAt: Date?
-    var revokedAt: Date?
+    package var id: Int64?
+    package var name: String
+    package var prefix: String
+    package var keyHash: String
+    package var userId: Int64?
+    package var scopes: String
+    package var createdAt: Date
+    package var expiresAt: Date?
+    package var lastUsedAt: Date?
+    package var revokedAt: Date?
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    var scopeSet: Set<String> { Set(scopes.split(separator: " ").map(String.init)) }
+    package var scopeSet: Set<String> { Set(scopes.split(separator: " ").map(String.init)) }
 
     /// What the API and pages show of a key: never its hash.
-    struct Public: Codable, Sendable {
-        let id: Int64
-        let name: String
-        let prefix: String
-        let scopes: [String]
-        let userId: Int64?
-        let createdAt: Date
-        let expiresAt: Date?
-        let lastUsedAt: Date?
-        let revoked: Bool
+    package struct Public: Codable, Sendable {
+        package let id: Int64
+        package let name: String
+        package let prefix: String
+        package let scopes: [String]
+        package let userId: Int64?
+        package let createdAt: Date
+        package let expiresAt: Date?
+        package let lastUsedAt: Date?
+        package let revoked: Bool
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, name, prefix, scopes, revoked
             case userId = "user_id"
             case createdAt = "created_at"
@@ -48,7 +48,7 @@ struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         }
     }
 
-    var publicView: Public {
+    package var publicView: Public {
         Public(
             id: id ?? 0, name: name, prefix: prefix, scopes: scopeSet.sorted(), userId: userId, createdAt: createdAt,
             expiresAt: expiresAt, lastUsedAt: lastUsedAt, revoked: revokedAt != nil)

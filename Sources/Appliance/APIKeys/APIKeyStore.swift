@@ -1,31 +1,32 @@
 import Foundation
 import GRDB
+import LabBoxValues
 import Synchronization
 
 /// API keys: created (shown once), looked up on every API request, revoked.
 ///
 /// Lookups go through the process cache by key hash, so an authenticated request costs no
 /// database read; any change to keys or users (revoking, disabling an owner) invalidates them.
-final class APIKeyStore: Sendable {
+package final class APIKeyStore: Sendable {
     /// What a presented key resolves to; `nil` principal for keys that are unknown or no longer valid.
     private struct Lookup: Sendable {
         let principal: Principal?
         let expiresAt: Date?
     }
 
-    let database: AppDatabase
+    package let database: AppDatabase
     /// When each key's last use was last written, so busy keys write it at most once a minute.
     private let lastUseWritten = Mutex<[Int64: Date]>([:])
 
-    init(database: AppDatabase) { self.database = database }
+    package init(database: AppDatabase) { self.database = database }
 
-    struct Created: Sendable {
-        let key: APIKey
+    package struct Created: Sendable {
+        package let key: APIKey
         /// The full key, returned once and never stored.
-        let secret: String
+        package let secret: String
     }
 
-    func create(
+    package func create(
         name: String, scopes: Set<String>, owner: User?, expiresAt: Date?, by actor: Principal?, event: EventContext
     ) async throws -> Created {
         let name = name.trimmingCharacters(in: .whitespaces)
@@ -62,7 +63,7 @@ final class APIKeyStore: Sendable {
 
     /// The principal for a presented key, or nil for unknown, expired, revoked keys and keys of
     /// disabled users.
-    func principal(secret: String) async throws -> Principal? {
+    package func principal(secret: String) async throws -> Principal? {
         let hash = Secrets.hash(secret)
         let lookup = try await database.cache.value(
             "apikey:" + hash, tags: [TableInvalidation.tag("api_keys"), TableInvalidation.tag("users")],
@@ -105,7 +106,7 @@ final class APIKeyStore: Sendable {
         }
     }
 
-    func list(ownedBy userID: Int64?) async throws -> [APIKey] {
+    package func list(ownedBy userID: Int64?) async throws -> [APIKey] {
         try await database.read { db in
             var request = APIKey.order(Column("created_at").desc)
             if let userID { request = request.filter(Column("user_id") == userID) }
@@ -114,7 +115,7 @@ final class APIKeyStore: Sendable {
     }
 
     /// Revokes a key. Without the admin permission only one's own keys can be revoked.
-    func revoke(id: Int64, by actor: Principal?, event: EventContext) async throws {
+    package func revoke(id: Int64, by actor: Principal?, event: EventContext) async throws {
         try await database.write(event) { write in
             let db = write.db
             guard let previous = try APIKey.fetchOne(db, key: id), previous.revokedAt == nil else {

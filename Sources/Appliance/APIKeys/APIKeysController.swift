@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// API keys in the browser (own keys) and through the API (own keys; all keys with `admin`).
-struct APIKeysController {
-    let identity: Identity
-    let pages: PageRenderer
+package struct APIKeysController {
+    package let identity: Identity
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/account/keys") { request, context in try await page(request, context) }
         router.post("/account/keys") { request, context in try await createFromForm(request, context) }
         router.post("/account/keys/{id}/revoke") { request, context in
@@ -25,25 +26,25 @@ struct APIKeysController {
         }
     }
 
-    struct CreateRequest: Decodable {
-        let name: String
-        let scopes: [String]
-        let expiresAt: Date?
+    package struct CreateRequest: Decodable {
+        package let name: String
+        package let scopes: [String]
+        package let expiresAt: Date?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name, scopes
             case expiresAt = "expires_at"
         }
     }
 
-    struct CreatedResponse: ResponseEncodable {
-        let key: APIKey.Public
+    package struct CreatedResponse: ResponseEncodable {
+        package let key: APIKey.Public
         /// Shown once; LabBox keeps only its hash.
-        let secret: String
+        package let secret: String
     }
 
-    struct KeyList: ResponseEncodable {
-        let items: [APIKey.Public]
+    package struct KeyList: ResponseEncodable {
+        package let items: [APIKey.Public]
     }
 
     private func owner(_ context: AppRequestContext) async throws -> User? {
@@ -67,9 +68,9 @@ struct APIKeysController {
             status: .created, response: CreatedResponse(key: created.key.publicView, secret: created.secret))
     }
 
-    struct CreateForm: Decodable {
-        let name: String
-        let scopes: String
+    package struct CreateForm: Decodable {
+        package let name: String
+        package let scopes: String
     }
 
     private func createFromForm(_ request: Request, _ context: AppRequestContext) async throws -> Response {

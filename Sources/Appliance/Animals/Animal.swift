@@ -3,32 +3,32 @@ import GRDB
 import Hummingbird
 
 /// An animal: donor, sire, recipient or offspring, with its owner and parents.
-struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
+package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "animals"
-    static let auditEntity = "animal"
+    package static let databaseTableName = "animals"
+    package static let auditEntity = "animal"
 
-    enum Sex: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case female, male, unknown }
-    enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case active, sold, deceased }
+    package enum Sex: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case female, male, unknown }
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case active, sold, deceased }
 
-    var id: Int64?
-    var species: String
-    var name: String
-    var sex: Sex
-    var breed: String
+    package var id: Int64?
+    package var species: String
+    package var name: String
+    package var sex: Sex
+    package var breed: String
     /// `YYYY-MM-DD`; animals often have only a day, never a time.
-    var birthDate: String?
-    var notes: String
-    var ownerId: Int64?
-    var status: Status
-    var sireId: Int64?
-    var damId: Int64?
-    var createdAt: Date
-    var updatedAt: Date
-    var deletedAt: Date?
+    package var birthDate: String?
+    package var notes: String
+    package var ownerId: Int64?
+    package var status: Status
+    package var sireId: Int64?
+    package var damId: Int64?
+    package var createdAt: Date
+    package var updatedAt: Date
+    package var deletedAt: Date?
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, species, name, sex, breed, notes, status
         case birthDate = "birth_date"
         case ownerId = "owner_id"
@@ -39,27 +39,27 @@ struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         case deletedAt = "deleted_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A registration number, microchip or ear tag; unique per species and type.
-struct AnimalIdentifier: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "animal_identifiers"
+package struct AnimalIdentifier: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "animal_identifiers"
 
-    enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case registration, microchip
         case earTag = "ear_tag"
     }
 
-    var id: Int64?
-    var animalId: Int64
-    var species: String
-    var type: Kind
-    var value: String
+    package var id: Int64?
+    package var animalId: Int64
+    package var species: String
+    package var type: Kind
+    package var value: String
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, species, type, value
         case animalId = "animal_id"
     }

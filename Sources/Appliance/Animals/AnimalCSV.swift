@@ -1,24 +1,25 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Animals as CSV: the export of any filtered list and the import (dry run, then all or none).
 /// Identifiers are columns of their own; parents and owners are referred to by id.
-struct AnimalCSV: Sendable {
-    let store: AnimalStore
+package struct AnimalCSV: Sendable {
+    package let store: AnimalStore
 
-    static let columns = [
+    package static let columns = [
         "species", "name", "sex", "breed", "birth_date", "status", "owner_id", "sire_id", "dam_id", "registration",
         "microchip", "ear_tag", "notes",
     ]
 
-    static let template = CSVResponse.line([
+    package static let template = CSVResponse.line([
         "bovine", "Berta", "female", "Holstein", "2021-04-12", "active", "", "", "", "DE0123456789", "",
         "DE 01 234 56789",
         "",
     ])
 
-    func export(_ filter: AnimalStore.Filter) -> Response {
+    package func export(_ filter: AnimalStore.Filter) -> Response {
         CSVResponse.stream(filename: "animals.csv", header: Self.columns) { after in
             try await store.database.read { db in
                 let animals = try store.page(db, filter, after: KeysetPosition(id: after), limit: 2000).items
@@ -41,12 +42,12 @@ struct AnimalCSV: Sendable {
         }
     }
 
-    struct Row: Sendable {
-        let animal: Animal
-        let identifiers: [AnimalStore.Identifier]
+    package struct Row: Sendable {
+        package let animal: Animal
+        package let identifiers: [AnimalStore.Identifier]
     }
 
-    var importer: CSVImport<Row> {
+    package var importer: CSVImport<Row> {
         let store = store
         return CSVImport(
             columns: Self.columns, required: ["species"],

@@ -1,25 +1,26 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Queries and writes for animals, their identifiers and pedigree. Every write is audited.
-struct AnimalStore: Sendable {
-    let database: AppDatabase
-    let species: [String]
+package struct AnimalStore: Sendable {
+    package let database: AppDatabase
+    package let species: [String]
 
-    struct Identifier: Codable, Sendable, Equatable {
-        var type: AnimalIdentifier.Kind
-        var value: String
+    package struct Identifier: Codable, Sendable, Equatable {
+        package var type: AnimalIdentifier.Kind
+        package var value: String
     }
 
     /// An animal as the API shows it: its columns plus its identifiers.
-    struct Detail: ResponseEncodable, Sendable {
-        var animal: Animal
-        var identifiers: [Identifier]
+    package struct Detail: ResponseEncodable, Sendable {
+        package var animal: Animal
+        package var identifiers: [Identifier]
 
-        enum Keys: String, CodingKey { case identifiers }
+        package enum Keys: String, CodingKey { case identifiers }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             try animal.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(identifiers, forKey: .identifiers)
@@ -27,21 +28,21 @@ struct AnimalStore: Sendable {
     }
 
     /// The writable fields; nil means "not given". `identifiers`, when given, replaces the list.
-    struct Input: Decodable, Sendable {
-        var species: String?
-        var name: String?
-        var sex: String?
-        var breed: String?
-        var birthDate: String?
-        var notes: String?
-        var ownerId: Int64?
-        var status: String?
-        var sireId: Int64?
-        var damId: Int64?
-        var identifiers: [Identifier]?
-        var reason: String?
+    package struct Input: Decodable, Sendable {
+        package var species: String?
+        package var name: String?
+        package var sex: String?
+        package var breed: String?
+        package var birthDate: String?
+        package var notes: String?
+        package var ownerId: Int64?
+        package var status: String?
+        package var sireId: Int64?
+        package var damId: Int64?
+        package var identifiers: [Identifier]?
+        package var reason: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case species, name, sex, breed, notes, status, identifiers, reason
             case birthDate = "birth_date"
             case ownerId = "owner_id"
@@ -50,19 +51,19 @@ struct AnimalStore: Sendable {
         }
     }
 
-    struct Filter: Sendable {
-        var species: String?
-        var sex: Animal.Sex?
-        var status: Animal.Status?
-        var ownerID: Int64?
+    package struct Filter: Sendable {
+        package var species: String?
+        package var sex: Animal.Sex?
+        package var status: Animal.Status?
+        package var ownerID: Int64?
         /// Words of the name, breed, notes or identifiers (full-text, prefix match).
-        var text: String?
-        var includeDeleted = false
+        package var text: String?
+        package var includeDeleted = false
     }
 
     /// Applies `input`, checking each rule: known species, a real past birth date, a live owner,
     /// parents of the right sex and species, and no animal among its own ancestors.
-    func apply(_ input: Input, to animal: inout Animal, db: Database) throws {
+    package func apply(_ input: Input, to animal: inout Animal, db: Database) throws {
         if let value = input.species {
             guard species.contains(value) else {
                 throw APIError.validationFailed(
@@ -130,7 +131,7 @@ struct AnimalStore: Sendable {
     }
 
     /// Whether `candidate` descends from `ancestor`, over any number of generations.
-    static func isDescendant(_ db: Database, _ candidate: Int64, of ancestor: Int64) throws -> Bool {
+    package static func isDescendant(_ db: Database, _ candidate: Int64, of ancestor: Int64) throws -> Bool {
         try Bool.fetchOne(
             db,
             sql: """
@@ -143,7 +144,7 @@ struct AnimalStore: Sendable {
     }
 
     /// Replaces the animal's identifiers, refusing one another animal of the species holds.
-    func setIdentifiers(_ identifiers: [Identifier], of animal: Animal, in write: AuditedWrite) throws {
+    package func setIdentifiers(_ identifiers: [Identifier], of animal: Animal, in write: AuditedWrite) throws {
         let id = animal.id ?? 0
         let before = try Self.identifiers(write.db, animalID: id)
         guard before != identifiers else { return }
@@ -175,13 +176,13 @@ struct AnimalStore: Sendable {
         return AuditValue.encode(byType.mapValues(AuditValue.text))
     }
 
-    static func identifiers(_ db: Database, animalID: Int64) throws -> [Identifier] {
+    package static func identifiers(_ db: Database, animalID: Int64) throws -> [Identifier] {
         try AnimalIdentifier.filter(AnimalIdentifier.CodingKeys.animalId == animalID)
             .order(AnimalIdentifier.CodingKeys.type, AnimalIdentifier.CodingKeys.value).fetchAll(db)
             .map { Identifier(type: $0.type, value: $0.value) }
     }
 
-    func create(_ input: Input, context: EventContext) async throws -> Detail {
+    package func create(_ input: Input, context: EventContext) async throws -> Detail {
         guard input.species != nil else {
             throw APIError.validationFailed("The field 'species' is required.", field: "species")
         }
@@ -197,7 +198,7 @@ struct AnimalStore: Sendable {
         }
     }
 
-    func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
+    package func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
         try await database.write(context) { write in
             try change(id, input, in: write)
             return Detail(
@@ -206,7 +207,7 @@ struct AnimalStore: Sendable {
     }
 
     /// The same change (e.g. assigning an owner) to many animals with one reason: all, or none.
-    func changeAll(ids: [Int64], _ input: Input, context: EventContext) async throws -> BulkOutcome {
+    package func changeAll(ids: [Int64], _ input: Input, context: EventContext) async throws -> BulkOutcome {
         try await database.bulk(ids, context: context) { id, write in try change(id, input, in: write) }
     }
 
@@ -223,23 +224,23 @@ struct AnimalStore: Sendable {
         if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
     }
 
-    func detail(id: Int64) async throws -> Detail? {
+    package func detail(id: Int64) async throws -> Detail? {
         try await database.read { db in
             guard let animal = try Animal.fetchOne(db, key: id) else { return nil }
             return Detail(animal: animal, identifiers: try Self.identifiers(db, animalID: id))
         }
     }
 
-    static let sortable = ["name", "birth_date"]
+    package static let sortable = ["name", "birth_date"]
 
-    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+    package func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
         -> (items: [Animal], next: KeysetPosition?)
     {
         try await database.read { db in try page(db, filter, order: order, after: after, limit: limit) }
     }
 
     /// One page after `after` in `order`, and where the next starts, in the caller's read.
-    func page(_ db: Database, _ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) throws
+    package func page(_ db: Database, _ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) throws
         -> (items: [Animal], next: KeysetPosition?)
     {
         var request = Animal.all()

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/animals`, with identifiers, soft delete and the pedigree.
-struct AnimalsAPIController {
-    let store: AnimalStore
-    let jobs: JobQueue
+package struct AnimalsAPIController {
+    package let store: AnimalStore
+    package let jobs: JobQueue
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/animals") { request, context in try await list(request, context) }
         router.post("/api/v1/animals") { request, context in
             let input = try await request.decode(as: AnimalStore.Input.self, context: context)
@@ -45,13 +46,13 @@ struct AnimalsAPIController {
     }
 
     /// `{"ids": […], "owner_id": …, "reason": …}`: one change (e.g. a new owner) for many animals.
-    struct BulkRequest: Decodable {
-        let ids: [Int64]
-        let input: AnimalStore.Input
+    package struct BulkRequest: Decodable {
+        package let ids: [Int64]
+        package let input: AnimalStore.Input
 
-        enum CodingKeys: String, CodingKey { case ids }
+        package enum CodingKeys: String, CodingKey { case ids }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             ids = try decoder.container(keyedBy: CodingKeys.self).decode([Int64].self, forKey: .ids)
             input = try AnimalStore.Input(from: decoder)
         }
@@ -71,7 +72,7 @@ struct AnimalsAPIController {
 extension AnimalStore.Filter {
     /// `species`, `sex`, `status`, `owner_id`, `q` (words of the name, breed, notes or identifiers) and,
     /// for admins, `include_deleted=true`.
-    init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
+    package init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
         species = try query.choice("species", in: allowed)
         sex = try query.choice("sex", in: Animal.Sex.allCases.map(\.rawValue)).flatMap(Animal.Sex.init)
         status = try query.choice("status", in: Animal.Status.allCases.map(\.rawValue)).flatMap(Animal.Status.init)
@@ -83,7 +84,7 @@ extension AnimalStore.Filter {
 
 extension AnimalStore {
     /// `generations`: 1 to 6, default 3.
-    static func generations(_ query: ListQuery) throws -> Int {
+    package static func generations(_ query: ListQuery) throws -> Int {
         guard let text = query["generations"] else { return 3 }
         guard let value = Int(text), (1...6).contains(value) else {
             throw APIError.invalid("generations must be 1 to 6.", field: "generations")
@@ -91,7 +92,7 @@ extension AnimalStore {
         return value
     }
 
-    func pedigree(id: Int64, generations: Int) async throws -> Pedigree? {
+    package func pedigree(id: Int64, generations: Int) async throws -> Pedigree? {
         try await database.read { try Pedigree.load($0, id: id, generations: generations) }
     }
 }

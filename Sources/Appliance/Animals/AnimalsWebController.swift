@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The animal pages: list, new, detail with Pedigree and History, edit, delete and restore.
-struct AnimalsWebController {
-    let store: AnimalStore
-    let pages: PageRenderer
+package struct AnimalsWebController {
+    package let store: AnimalStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/animals") { request, context in try await list(request, context) }
         router.get("/animals/import") { request, context in
             pages.page(
@@ -60,17 +61,17 @@ struct AnimalsWebController {
     }
 
     /// Every field as the browser sends it: text, empty meaning "not given".
-    struct Form: Decodable {
-        var values: [String: String] = [:]
+    package struct Form: Decodable {
+        package var values: [String: String] = [:]
 
-        static let names = [
+        package static let names = [
             "species", "name", "sex", "breed", "birth_date", "notes", "owner_id", "status", "sire_id", "dam_id",
             "registration", "microchip", "ear_tag", "reason",
         ]
 
-        init() {}
+        package init() {}
 
-        init(_ detail: AnimalStore.Detail) {
+        package init(_ detail: AnimalStore.Detail) {
             let animal = detail.animal
             values = [
                 "species": animal.species, "name": animal.name, "sex": animal.sex.rawValue, "breed": animal.breed,
@@ -84,16 +85,16 @@ struct AnimalsWebController {
             }
         }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: AnyKey.self)
             for name in Self.names {
                 values[name] = try container.decodeIfPresent(String.self, forKey: AnyKey(stringValue: name))
             }
         }
 
-        var reason: String? { values["reason"].flatMap { $0.isEmpty ? nil : $0 } }
+        package var reason: String? { values["reason"].flatMap { $0.isEmpty ? nil : $0 } }
 
-        func input() throws -> AnimalStore.Input {
+        package func input() throws -> AnimalStore.Input {
             func text(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
             func number(_ name: String) throws -> Int64? {
                 guard let text = text(name) else { return nil }
@@ -227,5 +228,5 @@ struct AnimalsWebController {
 
 extension Animal {
     /// How pages name an animal: its name, else its number.
-    var label: String { name.isEmpty ? "Animal #\(id ?? 0)" : name }
+    package var label: String { name.isEmpty ? "Animal #\(id ?? 0)" : name }
 }

@@ -3,23 +3,23 @@ import GRDB
 import Hummingbird
 
 /// An animal's ancestors, a few generations deep, and its offspring.
-struct Pedigree: ResponseEncodable, Sendable {
-    final class Node: Encodable, Sendable {
-        let id: Int64
-        let name: String
-        let sex: Animal.Sex
-        let breed: String
-        let sire: Node?
-        let dam: Node?
+package struct Pedigree: ResponseEncodable, Sendable {
+    package final class Node: Encodable, Sendable {
+        package let id: Int64
+        package let name: String
+        package let sex: Animal.Sex
+        package let breed: String
+        package let sire: Node?
+        package let dam: Node?
 
-        init(_ animal: Animal, sire: Node?, dam: Node?) {
+        package init(_ animal: Animal, sire: Node?, dam: Node?) {
             (id, name, sex, breed) = (animal.id ?? 0, animal.name, animal.sex, animal.breed)
             (self.sire, self.dam) = (sire, dam)
         }
 
-        enum CodingKeys: String, CodingKey { case id, name, sex, breed, sire, dam }
+        package enum CodingKeys: String, CodingKey { case id, name, sex, breed, sire, dam }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id, forKey: .id)
             try container.encode(name, forKey: .name)
@@ -30,24 +30,24 @@ struct Pedigree: ResponseEncodable, Sendable {
         }
     }
 
-    struct Offspring: Encodable, Sendable {
-        let id: Int64
-        let name: String
-        let sex: Animal.Sex
-        let birthDate: String?
+    package struct Offspring: Encodable, Sendable {
+        package let id: Int64
+        package let name: String
+        package let sex: Animal.Sex
+        package let birthDate: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, name, sex
             case birthDate = "birth_date"
         }
     }
 
-    let generations: Int
-    let root: Node
-    let offspring: [Offspring]
+    package let generations: Int
+    package let root: Node
+    package let offspring: [Offspring]
 
     /// The pedigree of `id`, `generations` deep (the animal itself is generation 0).
-    static func load(_ db: Database, id: Int64, generations: Int) throws -> Pedigree? {
+    package static func load(_ db: Database, id: Int64, generations: Int) throws -> Pedigree? {
         guard let animal = try Animal.fetchOne(db, key: id) else { return nil }
         let ancestors = try Animal.fetchAll(
             db,

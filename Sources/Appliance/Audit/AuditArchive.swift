@@ -7,17 +7,17 @@ import GRDB
 /// The file holds a header line and one JSON line per event. Its SHA-256 and the hash of its last
 /// event go into an anchor row and into an `audit.archive` event, which stays in the live chain; the
 /// database keeps verifying from the anchor, and the file verifies on its own.
-enum AuditArchive {
-    struct Header: Codable, Sendable {
-        var format = "labbox-audit-archive/1"
-        let firstSeq: Int64
-        let throughSeq: Int64
-        let count: Int
+package enum AuditArchive {
+    package struct Header: Codable, Sendable {
+        package var format = "labbox-audit-archive/1"
+        package let firstSeq: Int64
+        package let throughSeq: Int64
+        package let count: Int
         /// The chain value the first archived event continues from.
-        let prevHash: String
-        let headHash: String
+        package let prevHash: String
+        package let headHash: String
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case format, count
             case firstSeq = "first_seq"
             case throughSeq = "through_seq"
@@ -26,18 +26,18 @@ enum AuditArchive {
         }
     }
 
-    struct Result: Sendable {
-        let header: Header
-        let file: String
-        let sha256: String
+    package struct Result: Sendable {
+        package let header: Header
+        package let file: String
+        package let sha256: String
     }
 
-    enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case nothingToArchive
         case chainBroken(String)
         case fileExists(String)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .nothingToArchive: "no audit events are older than that date"
             case .chainBroken(let problem): "the audit chain does not verify (\(problem)); archive nothing"
@@ -48,7 +48,7 @@ enum AuditArchive {
 
     /// Archives every event before `date` into `path` in one transaction: if anything fails, the
     /// file is removed and the database is unchanged.
-    static func archive(_ database: AppDatabase, before date: Date, to path: String, context: EventContext)
+    package static func archive(_ database: AppDatabase, before date: Date, to path: String, context: EventContext)
         async throws -> Result
     {
         guard !FileManager.default.fileExists(atPath: path) else { throw Failure.fileExists(path) }
@@ -94,7 +94,7 @@ enum AuditArchive {
 
     /// Checks an archive file on its own: every event hashes correctly and chains from the header's
     /// `prev_hash` to its `head_hash`. Returns the header and the file's SHA-256.
-    static func verify(file path: String) throws -> (Header, String) {
+    package static func verify(file path: String) throws -> (Header, String) {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let sha = SHA256.hash(data: data).hex
         let lines = data.split(separator: UInt8(ascii: "\n"))

@@ -3,11 +3,11 @@ import Hummingbird
 import NIOCore
 
 /// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.
-struct AuditController {
-    let store: AuditStore
-    let pages: PageRenderer
+package struct AuditController {
+    package let store: AuditStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/admin/audit") { request, context in try await page(request, context, verification: nil) }
         router.get("/admin/audit/verify") { request, context in
             try await page(request, context, verification: try await store.verify())
@@ -17,15 +17,15 @@ struct AuditController {
         router.get("/api/v1/audit/export") { request, _ in try export(request) }
     }
 
-    struct VerificationResult: ResponseEncodable {
-        let intact: Bool
-        let events: Int
-        let headHash: String
-        let archivedThrough: Int64
-        let brokenAt: Int64?
-        let problem: String?
+    package struct VerificationResult: ResponseEncodable {
+        package let intact: Bool
+        package let events: Int
+        package let headHash: String
+        package let archivedThrough: Int64
+        package let brokenAt: Int64?
+        package let problem: String?
 
-        init(_ verification: AuditTrail.Verification) {
+        package init(_ verification: AuditTrail.Verification) {
             intact = verification.isIntact
             events = verification.count
             headHash = verification.headHash
@@ -37,7 +37,7 @@ struct AuditController {
                     ? nil : "append-only triggers missing: " + verification.missingTriggers.joined(separator: ", "))
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case intact, events, problem
             case headHash = "head_hash"
             case archivedThrough = "archived_through"

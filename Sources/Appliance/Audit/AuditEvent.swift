@@ -1,29 +1,30 @@
 import Crypto
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// One link of the audit chain. Rows are only ever appended, through ``AuditTrail/append``.
-struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "audit_events"
+package struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "audit_events"
 
-    var seq: Int64
-    var at: String
-    var actorType: EventContext.ActorType
-    var actorId: Int64?
-    var actorName: String
-    var requestId: String
-    var clientIp: String
-    var action: String
-    var entityType: String
-    var entityId: String
-    var before: String?
-    var after: String?
-    var reason: String?
-    var prevHash: String
-    var hash: String
+    package var seq: Int64
+    package var at: String
+    package var actorType: EventContext.ActorType
+    package var actorId: Int64?
+    package var actorName: String
+    package var requestId: String
+    package var clientIp: String
+    package var action: String
+    package var entityType: String
+    package var entityId: String
+    package var before: String?
+    package var after: String?
+    package var reason: String?
+    package var prevHash: String
+    package var hash: String
 
     /// The column names, which are also the API's and the exports' field names.
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case seq, at, action, before, after, reason, hash
         case actorType = "actor_type"
         case actorId = "actor_id"
@@ -36,12 +37,12 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     /// The previous hash of the very first event.
-    static let genesisHash = String(repeating: "0", count: 64)
+    package static let genesisHash = String(repeating: "0", count: 64)
 
     /// The bytes the hash covers, after `prev_hash`: every field in a fixed order, each written as
     /// `name=<byte length>:<UTF-8 bytes>\n`, or `name=-\n` when null. Length prefixes make the
     /// encoding unambiguous without any escaping, so a third party can recompute it in a few lines.
-    var canonicalEncoding: Data {
+    package var canonicalEncoding: Data {
         let fields: [(String, String?)] = [
             ("seq", String(seq)), ("at", at), ("actor_type", actorType.rawValue),
             ("actor_id", actorId.map(String.init)),
@@ -67,14 +68,14 @@ struct AuditEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     /// SHA-256 over the previous hash (as its 64 hex characters) followed by ``canonicalEncoding``.
-    var computedHash: String {
+    package var computedHash: String {
         var hasher = SHA256()
         hasher.update(data: Data(prevHash.utf8))
         hasher.update(data: canonicalEncoding)
         return hasher.finalize().hex
     }
 
-    static func timestamp(_ date: Date) -> String { date.rfc3339MillisecondsText }
+    package static func timestamp(_ date: Date) -> String { date.rfc3339MillisecondsText }
 }
 
 extension EventContext.ActorType: DatabaseValueConvertible {}

@@ -1,21 +1,22 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Searching and exporting the audit trail.
-struct AuditStore: Sendable {
-    let database: AppDatabase
+package struct AuditStore: Sendable {
+    package let database: AppDatabase
 
-    struct Filter: Sendable {
-        var userID: Int64?
-        var apiKeyID: Int64?
-        var entityType: String?
-        var entityID: String?
-        var action: String?
+    package struct Filter: Sendable {
+        package var userID: Int64?
+        package var apiKeyID: Int64?
+        package var entityType: String?
+        package var entityID: String?
+        package var action: String?
         /// Inclusive lower and exclusive upper bound, in the trail's timestamp format.
-        var from: String?
-        var to: String?
+        package var from: String?
+        package var to: String?
 
-        init(_ query: ListQuery) throws {
+        package init(_ query: ListQuery) throws {
             userID = try query.integer("user_id")
             apiKeyID = try query.integer("api_key_id")
             entityType = query["entity_type"]
@@ -25,7 +26,7 @@ struct AuditStore: Sendable {
             to = try query.time("to")
         }
 
-        func apply(_ request: QueryInterfaceRequest<AuditEvent>) -> QueryInterfaceRequest<AuditEvent> {
+        package func apply(_ request: QueryInterfaceRequest<AuditEvent>) -> QueryInterfaceRequest<AuditEvent> {
             var request = request
             if let userID {
                 request = request.filter(Column("actor_type") == "user" && Column("actor_id") == userID)
@@ -48,7 +49,7 @@ struct AuditStore: Sendable {
         }
 
         /// The filter as query parameters, for links to the next page and the exports.
-        var queryString: String {
+        package var queryString: String {
             let pairs: [(String, String?)] = [
                 ("user_id", userID.map(String.init)), ("api_key_id", apiKeyID.map(String.init)),
                 ("entity_type", entityType), ("entity_id", entityID), ("action", action), ("from", from), ("to", to),
@@ -60,7 +61,7 @@ struct AuditStore: Sendable {
     }
 
     /// Newest first, `limit` events older than `beforeSeq`.
-    func search(_ filter: Filter, beforeSeq: Int64?, limit: Int) async throws -> (items: [AuditEvent], more: Bool) {
+    package func search(_ filter: Filter, beforeSeq: Int64?, limit: Int) async throws -> (items: [AuditEvent], more: Bool) {
         try await database.read { db in
             var request = filter.apply(AuditEvent.all())
             if let beforeSeq { request = request.filter(Column("seq") < beforeSeq) }
@@ -71,26 +72,26 @@ struct AuditStore: Sendable {
 
     /// Oldest first, the `size` events after `afterSeq`: exports walk millions of events in such
     /// batches with little memory.
-    func batch(_ filter: Filter, afterSeq: Int64, size: Int = 2000) async throws -> [AuditEvent] {
+    package func batch(_ filter: Filter, afterSeq: Int64, size: Int = 2000) async throws -> [AuditEvent] {
         try await database.read { db in
             try filter.apply(AuditEvent.filter(Column("seq") > afterSeq)).order(Column("seq")).limit(size).fetchAll(db)
         }
     }
 
-    func verify() async throws -> AuditTrail.Verification {
+    package func verify() async throws -> AuditTrail.Verification {
         try await database.read { try AuditTrail.verify($0) }
     }
 }
 
 extension ListQuery {
-    func integer(_ name: String) throws -> Int64? {
+    package func integer(_ name: String) throws -> Int64? {
         guard let text = self[name] else { return nil }
         guard let value = Int64(text) else { throw APIError.invalid("\(name) must be a whole number.", field: name) }
         return value
     }
 
     /// An RFC 3339 timestamp or a date (`2026-11-25`, midnight UTC), in the trail's format.
-    func time(_ name: String) throws -> String? {
+    package func time(_ name: String) throws -> String? {
         guard let text = self[name] else { return nil }
         let date =
             Timestamp.parse(text) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()))

@@ -3,13 +3,13 @@ import GRDB
 import Metrics
 
 /// The hash chain: appending events and proving it is intact.
-enum AuditTrail {
+package enum AuditTrail {
     private static let appended = Counter(label: "labbox_audit_events_total")
 
     /// Appends one event in the caller's transaction, chained to the current head. The database
     /// has one writer, so heads cannot race.
     @discardableResult
-    static func append(
+    package static func append(
         _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
         before: String? = nil, after: String? = nil, reason: String? = nil
     ) throws -> AuditEvent {
@@ -21,7 +21,7 @@ enum AuditTrail {
 
     /// The chain's head, read once for a run of appends in one transaction (bulk inserts), where
     /// nothing else appends in between.
-    struct Chain {
+    package struct Chain {
         private var lastSeq: Int64
         private var prevHash: String
 
@@ -31,7 +31,7 @@ enum AuditTrail {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
 
-        init(_ db: Database) throws {
+        package init(_ db: Database) throws {
             if let head = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"))
             {
@@ -46,7 +46,7 @@ enum AuditTrail {
             }
         }
 
-        mutating func append(
+        package mutating func append(
             _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
             before: String? = nil, after: String? = nil, reason: String? = nil
         ) throws -> AuditEvent {
@@ -68,18 +68,18 @@ enum AuditTrail {
         }
     }
 
-    struct Verification: Sendable {
-        var count = 0
-        var headHash = AuditEvent.genesisHash
-        var archivedThrough: Int64 = 0
+    package struct Verification: Sendable {
+        package var count = 0
+        package var headHash = AuditEvent.genesisHash
+        package var archivedThrough: Int64 = 0
         /// The first event that does not fit the chain, and why.
-        var broken: (seq: Int64, problem: String)?
-        var missingTriggers: [String] = []
+        package var broken: (seq: Int64, problem: String)?
+        package var missingTriggers: [String] = []
 
-        var isIntact: Bool { broken == nil && missingTriggers.isEmpty }
+        package var isIntact: Bool { broken == nil && missingTriggers.isEmpty }
     }
 
-    static let triggers = [
+    package static let triggers = [
         "audit_events_append_only_update", "audit_events_append_only_delete",
         "audit_anchors_append_only_update", "audit_anchors_append_only_delete",
         "signatures_append_only_update", "signatures_append_only_delete",
@@ -87,7 +87,7 @@ enum AuditTrail {
 
     /// Walks the whole chain from the last archive anchor (or the genesis hash): every event must
     /// follow its predecessor's sequence number and hash, and hash to what it stores.
-    static func verify(_ db: Database) throws -> Verification {
+    package static func verify(_ db: Database) throws -> Verification {
         var result = Verification()
         if let anchor = try Row.fetchOne(
             db, sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1")

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// A record whose changes are audited: the trail stores its row (minus secrets) before and after.
-protocol AuditedRecord: MutablePersistableRecord, Sendable {
+package protocol AuditedRecord: MutablePersistableRecord, Sendable {
     /// The full-text index that a trigger keeps for this table, if any.
     static var searchIndex: SearchIndex? { get }
     /// The entity type named in the trail, e.g. `sample`.
@@ -18,13 +19,13 @@ protocol AuditedRecord: MutablePersistableRecord, Sendable {
 }
 
 extension AuditedRecord {
-    static var auditRedacted: Set<String> { [] }
-    static var searchIndex: SearchIndex? { nil }
-    var columnValues: [String: DatabaseValue] { get throws { try databaseDictionary } }
-    var signedContent: String { get throws { try auditSnapshot } }
+    package static var auditRedacted: Set<String> { [] }
+    package static var searchIndex: SearchIndex? { nil }
+    package var columnValues: [String: DatabaseValue] { get throws { try databaseDictionary } }
+    package var signedContent: String { get throws { try auditSnapshot } }
 
     /// The record as the trail stores it: its columns as canonical JSON (sorted keys, no spaces).
-    var auditSnapshot: String {
+    package var auditSnapshot: String {
         get throws {
             var values: [String: AuditValue] = [:]
             for (column, value) in try columnValues where !Self.auditRedacted.contains(column) {
@@ -36,13 +37,13 @@ extension AuditedRecord {
 }
 
 /// A database value as JSON.
-enum AuditValue: Codable, Sendable, Equatable {
+package enum AuditValue: Codable, Sendable, Equatable {
     case null
     case integer(Int64)
     case real(Double)
     case text(String)
 
-    init(_ value: DatabaseValue) {
+    package init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case .int64(let int): self = .integer(int)
@@ -52,7 +53,7 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -65,7 +66,7 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -75,7 +76,7 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    var display: String {
+    package var display: String {
         switch self {
         case .null: "—"
         case .integer(let int): String(int)
@@ -87,16 +88,16 @@ enum AuditValue: Codable, Sendable, Equatable {
     /// Canonical JSON: keys sorted by their UTF-8 bytes, no spaces, strings as ``JSONText`` writes
     /// them. Written directly rather than by `JSONEncoder`, which costs more than the insert
     /// itself on every audited write.
-    static func encode(_ values: [String: AuditValue]) -> String {
+    package static func encode(_ values: [String: AuditValue]) -> String {
         encode(ordered: sortedKeys(values.keys).map { ($0, values[$0] ?? .null) })
     }
 
-    static func sortedKeys(_ keys: some Sequence<String>) -> [String] {
+    package static func sortedKeys(_ keys: some Sequence<String>) -> [String] {
         keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// `pairs` already in ``sortedKeys(_:)`` order, for callers that encode many rows of one shape.
-    static func encode(ordered pairs: [(String, AuditValue)]) -> String {
+    package static func encode(ordered pairs: [(String, AuditValue)]) -> String {
         var json: [UInt8] = [UInt8(ascii: "{")]
         json.reserveCapacity(512)
         append(pairs, to: &json)
@@ -105,7 +106,7 @@ enum AuditValue: Codable, Sendable, Equatable {
     }
 
     /// `"key":value` pairs, comma-separated, without the braces.
-    static func append(_ pairs: some Collection<(String, AuditValue)>, to json: inout [UInt8]) {
+    package static func append(_ pairs: some Collection<(String, AuditValue)>, to json: inout [UInt8]) {
         for (index, (key, value)) in pairs.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             JSONText.append(key, to: &json)
@@ -119,7 +120,7 @@ enum AuditValue: Codable, Sendable, Equatable {
         }
     }
 
-    static func decode(_ json: String?) -> [String: AuditValue] {
+    package static func decode(_ json: String?) -> [String: AuditValue] {
         guard let json else { return [:] }
         return (try? JSONDecoder().decode([String: AuditValue].self, from: Data(json.utf8))) ?? [:]
     }
@@ -127,21 +128,21 @@ enum AuditValue: Codable, Sendable, Equatable {
 
 /// Which changes need a reason. Regulated entity types (`audit.reason_required`) need one for
 /// every update, delete and status change; any signed record needs one, whatever its type.
-struct AuditPolicy: Sendable {
-    var regulated: Set<String>
+package struct AuditPolicy: Sendable {
+    package var regulated: Set<String>
 
-    static let missingReason = APIError(
+    package static let missingReason = APIError(
         status: .badRequest, code: "validation_failed", message: "Give a reason for this change.", field: "reason")
 }
 
 /// The one way application code changes audited data: each method writes the record and its
 /// audit event in the caller's transaction, so both commit or neither does.
-struct AuditedWrite {
-    let db: Database
-    let context: EventContext
-    let policy: AuditPolicy
+package struct AuditedWrite {
+    package let db: Database
+    package let context: EventContext
+    package let policy: AuditPolicy
 
-    func insert<R: AuditedRecord>(_ record: inout R, action: String = "create", reason: String? = nil) throws {
+    package func insert<R: AuditedRecord>(_ record: inout R, action: String = "create", reason: String? = nil) throws {
         try record.insert(db)
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
@@ -149,7 +150,7 @@ struct AuditedWrite {
     }
 
     /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.
-    func update<R: AuditedRecord>(_ record: R, from previous: R, action: String = "update", reason: String?)
+    package func update<R: AuditedRecord>(_ record: R, from previous: R, action: String = "update", reason: String?)
         throws
     {
         let before = try previous.auditSnapshot
@@ -162,7 +163,7 @@ struct AuditedWrite {
             after: after, reason: reason)
     }
 
-    func delete<R: AuditedRecord>(_ record: R, action: String = "delete", reason: String?) throws {
+    package func delete<R: AuditedRecord>(_ record: R, action: String = "delete", reason: String?) throws {
         try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
         try record.delete(db)
         try AuditTrail.append(
@@ -172,7 +173,7 @@ struct AuditedWrite {
 
     /// An event that is not a row change of its own (`sign`, a sign-in, a bulk action's summary).
     @discardableResult
-    func log(
+    package func log(
         _ action: String, entityType: String, entityID: String, before: String? = nil, after: String? = nil,
         reason: String? = nil
     ) throws -> AuditEvent {

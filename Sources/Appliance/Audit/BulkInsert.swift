@@ -3,7 +3,7 @@ import GRDB
 import Synchronization
 
 /// A record keyed by SQLite's rowid, `id`, which inserts assign themselves.
-protocol RowIDRecord {
+package protocol RowIDRecord {
     var id: Int64? { get set }
 }
 
@@ -12,7 +12,7 @@ extension AuditedWrite {
     /// writes each row: the record is encoded once, for its row and for its snapshot, and inserted by
     /// a cached statement. GRDB's own insert encodes it a second time and builds its statement
     /// anew, and creates are the API's busiest write.
-    func insert<R: AuditedRecord & RowIDRecord>(_ record: inout R, action: String = "create", reason: String? = nil)
+    package func insert<R: AuditedRecord & RowIDRecord>(_ record: inout R, action: String = "create", reason: String? = nil)
         throws
     {
         let values = try record.columnValues
@@ -31,7 +31,7 @@ extension AuditedWrite {
     /// id) is prepared on another core while the writer inserts the rows before it; the writer
     /// runs one prepared statement, reads the chain head once, and fills the table's full-text
     /// index for all rows at the end (row by row, FTS5 costs more than the rest of the insert).
-    func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
+    package func insertAll<R: AuditedRecord & RowIDRecord>(_ records: inout [R], action: String = "create") throws {
         guard let first = records.first else { return }
         let shape = RowShape.of(R.self, columns: try first.columnValues.keys.filter { $0 != "id" })
         let insert = try db.cachedStatement(sql: shape.insertSQL)

@@ -1,21 +1,21 @@
 import Foundation
 
 /// Who made a change and from where: recorded with every audit and security event.
-struct EventContext: Sendable {
-    enum ActorType: String, Codable, Sendable {
+package struct EventContext: Sendable {
+    package enum ActorType: String, Codable, Sendable {
         case user
         case apiKey = "api_key"
         case system
         case anonymous
     }
 
-    var clientIP: String
-    var requestID: String
-    var actorType: ActorType
-    var actorID: Int64?
-    var actorName: String
+    package var clientIP: String
+    package var requestID: String
+    package var actorType: ActorType
+    package var actorID: Int64?
+    package var actorName: String
 
-    init(
+    package init(
         clientIP: String, requestID: String, actorType: ActorType = .anonymous, actorID: Int64? = nil,
         actorName: String = "anonymous"
     ) {
@@ -26,7 +26,7 @@ struct EventContext: Sendable {
         self.actorName = actorName
     }
 
-    init(principal: Principal?, clientIP: String, requestID: String) {
+    package init(principal: Principal?, clientIP: String, requestID: String) {
         switch principal?.credential {
         case .none:
             self.init(clientIP: clientIP, requestID: requestID)
@@ -42,16 +42,16 @@ struct EventContext: Sendable {
     }
 
     /// The same request, acting as `user`: a sign-in, before the session exists.
-    func acting(as user: User) -> EventContext {
+    package func acting(as user: User) -> EventContext {
         EventContext(
             clientIP: clientIP, requestID: requestID, actorType: .user, actorID: user.id, actorName: user.email)
     }
 
     /// Changes LabBox makes by itself (first signing key, scheduled work).
-    static let server = EventContext(clientIP: "", requestID: "", actorType: .system, actorName: "labbox")
+    package static let server = EventContext(clientIP: "", requestID: "", actorType: .system, actorName: "labbox")
 
     /// Changes made by an operator on the server's command line, named by their login.
-    static let commandLine = EventContext(
+    package static let commandLine = EventContext(
         clientIP: "cli", requestID: "", actorType: .system, actorID: nil,
         actorName: "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
 }

@@ -3,31 +3,31 @@ import GRDB
 import Hummingbird
 
 /// A record's audit events as people read them: who, when, what changed (field by field), why.
-enum History {
-    struct Change: Codable, Sendable {
-        let field: String
-        let before: String?
-        let after: String?
+package enum History {
+    package struct Change: Codable, Sendable {
+        package let field: String
+        package let before: String?
+        package let after: String?
     }
 
-    struct Entry: Codable, Sendable {
-        let seq: Int64
-        let at: String
-        let actor: String
-        let action: String
-        let reason: String?
-        let changes: [Change]
+    package struct Entry: Codable, Sendable {
+        package let seq: Int64
+        package let at: String
+        package let actor: String
+        package let action: String
+        package let reason: String?
+        package let changes: [Change]
     }
 
     /// Newest first.
-    static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws -> [Entry] {
+    package static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws -> [Entry] {
         try AuditEvent
             .filter(Column("entity_type") == entityType && Column("entity_id") == entityID)
             .order(Column("seq").desc).limit(limit).fetchAll(db)
             .map(entry)
     }
 
-    static func entry(_ event: AuditEvent) -> Entry {
+    package static func entry(_ event: AuditEvent) -> Entry {
         Entry(
             seq: event.seq, at: event.at, actor: event.actorName, action: event.action, reason: event.reason,
             changes: changes(before: event.before, after: event.after))
@@ -35,7 +35,7 @@ enum History {
 
     /// The fields that differ between two snapshots. The id and the timestamps the server sets are
     /// left out, and so are fields a new record leaves empty.
-    static func changes(before: String?, after: String?) -> [Change] {
+    package static func changes(before: String?, after: String?) -> [Change] {
         let old = AuditValue.decode(before)
         let new = AuditValue.decode(after)
         return Set(old.keys).union(new.keys).sorted()
@@ -46,7 +46,7 @@ enum History {
     private static let serverSet: Set<String> = ["id", "created_at", "updated_at"]
 
     /// What the `history-table` partial shows.
-    static func pageValues(_ entries: [Entry]) -> [String: Any] {
+    package static func pageValues(_ entries: [Entry]) -> [String: Any] {
         [
             "history": entries.map { entry -> [String: Any] in
                 [
@@ -63,6 +63,6 @@ enum History {
 
 /// A short list as the API returns it: `{"items":[…]}` (a record's history, newest first; its
 /// signatures; its genotypes).
-struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    let items: [Item]
+package struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    package let items: [Item]
 }

@@ -1,26 +1,27 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// A record that is deleted by marking it: it leaves lists but keeps its row and history, and an
 /// admin can restore it.
-protocol SoftDeletable: AuditedRecord, FetchableRecord, TableRecord {
+package protocol SoftDeletable: AuditedRecord, FetchableRecord, TableRecord {
     var deletedAt: Date? { get set }
     var updatedAt: Date { get set }
 }
 
 extension SoftDeletable {
-    static var notFound: APIError { .notFound("No such \(auditEntity).") }
+    package static var notFound: APIError { .notFound("No such \(auditEntity).") }
 
     /// The record with `id` unless it is deleted, or 404.
-    static func live(_ db: Database, id: Int64) throws -> Self {
+    package static func live(_ db: Database, id: Int64) throws -> Self {
         guard let record = try fetchOne(db, key: id), record.deletedAt == nil else { throw notFound }
         return record
     }
 }
 
 extension AppDatabase {
-    func softDelete<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws {
+    package func softDelete<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws {
         try await write(context) { write in
             let record = try R.live(write.db, id: id)
             var deleted = record
@@ -30,7 +31,7 @@ extension AppDatabase {
         }
     }
 
-    func restore<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws -> R {
+    package func restore<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws -> R {
         try await write(context) { write in
             guard let record = try R.fetchOne(write.db, key: id) else { throw R.notFound }
             guard record.deletedAt != nil else { return record }
@@ -43,7 +44,7 @@ extension AppDatabase {
     }
 
     /// A record's history, newest first, or nil when there is no such record.
-    func history<R: AuditedRecord & TableRecord>(_: R.Type, id: Int64) async throws -> [History.Entry]? {
+    package func history<R: AuditedRecord & TableRecord>(_: R.Type, id: Int64) async throws -> [History.Entry]? {
         try await read { db in
             guard try R.exists(db, key: id) else { return nil }
             return try History.entries(db, entityType: R.auditEntity, entityID: String(id))
@@ -52,10 +53,10 @@ extension AppDatabase {
 }
 
 /// The optional `{"reason": …}` body of a delete or restore; an empty body gives no reason.
-struct ReasonRequest: Decodable, Sendable {
-    var reason: String?
+package struct ReasonRequest: Decodable, Sendable {
+    package var reason: String?
 
-    static func decode(_ request: Request, context: AppRequestContext) async throws -> String? {
+    package static func decode(_ request: Request, context: AppRequestContext) async throws -> String? {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return nil }
@@ -66,10 +67,10 @@ struct ReasonRequest: Decodable, Sendable {
 /// The routes every soft-deletable resource has, on the API (`DELETE {path}/{id}`,
 /// `POST {path}/{id}/restore`, `GET {path}/{id}/history`) and on its pages (`POST {page}/{id}/delete`
 /// and `/restore`, each with a reason field).
-struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
-    let database: AppDatabase
+package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
+    package let database: AppDatabase
 
-    func addAPI(to router: RouterGroup<AppRequestContext>, path: String) {
+    package func addAPI(to router: RouterGroup<AppRequestContext>, path: String) {
         router.delete("\(path)/{id}") { request, context in
             let reason = try await ReasonRequest.decode(request, context: context)
             try await database.softDelete(R.self, id: try context.id(), reason: reason, context: context.eventContext)
@@ -86,7 +87,7 @@ struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         }
     }
 
-    func addPages(to router: RouterGroup<AppRequestContext>, path: String) {
+    package func addPages(to router: RouterGroup<AppRequestContext>, path: String) {
         router.post("\(path)/{id}/delete") { request, context in
             let form = try await request.decode(as: ReasonRequest.self, context: context)
             try await database.softDelete(

@@ -1,7 +1,7 @@
 /// Every route's required permission, in one table. ``AuthorizationMiddleware`` enforces it, and
 /// a test fails when a registered route is missing here, so no route is reachable by accident.
-enum AccessPolicy {
-    static let routes: [String: Permission] = [
+package enum AccessPolicy {
+    package static let routes: [String: Permission] = [
         // Operations and static files.
         "GET /healthz": .anonymous,
         "GET /readyz": .anonymous,
@@ -300,11 +300,11 @@ enum AccessPolicy {
     ]
 
     /// What a user who still has to enrol a second factor may reach (see `auth.require_2fa`).
-    static let enrolmentRoutes: Set<String> = [
+    package static let enrolmentRoutes: Set<String> = [
         "GET /account/2fa", "POST /account/2fa/enable", "POST /logout", "GET /static/**",
     ]
 
-    static func permission(method: String, path: String) -> Permission? {
+    package static func permission(method: String, path: String) -> Permission? {
         routes["\(method) \(path)"]
     }
 }

@@ -6,12 +6,12 @@ import Foundation
 /// LabBox only ever issues and checks its own HS256 tokens, so this is all of JWT it needs; a
 /// general JWT library brought certificate and RSA code that cost several MB of the binary budget
 /// (docs/decisions/0006-identity-and-access.md records the trade).
-enum AccessToken {
-    struct Claims: Codable, Sendable, Equatable {
-        let sub: String
-        let exp: Int64
-        let iat: Int64
-        let role: String
+package enum AccessToken {
+    package struct Claims: Codable, Sendable, Equatable {
+        package let sub: String
+        package let exp: Int64
+        package let iat: Int64
+        package let role: String
     }
 
     private struct Header: Codable {
@@ -20,7 +20,7 @@ enum AccessToken {
         let kid: String
     }
 
-    static func sign(_ claims: Claims, kid: String, secret: String) throws -> String {
+    package static func sign(_ claims: Claims, kid: String, secret: String) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let signingInput =
@@ -31,7 +31,7 @@ enum AccessToken {
     }
 
     /// The key id a token names, read before its signature is checked (to pick the key).
-    static func keyID(of token: String) -> String? {
+    package static func keyID(of token: String) -> String? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = decodeBase64URL(parts[0]),
             let header = try? JSONDecoder().decode(Header.self, from: data), header.alg == "HS256"
@@ -40,7 +40,7 @@ enum AccessToken {
     }
 
     /// The claims of a token signed with `secret` and not yet expired, or nil.
-    static func verify(_ token: String, secret: String, now: Date = Date()) -> Claims? {
+    package static func verify(_ token: String, secret: String, now: Date = Date()) -> Claims? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, keyID(of: token) != nil, let signature = decodeBase64URL(parts[2]),
             HMAC<SHA256>.isValidAuthenticationCode(
@@ -53,12 +53,12 @@ enum AccessToken {
         return claims
     }
 
-    static func base64URL(_ data: Data) -> String {
+    package static func base64URL(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decodeBase64URL(_ text: Substring) -> Data? {
+    package static func decodeBase64URL(_ text: Substring) -> Data? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         return Data(base64Encoded: base64)

@@ -1,39 +1,40 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/auth`: tokens for interactive API clients, and who am I.
-struct AuthAPIController {
-    let identity: Identity
+package struct AuthAPIController {
+    package let identity: Identity
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/auth/me") { _, context in try me(context) }
         router.post("/api/v1/auth/token") { request, context in try await token(request, context) }
         router.post("/api/v1/auth/refresh") { request, context in try await refresh(request, context) }
     }
 
-    struct TokenRequest: Decodable {
-        let email: String
-        let password: String
+    package struct TokenRequest: Decodable {
+        package let email: String
+        package let password: String
         /// The current TOTP code or a recovery code, for accounts with a second factor.
-        let totp: String?
+        package let totp: String?
     }
 
-    struct RefreshRequest: Decodable {
-        let refreshToken: String
-        enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
+    package struct RefreshRequest: Decodable {
+        package let refreshToken: String
+        package enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
     }
 
-    struct TokenResponse: ResponseEncodable {
-        let accessToken: String
-        let refreshToken: String
-        let tokenType = "Bearer"
-        let expiresIn: Int
+    package struct TokenResponse: ResponseEncodable {
+        package let accessToken: String
+        package let refreshToken: String
+        package let tokenType = "Bearer"
+        package let expiresIn: Int
 
-        init(_ pair: TokenService.Pair) {
+        package init(_ pair: TokenService.Pair) {
             (accessToken, refreshToken, expiresIn) = (pair.accessToken, pair.refreshToken, pair.expiresIn)
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case accessToken = "access_token"
             case refreshToken = "refresh_token"
             case tokenType = "token_type"
@@ -78,15 +79,15 @@ struct AuthAPIController {
         }
     }
 
-    struct Me: ResponseEncodable {
-        let kind: String
-        let userId: Int64?
-        let email: String?
-        let displayName: String
-        let role: Role?
-        let scopes: [String]?
+    package struct Me: ResponseEncodable {
+        package let kind: String
+        package let userId: Int64?
+        package let email: String?
+        package let displayName: String
+        package let role: Role?
+        package let scopes: [String]?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case kind, email, role, scopes
             case userId = "user_id"
             case displayName = "display_name"

@@ -3,11 +3,11 @@ import Hummingbird
 /// Finds out who is calling: `Authorization: Bearer` (an API key or an access token) or the
 /// session cookie. It rejects nothing itself; ``AuthorizationMiddleware`` decides per route.
 /// A credential that is presented but invalid is remembered, so the API can answer 401 for it.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let identity: Identity
+package struct AuthenticationMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let identity: Identity
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var context = context

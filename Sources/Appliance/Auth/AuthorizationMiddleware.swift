@@ -1,18 +1,19 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LabBoxValues
 
 /// Enforces ``AccessPolicy`` for the matched route, and CSRF for cookie-authenticated writes.
 ///
 /// It runs inside the route group, after routing, so it knows which route pattern matched. A route
 /// missing from the policy is refused: forgetting to declare a permission fails closed.
-struct AuthorizationMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let identity: Identity
-    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
-    static let csrfField = "_csrf"
+package struct AuthorizationMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let identity: Identity
+    package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    package static let csrfField = "_csrf"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let route = context.endpointPath ?? request.uri.path

@@ -5,18 +5,18 @@ import Synchronization
 ///
 /// `labbox serve` makes one when the database has no user and prints it on the console: only
 /// someone at the server's console can use it. It lasts 30 minutes and dies with first use.
-final class FirstRunSetup: Sendable {
-    static let lifetime: TimeInterval = 30 * 60
+package final class FirstRunSetup: Sendable {
+    package static let lifetime: TimeInterval = 30 * 60
     private let state = Mutex<(token: String, expires: Date)?>(nil)
 
     /// A fresh token, replacing any earlier one.
-    func issue() -> String {
+    package func issue() -> String {
         let token = Secrets.token()
         state.withLock { $0 = (token, Date().addingTimeInterval(Self.lifetime)) }
         return token
     }
 
-    func isValid(_ token: String) -> Bool {
+    package func isValid(_ token: String) -> Bool {
         state.withLock { state in
             guard let state, state.expires > Date() else { return false }
             return Secrets.constantTimeEquals(state.token, token)
@@ -24,7 +24,7 @@ final class FirstRunSetup: Sendable {
     }
 
     /// Consumes the token if it is valid; true when it was.
-    func consume(_ token: String) -> Bool {
+    package func consume(_ token: String) -> Bool {
         state.withLock { state in
             guard let current = state, current.expires > Date(), Secrets.constantTimeEquals(current.token, token)
             else { return false }

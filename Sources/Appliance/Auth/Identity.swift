@@ -1,24 +1,25 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The identity services one LabBox process shares: users, sessions, API keys, sign-in.
-struct Identity: Sendable {
-    let users: UserStore
-    let sessions: SessionStore
-    let apiKeys: APIKeyStore
-    let tokens: TokenService
-    let database: AppDatabase
+package struct Identity: Sendable {
+    package let users: UserStore
+    package let sessions: SessionStore
+    package let apiKeys: APIKeyStore
+    package let tokens: TokenService
+    package let database: AppDatabase
     /// Sign-in attempts per client address.
-    let loginLimiter: RateLimiter
-    let challenges = SecondFactorChallenges()
+    package let loginLimiter: RateLimiter
+    package let challenges = SecondFactorChallenges()
 
     /// Failures before an account is locked, and the first lock's length; each further failure
     /// doubles it, up to a day.
-    static let lockoutThreshold = 5
-    static let firstLockout: TimeInterval = 60
+    package static let lockoutThreshold = 5
+    package static let firstLockout: TimeInterval = 60
 
-    init(database: AppDatabase, config: AppConfig) {
+    package init(database: AppDatabase, config: AppConfig) {
         self.database = database
         self.apiKeys = APIKeyStore(database: database)
         self.tokens = TokenService(database: database)
@@ -31,7 +32,7 @@ struct Identity: Sendable {
     }
 
     /// The principal of an `Authorization` header value, or nil when it is malformed or invalid.
-    func principal(bearer header: String) async throws -> Principal? {
+    package func principal(bearer header: String) async throws -> Principal? {
         guard header.hasPrefix("Bearer ") else { return nil }
         // A credential has no spaces; split rather than Foundation's trimming, which bridges
         // through NSString on every request.
@@ -54,7 +55,7 @@ struct Identity: Sendable {
     /// Failures are counted per account: each waits a little longer before its answer, and from
     /// ``lockoutThreshold`` on the account is locked for a doubling time, during which even the
     /// right password is refused (with the same answer).
-    func verify(email: String, password: String, context: AppRequestContext) async throws -> User {
+    package func verify(email: String, password: String, context: AppRequestContext) async throws -> User {
         if let retryAfter = loginLimiter.take(context.clientIP) {
             try await record(.rateLimited, user: nil, email: email, context: context, detail: "sign-in attempts")
             throw APIError.tooManyRequests(retryAfter: retryAfter)
@@ -100,7 +101,7 @@ struct Identity: Sendable {
     }
 
     /// Checks a second-factor code (TOTP or recovery code) for `userID`; records failures.
-    func verifySecondFactor(userID: Int64, code: String, context: AppRequestContext) async throws -> User? {
+    package func verifySecondFactor(userID: Int64, code: String, context: AppRequestContext) async throws -> User? {
         let event = context.eventContext
         return try await database.write { db -> User? in
             guard var user = try User.fetchOne(db, key: userID), user.totpEnabled, user.status == .active else {
@@ -114,7 +115,7 @@ struct Identity: Sendable {
 
     /// Proves, at the moment of signing, that `email` is the person at the keyboard: their
     /// password and, when enabled, a second-factor code, with the same lockout as sign-in.
-    func reauthenticate(email: String, password: String, code: String?, context: AppRequestContext) async throws
+    package func reauthenticate(email: String, password: String, code: String?, context: AppRequestContext) async throws
         -> User
     {
         let user: User
@@ -136,13 +137,13 @@ struct Identity: Sendable {
     }
 
     /// Whether `user` must enrol a second factor before using LabBox.
-    func mustEnrol(_ user: User) -> Bool {
+    package func mustEnrol(_ user: User) -> Bool {
         sessions.requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled
     }
 
     private static let timingHash = PasswordPolicy.hash(Secrets.token())
 
-    func record(
+    package func record(
         _ kind: SecurityEvent.Kind, user: User?, email: String? = nil, context: AppRequestContext, detail: String
     ) async throws {
         let event = context.eventContext

@@ -1,14 +1,15 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// Sign-in and sign-out pages, and the first-run creation of the first administrator.
-struct LoginController {
-    let identity: Identity
-    let pages: PageRenderer
-    let setup: FirstRunSetup
-    let secureCookies: Bool
+package struct LoginController {
+    package let identity: Identity
+    package let pages: PageRenderer
+    package let setup: FirstRunSetup
+    package let secureCookies: Bool
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/login") { request, context in loginPage(request, context) }
         router.post("/login") { request, context in try await login(request, context) }
         router.post("/login/2fa") { request, context in try await secondFactor(request, context) }
@@ -17,10 +18,10 @@ struct LoginController {
         router.post("/setup") { request, context in try await createFirstAdmin(request, context) }
     }
 
-    struct LoginForm: Decodable {
-        let email: String
-        let password: String
-        let next: String?
+    package struct LoginForm: Decodable {
+        package let email: String
+        package let password: String
+        package let next: String?
     }
 
     private func loginPage(
@@ -61,10 +62,10 @@ struct LoginController {
         return response
     }
 
-    struct SecondFactorForm: Decodable {
-        let challenge: String
-        let code: String
-        let next: String?
+    package struct SecondFactorForm: Decodable {
+        package let challenge: String
+        package let code: String
+        package let next: String?
     }
 
     private func secondFactorPage(
@@ -109,18 +110,18 @@ struct LoginController {
     }
 
     /// Only local paths are followed after sign-in, never another site (open redirect).
-    static func safeNext(_ next: String?) -> String {
+    package static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
         return next
     }
 
-    struct SetupForm: Decodable {
-        let token: String
-        let email: String
-        let displayName: String
-        let password: String
+    package struct SetupForm: Decodable {
+        package let token: String
+        package let email: String
+        package let displayName: String
+        package let password: String
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case token, email, password
             case displayName = "display_name"
         }

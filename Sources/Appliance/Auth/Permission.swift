@@ -1,56 +1,56 @@
 /// What a route or action needs. Roles and API-key scopes both grant permissions; routes declare
 /// theirs in ``AccessPolicy``.
-struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    let rawValue: String
-    init(rawValue: String) { self.rawValue = rawValue }
-    var description: String { rawValue }
+package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
 
     /// Anyone, signed in or not: health, login, static assets.
-    static let anonymous = Permission(rawValue: "anonymous")
+    package static let anonymous = Permission(rawValue: "anonymous")
     /// Any signed-in user or valid key: their own profile, sessions and keys.
-    static let signedIn = Permission(rawValue: "signed_in")
+    package static let signedIn = Permission(rawValue: "signed_in")
     /// Users, roles, API keys of others, settings, backups.
-    static let admin = Permission(rawValue: "admin")
+    package static let admin = Permission(rawValue: "admin")
     /// Security events and blocks, for admins and auditors.
-    static let securityRead = Permission(rawValue: "security:read")
+    package static let securityRead = Permission(rawValue: "security:read")
 
     /// The audit trail: search, export, verification; for admins and auditors.
-    static let auditRead = Permission(rawValue: "audit:read")
-    static let samplesRead = Permission(rawValue: "samples:read")
-    static let samplesWrite = Permission(rawValue: "samples:write")
-    static let customersRead = Permission(rawValue: "customers:read")
-    static let customersWrite = Permission(rawValue: "customers:write")
-    static let animalsRead = Permission(rawValue: "animals:read")
-    static let animalsWrite = Permission(rawValue: "animals:write")
-    static let storageRead = Permission(rawValue: "storage:read")
-    static let storageWrite = Permission(rawValue: "storage:write")
-    static let reproductionRead = Permission(rawValue: "reproduction:read")
-    static let reproductionWrite = Permission(rawValue: "reproduction:write")
-    static let resultsRead = Permission(rawValue: "results:read")
-    static let resultsWrite = Permission(rawValue: "results:write")
-    static let genomicsRead = Permission(rawValue: "genomics:read")
-    static let genomicsWrite = Permission(rawValue: "genomics:write")
+    package static let auditRead = Permission(rawValue: "audit:read")
+    package static let samplesRead = Permission(rawValue: "samples:read")
+    package static let samplesWrite = Permission(rawValue: "samples:write")
+    package static let customersRead = Permission(rawValue: "customers:read")
+    package static let customersWrite = Permission(rawValue: "customers:write")
+    package static let animalsRead = Permission(rawValue: "animals:read")
+    package static let animalsWrite = Permission(rawValue: "animals:write")
+    package static let storageRead = Permission(rawValue: "storage:read")
+    package static let storageWrite = Permission(rawValue: "storage:write")
+    package static let reproductionRead = Permission(rawValue: "reproduction:read")
+    package static let reproductionWrite = Permission(rawValue: "reproduction:write")
+    package static let resultsRead = Permission(rawValue: "results:read")
+    package static let resultsWrite = Permission(rawValue: "results:write")
+    package static let genomicsRead = Permission(rawValue: "genomics:read")
+    package static let genomicsWrite = Permission(rawValue: "genomics:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).
-    static func isValidScope(_ scope: String) -> Bool {
+    package static func isValidScope(_ scope: String) -> Bool {
         if [admin, securityRead, auditRead].map(\.rawValue).contains(scope) { return true }
         let parts = scope.split(separator: ":")
         return parts.count == 2 && ["read", "write"].contains(parts[1])
             && parts[0].allSatisfy { $0.isLetter && $0.isLowercase } && !["security", "audit"].contains(parts[0])
     }
 
-    var isRead: Bool { rawValue.hasSuffix(":read") }
-    var isLabData: Bool {
+    package var isRead: Bool { rawValue.hasSuffix(":read") }
+    package var isLabData: Bool {
         (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead && self != Self.auditRead
     }
 }
 
-enum Role: String, Codable, CaseIterable, Sendable {
+package enum Role: String, Codable, CaseIterable, Sendable {
     case admin, director, technician, auditor
 
     /// The one table of what each role may do.
-    func grants(_ permission: Permission) -> Bool {
+    package func grants(_ permission: Permission) -> Bool {
         switch permission {
         case .anonymous, .signedIn: return true
         default: break
@@ -62,7 +62,7 @@ enum Role: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    var label: String {
+    package var label: String {
         switch self {
         case .admin: "Administrator"
         case .director: "Lab director"

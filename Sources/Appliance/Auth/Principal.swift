@@ -1,27 +1,27 @@
 /// Who is making a request: a signed-in user (session cookie or access token) or an API key.
-struct Principal: Sendable, Equatable {
-    enum Credential: Sendable, Equatable {
+package struct Principal: Sendable, Equatable {
+    package enum Credential: Sendable, Equatable {
         /// A browser session; unsafe methods must carry its CSRF token.
         case session(id: Int64, csrfToken: String)
         case accessToken
         case apiKey(id: Int64, scopes: Set<String>)
 
         /// A person who can re-enter a password, rather than a program holding a key.
-        var isPerson: Bool {
+        package var isPerson: Bool {
             if case .apiKey = self { return false }
             return true
         }
     }
 
-    let userID: Int64?
-    let email: String?
-    let displayName: String
-    let role: Role?
-    let credential: Credential
+    package let userID: Int64?
+    package let email: String?
+    package let displayName: String
+    package let role: Role?
+    package let credential: Credential
     /// Signed in, but `auth.require_2fa` sends them to enrol a second factor first.
-    var mustEnrolTwoFactor = false
+    package var mustEnrolTwoFactor = false
 
-    func can(_ permission: Permission) -> Bool {
+    package func can(_ permission: Permission) -> Bool {
         switch credential {
         case .session, .accessToken:
             return role?.grants(permission) ?? false
@@ -32,7 +32,7 @@ struct Principal: Sendable, Equatable {
     }
 
     /// How the access log names the principal: never a secret, just ids.
-    var logDescription: String {
+    package var logDescription: String {
         switch credential {
         case .session, .accessToken: "user:\(userID ?? 0)"
         case .apiKey(let id, _): "key:\(id)"

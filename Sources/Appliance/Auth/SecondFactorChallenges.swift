@@ -3,9 +3,9 @@ import Synchronization
 
 /// Sign-ins that passed the password and wait for the second factor. Kept in memory for five
 /// minutes and five attempts: a restart simply asks for the password again.
-final class SecondFactorChallenges: Sendable {
-    static let lifetime: TimeInterval = 5 * 60
-    static let maximumAttempts = 5
+package final class SecondFactorChallenges: Sendable {
+    package static let lifetime: TimeInterval = 5 * 60
+    package static let maximumAttempts = 5
 
     private struct Challenge {
         let userID: Int64
@@ -15,7 +15,7 @@ final class SecondFactorChallenges: Sendable {
 
     private let challenges = Mutex<[String: Challenge]>([:])
 
-    func issue(userID: Int64) -> String {
+    package func issue(userID: Int64) -> String {
         let token = Secrets.token()
         challenges.withLock { challenges in
             let now = Date()
@@ -26,7 +26,7 @@ final class SecondFactorChallenges: Sendable {
     }
 
     /// The user of a live challenge, counting an attempt; the challenge ends after the last one.
-    func attempt(_ token: String) -> Int64? {
+    package func attempt(_ token: String) -> Int64? {
         challenges.withLock { challenges in
             guard var challenge = challenges[token], challenge.expires > Date() else {
                 challenges[token] = nil
@@ -38,7 +38,7 @@ final class SecondFactorChallenges: Sendable {
         }
     }
 
-    func finish(_ token: String) {
+    package func finish(_ token: String) {
         challenges.withLock { $0[token] = nil }
     }
 }

@@ -3,21 +3,21 @@ import Foundation
 
 /// Random tokens and their stored form. Only the SHA-256 of a token is ever written to the
 /// database, so a stolen database file does not yield usable sessions or keys.
-enum Secrets {
+package enum Secrets {
     /// `bytes` random bytes as unpadded base64url.
-    static func token(bytes: Int = 32) -> String {
+    package static func token(bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func hash(_ token: String) -> String {
+    package static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).hex
     }
 
     /// Compares without leaking, through timing, how many leading characters matched.
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let left = Array(a.utf8)
         let right = Array(b.utf8)
         guard left.count == right.count else { return false }
@@ -27,7 +27,7 @@ enum Secrets {
 
 extension Sequence<UInt8> {
     /// Lower-case hex, the form in which LabBox stores and shows digests.
-    var hex: String {
+    package var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(64)

@@ -8,44 +8,44 @@ import Synchronization
 /// Signing keys live in the database, so `labbox keys rotate` takes effect without a restart: a
 /// token whose `kid` is not loaded yet makes the service reload the keys. Old keys stay valid for
 /// the tokens they signed, which expire within 15 minutes anyway.
-struct SigningKey: Codable, Sendable, FetchableRecord {
-    static let databaseTableName = "signing_keys"
-    let kid: String
-    let secret: String
+package struct SigningKey: Codable, Sendable, FetchableRecord {
+    package static let databaseTableName = "signing_keys"
+    package let kid: String
+    package let secret: String
 }
 
-struct RefreshToken: Codable, Sendable, FetchableRecord, TableRecord {
-    static let databaseTableName = "refresh_tokens"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    let id: Int64
-    let userId: Int64
-    let family: String
-    let expiresAt: Date
-    let usedAt: Date?
-    let revokedAt: Date?
+package struct RefreshToken: Codable, Sendable, FetchableRecord, TableRecord {
+    package static let databaseTableName = "refresh_tokens"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package let id: Int64
+    package let userId: Int64
+    package let family: String
+    package let expiresAt: Date
+    package let usedAt: Date?
+    package let revokedAt: Date?
 }
 
-struct TokenService: Sendable {
-    static let accessLifetime: TimeInterval = 15 * 60
-    static let refreshLifetime: TimeInterval = 30 * 24 * 3600
+package struct TokenService: Sendable {
+    package static let accessLifetime: TimeInterval = 15 * 60
+    package static let refreshLifetime: TimeInterval = 30 * 24 * 3600
 
-    let database: AppDatabase
+    package let database: AppDatabase
     /// Signing secrets by key id, loaded from the database on first use and after a rotation.
     private let keys = SharedKeys()
 
-    init(database: AppDatabase) {
+    package init(database: AppDatabase) {
         self.database = database
     }
 
-    struct Pair: Sendable {
-        let accessToken: String
-        let refreshToken: String
-        let expiresIn: Int
+    package struct Pair: Sendable {
+        package let accessToken: String
+        package let refreshToken: String
+        package let expiresIn: Int
     }
 
     /// Adds a new signing key; new tokens are signed with it from now on.
     @discardableResult
-    static func rotate(_ db: Database, event: EventContext) throws -> String {
+    package static func rotate(_ db: Database, event: EventContext) throws -> String {
         let kid = Secrets.token(bytes: 9)
         try db.execute(
             sql: "INSERT INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)",
@@ -76,7 +76,7 @@ struct TokenService: Sendable {
     }
 
     /// Starts a new refresh family for `user` (after sign-in with password).
-    func issue(for user: User, event: EventContext) async throws -> Pair {
+    package func issue(for user: User, event: EventContext) async throws -> Pair {
         try await issue(for: user, family: Secrets.token(bytes: 12), event: event)
     }
 
@@ -103,7 +103,7 @@ struct TokenService: Sendable {
     }
 
     /// The user id of a valid access token, or nil.
-    func userID(accessToken: String) async throws -> Int64? {
+    package func userID(accessToken: String) async throws -> Int64? {
         guard let kid = AccessToken.keyID(of: accessToken) else { return nil }
         if keys.secret(kid) == nil { try await loadAllKeys() }
         guard let secret = keys.secret(kid), let claims = AccessToken.verify(accessToken, secret: secret) else {
@@ -112,7 +112,7 @@ struct TokenService: Sendable {
         return Int64(claims.sub)
     }
 
-    enum RefreshOutcome: Sendable {
+    package enum RefreshOutcome: Sendable {
         case renewed(Pair, User)
         case invalid
         /// The token had been used before: someone holds a copy. The family is revoked.
@@ -120,7 +120,7 @@ struct TokenService: Sendable {
     }
 
     /// Exchanges a refresh token for a new pair, retiring the presented one.
-    func refresh(_ token: String, event: EventContext) async throws -> RefreshOutcome {
+    package func refresh(_ token: String, event: EventContext) async throws -> RefreshOutcome {
         let hash = Secrets.hash(token)
         let now = Date()
         let found = try await database.write { db -> (RefreshToken, User?)? in
@@ -142,7 +142,7 @@ struct TokenService: Sendable {
     }
 
     /// Ends every refresh family of a user (password reset, disabling).
-    static func revokeAll(_ db: Database, userID: Int64) throws {
+    package static func revokeAll(_ db: Database, userID: Int64) throws {
         try db.execute(
             sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             arguments: [Date(), userID])

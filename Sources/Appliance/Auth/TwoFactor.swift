@@ -3,13 +3,13 @@ import GRDB
 import HummingbirdOTP
 
 /// TOTP (RFC 6238: SHA-1, 6 digits, 30 s) as a second factor, with single-use recovery codes.
-enum TwoFactor {
-    static let issuer = "LabBox"
-    static let recoveryCodeCount = 10
+package enum TwoFactor {
+    package static let issuer = "LabBox"
+    package static let recoveryCodeCount = 10
 
     /// A new random secret. HummingbirdOTP keys HMAC with the secret's UTF-8 bytes, so it is a
     /// printable string of 20 random letters and digits (about 119 bits).
-    static func newSecret() -> String { random(20, from: "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") }
+    package static func newSecret() -> String { random(20, from: "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") }
 
     /// `count` characters drawn from `alphabet` by the system's secure generator.
     private static func random(_ count: Int, from alphabet: String) -> String {
@@ -19,14 +19,14 @@ enum TwoFactor {
     }
 
     /// The `otpauth://` URL authenticator apps import, and the base32 key for typing in by hand.
-    static func enrolment(secret: String, email: String) -> (url: String, key: String) {
+    package static func enrolment(secret: String, email: String) -> (url: String, key: String) {
         let url = TOTP(secret: secret).createAuthenticatorURL(label: "\(issuer):\(email)", issuer: issuer)
         let key = URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
         return (url, key)
     }
 
     /// The 30-second step `code` is valid for (now, or one step either side for clock drift), or nil.
-    static func matchingStep(secret: String, code: String, at date: Date = Date()) -> Int64? {
+    package static func matchingStep(secret: String, code: String, at date: Date = Date()) -> Int64? {
         let digits = code.filter(\.isNumber)
         guard digits.count == 6, let value = Int(digits) else { return nil }
         let totp = TOTP(secret: secret)
@@ -41,7 +41,7 @@ enum TwoFactor {
     }
 
     /// Checks a TOTP code (each step accepted once) or an unused recovery code, recording use.
-    static func verify(_ db: Database, user: inout User, code: String) throws -> Bool {
+    package static func verify(_ db: Database, user: inout User, code: String) throws -> Bool {
         if let secret = user.totpSecret, let step = matchingStep(secret: secret, code: code), step > user.totpLastStep {
             user.totpLastStep = step
             try user.update(db)
@@ -57,7 +57,7 @@ enum TwoFactor {
     }
 
     /// Replaces the user's recovery codes with fresh ones and returns them (shown once).
-    static func newRecoveryCodes(_ db: Database, userID: Int64) throws -> [String] {
+    package static func newRecoveryCodes(_ db: Database, userID: Int64) throws -> [String] {
         try db.execute(sql: "DELETE FROM recovery_codes WHERE user_id = ?", arguments: [userID])
         return try (0..<recoveryCodeCount).map { _ in
             // Upper-case letters and digits without look-alikes (0/O, 1/I), read aloud or typed easily.
@@ -70,7 +70,7 @@ enum TwoFactor {
         }
     }
 
-    static func normalizedRecoveryCode(_ code: String) -> String {
+    package static func normalizedRecoveryCode(_ code: String) -> String {
         code.uppercased().filter { $0.isLetter || $0.isNumber }
     }
 }

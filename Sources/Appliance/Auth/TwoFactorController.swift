@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Enrolling, using and removing the TOTP second factor.
-struct TwoFactorController {
-    let identity: Identity
-    let pages: PageRenderer
+package struct TwoFactorController {
+    package let identity: Identity
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/account/2fa") { request, context in try await page(request, context) }
         router.post("/account/2fa/enable") { request, context in try await enable(request, context) }
         router.post("/account/2fa/disable") { request, context in try await disable(request, context) }
@@ -68,8 +69,8 @@ struct TwoFactorController {
             values: values, status: status)
     }
 
-    struct CodeForm: Decodable {
-        let code: String
+    package struct CodeForm: Decodable {
+        package let code: String
     }
 
     private func enable(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -94,9 +95,9 @@ struct TwoFactorController {
         return try await page(request, context, recoveryCodes: codes)
     }
 
-    struct DisableForm: Decodable {
-        let password: String
-        let code: String
+    package struct DisableForm: Decodable {
+        package let password: String
+        package let code: String
     }
 
     /// Removing the factor needs the password and a current code, even inside a session.

@@ -7,25 +7,25 @@ import GRDB
 /// matches the manifest's size and SHA-256, nothing unlisted is present, SQLite's integrity check
 /// passes, the audit chain verifies and ends at the manifest's head hash, and the row counts and
 /// schema version match.
-enum BackupCheck {
-    struct Report: Sendable {
-        struct Check: Sendable {
-            let name: String
-            let passed: Bool
-            let detail: String
+package enum BackupCheck {
+    package struct Report: Sendable {
+        package struct Check: Sendable {
+            package let name: String
+            package let passed: Bool
+            package let detail: String
         }
 
-        var manifest: BackupManifest?
-        var checks: [Check] = []
-        var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
+        package var manifest: BackupManifest?
+        package var checks: [Check] = []
+        package var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) }
 
-        mutating func check(_ name: String, _ passed: Bool, _ detail: String) {
+        package mutating func check(_ name: String, _ passed: Bool, _ detail: String) {
             checks.append(Check(name: name, passed: passed, detail: detail))
         }
     }
 
     /// Verifies `archive`, unpacking it into a scratch folder beside it that is removed afterwards.
-    static func verify(_ archive: URL) -> Report {
+    package static func verify(_ archive: URL) -> Report {
         let scratch = archive.deletingLastPathComponent().appendingPathComponent(
             ".verify-\(Secrets.token(bytes: 6))")
         // A server may be running: its commits must not queue behind a gigabyte unpacked and deleted.
@@ -38,7 +38,7 @@ enum BackupCheck {
     }
 
     /// Unpacks `archive` into `directory` (created) and checks it there.
-    static func unpack(_ archive: URL, into directory: URL) -> Report {
+    package static func unpack(_ archive: URL, into directory: URL) -> Report {
         var report = Report()
         let members: [String: TarReader.Member]
         do {
@@ -103,13 +103,13 @@ enum BackupCheck {
         return report
     }
 
-    enum RestoreError: Error, CustomStringConvertible {
+    package enum RestoreError: Error, CustomStringConvertible {
         case serverRunning
         case notEmpty(String)
         case failedChecks(Report)
         case incompatible(String)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .serverRunning:
                 "a LabBox server is using this data directory; stop it first (systemctl stop labbox)"
@@ -126,7 +126,7 @@ enum BackupCheck {
     /// Restores `archive` into `dataDirectory`. The archive is unpacked and verified beside the
     /// directory first, so a bad archive changes nothing; with `force`, an existing directory is
     /// renamed to `<dir>.replaced-<time>` rather than deleted. Returns that name, if any.
-    static func restore(_ archive: URL, into dataDirectory: URL, force: Bool) throws -> URL? {
+    package static func restore(_ archive: URL, into dataDirectory: URL, force: Bool) throws -> URL? {
         let files = FileManager.default
         if DataDirectoryLock.isHeld(dataDirectory.path) { throw RestoreError.serverRunning }
         let database = dataDirectory.appendingPathComponent("labbox.db")

@@ -2,19 +2,19 @@ import Foundation
 
 /// The backup work the queue runs: `backup` (started by an admin or the nightly schedule, then
 /// rotated) and `backup.verify`.
-struct BackupJobs: Sendable {
-    let backups: Backups
-    let keepDaily: Int
-    let keepWeekly: Int
+package struct BackupJobs: Sendable {
+    package let backups: Backups
+    package let keepDaily: Int
+    package let keepWeekly: Int
 
-    static let nightly = ScheduledTask(
+    package static let nightly = ScheduledTask(
         name: "nightly_backup", title: "Nightly backup", jobType: "backup", defaultCron: "30 2 * * *")
 
-    struct VerifyParameters: Codable, Sendable {
-        let file: String
+    package struct VerifyParameters: Codable, Sendable {
+        package let file: String
     }
 
-    var create: JobKind {
+    package var create: JobKind {
         JobKind(type: "backup", title: "Backup", maxAttempts: 3, onInterrupt: .retry) { execution in
             let created = try await backups.create(
                 report: { execution.progress($0, $1) }, checkpoint: { try execution.checkpoint() })
@@ -32,7 +32,7 @@ struct BackupJobs: Sendable {
         }
     }
 
-    var verify: JobKind {
+    package var verify: JobKind {
         JobKind(type: "backup.verify", title: "Backup verification") { execution in
             let name = try execution.job.decodedParameters(VerifyParameters.self).file
             guard Backups.isArchiveName(name) else {

@@ -6,21 +6,21 @@ import GRDB
 ///
 /// The database is copied with `VACUUM INTO` on a WAL reader: it reads one snapshot and takes no
 /// write lock, so writers carry on while it runs (see decision 0011).
-struct Backups: Sendable {
-    let database: AppDatabase
-    let dataDirectory: URL
+package struct Backups: Sendable {
+    package let database: AppDatabase
+    package let dataDirectory: URL
 
-    init(database: AppDatabase, dataDirectory: String) {
+    package init(database: AppDatabase, dataDirectory: String) {
         self.database = database
         self.dataDirectory = URL(fileURLWithPath: dataDirectory)
     }
 
-    var directory: URL { dataDirectory.appendingPathComponent("backups") }
+    package var directory: URL { dataDirectory.appendingPathComponent("backups") }
 
     /// `labbox-20261125-020000.tar.gz`: the names LabBox gives, lists and rotates.
-    static func isArchiveName(_ name: String) -> Bool { name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz/) != nil }
+    package static func isArchiveName(_ name: String) -> Bool { name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz/) != nil }
 
-    static func archiveName(at date: Date) -> String {
+    package static func archiveName(at date: Date) -> String {
         let format = Date.VerbatimFormatStyle(
             format:
                 "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
@@ -28,15 +28,15 @@ struct Backups: Sendable {
         return "labbox-\(date.formatted(format)).tar.gz"
     }
 
-    struct Created: Sendable {
-        let archive: URL
-        let manifest: BackupManifest
-        let bytes: Int64
+    package struct Created: Sendable {
+        package let archive: URL
+        package let manifest: BackupManifest
+        package let bytes: Int64
     }
 
     /// Writes a backup to `destination` (default: a new archive in `backups/`). `report` receives
     /// progress; `checkpoint` may throw to stop, and then nothing is left behind.
-    func create(
+    package func create(
         to destination: URL? = nil, report: @escaping @Sendable (Int, String) -> Void = { _, _ in },
         checkpoint: @escaping @Sendable () throws -> Void = {}
     ) async throws -> Created {
@@ -114,7 +114,7 @@ struct Backups: Sendable {
     }
 
     /// The manifest of a database copy, without its file list.
-    static func describe(databaseAt url: URL, createdAt: Date) throws -> BackupManifest {
+    package static func describe(databaseAt url: URL, createdAt: Date) throws -> BackupManifest {
         try AppDatabase.inspect(path: url.path) { db in
             let tables = try String.fetchAll(
                 db,
@@ -132,21 +132,21 @@ struct Backups: Sendable {
         }
     }
 
-    static func size(of url: URL) throws -> Int64 {
+    package static func size(of url: URL) throws -> Int64 {
         (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 
     // MARK: Listing and rotation
 
-    struct Archive: Sendable {
-        let name: String
-        let url: URL
-        let bytes: Int64
-        let createdAt: Date
+    package struct Archive: Sendable {
+        package let name: String
+        package let url: URL
+        package let bytes: Int64
+        package let createdAt: Date
     }
 
     /// LabBox's archives in `backups/`, newest first.
-    func list() throws -> [Archive] {
+    package func list() throws -> [Archive] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return try names.filter(Self.isArchiveName).map { name in
             let url = directory.appendingPathComponent(name)
@@ -159,7 +159,7 @@ struct Backups: Sendable {
 
     /// Which archives rotation keeps: the newest of each of the last `daily` days that have one,
     /// and the newest of each of the last `weekly` ISO weeks. Names carry their UTC time.
-    static func keep(_ names: [String], daily: Int, weekly: Int) -> Set<String> {
+    package static func keep(_ names: [String], daily: Int, weekly: Int) -> Set<String> {
         let newestFirst = names.filter(isArchiveName).sorted(by: >)
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = .gmt
@@ -189,7 +189,7 @@ struct Backups: Sendable {
     }
 
     /// Deletes the archives rotation does not keep; returns their names.
-    func rotate(daily: Int, weekly: Int) throws -> [String] {
+    package func rotate(daily: Int, weekly: Int) throws -> [String] {
         let archives = try list()
         let kept = Self.keep(archives.map(\.name), daily: daily, weekly: weekly)
         let dropped = archives.filter { !kept.contains($0.name) }

@@ -1,15 +1,16 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// Backups for admins: the `/admin/backups` page and `/api/v1/backups` (list, start, download,
 /// verify). Starting and verifying run as jobs, so the page hands over to the job's progress bar.
-struct BackupsController {
-    let backups: Backups
-    let queue: JobQueue
-    let pages: PageRenderer
-    let warnAfterHours: Int
+package struct BackupsController {
+    package let backups: Backups
+    package let queue: JobQueue
+    package let pages: PageRenderer
+    package let warnAfterHours: Int
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/backups") { _, _ in BackupList(items: try backups.list().map(BackupItem.init)) }
         router.post("/api/v1/backups") { _, context in
             try await EditedResponse(status: .accepted, response: resource(start(context)))
@@ -31,26 +32,26 @@ struct BackupsController {
         }
     }
 
-    struct BackupItem: Encodable, Sendable {
-        let name: String
-        let bytes: Int64
-        let createdAt: Date
-        let url: String
+    package struct BackupItem: Encodable, Sendable {
+        package let name: String
+        package let bytes: Int64
+        package let createdAt: Date
+        package let url: String
 
-        init(_ archive: Backups.Archive) {
+        package init(_ archive: Backups.Archive) {
             (name, bytes, createdAt, url) = (
                 archive.name, archive.bytes, archive.createdAt, "/api/v1/backups/\(archive.name)"
             )
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name, bytes, url
             case createdAt = "created_at"
         }
     }
 
-    struct BackupList: ResponseEncodable {
-        let items: [BackupItem]
+    package struct BackupList: ResponseEncodable {
+        package let items: [BackupItem]
     }
 
     private func resource(_ job: Job) -> JobResource { JobResource(job, title: queue.title(of: job.type)) }
@@ -95,22 +96,22 @@ struct BackupsController {
 }
 
 /// How old the newest backup is, and whether that is past `backup.warn_hours`.
-struct BackupStatus: Sendable {
-    let latest: Backups.Archive?
-    let warnAfterHours: Int
+package struct BackupStatus: Sendable {
+    package let latest: Backups.Archive?
+    package let warnAfterHours: Int
 
-    var isStale: Bool {
+    package var isStale: Bool {
         guard let latest else { return true }
         return Date().timeIntervalSince(latest.createdAt) > Double(warnAfterHours) * 3600
     }
 
-    var message: String {
+    package var message: String {
         guard let latest else { return "No backup yet. Start one now, or wait for the nightly schedule." }
         let base = "The last backup, \(latest.name), is \(Self.age(of: latest.createdAt)) old."
         return isStale ? base + " That is older than \(warnAfterHours) hours: check the nightly backup job." : base
     }
 
-    static func age(of date: Date) -> String {
+    package static func age(of date: Date) -> String {
         let seconds = max(Int(Date().timeIntervalSince(date)), 0)
         switch seconds {
         case ..<3600: return "\(seconds / 60) min"

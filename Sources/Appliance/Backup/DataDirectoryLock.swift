@@ -9,14 +9,14 @@ import Foundation
 ///
 /// `flock` locks are independent of the POSIX record locks SQLite itself takes on the file, and
 /// the kernel drops them when the process dies, so a crash never leaves a stale lock.
-final class DataDirectoryLock: Sendable {
+package final class DataDirectoryLock: Sendable {
     private let descriptor: Int32
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit { close(descriptor) }
 
-    static func acquire(_ dataDirectory: String) throws -> DataDirectoryLock {
+    package static func acquire(_ dataDirectory: String) throws -> DataDirectoryLock {
         let descriptor = open(dataDirectory + "/labbox.db", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw BackupError("cannot open \(dataDirectory)/labbox.db") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -26,7 +26,7 @@ final class DataDirectoryLock: Sendable {
         return DataDirectoryLock(descriptor: descriptor)
     }
 
-    static func isHeld(_ dataDirectory: String) -> Bool {
+    package static func isHeld(_ dataDirectory: String) -> Bool {
         let descriptor = open(dataDirectory + "/labbox.db", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

@@ -7,13 +7,13 @@ import NIOCore
 ///
 /// Streaming keeps memory flat whatever the database size; the SHA-256 of every member is known
 /// when the archive is done, so the manifest can be written last.
-final class TarWriter {
+package final class TarWriter {
     private let output: FileHandle
     private let compressor: ZlibCompressor
     private var window = ByteBufferAllocator().buffer(capacity: 1 << 16)
-    private(set) var bytesIn: Int64 = 0
+    package private(set) var bytesIn: Int64 = 0
 
-    init(creating url: URL) throws {
+    package init(creating url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw BackupError("cannot create \(url.path)")
         }
@@ -22,7 +22,7 @@ final class TarWriter {
     }
 
     /// Adds `data` as `name`; returns its SHA-256 in hex.
-    func add(name: String, data: Data, modified: Date = Date()) throws -> String {
+    package func add(name: String, data: Data, modified: Date = Date()) throws -> String {
         try header(name: name, size: Int64(data.count), modified: modified)
         try write(data)
         try pad(Int64(data.count))
@@ -31,7 +31,7 @@ final class TarWriter {
 
     /// Adds the file at `url` as `name`, calling `chunkWritten` with the bytes done after each
     /// megabyte (where the caller can report progress or stop); returns its SHA-256 in hex.
-    func add(name: String, file url: URL, chunkWritten: (Int64) throws -> Void = { _ in }) throws -> String {
+    package func add(name: String, file url: URL, chunkWritten: (Int64) throws -> Void = { _ in }) throws -> String {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         try header(name: name, size: size, modified: attributes[.modificationDate] as? Date ?? Date())
@@ -52,7 +52,7 @@ final class TarWriter {
     }
 
     /// Writes the end-of-archive blocks and the gzip trailer, and closes the file.
-    func finish() throws {
+    package func finish() throws {
         var end = ByteBuffer(repeating: 0, count: 1024)
         try end.compressStream(with: compressor, window: &window, flush: .finish) {
             try output.write(contentsOf: Data($0.readableBytesView))
@@ -115,14 +115,14 @@ final class TarWriter {
 
 /// Reads a gzip-compressed tar archive written by ``TarWriter`` (or by GNU tar, for plain files),
 /// extracting each member under a directory and hashing it on the way.
-enum TarReader {
-    struct Member: Sendable {
-        let size: Int64
-        let sha256: String
+package enum TarReader {
+    package struct Member: Sendable {
+        package let size: Int64
+        package let sha256: String
     }
 
     /// Extracts every regular file into `directory`; refuses absolute paths and `..`.
-    static func extract(_ archive: URL, into directory: URL) throws -> [String: Member] {
+    package static func extract(_ archive: URL, into directory: URL) throws -> [String: Member] {
         let input = try FileHandle(forReadingFrom: archive)
         defer { try? input.close() }
         let decompressor = try ZlibDecompressor(algorithm: .gzip)
@@ -228,9 +228,9 @@ enum TarReader {
     }
 }
 
-struct BackupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct BackupError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 extension String {

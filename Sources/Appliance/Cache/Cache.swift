@@ -8,18 +8,18 @@ import Synchronization
 /// A load that overlaps an invalidation of its key or tags is returned to its callers but not
 /// stored, so a write through LabBox is never followed by a stale read from here; loads of other
 /// keys are unaffected, so a busy writer does not keep the cache empty.
-final class Cache: Sendable {
-    struct Limits: Sendable {
-        var maxEntries: Int
-        var maxBytes: Int
+package final class Cache: Sendable {
+    package struct Limits: Sendable {
+        package var maxEntries: Int
+        package var maxBytes: Int
     }
 
-    struct Stats: Sendable {
-        var hits = 0
-        var misses = 0
-        var evictions = 0
-        var entries = 0
-        var bytes = 0
+    package struct Stats: Sendable {
+        package var hits = 0
+        package var misses = 0
+        package var evictions = 0
+        package var entries = 0
+        package var bytes = 0
     }
 
     private struct Entry {
@@ -50,14 +50,14 @@ final class Cache: Sendable {
         case load(Task<any Sendable, any Error>)
     }
 
-    let limits: Limits
+    package let limits: Limits
     private let state = Mutex(State())
 
-    init(limits: Limits) { self.limits = limits }
+    package init(limits: Limits) { self.limits = limits }
 
     /// The cached value of `key`, or the result of `load`, which is then kept for `ttl`.
     /// `tags` name what the value was computed from (e.g. `table:samples`); `cost` is its size in bytes.
-    func value<T: Sendable>(
+    package func value<T: Sendable>(
         _ key: String, tags: [String] = [], ttl: Duration, cost: Int = 256,
         load: @escaping @Sendable () async throws -> T
     ) async throws -> T {
@@ -101,11 +101,11 @@ final class Cache: Sendable {
         }
     }
 
-    func invalidate(key: String) {
+    package func invalidate(key: String) {
         invalidate { state in [key].filter { state.entries[$0] != nil || state.loading[$0] != nil } }
     }
 
-    func invalidate(tags: some Sequence<String>) {
+    package func invalidate(tags: some Sequence<String>) {
         let tags = Set(tags)
         invalidate { state in
             tags.flatMap { state.keysByTag[$0] ?? [] }
@@ -113,17 +113,17 @@ final class Cache: Sendable {
         }
     }
 
-    func invalidate(prefix: String) {
+    package func invalidate(prefix: String) {
         invalidate { state in
             state.entries.keys.filter { $0.hasPrefix(prefix) } + state.loading.keys.filter { $0.hasPrefix(prefix) }
         }
     }
 
-    func removeAll() {
+    package func removeAll() {
         invalidate { state in Array(state.entries.keys) + Array(state.loading.keys) }
     }
 
-    var stats: Stats {
+    package var stats: Stats {
         state.withLock { state in
             var stats = state.stats
             stats.entries = state.entries.count
@@ -187,17 +187,17 @@ final class Cache: Sendable {
     }
 }
 
-enum CacheMetrics {
-    static let hits = AppMetrics.registry.makeCounter(
+package enum CacheMetrics {
+    package static let hits = AppMetrics.registry.makeCounter(
         descriptor: .labbox(
             "cache_hits", unit: "total", help: "Cache lookups answered from memory or by joining a running load"))
-    static let misses = AppMetrics.registry.makeCounter(
+    package static let misses = AppMetrics.registry.makeCounter(
         descriptor: .labbox("cache_misses", unit: "total", help: "Cache lookups that loaded the value"))
-    static let evictions = AppMetrics.registry.makeCounter(
+    package static let evictions = AppMetrics.registry.makeCounter(
         descriptor: .labbox(
             "cache_evictions", unit: "total", help: "Entries dropped to stay within the entry and byte limits"))
-    static let entries = AppMetrics.registry.makeGauge(
+    package static let entries = AppMetrics.registry.makeGauge(
         descriptor: .labbox("cache_entries", unit: "", help: "Entries in the cache"))
-    static let bytes = AppMetrics.registry.makeGauge(
+    package static let bytes = AppMetrics.registry.makeGauge(
         descriptor: .labbox("cache", unit: "bytes", help: "Estimated bytes held by the cache"))
 }

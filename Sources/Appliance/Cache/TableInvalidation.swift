@@ -6,22 +6,22 @@ import Synchronization
 /// It watches the writer connection, so every write through LabBox counts, audited or not, and
 /// a cached value can name the tables it was computed from instead of every writer knowing its
 /// readers.
-final class TableInvalidation: TransactionObserver, Sendable {
+package final class TableInvalidation: TransactionObserver, Sendable {
     private let cache: Cache
     private let changed = Mutex<Set<String>>([])
 
-    init(cache: Cache) { self.cache = cache }
+    package init(cache: Cache) { self.cache = cache }
 
-    static func tag(_ table: String) -> String { "table:" + table }
+    package static func tag(_ table: String) -> String { "table:" + table }
 
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    package func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
 
-    func databaseDidChange(with event: DatabaseEvent) {
+    package func databaseDidChange(with event: DatabaseEvent) {
         let table = event.tableName
         changed.withLock { _ = $0.insert(table) }
     }
 
-    func databaseDidCommit(_ db: Database) {
+    package func databaseDidCommit(_ db: Database) {
         let tables = changed.withLock { tables in
             defer { tables.removeAll() }
             return tables
@@ -29,7 +29,7 @@ final class TableInvalidation: TransactionObserver, Sendable {
         cache.invalidate(tags: tables.map(Self.tag))
     }
 
-    func databaseDidRollback(_ db: Database) {
+    package func databaseDidRollback(_ db: Database) {
         changed.withLock { $0.removeAll() }
     }
 }

@@ -1,83 +1,84 @@
+import LabBoxValues
 import Logging
 
 /// The effective configuration of one LabBox process.
 ///
 /// Every setting is declared once in ``ConfigKey/all``; files, environment variables and flags only
 /// ever name those keys, so the three layers cannot drift apart.
-struct AppConfig: Sendable {
-    enum LogFormat: String, Sendable, CaseIterable { case json, text }
-    enum Synchronous: String, Sendable, CaseIterable { case full, normal }
-    enum TLSMode: String, Sendable, CaseIterable {
+package struct AppConfig: Sendable {
+    package enum LogFormat: String, Sendable, CaseIterable { case json, text }
+    package enum Synchronous: String, Sendable, CaseIterable { case full, normal }
+    package enum TLSMode: String, Sendable, CaseIterable {
         case off, files
         case selfSigned = "self-signed"
     }
 
-    var dataDirectory = "./labbox-data"
-    var host = "127.0.0.1"
-    var port = 8080
-    var maxBodyBytes = 10 * 1024 * 1024
-    var shutdownTimeoutSeconds = 10
-    var synchronous = Synchronous.full
-    var busyTimeoutMilliseconds = 5000
-    var maxReaders = 8
-    var logLevel = Logger.Level.info
-    var logFormat = LogFormat.json
-    var metricsToken: String?
-    var sessionIdleMinutes = 60
-    var sessionLifetimeHours = 12
-    var requireTwoFactor = false
-    var requestsPerSecond = 20.0
-    var requestBurst = 100
-    var loginsPerMinute = 10
-    var autoBlockMinutes = 15
-    var ipAllow: [CIDR] = []
-    var ipBlock: [CIDR] = []
-    var trustedHosts: [String] = []
-    var corsOrigins: [String] = []
-    var species = ["bovine", "equine", "ovine", "caprine", "porcine", "canine", "feline", "human"]
-    var sampleKinds = ["semen", "oocyte", "embryo", "blood", "tissue", "dna"]
+    package var dataDirectory = "./labbox-data"
+    package var host = "127.0.0.1"
+    package var port = 8080
+    package var maxBodyBytes = 10 * 1024 * 1024
+    package var shutdownTimeoutSeconds = 10
+    package var synchronous = Synchronous.full
+    package var busyTimeoutMilliseconds = 5000
+    package var maxReaders = 8
+    package var logLevel = Logger.Level.info
+    package var logFormat = LogFormat.json
+    package var metricsToken: String?
+    package var sessionIdleMinutes = 60
+    package var sessionLifetimeHours = 12
+    package var requireTwoFactor = false
+    package var requestsPerSecond = 20.0
+    package var requestBurst = 100
+    package var loginsPerMinute = 10
+    package var autoBlockMinutes = 15
+    package var ipAllow: [CIDR] = []
+    package var ipBlock: [CIDR] = []
+    package var trustedHosts: [String] = []
+    package var corsOrigins: [String] = []
+    package var species = ["bovine", "equine", "ovine", "caprine", "porcine", "canine", "feline", "human"]
+    package var sampleKinds = ["semen", "oocyte", "embryo", "blood", "tissue", "dna"]
     /// Lab results, embryos, straws and samples are regulated records by default.
-    var reasonRequired = ["sample", "straw", "embryo", "result"]
-    var cacheMaxEntries = 10_000
-    var cacheMaxMegabytes = 32
-    var jobWorkers = 2
-    var jobRetrySeconds = 30
-    var jobKeepDays = 30
-    var backupKeepDaily = 7
-    var backupKeepWeekly = 4
-    var backupWarnHours = 36
-    var ln2FillDays = 7
-    var parentage = Parentage.Thresholds()
-    var reproduction = ReproductionSettings()
-    var minPostThawMotility = 30
+    package var reasonRequired = ["sample", "straw", "embryo", "result"]
+    package var cacheMaxEntries = 10_000
+    package var cacheMaxMegabytes = 32
+    package var jobWorkers = 2
+    package var jobRetrySeconds = 30
+    package var jobKeepDays = 30
+    package var backupKeepDaily = 7
+    package var backupKeepWeekly = 4
+    package var backupWarnHours = 36
+    package var ln2FillDays = 7
+    package var parentage = Parentage.Thresholds()
+    package var reproduction = ReproductionSettings()
+    package var minPostThawMotility = 30
     /// How many people other than the one who entered a result must verify it.
-    var verificationsRequired = 1
+    package var verificationsRequired = 1
     /// The letterhead of result reports.
-    var labName = "LabBox laboratory"
-    var labAddress = ""
+    package var labName = "LabBox laboratory"
+    package var labAddress = ""
     /// Cron expressions set for registered schedules (`schedule.<name>`).
-    var schedules: [String: String] = [:]
-    var smtpHost: String?
-    var smtpPort = 587
-    var smtpSecurity = SMTPSettings.Security.starttls
-    var smtpUsername: String?
-    var smtpPassword: String?
-    var smtpFrom = "labbox@localhost"
-    var smtpVerifyCertificate = true
-    var smtpRetrySeconds = 60
-    var tlsMode = TLSMode.off
-    var tlsCertFile: String?
-    var tlsKeyFile: String?
+    package var schedules: [String: String] = [:]
+    package var smtpHost: String?
+    package var smtpPort = 587
+    package var smtpSecurity = SMTPSettings.Security.starttls
+    package var smtpUsername: String?
+    package var smtpPassword: String?
+    package var smtpFrom = "labbox@localhost"
+    package var smtpVerifyCertificate = true
+    package var smtpRetrySeconds = 60
+    package var tlsMode = TLSMode.off
+    package var tlsCertFile: String?
+    package var tlsKeyFile: String?
 
     /// Where each effective value came from, for `labbox config show`.
-    var sources: [String: ConfigSource] = [:]
+    package var sources: [String: ConfigSource] = [:]
 
-    var databasePath: String { dataDirectory + "/labbox.db" }
-    var attachmentsDirectory: String { dataDirectory + "/attachments" }
-    var backupsDirectory: String { dataDirectory + "/backups" }
+    package var databasePath: String { dataDirectory + "/labbox.db" }
+    package var attachmentsDirectory: String { dataDirectory + "/attachments" }
+    package var backupsDirectory: String { dataDirectory + "/backups" }
 
     /// Mail delivery settings, or nil when `smtp.host` is not set.
-    var smtp: SMTPSettings? {
+    package var smtp: SMTPSettings? {
         smtpHost.map { host in
             SMTPSettings(
                 host: host, port: smtpPort, security: smtpSecurity, username: smtpUsername, password: smtpPassword,
@@ -86,15 +87,15 @@ struct AppConfig: Sendable {
     }
 }
 
-enum ConfigSource: String, Sendable {
+package enum ConfigSource: String, Sendable {
     case defaultValue = "default"
     case file
     case environment = "env"
     case flag
 }
 
-struct ConfigError: Error, CustomStringConvertible {
-    let key: String
-    let message: String
-    var description: String { "configuration error: \(key): \(message)" }
+package struct ConfigError: Error, CustomStringConvertible {
+    package let key: String
+    package let message: String
+    package var description: String { "configuration error: \(key): \(message)" }
 }

@@ -1,22 +1,23 @@
 import Foundation
+import LabBoxValues
 import Logging
 
 /// One setting: its TOML name (`section.key`), how to parse it into ``AppConfig`` and how to print it.
-struct ConfigKey: Sendable {
-    let name: String
-    let summary: String
-    let isSecret: Bool
-    let apply: @Sendable (inout AppConfig, String) throws -> Void
-    let read: @Sendable (AppConfig) -> String
+package struct ConfigKey: Sendable {
+    package let name: String
+    package let summary: String
+    package let isSecret: Bool
+    package let apply: @Sendable (inout AppConfig, String) throws -> Void
+    package let read: @Sendable (AppConfig) -> String
 
     /// `server.port` is `LABBOX_SERVER_PORT` in the environment.
-    var environmentName: String {
+    package var environmentName: String {
         "LABBOX_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 
-    static func lookup(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
+    package static func lookup(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
 
-    static let all: [ConfigKey] = [
+    package static let all: [ConfigKey] = [
         integer("server.port", "TCP port to listen on (0 picks a free one)", 0...65535, \.port),
         .init(
             name: "server.host", summary: "address to bind; 0.0.0.0 serves the LAN", isSecret: false,

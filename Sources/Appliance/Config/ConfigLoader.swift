@@ -2,11 +2,11 @@ import Foundation
 import TOMLKit
 
 /// Builds ``AppConfig`` from defaults < TOML file < `LABBOX_*` environment < command-line flags.
-enum ConfigLoader {
+package enum ConfigLoader {
     /// Environment variables that are not settings: they locate the data and the file itself.
-    static let locationVariables: Set<String> = ["LABBOX_DATA", "LABBOX_CONFIG"]
+    package static let locationVariables: Set<String> = ["LABBOX_DATA", "LABBOX_CONFIG"]
 
-    static func load(
+    package static func load(
         dataDirectory: String?,
         configFile: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -48,7 +48,7 @@ enum ConfigLoader {
     }
 
     /// Flattens `[section] key = value` into `section.key` → text, refusing nested tables and arrays.
-    static func fileValues(path: String) throws -> [(String, String)] {
+    package static func fileValues(path: String) throws -> [(String, String)] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -85,7 +85,7 @@ enum ConfigLoader {
     }
 
     /// The effective configuration as TOML, secrets masked, each line saying where its value came from.
-    static func render(_ config: AppConfig) -> String {
+    package static func render(_ config: AppConfig) -> String {
         var lines = ["# data directory: \(config.dataDirectory)"]
         var currentSection = ""
         for key in ConfigKey.all {

@@ -3,35 +3,35 @@ import GRDB
 import Hummingbird
 
 /// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
-struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
+package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "customers"
-    static let auditEntity = "customer"
+    package static let databaseTableName = "customers"
+    package static let auditEntity = "customer"
 
-    enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case organisation, person
     }
 
-    var id: Int64?
-    var kind: Kind
-    var name: String
-    var contactName = ""
-    var email = ""
-    var phone = ""
-    var address = ""
-    var postcode = ""
-    var city = ""
-    var country = ""
-    var vatId = ""
-    var billingEmail = ""
-    var notes = ""
-    var createdAt: Date
-    var updatedAt: Date
+    package var id: Int64?
+    package var kind: Kind
+    package var name: String
+    package var contactName = ""
+    package var email = ""
+    package var phone = ""
+    package var address = ""
+    package var postcode = ""
+    package var city = ""
+    package var country = ""
+    package var vatId = ""
+    package var billingEmail = ""
+    package var notes = ""
+    package var createdAt: Date
+    package var updatedAt: Date
     /// Set when deleted: the customer leaves every list but keeps its record and history.
-    var deletedAt: Date?
+    package var deletedAt: Date?
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, kind, name, email, phone, address, postcode, city, country, notes
         case contactName = "contact_name"
         case vatId = "vat_id"
@@ -41,7 +41,7 @@ struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersis
         case deletedAt = "deleted_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -3,20 +3,20 @@ import GRDB
 import Hummingbird
 
 /// Customers as CSV: the export of any filtered list and the import (dry run, then all or none).
-struct CustomerCSV: Sendable {
-    let store: CustomerStore
+package struct CustomerCSV: Sendable {
+    package let store: CustomerStore
 
-    static let columns = [
+    package static let columns = [
         "kind", "name", "contact_name", "email", "phone", "address", "postcode", "city", "country", "vat_id",
         "billing_email", "notes",
     ]
 
-    static let template = CSVResponse.line([
+    package static let template = CSVResponse.line([
         "organisation", "Hof Meier", "Anna Meier", "info@meier.example", "+49 431 1234", "Dorfstr. 1", "24103", "Kiel",
         "DE", "DE123456789", "billing@meier.example", "",
     ])
 
-    static func values(_ customer: Customer) -> [String] {
+    package static func values(_ customer: Customer) -> [String] {
         [
             customer.kind.rawValue, customer.name, customer.contactName, customer.email, customer.phone,
             customer.address, customer.postcode, customer.city, customer.country, customer.vatId,
@@ -24,7 +24,7 @@ struct CustomerCSV: Sendable {
         ]
     }
 
-    func export(_ filter: CustomerStore.Filter) -> Response {
+    package func export(_ filter: CustomerStore.Filter) -> Response {
         CSVResponse.stream(filename: "customers.csv", header: Self.columns) { after in
             try await store.list(filter, after: KeysetPosition(id: after), limit: 2000).items.map {
                 ($0.id ?? 0, Self.values($0))
@@ -32,7 +32,7 @@ struct CustomerCSV: Sendable {
         }
     }
 
-    var importer: CSVImport<Customer> {
+    package var importer: CSVImport<Customer> {
         let store = store
         return CSVImport(
             columns: Self.columns, required: ["name"],

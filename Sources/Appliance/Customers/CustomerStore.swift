@@ -1,27 +1,28 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Queries and writes for customers. Every write goes through ``AuditedWrite``.
-struct CustomerStore: Sendable {
-    let database: AppDatabase
+package struct CustomerStore: Sendable {
+    package let database: AppDatabase
 
     /// The writable fields, from the API's JSON or the page's form; nil means "not given".
-    struct Input: Codable, Sendable {
-        var kind: String?
-        var name: String?
-        var contactName: String?
-        var email: String?
-        var phone: String?
-        var address: String?
-        var postcode: String?
-        var city: String?
-        var country: String?
-        var vatId: String?
-        var billingEmail: String?
-        var notes: String?
-        var reason: String?
+    package struct Input: Codable, Sendable {
+        package var kind: String?
+        package var name: String?
+        package var contactName: String?
+        package var email: String?
+        package var phone: String?
+        package var address: String?
+        package var postcode: String?
+        package var city: String?
+        package var country: String?
+        package var vatId: String?
+        package var billingEmail: String?
+        package var notes: String?
+        package var reason: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case kind, name, email, phone, address, postcode, city, country, notes, reason
             case contactName = "contact_name"
             case vatId = "vat_id"
@@ -29,14 +30,14 @@ struct CustomerStore: Sendable {
         }
     }
 
-    struct Filter: Sendable {
-        var kind: Customer.Kind?
+    package struct Filter: Sendable {
+        package var kind: Customer.Kind?
         /// Words of the name, contact, city, email or notes (full-text, prefix match).
-        var text: String?
-        var includeDeleted = false
+        package var text: String?
+        package var includeDeleted = false
     }
 
-    func apply(_ input: Input, to customer: inout Customer) throws {
+    package func apply(_ input: Input, to customer: inout Customer) throws {
         if let kind = input.kind {
             guard let value = Customer.Kind(rawValue: kind) else {
                 throw APIError.validationFailed("Kind must be organisation or person.", field: "kind")
@@ -74,7 +75,7 @@ struct CustomerStore: Sendable {
         }
     }
 
-    func create(_ input: Input, context: EventContext) async throws -> Customer {
+    package func create(_ input: Input, context: EventContext) async throws -> Customer {
         guard input.name != nil else { throw APIError.validationFailed("The field 'name' is required.", field: "name") }
         return try await database.write(context) { write in
             let now = Date()
@@ -85,7 +86,7 @@ struct CustomerStore: Sendable {
         }
     }
 
-    func update(id: Int64, _ input: Input, context: EventContext) async throws -> Customer {
+    package func update(id: Int64, _ input: Input, context: EventContext) async throws -> Customer {
         try await database.write(context) { write in
             let previous = try Customer.live(write.db, id: id)
             var customer = previous
@@ -96,14 +97,14 @@ struct CustomerStore: Sendable {
         }
     }
 
-    func customer(id: Int64) async throws -> Customer? {
+    package func customer(id: Int64) async throws -> Customer? {
         try await database.read { try Customer.fetchOne($0, key: id) }
     }
 
-    static let sortable = ["name", "city"]
+    package static let sortable = ["name", "city"]
 
     /// One page after `after` in `order`, and where the next starts (nil on the last page).
-    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+    package func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
         -> (items: [Customer], next: KeysetPosition?)
     {
         try await database.read { db in

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/customers`.
-struct CustomersAPIController {
-    let store: CustomerStore
-    let jobs: JobQueue
+package struct CustomersAPIController {
+    package let store: CustomerStore
+    package let jobs: JobQueue
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/customers") { request, context in try await list(request, context) }
         router.post("/api/v1/customers") { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
@@ -43,7 +44,7 @@ struct CustomersAPIController {
 
 extension CustomerStore.Filter {
     /// `kind`, `q` (words of the name, contact, city, email or notes) and, for admins, `include_deleted=true`.
-    init(_ query: ListQuery, principal: Principal?) throws {
+    package init(_ query: ListQuery, principal: Principal?) throws {
         kind = try query.choice("kind", in: Customer.Kind.allCases.map(\.rawValue)).flatMap(Customer.Kind.init)
         text = query["q"]
         includeDeleted = query["include_deleted"] == "true" && principal?.can(.admin) == true

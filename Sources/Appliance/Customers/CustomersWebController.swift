@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The customer pages: list, new, detail with History, edit, delete and (admins) restore.
-struct CustomersWebController {
-    let store: CustomerStore
-    let results: ResultStore
-    let pages: PageRenderer
+package struct CustomersWebController {
+    package let store: CustomerStore
+    package let results: ResultStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/customers") { request, context in try await list(request, context) }
         router.get("/customers/import") { request, context in
             pages.page(

@@ -7,18 +7,18 @@ import Logging
 /// Every read and write of the application goes through ``read(_:)`` and ``write(_:)`` so that
 /// the time spent waiting for a connection is measured in one place, and writes share commits
 /// (``GroupCommit``).
-final class AppDatabase: Sendable {
-    let pool: DatabasePool
-    let path: String
-    let migrations: Migrations
-    let auditPolicy: AuditPolicy
+package final class AppDatabase: Sendable {
+    package let pool: DatabasePool
+    package let path: String
+    package let migrations: Migrations
+    package let auditPolicy: AuditPolicy
     /// The process's cache; entries tagged `table:<name>` are dropped when that table changes.
-    let cache: Cache
+    package let cache: Cache
     private let invalidation: TableInvalidation
     private let commits: GroupCommit
-    let checkpointer: Checkpointer
+    package let checkpointer: Checkpointer
 
-    init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
+    package init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
         // Applies to the writer; GRDB gives WAL readers their own 10 s timeout for the rare cases
         // (recovery, last connection closing) where a reader can meet a lock.
@@ -52,7 +52,7 @@ final class AppDatabase: Sendable {
     /// A read in one snapshot of the database. `singleStatement` reads skip the transaction that
     /// gives several statements the same snapshot: one statement reads a consistent snapshot by
     /// itself, and the `BEGIN`/`COMMIT` around it cost 8 % of a lookup by id.
-    func read<T: Sendable>(singleStatement: Bool = false, _ body: @escaping @Sendable (Database) throws -> T)
+    package func read<T: Sendable>(singleStatement: Bool = false, _ body: @escaping @Sendable (Database) throws -> T)
         async throws -> T
     {
         let requested = ContinuousClock.now
@@ -65,13 +65,13 @@ final class AppDatabase: Sendable {
 
     /// A write in the next group commit (``GroupCommit``): durable, with the writes that arrived
     /// beside it, when this returns.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await commits.write(body)
     }
 
     /// A write on behalf of `context`, where every change goes through ``AuditedWrite`` and so
     /// lands in the audit trail in the same transaction.
-    func write<T: Sendable>(_ context: EventContext, _ body: @escaping @Sendable (AuditedWrite) throws -> T)
+    package func write<T: Sendable>(_ context: EventContext, _ body: @escaping @Sendable (AuditedWrite) throws -> T)
         async throws -> T
     {
         let policy = auditPolicy
@@ -81,7 +81,7 @@ final class AppDatabase: Sendable {
     /// Reads the database file at `path` through a read-only connection, for commands that only
     /// inspect: opening a `DatabasePool` already writes (GRDB creates the WAL files), and a
     /// database we refuse or inspect must stay byte-for-byte as it was.
-    static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
+    package static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -92,7 +92,7 @@ final class AppDatabase: Sendable {
     /// Folds the WAL back into the main file and closes every connection, leaving a clean single
     /// file. A command that may run beside a server passes `.passive`: a truncating checkpoint
     /// holds the server's writers back until it has copied the whole WAL.
-    func close(checkpoint: Database.CheckpointMode = .truncate) throws {
+    package func close(checkpoint: Database.CheckpointMode = .truncate) throws {
         try pool.writeWithoutTransaction { db in
             try checkpointer.stop(on: db)
             _ = try db.checkpoint(checkpoint)
@@ -102,7 +102,7 @@ final class AppDatabase: Sendable {
     }
 }
 
-struct DatabaseOpenError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+package struct DatabaseOpenError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }

@@ -19,11 +19,11 @@ import Synchronization
 /// return at once). Once the backlog is small again the writer takes over, and since a checkpoint
 /// right after a commit copies every frame, the next write restarts the WAL: a background
 /// checkpoint alone could never restart it under steady writes.
-final class Checkpointer: Sendable {
+package final class Checkpointer: Sendable {
     /// SQLite's own threshold for the automatic checkpoint.
-    static let automaticPages: Int32 = 1000
+    package static let automaticPages: Int32 = 1000
     /// The most frames the writer copies itself (about 16 MB); more go to the background.
-    static let writerPages: Int32 = 4000
+    package static let writerPages: Int32 = 4000
 
     private let path: String
     /// The database file, for syncing it behind a background checkpoint (``DiskPacing``); open as
@@ -38,30 +38,30 @@ final class Checkpointer: Sendable {
     private let pagesByWriter = Atomic<Int>(0)
     private let pagesInBackground = Atomic<Int>(0)
 
-    init(path: String) {
+    package init(path: String) {
         self.path = path
         self.database = open(path, O_RDONLY)
     }
 
     /// Closes the descriptor of the database file; only once SQLite has closed the file too.
-    func closeFile() {
+    package func closeFile() {
         if database >= 0 { close(database) }
     }
 
     /// Frames copied by the writer's own commits and by the background connection.
-    var pagesCopied: (byWriter: Int, inBackground: Int) {
+    package var pagesCopied: (byWriter: Int, inBackground: Int) {
         (pagesByWriter.load(ordering: .relaxed), pagesInBackground.load(ordering: .relaxed))
     }
 
     /// Replaces SQLite's automatic checkpoint on the writer `db`. The hook holds this object until
     /// ``stop(on:)``.
-    func install(on db: Database) {
+    package func install(on db: Database) {
         installed.store(true, ordering: .relaxed)
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passRetained(self).toOpaque())
     }
 
     /// Removes the hook from the writer and closes the background connection.
-    func stop(on db: Database) throws {
+    package func stop(on db: Database) throws {
         guard installed.exchange(false, ordering: .relaxed) else { return }
         sqlite3_wal_hook(db.sqliteConnection, nil, nil)
         Unmanaged.passUnretained(self).release()

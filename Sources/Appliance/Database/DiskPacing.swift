@@ -10,21 +10,21 @@ import Synchronization
 /// kernel, such pages go to disk in bursts of hundreds of megabytes, and deleting a 1 GB file frees
 /// (and, with `discard`, trims) all of it in one journal commit; each cost single writes 100–370 ms
 /// on the development VM (decision 0016). Done in small steps, a commit waits for a few megabytes.
-enum DiskPacing {
+package enum DiskPacing {
     /// How often a file written behind is synced. `VACUUM INTO` writes its first tables at about
     /// 150 MB/s: synced every 50 ms, a commit could find 8 MB ahead of it (the slowest write during
     /// the copy: 50–108 ms); every 10 ms, 28–55 ms in most backups, and the backup took no longer.
-    static let syncInterval: TimeInterval = 0.01
+    package static let syncInterval: TimeInterval = 0.01
 
     /// Runs `body` while a thread of its own syncs the file at `url` every ``syncInterval``. The
     /// file may not exist yet when `body` starts (`VACUUM INTO` creates it).
-    static func flushingBehind<T>(_ url: URL, _ body: () async throws -> T) async rethrows -> T {
+    package static func flushingBehind<T>(_ url: URL, _ body: () async throws -> T) async rethrows -> T {
         let flusher = Flusher.start(.path(url.path))
         defer { flusher.stop() }
         return try await body()
     }
 
-    static func flushingBehind<T>(_ url: URL, _ body: () throws -> T) rethrows -> T {
+    package static func flushingBehind<T>(_ url: URL, _ body: () throws -> T) rethrows -> T {
         let flusher = Flusher.start(.path(url.path))
         defer { flusher.stop() }
         return try body()
@@ -33,7 +33,7 @@ enum DiskPacing {
     /// The same for a file SQLite holds open, through a descriptor the caller keeps open for as
     /// long as SQLite does: closing any descriptor of a file drops every POSIX lock the process
     /// holds on it, SQLite's included.
-    static func flushingBehind<T>(descriptor: Int32, _ body: () throws -> T) rethrows -> T {
+    package static func flushingBehind<T>(descriptor: Int32, _ body: () throws -> T) rethrows -> T {
         let flusher = Flusher.start(.descriptor(descriptor))
         defer { flusher.stop() }
         return try body()
@@ -42,7 +42,7 @@ enum DiskPacing {
     /// Deletes the file at `url`, first shrinking it 8 MB at a time, each step synced. Every step
     /// is a journal commit that a concurrent commit of the server may wait for: 32 MB steps held
     /// single writes up to 180 ms, 8 MB steps mostly under 15 ms, and the deletion took as long.
-    static func remove(_ url: URL) {
+    package static func remove(_ url: URL) {
         let descriptor = open(url.path, O_WRONLY)
         if descriptor >= 0 {
             var size = lseek(descriptor, 0, SEEK_END)

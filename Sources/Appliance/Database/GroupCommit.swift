@@ -10,7 +10,7 @@ import Synchronization
 /// rows rolls the whole batch back, and each write of it is then retried in a transaction of its
 /// own. No savepoints: each costs a journal copy of every page it touches, and FTS5 flushes its
 /// pending index at every savepoint.
-final class GroupCommit: Sendable {
+package final class GroupCommit: Sendable {
     private struct Pending: Sendable {
         let requested: ContinuousClock.Instant
         let work: @Sendable (Database) throws -> any Sendable
@@ -27,9 +27,9 @@ final class GroupCommit: Sendable {
     /// The most writes one transaction takes: a bound on how long the first of them waits.
     private let maxBatch = 256
 
-    init(pool: DatabasePool) { self.pool = pool }
+    package init(pool: DatabasePool) { self.pool = pool }
 
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
             let pending = Pending(requested: .now, work: { try work($0) }, continuation: continuation)
             let startsDraining = state.withLock { state in

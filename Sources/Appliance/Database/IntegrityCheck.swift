@@ -1,15 +1,15 @@
 import GRDB
 
 /// What `labbox check` verifies about the database file.
-struct IntegrityCheck {
-    struct Finding: Sendable {
-        let name: String
-        let ok: Bool
-        let detail: String
+package struct IntegrityCheck {
+    package struct Finding: Sendable {
+        package let name: String
+        package let ok: Bool
+        package let detail: String
     }
 
     /// Checks the database file at `path` without writing to it.
-    static func run(path: String, migrations: Migrations = .embedded) throws -> [Finding] {
+    package static func run(path: String, migrations: Migrations = .embedded) throws -> [Finding] {
         try AppDatabase.inspect(path: path) { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")

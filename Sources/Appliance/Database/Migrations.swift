@@ -7,28 +7,28 @@ import GRDB
 ///
 /// GRDB records which migrations ran; LabBox adds a SHA-256 of each file so that a database whose
 /// history differs from this binary's (edited migration, or a newer LabBox) is refused untouched.
-struct Migrations: Sendable {
-    struct Migration: Sendable {
-        let id: String
-        let sql: String
-        var checksum: String { SHA256.hash(data: Data(sql.utf8)).hex }
+package struct Migrations: Sendable {
+    package struct Migration: Sendable {
+        package let id: String
+        package let sql: String
+        package var checksum: String { SHA256.hash(data: Data(sql.utf8)).hex }
     }
 
-    enum State: String, Sendable {
+    package enum State: String, Sendable {
         case applied, pending
         case changed = "CHECKSUM MISMATCH"
         case unknown = "UNKNOWN TO THIS BINARY"
     }
 
-    struct Status: Sendable {
-        let id: String
-        let state: State
-        let appliedAt: String?
+    package struct Status: Sendable {
+        package let id: String
+        package let state: State
+        package let appliedAt: String?
     }
 
-    let list: [Migration]
+    package let list: [Migration]
 
-    static let embedded = Migrations(
+    package static let embedded = Migrations(
         list: EmbeddedFiles.paths(under: "migrations/").filter { $0.hasSuffix(".sql") }.map { path in
             let name = String(path.dropFirst("migrations/".count).dropLast(".sql".count))
             return Migration(id: name, sql: EmbeddedFiles.text(path) ?? "")
@@ -52,7 +52,7 @@ struct Migrations: Sendable {
         return migrator
     }
 
-    func status(_ db: Database) throws -> [Status] {
+    package func status(_ db: Database) throws -> [Status] {
         let applied = try migrator.appliedIdentifiers(db)
         var recorded: [String: (checksum: String, at: String)] = [:]
         if try db.tableExists("schema_checksums") {
@@ -77,7 +77,7 @@ struct Migrations: Sendable {
 
     /// The status of the database file at `path`, read without writing anything (see
     /// ``AppDatabase/inspect(path:_:)``). A missing file has every migration pending.
-    func status(databaseAt path: String) throws -> [Status] {
+    package func status(databaseAt path: String) throws -> [Status] {
         guard FileManager.default.fileExists(atPath: path) else {
             return list.map { Status(id: $0.id, state: .pending, appliedAt: nil) }
         }
@@ -85,7 +85,7 @@ struct Migrations: Sendable {
     }
 
     /// Throws when the database's history is not a prefix of this binary's migrations.
-    func assertCompatible(databaseAt path: String) throws {
+    package func assertCompatible(databaseAt path: String) throws {
         try assertCompatible(try status(databaseAt: path))
     }
 
@@ -102,7 +102,7 @@ struct Migrations: Sendable {
     /// migration in its own transaction, after copying a non-empty database into `backupDirectory`.
     /// Returns the ids it applied.
     @discardableResult
-    func apply(to pool: DatabasePool, backupDirectory: String) throws -> [String] {
+    package func apply(to pool: DatabasePool, backupDirectory: String) throws -> [String] {
         let current = try pool.read { try status($0) }
         try assertCompatible(current)
         let pending = current.filter { $0.state == .pending }.map(\.id)
@@ -122,11 +122,11 @@ struct Migrations: Sendable {
     }
 }
 
-enum MigrationError: Error, CustomStringConvertible {
+package enum MigrationError: Error, CustomStringConvertible {
     case newerDatabase(migration: String)
     case checksumMismatch(migration: String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .newerDatabase(let id):
             "the database has migration \(id), which this labbox binary does not know: it was written by a "

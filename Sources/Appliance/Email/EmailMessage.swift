@@ -5,26 +5,26 @@ import Mustache
 
 /// An email in the outbox: rendered from a template when queued, delivered later by
 /// ``OutboxSender`` so that no request ever waits for a mail server.
-struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "email_outbox"
+package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "email_outbox"
 
     /// `dead`: gave up after ``OutboxSender/maxAttempts``; the admin sees it with its last error.
-    enum State: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum State: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case queued, sent, dead
     }
 
-    var id: Int64?
-    var recipient: String
-    var subject: String
-    var body: String
-    var state: State
-    var attempts: Int
-    var nextAttemptAt: Date
-    var lastError: String?
-    var createdAt: Date
-    var sentAt: Date?
+    package var id: Int64?
+    package var recipient: String
+    package var subject: String
+    package var body: String
+    package var state: State
+    package var attempts: Int
+    package var nextAttemptAt: Date
+    package var lastError: String?
+    package var createdAt: Date
+    package var sentAt: Date?
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, recipient, subject, body, state, attempts
         case nextAttemptAt = "next_attempt_at"
         case lastError = "last_error"
@@ -32,7 +32,7 @@ struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
         case sentAt = "sent_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Email bodies are plain text from `Resources/templates/<template>.mustache`.
     private static let templates: MustacheLibrary = {
@@ -45,7 +45,7 @@ struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     }()
 
     /// Renders and queues a message inside the caller's transaction.
-    static func queue(_ db: Database, to recipient: String, template: String, values: [String: Any], subject: String)
+    package static func queue(_ db: Database, to recipient: String, template: String, values: [String: Any], subject: String)
         throws
     {
         let now = Date()

@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The email outbox for admins: `/admin/outbox` and `/api/v1/outbox`, newest first, with a retry
 /// for messages that gave up.
-struct OutboxController {
-    let database: AppDatabase
-    let configured: Bool
-    let pages: PageRenderer
+package struct OutboxController {
+    package let database: AppDatabase
+    package let configured: Bool
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/outbox") { request, _ in
             let query = ListQuery(request)
             let items = try await list(query)
@@ -49,23 +50,23 @@ struct OutboxController {
         }
     }
 
-    struct Item: Encodable, Sendable {
-        let id: Int64
-        let recipient: String
-        let subject: String
-        let state: EmailMessage.State
-        let attempts: Int
-        let lastError: String?
-        let createdAt: Date
-        let sentAt: Date?
+    package struct Item: Encodable, Sendable {
+        package let id: Int64
+        package let recipient: String
+        package let subject: String
+        package let state: EmailMessage.State
+        package let attempts: Int
+        package let lastError: String?
+        package let createdAt: Date
+        package let sentAt: Date?
 
-        init(_ message: EmailMessage) {
+        package init(_ message: EmailMessage) {
             (id, recipient, subject, state) = (message.id ?? 0, message.recipient, message.subject, message.state)
             (attempts, lastError, createdAt, sentAt) =
                 (message.attempts, message.lastError, message.createdAt, message.sentAt)
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, recipient, subject, state, attempts
             case lastError = "last_error"
             case createdAt = "created_at"

@@ -8,17 +8,17 @@ import ServiceLifecycle
 ///
 /// A failed attempt is retried with exponential backoff; after ``maxAttempts`` the message is
 /// `dead` and keeps its last error.
-struct OutboxSender: Service {
-    static let maxAttempts = 6
+package struct OutboxSender: Service {
+    package static let maxAttempts = 6
 
-    let database: AppDatabase
-    let settings: SMTPSettings?
+    package let database: AppDatabase
+    package let settings: SMTPSettings?
     /// The wait after the first failure; each further failure doubles it.
-    let retryBase: Duration
-    var pollInterval: Duration = .seconds(2)
-    let logger = Logger(label: "labbox.mail")
+    package let retryBase: Duration
+    package var pollInterval: Duration = .seconds(2)
+    package let logger = Logger(label: "labbox.mail")
 
-    func run() async throws {
+    package func run() async throws {
         guard settings != nil else {
             // Nothing to deliver; a service that ends early would stop the whole server.
             try? await gracefulShutdown()
@@ -39,7 +39,7 @@ struct OutboxSender: Service {
     }
 
     /// Attempts every message that is due; returns how many it attempted.
-    func sendDue() async throws -> Int {
+    package func sendDue() async throws -> Int {
         guard let settings else { return 0 }
         let due = try await database.read { db in
             try EmailMessage.filter(

@@ -4,8 +4,8 @@ import NIOPosix
 import NIOSSL
 
 /// Where and how to send mail (`smtp.*` settings).
-struct SMTPSettings: Sendable {
-    enum Security: String, Sendable, CaseIterable {
+package struct SMTPSettings: Sendable {
+    package enum Security: String, Sendable, CaseIterable {
         /// Plain SMTP: only for a relay on the same machine or a test sink.
         case none
         /// Upgrade with STARTTLS, refusing servers that do not offer it.
@@ -14,23 +14,23 @@ struct SMTPSettings: Sendable {
         case tls
     }
 
-    var host: String
-    var port: Int
-    var security: Security
-    var username: String?
-    var password: String?
-    var from: String
-    var verifyCertificate: Bool
+    package var host: String
+    package var port: Int
+    package var security: Security
+    package var username: String?
+    package var password: String?
+    package var from: String
+    package var verifyCertificate: Bool
 }
 
 /// Delivers one message per connection: EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, QUIT.
 /// Every step waits for the server's reply and fails with it, so the outbox can show why.
-enum SMTPClient {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+package enum SMTPClient {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    static func send(_ message: EmailMessage, with settings: SMTPSettings, timeout: Duration = .seconds(30))
+    package static func send(_ message: EmailMessage, with settings: SMTPSettings, timeout: Duration = .seconds(30))
         async throws
     {
         let (replies, continuation) = AsyncStream.makeStream(of: Reply.self)
@@ -90,7 +90,7 @@ enum SMTPClient {
     }
 
     /// The message in RFC 5322 form, dot-stuffed for DATA.
-    static func content(of message: EmailMessage, from: String) -> String {
+    package static func content(of message: EmailMessage, from: String) -> String {
         let subject =
             message.subject.allSatisfy(\.isASCII)
             ? message.subject : "=?UTF-8?B?" + Data(message.subject.utf8).base64EncodedString() + "?="
@@ -121,9 +121,9 @@ enum SMTPClient {
         return configuration
     }
 
-    struct Reply: Sendable {
-        let code: Int
-        let lines: [String]
+    package struct Reply: Sendable {
+        package let code: Int
+        package let lines: [String]
     }
 
     private struct Session {

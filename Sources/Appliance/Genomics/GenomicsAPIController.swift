@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/animals/{id}/genotypes` and `/api/v1/parentage`.
-struct GenomicsAPIController {
-    let store: GenotypeStore
-    let thresholds: Parentage.Thresholds
+package struct GenomicsAPIController {
+    package let store: GenotypeStore
+    package let thresholds: Parentage.Thresholds
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/genotypes/template") { _, _ in
             Response(
                 status: .ok,
@@ -35,7 +36,7 @@ struct GenomicsAPIController {
 
 extension Parentage.Question {
     /// `offspring`, `sire`, `dam` (animal ids) and an optional `panel`.
-    init(_ query: ListQuery) throws {
+    package init(_ query: ListQuery) throws {
         guard let offspring = try query.id("offspring") else {
             throw APIError.invalid("Give the offspring's animal id.", field: "offspring")
         }

@@ -1,27 +1,28 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The genomics pages: genotype import, recent imports, and the parentage report.
-struct GenomicsWebController {
-    let store: GenotypeStore
-    let thresholds: Parentage.Thresholds
-    let pages: PageRenderer
+package struct GenomicsWebController {
+    package let store: GenotypeStore
+    package let thresholds: Parentage.Thresholds
+    package let pages: PageRenderer
 
     /// The import form: the CSV comes as text (the page's script reads a chosen file into it).
-    struct ImportForm: Decodable, Sendable {
-        var animalId: String
-        var panel: String
-        var source: String?
-        var reason: String?
-        var csv: String
+    package struct ImportForm: Decodable, Sendable {
+        package var animalId: String
+        package var panel: String
+        package var source: String?
+        package var reason: String?
+        package var csv: String
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case panel, source, reason, csv
             case animalId = "animal_id"
         }
     }
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/genomics") { request, context in try await overview(request, context, form: nil, error: nil) }
         router.post("/genomics/genotypes") { request, context in
             let form = try await request.decode(as: ImportForm.self, context: context)

@@ -4,42 +4,42 @@ import GRDB
 
 /// A named marker panel (e.g. ISAG bovine 200 SNP). Its marker order fixes the byte layout of
 /// every genotype on it.
-struct GenotypePanel: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "genotype_panels"
+package struct GenotypePanel: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "genotype_panels"
 
-    var id: Int64?
-    var name: String
-    var markers: String
-    var createdAt: Date
+    package var id: Int64?
+    package var name: String
+    package var markers: String
+    package var createdAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, name, markers
         case createdAt = "created_at"
     }
 
-    var markerList: [Substring] { markers.isEmpty ? [] : markers.split(separator: "\n") }
+    package var markerList: [Substring] { markers.isEmpty ? [] : markers.split(separator: "\n") }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One animal's calls on one panel.
-struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
-    static let databaseTableName = "genotypes"
-    static let auditEntity = "genotype"
+package struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+    package static let databaseTableName = "genotypes"
+    package static let auditEntity = "genotype"
     /// The blob can be 100 kB; the trail keeps its digest (`calls_sha256`) instead.
-    static let auditRedacted: Set<String> = ["calls"]
+    package static let auditRedacted: Set<String> = ["calls"]
 
-    var id: Int64?
-    var animalId: Int64
-    var panelId: Int64
-    var calls: Data
-    var callsSha256: String
-    var markersTyped: Int
-    var markersCalled: Int
-    var source: String
-    var importedAt: Date
+    package var id: Int64?
+    package var animalId: Int64
+    package var panelId: Int64
+    package var calls: Data
+    package var callsSha256: String
+    package var markersTyped: Int
+    package var markersCalled: Int
+    package var source: String
+    package var importedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, calls, source
         case animalId = "animal_id"
         case panelId = "panel_id"
@@ -49,18 +49,18 @@ struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableRecord, A
         case importedAt = "imported_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The byte that stands for "no call".
-    static let noCall = UInt8(ascii: "0")
+    package static let noCall = UInt8(ascii: "0")
 
     /// Allele codes accepted on import: Illumina A/B, nucleotides, and I/D for indels.
-    static let alleles: Set<UInt8> = Set("ABCGTID".utf8)
+    package static let alleles: Set<UInt8> = Set("ABCGTID".utf8)
 
     /// The two alleles at marker index `index`, nil when not called (or beyond what was typed).
-    func call(at index: Int) -> (UInt8, UInt8)? {
+    package func call(at index: Int) -> (UInt8, UInt8)? {
         let offset = index * 2
         guard offset + 1 < calls.count else { return nil }
         let first = calls[calls.startIndex + offset]
@@ -69,9 +69,9 @@ struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableRecord, A
     }
 
     /// The share of the panel's markers this genotype calls, 0…1.
-    func callRate(panelSize: Int) -> Double {
+    package func callRate(panelSize: Int) -> Double {
         panelSize == 0 ? 0 : Double(markersCalled) / Double(panelSize)
     }
 
-    static func digest(_ calls: Data) -> String { SHA256.hash(data: calls).hex }
+    package static func digest(_ calls: Data) -> String { SHA256.hash(data: calls).hex }
 }

@@ -1,32 +1,33 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Genotype imports and the queries the parentage check needs.
-struct GenotypeStore: Sendable {
-    let database: AppDatabase
+package struct GenotypeStore: Sendable {
+    package let database: AppDatabase
 
-    static let columns = ["marker_id", "allele_1", "allele_2"]
-    static let template = "marker_id,allele_1,allele_2\nBovineHD0100001,A,B\nBovineHD0100002,0,0\n"
+    package static let columns = ["marker_id", "allele_1", "allele_2"]
+    package static let template = "marker_id,allele_1,allele_2\nBovineHD0100001,A,B\nBovineHD0100002,0,0\n"
 
     /// What the API and pages show of a genotype: never the calls themselves.
-    struct Summary: Codable, Sendable, FetchableRecord, ResponseEncodable {
-        let id: Int64
-        let animalId: Int64
-        let animalName: String
-        let panel: String
-        let panelMarkers: Int
-        let markersTyped: Int
-        let markersCalled: Int
-        let source: String
-        let importedAt: Date
+    package struct Summary: Codable, Sendable, FetchableRecord, ResponseEncodable {
+        package let id: Int64
+        package let animalId: Int64
+        package let animalName: String
+        package let panel: String
+        package let panelMarkers: Int
+        package let markersTyped: Int
+        package let markersCalled: Int
+        package let source: String
+        package let importedAt: Date
 
         /// Called markers ÷ the panel's markers, in percent, one decimal.
-        var callRatePercent: Double {
+        package var callRatePercent: Double {
             panelMarkers == 0 ? 0 : (Double(markersCalled) * 1000 / Double(panelMarkers)).rounded() / 10
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, panel, source
             case animalId = "animal_id"
             case animalName = "animal_name"
@@ -45,7 +46,7 @@ struct GenotypeStore: Sendable {
         """
 
     /// One marker's line, checked: the marker id and its two allele bytes (`0` for no call).
-    static func parseRow(_ row: [String: String], number: Int) throws -> (marker: String, alleles: (UInt8, UInt8)) {
+    package static func parseRow(_ row: [String: String], number: Int) throws -> (marker: String, alleles: (UInt8, UInt8)) {
         let marker = (row["marker_id"] ?? "").trimmingCharacters(in: .whitespaces)
         guard marker.wholeMatch(of: /[A-Za-z0-9_.:\-]{1,64}/) != nil else {
             throw CSVTable.fileProblem(
@@ -72,7 +73,7 @@ struct GenotypeStore: Sendable {
 
     /// Imports the CSV `text` as the genotype of `animalID` on `panelName`, in one transaction.
     /// Replacing an existing genotype on the same panel needs a reason.
-    func importCSV(
+    package func importCSV(
         animalID: Int64, panel panelName: String, text: String, source: String, reason: String?,
         context: EventContext
     ) async throws -> Summary {
@@ -136,13 +137,13 @@ struct GenotypeStore: Sendable {
         return summary
     }
 
-    func summary(id: Int64) async throws -> Summary? {
+    package func summary(id: Int64) async throws -> Summary? {
         try await database.read { db in
             try Summary.fetchOne(db, sql: Self.summarySQL + " WHERE g.id = ?", arguments: [id])
         }
     }
 
-    func summaries(animalID: Int64) async throws -> [Summary] {
+    package func summaries(animalID: Int64) async throws -> [Summary] {
         try await database.read { db in
             try Summary.fetchAll(
                 db, sql: Self.summarySQL + " WHERE g.animal_id = ? ORDER BY p.name", arguments: [animalID])
@@ -150,14 +151,14 @@ struct GenotypeStore: Sendable {
     }
 
     /// The latest imports, newest first, for the genomics page.
-    func recent(limit: Int) async throws -> [Summary] {
+    package func recent(limit: Int) async throws -> [Summary] {
         try await database.read { db in
             try Summary.fetchAll(
                 db, sql: Self.summarySQL + " ORDER BY g.imported_at DESC, g.id DESC LIMIT ?", arguments: [limit])
         }
     }
 
-    func parentage(_ question: Parentage.Question, thresholds: Parentage.Thresholds) async throws -> Parentage.Report {
+    package func parentage(_ question: Parentage.Question, thresholds: Parentage.Thresholds) async throws -> Parentage.Report {
         try await database.read { db in try Parentage.report(db, question, thresholds: thresholds) }
     }
 }

@@ -1,31 +1,32 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Parentage by exclusion. A parent and its offspring conflict at a marker when they share no
 /// allele (for two-allele SNPs: opposite homozygotes, AA vs BB); with both parents, the offspring
 /// must carry one allele from each. Only markers called in everyone compared count.
-enum Parentage {
+package enum Parentage {
     /// When a verdict is given (`genomics.max_conflict_percent`, `genomics.min_call_rate_percent`).
-    struct Thresholds: Sendable, Codable {
-        var maxConflictPercent = 1
-        var minCallRatePercent = 90
+    package struct Thresholds: Sendable, Codable {
+        package var maxConflictPercent = 1
+        package var minCallRatePercent = 90
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case maxConflictPercent = "max_conflict_percent"
             case minCallRatePercent = "min_call_rate_percent"
         }
     }
 
     /// Who is compared: the offspring with a putative sire, dam or both, on `panel` if named.
-    struct Question: Sendable {
-        var offspring: Int64
-        var sire: Int64?
-        var dam: Int64?
-        var panel: String?
+    package struct Question: Sendable {
+        package var offspring: Int64
+        package var sire: Int64?
+        package var dam: Int64?
+        package var panel: String?
     }
 
-    enum Verdict: String, Codable, Sendable {
+    package enum Verdict: String, Codable, Sendable {
         /// Conflicts within the tolerance, enough markers called.
         case qualifies
         /// More conflicts than the tolerance allows: not the parent.
@@ -34,51 +35,51 @@ enum Parentage {
         case undetermined
     }
 
-    struct Conflict: Codable, Sendable, Equatable {
-        let marker: String
-        let offspring: String
-        let sire: String?
-        let dam: String?
+    package struct Conflict: Codable, Sendable, Equatable {
+        package let marker: String
+        package let offspring: String
+        package let sire: String?
+        package let dam: String?
     }
 
     /// One comparison: offspring with the sire, with the dam, or with both (trio).
-    struct Comparison: Codable, Sendable {
-        let compared: Int
-        let conflicts: [Conflict]
-        let conflictPercent: Double
-        let verdict: Verdict
+    package struct Comparison: Codable, Sendable {
+        package let compared: Int
+        package let conflicts: [Conflict]
+        package let conflictPercent: Double
+        package let verdict: Verdict
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case compared, conflicts, verdict
             case conflictPercent = "conflict_percent"
         }
     }
 
-    struct Party: Codable, Sendable {
-        let animalId: Int64
-        let name: String
-        let callRatePercent: Double
+    package struct Party: Codable, Sendable {
+        package let animalId: Int64
+        package let name: String
+        package let callRatePercent: Double
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name
             case animalId = "animal_id"
             case callRatePercent = "call_rate_percent"
         }
     }
 
-    struct Report: Codable, Sendable, ResponseEncodable {
-        let panel: String
-        let panelMarkers: Int
-        let offspring: Party
-        let sire: Party?
-        let dam: Party?
-        let sireCheck: Comparison?
-        let damCheck: Comparison?
-        let trioCheck: Comparison?
-        let verdict: Verdict
-        let thresholds: Thresholds
+    package struct Report: Codable, Sendable, ResponseEncodable {
+        package let panel: String
+        package let panelMarkers: Int
+        package let offspring: Party
+        package let sire: Party?
+        package let dam: Party?
+        package let sireCheck: Comparison?
+        package let damCheck: Comparison?
+        package let trioCheck: Comparison?
+        package let verdict: Verdict
+        package let thresholds: Thresholds
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case panel, offspring, sire, dam, verdict, thresholds
             case panelMarkers = "panel_markers"
             case sireCheck = "sire_check"
@@ -88,7 +89,7 @@ enum Parentage {
     }
 
     /// The check itself, on genotypes of one panel whose markers are `markers`.
-    static func compare(
+    package static func compare(
         markers: [Substring], offspring: Genotype, sire: Genotype?, dam: Genotype?, thresholds: Thresholds
     ) -> (sire: Comparison?, dam: Comparison?, trio: Comparison?) {
         let callRates = [offspring, sire, dam].compactMap { $0 }.map { $0.callRate(panelSize: markers.count) * 100 }
@@ -137,7 +138,7 @@ enum Parentage {
 
     /// The report for animals `offspring`, `sire` and/or `dam`, on `panel` or else the panel all
     /// of them are genotyped on (the largest, if several).
-    static func report(_ db: Database, _ question: Question, thresholds: Thresholds) throws -> Report {
+    package static func report(_ db: Database, _ question: Question, thresholds: Thresholds) throws -> Report {
         let (offspring, sire, dam, panel) = (question.offspring, question.sire, question.dam, question.panel)
         guard sire != nil || dam != nil else {
             throw APIError.invalid("Give a putative sire, a dam, or both.", field: "sire")

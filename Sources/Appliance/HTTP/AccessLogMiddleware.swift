@@ -3,10 +3,10 @@ import Logging
 
 /// Logs every request once, after it is answered: id, method, route, status, duration.
 /// Never the body, the query string or headers, which may carry secrets.
-struct AccessLogMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct AccessLogMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let start = ContinuousClock.now

@@ -1,33 +1,34 @@
 import Hummingbird
+import LabBoxValues
 import NIOCore
 
 /// Per-request state shared by LabBox's middleware and controllers.
-struct AppRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
+package struct AppRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     /// Set by ``RequestIDMiddleware`` before anything else runs.
-    var requestID = ""
+    package var requestID = ""
     /// Set by ``BodyLimitMiddleware`` from `server.max_body_bytes`; Hummingbird's decoders honour it.
-    var maxUploadSize = 10 * 1024 * 1024
-    let remoteAddress: SocketAddress?
+    package var maxUploadSize = 10 * 1024 * 1024
+    package let remoteAddress: SocketAddress?
     /// Set by ``AuthenticationMiddleware`` when the request carries a valid credential.
-    var principal: Principal?
+    package var principal: Principal?
     /// True when a bearer credential was sent but is unknown, expired or revoked.
-    var presentedInvalidCredential = false
+    package var presentedInvalidCredential = false
 
     /// JSON for API clients, URL-encoded forms for the web pages.
-    var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
+    package var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
 
-    var clientIP: String { remoteAddress?.ipAddress ?? "" }
-    var eventContext: EventContext { EventContext(principal: principal, clientIP: clientIP, requestID: requestID) }
+    package var clientIP: String { remoteAddress?.ipAddress ?? "" }
+    package var eventContext: EventContext { EventContext(principal: principal, clientIP: clientIP, requestID: requestID) }
 
-    init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
     }
 
     /// The route's `{id}`. An id that is not a whole number names no record, so it gets the same
     /// 404 as an id nothing has, on every route.
-    func id() throws -> Int64 {
+    package func id() throws -> Int64 {
         guard let id = parameters.get("id", as: Int64.self) else {
             throw APIError.notFound("Nothing has the id \"\(parameters.get("id") ?? "")\".")
         }

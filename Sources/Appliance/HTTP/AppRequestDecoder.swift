@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// Decodes request bodies by their content type: JSON for the API, URL-encoded for HTML forms.
 /// Anything else is refused with 415 rather than guessed at.
-struct AppRequestDecoder: RequestDecoder {
-    func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+package struct AppRequestDecoder: RequestDecoder {
+    package func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         // Hummingbird turns decoding errors into a 400 without the field; map them here instead,
         // so the client learns which field to fix.
         do {
@@ -34,7 +35,7 @@ struct AppRequestDecoder: RequestDecoder {
 
 extension APIError {
     /// A 400 naming the field a decoding error is about.
-    init(_ error: DecodingError) {
+    package init(_ error: DecodingError) {
         self = .invalid(Self.message(error), field: Self.field(error))
     }
 

@@ -1,12 +1,13 @@
 import Hummingbird
+import LabBoxValues
 
 /// Refuses bodies over `server.max_body_bytes` with 413: at once when `Content-Length` says so, and
 /// while reading for chunked uploads (Hummingbird's collectors stop at `context.maxUploadSize`).
-struct BodyLimitMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let limit: Int
+package struct BodyLimitMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let limit: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {

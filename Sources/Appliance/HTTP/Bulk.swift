@@ -1,28 +1,29 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The outcome of one item of a bulk action.
-struct BulkItemResult: Codable, Sendable {
-    let id: Int64
-    let ok: Bool
-    let error: String?
-    let field: String?
+package struct BulkItemResult: Codable, Sendable {
+    package let id: Int64
+    package let ok: Bool
+    package let error: String?
+    package let field: String?
 }
 
 /// A bulk action's answer: whether it was applied (all items) or not (none), and each item's outcome.
-struct BulkOutcome: ResponseEncodable, Sendable {
-    let applied: Bool
-    let results: [BulkItemResult]
+package struct BulkOutcome: ResponseEncodable, Sendable {
+    package let applied: Bool
+    package let results: [BulkItemResult]
 
-    var response: EditedResponse<BulkOutcome> {
+    package var response: EditedResponse<BulkOutcome> {
         EditedResponse(status: applied ? .ok : .unprocessableContent, response: self)
     }
 
-    var failures: [BulkItemResult] { results.filter { !$0.ok } }
+    package var failures: [BulkItemResult] { results.filter { !$0.ok } }
 
     /// The first few failures as a person reads them on a page: `#12: why #15: why`.
-    var failureSummary: String {
+    package var failureSummary: String {
         failures.prefix(5).map { "#\($0.id): \($0.error ?? "")" }.joined(separator: " ")
     }
 }
@@ -30,7 +31,7 @@ struct BulkOutcome: ResponseEncodable, Sendable {
 extension AppDatabase {
     /// Runs `change` for each id in one transaction, each in a savepoint so every item's
     /// outcome is known; when any fails, the whole transaction rolls back.
-    func bulk(
+    package func bulk(
         _ ids: [Int64], context: EventContext, _ change: @escaping @Sendable (Int64, AuditedWrite) throws -> Void
     ) async throws -> BulkOutcome {
         struct Failure: Error { let results: [BulkItemResult] }
@@ -60,13 +61,13 @@ extension AppDatabase {
 }
 
 /// A list page's selection: the ticked rows (`ids[]`) and the form's other fields.
-struct BulkSelection<Fields: Decodable>: Decodable {
-    var ids: [Int64]
-    var fields: Fields
+package struct BulkSelection<Fields: Decodable>: Decodable {
+    package var ids: [Int64]
+    package var fields: Fields
 
-    enum CodingKeys: String, CodingKey { case ids }
+    package enum CodingKeys: String, CodingKey { case ids }
 
-    init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         ids = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([Int64].self, forKey: .ids) ?? []
         fields = try Fields(from: decoder)
     }

@@ -1,39 +1,40 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 import SwiftCSV
 
 /// Importing a list from CSV, the same way for every kind of record: parse, check every row and
 /// report each problem (the dry run), then write all rows in one transaction or none.
-struct CSVImport<Item: Sendable>: Sendable {
-    let columns: [String]
-    let required: Set<String>
+package struct CSVImport<Item: Sendable>: Sendable {
+    package let columns: [String]
+    package let required: Set<String>
     /// One row as a record ready to insert, or an ``APIError`` naming the field. `seen` carries
     /// what earlier rows claimed (unique keys), to find duplicates within the file.
-    let validate:
+    package let validate:
         @Sendable (_ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int) throws -> Item
     /// Writes a run of checked rows (a thousand at a time, so a job can report progress).
-    let insert: @Sendable (_ items: [Item], _ write: AuditedWrite) throws -> Void
+    package let insert: @Sendable (_ items: [Item], _ write: AuditedWrite) throws -> Void
 
-    struct Problem: Codable, Sendable {
+    package struct Problem: Codable, Sendable {
         /// The row's number as a spreadsheet shows it: the header is row 1.
-        let row: Int
-        let field: String?
-        let message: String
+        package let row: Int
+        package let field: String?
+        package let message: String
     }
 
-    struct Report: ResponseEncodable, Sendable {
-        let rows: Int
-        let valid: Int
-        let imported: Int
-        let problems: [Problem]
+    package struct Report: ResponseEncodable, Sendable {
+        package let rows: Int
+        package let valid: Int
+        package let imported: Int
+        package let problems: [Problem]
     }
 
-    struct Failure: Error {
-        let problems: [Problem]
+    package struct Failure: Error {
+        package let problems: [Problem]
     }
 
-    func parse(_ text: String) throws -> [[String: String]] {
+    package func parse(_ text: String) throws -> [[String: String]] {
         try CSVTable.rows(text, columns: columns, required: required)
     }
 
@@ -56,14 +57,14 @@ struct CSVImport<Item: Sendable>: Sendable {
     }
 
     /// The dry run: what an import of `rows` would find, writing nothing.
-    func dryRun(_ rows: [[String: String]], database: AppDatabase) async throws -> Report {
+    package func dryRun(_ rows: [[String: String]], database: AppDatabase) async throws -> Report {
         let (_, problems) = try await database.read { db in try check(rows, db: db) }
         return Report(rows: rows.count, valid: rows.count - problems.count, imported: 0, problems: problems)
     }
 
     /// Every row in one transaction, or none (``Failure``) when any has a problem. `progress`
     /// hears of each thousand rows written; `checkpoint` may throw to stop, rolling everything back.
-    func commit(
+    package func commit(
         _ rows: [[String: String]], database: AppDatabase, context: EventContext,
         progress: @escaping @Sendable (Int) -> Void = { _ in }, checkpoint: @escaping @Sendable () throws -> Void = {}
     ) async throws -> Report {
@@ -80,13 +81,13 @@ struct CSVImport<Item: Sendable>: Sendable {
         }
     }
 
-    struct JobParameters: Codable, Sendable {
-        let csv: String
+    package struct JobParameters: Codable, Sendable {
+        package let csv: String
     }
 
     /// The import as a background job (`<noun>.import`), for files big enough to want a progress
     /// bar: the uploaded text travels in the job's parameters and is deleted with the job.
-    func job(noun: String) -> JobKind {
+    package func job(noun: String) -> JobKind {
         JobKind(type: "\(noun).import", title: "\(noun.prefix(1).uppercased())\(noun.dropFirst()) import") {
             execution in
             let rows = try parse(try execution.job.decodedParameters(JobParameters.self).csv)
@@ -112,7 +113,7 @@ struct CSVImport<Item: Sendable>: Sendable {
     /// `check` and import routes for `path` (`{path}/import/check`, `{path}/import`,
     /// `{path}/import/jobs` for the background import, and the template at `{path}/import/template`),
     /// taking `text/csv` bodies.
-    func addRoutes(
+    package func addRoutes(
         to router: RouterGroup<AppRequestContext>, path: String, template: String, database: AppDatabase,
         jobs: JobQueue
     ) {
@@ -153,11 +154,11 @@ struct CSVImport<Item: Sendable>: Sendable {
 }
 
 /// Parsing CSV files as uploaded, shared by every import.
-enum CSVTable {
+package enum CSVTable {
     /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
     /// separator; quoted fields may hold separators and line breaks. Column names are matched
     /// without case; blank lines are skipped.
-    static func rows(_ text: String, columns: [String], required: Set<String>) throws -> [[String: String]] {
+    package static func rows(_ text: String, columns: [String], required: Set<String>) throws -> [[String: String]] {
         let csv: CSV<Enumerated>
         do {
             csv = try CSV<Enumerated>(string: text, delimiter: CSVDelimiter.guessed(string: text))
@@ -176,12 +177,12 @@ enum CSVTable {
         }
     }
 
-    static func fileProblem(_ message: String) -> APIError {
+    package static func fileProblem(_ message: String) -> APIError {
         APIError.validationFailed(message, field: "file")
     }
 
     /// The request body as text, which must be `text/csv` (or plain text) within the upload limit.
-    static func body(_ request: Request, _ context: AppRequestContext) async throws -> String {
+    package static func body(_ request: Request, _ context: AppRequestContext) async throws -> String {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") else {
             throw APIError(
@@ -194,34 +195,4 @@ enum CSVTable {
         }
         return text
     }
-}
-
-/// Dates as spreadsheets write them.
-enum SpreadsheetDate {
-    /// Excel and people write dates many ways; these are the unambiguous ones (day first with dots,
-    /// ISO with or without time), read as UTC.
-    static func timestamp(_ text: String) -> String? {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        if Timestamp.parse(text) != nil { return text }
-        let patterns:
-            [(Regex<(Substring, Substring, Substring, Substring)>, (Substring, Substring, Substring) -> String)] = [
-                (/^(\d{4})-(\d{2})-(\d{2})$/, { y, m, d in "\(y)-\(m)-\(d)T00:00:00Z" }),
-                (/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/, { d, m, y in "\(y)-\(pad(m))-\(pad(d))T00:00:00Z" }),
-            ]
-        for (pattern, build) in patterns {
-            if let match = text.wholeMatch(of: pattern) { return build(match.1, match.2, match.3) }
-        }
-        if let match = text.wholeMatch(of: /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/) {
-            return "\(match.1)-\(match.2)-\(match.3)T\(match.4):\(match.5):\(match.6 ?? "00")Z"
-        }
-        if let match = text.wholeMatch(of: /^(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})$/) {
-            return "\(match.3)-\(pad(match.2))-\(pad(match.1))T\(pad(match.4)):\(match.5):00Z"
-        }
-        return nil
-    }
-
-    private static func pad(_ text: Substring) -> String { text.count == 1 ? "0" + text : String(text) }
-
-    /// A calendar day, `YYYY-MM-DD`, from any of the forms ``timestamp(_:)`` reads.
-    static func day(_ text: String) -> String? { timestamp(text).map { String($0.prefix(10)) } }
 }

@@ -4,20 +4,20 @@ import NIOCore
 
 /// CSV for spreadsheets: RFC 4180 quoting, CRLF line ends, and streamed so that exporting a million
 /// rows needs the memory of one batch.
-enum CSVResponse {
+package enum CSVResponse {
     /// RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula.
-    static func field(_ value: String) -> String {
+    package static func field(_ value: String) -> String {
         var value = value
         if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func line(_ values: [String]) -> String { values.map(field).joined(separator: ",") + "\r\n" }
+    package static func line(_ values: [String]) -> String { values.map(field).joined(separator: ",") + "\r\n" }
 
     /// A download named `filename`: the header, then each batch `next(afterKey)` returns (rows with
     /// their keys) until one comes back empty.
-    static func stream(
+    package static func stream(
         filename: String, header: [String],
         next: @escaping @Sendable (Int64) async throws -> [(key: Int64, values: [String])]
     ) -> Response {
@@ -35,7 +35,7 @@ enum CSVResponse {
     /// The header, then each batch `next(afterKey)` returns until one comes back empty, handed to
     /// `output` a batch at a time; returns the number of rows.
     @discardableResult
-    static func write(
+    package static func write(
         header: [String], next: (Int64) async throws -> [(key: Int64, values: [String])],
         output: (String) async throws -> Void
     ) async throws -> Int {

@@ -3,15 +3,15 @@ import Hummingbird
 
 /// Gzips text responses of known size when the client accepts gzip. Streamed bodies (exports) pass
 /// through untouched: buffering them to compress would defeat the streaming.
-struct CompressionMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    static let minimumBytes = 1024
-    static let maximumBytes = 8 * 1024 * 1024
-    static let compressibleTypes = [
+package struct CompressionMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package static let minimumBytes = 1024
+    package static let maximumBytes = 8 * 1024 * 1024
+    package static let compressibleTypes = [
         "text/", "application/json", "application/javascript", "image/svg+xml", "application/openmetrics",
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var response = try await next(request, context)

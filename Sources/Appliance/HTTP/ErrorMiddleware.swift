@@ -1,14 +1,15 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 import Logging
 
 /// Turns every thrown error into a response: JSON under `/api/`, an HTML page elsewhere.
 /// Internal errors are logged with the request id and answered without their details.
-struct ErrorMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let pages: PageRenderer
+package struct ErrorMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let pages: PageRenderer
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {
@@ -19,22 +20,22 @@ struct ErrorMiddleware: RouterMiddleware {
                 request.uri.path.hasPrefix("/api/")
                 ? Self.json(apiError, requestID: context.requestID)
                 : pages.errorPage(apiError, request: request, context: context)
-            response.headers.append(contentsOf: apiError.headers)
+            if let seconds = apiError.retryAfter { response.headers[.retryAfter] = String(seconds) }
             return response
         }
     }
 
-    static func json(_ error: APIError, requestID: String) -> Response {
+    package static func json(_ error: APIError, requestID: String) -> Response {
         let body = ErrorBody(
             error: .init(code: error.code, message: error.message, field: error.field, requestID: requestID))
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         return Response(
-            status: error.status,
+            status: HTTPResponse.Status(code: error.status.code),
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func describe(_ error: any Error, logger: Logger) -> APIError {
+    package static func describe(_ error: any Error, logger: Logger) -> APIError {
         switch error {
         case let error as APIError:
             return error
@@ -42,7 +43,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(error)
         case let error as HTTPError where error.status.code < 500:
             return APIError(
-                status: error.status, code: APIError.code(for: error.status),
+                status: .init(code: error.status.code), code: APIError.code(for: error.status.code),
                 message: error.body ?? Self.message(for: error.status))
         default:
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -59,4 +60,20 @@ struct ErrorMiddleware: RouterMiddleware {
         default: status.reasonPhrase
         }
     }
+}
+
+/// The JSON body of every API error.
+package struct ErrorBody: Codable {
+    package struct Detail: Codable {
+        package let code: String
+        package let message: String
+        package let field: String?
+        package let requestID: String
+
+        package enum CodingKeys: String, CodingKey {
+            case code, message, field
+            case requestID = "request_id"
+        }
+    }
+    package let error: Detail
 }

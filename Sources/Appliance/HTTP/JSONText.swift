@@ -3,9 +3,9 @@ import Hummingbird
 /// Writing JSON text directly into bytes, for the few shapes on hot paths (the audit trail's
 /// canonical snapshots, API pages of samples), where `JSONEncoder`'s intermediate tree costs
 /// more than the rest of the request.
-enum JSONText {
+package enum JSONText {
     /// `string` as a JSON string: `"`, `\` and control characters escaped, everything else as is.
-    static func append(_ string: String, to json: inout [UInt8]) {
+    package static func append(_ string: String, to json: inout [UInt8]) {
         json.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -21,13 +21,13 @@ enum JSONText {
     }
 
     /// A JSON number for `double` as `JSONEncoder` writes it (integral values without `.0`).
-    static func number(_ double: Double) -> String {
+    package static func number(_ double: Double) -> String {
         guard double.isFinite else { return "null" }
         return Int64(exactly: double).map(String.init) ?? String(double)
     }
 
     /// A `200`-style response with `json` as its body, labelled as Hummingbird labels JSON.
-    static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    package static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))

@@ -1,33 +1,34 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Where a keyset page ends: the last row's id and, when the list is sorted by another column, that
 /// column's value (the id breaks ties, so every row is visited exactly once).
-struct KeysetPosition: Sendable, Equatable {
-    var id: Int64
-    var value: String?
+package struct KeysetPosition: Sendable, Equatable {
+    package var id: Int64
+    package var value: String?
 
     /// For newest-first lists paged by id (jobs, notifications, mail): where the next page starts,
     /// or nil when this one was not full.
-    static func before(_ ids: [Int64?], limit: Int) -> KeysetPosition? {
+    package static func before(_ ids: [Int64?], limit: Int) -> KeysetPosition? {
         guard ids.count == limit, let last = ids.last ?? nil else { return nil }
         return KeysetPosition(id: last)
     }
 }
 
 /// A list's order: `sort=name` ascending, `sort=-name` descending, by id when not given.
-struct ListOrder: Sendable, Equatable {
-    var column = "id"
-    var descending = false
+package struct ListOrder: Sendable, Equatable {
+    package var column = "id"
+    package var descending = false
 
-    static let byID = ListOrder()
+    package static let byID = ListOrder()
 
     /// The SQL the rows are ordered and compared by; a missing value sorts as empty text.
-    var expression: String { column == "id" ? "id" : "COALESCE(\(column), '')" }
+    package var expression: String { column == "id" ? "id" : "COALESCE(\(column), '')" }
 
     /// Where `record` stands in this order.
-    func position(of record: some MutablePersistableRecord) throws -> KeysetPosition {
+    package func position(of record: some MutablePersistableRecord) throws -> KeysetPosition {
         let values = try record.databaseDictionary
         let id = Int64.fromDatabaseValue(values["id"] ?? .null) ?? 0
         guard column != "id" else { return KeysetPosition(id: id) }
@@ -37,7 +38,7 @@ struct ListOrder: Sendable, Equatable {
 
 extension QueryInterfaceRequest {
     /// The rows after `position` in `order`.
-    func keyset(_ order: ListOrder, after position: KeysetPosition?) -> Self {
+    package func keyset(_ order: ListOrder, after position: KeysetPosition?) -> Self {
         let direction = order.descending ? "DESC" : "ASC"
         var request = self.order(SQL(sql: "\(order.expression) \(direction), id \(direction)"))
         guard let position else { return request }
@@ -56,7 +57,7 @@ extension QueryInterfaceRequest {
 
 extension QueryInterfaceRequest where RowDecoder: FetchableRecord & MutablePersistableRecord {
     /// One page after `after` in `order`, and where the next starts (nil on the last page).
-    func page(_ db: Database, order: ListOrder, after: KeysetPosition?, limit: Int) throws
+    package func page(_ db: Database, order: ListOrder, after: KeysetPosition?, limit: Int) throws
         -> (items: [RowDecoder], next: KeysetPosition?)
     {
         let rows = try keyset(order, after: after).limit(limit + 1).fetchAll(db)
@@ -67,8 +68,8 @@ extension QueryInterfaceRequest where RowDecoder: FetchableRecord & MutablePersi
 
 /// The opaque keyset cursor of every paged list: a ``KeysetPosition``, base64url-encoded with a
 /// version prefix so its form can change without clients noticing.
-enum Cursor {
-    static func encode(_ position: KeysetPosition) -> String {
+package enum Cursor {
+    package static func encode(_ position: KeysetPosition) -> String {
         let text = position.value.map { "v2:\(position.id):\($0)" } ?? "v1:\(position.id)"
         return Data(text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -76,7 +77,7 @@ enum Cursor {
     }
 
     /// The position in `cursor`, or nil for no cursor; a cursor LabBox did not make is a 400.
-    static func decode(_ cursor: String?) throws -> KeysetPosition? {
+    package static func decode(_ cursor: String?) throws -> KeysetPosition? {
         guard let cursor, !cursor.isEmpty else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
@@ -99,19 +100,19 @@ enum Cursor {
 }
 
 /// Reading the query parameters lists share, with errors that name the parameter.
-struct ListQuery {
-    let parameters: [String: String]
+package struct ListQuery {
+    package let parameters: [String: String]
 
-    init(_ request: Request) {
+    package init(_ request: Request) {
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
         self.parameters = parameters
     }
 
-    subscript(name: String) -> String? { parameters[name].flatMap { $0.isEmpty ? nil : $0 } }
+    package subscript(name: String) -> String? { parameters[name].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// `limit` (or another count parameter): 1 to `maximum`, `defaultValue` when absent.
-    func limit(default defaultValue: Int = 50, maximum: Int = 200, name: String = "limit") throws -> Int {
+    package func limit(default defaultValue: Int = 50, maximum: Int = 200, name: String = "limit") throws -> Int {
         guard let text = self[name] else { return defaultValue }
         guard let limit = Int(text), (1...maximum).contains(limit) else {
             throw APIError.invalid("\(name) must be a whole number from 1 to \(maximum).", field: name)
@@ -120,7 +121,7 @@ struct ListQuery {
     }
 
     /// A parameter that must be one of `allowed`.
-    func choice(_ name: String, in allowed: [String]) throws -> String? {
+    package func choice(_ name: String, in allowed: [String]) throws -> String? {
         guard let value = self[name] else { return nil }
         guard allowed.contains(value) else {
             throw APIError.invalid("\(name) must be one of \(allowed.joined(separator: ", ")).", field: name)
@@ -129,7 +130,7 @@ struct ListQuery {
     }
 
     /// A record id parameter, nil when absent.
-    func id(_ name: String) throws -> Int64? {
+    package func id(_ name: String) throws -> Int64? {
         guard let text = self[name] else { return nil }
         guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
             throw APIError.invalid("\(name) must be a record id (a whole number).", field: name)
@@ -137,10 +138,10 @@ struct ListQuery {
         return id
     }
 
-    func cursor() throws -> KeysetPosition? { try Cursor.decode(self["cursor"]) }
+    package func cursor() throws -> KeysetPosition? { try Cursor.decode(self["cursor"]) }
 
     /// `sort`: one of `columns`, with a leading `-` for descending; by id when absent.
-    func order(_ columns: [String]) throws -> ListOrder {
+    package func order(_ columns: [String]) throws -> ListOrder {
         guard let text = self["sort"] else { return .byID }
         let descending = text.hasPrefix("-")
         let column = descending ? String(text.dropFirst()) : text
@@ -153,20 +154,20 @@ struct ListQuery {
 
     /// The query string of the page after `position`, keeping the filter parameters `names`; nil
     /// when there is no next page.
-    func nextPage(keeping names: [String], after position: KeysetPosition?) -> String? {
+    package func nextPage(keeping names: [String], after position: KeysetPosition?) -> String? {
         guard let position else { return nil }
         return encoded(names, extra: [URLQueryItem(name: "cursor", value: Cursor.encode(position))])
     }
 
     /// The link to the first page of `path` with the same filters, when this is a later page.
-    func firstPage(_ path: String, keeping names: [String]) -> String? {
+    package func firstPage(_ path: String, keeping names: [String]) -> String? {
         guard self["cursor"] != nil else { return nil }
         let query = encoded(names, extra: [])
         return query.isEmpty ? path : path + "?" + query
     }
 
     /// Just the filter parameters `names`, for links such as exports of the same selection.
-    func filters(_ names: [String]) -> String { encoded(names, extra: []) }
+    package func filters(_ names: [String]) -> String { encoded(names, extra: []) }
 
     private func encoded(_ names: [String], extra: [URLQueryItem]) -> String {
         var components = URLComponents()
@@ -177,22 +178,22 @@ struct ListQuery {
 }
 
 /// One page of a keyset-paged list: `{"items":[…],"next_cursor":string|null}`.
-struct KeysetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    let items: [Item]
-    let nextCursor: String?
+package struct KeysetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    package let items: [Item]
+    package let nextCursor: String?
 
     /// The page of `items`, with a cursor at `next` when more follow.
-    init(items: [Item], next: KeysetPosition?) {
+    package init(items: [Item], next: KeysetPosition?) {
         self.items = items
         nextCursor = next.map(Cursor.encode)
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case items
         case nextCursor = "next_cursor"
     }
 
-    func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
         // Always present: `null` on the last page, which the synthesised encoding would leave out.

@@ -4,11 +4,11 @@ import Hummingbird
 
 /// Gives each request an id: a sane incoming `X-Request-ID` (from a proxy or a client that wants to
 /// correlate), else a fresh random one. It is echoed in the response, logged and put in error bodies.
-struct RequestIDMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    static let header = HTTPField.Name("X-Request-ID")!
+package struct RequestIDMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package static let header = HTTPField.Name("X-Request-ID")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var context = context
@@ -23,14 +23,14 @@ struct RequestIDMiddleware: RouterMiddleware {
     }
 
     /// Letters, digits and `-_.:`, at most 128: anything else could forge log lines or headers.
-    static func isAcceptable(_ id: String) -> Bool {
+    package static func isAcceptable(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 128 && id.allSatisfy(allowed.contains)
     }
 
     private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
     /// 32 hex digits from 128 random bits.
-    static func generate() -> String {
+    package static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
         return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (8 * (7 - $0 % 8))) }.hex

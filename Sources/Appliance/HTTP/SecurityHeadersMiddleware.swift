@@ -3,15 +3,15 @@ import Hummingbird
 
 /// The baseline headers every response carries. The CSP forbids inline script and any origin but
 /// ours, which is why all JavaScript ships as files under /static.
-struct SecurityHeadersMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct SecurityHeadersMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
     /// Served over TLS: browsers are told to insist on HTTPS from now on.
-    let https: Bool
-    static let contentSecurityPolicy =
+    package let https: Bool
+    package static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     /// Built once: each `HTTPField.Name(_:)` validates and lowercases its name.
-    static let fields = [
+    package static let fields = [
         HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy),
         HTTPField(name: .xContentTypeOptions, value: "nosniff"),
         HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "same-origin"),
@@ -20,7 +20,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         HTTPField(name: HTTPField.Name("Permissions-Policy")!, value: "camera=(), microphone=(), geolocation=()"),
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var response = try await next(request, context)

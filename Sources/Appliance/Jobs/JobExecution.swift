@@ -6,65 +6,65 @@ import Synchronization
 ///
 /// Progress and log lines are kept in memory and written out by the runner once a second, so a
 /// job may report from inside its own database transaction without waiting for the writer.
-final class JobExecution: Sendable {
-    struct Live: Sendable {
-        var progress = 0
-        var message = ""
-        var pendingLog: [(Date, String)] = []
+package final class JobExecution: Sendable {
+    package struct Live: Sendable {
+        package var progress = 0
+        package var message = ""
+        package var pendingLog: [(Date, String)] = []
     }
 
-    let job: Job
-    let database: AppDatabase
-    let dataDirectory: String
+    package let job: Job
+    package let database: AppDatabase
+    package let dataDirectory: String
     private let live = Mutex(Live())
     private let cancelled = Atomic<Bool>(false)
 
-    init(job: Job, database: AppDatabase, dataDirectory: String) {
+    package init(job: Job, database: AppDatabase, dataDirectory: String) {
         self.job = job
         self.database = database
         self.dataDirectory = dataDirectory
     }
 
-    var id: Int64 { job.id ?? 0 }
-    var context: EventContext { job.eventContext }
+    package var id: Int64 { job.id ?? 0 }
+    package var context: EventContext { job.eventContext }
 
-    func progress(_ percent: Int, _ message: String) {
+    package func progress(_ percent: Int, _ message: String) {
         live.withLock { live in
             live.progress = min(max(percent, 0), 100)
             live.message = message
         }
     }
 
-    func log(_ line: String) {
+    package func log(_ line: String) {
         live.withLock { $0.pendingLog.append((Date(), line)) }
     }
 
     /// Throws ``JobCancelled`` once the job was cancelled or the server is stopping; call it
     /// between units of work, inside transactions too, so a cancel rolls the work back.
-    func checkpoint() throws {
+    package func checkpoint() throws {
         if cancelled.load(ordering: .relaxed) || Task.isCancelled { throw JobCancelled() }
     }
 
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
+    package func cancel() { cancelled.store(true, ordering: .relaxed) }
 
     /// Current progress, and the log lines not yet written (which are handed over).
-    func takeLive() -> Live {
+    package func takeLive() -> Live {
         live.withLock { live in
             defer { live.pendingLog.removeAll() }
             return live
         }
     }
 
-    var snapshot: (progress: Int, message: String) { live.withLock { ($0.progress, $0.message) } }
+    package var snapshot: (progress: Int, message: String) { live.withLock { ($0.progress, $0.message) } }
 
-    static func resultDirectory(of id: Int64) -> String { "attachments/jobs/\(id)" }
+    package static func resultDirectory(of id: Int64) -> String { "attachments/jobs/\(id)" }
 
-    var resultDirectory: URL {
+    package var resultDirectory: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent(Self.resultDirectory(of: id))
     }
 
     /// Where the job writes a result file: `attachments/jobs/<id>/<name>` in the data directory.
-    func resultFile(named name: String) throws -> (relativePath: String, url: URL) {
+    package func resultFile(named name: String) throws -> (relativePath: String, url: URL) {
         try FileManager.default.createDirectory(at: resultDirectory, withIntermediateDirectories: true)
         return (Self.resultDirectory(of: id) + "/" + name, resultDirectory.appendingPathComponent(name))
     }

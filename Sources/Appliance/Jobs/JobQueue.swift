@@ -1,37 +1,38 @@
 import Foundation
 import GRDB
+import LabBoxValues
 import Synchronization
 
 /// The persistent job queue: jobs are rows in SQLite, claimed one at a time through the single
 /// writer (so no job runs twice), with the running ones' live progress held in memory.
-final class JobQueue: Sendable {
-    let database: AppDatabase
-    let dataDirectory: String
+package final class JobQueue: Sendable {
+    package let database: AppDatabase
+    package let dataDirectory: String
     /// The first retry waits this long; each further one twice as long.
-    let retryBase: Duration
+    package let retryBase: Duration
     private let kinds: Mutex<[String: JobKind]> = Mutex([:])
     private let running = Mutex<[Int64: JobExecution]>([:])
 
-    init(database: AppDatabase, dataDirectory: String, retryBase: Duration) {
+    package init(database: AppDatabase, dataDirectory: String, retryBase: Duration) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.retryBase = retryBase
     }
 
-    func register(_ kind: JobKind) {
+    package func register(_ kind: JobKind) {
         kinds.withLock { $0[kind.type] = kind }
     }
 
-    func kind(_ type: String) -> JobKind? { kinds.withLock { $0[type] } }
+    package func kind(_ type: String) -> JobKind? { kinds.withLock { $0[type] } }
 
-    func title(of type: String) -> String { kind(type)?.title ?? type }
+    package func title(of type: String) -> String { kind(type)?.title ?? type }
 
     // MARK: Starting and claiming
 
     /// Queues a job of a registered kind for `principal` (who may then follow and download it);
     /// the start is audited.
     @discardableResult
-    func enqueue(
+    package func enqueue(
         _ type: String, parameters: some Encodable & Sendable = [String: String](), by principal: Principal?,
         context: EventContext, schedule: String? = nil
     ) async throws -> Job {
@@ -43,7 +44,7 @@ final class JobQueue: Sendable {
     }
 
     /// Queues a job inside the caller's transaction (the scheduler records its run in the same one).
-    static func insert(
+    package static func insert(
         _ write: AuditedWrite, kind: JobKind, parameters: String, userID: Int64?, schedule: String?
     ) throws -> Job {
         let now = Date()
@@ -57,7 +58,7 @@ final class JobQueue: Sendable {
     }
 
     /// Takes the oldest due job and marks it running, or returns nil when none is due.
-    func claim() async throws -> Job? {
+    package func claim() async throws -> Job? {
         let now = Date()
         return try await database.write { db in
             try Job.fetchOne(
@@ -72,13 +73,13 @@ final class JobQueue: Sendable {
         }
     }
 
-    func track(_ execution: JobExecution) { running.withLock { $0[execution.id] = execution } }
-    func untrack(_ execution: JobExecution) { running.withLock { $0[execution.id] = nil } }
+    package func track(_ execution: JobExecution) { running.withLock { $0[execution.id] = execution } }
+    package func untrack(_ execution: JobExecution) { running.withLock { $0[execution.id] = nil } }
 
     // MARK: Reporting
 
     /// Writes a running job's progress and new log lines.
-    func flush(_ execution: JobExecution) async throws {
+    package func flush(_ execution: JobExecution) async throws {
         let live = execution.takeLive()
         try await database.write { db in
             try Job.filter(key: execution.id).updateAll(
@@ -87,21 +88,21 @@ final class JobQueue: Sendable {
         }
     }
 
-    enum Ending: Sendable {
+    package enum Ending: Sendable {
         case succeeded(JobOutcome)
         case failed(String)
         case retry(String, after: Duration)
         case cancelled
         case interrupted(String)
 
-        var isSuccess: Bool {
+        package var isSuccess: Bool {
             if case .succeeded = self { return true }
             return false
         }
     }
 
     /// Records how a run ended, with its last log lines, and tells the starter when it is done.
-    func finish(_ execution: JobExecution, _ ending: Ending) async throws {
+    package func finish(_ execution: JobExecution, _ ending: Ending) async throws {
         let live = execution.takeLive()
         let now = Date()
         let title = title(of: execution.job.type)
@@ -136,7 +137,7 @@ final class JobQueue: Sendable {
     }
 
     /// Runs cut short by a crash, kill or stop: queued again or marked interrupted by their kind.
-    func recoverInterrupted() async throws -> [Job] {
+    package func recoverInterrupted() async throws -> [Job] {
         let kinds = kinds.withLock { $0 }
         return try await database.write { db in
             var recovered: [Job] = []
@@ -156,7 +157,7 @@ final class JobQueue: Sendable {
     // MARK: Reading and cancelling
 
     /// The job with its live progress if it is running here.
-    func job(id: Int64) async throws -> Job? {
+    package func job(id: Int64) async throws -> Job? {
         guard var job = try await database.read({ try Job.fetchOne($0, key: id) }) else { return nil }
         if job.state == .running, let execution = running.withLock({ $0[id] }) {
             (job.progress, job.message) = execution.snapshot
@@ -164,14 +165,14 @@ final class JobQueue: Sendable {
         return job
     }
 
-    func log(of id: Int64) async throws -> [String] {
+    package func log(of id: Int64) async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db, sql: "SELECT line FROM job_logs WHERE job_id = ? ORDER BY id", arguments: [id])
         }
     }
 
     /// Newest first; `userID` limits the list to that user's jobs.
-    func list(userID: Int64?, state: Job.State?, before: Int64?, limit: Int) async throws -> [Job] {
+    package func list(userID: Int64?, state: Job.State?, before: Int64?, limit: Int) async throws -> [Job] {
         let jobs = try await database.read { db in
             var request = Job.order(Job.CodingKeys.id.desc).limit(limit)
             if let userID { request = request.filter(Job.CodingKeys.userId == userID) }
@@ -192,7 +193,7 @@ final class JobQueue: Sendable {
     ///
     /// A running job is told first and the row written after: the job may be holding the writer in
     /// its own transaction, which it gives up only once it has seen the request.
-    func cancel(id: Int64, context: EventContext) async throws -> Job {
+    package func cancel(id: Int64, context: EventContext) async throws -> Job {
         let told = running.withLock { $0[id] }.map { execution in execution.cancel() } != nil
         return try await database.write(context) { write -> Job in
             guard var job = try Job.fetchOne(write.db, key: id) else { throw APIError.notFound("No such job.") }
@@ -215,7 +216,7 @@ final class JobQueue: Sendable {
     }
 
     /// Deletes finished jobs older than `cutoff`, with their logs and result files.
-    func deleteFinished(before cutoff: Date) async throws -> Int {
+    package func deleteFinished(before cutoff: Date) async throws -> Int {
         let old = try await database.write { db -> [Job] in
             let old = try Job.filter(Job.CodingKeys.finishedAt != nil && Job.CodingKeys.finishedAt < cutoff)
                 .fetchAll(db)

@@ -7,13 +7,13 @@ import ServiceLifecycle
 /// At start it first settles runs that a crash or kill cut short. On a graceful stop the running
 /// jobs are cancelled at their next checkpoint (rolling their work back) and settled the same way,
 /// so a stop and a crash leave the same state behind.
-struct JobRunner: Service {
-    let queue: JobQueue
-    let workers: Int
-    var pollInterval: Duration = .milliseconds(500)
-    let logger = Logger(label: "labbox.jobs")
+package struct JobRunner: Service {
+    package let queue: JobQueue
+    package let workers: Int
+    package var pollInterval: Duration = .milliseconds(500)
+    package let logger = Logger(label: "labbox.jobs")
 
-    func run() async throws {
+    package func run() async throws {
         for job in try await queue.recoverInterrupted() {
             logger.notice("job \(job.id ?? 0) (\(job.type)) was cut short: \(job.state.rawValue)")
         }
@@ -43,7 +43,7 @@ struct JobRunner: Service {
         }
     }
 
-    func execute(_ job: Job) async {
+    package func execute(_ job: Job) async {
         let execution = JobExecution(job: job, database: queue.database, dataDirectory: queue.dataDirectory)
         queue.track(execution)
         defer { queue.untrack(execution) }

@@ -1,14 +1,15 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 import NIOCore
 
 /// Background jobs: `/api/v1/jobs` (list, one job with its log, cancel, result download) and the
 /// `/jobs` pages, where a job's progress bar follows it live. Admins see every job; others theirs.
-struct JobsController {
-    let queue: JobQueue
-    let pages: PageRenderer
+package struct JobsController {
+    package let queue: JobQueue
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/jobs") { request, context in
             let query = ListQuery(request)
             let jobs = try await list(query, context)

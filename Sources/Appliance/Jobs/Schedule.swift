@@ -4,26 +4,26 @@ import Hummingbird
 
 /// A recurring job a feature registers in code (its name, job type and default expression); the
 /// admin may change the expression or pause it, and the row records its last and next run.
-struct ScheduledTask: Sendable {
-    let name: String
-    let title: String
-    let jobType: String
-    let defaultCron: String
+package struct ScheduledTask: Sendable {
+    package let name: String
+    package let title: String
+    package let jobType: String
+    package let defaultCron: String
 }
 
-struct Schedule: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
-    static let databaseTableName = "schedules"
-    static let auditEntity = "schedule"
+package struct Schedule: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+    package static let databaseTableName = "schedules"
+    package static let auditEntity = "schedule"
 
-    var name: String
-    var cron: String
-    var enabled: Bool
-    var nextRunAt: Date
-    var lastRunAt: Date?
-    var lastJobId: Int64?
-    var updatedAt: Date
+    package var name: String
+    package var cron: String
+    package var enabled: Bool
+    package var nextRunAt: Date
+    package var lastRunAt: Date?
+    package var lastJobId: Int64?
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case name, cron, enabled
         case nextRunAt = "next_run_at"
         case lastRunAt = "last_run_at"
@@ -31,22 +31,22 @@ struct Schedule: Codable, Sendable, FetchableRecord, MutablePersistableRecord, A
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { name }
+    package var auditID: String { name }
 }
 
 /// A schedule as the API shows it, with its last run's outcome.
-struct ScheduleResource: ResponseEncodable, Sendable {
-    let name: String
-    let title: String
-    let jobType: String
-    let cron: String
-    let enabled: Bool
-    let nextRunAt: Date?
-    let lastRunAt: Date?
-    let lastJobId: Int64?
-    let lastResult: Job.State?
+package struct ScheduleResource: ResponseEncodable, Sendable {
+    package let name: String
+    package let title: String
+    package let jobType: String
+    package let cron: String
+    package let enabled: Bool
+    package let nextRunAt: Date?
+    package let lastRunAt: Date?
+    package let lastJobId: Int64?
+    package let lastResult: Job.State?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case name, title, cron, enabled
         case jobType = "job_type"
         case nextRunAt = "next_run_at"

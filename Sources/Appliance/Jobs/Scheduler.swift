@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxValues
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -9,26 +10,26 @@ import Synchronization
 /// Every run is a job, so it gets progress, logs and retries. When the server starts, a schedule
 /// whose time passed while it was off runs once (not once per missed time), and then follows its
 /// expression from now.
-final class Scheduler: Service {
-    let queue: JobQueue
+package final class Scheduler: Service {
+    package let queue: JobQueue
     /// Expressions set in the config file (`schedule.<name>`), which win over the admin's.
-    let configured: [String: String]
-    let checkInterval: Duration = .seconds(20)
+    package let configured: [String: String]
+    package let checkInterval: Duration = .seconds(20)
     private let tasks = Mutex<[ScheduledTask]>([])
     private let logger = Logger(label: "labbox.scheduler")
 
-    init(queue: JobQueue, configured: [String: String]) {
+    package init(queue: JobQueue, configured: [String: String]) {
         self.queue = queue
         self.configured = configured
     }
 
-    func register(_ task: ScheduledTask) {
+    package func register(_ task: ScheduledTask) {
         tasks.withLock { $0.append(task) }
     }
 
-    var registered: [ScheduledTask] { tasks.withLock { $0 } }
+    package var registered: [ScheduledTask] { tasks.withLock { $0 } }
 
-    func run() async throws {
+    package func run() async throws {
         try await prepare(now: Date())
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -47,7 +48,7 @@ final class Scheduler: Service {
 
     /// Creates rows for new schedules and applies expressions from the config file; then runs, once,
     /// whatever came due while the server was off.
-    func prepare(now: Date) async throws {
+    package func prepare(now: Date) async throws {
         let tasks = registered
         let configured = configured
         try await queue.database.write(.server) { write in
@@ -73,7 +74,7 @@ final class Scheduler: Service {
 
     /// Queues a job for every enabled schedule that is due and moves it to its next time.
     @discardableResult
-    func runDue(now: Date) async throws -> [Job] {
+    package func runDue(now: Date) async throws -> [Job] {
         let tasks = Dictionary(uniqueKeysWithValues: registered.map { ($0.name, $0) })
         let queue = queue
         return try await queue.database.write(.server) { write in
@@ -94,7 +95,7 @@ final class Scheduler: Service {
         }
     }
 
-    func list() async throws -> [ScheduleResource] {
+    package func list() async throws -> [ScheduleResource] {
         let tasks = registered
         return try await queue.database.read { db in
             try tasks.map { task in
@@ -109,7 +110,7 @@ final class Scheduler: Service {
     }
 
     /// Changes a schedule's expression or pauses it; both are audited.
-    func update(name: String, cron: String?, enabled: Bool?, context: EventContext) async throws {
+    package func update(name: String, cron: String?, enabled: Bool?, context: EventContext) async throws {
         if let cron, configured[name] != nil, cron != configured[name] {
             throw APIError.invalid(
                 "This schedule is set in the config file (schedule.\(name)); change it there.", field: "cron")
@@ -146,7 +147,7 @@ final class Scheduler: Service {
     }
 
     /// Starts a schedule's job now, for `principal`, without moving its next run.
-    func runNow(name: String, by principal: Principal?, context: EventContext) async throws -> Job {
+    package func runNow(name: String, by principal: Principal?, context: EventContext) async throws -> Job {
         guard let task = registered.first(where: { $0.name == name }) else {
             throw APIError.notFound("No such schedule.")
         }

@@ -3,11 +3,11 @@ import Hummingbird
 
 /// Schedules for admins: `/admin/schedules` and `/api/v1/schedules` (list, change the expression
 /// or pause, run now).
-struct SchedulesController {
-    let scheduler: Scheduler
-    let pages: PageRenderer
+package struct SchedulesController {
+    package let scheduler: Scheduler
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/schedules") { _, _ in ScheduleList(items: try await scheduler.list()) }
         router.patch("/api/v1/schedules/{name}") { request, context in
             let change = try await request.decode(as: Change.self, context: context)
@@ -53,12 +53,12 @@ struct SchedulesController {
         }
     }
 
-    struct Change: Decodable {
-        var cron: String?
-        var enabled: Bool?
+    package struct Change: Decodable {
+        package var cron: String?
+        package var enabled: Bool?
     }
 
-    struct ScheduleList: ResponseEncodable {
-        let items: [ScheduleResource]
+    package struct ScheduleList: ResponseEncodable {
+        package let items: [ScheduleResource]
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// One printed label: a code (as Code 128 and QR) and a few lines of text.
-struct Label: Sendable {
-    let code: String
-    let lines: [String]
+package struct Label: Sendable {
+    package let code: String
+    package let lines: [String]
 
     /// Label stock LabBox lays out, in millimetres.
-    enum Size: String, CaseIterable, Sendable {
+    package enum Size: String, CaseIterable, Sendable {
         /// 0.25/0.5 mL straws: a narrow strip.
         case straw
         /// Cryo tubes and vials: a small square.
@@ -14,7 +14,7 @@ struct Label: Sendable {
         /// A4 sheets of 3 × 8 labels, 70 × 37 mm.
         case sheet
 
-        var label: String {
+        package var label: String {
             switch self {
             case .straw: "Straw, 40 × 10 mm"
             case .tube: "Tube, 25 × 25 mm"
@@ -23,7 +23,7 @@ struct Label: Sendable {
         }
 
         /// Width and height in dots at 203 dpi (8 dots per mm), for ZPL.
-        var dots: (Int, Int) {
+        package var dots: (Int, Int) {
             switch self {
             case .straw: (320, 80)
             case .tube: (200, 200)
@@ -34,7 +34,7 @@ struct Label: Sendable {
 
     /// The label in ZPL II for Zebra printers (203 dpi). Text goes through `^FH` hex escapes so no
     /// character of the data can be read as a command.
-    func zpl(size: Size) -> String {
+    package func zpl(size: Size) -> String {
         func field(_ text: String) -> String {
             "^FH^FD"
                 + text.unicodeScalars.map { scalar in

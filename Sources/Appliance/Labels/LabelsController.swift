@@ -1,16 +1,17 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Printable label sheets (HTML with print CSS) and ZPL for sample lists and storage containers.
-struct LabelsController {
-    let samples: SampleStore
-    let storage: StorageStore
-    let pages: PageRenderer
+package struct LabelsController {
+    package let samples: SampleStore
+    package let storage: StorageStore
+    package let pages: PageRenderer
     /// One print run at most; larger runs are split by filtering.
-    static let maximum = 500
+    package static let maximum = 500
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/samples/labels") { request, context in
             let query = ListQuery(request)
             return try sheet(
@@ -76,7 +77,7 @@ struct LabelsController {
 
 extension StorageStore {
     /// Labels for a container and the containers in it, each coded with its id and named by address.
-    func labels(for id: Int64) async throws -> [Label] {
+    package func labels(for id: Int64) async throws -> [Label] {
         try await database.read { db in
             guard let container = try StorageContainer.fetchOne(db, key: id) else {
                 throw APIError.notFound("No container has id \(id).")

@@ -3,34 +3,34 @@ import GRDB
 import Hummingbird
 
 /// An in-app notification for one user: job completions, reminders, security alerts.
-struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, ResponseEncodable {
-    static let databaseTableName = "notifications"
+package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, ResponseEncodable {
+    package static let databaseTableName = "notifications"
 
-    enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
+    package enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
         case job, reminder, security
     }
 
-    var id: Int64?
-    var userId: Int64
-    var kind: Kind
-    var title: String
-    var body: String
-    var link: String?
-    var createdAt: Date
-    var readAt: Date?
+    package var id: Int64?
+    package var userId: Int64
+    package var kind: Kind
+    package var title: String
+    package var body: String
+    package var link: String?
+    package var createdAt: Date
+    package var readAt: Date?
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, kind, title, body, link
         case userId = "user_id"
         case createdAt = "created_at"
         case readAt = "read_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Notifies `users` inside the caller's transaction. Reminders and security alerts are also
     /// emailed (queued in the outbox, sent later), since they matter when nobody is looking at LabBox.
-    static func post(
+    package static func post(
         _ db: Database, to users: [User], kind: Kind, title: String, body: String = "", link: String? = nil
     ) throws {
         let now = Date()
@@ -51,7 +51,7 @@ struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     /// A reminder about `link` to lab staff, unless one went out in the last 20 hours: daily
     /// schedules remind once a day, however often they run. Whether it was sent.
     @discardableResult
-    static func remindDaily(_ db: Database, link: String, title: String, body: String, now: Date) throws -> Bool {
+    package static func remindDaily(_ db: Database, link: String, title: String, body: String, now: Date) throws -> Bool {
         let remindedToday = try !filter(
             CodingKeys.link == link && CodingKeys.kind == Kind.reminder
                 && CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)
@@ -64,12 +64,12 @@ struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     }
 
     /// Active users holding one of `roles`.
-    static func users(_ db: Database, roles: [Role]) throws -> [User] {
+    package static func users(_ db: Database, roles: [Role]) throws -> [User] {
         try User.filter(roles.map(\.rawValue).contains(Column("role")) && Column("status") == "active").fetchAll(db)
     }
 
     /// Tells the person who started a job how it ended; a scheduled job that failed goes to the admins.
-    static func jobFinished(_ db: Database, job: Job, title: String) throws {
+    package static func jobFinished(_ db: Database, job: Job, title: String) throws {
         let link = "/jobs/\(job.id ?? 0)"
         let outcome =
             switch job.state {
@@ -88,7 +88,7 @@ struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
         }
     }
 
-    static func unreadCount(_ db: Database, userID: Int64) throws -> Int {
+    package static func unreadCount(_ db: Database, userID: Int64) throws -> Int {
         try Notification.filter(CodingKeys.userId == userID && CodingKeys.readAt == nil).fetchCount(db)
     }
 }

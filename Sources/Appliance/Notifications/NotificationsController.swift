@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The signed-in user's notifications: the `/notifications` page, the bell's unread count and
 /// `/api/v1/notifications`. Only people have notifications; a key without an owner has none.
-struct NotificationsController {
-    let database: AppDatabase
-    let pages: PageRenderer
-    static let pageSize = 50
+package struct NotificationsController {
+    package let database: AppDatabase
+    package let pages: PageRenderer
+    package static let pageSize = 50
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/notifications") { request, context in
             let query = ListQuery(request)
             let items = try await list(
@@ -45,8 +46,8 @@ struct NotificationsController {
         }
     }
 
-    struct UnreadCount: ResponseEncodable {
-        let unread: Int
+    package struct UnreadCount: ResponseEncodable {
+        package let unread: Int
     }
 
     /// Notifications belong to people: a key without an owner simply has none.

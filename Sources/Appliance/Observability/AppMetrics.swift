@@ -3,13 +3,13 @@ import Metrics
 import Prometheus
 
 /// The process-wide Prometheus registry behind swift-metrics, served at `/metrics`.
-enum AppMetrics {
-    static let registry = PrometheusCollectorRegistry()
-    static let startedAt = Date()
+package enum AppMetrics {
+    package static let registry = PrometheusCollectorRegistry()
+    package static let startedAt = Date()
 
     /// Installs the Prometheus backend once per process (a static is initialised exactly once);
     /// tests build many applications in one process.
-    static func bootstrap() { _ = installed }
+    package static func bootstrap() { _ = installed }
 
     private static let installed: Void = {
         _ = startedAt
@@ -28,16 +28,16 @@ enum AppMetrics {
         descriptor: .labbox("process_uptime", unit: "seconds", help: "Seconds since the process started"))
 
     /// The exposition text; process gauges are sampled now so a scrape sees current values.
-    static func render() -> [UInt8] {
+    package static func render() -> [UInt8] {
         uptime.set(Date().timeIntervalSince(startedAt))
         residentBytes.set(Double(ProcessMemory.residentBytes))
         return registry.emitToBuffer()
     }
 }
 
-enum ProcessMemory {
+package enum ProcessMemory {
     /// The resident set size, from `/proc/self/statm`.
-    static var residentBytes: Int64 {
+    package static var residentBytes: Int64 {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
             let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int64($0) })
         else { return 0 }
@@ -46,7 +46,7 @@ enum ProcessMemory {
 }
 
 /// How long callers wait for a pooled SQLite connection before their work starts.
-enum DatabaseMetrics {
+package enum DatabaseMetrics {
     private static let buckets: [Duration] = [
         .microseconds(50), .microseconds(200), .milliseconds(1), .milliseconds(5), .milliseconds(20),
         .milliseconds(100), .milliseconds(500), .seconds(2),
@@ -54,12 +54,12 @@ enum DatabaseMetrics {
     private static var poolWait: MetricNameDescriptor {
         .labbox("db_pool_wait", unit: "seconds", help: "Time waited for a pooled SQLite connection")
     }
-    static let readWait = AppMetrics.registry.makeDurationHistogram(
+    package static let readWait = AppMetrics.registry.makeDurationHistogram(
         descriptor: poolWait, labels: [("kind", "read")], buckets: buckets)
-    static let writeWait = AppMetrics.registry.makeDurationHistogram(
+    package static let writeWait = AppMetrics.registry.makeDurationHistogram(
         descriptor: poolWait, labels: [("kind", "write")], buckets: buckets)
     /// How many writes shared each commit (see ``GroupCommit``).
-    static let groupCommitSize = AppMetrics.registry.makeValueHistogram(
+    package static let groupCommitSize = AppMetrics.registry.makeValueHistogram(
         descriptor: .labbox("db_group_commit", unit: "writes", help: "Writes that shared one commit"),
         buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
     /// WAL frames copied into the database by the writer's commits and off the writer (see
@@ -67,15 +67,15 @@ enum DatabaseMetrics {
     private static var checkpointed: MetricNameDescriptor {
         .labbox("db_checkpointed_frames", unit: "total", help: "WAL frames copied into the database file")
     }
-    static let checkpointedByWriter = AppMetrics.registry.makeCounter(
+    package static let checkpointedByWriter = AppMetrics.registry.makeCounter(
         descriptor: checkpointed, labels: [("by", "writer")])
-    static let checkpointedInBackground = AppMetrics.registry.makeCounter(
+    package static let checkpointedInBackground = AppMetrics.registry.makeCounter(
         descriptor: checkpointed, labels: [("by", "background")])
 }
 
 extension MetricNameDescriptor {
     /// `labbox_<name>_<unit>`: every LabBox metric shares the prefix.
-    static func labbox(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+    package static func labbox(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "labbox", metricName: name, unitName: unit, helpText: help)
     }
 }

@@ -3,17 +3,17 @@ import Logging
 import Synchronization
 
 /// Writes each log record as one JSON object per line on stdout, for journald and log shippers.
-struct JSONLogHandler: LogHandler {
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    let label: String
+package struct JSONLogHandler: LogHandler {
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
+    package let label: String
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var object: [String: Any] = [
             "ts": Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             "level": event.level.rawValue,
@@ -45,9 +45,9 @@ struct JSONLogHandler: LogHandler {
     }
 }
 
-enum LogSetup {
+package enum LogSetup {
     /// Installs the process-wide log handler once; later calls (tests build many apps) change nothing.
-    static func bootstrap(format: AppConfig.LogFormat, level: Logger.Level) {
+    package static func bootstrap(format: AppConfig.LogFormat, level: Logger.Level) {
         let done = bootstrapped.withLock { done in
             defer { done = true }
             return done

@@ -1,32 +1,33 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Embryo grading and fates: regrading, freezing into a straw in the cryo-store, discarding.
-struct EmbryoStore: Sendable {
-    let database: AppDatabase
-    let settings: ReproductionSettings
-    let sampleKinds: [String]
+package struct EmbryoStore: Sendable {
+    package let database: AppDatabase
+    package let settings: ReproductionSettings
+    package let sampleKinds: [String]
 
-    struct Grade: Codable, Sendable {
-        var stage: Int?
-        var grade: Int?
+    package struct Grade: Codable, Sendable {
+        package var stage: Int?
+        package var grade: Int?
     }
 
     /// Embryos graded on one day: from a batch, or (without one) flushed from a donor in vivo.
-    struct GradingInput: Codable, Sendable {
-        var day: Int?
-        var embryos: [Grade]?
-        var donorId: Int64?
-        var sireId: Int64?
+    package struct GradingInput: Codable, Sendable {
+        package var day: Int?
+        package var embryos: [Grade]?
+        package var donorId: Int64?
+        package var sireId: Int64?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case day, embryos
             case donorId = "donor_id"
             case sireId = "sire_id"
         }
     }
 
-    static func checked(_ grade: Grade, index: Int? = nil) throws -> (stage: Int, grade: Int) {
+    package static func checked(_ grade: Grade, index: Int? = nil) throws -> (stage: Int, grade: Int) {
         let which = index.map { "Embryo \($0 + 1): " } ?? ""
         guard let stage = grade.stage, (1...9).contains(stage) else {
             throw APIError.validationFailed("\(which)the IETS stage code is 1 to 9.", field: "stage")
@@ -39,7 +40,7 @@ struct EmbryoStore: Sendable {
 
     /// Records graded embryos of batch `batchID` (or in vivo, when nil): no more embryos than
     /// oocytes were inseminated.
-    func grade(batch batchID: Int64?, _ input: GradingInput, context: EventContext) async throws -> [Embryo] {
+    package func grade(batch batchID: Int64?, _ input: GradingInput, context: EventContext) async throws -> [Embryo] {
         guard let grades = input.embryos, !grades.isEmpty, grades.count <= 200 else {
             throw APIError.validationFailed("Grade 1 to 200 embryos at a time.", field: "embryos")
         }
@@ -93,15 +94,15 @@ struct EmbryoStore: Sendable {
         }
     }
 
-    struct RegradeInput: Codable, Sendable {
-        var day: Int?
-        var stage: Int?
-        var grade: Int?
-        var reason: String?
+    package struct RegradeInput: Codable, Sendable {
+        package var day: Int?
+        package var stage: Int?
+        package var grade: Int?
+        package var reason: String?
     }
 
     /// A new grading of an embryo still in culture; embryos are regulated records, so it needs a reason.
-    func regrade(id: Int64, _ input: RegradeInput, context: EventContext) async throws -> Embryo {
+    package func regrade(id: Int64, _ input: RegradeInput, context: EventContext) async throws -> Embryo {
         try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
             guard previous.fate == .inCulture else {
@@ -124,18 +125,18 @@ struct EmbryoStore: Sendable {
         }
     }
 
-    static func embryo(_ db: Database, id: Int64) throws -> Embryo {
+    package static func embryo(_ db: Database, id: Int64) throws -> Embryo {
         guard let embryo = try Embryo.fetchOne(db, key: id) else { throw APIError.notFound("No embryo has id \(id).") }
         return embryo
     }
 
-    struct FreezeInput: Codable, Sendable {
-        var containerId: Int64?
-        var position: Int?
+    package struct FreezeInput: Codable, Sendable {
+        package var containerId: Int64?
+        package var position: Int?
         /// Vitrified (the usual for IVP embryos) or slow-frozen.
-        var method: String?
+        package var method: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case position, method
             case containerId = "container_id"
         }
@@ -143,7 +144,7 @@ struct EmbryoStore: Sendable {
 
     /// Freezes an embryo into a straw: a new `embryo` sample checked in at `position` of the
     /// container (or its first free position), all in one transaction.
-    func freeze(id: Int64, _ input: FreezeInput, context: EventContext) async throws -> (Embryo, Sample) {
+    package func freeze(id: Int64, _ input: FreezeInput, context: EventContext) async throws -> (Embryo, Sample) {
         guard sampleKinds.contains("embryo") else {
             throw APIError.validationFailed(
                 "The sample kind 'embryo' is not enabled (lab.sample_kinds).", field: "method")
@@ -214,7 +215,7 @@ struct EmbryoStore: Sendable {
     }
 
     /// Discards an embryo in culture; the reason is required.
-    func discard(id: Int64, reason: String?, context: EventContext) async throws -> Embryo {
+    package func discard(id: Int64, reason: String?, context: EventContext) async throws -> Embryo {
         guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuditPolicy.missingReason }
         return try await database.write(context) { write in
             let previous = try Self.embryo(write.db, id: id)
@@ -231,7 +232,7 @@ struct EmbryoStore: Sendable {
     }
 
     /// Embryos that can be transferred: in culture (fresh) or frozen in a straw, grade 1–3.
-    func transferable(species: String? = nil, limit: Int = 200) async throws -> [Embryo] {
+    package func transferable(species: String? = nil, limit: Int = 200) async throws -> [Embryo] {
         try await database.read { db in
             var request = Embryo.filter([Embryo.Fate.inCulture, .frozen].contains(Embryo.CodingKeys.fate))
                 .filter(Embryo.CodingKeys.grade < 4)

@@ -4,28 +4,28 @@ import Hummingbird
 
 /// An oocyte pick-up: follicles aspirated from a donor's ovaries and the oocytes (COCs) found,
 /// counted per grade I–IV and degenerate.
-struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "opu_sessions"
-    static let auditEntity = "opu_session"
+    package static let databaseTableName = "opu_sessions"
+    package static let auditEntity = "opu_session"
 
-    var id: Int64?
-    var donorId: Int64
-    var performedOn: String
-    var `operator`: String
-    var follicles: Int
-    var oocytes: Int
-    var grade1 = 0
-    var grade2 = 0
-    var grade3 = 0
-    var grade4 = 0
-    var degenerate = 0
-    var notes = ""
-    var createdAt: Date
-    var updatedAt: Date
+    package var id: Int64?
+    package var donorId: Int64
+    package var performedOn: String
+    package var `operator`: String
+    package var follicles: Int
+    package var oocytes: Int
+    package var grade1 = 0
+    package var grade2 = 0
+    package var grade3 = 0
+    package var grade4 = 0
+    package var degenerate = 0
+    package var notes = ""
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, follicles, oocytes, degenerate, notes
         case `operator`
         case donorId = "donor_id"
@@ -38,42 +38,42 @@ struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, MutablePers
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Oocytes fit for maturation: grades I–III, or all recovered when no grades were recorded.
-    var usable: Int {
+    package var usable: Int {
         let graded = grade1 + grade2 + grade3 + grade4 + degenerate
         return graded == 0 ? oocytes : grade1 + grade2 + grade3
     }
 
-    var recovery: Rate { Rate(count: oocytes, of: follicles) }
+    package var recovery: Rate { Rate(count: oocytes, of: follicles) }
 }
 
 /// A computed rate: `count` of `of`, and the percentage (nil when there is nothing to divide by).
-struct Rate: Codable, Sendable, Equatable {
-    let count: Int
-    let of: Int
+package struct Rate: Codable, Sendable, Equatable {
+    package let count: Int
+    package let of: Int
 
-    var percent: Double? { of == 0 ? nil : (Double(count) * 1000 / Double(of)).rounded() / 10 }
+    package var percent: Double? { of == 0 ? nil : (Double(count) * 1000 / Double(of)).rounded() / 10 }
 
-    var text: String { percent.map { "\($0) %" } ?? "—" }
+    package var text: String { percent.map { "\($0) %" } ?? "—" }
 
-    enum CodingKeys: String, CodingKey { case count, of, percent }
+    package enum CodingKeys: String, CodingKey { case count, of, percent }
 
-    init(count: Int, of: Int) {
+    package init(count: Int, of: Int) {
         self.count = count
         self.of = of
     }
 
-    init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         count = try container.decode(Int.self, forKey: .count)
         of = try container.decode(Int.self, forKey: .of)
     }
 
-    func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(count, forKey: .count)
         try container.encode(of, forKey: .of)

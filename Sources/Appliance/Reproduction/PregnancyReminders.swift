@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Pregnancy check reminders (`schedule.pregnancy_reminders`): a transfer whose first check is
 /// due (`reproduction.first_check_days` for the recipient's species) and not yet recorded
 /// notifies lab staff, at most once a day per transfer.
-struct PregnancyReminders: Sendable {
-    let settings: ReproductionSettings
+package struct PregnancyReminders: Sendable {
+    package let settings: ReproductionSettings
 
-    static let schedule = ScheduledTask(
+    package static let schedule = ScheduledTask(
         name: "pregnancy_reminders", title: "Pregnancy check reminders", jobType: "reproduction.pregnancy_reminders",
         defaultCron: "0 7 * * *")
 
-    var job: JobKind {
+    package var job: JobKind {
         JobKind(
             type: "reproduction.pregnancy_reminders", title: "Pregnancy check reminders", maxAttempts: 3,
             onInterrupt: .retry

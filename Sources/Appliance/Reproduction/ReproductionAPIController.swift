@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The reproduction API: semen collections, OPU sessions, IVF batches, embryos, transfers,
 /// pregnancy checks, traces and statistics.
-struct ReproductionAPIController {
-    let stores: ReproductionStores
-    let identity: Identity
+package struct ReproductionAPIController {
+    package let stores: ReproductionStores
+    package let identity: Identity
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         addSemen(to: router)
         addLab(to: router)
         addTransfers(to: router)
@@ -38,9 +39,9 @@ struct ReproductionAPIController {
         }
     }
 
-    struct CollectionBody: Encodable, Sendable, ResponseEncodable {
-        let collection: SemenCollection
-        let straws: [Sample]
+    package struct CollectionBody: Encodable, Sendable, ResponseEncodable {
+        package let collection: SemenCollection
+        package let straws: [Sample]
     }
 
     private func addLab(to router: RouterGroup<AppRequestContext>) {
@@ -114,21 +115,21 @@ struct ReproductionAPIController {
         }
     }
 
-    struct Frozen: Encodable, Sendable, ResponseEncodable {
-        let embryo: Embryo
-        let straw: Sample
+    package struct Frozen: Encodable, Sendable, ResponseEncodable {
+        package let embryo: Embryo
+        package let straw: Sample
     }
 
-    struct ReasonBody: Decodable, Sendable { var reason: String? }
+    package struct ReasonBody: Decodable, Sendable { var reason: String? }
 
     /// A transfer as posted: its fields and the witness's credentials beside them.
-    struct TransferBody: Decodable, Sendable {
-        let input: TransferStore.Input
-        let witness: WitnessRequest?
+    package struct TransferBody: Decodable, Sendable {
+        package let input: TransferStore.Input
+        package let witness: WitnessRequest?
 
-        enum CodingKeys: String, CodingKey { case witness }
+        package enum CodingKeys: String, CodingKey { case witness }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             input = try TransferStore.Input(from: decoder)
             witness = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
                 WitnessRequest.self, forKey: .witness)
@@ -184,19 +185,19 @@ struct ReproductionAPIController {
 
 extension ReproductionStats.Grouping {
     /// `by`: donor (default), sire, technician or protocol.
-    init(_ query: ListQuery) throws {
+    package init(_ query: ListQuery) throws {
         self = try query.choice("by", in: Self.allCases.map(\.rawValue)).flatMap(Self.init) ?? .donor
     }
 }
 
 /// The reproduction stores, built once from the settings.
-struct ReproductionStores: Sendable {
-    let lab: ReproductionStore
-    let embryos: EmbryoStore
-    let transfers: TransferStore
-    let semen: SemenStore
+package struct ReproductionStores: Sendable {
+    package let lab: ReproductionStore
+    package let embryos: EmbryoStore
+    package let transfers: TransferStore
+    package let semen: SemenStore
 
-    init(database: AppDatabase, config: AppConfig) {
+    package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
         embryos = EmbryoStore(database: database, settings: config.reproduction, sampleKinds: config.sampleKinds)
         transfers = TransferStore(database: database, settings: config.reproduction)

@@ -3,43 +3,43 @@ import GRDB
 import Hummingbird
 
 /// Success rates grouped by donor, sire, technician or protocol, computed from the records.
-enum ReproductionStats {
-    enum Grouping: String, CaseIterable, Sendable {
+package enum ReproductionStats {
+    package enum Grouping: String, CaseIterable, Sendable {
         case donor, sire, technician, `protocol`
     }
 
-    struct Row: Codable, Sendable {
-        var key: String
-        var opuSessions = 0
-        var follicles = 0
-        var oocytes = 0
-        var inseminated = 0
-        var cleaved = 0
-        var blastocysts = 0
-        var transfers = 0
-        var diagnosed = 0
-        var pregnant = 0
+    package struct Row: Codable, Sendable {
+        package var key: String
+        package var opuSessions = 0
+        package var follicles = 0
+        package var oocytes = 0
+        package var inseminated = 0
+        package var cleaved = 0
+        package var blastocysts = 0
+        package var transfers = 0
+        package var diagnosed = 0
+        package var pregnant = 0
 
-        var recovery: Rate { Rate(count: oocytes, of: follicles) }
-        var cleavage: Rate { Rate(count: cleaved, of: inseminated) }
-        var blastocyst: Rate { Rate(count: blastocysts, of: inseminated) }
+        package var recovery: Rate { Rate(count: oocytes, of: follicles) }
+        package var cleavage: Rate { Rate(count: cleaved, of: inseminated) }
+        package var blastocyst: Rate { Rate(count: blastocysts, of: inseminated) }
         /// Pregnant ÷ embryo transfers with a diagnosis.
-        var pregnancy: Rate { Rate(count: pregnant, of: diagnosed) }
+        package var pregnancy: Rate { Rate(count: pregnant, of: diagnosed) }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case key, follicles, oocytes, inseminated, cleaved, blastocysts, transfers, diagnosed, pregnant
             case opuSessions = "opu_sessions"
             case recovery, cleavage, blastocyst, pregnancy
         }
 
-        init(key: String) { self.key = key }
+        package init(key: String) { self.key = key }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             key = try container.decode(String.self, forKey: .key)
         }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(key, forKey: .key)
             for (value, key) in [
@@ -58,15 +58,15 @@ enum ReproductionStats {
         }
     }
 
-    struct Report: Encodable, Sendable, ResponseEncodable {
-        let by: String
-        let items: [Row]
+    package struct Report: Encodable, Sendable, ResponseEncodable {
+        package let by: String
+        package let items: [Row]
     }
 
     /// Rows for `grouping`, the most active first. OPU figures count for donors and OPU operators;
     /// batch figures (cleavage, blastocysts) for donor, sire, batch technician and protocol; pregnancy
     /// figures per transferred embryo, for donor, sire, transfer technician and batch protocol.
-    static func report(_ db: Database, by grouping: Grouping) throws -> Report {
+    package static func report(_ db: Database, by grouping: Grouping) throws -> Report {
         var rows: [String: Row] = [:]
         func update(_ key: String?, _ change: (inout Row) -> Void) {
             let key = key.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"

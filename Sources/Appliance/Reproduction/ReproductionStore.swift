@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Clinic-specific rules of the reproduction workflows (`reproduction.*` settings).
-struct ReproductionSettings: Sendable {
+package struct ReproductionSettings: Sendable {
     /// Embryos of quality 1 to this grade may be frozen (IETS: 1–2 by default).
-    var freezableMaxGrade = 2
+    package var freezableMaxGrade = 2
     /// `species:days` after transfer when the first pregnancy check is due (bovine ultrasound
     /// from ~30 days after oestrus = ~23 after a D7 transfer; equine scan at 14–16 days).
-    var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
+    package var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
 
-    func firstCheck(species: String) -> Int {
+    package func firstCheck(species: String) -> Int {
         for entry in firstCheckDays {
             let parts = entry.split(separator: ":")
             if parts.count == 2, parts[0] == species, let days = Int(parts[1]) { return days }
@@ -19,9 +20,9 @@ struct ReproductionSettings: Sendable {
 }
 
 /// Checks shared by the reproduction stores.
-enum Breeding {
+package enum Breeding {
     /// A live animal for the role named by `field`, of `sex` when given.
-    static func animal(_ db: Database, _ id: Int64?, field: String, sex: Animal.Sex? = nil) throws -> Animal {
+    package static func animal(_ db: Database, _ id: Int64?, field: String, sex: Animal.Sex? = nil) throws -> Animal {
         let role = field.replacingOccurrences(of: "_id", with: "")
         guard let id else { throw APIError.validationFailed("Choose the \(role).", field: field) }
         guard let animal = try Animal.fetchOne(db, key: id), animal.deletedAt == nil else {
@@ -36,23 +37,23 @@ enum Breeding {
 }
 
 /// OPU sessions and IVF/IVC batches with their day checks. Every write goes through ``AuditedWrite``.
-struct ReproductionStore: Sendable {
-    let database: AppDatabase
+package struct ReproductionStore: Sendable {
+    package let database: AppDatabase
 
-    struct OPUInput: Codable, Sendable {
-        var donorId: Int64?
-        var performedOn: String?
-        var `operator`: String?
-        var follicles: Int?
-        var oocytes: Int?
-        var grade1: Int?
-        var grade2: Int?
-        var grade3: Int?
-        var grade4: Int?
-        var degenerate: Int?
-        var notes: String?
+    package struct OPUInput: Codable, Sendable {
+        package var donorId: Int64?
+        package var performedOn: String?
+        package var `operator`: String?
+        package var follicles: Int?
+        package var oocytes: Int?
+        package var grade1: Int?
+        package var grade2: Int?
+        package var grade3: Int?
+        package var grade4: Int?
+        package var degenerate: Int?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case follicles, oocytes, degenerate, notes
             case `operator`
             case donorId = "donor_id"
@@ -64,7 +65,7 @@ struct ReproductionStore: Sendable {
         }
     }
 
-    func createOPU(_ input: OPUInput, context: EventContext) async throws -> OPUSession {
+    package func createOPU(_ input: OPUInput, context: EventContext) async throws -> OPUSession {
         try await database.write(context) { write in
             let donor = try Breeding.animal(write.db, input.donorId, field: "donor_id", sex: .female)
             let now = Date()
@@ -92,12 +93,12 @@ struct ReproductionStore: Sendable {
         }
     }
 
-    func opu(id: Int64) async throws -> OPUSession? {
+    package func opu(id: Int64) async throws -> OPUSession? {
         try await database.read { try OPUSession.fetchOne($0, key: id) }
     }
 
     /// Oocytes of an OPU session not yet inseminated in any batch.
-    static func available(_ db: Database, opu: OPUSession) throws -> Int {
+    package static func available(_ db: Database, opu: OPUSession) throws -> Int {
         let used =
             try Int.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(oocytes), 0) FROM ivf_batch_oocytes WHERE opu_id = ?",
@@ -105,28 +106,28 @@ struct ReproductionStore: Sendable {
         return opu.usable - used
     }
 
-    struct BatchInput: Codable, Sendable {
-        struct Oocytes: Codable, Sendable {
-            var opuId: Int64
-            var oocytes: Int?
+    package struct BatchInput: Codable, Sendable {
+        package struct Oocytes: Codable, Sendable {
+            package var opuId: Int64
+            package var oocytes: Int?
 
-            enum CodingKeys: String, CodingKey {
+            package enum CodingKeys: String, CodingKey {
                 case oocytes
                 case opuId = "opu_id"
             }
         }
 
-        var code: String?
-        var sireId: Int64?
-        var semenSampleId: Int64?
-        var fertilisedOn: String?
-        var medium: String?
-        var `protocol`: String?
-        var technician: String?
-        var notes: String?
-        var oocytesFrom: [Oocytes]?
+        package var code: String?
+        package var sireId: Int64?
+        package var semenSampleId: Int64?
+        package var fertilisedOn: String?
+        package var medium: String?
+        package var `protocol`: String?
+        package var technician: String?
+        package var notes: String?
+        package var oocytesFrom: [Oocytes]?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case code, medium, `protocol`, technician, notes
             case sireId = "sire_id"
             case semenSampleId = "semen_sample_id"
@@ -137,7 +138,7 @@ struct ReproductionStore: Sendable {
 
     /// A batch from one donor's OPU oocytes (all usable ones unless counts are given) and one
     /// sire's semen. A semen straw from the store is thawed: checked out of its position and used.
-    func createBatch(_ input: BatchInput, context: EventContext) async throws -> IVFBatchReport {
+    package func createBatch(_ input: BatchInput, context: EventContext) async throws -> IVFBatchReport {
         let id = try await database.write(context) { write -> Int64 in
             let db = write.db
             guard let sources = input.oocytesFrom, !sources.isEmpty else {
@@ -236,14 +237,14 @@ struct ReproductionStore: Sendable {
         return sampleID
     }
 
-    struct CheckInput: Codable, Sendable {
-        var day: Int?
-        var checkedOn: String?
-        var cleaved: Int?
-        var blastocysts: Int?
-        var notes: String?
+    package struct CheckInput: Codable, Sendable {
+        package var day: Int?
+        package var checkedOn: String?
+        package var cleaved: Int?
+        package var blastocysts: Int?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case day, cleaved, blastocysts, notes
             case checkedOn = "checked_on"
         }
@@ -251,7 +252,7 @@ struct ReproductionStore: Sendable {
 
     /// One day's culture check. Counts cannot exceed the oocytes inseminated, nor blastocysts the
     /// cleaved embryos.
-    func addCheck(batch id: Int64, _ input: CheckInput, context: EventContext) async throws -> IVFBatchReport {
+    package func addCheck(batch id: Int64, _ input: CheckInput, context: EventContext) async throws -> IVFBatchReport {
         try await database.write(context) { write in
             guard let report = try Self.report(write.db, id: id) else {
                 throw APIError.notFound("No batch has id \(id).")
@@ -287,7 +288,7 @@ struct ReproductionStore: Sendable {
         }
     }
 
-    static func report(_ db: Database, id: Int64) throws -> IVFBatchReport? {
+    package static func report(_ db: Database, id: Int64) throws -> IVFBatchReport? {
         guard let batch = try IVFBatch.fetchOne(db, key: id) else { return nil }
         return IVFBatchReport(
             batch: batch,
@@ -296,12 +297,12 @@ struct ReproductionStore: Sendable {
             embryos: try Embryo.filter(Embryo.CodingKeys.batchId == id).order(Embryo.CodingKeys.id).fetchAll(db))
     }
 
-    func batch(id: Int64) async throws -> IVFBatchReport? {
+    package func batch(id: Int64) async throws -> IVFBatchReport? {
         try await database.read { try Self.report($0, id: id) }
     }
 
     /// OPU sessions, newest first, one page.
-    func opuSessions(donor: Int64?, after: KeysetPosition?, limit: Int) async throws
+    package func opuSessions(donor: Int64?, after: KeysetPosition?, limit: Int) async throws
         -> (items: [OPUSession], next: KeysetPosition?)
     {
         try await database.read { db in
@@ -311,7 +312,7 @@ struct ReproductionStore: Sendable {
         }
     }
 
-    func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?) {
+    package func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?) {
         try await database.read { db in
             try IVFBatch.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
         }

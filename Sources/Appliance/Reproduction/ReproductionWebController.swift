@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The reproduction pages: the overview with its lists, OPU entry, IVF batches with checks,
 /// grading, freezing and discarding.
-struct ReproductionWebController {
-    let stores: ReproductionStores
-    let samples: SampleStore
-    let pages: PageRenderer
+package struct ReproductionWebController {
+    package let stores: ReproductionStores
+    package let samples: SampleStore
+    package let pages: PageRenderer
 
     private var database: AppDatabase { stores.lab.database }
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/reproduction") { request, context in try await overview(request, context) }
         router.get("/reproduction/opu/new") { request, context in
             opuForm(request, context, fields: FormFields(values: ["performed_on": Day.today]), error: nil)
@@ -133,7 +134,7 @@ struct ReproductionWebController {
     }
 
     /// "7-1 7-1 6-2" (IETS stage-grade, separated by spaces or commas) as gradings.
-    static func codes(_ text: String?) throws -> [EmbryoStore.Grade] {
+    package static func codes(_ text: String?) throws -> [EmbryoStore.Grade] {
         let parts = (text ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\r" })
         return try parts.map { part in
             let numbers = part.split(separator: "-").compactMap { Int($0) }
@@ -147,10 +148,10 @@ struct ReproductionWebController {
 
     // MARK: Overview
 
-    enum Tab: String, CaseIterable {
+    package enum Tab: String, CaseIterable {
         case batches, opu, transfers, semen
 
-        var label: String {
+        package var label: String {
             switch self {
             case .batches: "IVF batches"
             case .opu: "OPU sessions"
@@ -159,7 +160,7 @@ struct ReproductionWebController {
             }
         }
 
-        var new: (href: String, label: String) {
+        package var new: (href: String, label: String) {
             switch self {
             case .batches: ("/reproduction/batches/new", "New IVF batch")
             case .opu: ("/reproduction/opu/new", "New OPU session")
@@ -199,14 +200,14 @@ struct ReproductionWebController {
     }
 
     /// A list as the overview shows it: headers, rows of cells (text, optional link), next page.
-    struct Table {
-        var caption: String
-        var columns: [String]
-        var rows: [[(text: String, href: String?)]]
-        var next: KeysetPosition?
-        var empty: String
+    package struct Table {
+        package var caption: String
+        package var columns: [String]
+        package var rows: [[(text: String, href: String?)]]
+        package var next: KeysetPosition?
+        package var empty: String
 
-        var values: [String: Any] {
+        package var values: [String: Any] {
             [
                 "caption": caption, "columns": columns, "empty": rows.isEmpty, "empty_text": empty,
                 "rows": rows.map { cells in
@@ -220,7 +221,7 @@ struct ReproductionWebController {
         }
     }
 
-    static func names(_ db: Database, _ ids: some Sequence<Int64>) throws -> [Int64: String] {
+    package static func names(_ db: Database, _ ids: some Sequence<Int64>) throws -> [Int64: String] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         let rows = try Row.fetchAll(
@@ -419,16 +420,16 @@ struct ReproductionWebController {
     }
 
     /// A storage container with free positions, as a form's choice.
-    struct ContainerChoice: Sendable {
-        let id: Int64
-        let address: String
-        let free: Int
+    package struct ContainerChoice: Sendable {
+        package let id: Int64
+        package let address: String
+        package let free: Int
 
-        var values: [String: Any] { ["id": id, "address": address, "free": free] }
+        package var values: [String: Any] { ["id": id, "address": address, "free": free] }
     }
 
     /// Where straws can go: goblets, canes and boxes with free positions, by address.
-    static func containerChoices(_ db: Database) throws -> [ContainerChoice] {
+    package static func containerChoices(_ db: Database) throws -> [ContainerChoice] {
         let rows = try Row.fetchAll(
             db,
             sql: """

@@ -3,33 +3,33 @@ import GRDB
 import Hummingbird
 
 /// One ejaculate of a sire and its evaluation; processing fills it into straws.
-struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "semen_collections"
-    static let auditEntity = "semen_collection"
+    package static let databaseTableName = "semen_collections"
+    package static let auditEntity = "semen_collection"
 
-    var id: Int64?
-    var sireId: Int64
-    var collectedOn: String
-    var volumeMl: Double?
+    package var id: Int64?
+    package var sireId: Int64
+    package var collectedOn: String
+    package var volumeMl: Double?
     /// Million sperm per mL.
-    var concentration: Double?
-    var totalMotility: Int?
-    var progressiveMotility: Int?
-    var normalMorphology: Int?
-    var postThawMotility: Int?
-    var technician: String
-    var extender = ""
-    var strawSize = ""
+    package var concentration: Double?
+    package var totalMotility: Int?
+    package var progressiveMotility: Int?
+    package var normalMorphology: Int?
+    package var postThawMotility: Int?
+    package var technician: String
+    package var extender = ""
+    package var strawSize = ""
     /// Million sperm per straw.
-    var dosesPerStraw: Double?
-    var straws = 0
-    var notes = ""
-    var createdAt: Date
-    var updatedAt: Date
+    package var dosesPerStraw: Double?
+    package var straws = 0
+    package var notes = ""
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, concentration, technician, extender, straws, notes
         case sireId = "sire_id"
         case collectedOn = "collected_on"
@@ -44,12 +44,12 @@ struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Total sperm in the ejaculate, in millions.
-    var totalSperm: Double? {
+    package var totalSperm: Double? {
         guard let volumeMl, let concentration else { return nil }
         return volumeMl * concentration
     }

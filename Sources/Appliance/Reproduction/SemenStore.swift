@@ -1,26 +1,27 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Semen collections, their evaluation, and processing into straws in the cryo-store.
-struct SemenStore: Sendable {
-    let database: AppDatabase
-    let sampleKinds: [String]
+package struct SemenStore: Sendable {
+    package let database: AppDatabase
+    package let sampleKinds: [String]
     /// Bovine batches below this post-thaw motility (%) are flagged (`reproduction.min_post_thaw_motility`).
-    let minPostThawMotility: Int
+    package let minPostThawMotility: Int
 
-    struct Input: Codable, Sendable {
-        var sireId: Int64?
-        var collectedOn: String?
-        var volumeMl: Double?
-        var concentration: Double?
-        var totalMotility: Int?
-        var progressiveMotility: Int?
-        var normalMorphology: Int?
-        var postThawMotility: Int?
-        var technician: String?
-        var notes: String?
+    package struct Input: Codable, Sendable {
+        package var sireId: Int64?
+        package var collectedOn: String?
+        package var volumeMl: Double?
+        package var concentration: Double?
+        package var totalMotility: Int?
+        package var progressiveMotility: Int?
+        package var normalMorphology: Int?
+        package var postThawMotility: Int?
+        package var technician: String?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case concentration, technician, notes
             case sireId = "sire_id"
             case collectedOn = "collected_on"
@@ -32,7 +33,7 @@ struct SemenStore: Sendable {
         }
     }
 
-    func create(_ input: Input, context: EventContext) async throws -> SemenCollection {
+    package func create(_ input: Input, context: EventContext) async throws -> SemenCollection {
         try await database.write(context) { write in
             let sire = try Breeding.animal(write.db, input.sireId, field: "sire_id", sex: .male)
             let now = Date()
@@ -66,14 +67,14 @@ struct SemenStore: Sendable {
         }
     }
 
-    struct ProcessInput: Codable, Sendable {
-        var straws: Int?
-        var dosesPerStraw: Double?
-        var strawSize: String?
-        var extender: String?
-        var containerId: Int64?
+    package struct ProcessInput: Codable, Sendable {
+        package var straws: Int?
+        package var dosesPerStraw: Double?
+        package var strawSize: String?
+        package var extender: String?
+        package var containerId: Int64?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case straws, extender
             case dosesPerStraw = "doses_per_straw"
             case strawSize = "straw_size"
@@ -83,7 +84,7 @@ struct SemenStore: Sendable {
 
     /// Fills the collection into `straws` straws: each a semen sample checked in at the next free
     /// position in or below the container, labelled `<sire>-<date>-<n>`. All or nothing.
-    func process(id: Int64, _ input: ProcessInput, context: EventContext) async throws -> [Sample] {
+    package func process(id: Int64, _ input: ProcessInput, context: EventContext) async throws -> [Sample] {
         guard sampleKinds.contains("semen") else {
             throw APIError.validationFailed(
                 "The sample kind 'semen' is not enabled (lab.sample_kinds).", field: "straws")
@@ -159,7 +160,7 @@ struct SemenStore: Sendable {
         }
     }
 
-    func collection(id: Int64) async throws -> (SemenCollection, [Sample])? {
+    package func collection(id: Int64) async throws -> (SemenCollection, [Sample])? {
         try await database.read { db in
             guard let collection = try SemenCollection.fetchOne(db, key: id) else { return nil }
             let straws = try Sample.fetchAll(
@@ -171,7 +172,7 @@ struct SemenStore: Sendable {
         }
     }
 
-    func collections(after: KeysetPosition?, limit: Int) async throws
+    package func collections(after: KeysetPosition?, limit: Int) async throws
         -> (items: [SemenCollection], next: KeysetPosition?)
     {
         try await database.read { db in
@@ -181,7 +182,7 @@ struct SemenStore: Sendable {
     }
 
     /// Whether the post-thaw motility is below the acceptance threshold (bovine only).
-    func belowThreshold(_ collection: SemenCollection, species: String) -> Bool {
+    package func belowThreshold(_ collection: SemenCollection, species: String) -> Bool {
         guard species == "bovine", let motility = collection.postThawMotility else { return false }
         return motility < minPostThawMotility
     }

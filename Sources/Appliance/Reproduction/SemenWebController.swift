@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The semen pages: a collection's evaluation, and processing it into straws in the tank.
-struct SemenWebController {
-    let store: SemenStore
-    let pages: PageRenderer
+package struct SemenWebController {
+    package let store: SemenStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/reproduction/semen/new") { request, context in
             form(request, context, fields: FormFields(values: ["collected_on": Day.today]), error: nil)
         }

@@ -1,53 +1,54 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Where a pregnancy came from, and what came of a donor or sire.
-enum Trace {
+package enum Trace {
     /// Back from a transfer: each embryo with its batch, the OPU sessions, donor, sire and semen.
-    struct Back: Encodable, Sendable, ResponseEncodable {
-        struct Origin: Encodable, Sendable {
-            let embryo: Embryo
-            let donor: String
-            let sire: String
-            let batch: IVFBatch?
-            let opuSessions: [OPUSession]
-            let semen: String?
-            let straw: String?
+    package struct Back: Encodable, Sendable, ResponseEncodable {
+        package struct Origin: Encodable, Sendable {
+            package let embryo: Embryo
+            package let donor: String
+            package let sire: String
+            package let batch: IVFBatch?
+            package let opuSessions: [OPUSession]
+            package let semen: String?
+            package let straw: String?
 
-            enum CodingKeys: String, CodingKey {
+            package enum CodingKeys: String, CodingKey {
                 case embryo, donor, sire, batch, semen, straw
                 case opuSessions = "opu_sessions"
             }
         }
 
         /// A diagnosis with how many days after the transfer it was made.
-        struct Diagnosis: Encodable, Sendable {
-            let check: PregnancyCheck
-            let daysAfterTransfer: Int
+        package struct Diagnosis: Encodable, Sendable {
+            package let check: PregnancyCheck
+            package let daysAfterTransfer: Int
 
-            enum CodingKeys: String, CodingKey { case daysAfterTransfer = "days_after_transfer" }
+            package enum CodingKeys: String, CodingKey { case daysAfterTransfer = "days_after_transfer" }
 
-            func encode(to encoder: Encoder) throws {
+            package func encode(to encoder: Encoder) throws {
                 try check.encode(to: encoder)
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(daysAfterTransfer, forKey: .daysAfterTransfer)
             }
         }
 
-        let transfer: Transfer
-        let recipient: String
-        let embryos: [Origin]
-        let pregnancyChecks: [Diagnosis]
-        let signatures: [Signature.Manifest]
+        package let transfer: Transfer
+        package let recipient: String
+        package let embryos: [Origin]
+        package let pregnancyChecks: [Diagnosis]
+        package let signatures: [Signature.Manifest]
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case transfer, recipient, embryos, signatures
             case pregnancyChecks = "pregnancy_checks"
         }
     }
 
-    static func back(_ db: Database, transfer id: Int64) throws -> Back {
+    package static func back(_ db: Database, transfer id: Int64) throws -> Back {
         let transfer = try TransferStore.transfer(db, id: id)
         func name(_ id: Int64) throws -> String { try Animal.fetchOne(db, key: id)?.name ?? "#\(id)" }
         let origins = try Embryo.filter(Embryo.CodingKeys.transferId == id).order(Embryo.CodingKeys.id).fetchAll(db)
@@ -74,22 +75,22 @@ enum Trace {
     }
 
     /// Forward from an animal as donor or sire: every embryo, where it went and how it ended.
-    struct Forward: Encodable, Sendable, ResponseEncodable {
-        struct Line: Codable, Sendable, FetchableRecord {
-            let embryoId: Int64
-            let code: String
-            let role: String
-            let mate: String
-            let stage: Int
-            let grade: Int
-            let fate: String
-            let transferId: Int64?
-            let recipient: String?
-            let transferredOn: String?
-            let result: String?
-            let outcome: String?
+    package struct Forward: Encodable, Sendable, ResponseEncodable {
+        package struct Line: Codable, Sendable, FetchableRecord {
+            package let embryoId: Int64
+            package let code: String
+            package let role: String
+            package let mate: String
+            package let stage: Int
+            package let grade: Int
+            package let fate: String
+            package let transferId: Int64?
+            package let recipient: String?
+            package let transferredOn: String?
+            package let result: String?
+            package let outcome: String?
 
-            enum CodingKeys: String, CodingKey {
+            package enum CodingKeys: String, CodingKey {
                 case code, role, mate, stage, grade, fate, recipient, result, outcome
                 case embryoId = "embryo_id"
                 case transferId = "transfer_id"
@@ -97,19 +98,19 @@ enum Trace {
             }
         }
 
-        let animal: Animal
-        let opuSessions: Int
-        let semenCollections: Int
-        let embryos: [Line]
+        package let animal: Animal
+        package let opuSessions: Int
+        package let semenCollections: Int
+        package let embryos: [Line]
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case animal, embryos
             case opuSessions = "opu_sessions"
             case semenCollections = "semen_collections"
         }
     }
 
-    static func forward(_ db: Database, animal id: Int64, limit: Int = 500) throws -> Forward {
+    package static func forward(_ db: Database, animal id: Int64, limit: Int = 500) throws -> Forward {
         guard let animal = try Animal.fetchOne(db, key: id) else { throw APIError.notFound("No animal has id \(id).") }
         let lines = try Forward.Line.fetchAll(
             db,

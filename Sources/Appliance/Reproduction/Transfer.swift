@@ -3,32 +3,32 @@ import GRDB
 import Hummingbird
 
 /// Embryos placed in a recipient on one day, witnessed; later the calving or foaling outcome.
-struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "transfers"
-    static let auditEntity = "transfer"
+    package static let databaseTableName = "transfers"
+    package static let auditEntity = "transfer"
 
-    enum Outcome: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Outcome: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case unknown = ""
         case bornAlive = "born_alive"
         case stillborn
     }
 
-    var id: Int64?
-    var recipientId: Int64
-    var transferredOn: String
-    var technician: String
-    var clSide = ""
-    var clQuality = ""
-    var notes = ""
-    var outcome = Outcome.unknown
-    var outcomeOn: String?
-    var offspringSex = ""
-    var createdAt: Date
-    var updatedAt: Date
+    package var id: Int64?
+    package var recipientId: Int64
+    package var transferredOn: String
+    package var technician: String
+    package var clSide = ""
+    package var clQuality = ""
+    package var notes = ""
+    package var outcome = Outcome.unknown
+    package var outcomeOn: String?
+    package var offspringSex = ""
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, technician, notes, outcome
         case recipientId = "recipient_id"
         case transferredOn = "transferred_on"
@@ -40,38 +40,38 @@ struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersis
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A pregnancy diagnosis of a transfer's recipient.
-struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "pregnancy_checks"
-    static let auditEntity = "pregnancy_check"
+    package static let databaseTableName = "pregnancy_checks"
+    package static let auditEntity = "pregnancy_check"
 
-    enum Method: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Method: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case ultrasound, palpation
         case bloodTest = "blood_test"
     }
 
-    enum Result: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Result: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case pregnant, open, lost
     }
 
-    var id: Int64?
-    var transferId: Int64
-    var checkedOn: String
-    var method: Method
-    var result: Result
-    var fetalSex = ""
-    var checkedBy: String
-    var notes = ""
-    var createdAt: Date
+    package var id: Int64?
+    package var transferId: Int64
+    package var checkedOn: String
+    package var method: Method
+    package var result: Result
+    package var fetalSex = ""
+    package var checkedBy: String
+    package var notes = ""
+    package var createdAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, method, result, notes
         case transferId = "transfer_id"
         case checkedOn = "checked_on"
@@ -80,7 +80,7 @@ struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, Mutable
         case createdAt = "created_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

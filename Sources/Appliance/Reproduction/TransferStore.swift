@@ -1,22 +1,23 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Embryo transfers (witnessed), pregnancy diagnoses and outcomes.
-struct TransferStore: Sendable {
-    let database: AppDatabase
-    let settings: ReproductionSettings
+package struct TransferStore: Sendable {
+    package let database: AppDatabase
+    package let settings: ReproductionSettings
 
-    struct Input: Codable, Sendable {
-        var recipientId: Int64?
-        var embryoIds: [Int64]?
-        var transferredOn: String?
-        var technician: String?
-        var clSide: String?
-        var clQuality: String?
-        var notes: String?
+    package struct Input: Codable, Sendable {
+        package var recipientId: Int64?
+        package var embryoIds: [Int64]?
+        package var transferredOn: String?
+        package var technician: String?
+        package var clSide: String?
+        package var clQuality: String?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case technician, notes
             case recipientId = "recipient_id"
             case embryoIds = "embryo_ids"
@@ -28,7 +29,7 @@ struct TransferStore: Sendable {
 
     /// Places embryos in a recipient, signed by `witness` in the same transaction. A frozen
     /// embryo's straw is thawed: checked out of its position and marked used.
-    func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
+    package func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
         guard let witness else {
             throw APIError.validationFailed(
                 "A second person must witness the transfer and sign with their password.", field: "witness")
@@ -103,14 +104,14 @@ struct TransferStore: Sendable {
         try write.update(used, from: thawed, reason: "transferred to \(recipient.name)")
     }
 
-    struct CheckInput: Codable, Sendable {
-        var checkedOn: String?
-        var method: String?
-        var result: String?
-        var fetalSex: String?
-        var notes: String?
+    package struct CheckInput: Codable, Sendable {
+        package var checkedOn: String?
+        package var method: String?
+        package var result: String?
+        package var fetalSex: String?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case method, result, notes
             case checkedOn = "checked_on"
             case fetalSex = "fetal_sex"
@@ -118,7 +119,7 @@ struct TransferStore: Sendable {
     }
 
     /// A pregnancy diagnosis: not before the transfer; "lost" only after a positive diagnosis.
-    func diagnose(transfer id: Int64, _ input: CheckInput, context: EventContext) async throws -> PregnancyCheck {
+    package func diagnose(transfer id: Int64, _ input: CheckInput, context: EventContext) async throws -> PregnancyCheck {
         try await database.write(context) { write in
             let transfer = try Self.transfer(write.db, id: id)
             guard let method = input.method.flatMap(PregnancyCheck.Method.init) else {
@@ -152,12 +153,12 @@ struct TransferStore: Sendable {
         }
     }
 
-    struct OutcomeInput: Codable, Sendable {
-        var outcome: String?
-        var outcomeOn: String?
-        var offspringSex: String?
+    package struct OutcomeInput: Codable, Sendable {
+        package var outcome: String?
+        package var outcomeOn: String?
+        package var offspringSex: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case outcome
             case outcomeOn = "outcome_on"
             case offspringSex = "offspring_sex"
@@ -165,7 +166,7 @@ struct TransferStore: Sendable {
     }
 
     /// The calving or foaling that closes the trace; the last diagnosis must be positive.
-    func recordOutcome(transfer id: Int64, _ input: OutcomeInput, context: EventContext) async throws -> Transfer {
+    package func recordOutcome(transfer id: Int64, _ input: OutcomeInput, context: EventContext) async throws -> Transfer {
         try await database.write(context) { write in
             let previous = try Self.transfer(write.db, id: id)
             guard let outcome = input.outcome.flatMap(Transfer.Outcome.init), outcome != .unknown else {
@@ -193,27 +194,27 @@ struct TransferStore: Sendable {
         }
     }
 
-    static func transfer(_ db: Database, id: Int64) throws -> Transfer {
+    package static func transfer(_ db: Database, id: Int64) throws -> Transfer {
         guard let transfer = try Transfer.fetchOne(db, key: id) else {
             throw APIError.notFound("No transfer has id \(id).")
         }
         return transfer
     }
 
-    static func checks(_ db: Database, transfer id: Int64) throws -> [PregnancyCheck] {
+    package static func checks(_ db: Database, transfer id: Int64) throws -> [PregnancyCheck] {
         try PregnancyCheck.filter(PregnancyCheck.CodingKeys.transferId == id)
             .order(PregnancyCheck.CodingKeys.checkedOn, PregnancyCheck.CodingKeys.id).fetchAll(db)
     }
 
     /// A transfer still waiting for its first pregnancy check.
-    struct Due: Codable, Sendable, FetchableRecord {
-        let transferId: Int64
-        let recipient: String
-        let species: String
-        let transferredOn: String
-        var dueOn = ""
+    package struct Due: Codable, Sendable, FetchableRecord {
+        package let transferId: Int64
+        package let recipient: String
+        package let species: String
+        package let transferredOn: String
+        package var dueOn = ""
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case recipient, species
             case transferId = "transfer_id"
             case transferredOn = "transferred_on"
@@ -222,7 +223,7 @@ struct TransferStore: Sendable {
     }
 
     /// Transfers without a diagnosis whose first check falls on or before `day` + `ahead` days.
-    static func due(_ db: Database, settings: ReproductionSettings, on day: String, ahead: Int = 0) throws -> [Due] {
+    package static func due(_ db: Database, settings: ReproductionSettings, on day: String, ahead: Int = 0) throws -> [Due] {
         try Due.fetchAll(
             db,
             sql: """
@@ -240,11 +241,11 @@ struct TransferStore: Sendable {
         }
     }
 
-    func due(ahead: Int) async throws -> [Due] {
+    package func due(ahead: Int) async throws -> [Due] {
         try await database.read { try Self.due($0, settings: settings, on: Day.today, ahead: ahead) }
     }
 
-    func transfers(after: KeysetPosition?, limit: Int) async throws -> (items: [Transfer], next: KeysetPosition?) {
+    package func transfers(after: KeysetPosition?, limit: Int) async throws -> (items: [Transfer], next: KeysetPosition?) {
         try await database.read { db in
             try Transfer.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
         }

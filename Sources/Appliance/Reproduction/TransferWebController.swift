@@ -1,16 +1,17 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The transfer, trace, statistics and semen pages.
-struct TransferWebController {
-    let stores: ReproductionStores
-    let identity: Identity
-    let pages: PageRenderer
+package struct TransferWebController {
+    package let stores: ReproductionStores
+    package let identity: Identity
+    package let pages: PageRenderer
 
     private var database: AppDatabase { stores.lab.database }
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/reproduction/transfers/new") { request, context in
             try await transferForm(
                 request, context, fields: FormFields(values: ["transferred_on": Day.today]), error: nil)
@@ -215,10 +216,10 @@ struct TransferWebController {
 
 /// A grouped bar chart of cleavage, blastocyst and pregnancy rates, drawn as SVG on the server
 /// (no script, and the CSP forbids inline styles: sizes are attributes, colours CSS classes).
-struct RateChart {
-    let rows: [ReproductionStats.Row]
+package struct RateChart {
+    package let rows: [ReproductionStats.Row]
 
-    var values: [String: Any]? {
+    package var values: [String: Any]? {
         guard !rows.isEmpty else { return nil }
         let rowHeight = 42
         let labelWidth = 170

@@ -1,36 +1,37 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// The test catalog, profiles, instruments and quality control. Admins define the catalog;
 /// lab staff record QC runs.
-struct CatalogStore: Sendable {
-    let database: AppDatabase
-    let sampleKinds: [String]
-    let species: [String]
+package struct CatalogStore: Sendable {
+    package let database: AppDatabase
+    package let sampleKinds: [String]
+    package let species: [String]
 
-    struct TestInput: Codable, Sendable {
-        struct Range: Codable, Sendable {
-            var species: String
-            var low: Double?
-            var high: Double?
+    package struct TestInput: Codable, Sendable {
+        package struct Range: Codable, Sendable {
+            package var species: String
+            package var low: Double?
+            package var high: Double?
         }
 
-        var code: String?
-        var name: String?
-        var sampleKinds: [String]?
-        var unit: String?
-        var method: String?
-        var priceCents: Int?
-        var ranges: [Range]?
+        package var code: String?
+        package var name: String?
+        package var sampleKinds: [String]?
+        package var unit: String?
+        package var method: String?
+        package var priceCents: Int?
+        package var ranges: [Range]?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case code, name, unit, method, ranges
             case sampleKinds = "sample_kinds"
             case priceCents = "price_cents"
         }
     }
 
-    func createTest(_ input: TestInput, context: EventContext) async throws -> LabTest {
+    package func createTest(_ input: TestInput, context: EventContext) async throws -> LabTest {
         let code = try InputCheck.text(input.code, field: "code", limit: 32)
         guard code.wholeMatch(of: /[A-Za-z0-9_.\-]+/) != nil else {
             throw APIError.validationFailed("Give a short code of letters, digits, _ . or -.", field: "code")
@@ -85,13 +86,13 @@ struct CatalogStore: Sendable {
         }
     }
 
-    struct ProfileInput: Codable, Sendable {
-        var code: String?
-        var name: String?
-        var tests: [String]?
+    package struct ProfileInput: Codable, Sendable {
+        package var code: String?
+        package var name: String?
+        package var tests: [String]?
     }
 
-    func createProfile(_ input: ProfileInput, context: EventContext) async throws -> LabProfile {
+    package func createProfile(_ input: ProfileInput, context: EventContext) async throws -> LabProfile {
         let code = try InputCheck.text(input.code, field: "code", limit: 32)
         let name = try InputCheck.text(input.name, field: "name")
         guard !code.isEmpty, !name.isEmpty else {
@@ -115,26 +116,26 @@ struct CatalogStore: Sendable {
         }
     }
 
-    struct InstrumentInput: Codable, Sendable {
-        var name: String?
-        var calibrationDue: String?
-        var notes: String?
-        var reason: String?
+    package struct InstrumentInput: Codable, Sendable {
+        package var name: String?
+        package var calibrationDue: String?
+        package var notes: String?
+        package var reason: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name, notes, reason
             case calibrationDue = "calibration_due"
         }
     }
 
-    static func calibrationDay(_ text: String?) throws -> String {
+    package static func calibrationDay(_ text: String?) throws -> String {
         guard let text, let day = Day.date(text) else {
             throw APIError.validationFailed("Give the calibration due date as YYYY-MM-DD.", field: "calibration_due")
         }
         return Day.text(day)
     }
 
-    func createInstrument(_ input: InstrumentInput, context: EventContext) async throws -> Instrument {
+    package func createInstrument(_ input: InstrumentInput, context: EventContext) async throws -> Instrument {
         let name = try InputCheck.text(input.name, field: "name")
         guard !name.isEmpty else { throw APIError.validationFailed("Name the instrument.", field: "name") }
         let due = try Self.calibrationDay(input.calibrationDue)
@@ -153,7 +154,7 @@ struct CatalogStore: Sendable {
     }
 
     /// A new calibration date (after a calibration), with the reason the trail needs.
-    func recalibrate(id: Int64, _ input: InstrumentInput, context: EventContext) async throws -> Instrument {
+    package func recalibrate(id: Int64, _ input: InstrumentInput, context: EventContext) async throws -> Instrument {
         let due = try Self.calibrationDay(input.calibrationDue)
         return try await database.write(context) { write in
             guard let previous = try Instrument.fetchOne(write.db, key: id) else {
@@ -169,19 +170,19 @@ struct CatalogStore: Sendable {
         }
     }
 
-    struct MaterialInput: Codable, Sendable {
-        var name: String?
-        var testCode: String?
-        var expected: Double?
-        var tolerance: Double?
+    package struct MaterialInput: Codable, Sendable {
+        package var name: String?
+        package var testCode: String?
+        package var expected: Double?
+        package var tolerance: Double?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name, expected, tolerance
             case testCode = "test_code"
         }
     }
 
-    func createMaterial(_ input: MaterialInput, context: EventContext) async throws -> QCMaterial {
+    package func createMaterial(_ input: MaterialInput, context: EventContext) async throws -> QCMaterial {
         let name = try InputCheck.text(input.name, field: "name")
         guard !name.isEmpty else { throw APIError.validationFailed("Name the control material.", field: "name") }
         guard let expected = input.expected, expected.isFinite else {
@@ -202,12 +203,12 @@ struct CatalogStore: Sendable {
         }
     }
 
-    struct RunInput: Codable, Sendable {
-        var materialId: Int64?
-        var instrumentId: Int64?
-        var measured: Double?
+    package struct RunInput: Codable, Sendable {
+        package var materialId: Int64?
+        package var instrumentId: Int64?
+        package var measured: Double?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case measured
             case materialId = "material_id"
             case instrumentId = "instrument_id"
@@ -215,7 +216,7 @@ struct CatalogStore: Sendable {
     }
 
     /// A QC run: the control measured on a calibrated instrument, judged against its tolerance.
-    func recordRun(_ input: RunInput, context: EventContext) async throws -> QCRun {
+    package func recordRun(_ input: RunInput, context: EventContext) async throws -> QCRun {
         guard let measured = input.measured, measured.isFinite else {
             throw APIError.validationFailed("Give the measured value.", field: "measured")
         }
@@ -235,16 +236,16 @@ struct CatalogStore: Sendable {
         }
     }
 
-    struct Catalog: Encodable, Sendable {
-        let tests: [LabTest]
-        let ranges: [ReferenceRange]
-        let profiles: [LabProfile]
-        let instruments: [Instrument]
-        let materials: [QCMaterial]
-        let runs: [QCRun]
+    package struct Catalog: Encodable, Sendable {
+        package let tests: [LabTest]
+        package let ranges: [ReferenceRange]
+        package let profiles: [LabProfile]
+        package let instruments: [Instrument]
+        package let materials: [QCMaterial]
+        package let runs: [QCRun]
     }
 
-    func catalog() async throws -> Catalog {
+    package func catalog() async throws -> Catalog {
         try await database.read { db in
             Catalog(
                 tests: try LabTest.order(LabTest.CodingKeys.code).fetchAll(db),

@@ -1,14 +1,15 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The catalog page: tests and reference ranges, profiles, instruments and their calibration,
 /// QC materials and runs. Admins define; lab staff record QC runs.
-struct CatalogWebController {
-    let store: CatalogStore
-    let pages: PageRenderer
+package struct CatalogWebController {
+    package let store: CatalogStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/results/catalog") { request, context in try await page(request, context) }
         router.post("/results/catalog/tests") { request, context in
             let form = try await FormFields.decode(request, context: context)

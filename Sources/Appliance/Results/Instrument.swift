@@ -1,37 +1,38 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// An analyser whose calibration expires: past `calibrationDue` it cannot be used for results
 /// or QC runs.
-struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "instruments"
-    static let auditEntity = "instrument"
+    package static let databaseTableName = "instruments"
+    package static let auditEntity = "instrument"
 
-    var id: Int64?
-    var name: String
-    var calibrationDue: String
-    var notes = ""
-    var createdAt: Date
-    var updatedAt: Date
+    package var id: Int64?
+    package var name: String
+    package var calibrationDue: String
+    package var notes = ""
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, name, notes
         case calibrationDue = "calibration_due"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    func isCalibrated(on day: String = Day.today) -> Bool { calibrationDue >= day }
+    package func isCalibrated(on day: String = Day.today) -> Bool { calibrationDue >= day }
 
     /// The instrument `id`, refused when its calibration has expired.
-    static func usable(_ db: Database, id: Int64, field: String = "instrument_id") throws -> Instrument {
+    package static func usable(_ db: Database, id: Int64, field: String = "instrument_id") throws -> Instrument {
         guard let instrument = try fetchOne(db, key: id) else {
             throw APIError.invalid("No instrument has id \(id).", field: field)
         }
@@ -46,49 +47,49 @@ struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, MutablePers
 }
 
 /// A reference or control sample with the value a test should find.
-struct QCMaterial: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct QCMaterial: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "qc_materials"
-    static let auditEntity = "qc_material"
+    package static let databaseTableName = "qc_materials"
+    package static let auditEntity = "qc_material"
 
-    var id: Int64?
-    var name: String
-    var testId: Int64
-    var expected: Double
-    var tolerance: Double
-    var createdAt: Date
+    package var id: Int64?
+    package var name: String
+    package var testId: Int64
+    package var expected: Double
+    package var tolerance: Double
+    package var createdAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, name, expected, tolerance
         case testId = "test_id"
         case createdAt = "created_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    func inControl(_ measured: Double) -> Bool { abs(measured - expected) <= tolerance }
+    package func inControl(_ measured: Double) -> Bool { abs(measured - expected) <= tolerance }
 }
 
 /// A control measured on an instrument; results entered against an out-of-control run cannot
 /// be verified.
-struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "qc_runs"
-    static let auditEntity = "qc_run"
+    package static let databaseTableName = "qc_runs"
+    package static let auditEntity = "qc_run"
 
-    var id: Int64?
-    var materialId: Int64
-    var instrumentId: Int64
-    var measured: Double
-    var inControl: Bool
-    var runBy: String
-    var runAt: Date
+    package var id: Int64?
+    package var materialId: Int64
+    package var instrumentId: Int64
+    package var measured: Double
+    package var inControl: Bool
+    package var runBy: String
+    package var runAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, measured
         case materialId = "material_id"
         case instrumentId = "instrument_id"
@@ -97,7 +98,7 @@ struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistab
         case runAt = "run_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -3,23 +3,23 @@ import GRDB
 import Hummingbird
 
 /// A test of the catalog: what it measures, on which sample kinds, in which unit, at what price.
-struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     ResponseEncodable
 {
-    static let databaseTableName = "lab_tests"
-    static let auditEntity = "lab_test"
+    package static let databaseTableName = "lab_tests"
+    package static let auditEntity = "lab_test"
 
-    var id: Int64?
-    var code: String
-    var name: String
-    var sampleKinds: String
-    var unit = ""
-    var method = ""
-    var priceCents = 0
-    var createdAt: Date
-    var updatedAt: Date
+    package var id: Int64?
+    package var code: String
+    package var name: String
+    package var sampleKinds: String
+    package var unit = ""
+    package var method = ""
+    package var priceCents = 0
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, code, name, unit, method
         case sampleKinds = "sample_kinds"
         case priceCents = "price_cents"
@@ -27,35 +27,35 @@ struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, MutablePersist
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    var kinds: [String] { sampleKinds.split(separator: ",").map(String.init) }
+    package var kinds: [String] { sampleKinds.split(separator: ",").map(String.init) }
 }
 
 /// The normal range of a test for one species; either bound may be open.
-struct ReferenceRange: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "reference_ranges"
+package struct ReferenceRange: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "reference_ranges"
 
-    var testId: Int64
-    var species: String
-    var low: Double?
-    var high: Double?
+    package var testId: Int64
+    package var species: String
+    package var low: Double?
+    package var high: Double?
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case species, low, high
         case testId = "test_id"
     }
 
     /// Where `value` falls: "" inside the range, "low" or "high" outside it.
-    func flag(_ value: Double) -> String {
+    package func flag(_ value: Double) -> String {
         if let low, value < low { return "low" }
         if let high, value > high { return "high" }
         return ""
     }
 
-    var text: String {
+    package var text: String {
         switch (low, high) {
         case (let low?, let high?): "\(low.formatted()) – \(high.formatted())"
         case (let low?, nil): "≥ \(low.formatted())"
@@ -66,22 +66,22 @@ struct ReferenceRange: Codable, Sendable, Equatable, FetchableRecord, Persistabl
 }
 
 /// A named group of tests ordered together (e.g. an export health panel).
-struct LabProfile: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
-    static let databaseTableName = "lab_profiles"
-    static let auditEntity = "lab_profile"
+package struct LabProfile: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+    package static let databaseTableName = "lab_profiles"
+    package static let auditEntity = "lab_profile"
 
-    var id: Int64?
-    var code: String
-    var name: String
-    var tests: String
-    var createdAt: Date
+    package var id: Int64?
+    package var code: String
+    package var name: String
+    package var tests: String
+    package var createdAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, code, name, tests
         case createdAt = "created_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

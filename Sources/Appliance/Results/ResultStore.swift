@@ -1,23 +1,24 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Orders, result entry and verification. A result is verified by e-signatures of people other
 /// than the one who entered it (`results.verifications` of them); a changed verified result
 /// needs a reason and is verified again.
-struct ResultStore: Sendable {
-    let database: AppDatabase
-    let verificationsRequired: Int
+package struct ResultStore: Sendable {
+    package let database: AppDatabase
+    package let verificationsRequired: Int
 
-    struct OrderInput: Codable, Sendable {
-        var customerId: Int64?
-        var sampleIds: [Int64]?
-        var tests: [String]?
-        var profiles: [String]?
-        var reference: String?
-        var notes: String?
+    package struct OrderInput: Codable, Sendable {
+        package var customerId: Int64?
+        package var sampleIds: [Int64]?
+        package var tests: [String]?
+        package var profiles: [String]?
+        package var reference: String?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case tests, profiles, reference, notes
             case customerId = "customer_id"
             case sampleIds = "sample_ids"
@@ -26,7 +27,7 @@ struct ResultStore: Sendable {
 
     /// An order and one analysis per sample and test (profiles expanded); a test that does not
     /// accept a sample's kind refuses the whole order.
-    func createOrder(_ input: OrderInput, context: EventContext) async throws -> OrderReport {
+    package func createOrder(_ input: OrderInput, context: EventContext) async throws -> OrderReport {
         guard let sampleIDs = input.sampleIds, !sampleIDs.isEmpty else {
             throw APIError.validationFailed("Choose the samples to test.", field: "sample_ids")
         }
@@ -77,7 +78,7 @@ struct ResultStore: Sendable {
         return try await report(id: id)
     }
 
-    static func analysis(_ db: Database, id: Int64) throws -> Analysis {
+    package static func analysis(_ db: Database, id: Int64) throws -> Analysis {
         guard let analysis = try Analysis.fetchOne(db, key: id) else {
             throw APIError.notFound("No analysis has id \(id).")
         }
@@ -94,7 +95,7 @@ struct ResultStore: Sendable {
         return analysis
     }
 
-    func start(id: Int64, context: EventContext) async throws -> Analysis {
+    package func start(id: Int64, context: EventContext) async throws -> Analysis {
         try await database.write(context) { write in
             let previous = try Self.analysis(write.db, id: id)
             guard [.received, .retest].contains(previous.state) else {
@@ -104,13 +105,13 @@ struct ResultStore: Sendable {
         }
     }
 
-    struct ResultInput: Codable, Sendable {
-        var value: Double?
-        var instrumentId: Int64?
-        var qcRunId: Int64?
-        var reason: String?
+    package struct ResultInput: Codable, Sendable {
+        package var value: Double?
+        package var instrumentId: Int64?
+        package var qcRunId: Int64?
+        package var reason: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case value, reason
             case instrumentId = "instrument_id"
             case qcRunId = "qc_run_id"
@@ -120,7 +121,7 @@ struct ResultStore: Sendable {
     /// Enters (or corrects) a result, flags it against the species' reference range and sends it
     /// to verification. A second entry needs a reason; so does changing a verified result, whose
     /// verifications then no longer cover it.
-    func enter(id: Int64, _ input: ResultInput, by user: Int64?, context: EventContext) async throws -> Analysis {
+    package func enter(id: Int64, _ input: ResultInput, by user: Int64?, context: EventContext) async throws -> Analysis {
         guard let value = input.value, value.isFinite else {
             throw APIError.validationFailed("Enter the result.", field: "value")
         }
@@ -169,7 +170,7 @@ struct ResultStore: Sendable {
 
     /// A verification: the signer re-authenticated; not the person who entered the result; the
     /// run's QC in control. The result is verified once enough different people signed this value.
-    func verify(id: Int64, signer: User, context: EventContext) async throws -> Analysis {
+    package func verify(id: Int64, signer: User, context: EventContext) async throws -> Analysis {
         try await database.write(context) { write in
             let db = write.db
             let previous = try Self.analysis(db, id: id)
@@ -204,20 +205,20 @@ struct ResultStore: Sendable {
     }
 
     /// The users whose verification signatures cover the result as it is now.
-    static func verifiers(_ db: Database, of analysis: Analysis) throws -> Set<Int64> {
+    package static func verifiers(_ db: Database, of analysis: Analysis) throws -> Set<Int64> {
         Set(try verifications(db, of: [analysis])[analysis.auditID, default: []].map(\.userId))
     }
 
     /// The verification signatures that cover each analysis as it is now, in signing order, keyed
     /// by the analysis's audit id.
-    static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature.Manifest]] {
+    package static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature.Manifest]] {
         try Signature.manifests(db, for: analyses).mapValues { manifest in
             manifest.filter { $0.meaning == .verified && $0.matchesCurrentVersion }
         }
     }
 
     /// A verifier sends a result back for retest, or rejects it for good; either needs a reason.
-    func reject(id: Int64, retest: Bool, reason: String?, context: EventContext) async throws -> Analysis {
+    package func reject(id: Int64, retest: Bool, reason: String?, context: EventContext) async throws -> Analysis {
         guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AuditPolicy.missingReason }
         return try await database.write(context) { write in
             let previous = try Self.analysis(write.db, id: id)
@@ -231,27 +232,27 @@ struct ResultStore: Sendable {
     // MARK: Reading
 
     /// An analysis as lists and reports show it.
-    struct Line: Codable, Sendable, FetchableRecord {
-        var id: Int64
-        var orderId: Int64
-        var sampleId: Int64
-        var sample: String
-        var species: String
-        var testCode: String
-        var testName: String
-        var state: Analysis.State
-        var value: Double?
-        var unit: String
-        var low: Double?
-        var high: Double?
-        var flag: String
-        var instrument: String?
-        var qcInControl: Bool?
-        var enteredBy: Int64?
-        var enteredByName: String?
-        var verifiedBy: [String] = []
+    package struct Line: Codable, Sendable, FetchableRecord {
+        package var id: Int64
+        package var orderId: Int64
+        package var sampleId: Int64
+        package var sample: String
+        package var species: String
+        package var testCode: String
+        package var testName: String
+        package var state: Analysis.State
+        package var value: Double?
+        package var unit: String
+        package var low: Double?
+        package var high: Double?
+        package var flag: String
+        package var instrument: String?
+        package var qcInControl: Bool?
+        package var enteredBy: Int64?
+        package var enteredByName: String?
+        package var verifiedBy: [String] = []
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, sample, species, state, value, unit, low, high, flag, instrument
             case orderId = "order_id"
             case sampleId = "sample_id"
@@ -263,7 +264,7 @@ struct ResultStore: Sendable {
             case verifiedBy = "verified_by"
         }
 
-        init(row: Row) throws {
+        package init(row: Row) throws {
             id = row["id"]
             orderId = row["order_id"]
             sampleId = row["sample_id"]
@@ -283,10 +284,10 @@ struct ResultStore: Sendable {
             enteredByName = row["entered_by_name"]
         }
 
-        var range: String { ReferenceRange(testId: 0, species: species, low: low, high: high).text }
+        package var range: String { ReferenceRange(testId: 0, species: species, low: low, high: high).text }
     }
 
-    static let lineSQL = """
+    package static let lineSQL = """
         SELECT a.id, a.order_id, a.sample_id, s.external_id AS sample, s.species, t.code AS test_code,
                t.name AS test_name, a.state, a.value, a.unit, a.low, a.high, a.flag, i.name AS instrument,
                q.in_control AS qc_in_control, a.entered_by, u.display_name AS entered_by_name
@@ -297,7 +298,7 @@ struct ResultStore: Sendable {
 
     /// The lines matching `condition`; a line verified or waiting for verification names those
     /// whose verification still covers its current version. Three queries, however many lines.
-    static func lines(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Line] {
+    package static func lines(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Line] {
         var lines = try Line.fetchAll(db, sql: lineSQL + " WHERE " + condition, arguments: arguments)
         let signable = Set(lines.filter { $0.state == .verified || $0.state == .toVerify }.map(\.id))
         guard !signable.isEmpty else { return lines }
@@ -308,15 +309,15 @@ struct ResultStore: Sendable {
         return lines
     }
 
-    struct OrderReport: Encodable, Sendable, ResponseEncodable {
-        let order: LabOrder
-        let customer: String
-        let analyses: [Line]
-        var complete: Bool { analyses.allSatisfy { [.verified, .rejected].contains($0.state) } }
+    package struct OrderReport: Encodable, Sendable, ResponseEncodable {
+        package let order: LabOrder
+        package let customer: String
+        package let analyses: [Line]
+        package var complete: Bool { analyses.allSatisfy { [.verified, .rejected].contains($0.state) } }
 
-        enum CodingKeys: String, CodingKey { case order, customer, analyses, complete }
+        package enum CodingKeys: String, CodingKey { case order, customer, analyses, complete }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(order, forKey: .order)
             try container.encode(customer, forKey: .customer)
@@ -325,7 +326,7 @@ struct ResultStore: Sendable {
         }
     }
 
-    func report(id: Int64) async throws -> OrderReport {
+    package func report(id: Int64) async throws -> OrderReport {
         try await database.read { db in
             guard let order = try LabOrder.fetchOne(db, key: id) else {
                 throw APIError.notFound("No order has id \(id).")
@@ -337,7 +338,7 @@ struct ResultStore: Sendable {
     }
 
     /// The worklist: analyses in `states`, oldest first, one page.
-    func worklist(states: [Analysis.State], after: Int64?, limit: Int) async throws -> [Line] {
+    package func worklist(states: [Analysis.State], after: Int64?, limit: Int) async throws -> [Line] {
         try await database.read { db in
             try Self.lines(
                 db,
@@ -346,7 +347,7 @@ struct ResultStore: Sendable {
         }
     }
 
-    func orders(customer: Int64?, limit: Int = 100) async throws -> [LabOrder] {
+    package func orders(customer: Int64?, limit: Int = 100) async throws -> [LabOrder] {
         try await database.read { db in
             var request = LabOrder.order(LabOrder.CodingKeys.id.desc)
             if let customer { request = request.filter(LabOrder.CodingKeys.customerId == customer) }

@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The lab API: catalog, instruments, QC, orders, result entry and verification.
-struct ResultsAPIController {
-    let catalog: CatalogStore
-    let results: ResultStore
-    let identity: Identity
+package struct ResultsAPIController {
+    package let catalog: CatalogStore
+    package let results: ResultStore
+    package let identity: Identity
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/lab-catalog") { _, _ in CatalogBody(catalog: try await catalog.catalog()) }
         router.post("/api/v1/lab-tests") { request, context in
             let input = try await request.decode(as: CatalogStore.TestInput.self, context: context)
@@ -93,25 +94,25 @@ struct ResultsAPIController {
         }
     }
 
-    struct CatalogBody: Encodable, Sendable, ResponseEncodable { let catalog: CatalogStore.Catalog }
+    package struct CatalogBody: Encodable, Sendable, ResponseEncodable { let catalog: CatalogStore.Catalog }
 
     /// The signer's password (and authenticator code) again, as every e-signature needs.
-    struct Credentials: Decodable, Sendable {
-        var password: String
-        var code: String?
+    package struct Credentials: Decodable, Sendable {
+        package var password: String
+        package var code: String?
     }
 
-    struct Rejection: Decodable, Sendable {
-        var reason: String?
+    package struct Rejection: Decodable, Sendable {
+        package var reason: String?
         /// True (the default) sends the result back to be measured again; false rejects it for good.
-        var retest: Bool?
+        package var retest: Bool?
     }
 
-    static let csvColumns = [
+    package static let csvColumns = [
         "sample", "species", "test", "name", "value", "unit", "low", "high", "flag", "state", "verified_by",
     ]
 
-    static func csv(_ report: ResultStore.OrderReport) -> Response {
+    package static func csv(_ report: ResultStore.OrderReport) -> Response {
         var text = CSVResponse.line(csvColumns)
         for line in report.analyses {
             text += CSVResponse.line([

@@ -1,20 +1,21 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The lab pages: the worklist, orders with result entry and verification, and printable reports.
-struct ResultsWebController {
-    let catalog: CatalogStore
-    let results: ResultStore
-    let samples: SampleStore
-    let identity: Identity
-    let labName: String
-    let labAddress: String
-    let pages: PageRenderer
+package struct ResultsWebController {
+    package let catalog: CatalogStore
+    package let results: ResultStore
+    package let samples: SampleStore
+    package let identity: Identity
+    package let labName: String
+    package let labAddress: String
+    package let pages: PageRenderer
 
     private var database: AppDatabase { results.database }
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/results") { request, context in try await worklist(request, context) }
         router.get("/results/orders/new") { request, context in
             try await orderForm(request, context, fields: FormFields(values: [:]), error: nil)

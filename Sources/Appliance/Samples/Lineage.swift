@@ -3,30 +3,30 @@ import GRDB
 import Hummingbird
 
 /// Where a sample came from and what was made of it: aliquots, derivatives and pools, both ways.
-struct Lineage: ResponseEncodable, Sendable {
-    final class Node: Encodable, Sendable {
-        let id: Int64
-        let externalId: String
-        let kind: String
-        let status: String
-        let relation: String
+package struct Lineage: ResponseEncodable, Sendable {
+    package final class Node: Encodable, Sendable {
+        package let id: Int64
+        package let externalId: String
+        package let kind: String
+        package let status: String
+        package let relation: String
         /// Towards the ancestors: this sample's parents; towards the descendants: its children.
-        let links: [Node]
+        package let links: [Node]
 
-        init(_ sample: Sample, relation: String, links: [Node]) {
+        package init(_ sample: Sample, relation: String, links: [Node]) {
             (id, externalId, kind, status) = (sample.id ?? 0, sample.externalId, sample.kind, sample.status.rawValue)
             self.relation = relation
             self.links = links
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, kind, status, relation, links
             case externalId = "external_id"
         }
     }
 
-    let ancestors: [Node]
-    let descendants: [Node]
+    package let ancestors: [Node]
+    package let descendants: [Node]
 
     private struct Link: FetchableRecord, Decodable {
         let childId: Int64
@@ -41,7 +41,7 @@ struct Lineage: ResponseEncodable, Sendable {
     }
 
     /// Up to `depth` generations each way.
-    static func load(_ db: Database, id: Int64, depth: Int = 10) throws -> Lineage {
+    package static func load(_ db: Database, id: Int64, depth: Int = 10) throws -> Lineage {
         let links = try Link.fetchAll(
             db,
             sql: """

@@ -1,25 +1,26 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// A biological sample: the record of `../shared/contracts/samples-api.md`.
-struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
     RowIDRecord
 {
-    static let databaseTableName = "samples"
-    static let auditEntity = "sample"
-    static let searchIndex: SearchIndex? = SearchIndex(
+    package static let databaseTableName = "samples"
+    package static let auditEntity = "sample"
+    package static let searchIndex: SearchIndex? = SearchIndex(
         table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert",
         columns: ["external_id", "notes"], backlog: "samples_fts_backlog")
 
-    enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case received
         case inProcess = "in_process"
         case stored, shipped, used, discarded
 
         /// The lifecycle: received → in process → stored → shipped / used / discarded. A stored
         /// sample may go back into processing (thawed, split); the last three are final.
-        var next: [Status] {
+        package var next: [Status] {
             switch self {
             case .received: [.inProcess, .stored, .discarded]
             case .inProcess: [.stored, .used, .discarded]
@@ -28,31 +29,31 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
             }
         }
 
-        var label: String { rawValue.replacingOccurrences(of: "_", with: " ").capitalized }
+        package var label: String { rawValue.replacingOccurrences(of: "_", with: " ").capitalized }
     }
 
-    var id: Int64?
-    var externalId: String
-    var species: String
-    var kind: String
-    var status: Status
-    var animalId: Int64?
-    var collectedAt: Date
-    var notes: String
+    package var id: Int64?
+    package var externalId: String
+    package var species: String
+    package var kind: String
+    package var status: Status
+    package var animalId: Int64?
+    package var collectedAt: Date
+    package var notes: String
     /// Where the item sits: a holding container (goblet, cane, box) and a position in it.
-    var containerId: Int64? = nil
-    var position: Int? = nil
-    var collectedBy = ""
+    package var containerId: Int64? = nil
+    package var position: Int? = nil
+    package var collectedBy = ""
     /// How much there is, in `unit` (mL, µL, straws, …).
-    var quantity: Double? = nil
-    var unit = ""
+    package var quantity: Double? = nil
+    package var unit = ""
     /// Insemination doses, for semen.
-    var doses: Int? = nil
-    var freezeThawCount = 0
-    var createdAt: Date
-    var updatedAt: Date
+    package var doses: Int? = nil
+    package var freezeThawCount = 0
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, species, kind, status, notes, position, quantity, unit, doses
         case externalId = "external_id"
         case animalId = "animal_id"
@@ -64,11 +65,11 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         case updatedAt = "updated_at"
     }
 
-    var auditID: String { String(id ?? 0) }
+    package var auditID: String { String(id ?? 0) }
 
     /// Every field for the API, unset ones as `null` (the contract shows `animal_id: null`), dates
     /// as RFC 3339 text.
-    func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(externalId, forKey: .externalId)
@@ -92,7 +93,7 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
     /// The row, written column by column: `Codable`, GRDB's date formatter and its persistence
     /// container were most of the cost of a sample insert, and imports and the demo data write
     /// samples by the hundred thousand.
-    var columnValues: [String: DatabaseValue] {
+    package var columnValues: [String: DatabaseValue] {
         var values = [String: DatabaseValue](minimumCapacity: 17)
         values[CodingKeys.id.rawValue] = id.databaseValue
         values[CodingKeys.externalId.rawValue] = externalId.databaseValue
@@ -114,17 +115,17 @@ struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersista
         return values
     }
 
-    func encode(to container: inout PersistenceContainer) {
+    package func encode(to container: inout PersistenceContainer) {
         for (column, value) in columnValues { container[column] = value }
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension Sample {
     /// The row as read, column by column: lists decode fifty at a time, and `Codable` decoding
     /// was the larger part of a page's cost.
-    init(row: Row) throws {
+    package init(row: Row) throws {
         id = row[CodingKeys.id]
         externalId = row[CodingKeys.externalId]
         species = row[CodingKeys.species]

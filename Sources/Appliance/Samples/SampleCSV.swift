@@ -1,20 +1,21 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 import SwiftCSV
 
 /// Samples as CSV: the export of any filtered list, and the import with a dry run that checks
 /// every row before anything is written.
-struct SampleCSV: Sendable {
-    let store: SampleStore
+package struct SampleCSV: Sendable {
+    package let store: SampleStore
 
-    static let columns = [
+    package static let columns = [
         "external_id", "species", "kind", "status", "animal_id", "collected_at", "collected_by", "quantity", "unit",
         "doses", "notes",
     ]
-    static let required: Set = ["external_id", "species", "kind", "collected_at"]
+    package static let required: Set = ["external_id", "species", "kind", "collected_at"]
 
-    static func values(_ sample: Sample) -> [String] {
+    package static func values(_ sample: Sample) -> [String] {
         [
             sample.externalId, sample.species, sample.kind, sample.status.rawValue,
             sample.animalId.map(String.init) ?? "", sample.collectedAt.formatted(.iso8601), sample.collectedBy,
@@ -22,12 +23,12 @@ struct SampleCSV: Sendable {
         ]
     }
 
-    static let template = CSVResponse.line([
+    package static let template = CSVResponse.line([
         "BULL-0042-S1", "bovine", "semen", "received", "", "2026-03-01T09:30:00Z", "Dr. Weiss", "0.25", "mL", "1",
         "",
     ])
 
-    func export(_ filter: SampleStore.Filter) -> Response {
+    package func export(_ filter: SampleStore.Filter) -> Response {
         CSVResponse.stream(filename: "samples.csv", header: Self.columns) { after in try await batch(filter, after) }
     }
 
@@ -39,7 +40,7 @@ struct SampleCSV: Sendable {
 
     /// The background export (`samples.export`): the filtered samples into a CSV file the starter
     /// downloads from the job page.
-    var exportJob: JobKind {
+    package var exportJob: JobKind {
         JobKind(type: "samples.export", title: "Sample export") { execution in
             let filter = try execution.job.decodedParameters(SampleStore.Filter.self)
             let total = max(try await store.count(filter), 1)
@@ -68,7 +69,7 @@ struct SampleCSV: Sendable {
     // MARK: Import
 
     /// Rows become samples exactly as the API's create makes them; external ids must be new.
-    var importer: CSVImport<Sample> {
+    package var importer: CSVImport<Sample> {
         let store = store
         return CSVImport(
             columns: Self.columns, required: Self.required,
@@ -95,7 +96,7 @@ struct SampleCSV: Sendable {
     }
 
     /// One row as the store's input, or the problem with it.
-    static func input(_ row: [String: String]) -> Result<SampleStore.Input, APIError> {
+    package static func input(_ row: [String: String]) -> Result<SampleStore.Input, APIError> {
         func text(_ name: String) -> String? { row[name].flatMap { $0.isEmpty ? nil : $0 } }
         func number<T: LosslessStringConvertible>(_ name: String, _: T.Type) -> Result<T?, APIError> {
             guard let value = text(name) else { return .success(nil) }

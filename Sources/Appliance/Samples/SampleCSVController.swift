@@ -3,12 +3,12 @@ import Hummingbird
 
 /// Samples as CSV: `/api/v1/samples/export`, the import template, dry run and import, and the
 /// import page.
-struct SampleCSVController {
-    let csv: SampleCSV
-    let jobs: JobQueue
-    let pages: PageRenderer
+package struct SampleCSVController {
+    package let csv: SampleCSV
+    package let jobs: JobQueue
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/samples/export") { request, _ in csv.export(try filter(request)) }
         // Large selections: the same CSV, written by a job the caller follows and downloads.
         router.post("/api/v1/samples/export-jobs") { request, context in
@@ -40,7 +40,7 @@ struct SampleCSVController {
 
 extension SampleStore.Filter {
     /// `q`, `species`, `kind` and `status`, as every sample list takes them.
-    init(_ query: ListQuery, species: [String], kinds: [String]) throws {
+    package init(_ query: ListQuery, species: [String], kinds: [String]) throws {
         self.species = try query.choice("species", in: species)
         kind = try query.choice("kind", in: kinds)
         status = try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init)

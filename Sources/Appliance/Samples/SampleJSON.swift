@@ -1,9 +1,10 @@
 import Hummingbird
+import LabBoxValues
 
 /// The API's JSON for samples, written field by field with ``JSONText``: a page of fifty spent
 /// half its time in `JSONEncoder`. It equals the `Encodable` form, which a test checks.
 extension Sample: ResponseGenerator {
-    func appendJSON(to json: inout [UInt8]) {
+    package func appendJSON(to json: inout [UInt8]) {
         func field(_ name: String, _ value: String?, quoted: Bool = true) {
             json += (json.last == UInt8(ascii: "{") ? "\"" : ",\"").utf8
             json += name.utf8
@@ -35,7 +36,7 @@ extension Sample: ResponseGenerator {
         json.append(UInt8(ascii: "}"))
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var json: [UInt8] = []
         json.reserveCapacity(512)
         appendJSON(to: &json)
@@ -44,11 +45,11 @@ extension Sample: ResponseGenerator {
 }
 
 /// `GET /api/v1/samples`: `{"items":[…],"next_cursor":…}` as ``KeysetPage`` encodes it.
-struct SamplePage: ResponseGenerator {
-    let items: [Sample]
-    let next: KeysetPosition?
+package struct SamplePage: ResponseGenerator {
+    package let items: [Sample]
+    package let next: KeysetPosition?
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var json: [UInt8] = Array(#"{"items":["#.utf8)
         json.reserveCapacity(512 * items.count + 64)
         for (index, sample) in items.enumerated() {

@@ -1,30 +1,31 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Queries and writes for samples. Every write goes through ``AuditedWrite``.
-struct SampleStore: Sendable {
-    let database: AppDatabase
-    let species: [String]
-    let kinds: [String]
+package struct SampleStore: Sendable {
+    package let database: AppDatabase
+    package let species: [String]
+    package let kinds: [String]
 
     /// The writable fields, as the API and the form send them; nil means "not given".
-    struct Input: Decodable, Sendable {
-        var externalId: String?
-        var species: String?
-        var kind: String?
-        var status: Sample.Status?
-        var animalId: Int64?
-        var collectedAt: String?
-        var notes: String?
-        var collectedBy: String?
-        var quantity: Double?
-        var unit: String?
-        var doses: Int?
-        var freezeThawCount: Int?
+    package struct Input: Decodable, Sendable {
+        package var externalId: String?
+        package var species: String?
+        package var kind: String?
+        package var status: Sample.Status?
+        package var animalId: Int64?
+        package var collectedAt: String?
+        package var notes: String?
+        package var collectedBy: String?
+        package var quantity: Double?
+        package var unit: String?
+        package var doses: Int?
+        package var freezeThawCount: Int?
         /// On create only: the samples this one was taken from.
-        var parents: [Parent]?
+        package var parents: [Parent]?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case species, kind, status, notes, quantity, unit, doses, parents
             case externalId = "external_id"
             case animalId = "animal_id"
@@ -34,37 +35,37 @@ struct SampleStore: Sendable {
         }
     }
 
-    struct Parent: Codable, Sendable, Equatable {
-        enum Relation: String, Codable, Sendable, CaseIterable { case aliquot, derivative, pool }
-        var sampleId: Int64
-        var relation: Relation
+    package struct Parent: Codable, Sendable, Equatable {
+        package enum Relation: String, Codable, Sendable, CaseIterable { case aliquot, derivative, pool }
+        package var sampleId: Int64
+        package var relation: Relation
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case relation
             case sampleId = "sample_id"
         }
     }
 
-    static let units = ["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]
+    package static let units = ["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]
 
-    struct Filter: Sendable, Codable {
-        var species: String?
-        var kind: String?
-        var status: Sample.Status?
+    package struct Filter: Sendable, Codable {
+        package var species: String?
+        package var kind: String?
+        package var status: Sample.Status?
         /// Words of the external id or notes (full-text, prefix match).
-        var text: String?
+        package var text: String?
     }
 
     /// Whether a sample has `externalId`; every create and every imported row asks, so the
     /// statement is prepared once per connection.
-    static func externalIdTaken(_ externalId: String, db: Database) throws -> Bool {
+    package static func externalIdTaken(_ externalId: String, db: Database) throws -> Bool {
         try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM samples WHERE external_id = ?)"),
             arguments: [externalId]) ?? false
     }
 
     /// Applies `input` to `sample`, checking every rule the contract and the lifecycle name.
-    func apply(_ input: Input, to sample: inout Sample, db: Database) throws {
+    package func apply(_ input: Input, to sample: inout Sample, db: Database) throws {
         if let externalId = input.externalId {
             guard (1...64).contains(externalId.count) else {
                 throw APIError.validationFailed("The external id must have 1 to 64 characters.", field: "external_id")
@@ -177,7 +178,7 @@ struct SampleStore: Sendable {
             ]))
     }
 
-    func create(_ input: Input, context: EventContext) async throws -> Sample {
+    package func create(_ input: Input, context: EventContext) async throws -> Sample {
         for (value, field) in [
             (input.externalId, "external_id"), (input.species, "species"), (input.kind, "kind"),
             (input.collectedAt, "collected_at"),
@@ -203,7 +204,7 @@ struct SampleStore: Sendable {
 
     /// Changes a sample. Discarding needs a witness, who signs the discarded record in the same
     /// transaction: material destroyed by mistake cannot be recovered.
-    func update(
+    package func update(
         id: Int64, _ input: Input, reason: String?, witness: User?, context: EventContext
     ) async throws -> Sample {
         try await database.write(context) { write in
@@ -247,7 +248,7 @@ struct SampleStore: Sendable {
     }
 
     /// The same change (e.g. a status) to many samples with one reason: all of them, or none.
-    func changeAll(ids: [Int64], _ input: Input, reason: String?, witness: User?, context: EventContext)
+    package func changeAll(ids: [Int64], _ input: Input, reason: String?, witness: User?, context: EventContext)
         async throws -> BulkOutcome
     {
         try await database.bulk(ids, context: context) { id, write in
@@ -256,7 +257,7 @@ struct SampleStore: Sendable {
     }
 
     /// The ids of the samples with these barcodes (external ids), in order; an unknown one is a 422.
-    func ids(barcodes: [String]) async throws -> [Int64] {
+    package func ids(barcodes: [String]) async throws -> [Int64] {
         try await database.read { db in
             try barcodes.map { code in
                 guard
@@ -269,17 +270,17 @@ struct SampleStore: Sendable {
     }
 
     /// The API's most frequent read, so its statement is prepared once per connection.
-    func sample(id: Int64) async throws -> Sample? {
+    package func sample(id: Int64) async throws -> Sample? {
         try await database.read(singleStatement: true) { db in
             try Sample.fetchOne(db.cachedStatement(sql: "SELECT * FROM samples WHERE id = ?"), arguments: [id])
         }
     }
 
     /// The columns sample lists may be sorted by (besides id).
-    static let sortable = ["collected_at", "external_id"]
+    package static let sortable = ["collected_at", "external_id"]
 
     /// One page after `after` in `order`, and where the next starts (nil on the last page).
-    func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+    package func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
         -> (items: [Sample], next: KeysetPosition?)
     {
         try await indexBacklog(for: filter)
@@ -288,7 +289,7 @@ struct SampleStore: Sendable {
         }
     }
 
-    func count(_ filter: Filter) async throws -> Int {
+    package func count(_ filter: Filter) async throws -> Int {
         try await indexBacklog(for: filter)
         return try await database.read { db in try Self.request(filter).fetchCount(db) }
     }
@@ -309,7 +310,7 @@ struct SampleStore: Sendable {
         return request
     }
 
-    func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)
+    package func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)
         async throws -> Signature
     {
         try await database.write(context) { write in
@@ -321,16 +322,16 @@ struct SampleStore: Sendable {
     }
 
     /// Everything the sample page shows, read in one snapshot.
-    struct Record: Sendable {
-        let sample: Sample
-        let history: [History.Entry]
-        let signatures: [Signature.Manifest]
-        let lineage: Lineage
+    package struct Record: Sendable {
+        package let sample: Sample
+        package let history: [History.Entry]
+        package let signatures: [Signature.Manifest]
+        package let lineage: Lineage
         /// `Tank 3 / C2 / G1 / 4` when stored.
-        let address: String?
+        package let address: String?
     }
 
-    func record(id: Int64) async throws -> Record? {
+    package func record(id: Int64) async throws -> Record? {
         try await database.read { db in
             guard let sample = try Sample.fetchOne(db, key: id) else { return nil }
             return Record(

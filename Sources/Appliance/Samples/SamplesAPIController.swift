@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/samples`: the contract's routes plus changes, history and signatures.
-struct SamplesAPIController {
-    let store: SampleStore
-    let identity: Identity
+package struct SamplesAPIController {
+    package let store: SampleStore
+    package let identity: Identity
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/samples") { request, _ in try await list(request) }
         router.post("/api/v1/samples") { request, context in
             let input = try await request.decode(as: SampleStore.Input.self, context: context)
@@ -54,14 +55,14 @@ struct SamplesAPIController {
 
     /// A change: any writable field, the reason (required for samples), and for discarding the
     /// witness's credentials.
-    struct UpdateRequest: Decodable {
-        let input: SampleStore.Input
-        let reason: String?
-        let witness: WitnessRequest?
+    package struct UpdateRequest: Decodable {
+        package let input: SampleStore.Input
+        package let reason: String?
+        package let witness: WitnessRequest?
 
-        enum CodingKeys: String, CodingKey { case reason, witness }
+        package enum CodingKeys: String, CodingKey { case reason, witness }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             input = try SampleStore.Input(from: decoder)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -70,13 +71,13 @@ struct SamplesAPIController {
     }
 
     /// `{"ids": […], "status": …, "reason": …, "witness": {…}}`: one change for many samples.
-    struct BulkRequest: Decodable {
-        let ids: [Int64]
-        let change: UpdateRequest
+    package struct BulkRequest: Decodable {
+        package let ids: [Int64]
+        package let change: UpdateRequest
 
-        enum CodingKeys: String, CodingKey { case ids }
+        package enum CodingKeys: String, CodingKey { case ids }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             ids = try decoder.container(keyedBy: CodingKeys.self).decode([Int64].self, forKey: .ids)
             change = try UpdateRequest(from: decoder)
         }

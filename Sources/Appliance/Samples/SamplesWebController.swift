@@ -1,15 +1,16 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The sample pages: list, new, detail with its History and Signatures tabs, edit and sign.
-struct SamplesWebController {
-    let store: SampleStore
-    let storage: StorageStore
-    let identity: Identity
-    let pages: PageRenderer
-    static let pageSize = 50
+package struct SamplesWebController {
+    package let store: SampleStore
+    package let storage: StorageStore
+    package let identity: Identity
+    package let pages: PageRenderer
+    package static let pageSize = 50
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/samples") { request, context in try await list(request, context) }
         router.get("/samples/new") { request, context in newPage(request, context, form: Form(), error: nil) }
         router.post("/samples") { request, context in try await create(request, context) }
@@ -21,30 +22,30 @@ struct SamplesWebController {
     }
 
     /// Every field arrives as text from the browser; empty means "not given".
-    struct Form: Decodable {
-        var externalId = ""
-        var species = ""
-        var kind = ""
-        var status = ""
-        var animalId = ""
-        var collectedAt = ""
+    package struct Form: Decodable {
+        package var externalId = ""
+        package var species = ""
+        package var kind = ""
+        package var status = ""
+        package var animalId = ""
+        package var collectedAt = ""
         /// Nil when the form has no notes field (the bulk form), so notes are left as they are.
-        var notes: String?
-        var collectedBy = ""
-        var quantity = ""
-        var unit = ""
-        var doses = ""
+        package var notes: String?
+        package var collectedBy = ""
+        package var quantity = ""
+        package var unit = ""
+        package var doses = ""
         /// Barcodes of the samples this one was taken from, comma separated, and how.
-        var parentBarcodes = ""
-        var relation = ""
-        var reason = ""
-        var witnessEmail = ""
-        var witnessPassword = ""
-        var witnessCode = ""
+        package var parentBarcodes = ""
+        package var relation = ""
+        package var reason = ""
+        package var witnessEmail = ""
+        package var witnessPassword = ""
+        package var witnessCode = ""
 
-        init() {}
+        package init() {}
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             func text(_ key: CodingKeys) throws -> String {
                 try container.decodeIfPresent(String.self, forKey: key) ?? ""
@@ -68,7 +69,7 @@ struct SamplesWebController {
             relation = try text(.relation)
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case species, kind, status, notes, reason, quantity, unit, doses
             case collectedBy = "collected_by"
             case parentBarcodes = "parent_barcodes"
@@ -81,7 +82,7 @@ struct SamplesWebController {
             case witnessCode = "witness_code"
         }
 
-        init(_ sample: Sample) {
+        package init(_ sample: Sample) {
             externalId = sample.externalId
             species = sample.species
             kind = sample.kind
@@ -96,7 +97,7 @@ struct SamplesWebController {
         }
 
         /// The browser's datetime-local field has no zone; LabBox runs on UTC.
-        func input() throws -> SampleStore.Input {
+        package func input() throws -> SampleStore.Input {
             func given(_ text: String) -> String? { text.isEmpty ? nil : text }
             var animal: Int64?
             if !animalId.isEmpty {

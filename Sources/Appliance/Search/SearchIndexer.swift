@@ -4,12 +4,12 @@ import ServiceLifecycle
 /// Indexes the samples written since its last run, about once a second (migration 0017 says why
 /// they are not indexed in the transaction that writes them). Searches catch the backlog up
 /// themselves; this keeps it short, so that no search has much to do first.
-struct SearchIndexer: Service {
-    let database: AppDatabase
-    var interval: Duration = .seconds(1)
-    let logger = Logger(label: "labbox.search")
+package struct SearchIndexer: Service {
+    package let database: AppDatabase
+    package var interval: Duration = .seconds(1)
+    package let logger = Logger(label: "labbox.search")
 
-    func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

@@ -4,32 +4,32 @@ import Hummingbird
 
 /// Full-text search (SQLite FTS5) across samples, animals and customers, and the barcode lookup
 /// behind the search box: a scanned external id goes straight to its sample.
-struct SearchStore: Sendable {
-    let database: AppDatabase
+package struct SearchStore: Sendable {
+    package let database: AppDatabase
 
-    struct Hit: Codable, Sendable {
-        let type: String
-        let id: Int64
-        let title: String
-        let detail: String
+    package struct Hit: Codable, Sendable {
+        package let type: String
+        package let id: Int64
+        package let title: String
+        package let detail: String
     }
 
-    struct Results: ResponseEncodable, Sendable {
+    package struct Results: ResponseEncodable, Sendable {
         /// The sample whose external id is exactly the query (a scanned barcode), if any.
-        let exact: Hit?
-        let items: [Hit]
+        package let exact: Hit?
+        package let items: [Hit]
     }
 
     /// The query as an FTS5 expression: every word must appear, each as a prefix, with FTS5's own
     /// syntax characters neutralised by quoting.
-    static func matchExpression(_ query: String) -> String? {
+    package static func matchExpression(_ query: String) -> String? {
         let words = query.split(whereSeparator: { $0.isWhitespace }).prefix(10)
         guard !words.isEmpty else { return nil }
         return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
     }
 
     /// Up to `limit` hits per kind the principal may read.
-    func search(_ query: String, principal: Principal?, limit: Int = 20) async throws -> Results {
+    package func search(_ query: String, principal: Principal?, limit: Int = 20) async throws -> Results {
         let text = String(query.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard let match = Self.matchExpression(text) else { return Results(exact: nil, items: []) }
         let readable = Set(
@@ -80,11 +80,11 @@ struct SearchStore: Sendable {
 }
 
 /// `GET /search` (the search box; a scanned barcode jumps to its sample) and `GET /api/v1/search`.
-struct SearchController {
-    let store: SearchStore
-    let pages: PageRenderer
+package struct SearchController {
+    package let store: SearchStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/search") { request, context in
             try await store.search(ListQuery(request)["q"] ?? "", principal: context.principal)
         }
@@ -111,18 +111,18 @@ struct SearchController {
 }
 
 /// A table's external-content FTS5 index, kept by its insert trigger.
-struct SearchIndex: Sendable {
-    let table: String
-    let index: String
-    let trigger: String
-    let columns: [String]
+package struct SearchIndex: Sendable {
+    package let table: String
+    package let index: String
+    package let trigger: String
+    package let columns: [String]
     /// The table where the insert trigger leaves new rows' ids for ``catchUp(_:)``, when the index
     /// is kept in batches (migration 0017) rather than in each writing transaction.
-    var backlog: String? = nil
+    package var backlog: String? = nil
 
     /// Indexes the rows in the backlog, in one write. Searches call it before they read, so they
     /// find every row written before them; ``SearchIndexer`` calls it about once a second.
-    func catchUp(_ database: AppDatabase) async throws {
+    package func catchUp(_ database: AppDatabase) async throws {
         guard let backlog else { return }
         let waiting = try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(backlog))") ?? false
@@ -142,12 +142,12 @@ struct SearchIndex: Sendable {
     /// While suspended, inserted rows are not indexed; ``Suspension/resume(indexingRowsFrom:)``
     /// puts the trigger back exactly as the migration wrote it and indexes the new rows in one
     /// statement. Both happen in the caller's transaction, so no reader ever sees them apart.
-    struct Suspension {
-        let db: Database
-        let index: SearchIndex
-        let triggerSQL: String
+    package struct Suspension {
+        package let db: Database
+        package let index: SearchIndex
+        package let triggerSQL: String
 
-        func resume(indexingRowsFrom firstID: Int64) throws {
+        package func resume(indexingRowsFrom firstID: Int64) throws {
             try db.execute(sql: triggerSQL)
             let columns = index.columns.joined(separator: ", ")
             try db.execute(
@@ -158,7 +158,7 @@ struct SearchIndex: Sendable {
         }
     }
 
-    func suspend(_ db: Database) throws -> Suspension {
+    package func suspend(_ db: Database) throws -> Suspension {
         guard
             let sql = try String.fetchOne(
                 db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [trigger])

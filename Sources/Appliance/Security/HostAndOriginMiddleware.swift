@@ -1,18 +1,19 @@
 import HTTPTypes
 import Hummingbird
+import LabBoxValues
 
 /// Trusted `Host` names and cross-origin (CORS) access, both deny-by-default where configured.
 ///
 /// With `security.trusted_hosts` set, a request naming another host is refused (DNS rebinding,
 /// poisoned reset links). CORS is off unless `security.cors_origins` lists origins; only those get
 /// `Access-Control-Allow-Origin`, and preflight requests are answered here.
-struct HostAndOriginMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let trustedHosts: [String]
-    let corsOrigins: [String]
-    static let hostHeader = HTTPField.Name("Host")!
+package struct HostAndOriginMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let trustedHosts: [String]
+    package let corsOrigins: [String]
+    package static let hostHeader = HTTPField.Name("Host")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         if !trustedHosts.isEmpty {

@@ -1,25 +1,26 @@
 import Foundation
 import GRDB
+import LabBoxValues
 import Synchronization
 
-struct IPBlock: Codable, Sendable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "ip_blocks"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct IPBlock: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "ip_blocks"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var ip: String
-    var reason: String
-    var blockedAt: Date
-    var expiresAt: Date
+    package var ip: String
+    package var reason: String
+    package var blockedAt: Date
+    package var expiresAt: Date
 }
 
 /// Temporary blocks of client addresses, kept in the database (they survive a restart) and
 /// mirrored in memory, because every request is checked against them.
-final class IPBlocks: Sendable {
-    let database: AppDatabase
+package final class IPBlocks: Sendable {
+    package let database: AppDatabase
     private let active = Mutex<[String: Date]>([:])
 
-    init(database: AppDatabase) throws {
+    package init(database: AppDatabase) throws {
         self.database = database
         let now = Date()
         let rows = try database.pool.read { try IPBlock.filter(Column("expires_at") > now).fetchAll($0) }
@@ -28,11 +29,11 @@ final class IPBlocks: Sendable {
         }
     }
 
-    func isBlocked(_ ip: String, now: Date = Date()) -> Bool {
+    package func isBlocked(_ ip: String, now: Date = Date()) -> Bool {
         active.withLock { $0[ip].map { $0 > now } ?? false }
     }
 
-    func block(_ ip: String, for duration: TimeInterval, reason: String, event: EventContext) async throws {
+    package func block(_ ip: String, for duration: TimeInterval, reason: String, event: EventContext) async throws {
         let now = Date()
         let block = IPBlock(ip: ip, reason: reason, blockedAt: now, expiresAt: now.addingTimeInterval(duration))
         try await database.write { db in
@@ -44,7 +45,7 @@ final class IPBlocks: Sendable {
         active.withLock { $0[ip] = block.expiresAt }
     }
 
-    func lift(_ ip: String, by actor: Principal, event: EventContext) async throws {
+    package func lift(_ ip: String, by actor: Principal, event: EventContext) async throws {
         let deleted = try await database.write { db in
             let deleted = try IPBlock.deleteOne(db, key: ip)
             if deleted {
@@ -57,7 +58,7 @@ final class IPBlocks: Sendable {
         active.withLock { $0[ip] = nil }
     }
 
-    func current() async throws -> [IPBlock] {
+    package func current() async throws -> [IPBlock] {
         let now = Date()
         return try await database.read {
             try IPBlock.filter(Column("expires_at") > now).order(Column("blocked_at").desc).fetchAll($0)

@@ -1,21 +1,22 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// Refuses clients outside `security.ip_allow`, inside `security.ip_block`, or blocked for abuse,
 /// and blocks an address for `security.auto_block_minutes` when it trips abuse patterns: a burst of
 /// 401/403/404 answers, or requests that look like injection or path-traversal probes.
-struct IPFilterMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let allow: [CIDR]
-    let deny: [CIDR]
-    let blocks: IPBlocks
-    let blockDuration: TimeInterval
+package struct IPFilterMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let allow: [CIDR]
+    package let deny: [CIDR]
+    package let blocks: IPBlocks
+    package let blockDuration: TimeInterval
     /// 30 failures a minute are tolerated (typos, stale links); a probe counts as 10.
-    let strikes = RateLimiter(perSecond: 0.5, burst: 30)
+    package let strikes = RateLimiter(perSecond: 0.5, burst: 30)
 
     /// Lowercase bytes, matched against the lowercased target's bytes: Foundation's
     /// `String.contains` bridges through `NSString` and cost 2.7 % of a create's CPU.
-    static let probePatterns = [
+    package static let probePatterns = [
         "../", "..%2f", "%00", "<script", "%3cscript", "union select", "union%20select", "/etc/passwd",
         "wp-admin", "wp-login", ".php", "/.env", "/.git/",
     ].map { Array($0.utf8) }
@@ -29,7 +30,7 @@ struct IPFilterMiddleware: RouterMiddleware {
         }
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let ip = context.clientIP

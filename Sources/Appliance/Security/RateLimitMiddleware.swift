@@ -1,12 +1,13 @@
 import Hummingbird
+import LabBoxValues
 
 /// `limits.requests_per_second` per API key, or per client address for everyone else; beyond it,
 /// 429 with `Retry-After`. Health checks are exempt so a monitor never sees LabBox as down.
-struct RateLimitMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-    let limiter: RateLimiter
+package struct RateLimitMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
+    package let limiter: RateLimiter
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         if ["/healthz", "/readyz"].contains(request.uri.path) { return try await next(request, context) }

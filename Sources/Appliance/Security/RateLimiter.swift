@@ -3,24 +3,24 @@ import Synchronization
 
 /// Token buckets by key (an IP address, an API key id, an account): `burst` requests at once,
 /// refilled at `perSecond`. Memory stays bounded: full buckets are forgotten when the table grows.
-final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
     }
 
-    let perSecond: Double
-    let burst: Double
+    package let perSecond: Double
+    package let burst: Double
     private let buckets = Mutex<[String: Bucket]>([:])
     private static let pruneThreshold = 10_000
 
-    init(perSecond: Double, burst: Int) {
+    package init(perSecond: Double, burst: Int) {
         self.perSecond = perSecond
         self.burst = Double(burst)
     }
 
     /// Takes one token for `key`; nil when allowed, else how many seconds until a token is back.
-    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+    package func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             let elapsed = now - bucket.updated

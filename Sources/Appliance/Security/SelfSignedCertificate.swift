@@ -4,9 +4,9 @@ import Foundation
 /// A self-signed X.509 v3 certificate (ECDSA P-256, SHA-256) for LabBox's own HTTPS, written as DER
 /// by hand: a certificate library cost 1.7 MB of the 80 MiB binary budget for this one use
 /// (docs/decisions/0004-http-stack.md).
-enum SelfSignedCertificate {
+package enum SelfSignedCertificate {
     /// The certificate as PEM, valid for ten years from an hour ago, for `dnsNames` and `ipAddresses`.
-    static func pem(key: P256.Signing.PrivateKey, commonName: String, dnsNames: [String], ipAddresses: [[UInt8]])
+    package static func pem(key: P256.Signing.PrivateKey, commonName: String, dnsNames: [String], ipAddresses: [[UInt8]])
         throws -> String
     {
         let now = Date()
@@ -33,7 +33,7 @@ enum SelfSignedCertificate {
 
     // MARK: DER (X.690): tag, length, contents.
 
-    static func element(_ tag: UInt8, _ contents: [UInt8]) -> [UInt8] {
+    package static func element(_ tag: UInt8, _ contents: [UInt8]) -> [UInt8] {
         var length: [UInt8]
         if contents.count < 0x80 {
             length = [UInt8(contents.count)]
@@ -49,7 +49,7 @@ enum SelfSignedCertificate {
         return [tag] + length + contents
     }
 
-    static func sequence(_ parts: [UInt8]...) -> [UInt8] { element(0x30, parts.flatMap { $0 }) }
+    package static func sequence(_ parts: [UInt8]...) -> [UInt8] { element(0x30, parts.flatMap { $0 }) }
     private static func set(_ contents: [UInt8]) -> [UInt8] { element(0x31, contents) }
     private static func octets(_ contents: [UInt8]) -> [UInt8] { element(0x04, contents) }
     private static func utf8(_ text: String) -> [UInt8] { element(0x0C, Array(text.utf8)) }
@@ -61,7 +61,7 @@ enum SelfSignedCertificate {
         return element(0x02, value)
     }
 
-    static func oid(_ arcs: [UInt]) -> [UInt8] {
+    package static func oid(_ arcs: [UInt]) -> [UInt8] {
         var bytes = [UInt8(arcs[0] * 40 + arcs[1])]
         for arc in arcs.dropFirst(2) {
             var chunk = [UInt8(arc & 0x7F)]

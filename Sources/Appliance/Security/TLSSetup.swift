@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import LabBoxValues
 import NIOSSL
 
 /// HTTPS for `labbox serve`: certificate and key files given in the configuration, or a
 /// self-signed certificate that LabBox makes once and keeps in `<data>/tls/`, so browsers only have
 /// to accept it the first time.
-enum TLSSetup {
-    static func configuration(for config: AppConfig) throws -> TLSConfiguration? {
+package enum TLSSetup {
+    package static func configuration(for config: AppConfig) throws -> TLSConfiguration? {
         let certFile: String
         let keyFile: String
         switch config.tlsMode {
@@ -30,7 +31,7 @@ enum TLSSetup {
     }
 
     /// The paths of the kept self-signed certificate and key, creating them on first use.
-    static func selfSigned(in directory: String, host: String) throws -> (String, String) {
+    package static func selfSigned(in directory: String, host: String) throws -> (String, String) {
         let certFile = directory + "/cert.pem"
         let keyFile = directory + "/key.pem"
         let files = FileManager.default

@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 import Metrics
 
-struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "security_events"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "security_events"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case loginSucceeded = "login.succeeded"
         case loginFailed = "login.failed"
         case lockout = "login.lockout"
@@ -30,23 +30,23 @@ struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableReco
         case twoFactorFailed = "2fa.failed"
 
         /// Events that may be an attack in progress, which admins hear about at once (and by mail).
-        var alertsAdmins: Bool { [.lockout, .tokenReuse, .ipBlocked].contains(self) }
+        package var alertsAdmins: Bool { [.lockout, .tokenReuse, .ipBlocked].contains(self) }
     }
 
-    var id: Int64?
-    var occurredAt: Date
-    var kind: Kind
-    var userId: Int64?
-    var email: String?
-    var clientIp: String
-    var requestId: String
-    var detail: String
+    package var id: Int64?
+    package var occurredAt: Date
+    package var kind: Kind
+    package var userId: Int64?
+    package var email: String?
+    package var clientIp: String
+    package var requestId: String
+    package var detail: String
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Appends an event inside the caller's transaction, so the event and the change it describes
     /// commit together; it joins the audit chain too.
-    static func record(
+    package static func record(
         _ db: Database, kind: Kind, user: User?, email: String? = nil, event: EventContext, detail: String
     )
         throws

@@ -1,16 +1,17 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// Security events for admins and auditors: a filterable page and `/api/v1/security-events`,
 /// newest first, paged by id.
-struct SecurityEventsController {
-    let database: AppDatabase
-    let blocks: IPBlocks
-    let pages: PageRenderer
-    static let pageSize = 50
+package struct SecurityEventsController {
+    package let database: AppDatabase
+    package let blocks: IPBlocks
+    package let pages: PageRenderer
+    package static let pageSize = 50
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/admin/security") { request, context in try await page(request, context) }
         router.get("/api/v1/security-events") { request, _ in try await listJSON(request) }
         router.get("/api/v1/ip-blocks") { _, _ in
@@ -26,24 +27,24 @@ struct SecurityEventsController {
         }
     }
 
-    struct BlockList: ResponseEncodable {
-        struct Item: Encodable {
-            let ip: String
-            let reason: String
-            let blockedAt: Date
-            let expiresAt: Date
+    package struct BlockList: ResponseEncodable {
+        package struct Item: Encodable {
+            package let ip: String
+            package let reason: String
+            package let blockedAt: Date
+            package let expiresAt: Date
 
-            init(block: IPBlock) {
+            package init(block: IPBlock) {
                 (ip, reason, blockedAt, expiresAt) = (block.ip, block.reason, block.blockedAt, block.expiresAt)
             }
 
-            enum CodingKeys: String, CodingKey {
+            package enum CodingKeys: String, CodingKey {
                 case ip, reason
                 case blockedAt = "blocked_at"
                 case expiresAt = "expires_at"
             }
         }
-        let items: [Item]
+        package let items: [Item]
     }
 
     private func lift(_ context: AppRequestContext) async throws {
@@ -52,12 +53,12 @@ struct SecurityEventsController {
         try await blocks.lift(ip, by: actor, event: context.eventContext)
     }
 
-    struct Filter {
-        var kind: SecurityEvent.Kind?
-        var email: String?
-        var before: Int64?
+    package struct Filter {
+        package var kind: SecurityEvent.Kind?
+        package var email: String?
+        package var before: Int64?
 
-        init(_ request: Request) throws {
+        package init(_ request: Request) throws {
             let query = request.uri.queryParameters
             if let raw = query["kind"].map(String.init), !raw.isEmpty {
                 guard let kind = SecurityEvent.Kind(rawValue: raw) else {
@@ -88,18 +89,18 @@ struct SecurityEventsController {
         return (page, rows.count > Self.pageSize ? page.last?.id : nil)
     }
 
-    struct EventList: ResponseEncodable {
-        struct Item: Encodable {
-            let id: Int64
-            let occurredAt: Date
-            let kind: String
-            let userId: Int64?
-            let email: String?
-            let clientIp: String
-            let requestId: String
-            let detail: String
+    package struct EventList: ResponseEncodable {
+        package struct Item: Encodable {
+            package let id: Int64
+            package let occurredAt: Date
+            package let kind: String
+            package let userId: Int64?
+            package let email: String?
+            package let clientIp: String
+            package let requestId: String
+            package let detail: String
 
-            enum CodingKeys: String, CodingKey {
+            package enum CodingKeys: String, CodingKey {
                 case id, kind, email, detail
                 case occurredAt = "occurred_at"
                 case userId = "user_id"
@@ -107,10 +108,10 @@ struct SecurityEventsController {
                 case requestId = "request_id"
             }
         }
-        let items: [Item]
-        let nextBefore: Int64?
+        package let items: [Item]
+        package let nextBefore: Int64?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case items
             case nextBefore = "next_before"
         }

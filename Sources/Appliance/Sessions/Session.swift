@@ -1,21 +1,21 @@
 import Foundation
 import GRDB
 
-struct Session: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "sessions"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct Session: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "sessions"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var id: Int64?
-    var tokenHash: String
-    var userId: Int64
-    var csrfToken: String
-    var userAgent: String
-    var clientIp: String
-    var createdAt: Date
-    var lastSeenAt: Date
-    var expiresAt: Date
-    var revokedAt: Date?
+    package var id: Int64?
+    package var tokenHash: String
+    package var userId: Int64
+    package var csrfToken: String
+    package var userAgent: String
+    package var clientIp: String
+    package var createdAt: Date
+    package var lastSeenAt: Date
+    package var expiresAt: Date
+    package var revokedAt: Date?
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,17 +1,18 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Server-side browser sessions. The cookie holds a random token; the database holds its hash.
-struct SessionStore: Sendable {
-    static let cookieName = "labbox_session"
+package struct SessionStore: Sendable {
+    package static let cookieName = "labbox_session"
 
-    let database: AppDatabase
-    let idleTimeout: TimeInterval
-    let lifetime: TimeInterval
-    let requireTwoFactor: Bool
+    package let database: AppDatabase
+    package let idleTimeout: TimeInterval
+    package let lifetime: TimeInterval
+    package let requireTwoFactor: Bool
 
     /// Starts a session and returns the raw token for the cookie.
-    func start(user: User, userAgent: String, event: EventContext) async throws -> String {
+    package func start(user: User, userAgent: String, event: EventContext) async throws -> String {
         let token = Secrets.token()
         let now = Date()
         let session = Session(
@@ -33,7 +34,7 @@ struct SessionStore: Sendable {
 
     /// The principal of a live session token, sliding its idle timeout. Expired, idle, revoked
     /// sessions and disabled users resolve to nil.
-    func principal(token: String) async throws -> Principal? {
+    package func principal(token: String) async throws -> Principal? {
         let hash = Secrets.hash(token)
         let now = Date()
         let found = try await database.read { db -> (Session, User)? in
@@ -59,7 +60,7 @@ struct SessionStore: Sendable {
             mustEnrolTwoFactor: requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled)
     }
 
-    func active(userID: Int64) async throws -> [Session] {
+    package func active(userID: Int64) async throws -> [Session] {
         let now = Date()
         return try await database.read { db in
             try Session.filter(Column("user_id") == userID && Column("revoked_at") == nil && Column("expires_at") > now)
@@ -69,7 +70,7 @@ struct SessionStore: Sendable {
 
     /// Revokes one session of `userID` (a user may only end their own sessions this way); `kind`
     /// tells a sign-out from ending a session on the sessions page.
-    func revoke(id: Int64, userID: Int64, kind: SecurityEvent.Kind = .sessionsRevoked, event: EventContext) async throws
+    package func revoke(id: Int64, userID: Int64, kind: SecurityEvent.Kind = .sessionsRevoked, event: EventContext) async throws
     {
         try await database.write { db in
             guard var session = try Session.fetchOne(db, key: id), session.userId == userID else {
@@ -82,7 +83,7 @@ struct SessionStore: Sendable {
         }
     }
 
-    func revokeAll(userID: Int64, by actor: Principal, event: EventContext) async throws {
+    package func revokeAll(userID: Int64, by actor: Principal, event: EventContext) async throws {
         try await database.write { db in
             try Self.revokeAll(db, userID: userID)
             try SecurityEvent.record(
@@ -91,7 +92,7 @@ struct SessionStore: Sendable {
         }
     }
 
-    static func revokeAll(_ db: Database, userID: Int64) throws {
+    package static func revokeAll(_ db: Database, userID: Int64) throws {
         try Session.filter(Column("user_id") == userID && Column("revoked_at") == nil)
             .updateAll(db, Column("revoked_at").set(to: Date()))
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// "My sessions": every browser signed in to the account, with a way to end each one.
-struct SessionsController {
-    let identity: Identity
-    let pages: PageRenderer
+package struct SessionsController {
+    package let identity: Identity
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/account/sessions") { request, context in try await list(request, context) }
         router.post("/account/sessions/{id}/revoke") { request, context in try await revoke(request, context) }
     }

@@ -2,36 +2,37 @@ import Crypto
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// An electronic signature: a person, a meaning and the hash of the exact record version signed.
-struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "signatures"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "signatures"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    enum Meaning: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    package enum Meaning: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case performed, reviewed, verified, approved, witnessed
     }
 
-    var id: Int64?
-    var entityType: String
-    var entityId: String
-    var userId: Int64
-    var signerName: String
-    var meaning: Meaning
-    var recordHash: String
-    var signedAt: Date
-    var auditSeq: Int64
+    package var id: Int64?
+    package var entityType: String
+    package var entityId: String
+    package var userId: Int64
+    package var signerName: String
+    package var meaning: Meaning
+    package var recordHash: String
+    package var signedAt: Date
+    package var auditSeq: Int64
 
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    static func exists(_ db: Database, entityType: String, entityID: String) throws -> Bool {
+    package static func exists(_ db: Database, entityType: String, entityID: String) throws -> Bool {
         try filter(Column("entity_type") == entityType && Column("entity_id") == entityID).isEmpty(db) == false
     }
 
     /// The hash a signature binds: SHA-256 of the record's signed content (its audit snapshot,
     /// unless the record narrows it).
-    static func hash<R: AuditedRecord>(of record: R) throws -> String {
+    package static func hash<R: AuditedRecord>(of record: R) throws -> String {
         SHA256.hash(data: Data(try record.signedContent.utf8)).hex
     }
 
@@ -39,7 +40,7 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     /// the signature in the audit chain. A witness must be someone other than whoever performed
     /// the action (the acting user and anyone who signed the same version as `performed`).
     @discardableResult
-    static func sign<R: AuditedRecord>(
+    package static func sign<R: AuditedRecord>(
         _ record: R, as signer: User, meaning: Meaning, in write: AuditedWrite, reason: String? = nil
     ) throws -> Signature {
         let recordHash = try hash(of: record)
@@ -72,13 +73,13 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     }
 
     /// A record's signatures, each marked whether it still matches the record as it is now.
-    static func manifest<R: AuditedRecord>(_ db: Database, for record: R) throws -> [Manifest] {
+    package static func manifest<R: AuditedRecord>(_ db: Database, for record: R) throws -> [Manifest] {
         try manifests(db, for: [record])[record.auditID, default: []]
     }
 
     /// The signatures of each of `records`, in signing order and keyed by audit id, each marked
     /// whether it still matches its record as it is now: one query however many records.
-    static func manifests<R: AuditedRecord>(_ db: Database, for records: [R]) throws -> [String: [Manifest]] {
+    package static func manifests<R: AuditedRecord>(_ db: Database, for records: [R]) throws -> [String: [Manifest]] {
         var current: [String: String] = [:]
         for record in records { current[record.auditID] = try hash(of: record) }
         let signatures = try filter(
@@ -90,17 +91,17 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     }
 
     /// One line of a record's signature manifest, as the API and the page show it.
-    struct Manifest: Codable, Sendable {
-        let id: Int64
-        let signer: String
-        let userId: Int64
-        let meaning: Meaning
-        let signedAt: Date
-        let recordHash: String
+    package struct Manifest: Codable, Sendable {
+        package let id: Int64
+        package let signer: String
+        package let userId: Int64
+        package let meaning: Meaning
+        package let signedAt: Date
+        package let recordHash: String
         /// False once the record changed after signing: the signature no longer covers it.
-        let matchesCurrentVersion: Bool
+        package let matchesCurrentVersion: Bool
 
-        init(signature: Signature, current: Bool) {
+        package init(signature: Signature, current: Bool) {
             id = signature.id ?? 0
             signer = signature.signerName
             userId = signature.userId
@@ -110,7 +111,7 @@ struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
             matchesCurrentVersion = current
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case id, signer, meaning
             case userId = "user_id"
             case signedAt = "signed_at"

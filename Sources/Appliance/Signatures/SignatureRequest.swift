@@ -1,17 +1,18 @@
 import Foundation
+import LabBoxValues
 
 /// What a person enters to sign: the meaning and their password (and authenticator code) again,
 /// even inside a signed-in session. A witness standing at the same bench gives their own email.
-struct SignatureRequest: Decodable, Sendable {
-    var meaning: Signature.Meaning
-    var password: String
-    var code: String?
-    var email: String?
-    var reason: String?
+package struct SignatureRequest: Decodable, Sendable {
+    package var meaning: Signature.Meaning
+    package var password: String
+    package var code: String?
+    package var email: String?
+    package var reason: String?
 
     /// The user who signs, proven by re-authentication. Only a witness may sign from someone
     /// else's session; API keys belong to programs, which cannot sign.
-    func signer(identity: Identity, context: AppRequestContext) async throws -> User {
+    package func signer(identity: Identity, context: AppRequestContext) async throws -> User {
         guard let principal = context.principal, let sessionEmail = principal.email, principal.userID != nil,
             principal.credential.isPerson
         else {
@@ -26,12 +27,12 @@ struct SignatureRequest: Decodable, Sendable {
 }
 
 /// A second person confirming an action as it happens, with their own credentials.
-struct WitnessRequest: Decodable, Sendable {
-    var email: String
-    var password: String
-    var code: String?
+package struct WitnessRequest: Decodable, Sendable {
+    package var email: String
+    package var password: String
+    package var code: String?
 
-    func witness(identity: Identity, context: AppRequestContext) async throws -> User {
+    package func witness(identity: Identity, context: AppRequestContext) async throws -> User {
         try await identity.reauthenticate(email: email, password: password, code: code, context: context)
     }
 }

@@ -3,26 +3,26 @@ import GRDB
 import Hummingbird
 
 /// What is on hand in the store: items and doses per tank, per sire and per customer.
-enum Inventory {
-    enum Grouping: String, CaseIterable, Sendable {
+package enum Inventory {
+    package enum Grouping: String, CaseIterable, Sendable {
         case tank, sire, customer
     }
 
-    struct Row: Codable, Sendable {
-        let id: Int64
-        let name: String
+    package struct Row: Codable, Sendable {
+        package let id: Int64
+        package let name: String
         /// Items stored (straws, vials, tubes).
-        let items: Int
+        package let items: Int
         /// Doses on hand; an item without a dose count counts as one.
-        let doses: Int
+        package let doses: Int
     }
 
-    struct Report: ResponseEncodable, Sendable {
-        let by: String
-        let items: [Row]
+    package struct Report: ResponseEncodable, Sendable {
+        package let by: String
+        package let items: [Row]
     }
 
-    static func rows(_ db: Database, by grouping: Grouping) throws -> [Row] {
+    package static func rows(_ db: Database, by grouping: Grouping) throws -> [Row] {
         let sql: String
         switch grouping {
         case .tank:
@@ -58,11 +58,11 @@ enum Inventory {
 extension Inventory.Row: FetchableRecord {}
 
 /// `/storage/inventory` and `/api/v1/storage/inventory?by=tank|sire|customer`.
-struct InventoryController {
-    let database: AppDatabase
-    let pages: PageRenderer
+package struct InventoryController {
+    package let database: AppDatabase
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/storage/inventory") { request, _ in
             let grouping = try grouping(request)
             return Inventory.Report(by: grouping.rawValue, items: try await rows(grouping))

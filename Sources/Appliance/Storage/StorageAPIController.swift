@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// `/api/v1/storage`: containers, occupancy, free positions, movements and tank fills.
-struct StorageAPIController {
-    let store: StorageStore
+package struct StorageAPIController {
+    package let store: StorageStore
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/storage/containers") { request, _ in
             ContainerList(items: try await store.children(of: try ListQuery(request).integer("parent_id")))
         }
@@ -61,19 +62,19 @@ struct StorageAPIController {
         }
     }
 
-    struct ContainerList: ResponseEncodable { let items: [StorageContainer] }
-    struct CellList: ResponseEncodable { let items: [StorageStore.Cell] }
-    struct SlotList: ResponseEncodable { let items: [StorageStore.Slot] }
-    struct FillList: ResponseEncodable { let items: [TankFill] }
+    package struct ContainerList: ResponseEncodable { let items: [StorageContainer] }
+    package struct CellList: ResponseEncodable { let items: [StorageStore.Cell] }
+    package struct SlotList: ResponseEncodable { let items: [StorageStore.Slot] }
+    package struct FillList: ResponseEncodable { let items: [TankFill] }
 
-    struct ContainerDetail: ResponseEncodable {
-        let container: StorageContainer
-        let address: String
-        let usage: StorageStore.Usage
+    package struct ContainerDetail: ResponseEncodable {
+        package let container: StorageContainer
+        package let address: String
+        package let usage: StorageStore.Usage
 
-        enum Keys: String, CodingKey { case address, used, capacity }
+        package enum Keys: String, CodingKey { case address, used, capacity }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             try container.encode(to: encoder)
             var keyed = encoder.container(keyedBy: Keys.self)
             try keyed.encode(address, forKey: .address)
@@ -82,32 +83,32 @@ struct StorageAPIController {
         }
     }
 
-    struct PlacementRequest: Decodable {
-        let placement: StorageStore.Placement
-        let reason: String?
+    package struct PlacementRequest: Decodable {
+        package let placement: StorageStore.Placement
+        package let reason: String?
 
-        enum CodingKeys: String, CodingKey { case reason }
+        package enum CodingKeys: String, CodingKey { case reason }
 
-        init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             placement = try StorageStore.Placement(from: decoder)
             reason = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .reason)
         }
     }
 
-    struct CheckOutRequest: Decodable {
-        let sampleId: Int64
-        let reason: StorageStore.CheckOutReason
-        let note: String?
+    package struct CheckOutRequest: Decodable {
+        package let sampleId: Int64
+        package let reason: StorageStore.CheckOutReason
+        package let note: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case reason, note
             case sampleId = "sample_id"
         }
     }
 
-    struct BulkMoveRequest: Decodable {
-        let moves: [StorageStore.Placement]
-        let reason: String?
+    package struct BulkMoveRequest: Decodable {
+        package let moves: [StorageStore.Placement]
+        package let reason: String?
     }
 
     private func container(_ context: AppRequestContext) async throws -> StorageContainer {
@@ -119,7 +120,7 @@ struct StorageAPIController {
 }
 
 extension StorageStore {
-    func address(of id: Int64) async throws -> String {
+    package func address(of id: Int64) async throws -> String {
         try await database.read { try Self.address($0, container: id, position: nil) }
     }
 }

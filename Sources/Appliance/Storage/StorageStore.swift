@@ -1,27 +1,28 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// The container tree, occupancy, and every movement of an item. Every write is audited; the
 /// unique index on (container, position) makes a double booking impossible even under races.
-struct StorageStore: Sendable {
-    let database: AppDatabase
+package struct StorageStore: Sendable {
+    package let database: AppDatabase
 
-    struct ContainerInput: Decodable, Sendable {
-        var parentId: Int64?
-        var kind: StorageContainer.Kind?
-        var name: String?
-        var rows: Int?
-        var columns: Int?
-        var notes: String?
-        var reason: String?
+    package struct ContainerInput: Decodable, Sendable {
+        package var parentId: Int64?
+        package var kind: StorageContainer.Kind?
+        package var name: String?
+        package var rows: Int?
+        package var columns: Int?
+        package var notes: String?
+        package var reason: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case kind, name, rows, columns, notes, reason
             case parentId = "parent_id"
         }
     }
 
-    func createContainer(_ input: ContainerInput, context: EventContext) async throws -> StorageContainer {
+    package func createContainer(_ input: ContainerInput, context: EventContext) async throws -> StorageContainer {
         guard let kind = input.kind else {
             throw APIError.validationFailed("The field 'kind' is required.", field: "kind")
         }
@@ -63,12 +64,12 @@ struct StorageStore: Sendable {
         }
     }
 
-    func container(id: Int64) async throws -> StorageContainer? {
+    package func container(id: Int64) async throws -> StorageContainer? {
         try await database.read { try StorageContainer.fetchOne($0, key: id) }
     }
 
     /// Containers at the top (`parentID` nil) or inside one, by name.
-    func children(of parentID: Int64?) async throws -> [StorageContainer] {
+    package func children(of parentID: Int64?) async throws -> [StorageContainer] {
         try await database.read { db in
             try StorageContainer.filter(StorageContainer.CodingKeys.parentId == parentID)
                 .order(StorageContainer.CodingKeys.name).fetchAll(db)
@@ -76,7 +77,7 @@ struct StorageStore: Sendable {
     }
 
     /// The containers from the top down to `id`, for addresses like `Tank 3 / C2 / G1`.
-    static func path(_ db: Database, to id: Int64) throws -> [StorageContainer] {
+    package static func path(_ db: Database, to id: Int64) throws -> [StorageContainer] {
         var path: [StorageContainer] = []
         var next: Int64? = id
         while let current = next, let container = try StorageContainer.fetchOne(db, key: current), path.count < 10 {
@@ -86,23 +87,23 @@ struct StorageStore: Sendable {
         return path
     }
 
-    static func address(_ db: Database, container id: Int64, position: Int?) throws -> String {
+    package static func address(_ db: Database, container id: Int64, position: Int?) throws -> String {
         try path(db, to: id).map(\.name).joined(separator: " / ") + (position.map { " / \($0)" } ?? "")
     }
 
     // MARK: Occupancy
 
-    struct Cell: Encodable, Sendable {
-        let position: Int
-        let sampleId: Int64?
-        let externalId: String?
-        let kind: String?
-        let species: String?
-        let status: String?
+    package struct Cell: Encodable, Sendable {
+        package let position: Int
+        package let sampleId: Int64?
+        package let externalId: String?
+        package let kind: String?
+        package let species: String?
+        package let status: String?
         /// The customer who owns the source animal.
-        let ownerId: Int64?
+        package let ownerId: Int64?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case position, kind, species, status
             case sampleId = "sample_id"
             case externalId = "external_id"
@@ -111,7 +112,7 @@ struct StorageStore: Sendable {
     }
 
     /// Every position of a holding container with what sits there.
-    func map(of container: StorageContainer) async throws -> [Cell] {
+    package func map(of container: StorageContainer) async throws -> [Cell] {
         let id = container.id ?? 0
         let items = try await database.read { db in
             try Row.fetchAll(
@@ -136,13 +137,13 @@ struct StorageStore: Sendable {
         }
     }
 
-    struct Usage: Encodable, Sendable {
-        let used: Int
-        let capacity: Int
+    package struct Usage: Encodable, Sendable {
+        package let used: Int
+        package let capacity: Int
     }
 
     /// Occupied and total positions in `id` and everything below it.
-    func usage(of id: Int64) async throws -> Usage {
+    package func usage(of id: Int64) async throws -> Usage {
         try await database.read { db in
             let row = try Row.fetchOne(
                 db,
@@ -157,24 +158,24 @@ struct StorageStore: Sendable {
         }
     }
 
-    struct Slot: Codable, Sendable, Equatable {
-        let containerId: Int64
-        let position: Int
-        let address: String
+    package struct Slot: Codable, Sendable, Equatable {
+        package let containerId: Int64
+        package let position: Int
+        package let address: String
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case position, address
             case containerId = "container_id"
         }
     }
 
     /// The first `count` free positions in `id` or below it, container by container in name order.
-    func freeSlots(in id: Int64, count: Int) async throws -> [Slot] {
+    package func freeSlots(in id: Int64, count: Int) async throws -> [Slot] {
         try await database.read { db in try Self.freeSlots(db, in: id, count: count) }
     }
 
     /// ``freeSlots(in:count:)`` inside the caller's transaction, so a write can fill what it found.
-    static func freeSlots(_ db: Database, in id: Int64, count: Int) throws -> [Slot] {
+    package static func freeSlots(_ db: Database, in id: Int64, count: Int) throws -> [Slot] {
         let holders = try StorageContainer.fetchAll(
             db,
             sql: """
@@ -200,12 +201,12 @@ struct StorageStore: Sendable {
 
     // MARK: Movements
 
-    enum CheckOutReason: String, Codable, Sendable, CaseIterable {
+    package enum CheckOutReason: String, Codable, Sendable, CaseIterable {
         case shipment
         case thaw
         case transfer
 
-        var label: String {
+        package var label: String {
             switch self {
             case .shipment: "shipment"
             case .thaw: "thawed for use"
@@ -216,7 +217,7 @@ struct StorageStore: Sendable {
 
     /// Puts a sample at a free position: a check-in when it had none, else a move (which needs a
     /// reason, as every change of a regulated record does).
-    static func place(
+    package static func place(
         _ sampleID: Int64, at containerID: Int64, position: Int, reason: String?, moving: Bool, in write: AuditedWrite
     ) throws -> Sample {
         guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
@@ -261,7 +262,7 @@ struct StorageStore: Sendable {
         return sample
     }
 
-    func place(_ placement: Placement, reason: String?, moving: Bool, context: EventContext) async throws -> Sample {
+    package func place(_ placement: Placement, reason: String?, moving: Bool, context: EventContext) async throws -> Sample {
         try await database.write(context) { write in
             try Self.place(
                 placement.sampleId, at: placement.containerId, position: placement.position, reason: reason,
@@ -269,12 +270,12 @@ struct StorageStore: Sendable {
         }
     }
 
-    struct Placement: Codable, Sendable {
-        var sampleId: Int64
-        var containerId: Int64
-        var position: Int
+    package struct Placement: Codable, Sendable {
+        package var sampleId: Int64
+        package var containerId: Int64
+        package var position: Int
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case position
             case sampleId = "sample_id"
             case containerId = "container_id"
@@ -282,7 +283,7 @@ struct StorageStore: Sendable {
     }
 
     /// Moves many stored items in one transaction with one reason: all of them, or none.
-    func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws -> BulkOutcome {
+    package func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws -> BulkOutcome {
         let targets = Dictionary(placements.map { ($0.sampleId, $0) }) { first, _ in first }
         return try await database.bulk(placements.map(\.sampleId), context: context) { id, write in
             guard let placement = targets[id] else { return }
@@ -293,7 +294,7 @@ struct StorageStore: Sendable {
 
     /// Puts the samples `ids` into the first free positions in or below `container`, in order: a
     /// check-in for those not stored yet, a move for the others; all, or none.
-    func placeAll(_ ids: [Int64], in container: Int64, reason: String?, context: EventContext) async throws
+    package func placeAll(_ ids: [Int64], in container: Int64, reason: String?, context: EventContext) async throws
         -> BulkOutcome
     {
         let slots = try await freeSlots(in: container, count: ids.count)
@@ -314,7 +315,7 @@ struct StorageStore: Sendable {
 
     /// Takes a sample out of the store: shipped, thawed for use (back into processing) or moved to
     /// another site.
-    func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, context: EventContext) async throws
+    package func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, context: EventContext) async throws
         -> Sample
     {
         try await database.write(context) { write in
@@ -323,7 +324,7 @@ struct StorageStore: Sendable {
     }
 
     /// ``checkOut(_:reason:note:context:)`` inside the caller's transaction.
-    static func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, in write: AuditedWrite) throws
+    package static func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, in write: AuditedWrite) throws
         -> Sample
     {
         guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {
@@ -345,20 +346,20 @@ struct StorageStore: Sendable {
 
     // MARK: Tank fills
 
-    struct FillInput: Decodable, Sendable {
-        var levelBeforeCm: Double?
-        var levelAfterCm: Double?
-        var litres: Double?
-        var notes: String?
+    package struct FillInput: Decodable, Sendable {
+        package var levelBeforeCm: Double?
+        package var levelAfterCm: Double?
+        package var litres: Double?
+        package var notes: String?
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case litres, notes
             case levelBeforeCm = "level_before_cm"
             case levelAfterCm = "level_after_cm"
         }
     }
 
-    func recordFill(tank id: Int64, _ input: FillInput, by user: Principal?, context: EventContext) async throws
+    package func recordFill(tank id: Int64, _ input: FillInput, by user: Principal?, context: EventContext) async throws
         -> TankFill
     {
         for (value, field) in [
@@ -385,7 +386,7 @@ struct StorageStore: Sendable {
         }
     }
 
-    func fills(tank id: Int64, limit: Int = 50) async throws -> [TankFill] {
+    package func fills(tank id: Int64, limit: Int = 50) async throws -> [TankFill] {
         try await database.read { db in
             try TankFill.filter(TankFill.CodingKeys.containerId == id).order(TankFill.CodingKeys.filledAt.desc)
                 .limit(limit).fetchAll(db)

@@ -1,14 +1,15 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 
 /// The storage pages: the container tree with usage, each container's occupancy map, check-in
 /// and check-out, and the tank fill log.
-struct StorageWebController {
-    let store: StorageStore
-    let pages: PageRenderer
+package struct StorageWebController {
+    package let store: StorageStore
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/storage") { request, context in try await page(request, context, id: nil, error: nil) }
         router.get("/storage/{id}") { request, context in
             try await page(request, context, id: try context.id(), error: nil)
@@ -48,21 +49,21 @@ struct StorageWebController {
         }
     }
 
-    struct ContainerForm: Decodable {
-        var parentId = ""
-        var kind = ""
-        var name = ""
-        var rows = ""
-        var columns = ""
+    package struct ContainerForm: Decodable {
+        package var parentId = ""
+        package var kind = ""
+        package var name = ""
+        package var rows = ""
+        package var columns = ""
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case kind, name, rows, columns
             case parentId = "parent_id"
         }
 
-        var parentID: Int64? { Int64(parentId) }
+        package var parentID: Int64? { Int64(parentId) }
 
-        func input() throws -> StorageStore.ContainerInput {
+        package func input() throws -> StorageStore.ContainerInput {
             guard let kind = StorageContainer.Kind(rawValue: kind) else {
                 throw APIError.validationFailed("Choose a kind.", field: "kind")
             }
@@ -71,19 +72,19 @@ struct StorageWebController {
         }
     }
 
-    struct FillForm: Decodable {
-        var levelBeforeCm = ""
-        var levelAfterCm = ""
-        var litres = ""
-        var notes = ""
+    package struct FillForm: Decodable {
+        package var levelBeforeCm = ""
+        package var levelAfterCm = ""
+        package var litres = ""
+        package var notes = ""
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case litres, notes
             case levelBeforeCm = "level_before_cm"
             case levelAfterCm = "level_after_cm"
         }
 
-        func input() throws -> StorageStore.FillInput {
+        package func input() throws -> StorageStore.FillInput {
             func number(_ text: String, _ field: String) throws -> Double? {
                 guard !text.isEmpty else { return nil }
                 guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
@@ -98,9 +99,9 @@ struct StorageWebController {
         }
     }
 
-    struct CheckInForm: Decodable {
-        var barcode: String
-        var position: Int
+    package struct CheckInForm: Decodable {
+        package var barcode: String
+        package var position: Int
     }
 
     private func page(_ request: Request, _ context: AppRequestContext, id: Int64?, error: APIError?) async throws
@@ -185,7 +186,7 @@ struct StorageWebController {
     }
 
     /// The CSS class and legend text of a cell when the map is coloured by kind, status or owner.
-    static func tone(_ cell: StorageStore.Cell, by colour: String) -> (String, String) {
+    package static func tone(_ cell: StorageStore.Cell, by colour: String) -> (String, String) {
         guard cell.sampleId != nil else { return ("cell-free", "free") }
         switch colour {
         case "status": return ("cell-status-\(cell.status ?? "")", cell.status ?? "")
@@ -200,12 +201,12 @@ struct StorageWebController {
 }
 
 extension StorageStore {
-    func path(to id: Int64) async throws -> [StorageContainer] {
+    package func path(to id: Int64) async throws -> [StorageContainer] {
         try await database.read { try Self.path($0, to: id) }
     }
 
     /// Checks in the sample with this barcode (its external id), as a scanner at the bench sends it.
-    func checkIn(barcode: String, container: Int64, position: Int, context: EventContext) async throws -> Sample {
+    package func checkIn(barcode: String, container: Int64, position: Int, context: EventContext) async throws -> Sample {
         try await database.write(context) { write in
             let code = barcode.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let sample = try Sample.filter(Sample.CodingKeys.externalId == code).fetchOne(write.db)

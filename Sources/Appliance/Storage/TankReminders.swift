@@ -3,20 +3,20 @@ import GRDB
 
 /// LN2 fill reminders (`storage.ln2_reminders`): a tank whose last fill (or, never filled, its
 /// creation) is older than `storage.ln2_fill_days` notifies lab staff, at most once a day per tank.
-struct TankReminders: Sendable {
-    let fillDays: Int
+package struct TankReminders: Sendable {
+    package let fillDays: Int
 
-    static let schedule = ScheduledTask(
+    package static let schedule = ScheduledTask(
         name: "ln2_reminders", title: "LN2 fill reminders", jobType: "storage.ln2_reminders", defaultCron: "0 7 * * *")
 
-    struct Overdue: Sendable, Decodable, FetchableRecord {
-        let id: Int64
-        let name: String
-        let lastFill: Date?
+    package struct Overdue: Sendable, Decodable, FetchableRecord {
+        package let id: Int64
+        package let name: String
+        package let lastFill: Date?
     }
 
     /// Tanks past their fill interval at `now`, the longest overdue first.
-    static func overdue(_ db: Database, fillDays: Int, now: Date) throws -> [Overdue] {
+    package static func overdue(_ db: Database, fillDays: Int, now: Date) throws -> [Overdue] {
         try Overdue.fetchAll(
             db,
             sql: """
@@ -30,7 +30,7 @@ struct TankReminders: Sendable {
             arguments: [now.addingTimeInterval(-Double(fillDays) * 86_400)])
     }
 
-    var job: JobKind {
+    package var job: JobKind {
         JobKind(type: "storage.ln2_reminders", title: "LN2 fill reminders", maxAttempts: 3, onInterrupt: .retry) {
             execution in
             let now = Date()

@@ -1,22 +1,23 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxValues
 import NIOCore
 
 /// Liveness, readiness and metrics: the endpoints a supervisor or monitoring system polls.
-struct HealthController {
-    let database: AppDatabase
-    let metricsToken: String?
+package struct HealthController {
+    package let database: AppDatabase
+    package let metricsToken: String?
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/healthz") { _, _ in Status(status: "ok") }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { request, context in try metrics(request, context) }
     }
 
-    struct Status: ResponseCodable {
-        let status: String
-        var checks: [String: String]?
+    package struct Status: ResponseCodable {
+        package let status: String
+        package var checks: [String: String]?
     }
 
     /// Ready means the database answers a read and commits a write, and its schema is this binary's.

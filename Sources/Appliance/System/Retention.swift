@@ -4,14 +4,14 @@ import GRDB
 /// The nightly clean-up (`retention.cleanup`): expired sessions, refresh tokens and reset links,
 /// finished jobs and their files past `jobs.keep_days`, read notifications and delivered mail
 /// after 90 days. The counts land in the audit trail as one event.
-struct Retention: Sendable {
-    let queue: JobQueue
-    let keepJobDays: Int
+package struct Retention: Sendable {
+    package let queue: JobQueue
+    package let keepJobDays: Int
 
-    static let schedule = ScheduledTask(
+    package static let schedule = ScheduledTask(
         name: "retention", title: "Retention clean-up", jobType: "retention.cleanup", defaultCron: "15 3 * * *")
 
-    var job: JobKind {
+    package var job: JobKind {
         JobKind(type: "retention.cleanup", title: "Retention clean-up", maxAttempts: 3, onInterrupt: .retry) {
             execution in
             let now = Date()

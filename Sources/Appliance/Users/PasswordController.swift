@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// Changing one's own password, and the admin-issued reset links.
-struct PasswordController {
-    let identity: Identity
-    let pages: PageRenderer
+package struct PasswordController {
+    package let identity: Identity
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/account/password") { request, context in
             pages.page("password", title: "Change password", section: "account", request: request, context: context)
         }
@@ -33,10 +34,10 @@ struct PasswordController {
         router.post("/reset") { request, context in try await completeReset(request, context) }
     }
 
-    struct ResetLink: ResponseEncodable {
-        let url: String
-        let expiresAt: Date
-        enum CodingKeys: String, CodingKey {
+    package struct ResetLink: ResponseEncodable {
+        package let url: String
+        package let expiresAt: Date
+        package enum CodingKeys: String, CodingKey {
             case url
             case expiresAt = "expires_at"
         }
@@ -50,10 +51,10 @@ struct PasswordController {
         return ("http://\(host)/reset?token=\(token)", expires)
     }
 
-    struct ChangeForm: Decodable {
-        let currentPassword: String
-        let newPassword: String
-        enum CodingKeys: String, CodingKey {
+    package struct ChangeForm: Decodable {
+        package let currentPassword: String
+        package let newPassword: String
+        package enum CodingKeys: String, CodingKey {
             case currentPassword = "current_password"
             case newPassword = "new_password"
         }
@@ -74,9 +75,9 @@ struct PasswordController {
             .redirect(to: "/login")
     }
 
-    struct ResetForm: Decodable {
-        let token: String
-        let password: String
+    package struct ResetForm: Decodable {
+        package let token: String
+        package let password: String
     }
 
     private func completeReset(_ request: Request, _ context: AppRequestContext) async throws -> Response {

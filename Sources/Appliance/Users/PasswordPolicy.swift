@@ -3,9 +3,9 @@ import Foundation
 import HummingbirdBcrypt
 
 /// NIST SP 800-63B: at least 12 characters, not a known common password, no composition rules.
-enum PasswordPolicy {
-    static let minimumLength = 12
-    static let bcryptCost: UInt8 = 12
+package enum PasswordPolicy {
+    package static let minimumLength = 12
+    package static let bcryptCost: UInt8 = 12
 
     private static let common: Set<String> = Set(
         (EmbeddedFiles.text("security/common-passwords.txt") ?? "").split(separator: "\n").map {
@@ -13,7 +13,7 @@ enum PasswordPolicy {
         })
 
     /// Why `password` is refused, or nil when it is acceptable.
-    static func problem(with password: String, email: String) -> String? {
+    package static func problem(with password: String, email: String) -> String? {
         if password.count < minimumLength {
             return "The password must have at least \(minimumLength) characters."
         }
@@ -27,10 +27,10 @@ enum PasswordPolicy {
         return nil
     }
 
-    static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
+    package static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
 
-    static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+    package static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
     /// A random password that satisfies the policy, for `labbox user create` without one.
-    static func generate() -> String { Secrets.token(bytes: 15) }
+    package static func generate() -> String { Secrets.token(bytes: 15) }
 }

@@ -1,24 +1,25 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
-struct PasswordReset: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "password_resets"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    static let lifetime: TimeInterval = 30 * 60
+package struct PasswordReset: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "password_resets"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package static let lifetime: TimeInterval = 30 * 60
 
-    var id: Int64?
-    var tokenHash: String
-    var userId: Int64
-    var createdBy: Int64?
-    var createdAt: Date
-    var expiresAt: Date
-    var usedAt: Date?
+    package var id: Int64?
+    package var tokenHash: String
+    package var userId: Int64
+    package var createdBy: Int64?
+    package var createdAt: Date
+    package var expiresAt: Date
+    package var usedAt: Date?
 }
 
 extension UserStore {
     /// A reset link token for `userID`, issued by an admin; valid 30 minutes, once.
-    func issueReset(userID: Int64, by actor: Principal, event: EventContext) async throws -> (String, Date) {
+    package func issueReset(userID: Int64, by actor: Principal, event: EventContext) async throws -> (String, Date) {
         let token = Secrets.token()
         let now = Date()
         let expires = now.addingTimeInterval(PasswordReset.lifetime)
@@ -36,7 +37,7 @@ extension UserStore {
     }
 
     /// The user a live reset token belongs to, or nil.
-    func resetUser(token: String) async throws -> User? {
+    package func resetUser(token: String) async throws -> User? {
         let hash = Secrets.hash(token)
         let now = Date()
         return try await database.read { db in
@@ -48,7 +49,7 @@ extension UserStore {
     }
 
     /// Uses a reset token: sets the password (which ends all sessions and refresh tokens).
-    func completeReset(token: String, password: String, event: EventContext) async throws -> User {
+    package func completeReset(token: String, password: String, event: EventContext) async throws -> User {
         guard let user = try await resetUser(token: token) else {
             throw APIError.notFound("This reset link is invalid, used or expired. Ask an administrator for a new one.")
         }
@@ -65,7 +66,7 @@ extension UserStore {
     }
 
     /// A signed-in user's own change: the current password is required even inside a session.
-    func changePassword(userID: Int64, current: String, new: String, event: EventContext) async throws {
+    package func changePassword(userID: Int64, current: String, new: String, event: EventContext) async throws {
         guard let user = try await user(id: userID), PasswordPolicy.verify(current, hash: user.passwordHash) else {
             throw APIError.validationFailed("The current password is not correct.", field: "current_password")
         }

@@ -1,19 +1,20 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// Queries and writes for users; every write is audited and records a security event in the same
 /// transaction.
-struct UserStore: Sendable {
-    let database: AppDatabase
+package struct UserStore: Sendable {
+    package let database: AppDatabase
 
-    struct NewUser: Sendable {
-        var email: String
-        var displayName: String
-        var role: Role
-        var password: String
+    package struct NewUser: Sendable {
+        package var email: String
+        package var displayName: String
+        package var role: Role
+        package var password: String
     }
 
-    static func validate(_ new: NewUser) throws {
+    package static func validate(_ new: NewUser) throws {
         let email = new.email.trimmingCharacters(in: .whitespaces)
         guard email.count <= 254, email.firstMatch(of: /^[^@\s]+@[^@\s]+\.[^@\s]+$/) != nil else {
             throw APIError.validationFailed("Enter a valid email address.", field: "email")
@@ -27,7 +28,7 @@ struct UserStore: Sendable {
     }
 
     /// Creates a user, refusing a duplicate email with 409.
-    func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
+    package func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
         try Self.validate(new)
         let hash = PasswordPolicy.hash(new.password)
         return try await database.write(event) { write in
@@ -49,33 +50,33 @@ struct UserStore: Sendable {
         }
     }
 
-    func user(id: Int64) async throws -> User? {
+    package func user(id: Int64) async throws -> User? {
         try await database.read { try User.fetchOne($0, key: id) }
     }
 
-    func user(email: String) async throws -> User? {
+    package func user(email: String) async throws -> User? {
         try await database.read { try User.filter(Column("email") == email).fetchOne($0) }
     }
 
     /// A user and their history, read in one snapshot.
-    func withHistory(id: Int64) async throws -> (User, [History.Entry])? {
+    package func withHistory(id: Int64) async throws -> (User, [History.Entry])? {
         try await database.read { db in
             guard let user = try User.fetchOne(db, key: id) else { return nil }
             return (user, try History.entries(db, entityType: User.auditEntity, entityID: user.auditID))
         }
     }
 
-    func all() async throws -> [User] {
+    package func all() async throws -> [User] {
         try await database.read { try User.order(Column("email")).fetchAll($0) }
     }
 
-    func count() async throws -> Int {
+    package func count() async throws -> Int {
         try await database.read { try User.fetchCount($0) }
     }
 
     /// Changes role and/or status. Disabling a user or changing the role ends their sessions, so the
     /// change takes effect at once.
-    func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext) async throws
+    package func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext) async throws
         -> User
     {
         let user = try await database.write(event) { write in
@@ -109,7 +110,7 @@ struct UserStore: Sendable {
     }
 
     /// Sets a new password (validated) and ends every session of the user.
-    func setPassword(email: String, password: String, event: EventContext) async throws -> User {
+    package func setPassword(email: String, password: String, event: EventContext) async throws -> User {
         guard let existing = try await user(email: email) else { throw APIError.notFound("No user with this email.") }
         if let problem = PasswordPolicy.problem(with: password, email: existing.email) {
             throw APIError.validationFailed(problem, field: "password")

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// User administration: the admin page and `/api/v1/users`.
-struct UsersController {
-    let identity: Identity
-    let pages: PageRenderer
+package struct UsersController {
+    package let identity: Identity
+    package let pages: PageRenderer
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/admin/users") { request, context in try await page(request, context) }
         router.post("/admin/users") { request, context in try await createFromForm(request, context) }
         router.get("/admin/users/{id}") { request, context in try await userPage(request, context) }
@@ -24,26 +25,26 @@ struct UsersController {
         }
     }
 
-    struct UserList: ResponseEncodable {
-        let items: [User.Public]
+    package struct UserList: ResponseEncodable {
+        package let items: [User.Public]
     }
 
     /// The same fields arrive as JSON from the API and as a form from the admin page.
-    struct CreateRequest: Decodable {
-        let email: String
-        let displayName: String
-        let role: Role
-        let password: String
+    package struct CreateRequest: Decodable {
+        package let email: String
+        package let displayName: String
+        package let role: Role
+        package let password: String
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case email, role, password
             case displayName = "display_name"
         }
     }
 
-    struct UpdateRequest: Decodable {
-        let role: Role?
-        let status: User.Status?
+    package struct UpdateRequest: Decodable {
+        package let role: Role?
+        package let status: User.Status?
     }
 
     private func createJSON(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<

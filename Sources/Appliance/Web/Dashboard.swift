@@ -5,13 +5,13 @@ import GRDB
 ///
 /// Counting a million samples takes a noticeable moment and the home page is the most visited,
 /// so the figures are cached until one of the tables they come from changes, and warmed at start.
-struct Dashboard: Codable, Sendable {
-    var samplesByStatus: [String: Int]
-    var customers: Int
-    var animals: Int
-    var tanksOverdue: Int
+package struct Dashboard: Codable, Sendable {
+    package var samplesByStatus: [String: Int]
+    package var customers: Int
+    package var animals: Int
+    package var tanksOverdue: Int
 
-    static func load(_ database: AppDatabase, fillDays: Int) async throws -> Dashboard {
+    package static func load(_ database: AppDatabase, fillDays: Int) async throws -> Dashboard {
         let tables = ["samples", "customers", "animals", "storage_containers", "tank_fills"]
         return try await database.cache.value(
             "dashboard", tags: tables.map(TableInvalidation.tag), ttl: .seconds(3600), cost: 1024

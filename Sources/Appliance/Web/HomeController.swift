@@ -3,12 +3,12 @@ import GRDB
 import Hummingbird
 
 /// The landing page: what this LabBox is and whether it is healthy.
-struct HomeController {
-    let database: AppDatabase
-    let pages: PageRenderer
-    let fillDays: Int
+package struct HomeController {
+    package let database: AppDatabase
+    package let pages: PageRenderer
+    package let fillDays: Int
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/") { request, context in try await home(request, context) }
     }
 

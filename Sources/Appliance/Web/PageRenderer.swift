@@ -1,17 +1,18 @@
 import Embedded
 import Foundation
 import Hummingbird
+import LabBoxValues
 import Mustache
 
 /// Renders the server-side HTML pages from the Mustache templates in `Resources/templates`.
 ///
 /// Pages extend `layout.mustache` through Mustache inheritance (`{{<layout}}…{{/layout}}`); the
 /// layout receives the common values (version, asset URLs, navigation) merged with the page's own.
-struct PageRenderer: Sendable {
-    let library: MustacheLibrary
-    let assets: StaticAssets
+package struct PageRenderer: Sendable {
+    package let library: MustacheLibrary
+    package let assets: StaticAssets
 
-    init(assets: StaticAssets) throws {
+    package init(assets: StaticAssets) throws {
         var library = MustacheLibrary()
         for path in EmbeddedFiles.paths(under: "templates/") where path.hasSuffix(".mustache") {
             let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
@@ -23,7 +24,7 @@ struct PageRenderer: Sendable {
 
     /// The page named `template` as an HTML response for the request's principal, showing and then
     /// clearing the request's pending ``Flash`` message.
-    func page(
+    package func page(
         _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
         values: [String: Any] = [:], status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -36,7 +37,7 @@ struct PageRenderer: Sendable {
         return response
     }
 
-    static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+    package static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8"],
@@ -45,7 +46,7 @@ struct PageRenderer: Sendable {
 
     /// The page named `template`, inside the layout, with `title` in the tab and heading and the
     /// navigation the principal may use.
-    func render(
+    package func render(
         _ template: String, title: String, section: String, principal: Principal?, values: [String: Any] = [:]
     ) -> String {
         var context: [String: Any] = [
@@ -71,7 +72,7 @@ struct PageRenderer: Sendable {
         return library.render(context, withTemplate: template) ?? "template \(template) is missing"
     }
 
-    func errorPage(_ error: APIError, request: Request, context: AppRequestContext) -> Response {
+    package func errorPage(_ error: APIError, request: Request, context: AppRequestContext) -> Response {
         page(
             "error", title: Self.errorTitle(error.status.code), section: "", request: request, context: context,
             values: [
@@ -85,7 +86,7 @@ struct PageRenderer: Sendable {
 
     /// `values` without empty strings and empty optionals, for nested values that templates test
     /// with a section: this Mustache renders `{{#x}}` for "" too.
-    static func present(_ values: [String: Any]) -> [String: Any] {
+    package static func present(_ values: [String: Any]) -> [String: Any] {
         values.filter { !isEmptyOptional($0.value) && ($0.value as? String)?.isEmpty != true }
     }
 

@@ -1,5 +1,5 @@
 /// The choices of a list page's "Sort" menu: oldest first (by id), then each column both ways.
-func sortOptions(_ labels: [String: String], current: ListOrder) -> [[String: Any]] {
+package func sortOptions(_ labels: [String: String], current: ListOrder) -> [[String: Any]] {
     let byID: [String: Any] = ["value": "", "label": "oldest first", "selected": current == .byID]
     return [byID]
         + labels.sorted { $0.key < $1.key }.flatMap { column, label in

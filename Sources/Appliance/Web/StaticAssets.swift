@@ -2,21 +2,22 @@ import Crypto
 import Embedded
 import Foundation
 import Hummingbird
+import LabBoxValues
 
 /// The CSS, JS and images of `Resources/static`, served from memory.
 ///
 /// Pages link `/static/<name>?v=<hash>`; a request carrying the current hash may be cached for a
 /// year (`immutable`), so browsers never revalidate until a new binary changes the file.
-struct StaticAssets: Sendable {
-    struct Asset: Sendable {
-        let bytes: ByteBuffer
-        let contentType: String
-        let hash: String
+package struct StaticAssets: Sendable {
+    package struct Asset: Sendable {
+        package let bytes: ByteBuffer
+        package let contentType: String
+        package let hash: String
     }
 
-    let assets: [String: Asset]
+    package let assets: [String: Asset]
 
-    init() {
+    package init() {
         var assets: [String: Asset] = [:]
         for path in EmbeddedFiles.paths(under: "static/") {
             guard let data = EmbeddedFiles.data(path) else { continue }
@@ -27,11 +28,11 @@ struct StaticAssets: Sendable {
         self.assets = assets
     }
 
-    func url(for name: String) -> String {
+    package func url(for name: String) -> String {
         "/static/\(name)?v=\(assets[name]?.hash ?? "missing")"
     }
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/static/**") { request, context in
             let name = context.parameters.getCatchAll().joined(separator: "/")
             guard let asset = assets[name] else { throw APIError.notFound("No such file.") }

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 extension TestClientProtocol {
     /// A JSON API request with an `Authorization` header (API key) or a browser session.

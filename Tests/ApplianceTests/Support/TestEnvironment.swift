@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @testable import Appliance
+@testable import LabBoxApp
+@testable import LabBoxValues
 
 /// A fresh data directory under the system temp folder, removed when the test ends.
 final class TemporaryDirectory: Sendable {

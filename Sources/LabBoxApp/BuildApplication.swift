@@ -1,0 +1,177 @@
+import Appliance
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import ServiceLifecycle
+
+/// Everything the HTTP server needs, built once by `labbox serve` and by every test.
+package struct AppServices: Sendable {
+    package let config: AppConfig
+    package let database: AppDatabase
+    package let pages: PageRenderer
+    package let assets: StaticAssets
+    package let identity: Identity
+    package let setup = FirstRunSetup()
+    package let ipBlocks: IPBlocks
+    package let jobs: JobQueue
+    package let scheduler: Scheduler
+    package let backups: Backups
+    package let samples: SampleStore
+
+    package init(config: AppConfig, database: AppDatabase) throws {
+        self.config = config
+        self.database = database
+        self.assets = StaticAssets()
+        self.pages = try PageRenderer(assets: assets)
+        self.identity = Identity(database: database, config: config)
+        self.ipBlocks = try IPBlocks(database: database)
+        self.samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
+        self.jobs = JobQueue(
+            database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds))
+        self.scheduler = Scheduler(queue: jobs, configured: config.schedules)
+        self.backups = Backups(database: database, dataDirectory: config.dataDirectory)
+        let backupJobs = BackupJobs(
+            backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
+        let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
+        let reminders = TankReminders(fillDays: config.ln2FillDays)
+        let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
+        let sampleCSV = SampleCSV(store: samples)
+        for kind in [
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
+            sampleCSV.exportJob,
+            sampleCSV.importer.job(noun: "samples"),
+            CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
+            AnimalCSV(store: AnimalStore(database: database, species: config.species)).importer.job(noun: "animals"),
+        ] {
+            jobs.register(kind)
+        }
+        for task in [BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule] {
+            scheduler.register(task)
+        }
+    }
+
+    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
+    /// mail outbox.
+    package var background: [any Service] {
+        [
+            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler, SearchIndexer(database: database),
+            OutboxSender(
+                database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
+        ]
+    }
+}
+
+/// The router with LabBox's middleware stack and every controller's routes.
+///
+/// Middleware order, outermost first: request id (so all later logs carry it), access log and
+/// metrics (which must see the final status), security headers and compression (applied to error
+/// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
+/// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
+/// group, after routing, because it needs to know which route matched.
+package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
+    AppMetrics.bootstrap()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(https: services.config.tlsMode != .off))
+    router.add(middleware: CompressionMiddleware())
+    router.add(middleware: ErrorMiddleware(pages: services.pages))
+    router.add(
+        middleware: IPFilterMiddleware(
+            allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks,
+            blockDuration: TimeInterval(services.config.autoBlockMinutes * 60)))
+    router.add(
+        middleware: HostAndOriginMiddleware(
+            trustedHosts: services.config.trustedHosts, corsOrigins: services.config.corsOrigins))
+    router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
+    router.add(middleware: AuthenticationMiddleware(identity: services.identity))
+    router.add(
+        middleware: RateLimitMiddleware(
+            limiter: RateLimiter(
+                perSecond: services.config.requestsPerSecond, burst: services.config.requestBurst)))
+
+    let routes = router.group().add(middleware: AuthorizationMiddleware(identity: services.identity))
+    let pages = services.pages
+    let identity = services.identity
+    HealthController(database: services.database, metricsToken: services.config.metricsToken)
+        .addRoutes(to: routes)
+    OpenAPIController(pages: pages).addRoutes(to: routes)
+    services.assets.addRoutes(to: routes)
+    HomeController(database: services.database, pages: pages, fillDays: services.config.ln2FillDays)
+        .addRoutes(to: routes)
+    LoginController(
+        identity: identity, pages: pages, setup: services.setup, secureCookies: services.config.tlsMode != .off
+    )
+    .addRoutes(to: routes)
+    AuthAPIController(identity: identity).addRoutes(to: routes)
+    SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
+    APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
+    UsersController(identity: identity, pages: pages).addRoutes(to: routes)
+    PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
+    TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
+    let customers = CustomerStore(database: services.database)
+    CustomersAPIController(store: customers, jobs: services.jobs).addRoutes(to: routes)
+    let animals = AnimalStore(database: services.database, species: services.config.species)
+    AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
+    AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
+    let samples = services.samples
+    SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
+    let storage = StorageStore(database: services.database)
+    SamplesWebController(store: samples, storage: storage, identity: identity, pages: pages).addRoutes(to: routes)
+    SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
+    StorageAPIController(store: storage).addRoutes(to: routes)
+    StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
+    InventoryController(database: services.database, pages: pages).addRoutes(to: routes)
+    LabelsController(samples: samples, storage: storage, pages: pages).addRoutes(to: routes)
+    let reproduction = ReproductionStores(database: services.database, config: services.config)
+    ReproductionAPIController(stores: reproduction, identity: identity).addRoutes(to: routes)
+    ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
+    TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
+    SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
+    let catalog = CatalogStore(
+        database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
+    let results = ResultStore(
+        database: services.database, verificationsRequired: services.config.verificationsRequired)
+    ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
+    CustomersWebController(store: customers, results: results, pages: pages).addRoutes(to: routes)
+    ResultsWebController(
+        catalog: catalog, results: results, samples: samples, identity: identity, labName: services.config.labName,
+        labAddress: services.config.labAddress, pages: pages
+    ).addRoutes(to: routes)
+    CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
+    let genotypes = GenotypeStore(database: services.database)
+    GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
+    GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
+    SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)
+    AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)
+    SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
+        .addRoutes(to: routes)
+    JobsController(queue: services.jobs, pages: pages).addRoutes(to: routes)
+    SchedulesController(scheduler: services.scheduler, pages: pages).addRoutes(to: routes)
+    BackupsController(
+        backups: services.backups, queue: services.jobs, pages: pages, warnAfterHours: services.config.backupWarnHours
+    ).addRoutes(to: routes)
+    NotificationsController(database: services.database, pages: pages).addRoutes(to: routes)
+    OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
+        .addRoutes(to: routes)
+    SystemController(services: services).addRoutes(to: routes)
+    return router
+}
+
+package func buildApplication(
+    _ services: AppServices,
+    router: Router<AppRequestContext>? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let tls = try TLSSetup.configuration(for: services.config)
+    return Application(
+        router: try router ?? buildRouter(services),
+        server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+        configuration: .init(
+            address: .hostname(services.config.host, port: services.config.port), serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? services.config.port) },
+        logger: Logger(label: "labbox.http")
+    )
+}

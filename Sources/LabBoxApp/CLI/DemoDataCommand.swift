@@ -1,0 +1,59 @@
+import Appliance
+import ArgumentParser
+import Foundation
+
+package struct DemoDataCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "demo-data",
+        abstract: "Fill an empty data directory with a realistic demo dataset.",
+        discussion: """
+            Customers, animals with three to four generations of pedigree, full LN2 tanks (6 canisters × \
+            10 goblets × 10 straws each) and samples with their audit events; then OPU sessions with their \
+            IVF batches, embryos, witnessed transfers and pregnancy checks, and lab orders with verified \
+            results. Transfers are witnessed and results verified by a demo technician account \
+            (demo.staff@labbox.example, password unknown: reset it to sign in as them). The same --seed \
+            gives the same data. Refuses a database that already has animals or samples.
+            """)
+
+    @OptionGroup package var options: DataOptions
+    @Option(help: "Customers.") package var customers = 300
+    @Option(help: "Animals.") package var animals = 20_000
+    @Option(help: "Samples.") package var samples = 40_000
+    @Option(help: "LN2 tanks (default: enough for the stored straws, at least 8).") package var tanks: Int?
+    @Option(help: "OPU sessions, each with its IVF batch and embryos (default: one per 100 animals).")
+    package var opuSessions: Int?
+    @Option(help: "Random seed.") package var seed: UInt64 = 1
+
+    package func run() async throws {
+        for (value, name) in [
+            (customers, "customers"), (animals, "animals"), (samples, "samples"), (tanks ?? 0, "tanks"),
+            (opuSessions ?? 0, "opu-sessions"),
+        ]
+        where value < 0 {
+            printError("--\(name) must not be negative")
+            throw ExitCode.validationFailure
+        }
+        let config = try options.load()
+        let database = try options.openDatabase(config)
+        defer { try? database.close() }
+        // A bulk load: a large page cache keeps the indexes in memory instead of spilling their
+        // pages to the WAL in the middle of each batch.
+        try await database.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -262144") }
+        let started = ContinuousClock.now
+        var demo = DemoData(
+            sizes: .init(customers: customers, animals: animals, samples: samples, tanks: tanks), seed: seed)
+        do {
+            let counts = try await demo.generate(into: database, context: .commandLine)
+            print("created \(counts) in \(started.duration(to: .now).formatted(.units(allowed: [.seconds])))")
+            let sessions = opuSessions ?? animals / 100
+            guard sessions > 0 else { return }
+            let staff = try await DemoReproduction.staff(identity: Identity(database: database, config: config))
+            var reproduction = DemoReproduction(database: database, config: config, staff: staff, seed: seed)
+            let work = try await reproduction.generate(opuSessions: sessions, context: .commandLine)
+            print("created \(work)")
+        } catch let error as DemoDataError {
+            printError(error.description)
+            throw ExitStatus.checkFailed
+        }
+    }
+}

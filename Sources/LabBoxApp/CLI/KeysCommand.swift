@@ -1,0 +1,23 @@
+import Appliance
+import ArgumentParser
+import Foundation
+
+package struct KeysCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the keys that sign API access tokens.", subcommands: [Rotate.self])
+
+    package struct Rotate: AsyncParsableCommand {
+        package static let configuration = CommandConfiguration(
+            abstract: "Start signing access tokens with a new key (a running server picks it up by itself).",
+            discussion: "Tokens signed with earlier keys stay valid until they expire (15 minutes).")
+
+        @OptionGroup package var options: DataOptions
+
+        package func run() async throws {
+            let kid = try await options.withIdentity { identity in
+                try await identity.database.write { try TokenService.rotate($0, event: .commandLine) }
+            }
+            print("new signing key \(kid)")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Appliance
+import ArgumentParser
+
+/// The `labbox` command; `Sources/labbox/main.swift` runs it.
+public struct LabBox: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "labbox",
+        abstract: "LabBox: the reproduction lab and biobank system in one binary.",
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, UserCommand.self,
+            APIKeyCommand.self, KeysCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            DemoDataCommand.self, VersionCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// Exit codes shared by every subcommand, documented in the README.
+package enum ExitStatus {
+    package static let configInvalid = ExitCode(3)
+    package static let databaseRefused = ExitCode(4)
+    package static let checkFailed = ExitCode(5)
+}

@@ -1,0 +1,121 @@
+import Appliance
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The detailed health page for admins (`/admin/health`, `/api/v1/health`): database, cache,
+/// jobs, backups, mail and schedules, with warnings for what needs a person.
+package struct SystemController {
+    package let services: AppServices
+
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/api/v1/health") { _, _ in try await report() }
+        router.get("/admin/health") { request, context in
+            let report = try await report()
+            return services.pages.page(
+                "health", title: "System health", section: "system", request: request, context: context,
+                values: [
+                    "warnings": report.warnings, "healthy": report.warnings.isEmpty,
+                    "facts": [
+                        ["label": "Version", "value": report.version],
+                        ["label": "Schema", "value": report.schema],
+                        ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
+                        ["label": "Memory (RSS)", "value": bytes(report.residentBytes)],
+                        ["label": "Database", "value": bytes(report.databaseBytes)],
+                        ["label": "Write-ahead log", "value": bytes(report.walBytes)],
+                        ["label": "Last backup", "value": report.backup.message],
+                    ],
+                    "cache": [
+                        ["label": "Hit rate", "value": report.cache.hitRate],
+                        ["label": "Hits", "value": String(report.cache.hits)],
+                        ["label": "Misses", "value": String(report.cache.misses)],
+                        ["label": "Evictions", "value": String(report.cache.evictions)],
+                        ["label": "Entries", "value": String(report.cache.entries)],
+                        ["label": "Size", "value": bytes(Int64(report.cache.bytes))],
+                    ],
+                    "jobs": report.jobs.sorted { $0.key < $1.key }.map { ["state": $0.key, "count": $0.value] },
+                    "outbox": report.outbox.sorted { $0.key < $1.key }.map { ["state": $0.key, "count": $0.value] },
+                    "mail_configured": services.config.smtp != nil,
+                ])
+        }
+    }
+
+    package struct Report: ResponseEncodable, Sendable {
+        package struct CacheFigures: Encodable, Sendable {
+            package let hits: Int
+            package let misses: Int
+            package let evictions: Int
+            package let entries: Int
+            package let bytes: Int
+            package var hitRate: String {
+                hits + misses == 0 ? "—" : String(format: "%.1f %%", 100 * Double(hits) / Double(hits + misses))
+            }
+        }
+
+        package struct BackupFigures: Encodable, Sendable {
+            package let latest: String?
+            package let ageSeconds: Int?
+            package let stale: Bool
+            package let message: String
+        }
+
+        package let version: String
+        package let schema: String
+        package let residentBytes: Int64
+        package let databaseBytes: Int64
+        package let walBytes: Int64
+        package let cache: CacheFigures
+        package let jobs: [String: Int]
+        package let outbox: [String: Int]
+        package let backup: BackupFigures
+        package let tanksOverdue: Int
+        package let warnings: [String]
+    }
+
+    private func report() async throws -> Report {
+        let database = services.database
+        let config = services.config
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        let (schema, jobs, outbox, failedToday, overdue) = try await database.read { db in
+            (
+                try String.fetchOne(db, sql: "SELECT max(identifier) FROM grdb_migrations") ?? "",
+                try Self.counts(db, sql: "SELECT state, count(*) FROM jobs GROUP BY state"),
+                try Self.counts(db, sql: "SELECT state, count(*) FROM email_outbox GROUP BY state"),
+                try Job.filter(Job.CodingKeys.state == Job.State.failed && Job.CodingKeys.finishedAt > dayAgo)
+                    .fetchCount(db),
+                try TankReminders.overdue(db, fillDays: config.ln2FillDays, now: Date()).count
+            )
+        }
+        let latest = try services.backups.list().first
+        let backup = BackupStatus(latest: latest, warnAfterHours: config.backupWarnHours)
+        var warnings: [String] = []
+        if backup.isStale { warnings.append(backup.message) }
+        if failedToday > 0 { warnings.append("\(failedToday) job(s) failed in the last 24 hours. See Jobs.") }
+        if let dead = outbox["dead"], dead > 0 { warnings.append("\(dead) email(s) could not be delivered.") }
+        if overdue > 0 { warnings.append("\(overdue) LN2 tank(s) are overdue for a fill.") }
+        let stats = database.cache.stats
+        return Report(
+            version: BuildInfo.version, schema: schema, residentBytes: ProcessMemory.residentBytes,
+            databaseBytes: Self.size(database.path), walBytes: Self.size(database.path + "-wal"),
+            cache: .init(
+                hits: stats.hits, misses: stats.misses, evictions: stats.evictions, entries: stats.entries,
+                bytes: stats.bytes),
+            jobs: jobs, outbox: outbox,
+            backup: .init(
+                latest: latest?.name, ageSeconds: latest.map { Int(Date().timeIntervalSince($0.createdAt)) },
+                stale: backup.isStale, message: backup.message),
+            tanksOverdue: overdue, warnings: warnings)
+    }
+
+    private static func counts(_ db: Database, sql: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = row[1] }
+        return counts
+    }
+
+    private static func size(_ path: String) -> Int64 {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    private func bytes(_ count: Int64) -> String { ByteCountFormatter.string(fromByteCount: count, countStyle: .file) }
+}
