@@ -4,7 +4,9 @@ import Foundation
 /// Read-only access to the files of `Resources/`, assembled into the binary by the `EmbedPlugin`.
 public enum EmbeddedFiles {
     /// Path → bytes. The bytes live in the binary's read-only data; nothing is copied until asked.
-    private static let table: [String: UnsafeRawBufferPointer] = {
+    /// `nonisolated(unsafe)`: the buffers point at memory that is never written, so sharing them
+    /// across threads is safe although the pointer type is not `Sendable`.
+    nonisolated(unsafe) private static let table: [String: UnsafeRawBufferPointer] = {
         var table: [String: UnsafeRawBufferPointer] = [:]
         guard let files = labbox_embedded_table() else { return table }
         for index in 0..<Int(labbox_embedded_count()) {

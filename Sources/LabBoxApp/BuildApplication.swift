@@ -6,20 +6,20 @@ import Logging
 import ServiceLifecycle
 
 /// Everything the HTTP server needs, built once by `labbox serve` and by every test.
-package struct AppServices: Sendable {
-    package let config: AppConfig
-    package let database: AppDatabase
-    package let pages: PageRenderer
-    package let assets: StaticAssets
-    package let identity: Identity
-    package let setup = FirstRunSetup()
-    package let ipBlocks: IPBlocks
-    package let jobs: JobQueue
-    package let scheduler: Scheduler
-    package let backups: Backups
-    package let samples: SampleStore
+struct AppServices: Sendable {
+    let config: AppConfig
+    let database: AppDatabase
+    let pages: PageRenderer
+    let assets: StaticAssets
+    let identity: Identity
+    let setup = FirstRunSetup()
+    let ipBlocks: IPBlocks
+    let jobs: JobQueue
+    let scheduler: Scheduler
+    let backups: Backups
+    let samples: SampleStore
 
-    package init(config: AppConfig, database: AppDatabase) throws {
+    init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
         self.database = database
         self.assets = StaticAssets()
@@ -53,7 +53,7 @@ package struct AppServices: Sendable {
 
     /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
     /// mail outbox.
-    package var background: [any Service] {
+    var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler, SearchIndexer(database: database),
             OutboxSender(
@@ -69,7 +69,7 @@ package struct AppServices: Sendable {
 /// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
 /// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
 /// group, after routing, because it needs to know which route matched.
-package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
+func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -160,7 +160,7 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     return router
 }
 
-package func buildApplication(
+func buildApplication(
     _ services: AppServices,
     router: Router<AppRequestContext>? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }

@@ -5,10 +5,10 @@ import Hummingbird
 
 /// The detailed health page for admins (`/admin/health`, `/api/v1/health`): database, cache,
 /// jobs, backups, mail and schedules, with warnings for what needs a person.
-package struct SystemController {
-    package let services: AppServices
+struct SystemController {
+    let services: AppServices
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/health") { _, _ in try await report() }
         router.get("/admin/health") { request, context in
             let report = try await report()
@@ -40,36 +40,36 @@ package struct SystemController {
         }
     }
 
-    package struct Report: ResponseEncodable, Sendable {
-        package struct CacheFigures: Encodable, Sendable {
-            package let hits: Int
-            package let misses: Int
-            package let evictions: Int
-            package let entries: Int
-            package let bytes: Int
-            package var hitRate: String {
+    struct Report: ResponseEncodable, Sendable {
+        struct CacheFigures: Encodable, Sendable {
+            let hits: Int
+            let misses: Int
+            let evictions: Int
+            let entries: Int
+            let bytes: Int
+            var hitRate: String {
                 hits + misses == 0 ? "—" : String(format: "%.1f %%", 100 * Double(hits) / Double(hits + misses))
             }
         }
 
-        package struct BackupFigures: Encodable, Sendable {
-            package let latest: String?
-            package let ageSeconds: Int?
-            package let stale: Bool
-            package let message: String
+        struct BackupFigures: Encodable, Sendable {
+            let latest: String?
+            let ageSeconds: Int?
+            let stale: Bool
+            let message: String
         }
 
-        package let version: String
-        package let schema: String
-        package let residentBytes: Int64
-        package let databaseBytes: Int64
-        package let walBytes: Int64
-        package let cache: CacheFigures
-        package let jobs: [String: Int]
-        package let outbox: [String: Int]
-        package let backup: BackupFigures
-        package let tanksOverdue: Int
-        package let warnings: [String]
+        let version: String
+        let schema: String
+        let residentBytes: Int64
+        let databaseBytes: Int64
+        let walBytes: Int64
+        let cache: CacheFigures
+        let jobs: [String: Int]
+        let outbox: [String: Int]
+        let backup: BackupFigures
+        let tanksOverdue: Int
+        let warnings: [String]
     }
 
     private func report() async throws -> Report {

@@ -52,15 +52,4 @@ package struct CIDR: Sendable, Equatable, CustomStringConvertible {
             inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)).map { String(cString: $0) } ?? "?"
         }
     }
-
-    /// Parses `a, b, c`; the key names the setting in the error.
-    package static func list(_ text: String, key: String) throws -> [CIDR] {
-        try text.split(separator: ",").map { item in
-            guard let cidr = CIDR(String(item)) else {
-                throw ConfigError(
-                    key: key, message: "'\(item.trimmingCharacters(in: .whitespaces))' is not an IP network")
-            }
-            return cidr
-        }
-    }
 }

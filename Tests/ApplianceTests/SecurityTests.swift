@@ -204,7 +204,11 @@ import Testing
         #expect(CIDR("10.0.0.1")?.prefixLength == 32)
         #expect(CIDR("300.1.1.1/8") == nil)
         #expect(CIDR("10.0.0.0/33") == nil)
-        #expect(throws: ConfigError.self) { try CIDR.list("10.0.0.0/8, nonsense", key: "security.ip_allow") }
+        let allow = try #require(ConfigKey.all.first { $0.name == "security.ip_allow" })
+        var config = AppConfig()
+        try allow.apply(&config, "10.0.0.0/8, fd00::/8")
+        #expect(config.ipAllow.map(\.description) == ["10.0.0.0/8", "fd00::/8"])
+        #expect(throws: ConfigError.self) { try allow.apply(&config, "10.0.0.0/8, nonsense") }
     }
 
     @Test func rateLimiterRefillsOverTime() {

@@ -58,4 +58,8 @@ package struct OpenAPIController {
             }
         }
     }
+
+    package init(pages: PageRenderer) {
+        self.pages = pages
+    }
 }

@@ -82,7 +82,7 @@ package struct APIKeysController {
                 by: context.principal, event: context.eventContext)
             return try await page(request, context, created: created.secret)
         } catch let error as APIError where error.status.code < 500 {
-            return try await page(request, context, error: error.message, status: error.status)
+            return try await page(request, context, error: error.message, status: error.httpStatus)
         }
     }
 
@@ -104,5 +104,10 @@ package struct APIKeysController {
             values: [
                 "keys": keys, "empty": keys.isEmpty, "created": created as Any, "error": error as Any,
             ], status: status)
+    }
+
+    package init(identity: Identity, pages: PageRenderer) {
+        self.identity = identity
+        self.pages = pages
     }
 }

@@ -105,4 +105,8 @@ package struct AnimalCSV: Sendable {
                 }
             })
     }
+
+    package init(store: AnimalStore) {
+        self.store = store
+    }
 }

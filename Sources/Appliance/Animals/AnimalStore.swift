@@ -255,4 +255,9 @@ package struct AnimalStore: Sendable {
         }
         return try request.page(db, order: order, after: after, limit: limit)
     }
+
+    package init(database: AppDatabase, species: [String]) {
+        self.database = database
+        self.species = species
+    }
 }

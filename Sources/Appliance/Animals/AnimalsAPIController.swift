@@ -67,6 +67,11 @@ package struct AnimalsAPIController {
             filter, order: try query.order(AnimalStore.sortable), after: try query.cursor(), limit: try query.limit())
         return KeysetPage(items: page.items, next: page.next)
     }
+
+    package init(store: AnimalStore, jobs: JobQueue) {
+        self.store = store
+        self.jobs = jobs
+    }
 }
 
 extension AnimalStore.Filter {

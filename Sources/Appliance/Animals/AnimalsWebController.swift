@@ -152,7 +152,7 @@ package struct AnimalsWebController {
                 "export_query": query.filters(Self.filters),
                 "can_write": context.principal?.can(.animalsWrite) == true,
                 "error": error?.message as Any,
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     private func options(_ values: [String], selected: String?) -> [[String: Any]] {
@@ -170,7 +170,7 @@ package struct AnimalsWebController {
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
             "animal-new", title: "New animal", section: "animals", request: request, context: context,
-            values: ["form": formValues(form), "error": error?.message as Any], status: error?.status ?? .ok)
+            values: ["form": formValues(form), "error": error?.message as Any], status: error?.httpStatus ?? .ok)
     }
 
     private func detail(_ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?) async throws
@@ -206,7 +206,7 @@ package struct AnimalsWebController {
         values["error"] = error?.message as Any
         return pages.page(
             "animal", title: animal.label, section: "animals", request: request, context: context, values: values,
-            status: error?.status ?? .ok)
+            status: error?.httpStatus ?? .ok)
     }
 
     /// A pedigree node for the recursive `pedigree-node` partial. Every node sets `unknown` and
@@ -223,6 +223,11 @@ package struct AnimalsWebController {
             ]
         }
         return values
+    }
+
+    package init(store: AnimalStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
     }
 }
 

@@ -120,4 +120,9 @@ package struct AuditController {
         return pages.page(
             "audit", title: "Audit trail", section: "audit", request: request, context: context, values: values)
     }
+
+    package init(store: AuditStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
+    }
 }

@@ -109,4 +109,8 @@ package struct AuthAPIController {
             kind: kind, userId: principal.userID, email: principal.email, displayName: principal.displayName,
             role: principal.role, scopes: scopes)
     }
+
+    package init(identity: Identity) {
+        self.identity = identity
+    }
 }

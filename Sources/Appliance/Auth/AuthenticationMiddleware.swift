@@ -22,4 +22,8 @@ package struct AuthenticationMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
+
+    package init(identity: Identity) {
+        self.identity = identity
+    }
 }

@@ -96,4 +96,8 @@ package struct AuthorizationMiddleware: RouterMiddleware {
             throw APIError(status: .forbidden, code: "csrf_rejected", message: "Cross-site requests are refused.")
         }
     }
+
+    package init(identity: Identity) {
+        self.identity = identity
+    }
 }

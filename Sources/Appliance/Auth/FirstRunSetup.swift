@@ -9,6 +9,8 @@ package final class FirstRunSetup: Sendable {
     package static let lifetime: TimeInterval = 30 * 60
     private let state = Mutex<(token: String, expires: Date)?>(nil)
 
+    package init() {}
+
     /// A fresh token, replacing any earlier one.
     package func issue() -> String {
         let token = Secrets.token()

@@ -158,4 +158,11 @@ package struct LoginController {
         return Flash(kind: .success, message: "Administrator created. Sign in with your new account.")
             .redirect(to: "/login")
     }
+
+    package init(identity: Identity, pages: PageRenderer, setup: FirstRunSetup, secureCookies: Bool) {
+        self.identity = identity
+        self.pages = pages
+        self.setup = setup
+        self.secureCookies = secureCookies
+    }
 }

@@ -125,4 +125,9 @@ package struct TwoFactorController {
             try SecurityEvent.record(db, kind: .twoFactorDisabled, user: user, event: event, detail: detail)
         }
     }
+
+    package init(identity: Identity, pages: PageRenderer) {
+        self.identity = identity
+        self.pages = pages
+    }
 }

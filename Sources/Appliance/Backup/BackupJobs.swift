@@ -52,4 +52,10 @@ package struct BackupJobs: Sendable {
             return JobOutcome(message: "\(name) verified", summary: summary)
         }
     }
+
+    package init(backups: Backups, keepDaily: Int, keepWeekly: Int) {
+        self.backups = backups
+        self.keepDaily = keepDaily
+        self.keepWeekly = keepWeekly
+    }
 }

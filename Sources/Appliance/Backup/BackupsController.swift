@@ -93,6 +93,13 @@ package struct BackupsController {
                 },
             ])
     }
+
+    package init(backups: Backups, queue: JobQueue, pages: PageRenderer, warnAfterHours: Int) {
+        self.backups = backups
+        self.queue = queue
+        self.pages = pages
+        self.warnAfterHours = warnAfterHours
+    }
 }
 
 /// How old the newest backup is, and whether that is past `backup.warn_hours`.
@@ -118,5 +125,10 @@ package struct BackupStatus: Sendable {
         case ..<172_800: return "\(seconds / 3600) h"
         default: return "\(seconds / 86_400) days"
         }
+    }
+
+    package init(latest: Backups.Archive?, warnAfterHours: Int) {
+        self.latest = latest
+        self.warnAfterHours = warnAfterHours
     }
 }

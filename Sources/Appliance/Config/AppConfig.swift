@@ -70,6 +70,9 @@ package struct AppConfig: Sendable {
     package var tlsCertFile: String?
     package var tlsKeyFile: String?
 
+    /// The built-in defaults; ``ConfigLoader`` applies the file, environment and flags on top.
+    package init() {}
+
     /// Where each effective value came from, for `labbox config show`.
     package var sources: [String: ConfigSource] = [:]
 

@@ -230,7 +230,15 @@ package struct ConfigKey: Sendable {
     ) -> ConfigKey {
         ConfigKey(
             name: name, summary: summary, isSecret: false,
-            apply: { config, value in config[keyPath: path] = try CIDR.list(value, key: name) },
+            apply: { config, value in
+                config[keyPath: path] = try value.split(separator: ",").map { item in
+                    guard let cidr = CIDR(String(item)) else {
+                        throw ConfigError(
+                            key: name, message: "'\(item.trimmingCharacters(in: .whitespaces))' is not an IP network")
+                    }
+                    return cidr
+                }
+            },
             read: { $0[keyPath: path].map(\.description).joined(separator: ", ") })
     }
 

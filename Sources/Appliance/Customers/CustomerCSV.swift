@@ -53,4 +53,8 @@ package struct CustomerCSV: Sendable {
                 try write.insertAll(&customers, action: "customer.import")
             })
     }
+
+    package init(store: CustomerStore) {
+        self.store = store
+    }
 }

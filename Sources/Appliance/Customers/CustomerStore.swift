@@ -118,4 +118,8 @@ package struct CustomerStore: Sendable {
             return try request.page(db, order: order, after: after, limit: limit)
         }
     }
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
 }

@@ -40,6 +40,11 @@ package struct CustomersAPIController {
             filter, order: try query.order(CustomerStore.sortable), after: try query.cursor(), limit: try query.limit())
         return KeysetPage(items: page.items, next: page.next)
     }
+
+    package init(store: CustomerStore, jobs: JobQueue) {
+        self.store = store
+        self.jobs = jobs
+    }
 }
 
 extension CustomerStore.Filter {

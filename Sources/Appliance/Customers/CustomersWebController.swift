@@ -87,7 +87,7 @@ package struct CustomersWebController {
     ) -> Response {
         pages.page(
             template, title: title, section: "customers", request: request, context: context,
-            values: ["form": fields(input), "error": error?.message as Any], status: error?.status ?? .ok)
+            values: ["form": fields(input), "error": error?.message as Any], status: error?.httpStatus ?? .ok)
     }
 
     private func detail(
@@ -129,6 +129,12 @@ package struct CustomersWebController {
         values["error"] = error?.message as Any
         return pages.page(
             "customer", title: customer.name, section: "customers", request: request, context: context,
-            values: values, status: error?.status ?? .ok)
+            values: values, status: error?.httpStatus ?? .ok)
+    }
+
+    package init(store: CustomerStore, results: ResultStore, pages: PageRenderer) {
+        self.store = store
+        self.results = results
+        self.pages = pages
     }
 }

@@ -99,4 +99,10 @@ package struct OutboxController {
             try write.log("retry", entityType: "email", entityID: String(id))
         }
     }
+
+    package init(database: AppDatabase, configured: Bool, pages: PageRenderer) {
+        self.database = database
+        self.configured = configured
+        self.pages = pages
+    }
 }

@@ -32,6 +32,11 @@ package struct GenomicsAPIController {
             try await store.parentage(try Parentage.Question(ListQuery(request)), thresholds: thresholds)
         }
     }
+
+    package init(store: GenotypeStore, thresholds: Parentage.Thresholds) {
+        self.store = store
+        self.thresholds = thresholds
+    }
 }
 
 extension Parentage.Question {

@@ -74,7 +74,7 @@ package struct GenomicsWebController {
                 "thresholds": [
                     "conflicts": thresholds.maxConflictPercent, "call_rate": thresholds.minCallRatePercent,
                 ],
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     private func values(_ report: Parentage.Report) -> [String: Any] {
@@ -115,5 +115,11 @@ package struct GenomicsWebController {
             "conflicts": conflicts.keys.sorted().compactMap { conflicts[$0] },
             "no_conflicts": conflicts.isEmpty,
         ]
+    }
+
+    package init(store: GenotypeStore, thresholds: Parentage.Thresholds, pages: PageRenderer) {
+        self.store = store
+        self.thresholds = thresholds
+        self.pages = pages
     }
 }

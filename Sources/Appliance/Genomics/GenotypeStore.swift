@@ -161,4 +161,8 @@ package struct GenotypeStore: Sendable {
     package func parentage(_ question: Parentage.Question, thresholds: Parentage.Thresholds) async throws -> Parentage.Report {
         try await database.read { db in try Parentage.report(db, question, thresholds: thresholds) }
     }
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
 }

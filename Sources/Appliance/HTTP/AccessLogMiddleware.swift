@@ -32,4 +32,6 @@ package struct AccessLogMiddleware: RouterMiddleware {
                 "duration_ms": .stringConvertible((milliseconds * 1000).rounded() / 1000),
             ])
     }
+
+    package init() {}
 }

@@ -19,4 +19,8 @@ package struct BodyLimitMiddleware: RouterMiddleware {
         context.maxUploadSize = limit
         return try await next(request, context)
     }
+
+    package init(limit: Int) {
+        self.limit = limit
+    }
 }

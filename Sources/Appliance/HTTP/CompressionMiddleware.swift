@@ -41,4 +41,6 @@ package struct CompressionMiddleware: RouterMiddleware {
         }
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
+
+    package init() {}
 }

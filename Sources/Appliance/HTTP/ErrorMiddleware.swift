@@ -30,7 +30,7 @@ package struct ErrorMiddleware: RouterMiddleware {
             error: .init(code: error.code, message: error.message, field: error.field, requestID: requestID))
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         return Response(
-            status: HTTPResponse.Status(code: error.status.code),
+            status: error.httpStatus,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -60,6 +60,10 @@ package struct ErrorMiddleware: RouterMiddleware {
         default: status.reasonPhrase
         }
     }
+
+    package init(pages: PageRenderer) {
+        self.pages = pages
+    }
 }
 
 /// The JSON body of every API error.
@@ -76,4 +80,9 @@ package struct ErrorBody: Codable {
         }
     }
     package let error: Detail
+}
+
+extension APIError {
+    /// The response status this refusal is answered with.
+    package var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: status.code) }
 }

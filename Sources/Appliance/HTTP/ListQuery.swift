@@ -15,6 +15,11 @@ package struct KeysetPosition: Sendable, Equatable {
         guard ids.count == limit, let last = ids.last ?? nil else { return nil }
         return KeysetPosition(id: last)
     }
+
+    package init(id: Int64, value: String? = nil) {
+        self.id = id
+        self.value = value
+    }
 }
 
 /// A list's order: `sort=name` ascending, `sort=-name` descending, by id when not given.

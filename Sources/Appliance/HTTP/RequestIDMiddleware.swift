@@ -35,4 +35,6 @@ package struct RequestIDMiddleware: RouterMiddleware {
         let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
         return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (8 * (7 - $0 % 8))) }.hex
     }
+
+    package init() {}
 }

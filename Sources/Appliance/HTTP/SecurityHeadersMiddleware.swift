@@ -33,4 +33,8 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         return response
     }
+
+    package init(https: Bool) {
+        self.https = https
+    }
 }

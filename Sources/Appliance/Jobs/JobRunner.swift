@@ -92,4 +92,10 @@ package struct JobRunner: Service {
             return .failed(String(describing: error))
         }
     }
+
+    package init(queue: JobQueue, workers: Int, pollInterval: Duration = .milliseconds(500)) {
+        self.queue = queue
+        self.workers = workers
+        self.pollInterval = pollInterval
+    }
 }

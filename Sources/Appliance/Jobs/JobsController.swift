@@ -110,4 +110,9 @@ package struct JobsController {
             "job", title: "\(queue.title(of: job.type)) #\(id)", section: "jobs", request: request, context: context,
             values: values)
     }
+
+    package init(queue: JobQueue, pages: PageRenderer) {
+        self.queue = queue
+        self.pages = pages
+    }
 }

@@ -61,4 +61,9 @@ package struct SchedulesController {
     package struct ScheduleList: ResponseEncodable {
         package let items: [ScheduleResource]
     }
+
+    package init(scheduler: Scheduler, pages: PageRenderer) {
+        self.scheduler = scheduler
+        self.pages = pages
+    }
 }

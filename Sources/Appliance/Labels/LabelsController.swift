@@ -73,6 +73,12 @@ package struct LabelsController {
                     ? "/api/v1/samples/labels.zpl?" + query.filters(["q", "species", "kind", "status", "size"]) : "",
             ])
     }
+
+    package init(samples: SampleStore, storage: StorageStore, pages: PageRenderer) {
+        self.samples = samples
+        self.storage = storage
+        self.pages = pages
+    }
 }
 
 extension StorageStore {

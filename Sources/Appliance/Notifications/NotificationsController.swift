@@ -113,4 +113,9 @@ package struct NotificationsController {
                 "next": query.nextPage(keeping: [], after: .before(items.map(\.id), limit: Self.pageSize)) ?? "",
             ])
     }
+
+    package init(database: AppDatabase, pages: PageRenderer) {
+        self.database = database
+        self.pages = pages
+    }
 }

@@ -33,4 +33,8 @@ package struct PregnancyReminders: Sendable {
                 summary: ["due": String(count)])
         }
     }
+
+    package init(settings: ReproductionSettings) {
+        self.settings = settings
+    }
 }

@@ -181,6 +181,11 @@ package struct ReproductionAPIController {
             return try await database.read { try ReproductionStats.report($0, by: grouping) }
         }
     }
+
+    package init(stores: ReproductionStores, identity: Identity) {
+        self.stores = stores
+        self.identity = identity
+    }
 }
 
 extension ReproductionStats.Grouping {

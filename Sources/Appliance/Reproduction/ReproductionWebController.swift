@@ -327,7 +327,7 @@ package struct ReproductionWebController {
         return pages.page(
             "opu-new", title: "New OPU session", section: "reproduction", request: request, context: context,
             values: ["form": form, "error": error?.message as Any, "error_field": error?.field ?? ""],
-            status: error?.status ?? .ok)
+            status: error?.httpStatus ?? .ok)
     }
 
     private func batchForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
@@ -349,7 +349,7 @@ package struct ReproductionWebController {
         return pages.page(
             "batch-new", title: "New IVF batch", section: "reproduction", request: request, context: context,
             values: ["form": form, "opus": open, "no_opus": open.isEmpty, "error": error?.message as Any],
-            status: error?.status ?? .ok)
+            status: error?.httpStatus ?? .ok)
     }
 
     private func batch(_ request: Request, _ context: AppRequestContext, error: APIError?) async throws -> Response {
@@ -416,7 +416,7 @@ package struct ReproductionWebController {
                     ["value": $0, "selected": $0 == (report.checks.last.map { $0.day < 7 ? 7 : 8 } ?? 2)]
                 },
                 "error": error?.message as Any,
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     /// A storage container with free positions, as a form's choice.
@@ -442,5 +442,11 @@ package struct ReproductionWebController {
             return ContainerChoice(
                 id: id, address: try StorageStore.address(db, container: id, position: nil), free: row["free"])
         }
+    }
+
+    package init(stores: ReproductionStores, samples: SampleStore, pages: PageRenderer) {
+        self.stores = stores
+        self.samples = samples
+        self.pages = pages
     }
 }

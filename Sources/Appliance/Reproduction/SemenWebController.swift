@@ -53,7 +53,7 @@ package struct SemenWebController {
         form["technician"] = form["technician"] ?? context.principal?.displayName ?? ""
         return pages.page(
             "semen-new", title: "New semen collection", section: "reproduction", request: request, context: context,
-            values: ["form": form, "error": error?.message as Any], status: error?.status ?? .ok)
+            values: ["form": form, "error": error?.message as Any], status: error?.httpStatus ?? .ok)
     }
 
     private func detail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -102,5 +102,10 @@ package struct SemenWebController {
                 "can_process": context.principal?.can(.reproductionWrite) == true && collection.straws == 0,
                 "containers": containers.map(\.values),
             ])
+    }
+
+    package init(store: SemenStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
     }
 }

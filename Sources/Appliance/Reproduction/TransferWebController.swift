@@ -123,7 +123,7 @@ package struct TransferWebController {
                 },
                 "no_embryos": embryos.isEmpty,
                 "sides": ["", "left", "right"].map { ["value": $0, "selected": $0 == (form["cl_side"] ?? "")] },
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     private func trace(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -211,6 +211,12 @@ package struct TransferWebController {
                 "rows": rows, "empty": rows.isEmpty,
                 "chart": RateChart(rows: Array(report.items.prefix(12))).values as Any,
             ])
+    }
+
+    package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {
+        self.stores = stores
+        self.identity = identity
+        self.pages = pages
     }
 }
 

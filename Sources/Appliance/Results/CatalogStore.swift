@@ -256,4 +256,10 @@ package struct CatalogStore: Sendable {
                 runs: try QCRun.order(QCRun.CodingKeys.id.desc).limit(50).fetchAll(db))
         }
     }
+
+    package init(database: AppDatabase, sampleKinds: [String], species: [String]) {
+        self.database = database
+        self.sampleKinds = sampleKinds
+        self.species = species
+    }
 }

@@ -129,4 +129,9 @@ package struct CatalogWebController {
                 "today": Day.adding(365, to: Day.today) ?? Day.today,
             ])
     }
+
+    package init(store: CatalogStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
+    }
 }

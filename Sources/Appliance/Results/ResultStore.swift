@@ -354,4 +354,9 @@ package struct ResultStore: Sendable {
             return try request.limit(limit).fetchAll(db)
         }
     }
+
+    package init(database: AppDatabase, verificationsRequired: Int) {
+        self.database = database
+        self.verificationsRequired = verificationsRequired
+    }
 }

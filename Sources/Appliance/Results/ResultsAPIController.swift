@@ -128,4 +128,10 @@ package struct ResultsAPIController {
                 .contentDisposition: "attachment; filename=\"order-\(report.order.id ?? 0)-results.csv\"",
             ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+
+    package init(catalog: CatalogStore, results: ResultStore, identity: Identity) {
+        self.catalog = catalog
+        self.results = results
+        self.identity = identity
+    }
 }

@@ -152,7 +152,7 @@ package struct ResultsWebController {
                         "checked": fields.values["profile_\($0.code)"] != nil,
                     ]
                 },
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     private func order(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -212,5 +212,15 @@ package struct ResultsWebController {
                 ]
             },
         ]
+    }
+
+    package init(catalog: CatalogStore, results: ResultStore, samples: SampleStore, identity: Identity, labName: String, labAddress: String, pages: PageRenderer) {
+        self.catalog = catalog
+        self.results = results
+        self.samples = samples
+        self.identity = identity
+        self.labName = labName
+        self.labAddress = labAddress
+        self.pages = pages
     }
 }

@@ -132,4 +132,8 @@ package struct SampleCSV: Sendable {
             return .failure(APIError.validationFailed("\(error)", field: "file"))
         }
     }
+
+    package init(store: SampleStore) {
+        self.store = store
+    }
 }

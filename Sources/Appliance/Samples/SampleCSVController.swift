@@ -36,6 +36,12 @@ package struct SampleCSVController {
         try await jobs.enqueue(
             "samples.export", parameters: try filter(request), by: context.principal, context: context.eventContext)
     }
+
+    package init(csv: SampleCSV, jobs: JobQueue, pages: PageRenderer) {
+        self.csv = csv
+        self.jobs = jobs
+        self.pages = pages
+    }
 }
 
 extension SampleStore.Filter {

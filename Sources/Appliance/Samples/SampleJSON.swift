@@ -61,4 +61,9 @@ package struct SamplePage: ResponseGenerator {
         json.append(UInt8(ascii: "}"))
         return JSONText.response(json)
     }
+
+    package init(items: [Sample], next: KeysetPosition?) {
+        self.items = items
+        self.next = next
+    }
 }

@@ -54,6 +54,13 @@ package struct SampleStore: Sendable {
         package var status: Sample.Status?
         /// Words of the external id or notes (full-text, prefix match).
         package var text: String?
+
+        package init(species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, text: String? = nil) {
+            self.species = species
+            self.kind = kind
+            self.status = status
+            self.text = text
+        }
     }
 
     /// Whether a sample has `externalId`; every create and every imported row asks, so the
@@ -342,5 +349,11 @@ package struct SampleStore: Sendable {
                     try StorageStore.address(db, container: $0, position: sample.position)
                 })
         }
+    }
+
+    package init(database: AppDatabase, species: [String], kinds: [String]) {
+        self.database = database
+        self.species = species
+        self.kinds = kinds
     }
 }

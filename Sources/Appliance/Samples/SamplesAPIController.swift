@@ -104,4 +104,9 @@ package struct SamplesAPIController {
         return try await store.update(
             id: id, change.input, reason: change.reason, witness: witness, context: context.eventContext)
     }
+
+    package init(store: SampleStore, identity: Identity) {
+        self.store = store
+        self.identity = identity
+    }
 }

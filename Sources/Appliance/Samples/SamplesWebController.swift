@@ -218,7 +218,7 @@ package struct SamplesWebController {
                 "can_write": context.principal?.can(.samplesWrite) == true,
                 "bulk_statuses": Sample.Status.allCases.map { ["value": $0.rawValue, "label": $0.label] },
                 "error": error?.message as Any,
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
     }
 
     private func row(_ sample: Sample) -> [String: Any] {
@@ -236,7 +236,7 @@ package struct SamplesWebController {
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
             "sample-new", title: "New sample", section: "samples", request: request, context: context,
-            values: formValues(form, error: error), status: error?.status ?? .ok)
+            values: formValues(form, error: error), status: error?.httpStatus ?? .ok)
     }
 
     private func formValues(_ form: Form, error: APIError?) -> [String: Any] {
@@ -345,7 +345,7 @@ package struct SamplesWebController {
         }
         return pages.page(
             "sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
-            values: values, status: error?.status ?? .ok)
+            values: values, status: error?.httpStatus ?? .ok)
     }
 
     /// A node of the recursive `lineage-node` partial; every node sets `has_links` (see pedigree).
@@ -354,5 +354,12 @@ package struct SamplesWebController {
             "id": node.id, "external_id": node.externalId, "kind": node.kind, "status": node.status,
             "relation": node.relation, "has_links": !node.links.isEmpty, "links": node.links.map(lineageNode),
         ]
+    }
+
+    package init(store: SampleStore, storage: StorageStore, identity: Identity, pages: PageRenderer) {
+        self.store = store
+        self.storage = storage
+        self.identity = identity
+        self.pages = pages
     }
 }

@@ -23,4 +23,9 @@ package struct SearchIndexer: Service {
             }
         }
     }
+
+    package init(database: AppDatabase, interval: Duration = .seconds(1)) {
+        self.database = database
+        self.interval = interval
+    }
 }

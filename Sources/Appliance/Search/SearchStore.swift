@@ -77,6 +77,10 @@ package struct SearchStore: Sendable {
             type: "sample", id: sample.id ?? 0, title: sample.externalId,
             detail: "\(sample.species) \(sample.kind), \(sample.status.label.lowercased())")
     }
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
 }
 
 /// `GET /search` (the search box; a scanned barcode jumps to its sample) and `GET /api/v1/search`.
@@ -107,6 +111,11 @@ package struct SearchController {
                     },
                 ])
         }
+    }
+
+    package init(store: SearchStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
     }
 }
 

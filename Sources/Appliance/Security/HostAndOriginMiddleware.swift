@@ -42,4 +42,9 @@ package struct HostAndOriginMiddleware: RouterMiddleware {
         response.headers[values: .vary].append("Origin")
         return response
     }
+
+    package init(trustedHosts: [String], corsOrigins: [String]) {
+        self.trustedHosts = trustedHosts
+        self.corsOrigins = corsOrigins
+    }
 }

@@ -65,4 +65,11 @@ package struct IPFilterMiddleware: RouterMiddleware {
                 event: context.eventContext)
         }
     }
+
+    package init(allow: [CIDR], deny: [CIDR], blocks: IPBlocks, blockDuration: TimeInterval) {
+        self.allow = allow
+        self.deny = deny
+        self.blocks = blocks
+        self.blockDuration = blockDuration
+    }
 }

@@ -18,4 +18,8 @@ package struct RateLimitMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
+
+    package init(limiter: RateLimiter) {
+        self.limiter = limiter
+    }
 }

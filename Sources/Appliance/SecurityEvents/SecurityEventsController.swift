@@ -163,4 +163,10 @@ package struct SecurityEventsController {
                 "email": filter.email ?? "",
             ])
     }
+
+    package init(database: AppDatabase, blocks: IPBlocks, pages: PageRenderer) {
+        self.database = database
+        self.blocks = blocks
+        self.pages = pages
+    }
 }

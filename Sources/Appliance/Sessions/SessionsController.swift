@@ -37,4 +37,9 @@ package struct SessionsController {
         try await identity.sessions.revoke(id: id, userID: userID, event: context.eventContext)
         return Flash(kind: .success, message: "The session was ended.").redirect(to: "/account/sessions")
     }
+
+    package init(identity: Identity, pages: PageRenderer) {
+        self.identity = identity
+        self.pages = pages
+    }
 }

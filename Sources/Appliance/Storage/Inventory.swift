@@ -100,4 +100,9 @@ package struct InventoryController {
     private func rows(_ grouping: Inventory.Grouping) async throws -> [Inventory.Row] {
         try await database.read { try Inventory.rows($0, by: grouping) }
     }
+
+    package init(database: AppDatabase, pages: PageRenderer) {
+        self.database = database
+        self.pages = pages
+    }
 }

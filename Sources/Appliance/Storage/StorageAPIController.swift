@@ -117,6 +117,10 @@ package struct StorageAPIController {
         }
         return container
     }
+
+    package init(store: StorageStore) {
+        self.store = store
+    }
 }
 
 extension StorageStore {

@@ -392,4 +392,8 @@ package struct StorageStore: Sendable {
                 .limit(limit).fetchAll(db)
         }
     }
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
 }

@@ -169,7 +169,7 @@ package struct StorageWebController {
         values["can_write"] = context.principal?.can(.storageWrite) == true
         return pages.page(
             "storage", title: title, section: "storage", request: request, context: context, values: values,
-            status: error?.status ?? .ok)
+            status: error?.httpStatus ?? .ok)
     }
 
     private func usageValues(_ usage: StorageStore.Usage) -> [String: Any] {
@@ -197,6 +197,11 @@ package struct StorageWebController {
             let kind = cell.kind ?? ""
             return (["semen", "embryo", "oocyte"].contains(kind) ? "cell-\(kind)" : "cell-other", kind)
         }
+    }
+
+    package init(store: StorageStore, pages: PageRenderer) {
+        self.store = store
+        self.pages = pages
     }
 }
 

@@ -50,4 +50,8 @@ package struct TankReminders: Sendable {
                 summary: ["overdue": String(notified.count)])
         }
     }
+
+    package init(fillDays: Int) {
+        self.fillDays = fillDays
+    }
 }

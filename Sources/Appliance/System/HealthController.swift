@@ -67,4 +67,9 @@ package struct HealthController {
         guard let ip = address?.ipAddress else { return address == nil }
         return ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1"
     }
+
+    package init(database: AppDatabase, metricsToken: String?) {
+        self.database = database
+        self.metricsToken = metricsToken
+    }
 }

@@ -45,4 +45,9 @@ package struct Retention: Sendable {
             return JobOutcome(message: "Clean-up done", summary: counts)
         }
     }
+
+    package init(queue: JobQueue, keepJobDays: Int) {
+        self.queue = queue
+        self.keepJobDays = keepJobDays
+    }
 }

@@ -69,7 +69,7 @@ package struct PasswordController {
         } catch let error as APIError where error.status == .unprocessableContent {
             return pages.page(
                 "password", title: "Change password", section: "account", request: request, context: context,
-                values: ["error": error.message], status: error.status)
+                values: ["error": error.message], status: error.httpStatus)
         }
         return Flash(kind: .success, message: "Password changed. Every session was ended; sign in again.")
             .redirect(to: "/login")
@@ -88,8 +88,13 @@ package struct PasswordController {
         } catch let error as APIError where error.status == .unprocessableContent {
             return pages.page(
                 "reset", title: "Choose a new password", section: "login", request: request, context: context,
-                values: ["token": form.token, "error": error.message], status: error.status)
+                values: ["token": form.token, "error": error.message], status: error.httpStatus)
         }
         return Flash(kind: .success, message: "Your password is set. Sign in with it.").redirect(to: "/login")
+    }
+
+    package init(identity: Identity, pages: PageRenderer) {
+        self.identity = identity
+        self.pages = pages
     }
 }

@@ -12,6 +12,13 @@ package struct UserStore: Sendable {
         package var displayName: String
         package var role: Role
         package var password: String
+
+        package init(email: String, displayName: String, role: Role, password: String) {
+            self.email = email
+            self.displayName = displayName
+            self.role = role
+            self.password = password
+        }
     }
 
     package static func validate(_ new: NewUser) throws {

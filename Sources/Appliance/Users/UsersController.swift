@@ -137,6 +137,11 @@ package struct UsersController {
                 "roles": Role.allCases.map {
                     ["value": $0.rawValue, "label": $0.label, "selected": $0 == .technician]
                 },
-            ], status: error?.status ?? .ok)
+            ], status: error?.httpStatus ?? .ok)
+    }
+
+    package init(identity: Identity, pages: PageRenderer) {
+        self.identity = identity
+        self.pages = pages
     }
 }

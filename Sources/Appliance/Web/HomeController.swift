@@ -44,4 +44,10 @@ package struct HomeController {
                 ],
             ])
     }
+
+    package init(database: AppDatabase, pages: PageRenderer, fillDays: Int) {
+        self.database = database
+        self.pages = pages
+        self.fillDays = fillDays
+    }
 }

@@ -81,7 +81,7 @@ package struct PageRenderer: Sendable {
                 "request_id": context.requestID,
                 "is_server_error": error.status.code >= 500,
             ],
-            status: error.status)
+            status: error.httpStatus)
     }
 
     /// `values` without empty strings and empty optionals, for nested values that templates test

@@ -5,12 +5,12 @@ import GRDB
 /// The hot paths that `Benchmarks/` measures with ordo-one/package-benchmark, behind a small
 /// public surface so that everything else in LabBox stays internal to the module.
 public final class HotPaths: Sendable {
-    package let database: AppDatabase
-    package let samples: SampleStore
-    package let keys: APIKeyStore
-    package let secret: String
-    package let page: SamplePage
-    package let deep: KeysetPosition
+    let database: AppDatabase
+    let samples: SampleStore
+    let keys: APIKeyStore
+    let secret: String
+    let page: SamplePage
+    let deep: KeysetPosition
 
     /// A fresh data directory at `directory` with `count` demo samples and one API key.
     public init(directory: String, samples count: Int) async throws {

@@ -3,22 +3,22 @@ import ArgumentParser
 import Foundation
 import LabBoxValues
 
-package struct APIKeyCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "apikey", abstract: "Create, list and revoke API keys.",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    package struct Create: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Create a key and print only the key on stdout, for scripts. It is shown this once.")
 
-        @OptionGroup package var options: DataOptions
-        @Option(help: "What the key is for.") package var name: String
-        @Option(help: "Comma-separated scopes, e.g. samples:read,samples:write or admin.") package var scopes: String
+        @OptionGroup var options: DataOptions
+        @Option(help: "What the key is for.") var name: String
+        @Option(help: "Comma-separated scopes, e.g. samples:read,samples:write or admin.") var scopes: String
         @Option(help: "Owner's email (optional).") package var user: String?
         @Option(help: "Expiry date, YYYY-MM-DD (optional).") package var expires: String?
 
-        package func run() async throws {
+        func run() async throws {
             var expiry: Date?
             if let expires {
                 guard let date = try? Date(expires + "T00:00:00Z", strategy: .iso8601) else {
@@ -43,11 +43,11 @@ package struct APIKeyCommand: AsyncParsableCommand {
         }
     }
 
-    package struct List: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
-        @OptionGroup package var options: DataOptions
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
+        @OptionGroup var options: DataOptions
 
-        package func run() async throws {
+        func run() async throws {
             let keys = try await options.withIdentity { try await $0.apiKeys.list(ownedBy: nil) }
             print("id\tprefix\tname\tscopes\texpires\tlast used\tstate")
             for key in keys {
@@ -60,12 +60,12 @@ package struct APIKeyCommand: AsyncParsableCommand {
         }
     }
 
-    package struct Revoke: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(abstract: "Revoke a key by id.")
-        @OptionGroup package var options: DataOptions
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by id.")
+        @OptionGroup var options: DataOptions
         @Argument(help: "The key's id (see apikey list).") package var id: Int64
 
-        package func run() async throws {
+        func run() async throws {
             try await options.withIdentity { try await $0.apiKeys.revoke(id: id, by: nil, event: .commandLine) }
             print("revoked key \(id)")
         }

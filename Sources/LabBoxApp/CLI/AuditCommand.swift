@@ -3,13 +3,13 @@ import ArgumentParser
 import Foundation
 import GRDB
 
-package struct AuditCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify and archive the tamper-evident audit trail.",
         subcommands: [Verify.self, Archive.self])
 
-    package struct Verify: ParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Walk the audit hash chain; exit 5 at the first event that does not verify.",
             discussion: """
                 Prints OK with the number of events and the head hash (write it down or send it off-site: \
@@ -17,10 +17,10 @@ package struct AuditCommand: AsyncParsableCommand {
                 With --archive, verifies a file written by `labbox audit archive` instead.
                 """)
 
-        @OptionGroup package var options: DataOptions
-        @Option(help: "An archive file to verify instead of the database.") package var archive: String?
+        @OptionGroup var options: DataOptions
+        @Option(help: "An archive file to verify instead of the database.") var archive: String?
 
-        package func run() throws {
+        func run() throws {
             if let archive {
                 do {
                     let (header, sha) = try AuditArchive.verify(file: archive)
@@ -48,19 +48,19 @@ package struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    package struct Archive: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Move audit events older than a date into a sealed file, keeping the chain verifiable.",
             discussion: """
                 Writes <data>/backups/audit-archive-<through>.jsonl (or --to), then leaves an anchor and an \
                 audit.archive event holding the file's SHA-256. Keep the file: it is the only copy of those events.
                 """)
 
-        @OptionGroup package var options: DataOptions
+        @OptionGroup var options: DataOptions
         @Option(help: "Archive events before this date (YYYY-MM-DD, UTC).") package var before: String
-        @Option(help: "The archive file to write.") package var to: String?
+        @Option(help: "The archive file to write.") var to: String?
 
-        package func run() async throws {
+        func run() async throws {
             guard let date = try? Date(before, strategy: Date.ISO8601FormatStyle().year().month().day()) else {
                 printError("--before must be a date like 2025-01-01")
                 throw ExitCode.validationFailure

@@ -2,13 +2,13 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-package struct BackupCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "backup", abstract: "Write or verify an online backup (database, attachments, manifest).",
         subcommands: [Create.self, Verify.self], defaultSubcommand: Create.self)
 
-    package struct Create: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             commandName: "create",
             abstract: "Write a consistent .tar.gz backup while the server keeps running.",
             discussion: """
@@ -17,10 +17,10 @@ package struct BackupCommand: AsyncParsableCommand {
                 its manifest summary.
                 """)
 
-        @OptionGroup package var options: DataOptions
-        @Option(help: "The archive file to write.") package var to: String?
+        @OptionGroup var options: DataOptions
+        @Option(help: "The archive file to write.") var to: String?
 
-        package func run() async throws {
+        func run() async throws {
             let config = try options.load()
             let database = try options.openDatabase(config)
             defer { try? database.close(checkpoint: .passive) }
@@ -33,17 +33,17 @@ package struct BackupCommand: AsyncParsableCommand {
         }
     }
 
-    package struct Verify: ParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Check a backup archive; exit 5 when any check fails.",
             discussion: """
                 Unpacks beside the archive (removed afterwards) and checks each file's SHA-256 against the \
                 manifest, SQLite's integrity_check, the audit chain and its head hash, row counts and schema.
                 """)
 
-        @Argument(help: "The .tar.gz archive to verify.") package var file: String
+        @Argument(help: "The .tar.gz archive to verify.") var file: String
 
-        package func run() throws {
+        func run() throws {
             let report = BackupCheck.verify(URL(fileURLWithPath: file))
             for check in report.checks {
                 print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)")
@@ -54,8 +54,8 @@ package struct BackupCommand: AsyncParsableCommand {
     }
 }
 
-package struct RestoreCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Restore a backup archive into the data directory (server stopped).",
         discussion: """
             Verifies the archive before touching anything. Refuses while a server uses the directory, when \
@@ -63,11 +63,11 @@ package struct RestoreCommand: AsyncParsableCommand {
             and when the backup comes from a newer LabBox. An older backup is migrated to this version.
             """)
 
-    @OptionGroup package var options: DataOptions
-    @Argument(help: "The .tar.gz archive to restore.") package var file: String
-    @Flag(help: "Move existing data aside instead of refusing.") package var force = false
+    @OptionGroup var options: DataOptions
+    @Argument(help: "The .tar.gz archive to restore.") var file: String
+    @Flag(help: "Move existing data aside instead of refusing.") var force = false
 
-    package func run() async throws {
+    func run() async throws {
         let config = try options.load()
         let replaced: URL?
         do {

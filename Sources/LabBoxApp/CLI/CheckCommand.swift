@@ -2,15 +2,15 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-package struct CheckCommand: ParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the configuration and the database (integrity, foreign keys, migrations).",
         discussion: "Prints one line per check and exits non-zero when any fails. Changes nothing.")
 
-    @OptionGroup package var options: DataOptions
+    @OptionGroup var options: DataOptions
 
-    package func run() throws {
+    func run() throws {
         let config = try options.load()
         print("ok    config: valid (\(config.dataDirectory))")
         guard FileManager.default.fileExists(atPath: config.databasePath) else {

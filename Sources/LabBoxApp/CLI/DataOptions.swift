@@ -3,15 +3,15 @@ import ArgumentParser
 import Foundation
 
 /// `--data` and `--config`, which every command that touches a data directory takes.
-package struct DataOptions: ParsableArguments {
+struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (database, attachments, backups). Env: LABBOX_DATA.")
-    package var data: String?
+    var data: String?
 
     @Option(name: .long, help: "TOML config file. Default: <data>/labbox.toml when present. Env: LABBOX_CONFIG.")
-    package var config: String?
+    var config: String?
 
     /// Loads the effective configuration; a bad setting ends the command with a message naming it.
-    package func load(flags: [String: String] = [:]) throws -> AppConfig {
+    func load(flags: [String: String] = [:]) throws -> AppConfig {
         do {
             return try ConfigLoader.load(dataDirectory: data, configFile: config, flags: flags)
         } catch let error as ConfigError {
@@ -22,7 +22,7 @@ package struct DataOptions: ParsableArguments {
 
     /// Opens (creating the directory tree if needed) and migrates the database, or exits with a
     /// clear message when this binary must not touch it.
-    package func openDatabase(_ config: AppConfig) throws -> AppDatabase {
+    func openDatabase(_ config: AppConfig) throws -> AppDatabase {
         let files = FileManager.default
         for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
             try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -44,7 +44,7 @@ package struct DataOptions: ParsableArguments {
 
 extension DataOptions {
     /// Runs `body` with the identity services of the data directory, closing the database after.
-    package func withIdentity<T>(_ body: (Identity) async throws -> T) async throws -> T {
+    func withIdentity<T>(_ body: (Identity) async throws -> T) async throws -> T {
         let config = try load()
         let database = try openDatabase(config)
         defer { try? database.close() }
@@ -52,6 +52,6 @@ extension DataOptions {
     }
 }
 
-package func printError(_ message: String) {
+func printError(_ message: String) {
     FileHandle.standardError.write(Data(("labbox: " + message + "\n").utf8))
 }

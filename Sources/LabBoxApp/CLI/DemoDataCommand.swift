@@ -2,8 +2,8 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-package struct DemoDataCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct DemoDataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "demo-data",
         abstract: "Fill an empty data directory with a realistic demo dataset.",
         discussion: """
@@ -15,16 +15,16 @@ package struct DemoDataCommand: AsyncParsableCommand {
             gives the same data. Refuses a database that already has animals or samples.
             """)
 
-    @OptionGroup package var options: DataOptions
-    @Option(help: "Customers.") package var customers = 300
-    @Option(help: "Animals.") package var animals = 20_000
-    @Option(help: "Samples.") package var samples = 40_000
+    @OptionGroup var options: DataOptions
+    @Option(help: "Customers.") var customers = 300
+    @Option(help: "Animals.") var animals = 20_000
+    @Option(help: "Samples.") var samples = 40_000
     @Option(help: "LN2 tanks (default: enough for the stored straws, at least 8).") package var tanks: Int?
     @Option(help: "OPU sessions, each with its IVF batch and embryos (default: one per 100 animals).")
-    package var opuSessions: Int?
-    @Option(help: "Random seed.") package var seed: UInt64 = 1
+    var opuSessions: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
 
-    package func run() async throws {
+    func run() async throws {
         for (value, name) in [
             (customers, "customers"), (animals, "animals"), (samples, "samples"), (tanks ?? 0, "tanks"),
             (opuSessions ?? 0, "opu-sessions"),

@@ -2,18 +2,18 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-package struct KeysCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Manage the keys that sign API access tokens.", subcommands: [Rotate.self])
 
-    package struct Rotate: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Start signing access tokens with a new key (a running server picks it up by itself).",
             discussion: "Tokens signed with earlier keys stay valid until they expire (15 minutes).")
 
-        @OptionGroup package var options: DataOptions
+        @OptionGroup var options: DataOptions
 
-        package func run() async throws {
+        func run() async throws {
             let kid = try await options.withIdentity { identity in
                 try await identity.database.write { try TokenService.rotate($0, event: .commandLine) }
             }

@@ -17,8 +17,8 @@ public struct LabBox: AsyncParsableCommand {
 }
 
 /// Exit codes shared by every subcommand, documented in the README.
-package enum ExitStatus {
-    package static let configInvalid = ExitCode(3)
-    package static let databaseRefused = ExitCode(4)
-    package static let checkFailed = ExitCode(5)
+enum ExitStatus {
+    static let configInvalid = ExitCode(3)
+    static let databaseRefused = ExitCode(4)
+    static let checkFailed = ExitCode(5)
 }

@@ -2,17 +2,17 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-package struct MigrateCommand: ParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply pending database migrations (serve does this at start), or show their status.")
 
-    @OptionGroup package var options: DataOptions
+    @OptionGroup var options: DataOptions
 
     @Flag(help: "Only list each migration and whether it is applied, pending or in conflict.")
-    package var status = false
+    var status = false
 
-    package func run() throws {
+    func run() throws {
         let config = try options.load()
         if !status {
             try options.openDatabase(config).close()

@@ -3,25 +3,25 @@ import ArgumentParser
 import Foundation
 import Logging
 
-package struct ServeCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the web server (UI and JSON API) until SIGTERM or Ctrl-C.")
 
-    @OptionGroup package var options: DataOptions
+    @OptionGroup var options: DataOptions
 
     @Option(help: "Address to bind (default 127.0.0.1). Config: server.host.")
-    package var host: String?
+    var host: String?
 
     @Option(help: "Port to listen on (default 8080; 0 picks a free port). Config: server.port.")
-    package var port: Int?
+    var port: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Config: log.level.")
-    package var logLevel: String?
+    var logLevel: String?
 
     @Option(help: "Log format: json or text. Config: log.format.")
-    package var logFormat: String?
+    var logFormat: String?
 
-    package func run() async throws {
+    func run() async throws {
         var flags: [String: String] = [:]
         flags["server.host"] = host
         flags["server.port"] = port.map(String.init)

@@ -3,22 +3,22 @@ import ArgumentParser
 import Foundation
 import LabBoxValues
 
-package struct UserCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create users and reset passwords from the shell.",
         subcommands: [Create.self, ResetPassword.self])
 
-    package struct Create: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             abstract: "Create a user. Prints a generated password unless --password-stdin gives one.")
 
-        @OptionGroup package var options: DataOptions
+        @OptionGroup var options: DataOptions
         @Option(help: "Email address (the sign-in name).") package var email: String
-        @Option(help: "admin, director, technician or auditor.") package var role: String
+        @Option(help: "admin, director, technician or auditor.") var role: String
         @Option(help: "Display name (default: the email).") package var name: String?
-        @Flag(help: "Read the password from standard input instead of generating one.") package var passwordStdin = false
+        @Flag(help: "Read the password from standard input instead of generating one.") var passwordStdin = false
 
-        package func run() async throws {
+        func run() async throws {
             guard let role = Role(rawValue: role) else {
                 throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -33,16 +33,16 @@ package struct UserCommand: AsyncParsableCommand {
         }
     }
 
-    package struct ResetPassword: AsyncParsableCommand {
-        package static let configuration = CommandConfiguration(
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
             commandName: "reset-password",
             abstract: "Set a new password (printed, or from --password-stdin) and end the user's sessions.")
 
-        @OptionGroup package var options: DataOptions
-        @Option(help: "Email of the user.") package var email: String
-        @Flag(help: "Read the new password from standard input instead of generating one.") package var passwordStdin = false
+        @OptionGroup var options: DataOptions
+        @Option(help: "Email of the user.") var email: String
+        @Flag(help: "Read the new password from standard input instead of generating one.") var passwordStdin = false
 
-        package func run() async throws {
+        func run() async throws {
             let password = passwordStdin ? readPassword() : PasswordPolicy.generate()
             _ = try await options.withIdentity { identity in
                 try await identity.users.setPassword(email: email, password: password, event: .commandLine)
@@ -58,7 +58,7 @@ private func readPassword() -> String {
 }
 
 /// Prints an ``APIError`` as a one-line message and exits non-zero, instead of a stack of types.
-package func cliErrors<T>(_ body: () async throws -> T) async throws -> T {
+func cliErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as APIError {

@@ -1,11 +1,11 @@
 import Appliance
 import ArgumentParser
 
-package struct VersionCommand: ParsableCommand {
-    package static let configuration = CommandConfiguration(
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
         commandName: "version", abstract: "Print the version, commit, build date, Swift and SQLite versions.")
 
-    package func run() {
+    func run() {
         print(
             """
             labbox \(BuildInfo.version)

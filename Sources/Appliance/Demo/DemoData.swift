@@ -1,4 +1,3 @@
-import Appliance
 import Foundation
 import GRDB
 
@@ -7,11 +6,18 @@ import GRDB
 /// for a given seed. Never runs by itself.
 package struct DemoData {
     package struct Sizes: Sendable {
-        package var customers = 300
-        package var animals = 20_000
-        package var samples = 40_000
+        package var customers: Int
+        package var animals: Int
+        package var samples: Int
         /// Nil: as many as the stored straws need (at least 8).
-        package var tanks: Int? = nil
+        package var tanks: Int?
+
+        package init(customers: Int = 300, animals: Int = 20_000, samples: Int = 40_000, tanks: Int? = nil) {
+            self.customers = customers
+            self.animals = animals
+            self.samples = samples
+            self.tanks = tanks
+        }
 
         /// Tanks hold 600 straws; about half of all samples are stored straws.
         package var tankCount: Int { tanks ?? max(8, (samples / 2 + 599) / 600) }
