@@ -39,6 +39,7 @@ let package = Package(
             name: "LabBoxApp",
             dependencies: [
                 "Appliance",
+                "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -53,6 +54,7 @@ let package = Package(
             name: "Appliance",
             dependencies: [
                 "Embedded",
+                "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -77,6 +79,28 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // Configuration, the database, the audit trail, cache, jobs, mail, backups, observability:
+        // what any server of lab records needs, and nothing of HTTP or of the lab's features.
+        .target(
+            name: "LabBoxPlatform",
+            dependencies: [
+                "Embedded",
+                "LabBoxValues",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
         // Pure values: no I/O, no server, no database; only Foundation.
         .target(name: "LabBoxValues"),
         // Resources/ assembled into the binary (CEmbedded) and read as Swift values (Embedded).
@@ -94,6 +118,7 @@ let package = Package(
             dependencies: [
                 "LabBoxApp",
                 "Appliance",
+                "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,6 +2,7 @@ import Appliance
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import LabBoxPlatform
 import Logging
 import ServiceLifecycle
 
@@ -28,7 +29,8 @@ struct AppServices: Sendable {
         self.ipBlocks = try IPBlocks(database: database)
         self.samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
         self.jobs = JobQueue(
-            database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds))
+            database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds),
+            finished: Notification.jobFinished)
         self.scheduler = Scheduler(queue: jobs, configured: config.schedules)
         self.backups = Backups(database: database, dataDirectory: config.dataDirectory)
         let backupJobs = BackupJobs(
@@ -55,7 +57,8 @@ struct AppServices: Sendable {
     /// mail outbox.
     var background: [any Service] {
         [
-            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler, SearchIndexer(database: database),
+            JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
+            SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
         ]

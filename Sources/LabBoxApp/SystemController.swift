@@ -2,6 +2,7 @@ import Appliance
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// The detailed health page for admins (`/admin/health`, `/api/v1/health`): database, cache,
 /// jobs, backups, mail and schedules, with warnings for what needs a person.

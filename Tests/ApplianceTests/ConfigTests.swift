@@ -3,6 +3,7 @@ import Testing
 
 @testable import Appliance
 @testable import LabBoxApp
+@testable import LabBoxPlatform
 @testable import LabBoxValues
 
 @Suite struct ConfigTests {

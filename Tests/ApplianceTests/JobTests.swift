@@ -7,6 +7,7 @@ import Testing
 
 @testable import Appliance
 @testable import LabBoxApp
+@testable import LabBoxPlatform
 @testable import LabBoxValues
 
 /// Runs the server's job workers while `body` runs.
@@ -124,13 +125,13 @@ func waitForJob(
         try await withJobRunner(server) {
             try await server.test { client in
                 let key = try await server.apiKey(["admin"])
-                let flaky = try await server.services.jobs.enqueue("test.flaky", by: principal, context: .commandLine)
+                let flaky = try await server.services.jobs.enqueue("test.flaky", by: principal.userID, context: .commandLine)
                 let retried = try await waitForJob(client, Int(flaky.id ?? 0), auth: key)
                 #expect(retried["state"] as? String == "succeeded")
                 #expect(retried["attempts"] as? Int == 2)
                 #expect((retried["log"] as? [String])?.contains { $0.contains("instrument busy") } == true)
 
-                let broken = try await server.services.jobs.enqueue("test.broken", by: principal, context: .commandLine)
+                let broken = try await server.services.jobs.enqueue("test.broken", by: principal.userID, context: .commandLine)
                 let failed = try await waitForJob(client, Int(broken.id ?? 0), auth: key)
                 #expect(failed["state"] as? String == "failed")
                 #expect(failed["attempts"] as? Int == 1)

@@ -6,6 +6,7 @@ import Testing
 
 @testable import Appliance
 @testable import LabBoxApp
+@testable import LabBoxPlatform
 @testable import LabBoxValues
 
 /// How many samples wait to be indexed for search.
@@ -112,7 +113,7 @@ private func backlog(_ database: AppDatabase) async throws -> Int {
             _ = try await client.send(.post, "/api/v1/samples", auth: admin, json: TestServer.sampleBody("IDX-3"))
         }
         let database = server.services.database
-        let indexer = Task { try await SearchIndexer(database: database, interval: .milliseconds(20)).run() }
+        let indexer = Task { try await SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }, interval: .milliseconds(20)).run() }
         defer { indexer.cancel() }
         let deadline = ContinuousClock.now + .seconds(10)
         var waiting = 1

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
     package static let databaseTableName = "api_keys"

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// `/api/v1/animals`, with identifiers, soft delete and the pedigree.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The animal pages: list, new, detail with Pedigree and History, edit, delete and restore.

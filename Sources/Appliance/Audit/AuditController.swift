@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import NIOCore
 
 /// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.

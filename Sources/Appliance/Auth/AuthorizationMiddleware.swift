@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Enforces ``AccessPolicy`` for the matched route, and CSRF for cookie-authenticated writes.

@@ -1,4 +1,5 @@
 import Foundation
+import LabBoxPlatform
 import Synchronization
 
 /// The one-time link that lets the first administrator be created in the browser.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The identity services one LabBox process shares: users, sessions, API keys, sign-in.

@@ -1,4 +1,5 @@
 import Foundation
+import LabBoxPlatform
 import Synchronization
 
 /// Sign-ins that passed the password and wait for the second factor. Kept in memory for five

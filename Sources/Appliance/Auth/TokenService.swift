@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import Synchronization
 
 /// Short-lived access tokens (JWT, HS256, 15 minutes) and rotating refresh tokens for interactive

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HummingbirdOTP
+import LabBoxPlatform
 
 /// TOTP (RFC 6238: SHA-1, 6 digits, 30 s) as a second factor, with single-use recovery codes.
 package enum TwoFactor {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Backups for admins: the `/admin/backups` page and `/api/v1/backups` (list, start, download,
@@ -57,13 +58,13 @@ package struct BackupsController {
     private func resource(_ job: Job) -> JobResource { JobResource(job, title: queue.title(of: job.type)) }
 
     private func start(_ context: AppRequestContext) async throws -> Job {
-        try await queue.enqueue("backup", by: context.principal, context: context.eventContext)
+        try await queue.enqueue("backup", by: context.principal?.userID, context: context.eventContext)
     }
 
     private func verify(_ context: AppRequestContext) async throws -> Job {
         let archive = try archive(context)
         return try await queue.enqueue(
-            "backup.verify", parameters: BackupJobs.VerifyParameters(file: archive.name), by: context.principal,
+            "backup.verify", parameters: BackupJobs.VerifyParameters(file: archive.name), by: context.principal?.userID,
             context: context.eventContext)
     }
 

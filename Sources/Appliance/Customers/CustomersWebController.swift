@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The customer pages: list, new, detail with History, edit, delete and (admins) restore.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 /// A realistic dataset for demos, screenshots and benchmarks: customers, animals over several
 /// generations, LN2 tanks filled with straws, and samples with their audit events. Deterministic

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Reproduction and lab work on top of the demo herd: OPU sessions, IVF batches with their day

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// `/api/v1/animals/{id}/genotypes` and `/api/v1/parentage`.
 package struct GenomicsAPIController {
     package let store: GenotypeStore
-    package let thresholds: Parentage.Thresholds
+    package let thresholds: ParentageThresholds
 
     package func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/genotypes/template") { _, _ in
@@ -33,7 +34,7 @@ package struct GenomicsAPIController {
         }
     }
 
-    package init(store: GenotypeStore, thresholds: Parentage.Thresholds) {
+    package init(store: GenotypeStore, thresholds: ParentageThresholds) {
         self.store = store
         self.thresholds = thresholds
     }

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The genomics pages: genotype import, recent imports, and the parentage report.
 package struct GenomicsWebController {
     package let store: GenotypeStore
-    package let thresholds: Parentage.Thresholds
+    package let thresholds: ParentageThresholds
     package let pages: PageRenderer
 
     /// The import form: the CSV comes as text (the page's script reads a chosen file into it).
@@ -117,7 +118,7 @@ package struct GenomicsWebController {
         ]
     }
 
-    package init(store: GenotypeStore, thresholds: Parentage.Thresholds, pages: PageRenderer) {
+    package init(store: GenotypeStore, thresholds: ParentageThresholds, pages: PageRenderer) {
         self.store = store
         self.thresholds = thresholds
         self.pages = pages

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 /// A named marker panel (e.g. ISAG bovine 200 SNP). Its marker order fixes the byte layout of
 /// every genotype on it.

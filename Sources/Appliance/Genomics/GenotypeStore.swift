@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Genotype imports and the queries the parentage check needs.
@@ -158,7 +159,7 @@ package struct GenotypeStore: Sendable {
         }
     }
 
-    package func parentage(_ question: Parentage.Question, thresholds: Parentage.Thresholds) async throws -> Parentage.Report {
+    package func parentage(_ question: Parentage.Question, thresholds: ParentageThresholds) async throws -> Parentage.Report {
         try await database.read { db in try Parentage.report(db, question, thresholds: thresholds) }
     }
 

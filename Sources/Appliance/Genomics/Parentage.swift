@@ -1,23 +1,13 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Parentage by exclusion. A parent and its offspring conflict at a marker when they share no
 /// allele (for two-allele SNPs: opposite homozygotes, AA vs BB); with both parents, the offspring
 /// must carry one allele from each. Only markers called in everyone compared count.
 package enum Parentage {
-    /// When a verdict is given (`genomics.max_conflict_percent`, `genomics.min_call_rate_percent`).
-    package struct Thresholds: Sendable, Codable {
-        package var maxConflictPercent = 1
-        package var minCallRatePercent = 90
-
-        package enum CodingKeys: String, CodingKey {
-            case maxConflictPercent = "max_conflict_percent"
-            case minCallRatePercent = "min_call_rate_percent"
-        }
-    }
-
     /// Who is compared: the offspring with a putative sire, dam or both, on `panel` if named.
     package struct Question: Sendable {
         package var offspring: Int64
@@ -77,7 +67,7 @@ package enum Parentage {
         package let damCheck: Comparison?
         package let trioCheck: Comparison?
         package let verdict: Verdict
-        package let thresholds: Thresholds
+        package let thresholds: ParentageThresholds
 
         package enum CodingKeys: String, CodingKey {
             case panel, offspring, sire, dam, verdict, thresholds
@@ -90,7 +80,7 @@ package enum Parentage {
 
     /// The check itself, on genotypes of one panel whose markers are `markers`.
     package static func compare(
-        markers: [Substring], offspring: Genotype, sire: Genotype?, dam: Genotype?, thresholds: Thresholds
+        markers: [Substring], offspring: Genotype, sire: Genotype?, dam: Genotype?, thresholds: ParentageThresholds
     ) -> (sire: Comparison?, dam: Comparison?, trio: Comparison?) {
         let callRates = [offspring, sire, dam].compactMap { $0 }.map { $0.callRate(panelSize: markers.count) * 100 }
         let enoughCalls = callRates.allSatisfy { $0 >= Double(thresholds.minCallRatePercent) }
@@ -138,7 +128,7 @@ package enum Parentage {
 
     /// The report for animals `offspring`, `sire` and/or `dam`, on `panel` or else the panel all
     /// of them are genotyped on (the largest, if several).
-    package static func report(_ db: Database, _ question: Question, thresholds: Thresholds) throws -> Report {
+    package static func report(_ db: Database, _ question: Question, thresholds: ParentageThresholds) throws -> Report {
         let (offspring, sire, dam, panel) = (question.offspring, question.sire, question.dam, question.panel)
         guard sire != nil || dam != nil else {
             throw APIError.invalid("Give a putative sire, a dam, or both.", field: "sire")

@@ -1,4 +1,5 @@
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 import NIOCore
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 import SwiftCSV
 
@@ -146,7 +147,7 @@ package struct CSVImport<Item: Sendable>: Sendable {
             _ = try parse(text)
             let noun = String(path.split(separator: "/").last ?? "")
             let job = try await jobs.enqueue(
-                "\(noun).import", parameters: JobParameters(csv: text), by: context.principal,
+                "\(noun).import", parameters: JobParameters(csv: text), by: context.principal?.userID,
                 context: context.eventContext)
             return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 
 /// Schedules for admins: `/admin/schedules` and `/api/v1/schedules` (list, change the expression
 /// or pause, run now).
@@ -18,7 +19,7 @@ package struct SchedulesController {
         }
         router.post("/api/v1/schedules/{name}/run") { _, context in
             let job = try await scheduler.runNow(
-                name: try context.parameters.require("name"), by: context.principal, context: context.eventContext)
+                name: try context.parameters.require("name"), by: context.principal?.userID, context: context.eventContext)
             return EditedResponse(
                 status: .accepted, response: JobResource(job, title: scheduler.queue.title(of: job.type)))
         }
@@ -48,7 +49,7 @@ package struct SchedulesController {
         }
         router.post("/admin/schedules/{name}/run") { _, context in
             let job = try await scheduler.runNow(
-                name: try context.parameters.require("name"), by: context.principal, context: context.eventContext)
+                name: try context.parameters.require("name"), by: context.principal?.userID, context: context.eventContext)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
     }

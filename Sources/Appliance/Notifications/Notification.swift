@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// An in-app notification for one user: job completions, reminders, security alerts.
 package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, ResponseEncodable {

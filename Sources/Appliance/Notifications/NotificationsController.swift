@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The signed-in user's notifications: the `/notifications` page, the bell's unread count and

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// An embryo from an IVF batch (in vitro) or a flush (in vivo), with its IETS stage and quality
 /// codes and what became of it.

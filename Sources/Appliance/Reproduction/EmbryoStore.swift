@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Embryo grading and fates: regrading, freezing into a straw in the cryo-store, discarding.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// In vitro fertilisation and culture of one donor's oocytes (from one or more OPU sessions) with
 /// one sire's semen. Day 0 is fertilisation.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// An oocyte pick-up: follicles aspirated from a donor's ovaries and the oocytes (COCs) found,
 /// counted per grade I–IV and degenerate.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Pregnancy check reminders (`schedule.pregnancy_reminders`): a transfer whose first check is

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The reproduction API: semen collections, OPU sessions, IVF batches, embryos, transfers,

@@ -1,23 +1,7 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
-
-/// Clinic-specific rules of the reproduction workflows (`reproduction.*` settings).
-package struct ReproductionSettings: Sendable {
-    /// Embryos of quality 1 to this grade may be frozen (IETS: 1–2 by default).
-    package var freezableMaxGrade = 2
-    /// `species:days` after transfer when the first pregnancy check is due (bovine ultrasound
-    /// from ~30 days after oestrus = ~23 after a D7 transfer; equine scan at 14–16 days).
-    package var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
-
-    package func firstCheck(species: String) -> Int {
-        for entry in firstCheckDays {
-            let parts = entry.split(separator: ":")
-            if parts.count == 2, parts[0] == species, let days = Int(parts[1]) { return days }
-        }
-        return 25
-    }
-}
 
 /// Checks shared by the reproduction stores.
 package enum Breeding {

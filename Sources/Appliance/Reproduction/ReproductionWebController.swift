@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The reproduction pages: the overview with its lists, OPU entry, IVF batches with checks,

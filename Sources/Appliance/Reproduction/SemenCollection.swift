@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// One ejaculate of a sire and its evaluation; processing fills it into straws.
 package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Semen collections, their evaluation, and processing into straws in the cryo-store.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Where a pregnancy came from, and what came of a donor or sire.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// The test catalog, profiles, instruments and quality control. Admins define the catalog;

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// An analyser whose calibration expires: past `calibrationDue` it cannot be used for results

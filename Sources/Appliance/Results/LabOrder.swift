@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// A customer's request for tests on samples.
 package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// A test of the catalog: what it measures, on which sample kinds, in which unit, at what price.
 package struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,

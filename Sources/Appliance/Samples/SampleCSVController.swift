@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 
 /// Samples as CSV: `/api/v1/samples/export`, the import template, dry run and import, and the
 /// import page.
@@ -34,7 +35,7 @@ package struct SampleCSVController {
 
     private func startExport(_ request: Request, _ context: AppRequestContext) async throws -> Job {
         try await jobs.enqueue(
-            "samples.export", parameters: try filter(request), by: context.principal, context: context.eventContext)
+            "samples.export", parameters: try filter(request), by: context.principal?.userID, context: context.eventContext)
     }
 
     package init(csv: SampleCSV, jobs: JobQueue, pages: PageRenderer) {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Queries and writes for samples. Every write goes through ``AuditedWrite``.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// `/api/v1/samples`: the contract's routes plus changes, history and signatures.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// The sample pages: list, new, detail with its History and Signatures tabs, edit and sign.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LabBoxPlatform
 import LabBoxValues
 import NIOSSL
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import Metrics
 
 package struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {

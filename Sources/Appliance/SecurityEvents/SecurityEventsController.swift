@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Security events for admins and auditors: a filterable page and `/api/v1/security-events`,

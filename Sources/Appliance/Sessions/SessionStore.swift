@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Server-side browser sessions. The cookie holds a random token; the database holds its hash.

@@ -1,4 +1,5 @@
 import Foundation
+import LabBoxPlatform
 import LabBoxValues
 
 /// What a person enters to sign: the meaning and their password (and authenticator code) again,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// What is on hand in the store: items and doses per tank, per sire and per customer.
 package enum Inventory {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// A place in the store: a site or room, an LN2 tank and its canisters and goblets, or a freezer
 /// with racks and boxes. Goblets, canes and boxes hold items at positions 1…rows×columns.

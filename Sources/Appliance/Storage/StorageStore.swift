@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// The container tree, occupancy, and every movement of an item. Every write is audited; the

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 /// The nightly clean-up (`retention.cleanup`): expired sessions, refresh tokens and reset links,
 /// finished jobs and their files past `jobs.keep_days`, read notifications and delivered mail

@@ -1,6 +1,7 @@
 import Embedded
 import Foundation
 import HummingbirdBcrypt
+import LabBoxPlatform
 
 /// NIST SP 800-63B: at least 12 characters, not a known common password, no composition rules.
 package enum PasswordPolicy {

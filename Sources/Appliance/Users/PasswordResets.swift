@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 package struct PasswordReset: Codable, Sendable, FetchableRecord, MutablePersistableRecord {

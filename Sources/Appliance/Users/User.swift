@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 package struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
     package static let databaseTableName = "users"
@@ -66,3 +67,6 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
 
 extension Role: DatabaseValueConvertible {}
 extension User.Status: DatabaseValueConvertible {}
+
+/// Users sign records (the audit floor knows signers only through this protocol).
+extension User: Signer {}

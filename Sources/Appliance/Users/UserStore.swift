@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 import LabBoxValues
 
 /// Queries and writes for users; every write is audited and records a security event in the same

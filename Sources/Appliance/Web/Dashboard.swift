@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 /// The home page's figures: samples per status, customers, animals and tanks overdue for LN2.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 
 /// The landing page: what this LabBox is and whether it is healthy.
 package struct HomeController {

@@ -1,6 +1,7 @@
 import Embedded
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 import Mustache
 

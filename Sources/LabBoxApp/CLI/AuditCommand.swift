@@ -2,6 +2,7 @@ import Appliance
 import ArgumentParser
 import Foundation
 import GRDB
+import LabBoxPlatform
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

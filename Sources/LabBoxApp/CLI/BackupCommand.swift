@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxPlatform
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Appliance
 import ArgumentParser
+import LabBoxPlatform
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxPlatform
 
 /// `--data` and `--config`, which every command that touches a data directory takes.
 struct DataOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxPlatform
 
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxPlatform
 import Logging
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Appliance
 import ArgumentParser
+import LabBoxPlatform
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

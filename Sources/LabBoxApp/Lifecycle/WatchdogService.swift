@@ -1,6 +1,7 @@
 import Appliance
 import Foundation
 import GRDB
+import LabBoxPlatform
 import Logging
 import ServiceLifecycle
 

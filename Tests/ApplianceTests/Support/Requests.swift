@@ -6,6 +6,7 @@ import HummingbirdTesting
 
 @testable import Appliance
 @testable import LabBoxApp
+@testable import LabBoxPlatform
 @testable import LabBoxValues
 
 extension TestClientProtocol {

@@ -1,11 +1,13 @@
 import Logging
 import ServiceLifecycle
 
-/// Indexes the samples written since its last run, about once a second (migration 0017 says why
+/// Indexes the rows written since its last run, about once a second (migration 0017 says why
 /// they are not indexed in the transaction that writes them). Searches catch the backlog up
 /// themselves; this keeps it short, so that no search has much to do first.
 package struct SearchIndexer: Service {
     package let database: AppDatabase
+    /// The indexes kept in batches; the composition root lists the features' indexes.
+    package let indexes: [SearchIndex]
     package var interval: Duration = .seconds(1)
     package let logger = Logger(label: "labbox.search")
 
@@ -13,7 +15,7 @@ package struct SearchIndexer: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await Sample.searchIndex?.catchUp(database)
+                    for index in indexes { try await index.catchUp(database) }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -24,8 +26,9 @@ package struct SearchIndexer: Service {
         }
     }
 
-    package init(database: AppDatabase, interval: Duration = .seconds(1)) {
+    package init(database: AppDatabase, indexes: [SearchIndex], interval: Duration = .seconds(1)) {
         self.database = database
+        self.indexes = indexes
         self.interval = interval
     }
 }

@@ -16,6 +16,17 @@ package struct JobKind: Sendable {
     package var maxAttempts = 1
     package var onInterrupt = OnInterrupt.markInterrupted
     package let run: @Sendable (JobExecution) async throws -> JobOutcome
+
+    package init(
+        type: String, title: String, maxAttempts: Int = 1, onInterrupt: OnInterrupt = .markInterrupted,
+        run: @escaping @Sendable (JobExecution) async throws -> JobOutcome
+    ) {
+        self.type = type
+        self.title = title
+        self.maxAttempts = maxAttempts
+        self.onInterrupt = onInterrupt
+        self.run = run
+    }
 }
 
 /// What a finished job reports: a short summary, and the file it produced (relative to the data
@@ -24,6 +35,12 @@ package struct JobOutcome: Sendable {
     package var message: String
     package var summary: [String: String] = [:]
     package var file: String?
+
+    package init(message: String, summary: [String: String] = [:], file: String? = nil) {
+        self.message = message
+        self.summary = summary
+        self.file = file
+    }
 }
 
 /// A failure the job reports itself; `retryable` ones are tried again with exponential backoff
@@ -32,6 +49,11 @@ package struct JobFailure: Error, CustomStringConvertible {
     package let message: String
     package var retryable = false
     package var description: String { message }
+
+    package init(message: String, retryable: Bool = false) {
+        self.message = message
+        self.retryable = retryable
+    }
 }
 
 /// Thrown at a checkpoint when someone cancelled the job.

@@ -26,27 +26,6 @@ package struct EventContext: Sendable {
         self.actorName = actorName
     }
 
-    package init(principal: Principal?, clientIP: String, requestID: String) {
-        switch principal?.credential {
-        case .none:
-            self.init(clientIP: clientIP, requestID: requestID)
-        case .apiKey(let id, _):
-            self.init(
-                clientIP: clientIP, requestID: requestID, actorType: .apiKey, actorID: id,
-                actorName: "API key \(id)" + (principal?.email.map { " of \($0)" } ?? ""))
-        case .session, .accessToken:
-            self.init(
-                clientIP: clientIP, requestID: requestID, actorType: .user, actorID: principal?.userID,
-                actorName: principal?.email ?? principal?.displayName ?? "")
-        }
-    }
-
-    /// The same request, acting as `user`: a sign-in, before the session exists.
-    package func acting(as user: User) -> EventContext {
-        EventContext(
-            clientIP: clientIP, requestID: requestID, actorType: .user, actorID: user.id, actorName: user.email)
-    }
-
     /// Changes LabBox makes by itself (first signing key, scheduled work).
     package static let server = EventContext(clientIP: "", requestID: "", actorType: .system, actorName: "labbox")
 

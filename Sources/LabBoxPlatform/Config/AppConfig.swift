@@ -48,7 +48,7 @@ package struct AppConfig: Sendable {
     package var backupKeepWeekly = 4
     package var backupWarnHours = 36
     package var ln2FillDays = 7
-    package var parentage = Parentage.Thresholds()
+    package var parentage = ParentageThresholds()
     package var reproduction = ReproductionSettings()
     package var minPostThawMotility = 30
     /// How many people other than the one who entered a result must verify it.
@@ -101,4 +101,9 @@ package struct ConfigError: Error, CustomStringConvertible {
     package let key: String
     package let message: String
     package var description: String { "configuration error: \(key): \(message)" }
+
+    package init(key: String, message: String) {
+        self.key = key
+        self.message = message
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Hummingbird
 
 /// A record's audit events as people read them: who, when, what changed (field by field), why.
 package enum History {
@@ -59,10 +58,4 @@ package enum History {
             "history_count": entries.count, "has_history": !entries.isEmpty,
         ]
     }
-}
-
-/// A short list as the API returns it: `{"items":[…]}` (a record's history, newest first; its
-/// signatures; its genotypes).
-package struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    package let items: [Item]
 }

@@ -12,11 +12,18 @@ package final class JobQueue: Sendable {
     package let retryBase: Duration
     private let kinds: Mutex<[String: JobKind]> = Mutex([:])
     private let running = Mutex<[Int64: JobExecution]>([:])
+    /// Called in the transaction that ends a job (the composition root notifies its starter).
+    /// A hook, because notifications belong to the users a floor above.
+    private let finished: @Sendable (Database, Job, _ title: String) throws -> Void
 
-    package init(database: AppDatabase, dataDirectory: String, retryBase: Duration) {
+    package init(
+        database: AppDatabase, dataDirectory: String, retryBase: Duration,
+        finished: @escaping @Sendable (Database, Job, _ title: String) throws -> Void
+    ) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.retryBase = retryBase
+        self.finished = finished
     }
 
     package func register(_ kind: JobKind) {
@@ -29,17 +36,17 @@ package final class JobQueue: Sendable {
 
     // MARK: Starting and claiming
 
-    /// Queues a job of a registered kind for `principal` (who may then follow and download it);
-    /// the start is audited.
+    /// Queues a job of a registered kind for the user `userID` (who may then follow and download
+    /// it); the start is audited.
     @discardableResult
     package func enqueue(
-        _ type: String, parameters: some Encodable & Sendable = [String: String](), by principal: Principal?,
+        _ type: String, parameters: some Encodable & Sendable = [String: String](), by userID: Int64?,
         context: EventContext, schedule: String? = nil
     ) async throws -> Job {
         guard let kind = kind(type) else { throw APIError.invalid("Unknown job type '\(type)'.", field: "type") }
         let encoded = String(decoding: try JSONEncoder().encode(parameters), as: UTF8.self)
         return try await database.write(context) { write in
-            try Self.insert(write, kind: kind, parameters: encoded, userID: principal?.userID, schedule: schedule)
+            try Self.insert(write, kind: kind, parameters: encoded, userID: userID, schedule: schedule)
         }
     }
 
@@ -131,7 +138,7 @@ package final class JobQueue: Sendable {
             }
             try job.update(db)
             if job.state.isFinished {
-                try Notification.jobFinished(db, job: job, title: title)
+                try self.finished(db, job, title)
             }
         }
     }

@@ -146,11 +146,11 @@ package final class Scheduler: Service {
         }
     }
 
-    /// Starts a schedule's job now, for `principal`, without moving its next run.
-    package func runNow(name: String, by principal: Principal?, context: EventContext) async throws -> Job {
+    /// Starts a schedule's job now, for the user `userID`, without moving its next run.
+    package func runNow(name: String, by userID: Int64?, context: EventContext) async throws -> Job {
         guard let task = registered.first(where: { $0.name == name }) else {
             throw APIError.notFound("No such schedule.")
         }
-        return try await queue.enqueue(task.jobType, by: principal, context: context, schedule: name)
+        return try await queue.enqueue(task.jobType, by: userID, context: context, schedule: name)
     }
 }

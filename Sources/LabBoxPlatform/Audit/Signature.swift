@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import GRDB
-import Hummingbird
 import LabBoxValues
 
 /// An electronic signature: a person, a meaning and the hash of the exact record version signed.
@@ -41,7 +40,7 @@ package struct Signature: Codable, Sendable, FetchableRecord, MutablePersistable
     /// the action (the acting user and anyone who signed the same version as `performed`).
     @discardableResult
     package static func sign<R: AuditedRecord>(
-        _ record: R, as signer: User, meaning: Meaning, in write: AuditedWrite, reason: String? = nil
+        _ record: R, as signer: some Signer, meaning: Meaning, in write: AuditedWrite, reason: String? = nil
     ) throws -> Signature {
         let recordHash = try hash(of: record)
         if meaning == .witnessed {
@@ -119,4 +118,12 @@ package struct Signature: Codable, Sendable, FetchableRecord, MutablePersistable
             case matchesCurrentVersion = "matches_current_version"
         }
     }
+}
+
+/// Whoever signs: the users of the floor above conform. The signature keeps the id and the name,
+/// the audit event the email too.
+package protocol Signer {
+    var id: Int64? { get }
+    var displayName: String { get }
+    var email: String { get }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Hummingbird
 
 /// A recurring job a feature registers in code (its name, job type and default expression); the
 /// admin may change the expression or pause it, and the row records its last and next run.
@@ -9,6 +8,13 @@ package struct ScheduledTask: Sendable {
     package let title: String
     package let jobType: String
     package let defaultCron: String
+
+    package init(name: String, title: String, jobType: String, defaultCron: String) {
+        self.name = name
+        self.title = title
+        self.jobType = jobType
+        self.defaultCron = defaultCron
+    }
 }
 
 package struct Schedule: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
@@ -35,7 +41,7 @@ package struct Schedule: Codable, Sendable, FetchableRecord, MutablePersistableR
 }
 
 /// A schedule as the API shows it, with its last run's outcome.
-package struct ScheduleResource: ResponseEncodable, Sendable {
+package struct ScheduleResource: Encodable, Sendable {
     package let name: String
     package let title: String
     package let jobType: String

@@ -12,6 +12,10 @@ package struct BackupJobs: Sendable {
 
     package struct VerifyParameters: Codable, Sendable {
         package let file: String
+
+        package init(file: String) {
+            self.file = file
+        }
     }
 
     package var create: JobKind {

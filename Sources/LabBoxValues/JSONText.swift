@@ -1,4 +1,3 @@
-import Hummingbird
 
 /// Writing JSON text directly into bytes, for the few shapes on hot paths (the audit trail's
 /// canonical snapshots, API pages of samples), where `JSONEncoder`'s intermediate tree costs
@@ -24,12 +23,5 @@ package enum JSONText {
     package static func number(_ double: Double) -> String {
         guard double.isFinite else { return "null" }
         return Int64(exactly: double).map(String.init) ?? String(double)
-    }
-
-    /// A `200`-style response with `json` as its body, labelled as Hummingbird labels JSON.
-    package static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

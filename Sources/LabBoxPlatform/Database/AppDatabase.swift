@@ -105,4 +105,8 @@ package final class AppDatabase: Sendable {
 package struct DatabaseOpenError: Error, CustomStringConvertible {
     package let message: String
     package var description: String { message }
+
+    package init(message: String) {
+        self.message = message
+    }
 }

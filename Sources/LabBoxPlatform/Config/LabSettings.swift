@@ -1,0 +1,34 @@
+// The settings of lab features that the configuration reads. They are plain values, declared
+// here so that the configuration names no feature's code: the features read them from AppConfig.
+
+/// Clinic-specific rules of the reproduction workflows (`reproduction.*` settings).
+package struct ReproductionSettings: Sendable {
+    /// Embryos of quality 1 to this grade may be frozen (IETS: 1–2 by default).
+    package var freezableMaxGrade = 2
+    /// `species:days` after transfer when the first pregnancy check is due (bovine ultrasound
+    /// from ~30 days after oestrus = ~23 after a D7 transfer; equine scan at 14–16 days).
+    package var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
+
+    package func firstCheck(species: String) -> Int {
+        for entry in firstCheckDays {
+            let parts = entry.split(separator: ":")
+            if parts.count == 2, parts[0] == species, let days = Int(parts[1]) { return days }
+        }
+        return 25
+    }
+
+    package init() {}
+}
+
+/// When a verdict is given (`genomics.max_conflict_percent`, `genomics.min_call_rate_percent`).
+package struct ParentageThresholds: Sendable, Codable {
+    package var maxConflictPercent = 1
+    package var minCallRatePercent = 90
+
+    package init() {}
+
+    package enum CodingKeys: String, CodingKey {
+        case maxConflictPercent = "max_conflict_percent"
+        case minCallRatePercent = "min_call_rate_percent"
+    }
+}
