@@ -39,6 +39,7 @@ let package = Package(
             name: "LabBoxApp",
             dependencies: [
                 "Appliance",
+                "LabBoxServer",
                 "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -53,28 +54,37 @@ let package = Package(
         .target(
             name: "Appliance",
             dependencies: [
+                "LabBoxServer",
+                "LabBoxPlatform",
+                "LabBoxValues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
+        ),
+        // HTTP: request context, middleware, errors, rendering, forms, static assets; identity
+        // (users, sessions, tokens, API keys, second factor) and security (IP rules, rate limits, TLS).
+        .target(
+            name: "LabBoxServer",
+            dependencies: [
                 "Embedded",
                 "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
@@ -118,6 +128,7 @@ let package = Package(
             dependencies: [
                 "LabBoxApp",
                 "Appliance",
+                "LabBoxServer",
                 "LabBoxPlatform",
                 "LabBoxValues",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

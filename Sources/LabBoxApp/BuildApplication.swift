@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import LabBoxPlatform
+import LabBoxServer
 import Logging
 import ServiceLifecycle
 

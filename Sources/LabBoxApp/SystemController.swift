@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// The detailed health page for admins (`/admin/health`, `/api/v1/health`): database, cache,
 /// jobs, backups, mail and schedules, with warnings for what needs a person.

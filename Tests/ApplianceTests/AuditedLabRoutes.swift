@@ -7,6 +7,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// The reproduction, genomics and results part of ``AuditTests/everyWritingAPIRouteIsAudited()``:

@@ -5,6 +5,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// The `labbox` executable driven as a separate process, the way an operator uses it.

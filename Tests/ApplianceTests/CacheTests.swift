@@ -7,6 +7,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// A count shared by concurrent tasks.

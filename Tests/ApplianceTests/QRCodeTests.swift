@@ -4,6 +4,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// The QR encoder is checked by decoding its output with a real scanner (zbarimg, from Debian's

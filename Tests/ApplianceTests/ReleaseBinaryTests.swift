@@ -5,6 +5,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// Checks on `dist/labbox`, the binary a clinic receives. `scripts/test` builds it and points

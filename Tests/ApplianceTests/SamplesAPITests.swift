@@ -8,6 +8,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// `/api/v1/samples` against `../shared/contracts/samples-api.md`, through the real stack.

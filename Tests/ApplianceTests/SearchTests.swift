@@ -7,6 +7,7 @@ import Testing
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 /// How many samples wait to be indexed for search.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// Animals as CSV: the export of any filtered list and the import (dry run, then all or none).

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Queries and writes for animals, their identifiers and pedigree. Every write is audited.

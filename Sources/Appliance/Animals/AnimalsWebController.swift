@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The animal pages: list, new, detail with Pedigree and History, edit, delete and restore.

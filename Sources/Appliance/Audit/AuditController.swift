@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import NIOCore
 
 /// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.

@@ -1,5 +1,6 @@
 import Foundation
 import LabBoxPlatform
+import LabBoxServer
 
 /// The export formats. Both carry every hashed field verbatim, so a third party can recompute the
 /// chain (see docs/decisions/0007-audit-hash-chain.md); in CSV an empty optional field is null.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Backups for admins: the `/admin/backups` page and `/api/v1/backups` (list, start, download,

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The customer pages: list, new, detail with History, edit, delete and (admins) restore.

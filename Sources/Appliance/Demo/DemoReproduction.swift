@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Reproduction and lab work on top of the demo herd: OPU sessions, IVF batches with their day

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The email outbox for admins: `/admin/outbox` and `/api/v1/outbox`, newest first, with a retry

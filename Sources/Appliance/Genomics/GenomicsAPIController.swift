@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// `/api/v1/animals/{id}/genotypes` and `/api/v1/parentage`.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The genomics pages: genotype import, recent imports, and the parentage report.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// Schedules for admins: `/admin/schedules` and `/api/v1/schedules` (list, change the expression
 /// or pause, run now).

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// Printable label sheets (HTML with print CSS) and ZPL for sample lists and storage containers.

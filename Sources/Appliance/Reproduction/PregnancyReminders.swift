@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Pregnancy check reminders (`schedule.pregnancy_reminders`): a transfer whose first check is

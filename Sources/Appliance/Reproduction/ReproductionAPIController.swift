@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The reproduction API: semen collections, OPU sessions, IVF batches, embryos, transfers,

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The reproduction pages: the overview with its lists, OPU entry, IVF batches with checks,

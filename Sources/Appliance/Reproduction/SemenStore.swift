@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Semen collections, their evaluation, and processing into straws in the cryo-store.

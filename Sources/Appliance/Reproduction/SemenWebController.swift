@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// The semen pages: a collection's evaluation, and processing it into straws in the tank.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// The catalog page: tests and reference ranges, profiles, instruments and their calibration,

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// The lab API: catalog, instruments, QC, orders, result entry and verification.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 import SwiftCSV
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// Samples as CSV: `/api/v1/samples/export`, the import template, dry run and import, and the
 /// import page.

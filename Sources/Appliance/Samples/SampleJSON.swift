@@ -1,4 +1,5 @@
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// The API's JSON for samples, written field by field with ``JSONText``: a page of fifty spent

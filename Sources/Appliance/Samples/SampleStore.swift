@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// Queries and writes for samples. Every write goes through ``AuditedWrite``.

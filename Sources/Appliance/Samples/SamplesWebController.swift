@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The sample pages: list, new, detail with its History and Signatures tabs, edit and sign.

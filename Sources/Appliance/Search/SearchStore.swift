@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// Full-text search (SQLite FTS5) across samples, animals and customers, and the barcode lookup
 /// behind the search box: a scanned external id goes straight to its sample.

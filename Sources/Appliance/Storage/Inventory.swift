@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// What is on hand in the store: items and doses per tank, per sire and per customer.
 package enum Inventory {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabBoxServer
 import LabBoxValues
 
 /// `/api/v1/storage`: containers, occupancy, free positions, movements and tank fills.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// The container tree, occupancy, and every movement of an item. Every write is audited; the

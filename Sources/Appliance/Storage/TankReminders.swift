@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 
 /// LN2 fill reminders (`storage.ln2_reminders`): a tank whose last fill (or, never filled, its
 /// creation) is older than `storage.ln2_fill_days` notifies lab staff, at most once a day per tank.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 
 /// The nightly clean-up (`retention.cleanup`): expired sessions, refresh tokens and reset links,
 /// finished jobs and their files past `jobs.keep_days`, read notifications and delivered mail

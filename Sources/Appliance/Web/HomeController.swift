@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// The landing page: what this LabBox is and whether it is healthy.
 package struct HomeController {

@@ -2,6 +2,7 @@ import Appliance
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 
 /// The hot paths that `Benchmarks/` measures with ordo-one/package-benchmark, behind a small
 /// public surface so that everything else in LabBox stays internal to the module.

@@ -2,6 +2,7 @@ import Appliance
 import ArgumentParser
 import Foundation
 import LabBoxPlatform
+import LabBoxServer
 
 /// `--data` and `--config`, which every command that touches a data directory takes.
 struct DataOptions: ParsableArguments {

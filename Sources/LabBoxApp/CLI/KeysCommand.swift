@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxServer
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Appliance
 import ArgumentParser
 import Foundation
+import LabBoxServer
 import LabBoxValues
 
 struct UserCommand: AsyncParsableCommand {

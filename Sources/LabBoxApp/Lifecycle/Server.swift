@@ -1,6 +1,7 @@
 import Appliance
 import Foundation
 import Hummingbird
+import LabBoxServer
 import Logging
 import ServiceLifecycle
 import UnixSignals

@@ -7,6 +7,7 @@ import HummingbirdTesting
 @testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
+@testable import LabBoxServer
 @testable import LabBoxValues
 
 extension TestClientProtocol {

@@ -46,4 +46,9 @@ package struct Flash: Sendable, Equatable {
     private static func cookie(value: String, maxAge: Int) -> Cookie {
         Cookie(name: cookieName, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .lax)
     }
+
+    package init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }

@@ -54,4 +54,8 @@ package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         }
     }
 
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
 }

@@ -25,6 +25,14 @@ package struct SignatureRequest: Decodable, Sendable {
         }
         return try await identity.reauthenticate(email: email, password: password, code: code, context: context)
     }
+
+    package init(meaning: Signature.Meaning, password: String, code: String? = nil, email: String? = nil, reason: String? = nil) {
+        self.meaning = meaning
+        self.password = password
+        self.code = code
+        self.email = email
+        self.reason = reason
+    }
 }
 
 /// A second person confirming an action as it happens, with their own credentials.
@@ -35,5 +43,11 @@ package struct WitnessRequest: Decodable, Sendable {
 
     package func witness(identity: Identity, context: AppRequestContext) async throws -> User {
         try await identity.reauthenticate(email: email, password: password, code: code, context: context)
+    }
+
+    package init(email: String, password: String, code: String? = nil) {
+        self.email = email
+        self.password = password
+        self.code = code
     }
 }

@@ -152,6 +152,19 @@ package struct CSVImport<Item: Sendable>: Sendable {
             return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
         }
     }
+
+    package init(
+        columns: [String], required: Set<String>,
+        validate: @escaping @Sendable (
+            _ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int
+        ) throws -> Item,
+        insert: @escaping @Sendable (_ items: [Item], _ write: AuditedWrite) throws -> Void
+    ) {
+        self.columns = columns
+        self.required = required
+        self.validate = validate
+        self.insert = insert
+    }
 }
 
 /// Parsing CSV files as uploaded, shared by every import.

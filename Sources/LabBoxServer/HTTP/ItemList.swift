@@ -4,4 +4,8 @@ import Hummingbird
 /// signatures; its genotypes).
 package struct ItemList<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     package let items: [Item]
+
+    package init(items: [Item]) {
+        self.items = items
+    }
 }

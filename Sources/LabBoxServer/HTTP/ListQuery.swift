@@ -24,8 +24,13 @@ package struct KeysetPosition: Sendable, Equatable {
 
 /// A list's order: `sort=name` ascending, `sort=-name` descending, by id when not given.
 package struct ListOrder: Sendable, Equatable {
-    package var column = "id"
-    package var descending = false
+    package var column: String
+    package var descending: Bool
+
+    package init(column: String = "id", descending: Bool = false) {
+        self.column = column
+        self.descending = descending
+    }
 
     package static let byID = ListOrder()
 

@@ -42,4 +42,8 @@ package struct FormFields: Sendable {
         }
         return result
     }
+
+    package init(values: [String: String]) {
+        self.values = values
+    }
 }
