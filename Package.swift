@@ -29,43 +29,37 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "labbox",
-            dependencies: ["LabBoxApp"],
-            path: "Sources/labbox"
-        ),
-        // The floors, top first; each depends only on floors below it (docs/ARCHITECTURE.md).
+        // The floors, top first. A target depends only on targets below it, so the compiler refuses
+        // an upward import; docs/ARCHITECTURE.md draws this graph (scripts/architecture).
+
+        // App: the composition root (services, router, CLI, lifecycle, demo data) and the executable.
+        .executableTarget(name: "labbox", dependencies: ["LabBoxApp"], path: "Sources/labbox"),
         .target(
             name: "LabBoxApp",
-            dependencies: [
-                "Appliance",
-                "LabBoxServer",
-                "LabBoxPlatform",
-                "LabBoxValues",
-                .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: features + [
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(
-            name: "Appliance",
-            dependencies: [
-                "LabBoxServer",
-                "LabBoxPlatform",
-                "LabBoxValues",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ]
-        ),
-        // HTTP: request context, middleware, errors, rendering, forms, static assets; identity
-        // (users, sessions, tokens, API keys, second factor) and security (IP rules, rate limits, TLS).
+
+        // Features: the lab's work, each with its records, store, controllers and pages. A feature
+        // names the features it builds on; none names one above it.
+        feature("Home", ["Animals", "Customers", "Biobank"]),
+        feature("Search", ["Animals", "Customers", "Biobank"]),
+        feature("Labels", ["Biobank"]),
+        feature("Genomics", ["Animals"]),
+        feature("Results", ["Customers", "Biobank"]),
+        feature("Reproduction", ["Animals", "Biobank"]),
+        feature("Biobank", ["Animals"]),
+        feature("Animals", ["Customers"]),
+        feature("Customers"),
+        feature("Administration"),
+
+        // Server: HTTP (request context, middleware, errors, rendering, forms, static assets, lists,
+        // CSV), identity (users, sessions, tokens, API keys, second factor, signatures' signers) and
+        // security (IP rules, rate limits, TLS).
         .target(
             name: "LabBoxServer",
             dependencies: [
@@ -89,8 +83,9 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
-        // Configuration, the database, the audit trail, cache, jobs, mail, backups, observability:
-        // what any server of lab records needs, and nothing of HTTP or of the lab's features.
+
+        // Platform: configuration, the database, the audit trail and signatures, cache, jobs and
+        // the scheduler, mail, backups, search indexes, observability. Nothing of HTTP or the lab.
         .target(
             name: "LabBoxPlatform",
             dependencies: [
@@ -111,8 +106,11 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        // Pure values: no I/O, no server, no database; only Foundation.
+
+        // Values: ids, days and timestamps, CIDR, cron expressions, barcodes, JSON text, the error a
+        // client can act on. No I/O, no server, no database; only Foundation.
         .target(name: "LabBoxValues"),
+
         // Resources/ assembled into the binary (CEmbedded) and read as Swift values (Embedded).
         .target(name: "Embedded", dependencies: ["CEmbedded"]),
         .target(name: "CEmbedded", plugins: ["EmbedPlugin"]),
@@ -123,14 +121,10 @@ let package = Package(
             dependencies: ["EmbedGenerator"],
             path: "Sources/EmbedPlugin"
         ),
+
         .testTarget(
             name: "ApplianceTests",
-            dependencies: [
-                "LabBoxApp",
-                "Appliance",
-                "LabBoxServer",
-                "LabBoxPlatform",
-                "LabBoxValues",
+            dependencies: ["LabBoxApp"] + features + [
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -138,3 +132,28 @@ let package = Package(
         ),
     ]
 )
+
+/// Every feature target, for the composition root and the tests.
+var features: [Target.Dependency] {
+    [
+        "Home", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
+        "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
+    ]
+}
+
+/// A lab feature: it builds on the server, platform and values floors and on `features` below it.
+func feature(_ name: String, _ features: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name,
+        dependencies: features + [
+            "LabBoxServer",
+            "LabBoxPlatform",
+            "LabBoxValues",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftCSV", package: "SwiftCSV"),
+        ]
+    )
+}

@@ -1,10 +1,19 @@
-import Appliance
+import Administration
+import Animals
+import Biobank
+import Customers
 import Foundation
+import Genomics
+import Home
 import Hummingbird
 import HummingbirdTLS
 import LabBoxPlatform
 import LabBoxServer
+import Labels
 import Logging
+import Reproduction
+import Results
+import Search
 import ServiceLifecycle
 
 /// Everything the HTTP server needs, built once by `labbox serve` and by every test.
@@ -139,7 +148,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     let results = ResultStore(
         database: services.database, verificationsRequired: services.config.verificationsRequired)
     ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
-    CustomersWebController(store: customers, results: results, pages: pages).addRoutes(to: routes)
+    CustomersWebController(store: customers, orders: results.orderLinks, pages: pages).addRoutes(to: routes)
     ResultsWebController(
         catalog: catalog, results: results, samples: samples, identity: identity, labName: services.config.labName,
         labAddress: services.config.labAddress, pages: pages

@@ -1,4 +1,5 @@
-import Appliance
+import Administration
+import Biobank
 import Foundation
 import GRDB
 import Hummingbird

@@ -6,7 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
+@testable import Administration
+@testable import Biobank
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

@@ -6,7 +6,6 @@ import HummingbirdOTP
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

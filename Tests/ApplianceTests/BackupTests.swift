@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-@testable import Appliance
+@testable import Biobank
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

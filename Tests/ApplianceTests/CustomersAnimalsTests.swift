@@ -5,7 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
+@testable import Animals
+@testable import Customers
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

@@ -5,11 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer
 @testable import LabBoxValues
+@testable import Results
 
 @Suite struct DemoInventoryTests {
     @Test func demoDataIsDeterministicConsistentAndAudited() async throws {

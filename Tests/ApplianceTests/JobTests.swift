@@ -5,7 +5,8 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-@testable import Appliance
+@testable import Biobank
+@testable import Customers
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

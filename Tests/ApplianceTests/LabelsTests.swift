@@ -4,11 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer
 @testable import LabBoxValues
+@testable import Labels
 
 @Suite struct LabelsTests {
     /// Code 128 checked by a real scanner: the bars as a PBM image, decoded by zbarimg.

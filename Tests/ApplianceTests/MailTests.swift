@@ -3,7 +3,6 @@ import GRDB
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

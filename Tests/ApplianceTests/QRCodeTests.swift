@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

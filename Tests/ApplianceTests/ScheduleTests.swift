@@ -3,7 +3,7 @@ import GRDB
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
+@testable import Biobank
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

@@ -1,4 +1,4 @@
-import Appliance
+import Biobank
 import Foundation
 import GRDB
 import LabBoxPlatform

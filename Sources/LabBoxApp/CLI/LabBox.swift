@@ -1,4 +1,3 @@
-import Appliance
 import ArgumentParser
 
 /// The `labbox` command; `Sources/labbox/main.swift` runs it.

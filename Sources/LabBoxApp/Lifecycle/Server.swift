@@ -1,5 +1,5 @@
-import Appliance
 import Foundation
+import Home
 import Hummingbird
 import LabBoxServer
 import Logging

@@ -1,4 +1,3 @@
-import Appliance
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import Appliance
 import Foundation
 import GRDB
 import LabBoxPlatform

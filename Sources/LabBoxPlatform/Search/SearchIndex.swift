@@ -3,6 +3,14 @@ import GRDB
 
 /// A table's external-content FTS5 index, kept by its insert trigger.
 package struct SearchIndex: Sendable {
+    /// The query as an FTS5 expression: every word must appear, each as a prefix, with FTS5's own
+    /// syntax characters neutralised by quoting.
+    package static func matchExpression(_ query: String) -> String? {
+        let words = query.split(whereSeparator: { $0.isWhitespace }).prefix(10)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
+    }
+
     package let table: String
     package let index: String
     package let trigger: String

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 
 /// Where a keyset page ends: the last row's id and, when the list is sorted by another column, that
@@ -208,5 +209,24 @@ package struct KeysetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendab
         try container.encode(items, forKey: .items)
         // Always present: `null` on the last page, which the synthesised encoding would leave out.
         try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+extension ListQuery {
+    package func integer(_ name: String) throws -> Int64? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int64(text) else { throw APIError.invalid("\(name) must be a whole number.", field: name) }
+        return value
+    }
+
+    /// An RFC 3339 timestamp or a date (`2026-11-25`, midnight UTC), in the trail's format.
+    package func time(_ name: String) throws -> String? {
+        guard let text = self[name] else { return nil }
+        let date =
+            Timestamp.parse(text) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()))
+        guard let date else {
+            throw APIError.invalid("\(name) must be a date (2026-11-25) or an RFC 3339 timestamp.", field: name)
+        }
+        return AuditEvent.timestamp(date)
     }
 }

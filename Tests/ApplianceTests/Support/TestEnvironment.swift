@@ -5,7 +5,6 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@testable import Appliance
 @testable import LabBoxApp
 @testable import LabBoxPlatform
 @testable import LabBoxServer

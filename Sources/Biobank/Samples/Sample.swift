@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import Hummingbird
+import LabBoxPlatform
+import LabBoxValues
+
+/// A biological sample: the record of `../shared/contracts/samples-api.md`.
+package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+    RowIDRecord
+{
+    package static let databaseTableName = "samples"
+    package static let auditEntity = "sample"
+    package static let searchIndex: SearchIndex? = SearchIndex(
+        table: databaseTableName, index: "samples_fts", trigger: "samples_fts_insert",
+        columns: ["external_id", "notes"], backlog: "samples_fts_backlog")
+
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case received
+        case inProcess = "in_process"
+        case stored, shipped, used, discarded
+
+        /// The lifecycle: received → in process → stored → shipped / used / discarded. A stored
+        /// sample may go back into processing (thawed, split); the last three are final.
+        package var next: [Status] {
+            switch self {
+            case .received: [.inProcess, .stored, .discarded]
+            case .inProcess: [.stored, .used, .discarded]
+            case .stored: [.inProcess, .shipped, .used, .discarded]
+            case .shipped, .used, .discarded: []
+            }
+        }
+
+        package var label: String { rawValue.replacingOccurrences(of: "_", with: " ").capitalized }
+    }
+
+    package var id: Int64?
+    package var externalId: String
+    package var species: String
+    package var kind: String
+    package var status: Status
+    package var animalId: Int64?
+    package var collectedAt: Date
+    package var notes: String
+    /// Where the item sits: a holding container (goblet, cane, box) and a position in it.
+    package var containerId: Int64? = nil
+    package var position: Int? = nil
+    package var collectedBy = ""
+    /// How much there is, in `unit` (mL, µL, straws, …).
+    package var quantity: Double? = nil
+    package var unit = ""
+    /// Insemination doses, for semen.
+    package var doses: Int? = nil
+    package var freezeThawCount = 0
+    package var createdAt: Date
+    package var updatedAt: Date
+
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, species, kind, status, notes, position, quantity, unit, doses
+        case externalId = "external_id"
+        case animalId = "animal_id"
+        case collectedAt = "collected_at"
+        case containerId = "container_id"
+        case collectedBy = "collected_by"
+        case freezeThawCount = "freeze_thaw_count"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    package var auditID: String { String(id ?? 0) }
+
+    /// Every field for the API, unset ones as `null` (the contract shows `animal_id: null`), dates
+    /// as RFC 3339 text.
+    package func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(externalId, forKey: .externalId)
+        try container.encode(species, forKey: .species)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(status, forKey: .status)
+        try container.encode(animalId, forKey: .animalId)
+        try container.encode(collectedAt.rfc3339Text, forKey: .collectedAt)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(containerId, forKey: .containerId)
+        try container.encode(position, forKey: .position)
+        try container.encode(collectedBy, forKey: .collectedBy)
+        try container.encode(quantity, forKey: .quantity)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(doses, forKey: .doses)
+        try container.encode(freezeThawCount, forKey: .freezeThawCount)
+        try container.encode(createdAt.rfc3339Text, forKey: .createdAt)
+        try container.encode(updatedAt.rfc3339Text, forKey: .updatedAt)
+    }
+
+    /// The row, written column by column: `Codable`, GRDB's date formatter and its persistence
+    /// container were most of the cost of a sample insert, and imports and the demo data write
+    /// samples by the hundred thousand.
+    package var columnValues: [String: DatabaseValue] {
+        var values = [String: DatabaseValue](minimumCapacity: 17)
+        values[CodingKeys.id.rawValue] = id.databaseValue
+        values[CodingKeys.externalId.rawValue] = externalId.databaseValue
+        values[CodingKeys.species.rawValue] = species.databaseValue
+        values[CodingKeys.kind.rawValue] = kind.databaseValue
+        values[CodingKeys.status.rawValue] = status.databaseValue
+        values[CodingKeys.animalId.rawValue] = animalId.databaseValue
+        values[CodingKeys.collectedAt.rawValue] = collectedAt.databaseText.databaseValue
+        values[CodingKeys.notes.rawValue] = notes.databaseValue
+        values[CodingKeys.containerId.rawValue] = containerId.databaseValue
+        values[CodingKeys.position.rawValue] = position.databaseValue
+        values[CodingKeys.collectedBy.rawValue] = collectedBy.databaseValue
+        values[CodingKeys.quantity.rawValue] = quantity.databaseValue
+        values[CodingKeys.unit.rawValue] = unit.databaseValue
+        values[CodingKeys.doses.rawValue] = doses.databaseValue
+        values[CodingKeys.freezeThawCount.rawValue] = freezeThawCount.databaseValue
+        values[CodingKeys.createdAt.rawValue] = createdAt.databaseText.databaseValue
+        values[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText.databaseValue
+        return values
+    }
+
+    package func encode(to container: inout PersistenceContainer) {
+        for (column, value) in columnValues { container[column] = value }
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    package init(id: Int64? = nil, externalId: String, species: String, kind: String, status: Status, animalId: Int64? = nil, collectedAt: Date, notes: String, containerId: Int64? = nil, position: Int? = nil, collectedBy: String = "", quantity: Double? = nil, unit: String = "", doses: Int? = nil, freezeThawCount: Int = 0, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.externalId = externalId
+        self.species = species
+        self.kind = kind
+        self.status = status
+        self.animalId = animalId
+        self.collectedAt = collectedAt
+        self.notes = notes
+        self.containerId = containerId
+        self.position = position
+        self.collectedBy = collectedBy
+        self.quantity = quantity
+        self.unit = unit
+        self.doses = doses
+        self.freezeThawCount = freezeThawCount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+extension Sample {
+    /// The row as read, column by column: lists decode fifty at a time, and `Codable` decoding
+    /// was the larger part of a page's cost.
+    package init(row: Row) throws {
+        id = row[CodingKeys.id]
+        externalId = row[CodingKeys.externalId]
+        species = row[CodingKeys.species]
+        kind = row[CodingKeys.kind]
+        status = row[CodingKeys.status]
+        animalId = row[CodingKeys.animalId]
+        collectedAt = row[CodingKeys.collectedAt]
+        notes = row[CodingKeys.notes]
+        containerId = row[CodingKeys.containerId]
+        position = row[CodingKeys.position]
+        collectedBy = row[CodingKeys.collectedBy]
+        quantity = row[CodingKeys.quantity]
+        unit = row[CodingKeys.unit]
+        doses = row[CodingKeys.doses]
+        freezeThawCount = row[CodingKeys.freezeThawCount]
+        createdAt = row[CodingKeys.createdAt]
+        updatedAt = row[CodingKeys.updatedAt]
+    }
+}

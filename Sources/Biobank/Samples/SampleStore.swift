@@ -1,0 +1,361 @@
+import Foundation
+import GRDB
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+/// Queries and writes for samples. Every write goes through ``AuditedWrite``.
+package struct SampleStore: Sendable {
+    package let database: AppDatabase
+    package let species: [String]
+    package let kinds: [String]
+
+    /// The writable fields, as the API and the form send them; nil means "not given".
+    package struct Input: Decodable, Sendable {
+        package var externalId: String?
+        package var species: String?
+        package var kind: String?
+        package var status: Sample.Status?
+        package var animalId: Int64?
+        package var collectedAt: String?
+        package var notes: String?
+        package var collectedBy: String?
+        package var quantity: Double?
+        package var unit: String?
+        package var doses: Int?
+        package var freezeThawCount: Int?
+        /// On create only: the samples this one was taken from.
+        package var parents: [Parent]?
+
+        package enum CodingKeys: String, CodingKey {
+            case species, kind, status, notes, quantity, unit, doses, parents
+            case externalId = "external_id"
+            case animalId = "animal_id"
+            case collectedAt = "collected_at"
+            case collectedBy = "collected_by"
+            case freezeThawCount = "freeze_thaw_count"
+        }
+    }
+
+    package struct Parent: Codable, Sendable, Equatable {
+        package enum Relation: String, Codable, Sendable, CaseIterable { case aliquot, derivative, pool }
+        package var sampleId: Int64
+        package var relation: Relation
+
+        package enum CodingKeys: String, CodingKey {
+            case relation
+            case sampleId = "sample_id"
+        }
+    }
+
+    package static let units = ["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]
+
+    package struct Filter: Sendable, Codable {
+        package var species: String?
+        package var kind: String?
+        package var status: Sample.Status?
+        /// Words of the external id or notes (full-text, prefix match).
+        package var text: String?
+
+        package init(species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, text: String? = nil) {
+            self.species = species
+            self.kind = kind
+            self.status = status
+            self.text = text
+        }
+    }
+
+    /// Whether a sample has `externalId`; every create and every imported row asks, so the
+    /// statement is prepared once per connection.
+    package static func externalIdTaken(_ externalId: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM samples WHERE external_id = ?)"),
+            arguments: [externalId]) ?? false
+    }
+
+    /// Applies `input` to `sample`, checking every rule the contract and the lifecycle name.
+    package func apply(_ input: Input, to sample: inout Sample, db: Database) throws {
+        if let externalId = input.externalId {
+            guard (1...64).contains(externalId.count) else {
+                throw APIError.validationFailed("The external id must have 1 to 64 characters.", field: "external_id")
+            }
+            sample.externalId = externalId
+        }
+        if let value = input.species {
+            guard species.contains(value) else {
+                throw APIError.validationFailed(
+                    "Species must be one of \(species.joined(separator: ", ")).", field: "species")
+            }
+            sample.species = value
+        }
+        if let value = input.kind {
+            guard kinds.contains(value) else {
+                throw APIError.validationFailed("Kind must be one of \(kinds.joined(separator: ", ")).", field: "kind")
+            }
+            sample.kind = value
+        }
+        if let status = input.status, status != sample.status {
+            guard sample.id == nil || sample.status.next.contains(status) else {
+                let allowed = sample.status.next.map(\.rawValue).joined(separator: ", ")
+                throw APIError.validationFailed(
+                    "A \(sample.status.rawValue) sample cannot become \(status.rawValue)"
+                        + (allowed.isEmpty ? "; it is final." : "; it can become \(allowed)."), field: "status")
+            }
+            sample.status = status
+        }
+        if let animalId = input.animalId {
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM animals WHERE id = ?", arguments: [animalId]) != nil else {
+                throw APIError.validationFailed("No animal has id \(animalId).", field: "animal_id")
+            }
+            sample.animalId = animalId
+        }
+        if let text = input.collectedAt {
+            guard let date = Timestamp.parse(text) else {
+                throw APIError.validationFailed(
+                    "Give the collection time as an RFC 3339 timestamp, e.g. 2026-03-01T09:30:00Z.",
+                    field: "collected_at")
+            }
+            sample.collectedAt = date
+        }
+        if let notes = input.notes {
+            guard notes.count <= 2000 else {
+                throw APIError.validationFailed("Notes may have at most 2000 characters.", field: "notes")
+            }
+            sample.notes = notes
+        }
+        if let collectedBy = input.collectedBy {
+            guard collectedBy.count <= 200 else {
+                throw APIError.validationFailed("At most 200 characters.", field: "collected_by")
+            }
+            sample.collectedBy = collectedBy
+        }
+        if let quantity = input.quantity {
+            guard quantity >= 0, quantity.isFinite else {
+                throw APIError.validationFailed("The quantity cannot be negative.", field: "quantity")
+            }
+            sample.quantity = quantity
+        }
+        if let unit = input.unit {
+            guard unit.isEmpty || Self.units.contains(unit) else {
+                throw APIError.validationFailed(
+                    "The unit must be one of \(Self.units.joined(separator: ", ")).", field: "unit")
+            }
+            sample.unit = unit
+        }
+        if let doses = input.doses {
+            guard doses >= 0 else { throw APIError.validationFailed("Doses cannot be negative.", field: "doses") }
+            sample.doses = doses
+        }
+        if let count = input.freezeThawCount {
+            guard count >= sample.freezeThawCount else {
+                throw APIError.validationFailed("The freeze–thaw count only goes up.", field: "freeze_thaw_count")
+            }
+            sample.freezeThawCount = count
+        }
+    }
+
+    /// Links a new sample to the samples it came from: one parent for an aliquot or derivative,
+    /// two or more for a pool, all of the same species.
+    private func link(_ sample: Sample, to parents: [Parent], in write: AuditedWrite) throws {
+        guard !parents.isEmpty else { return }
+        let relations = Set(parents.map(\.relation))
+        guard relations.count == 1, let relation = relations.first else {
+            throw APIError.validationFailed("All parents must have the same relation.", field: "parents")
+        }
+        guard relation == .pool ? parents.count >= 2 : parents.count == 1 else {
+            throw APIError.validationFailed(
+                relation == .pool ? "A pool needs two or more parents." : "An \(relation.rawValue) has one parent.",
+                field: "parents")
+        }
+        for parent in parents {
+            guard let source = try Sample.fetchOne(write.db, key: parent.sampleId) else {
+                throw APIError.validationFailed("No sample has id \(parent.sampleId).", field: "parents")
+            }
+            guard source.species == sample.species else {
+                throw APIError.validationFailed(
+                    "\(source.externalId) is \(source.species), not \(sample.species).", field: "parents")
+            }
+            try write.db.execute(
+                sql: "INSERT INTO sample_links (child_id, parent_id, relation) VALUES (?, ?, ?)",
+                arguments: [sample.id, parent.sampleId, relation.rawValue])
+        }
+        try write.log(
+            "sample.derive", entityType: Sample.auditEntity, entityID: sample.auditID,
+            after: AuditValue.encode([
+                "relation": .text(relation.rawValue),
+                "parents": .text(parents.map { String($0.sampleId) }.joined(separator: ",")),
+            ]))
+    }
+
+    package func create(_ input: Input, context: EventContext) async throws -> Sample {
+        for (value, field) in [
+            (input.externalId, "external_id"), (input.species, "species"), (input.kind, "kind"),
+            (input.collectedAt, "collected_at"),
+        ] where value == nil {
+            throw APIError.validationFailed("The field '\(field)' is required.", field: field)
+        }
+        return try await database.write(context) { write in
+            let now = Date()
+            var sample = Sample(
+                id: nil, externalId: "", species: "", kind: "", status: .received, animalId: nil, collectedAt: now,
+                notes: "", createdAt: now, updatedAt: now)
+            try apply(input, to: &sample, db: write.db)
+            guard try !Self.externalIdTaken(sample.externalId, db: write.db) else {
+                throw APIError(
+                    status: .conflict, code: "conflict", message: "A sample with this external id exists.",
+                    field: "external_id")
+            }
+            try write.insert(&sample)
+            try link(sample, to: input.parents ?? [], in: write)
+            return sample
+        }
+    }
+
+    /// Changes a sample. Discarding needs a witness, who signs the discarded record in the same
+    /// transaction: material destroyed by mistake cannot be recovered.
+    package func update(
+        id: Int64, _ input: Input, reason: String?, witness: User?, context: EventContext
+    ) async throws -> Sample {
+        try await database.write(context) { write in
+            try change(id, input, reason: reason, witness: witness, in: write)
+        }
+    }
+
+    /// One sample's change inside the caller's transaction: the single update and each item of a
+    /// bulk change go through here.
+    private func change(_ id: Int64, _ input: Input, reason: String?, witness: User?, in write: AuditedWrite) throws
+        -> Sample
+    {
+        guard let previous = try Sample.fetchOne(write.db, key: id) else {
+            throw APIError.notFound("No such sample.")
+        }
+        var sample = previous
+        try apply(input, to: &sample, db: write.db)
+        if sample.externalId != previous.externalId,
+            try Self.externalIdTaken(sample.externalId, db: write.db)
+        {
+            throw APIError(
+                status: .conflict, code: "conflict", message: "A sample with this external id exists.",
+                field: "external_id")
+        }
+        let discarding = sample.status == .discarded && previous.status != .discarded
+        if discarding && witness == nil {
+            throw APIError.validationFailed("Discarding a sample needs a witness to sign.", field: "witness")
+        }
+        if sample.status.next.isEmpty {
+            // Shipped, used or discarded material has left the store and frees its position.
+            sample.containerId = nil
+            sample.position = nil
+        }
+        sample.updatedAt = Date()
+        let action = sample.status != previous.status ? "sample.status" : "update"
+        try write.update(sample, from: previous, action: action, reason: reason)
+        if discarding, let witness {
+            try Signature.sign(sample, as: witness, meaning: .witnessed, in: write, reason: reason)
+        }
+        return sample
+    }
+
+    /// The same change (e.g. a status) to many samples with one reason: all of them, or none.
+    package func changeAll(ids: [Int64], _ input: Input, reason: String?, witness: User?, context: EventContext)
+        async throws -> BulkOutcome
+    {
+        try await database.bulk(ids, context: context) { id, write in
+            _ = try change(id, input, reason: reason, witness: witness, in: write)
+        }
+    }
+
+    /// The ids of the samples with these barcodes (external ids), in order; an unknown one is a 422.
+    package func ids(barcodes: [String]) async throws -> [Int64] {
+        try await database.read { db in
+            try barcodes.map { code in
+                guard
+                    let id = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM samples WHERE external_id = ?", arguments: [code])
+                else { throw APIError.validationFailed("No sample has the barcode \(code).", field: "parents") }
+                return id
+            }
+        }
+    }
+
+    /// The API's most frequent read, so its statement is prepared once per connection.
+    package func sample(id: Int64) async throws -> Sample? {
+        try await database.read(singleStatement: true) { db in
+            try Sample.fetchOne(db.cachedStatement(sql: "SELECT * FROM samples WHERE id = ?"), arguments: [id])
+        }
+    }
+
+    /// The columns sample lists may be sorted by (besides id).
+    package static let sortable = ["collected_at", "external_id"]
+
+    /// One page after `after` in `order`, and where the next starts (nil on the last page).
+    package func list(_ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) async throws
+        -> (items: [Sample], next: KeysetPosition?)
+    {
+        try await indexBacklog(for: filter)
+        return try await database.read { db in
+            try Self.request(filter).page(db, order: order, after: after, limit: limit)
+        }
+    }
+
+    package func count(_ filter: Filter) async throws -> Int {
+        try await indexBacklog(for: filter)
+        return try await database.read { db in try Self.request(filter).fetchCount(db) }
+    }
+
+    /// A text search must see the samples written before it (see ``SearchIndex/catchUp(_:)``).
+    private func indexBacklog(for filter: Filter) async throws {
+        if filter.text != nil { try await Sample.searchIndex?.catchUp(database) }
+    }
+
+    private static func request(_ filter: Filter) -> QueryInterfaceRequest<Sample> {
+        var request = Sample.all()
+        if let species = filter.species { request = request.filter(Sample.CodingKeys.species == species) }
+        if let kind = filter.kind { request = request.filter(Sample.CodingKeys.kind == kind) }
+        if let status = filter.status { request = request.filter(Sample.CodingKeys.status == status) }
+        if let match = filter.text.flatMap(SearchIndex.matchExpression) {
+            request = request.filter(literal: "id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
+        }
+        return request
+    }
+
+    package func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)
+        async throws -> Signature
+    {
+        try await database.write(context) { write in
+            guard let sample = try Sample.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such sample.")
+            }
+            return try Signature.sign(sample, as: signer, meaning: meaning, in: write, reason: reason)
+        }
+    }
+
+    /// Everything the sample page shows, read in one snapshot.
+    package struct Record: Sendable {
+        package let sample: Sample
+        package let history: [History.Entry]
+        package let signatures: [Signature.Manifest]
+        package let lineage: Lineage
+        /// `Tank 3 / C2 / G1 / 4` when stored.
+        package let address: String?
+    }
+
+    package func record(id: Int64) async throws -> Record? {
+        try await database.read { db in
+            guard let sample = try Sample.fetchOne(db, key: id) else { return nil }
+            return Record(
+                sample: sample,
+                history: try History.entries(db, entityType: Sample.auditEntity, entityID: sample.auditID),
+                signatures: try Signature.manifest(db, for: sample), lineage: try Lineage.load(db, id: id),
+                address: try sample.containerId.map {
+                    try StorageStore.address(db, container: $0, position: sample.position)
+                })
+        }
+    }
+
+    package init(database: AppDatabase, species: [String], kinds: [String]) {
+        self.database = database
+        self.species = species
+        self.kinds = kinds
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Hummingbird
+import LabBoxPlatform
+
+/// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
+package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
+    ResponseEncodable
+{
+    package static let databaseTableName = "customers"
+    package static let auditEntity = "customer"
+
+    package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case organisation, person
+    }
+
+    package var id: Int64?
+    package var kind: Kind
+    package var name: String
+    package var contactName = ""
+    package var email = ""
+    package var phone = ""
+    package var address = ""
+    package var postcode = ""
+    package var city = ""
+    package var country = ""
+    package var vatId = ""
+    package var billingEmail = ""
+    package var notes = ""
+    package var createdAt: Date
+    package var updatedAt: Date
+    /// Set when deleted: the customer leaves every list but keeps its record and history.
+    package var deletedAt: Date?
+
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kind, name, email, phone, address, postcode, city, country, notes
+        case contactName = "contact_name"
+        case vatId = "vat_id"
+        case billingEmail = "billing_email"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case deletedAt = "deleted_at"
+    }
+
+    package var auditID: String { String(id ?? 0) }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    package init(id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "", address: String = "", postcode: String = "", city: String = "", country: String = "", vatId: String = "", billingEmail: String = "", notes: String = "", createdAt: Date, updatedAt: Date, deletedAt: Date? = nil) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.contactName = contactName
+        self.email = email
+        self.phone = phone
+        self.address = address
+        self.postcode = postcode
+        self.city = city
+        self.country = country
+        self.vatId = vatId
+        self.billingEmail = billingEmail
+        self.notes = notes
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.deletedAt = deletedAt
+    }
+}

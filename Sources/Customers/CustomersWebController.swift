@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+/// The customer pages: list, new, detail with History, edit, delete and (admins) restore.
+package struct CustomersWebController {
+    package let store: CustomerStore
+    /// The customer's lab orders. Results lists them (it depends on Customers, not the reverse);
+    /// the composition root passes ``ResultStore/orderLinks(customer:)``.
+    package let orders: @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink]
+    package let pages: PageRenderer
+
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/customers") { request, context in try await list(request, context) }
+        router.get("/customers/import") { request, context in
+            pages.page(
+                "import", title: "Import customers", section: "customers", request: request, context: context,
+                values: ["noun": "customers", "api": "/api/v1/customers"])
+        }
+        router.get("/customers/new") { request, context in
+            form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
+        }
+        router.post("/customers") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            do {
+                let customer = try await store.create(input, context: context.eventContext)
+                return Flash(kind: .success, message: "\(customer.name) was added.")
+                    .redirect(to: "/customers/\(customer.id ?? 0)")
+            } catch let error as APIError where error.status.code < 500 {
+                return form("customer-new", title: "New customer", request, context, input: input, error: error)
+            }
+        }
+        router.get("/customers/{id}") { request, context in try await detail(request, context, input: nil, error: nil) }
+        router.post("/customers/{id}") { request, context in
+            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            let id = try context.id()
+            do {
+                let customer = try await store.update(id: id, input, context: context.eventContext)
+                return Flash(kind: .success, message: "\(customer.name) was saved.").redirect(to: "/customers/\(id)")
+            } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+                return try await detail(request, context, input: input, error: error)
+            }
+        }
+        SoftDeleteRoutes<Customer>(database: store.database).addPages(to: router, path: "/customers")
+    }
+
+    private static let filters = ["q", "kind", "include_deleted", "sort"]
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let filter = try CustomerStore.Filter(query, principal: context.principal)
+        let order = try query.order(CustomerStore.sortable)
+        let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
+        let rows = page.items.map { customer -> [String: Any] in
+            [
+                "id": customer.id ?? 0, "name": customer.name, "kind": customer.kind.rawValue,
+                "contact": customer.contactName, "city": customer.city, "email": customer.email,
+                "deleted": customer.deletedAt != nil,
+            ]
+        }
+        return pages.page(
+            "customers", title: "Customers", section: "customers", request: request, context: context,
+            values: [
+                "customers": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
+                "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.kind] },
+                "next": query.nextPage(keeping: Self.filters, after: page.next) as Any,
+                "sorts": sortOptions(["name": "name", "city": "city"], current: order),
+                "first_page": query.firstPage("/customers", keeping: Self.filters) as Any,
+                "export_query": query.filters(Self.filters),
+                "can_write": context.principal?.can(.customersWrite) == true,
+                "is_admin": context.principal?.can(.admin) == true, "include_deleted": filter.includeDeleted,
+            ])
+    }
+
+    /// The form's values: what was typed (after an error) or the record.
+    private func fields(_ input: CustomerStore.Input) -> [String: Any] {
+        [
+            "name": input.name ?? "", "contact_name": input.contactName ?? "", "email": input.email ?? "",
+            "phone": input.phone ?? "", "address": input.address ?? "", "postcode": input.postcode ?? "",
+            "city": input.city ?? "", "country": input.country ?? "", "vat_id": input.vatId ?? "",
+            "billing_email": input.billingEmail ?? "", "notes": input.notes ?? "", "reason": input.reason ?? "",
+            "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == input.kind] },
+        ]
+    }
+
+    private func form(
+        _ template: String, title: String, _ request: Request, _ context: AppRequestContext,
+        input: CustomerStore.Input, error: APIError?
+    ) -> Response {
+        pages.page(
+            template, title: title, section: "customers", request: request, context: context,
+            values: ["form": fields(input), "error": error?.message as Any], status: error?.httpStatus ?? .ok)
+    }
+
+    private func detail(
+        _ request: Request, _ context: AppRequestContext, input: CustomerStore.Input?, error: APIError?
+    ) async throws -> Response {
+        let id = try context.id()
+        guard let customer = try await store.customer(id: id),
+            let history = try await store.database.history(Customer.self, id: id)
+        else { throw APIError.notFound("No customer has id \(id).") }
+        let current = CustomerStore.Input(
+            kind: customer.kind.rawValue, name: customer.name, contactName: customer.contactName,
+            email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
+            city: customer.city, country: customer.country, vatId: customer.vatId,
+            billingEmail: customer.billingEmail, notes: customer.notes)
+        var values = History.pageValues(history)
+        values["form"] = fields(input ?? current)
+        values["customer"] = [
+            "id": id, "deleted": customer.deletedAt != nil,
+            "deleted_at": customer.deletedAt?.formatted(.iso8601) ?? "",
+        ]
+        values["facts"] = [
+            ("Kind", customer.kind.rawValue), ("Contact", customer.contactName), ("Email", customer.email),
+            ("Phone", customer.phone),
+            (
+                "Address",
+                [customer.address, customer.postcode, customer.city, customer.country]
+                    .filter { !$0.isEmpty }.joined(separator: ", ")
+            ),
+            ("VAT id", customer.vatId), ("Billing email", customer.billingEmail), ("Notes", customer.notes),
+        ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
+        // The customer's lab orders: each links to its result report.
+        values["orders"] = try await orders(id).map {
+            ["id": $0.id, "date": $0.date, "reference": $0.reference.isEmpty ? "—" : $0.reference]
+        }
+        values["tab_history"] = ListQuery(request)["tab"] == "history"
+        values["can_write"] = context.principal?.can(.customersWrite) == true && customer.deletedAt == nil
+        values["can_restore"] = context.principal?.can(.admin) == true && customer.deletedAt != nil
+        values["error"] = error?.message as Any
+        return pages.page(
+            "customer", title: customer.name, section: "customers", request: request, context: context,
+            values: values, status: error?.httpStatus ?? .ok)
+    }
+
+    package init(
+        store: CustomerStore, orders: @escaping @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink],
+        pages: PageRenderer
+    ) {
+        self.store = store
+        self.orders = orders
+        self.pages = pages
+    }
+}
+
+/// A lab order as the customer's page links it to its report.
+package struct CustomerOrderLink: Sendable {
+    package let id: Int64
+    package let date: String
+    package let reference: String
+
+    package init(id: Int64, date: String, reference: String) {
+        self.id = id
+        self.date = date
+        self.reference = reference
+    }
+}

@@ -1,0 +1,260 @@
+import Biobank
+import Foundation
+import GRDB
+import Hummingbird
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+/// The transfer, trace, statistics and semen pages.
+package struct TransferWebController {
+    package let stores: ReproductionStores
+    package let identity: Identity
+    package let pages: PageRenderer
+
+    private var database: AppDatabase { stores.lab.database }
+
+    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("/reproduction/transfers/new") { request, context in
+            try await transferForm(
+                request, context, fields: FormFields(values: ["transferred_on": Day.today]), error: nil)
+        }
+        router.post("/reproduction/transfers") { request, context in
+            let form = try await FormFields.decode(request, context: context)
+            do {
+                let witness = try await form["witness_email"].map {
+                    WitnessRequest(
+                        email: $0, password: form.values["witness_password"] ?? "", code: form["witness_code"])
+                }?.witness(identity: identity, context: context)
+                let transfer = try await stores.transfers.create(
+                    .init(
+                        recipientId: try form.id("recipient_id"),
+                        embryoIds: form.byID(prefix: "embryo_").keys.sorted(), transferredOn: form["transferred_on"],
+                        technician: form["technician"], clSide: form["cl_side"], clQuality: form["cl_quality"],
+                        notes: form["notes"]),
+                    witness: witness, context: context.eventContext)
+                return Flash(kind: .success, message: "Transfer #\(transfer.id ?? 0) recorded and witnessed.")
+                    .redirect(to: "/reproduction/transfers/\(transfer.id ?? 0)")
+            } catch let error as APIError where error.status.code < 500 {
+                return try await transferForm(request, context, fields: form, error: error)
+            }
+        }
+        router.get("/reproduction/transfers/{id}") { request, context in try await trace(request, context) }
+        router.post("/reproduction/transfers/{id}/checks") { request, context in
+            let id = try context.id()
+            let form = try await FormFields.decode(request, context: context)
+            return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
+                let check = try await stores.transfers.diagnose(
+                    transfer: id,
+                    .init(
+                        checkedOn: form["checked_on"], method: form["method"], result: form["result"],
+                        fetalSex: form["fetal_sex"], notes: form["notes"]), context: context.eventContext)
+                return "Diagnosis recorded: \(check.result.rawValue) (\(check.method.rawValue))."
+            }
+        }
+        router.post("/reproduction/transfers/{id}/outcome") { request, context in
+            let id = try context.id()
+            let form = try await FormFields.decode(request, context: context)
+            return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
+                let transfer = try await stores.transfers.recordOutcome(
+                    transfer: id,
+                    .init(outcome: form["outcome"], outcomeOn: form["outcome_on"], offspringSex: form["offspring_sex"]),
+                    context: context.eventContext)
+                return "Outcome recorded: \(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " "))."
+            }
+        }
+        router.get("/reproduction/animals/{id}") { request, context in
+            let id = try context.id()
+            let forward = try await database.read { try Trace.forward($0, animal: id) }
+            return pages.page(
+                "animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
+                request: request, context: context,
+                values: [
+                    "animal": ["id": id, "name": forward.animal.name, "sex": forward.animal.sex.rawValue],
+                    "opu_sessions": forward.opuSessions, "semen_collections": forward.semenCollections,
+                    "embryos": forward.embryos.map { line -> [String: Any] in
+                        PageRenderer.present([
+                            "code": line.code, "role": line.role, "mate": line.mate,
+                            "iets": "\(line.stage)-\(line.grade)",
+                            "fate": line.fate.replacingOccurrences(of: "_", with: " "),
+                            "transfer_id": line.transferId.map { "\($0)" } ?? "", "recipient": line.recipient ?? "",
+                            "result": line.result ?? "",
+                            "outcome": (line.outcome ?? "").replacingOccurrences(of: "_", with: " "),
+                        ])
+                    },
+                    "empty": forward.embryos.isEmpty,
+                ])
+        }
+        router.get("/reproduction/stats") { request, context in try await stats(request, context) }
+    }
+
+    private func transferForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
+        async throws -> Response
+    {
+        let embryos = try await stores.embryos.transferable()
+        let (names, straws) = try await database.read { db in
+            (
+                try ReproductionWebController.names(db, embryos.flatMap { [$0.donorId, $0.sireId] }),
+                try Dictionary(
+                    uniqueKeysWithValues: embryos.compactMap { embryo -> (Int64, String)? in
+                        guard let sample = try embryo.sampleId.flatMap({ try Sample.fetchOne(db, key: $0) }),
+                            let container = sample.containerId
+                        else { return nil }
+                        return (
+                            embryo.id ?? 0,
+                            try StorageStore.address(db, container: container, position: sample.position)
+                        )
+                    })
+            )
+        }
+        let chosen = Set(fields.byID(prefix: "embryo_").keys)
+        var form = fields.values
+        form["technician"] = form["technician"] ?? context.principal?.displayName ?? ""
+        form["witness_password"] = nil
+        return pages.page(
+            "transfer-new", title: "New embryo transfer", section: "reproduction", request: request, context: context,
+            values: [
+                "form": form, "error": error?.message as Any,
+                "embryos": embryos.map { embryo -> [String: Any] in
+                    [
+                        "id": embryo.id ?? 0, "code": embryo.code, "iets": embryo.iets, "species": embryo.species,
+                        "origin": "\(names[embryo.donorId] ?? "?") × \(names[embryo.sireId] ?? "?")",
+                        "state": embryo.fate == .frozen
+                            ? "frozen, \(straws[embryo.id ?? 0] ?? "not in storage")" : "fresh",
+                        "checked": chosen.contains(embryo.id ?? 0),
+                    ]
+                },
+                "no_embryos": embryos.isEmpty,
+                "sides": ["", "left", "right"].map { ["value": $0, "selected": $0 == (form["cl_side"] ?? "")] },
+            ], status: error?.httpStatus ?? .ok)
+    }
+
+    private func trace(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let id = try context.id()
+        let trace = try await database.read { try Trace.back($0, transfer: id) }
+        let transfer = trace.transfer
+        let canWrite = context.principal?.can(.reproductionWrite) == true
+        let lastResult = trace.pregnancyChecks.last?.check.result
+        return pages.page(
+            "transfer", title: "Transfer #\(id) to \(trace.recipient)", section: "reproduction", request: request,
+            context: context,
+            values: [
+                "transfer": PageRenderer.present([
+                    "id": id, "recipient": trace.recipient, "recipient_id": transfer.recipientId,
+                    "date": transfer.transferredOn, "technician": transfer.technician,
+                    "cl": [transfer.clSide, transfer.clQuality].filter { !$0.isEmpty }.joined(separator: ", "),
+                    "notes": transfer.notes,
+                    "outcome": transfer.outcome == .unknown
+                        ? ""
+                        : "\(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) on \(transfer.outcomeOn ?? "")"
+                            + (transfer.offspringSex.isEmpty ? "" : ", \(transfer.offspringSex)"),
+                ]),
+                "origins": trace.embryos.map { origin -> [String: Any] in
+                    PageRenderer.present([
+                        "code": origin.embryo.code, "iets": origin.embryo.iets, "day": origin.embryo.day,
+                        "stage": Embryo.stages[origin.embryo.stage] ?? "",
+                        "grade": Embryo.grades[origin.embryo.grade] ?? "",
+                        "donor": origin.donor, "donor_id": origin.embryo.donorId, "sire": origin.sire,
+                        "sire_id": origin.embryo.sireId,
+                        "origin": origin.embryo.origin == .ivp ? "in vitro (IVP)" : "in vivo (flush)",
+                        "batch": origin.batch.map {
+                            PageRenderer.present([
+                                "id": $0.id ?? 0, "code": $0.code, "date": $0.fertilisedOn, "protocol": $0.protocol,
+                            ])
+                        } as Any,
+                        "opus": origin.opuSessions.map {
+                            [
+                                "date": $0.performedOn, "operator": $0.operator, "oocytes": $0.oocytes,
+                                "follicles": $0.follicles,
+                            ]
+                        },
+                        "semen": origin.semen ?? "", "straw": origin.straw ?? "",
+                        "thawed": origin.embryo.sampleId != nil,
+                    ])
+                },
+                "checks": trace.pregnancyChecks.map { diagnosis -> [String: Any] in
+                    let check = diagnosis.check
+                    return PageRenderer.present([
+                        "date": check.checkedOn, "days": diagnosis.daysAfterTransfer,
+                        "method": check.method.rawValue.replacingOccurrences(of: "_", with: " "),
+                        "result": check.result.rawValue, "fetal_sex": check.fetalSex, "by": check.checkedBy,
+                    ])
+                },
+                "no_checks": trace.pregnancyChecks.isEmpty,
+                "signatures": trace.signatures.map { signature -> [String: Any] in
+                    [
+                        "signer": signature.signer, "meaning": signature.meaning.rawValue,
+                        "at": signature.signedAt.formatted(date: .abbreviated, time: .shortened),
+                        "current": signature.matchesCurrentVersion,
+                    ]
+                },
+                "can_check": canWrite && transfer.outcome == .unknown,
+                "can_outcome": canWrite && lastResult == .pregnant && transfer.outcome == .unknown,
+                "today": Day.today,
+            ])
+    }
+
+    private func stats(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let grouping = try ReproductionStats.Grouping(ListQuery(request))
+        let report = try await database.read { try ReproductionStats.report($0, by: grouping) }
+        let rows = report.items.map { row -> [String: Any] in
+            [
+                "key": row.key, "opu": row.opuSessions, "recovery": row.recovery.text,
+                "inseminated": row.inseminated, "cleavage": row.cleavage.text, "blastocyst": row.blastocyst.text,
+                "transfers": row.transfers, "diagnosed": row.diagnosed, "pregnancy": row.pregnancy.text,
+            ]
+        }
+        return pages.page(
+            "reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
+            context: context,
+            values: [
+                "groupings": ReproductionStats.Grouping.allCases.map {
+                    ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == grouping]
+                },
+                "rows": rows, "empty": rows.isEmpty,
+                "chart": RateChart(rows: Array(report.items.prefix(12))).values as Any,
+            ])
+    }
+
+    package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {
+        self.stores = stores
+        self.identity = identity
+        self.pages = pages
+    }
+}
+
+/// A grouped bar chart of cleavage, blastocyst and pregnancy rates, drawn as SVG on the server
+/// (no script, and the CSP forbids inline styles: sizes are attributes, colours CSS classes).
+package struct RateChart {
+    package let rows: [ReproductionStats.Row]
+
+    package var values: [String: Any]? {
+        guard !rows.isEmpty else { return nil }
+        let rowHeight = 42
+        let labelWidth = 170
+        let plotWidth = 420
+        let bars = rows.enumerated().map { index, row -> [String: Any] in
+            let top = index * rowHeight + 6
+            let series: [(String, Rate)] = [
+                ("bar-a", row.cleavage), ("bar-b", row.blastocyst), ("bar-c", row.pregnancy),
+            ]
+            return [
+                "label": String(row.key.prefix(24)), "label_y": top + 20,
+                "bars": series.enumerated().map { offset, item -> [String: Any] in
+                    let percent = item.1.percent ?? 0
+                    return [
+                        "class": item.0, "x": labelWidth, "y": top + offset * 11, "height": 10,
+                        "width": max(1, Int(percent / 100 * Double(plotWidth))),
+                        "value_x": labelWidth + Int(percent / 100 * Double(plotWidth)) + 4,
+                        "value_y": top + offset * 11 + 9,
+                        "text": item.1.text,
+                    ]
+                },
+            ]
+        }
+        return [
+            "width": labelWidth + plotWidth + 60, "height": rows.count * rowHeight + 10, "groups": bars,
+            "axis_x": labelWidth,
+        ]
+    }
+}
