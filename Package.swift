@@ -123,7 +123,7 @@ let package = Package(
         ),
 
         .testTarget(
-            name: "ApplianceTests",
+            name: "LabBoxTests",
             dependencies: ["LabBoxApp"] + features + [
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -4,14 +4,17 @@ import Hummingbird
 import LabBoxPlatform
 
 /// An animal: donor, sire, recipient or offspring, with its owner and parents.
-package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
+package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+    RowIDRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "animals"
     package static let auditEntity = "animal"
 
     package enum Sex: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case female, male, unknown }
-    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case active, sold, deceased }
+    package enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case active, sold, deceased
+    }
 
     package var id: Int64?
     package var species: String
@@ -44,7 +47,11 @@ package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, Mutable
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    package init(id: Int64? = nil, species: String, name: String, sex: Sex, breed: String, birthDate: String? = nil, notes: String, ownerId: Int64? = nil, status: Status, sireId: Int64? = nil, damId: Int64? = nil, createdAt: Date, updatedAt: Date, deletedAt: Date? = nil) {
+    package init(
+        id: Int64? = nil, species: String, name: String, sex: Sex, breed: String, birthDate: String? = nil,
+        notes: String, ownerId: Int64? = nil, status: Status, sireId: Int64? = nil, damId: Int64? = nil,
+        createdAt: Date, updatedAt: Date, deletedAt: Date? = nil
+    ) {
         self.id = id
         self.species = species
         self.name = name

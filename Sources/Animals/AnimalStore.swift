@@ -243,7 +243,8 @@ package struct AnimalStore: Sendable {
     }
 
     /// One page after `after` in `order`, and where the next starts, in the caller's read.
-    package func page(_ db: Database, _ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int) throws
+    package func page(_ db: Database, _ filter: Filter, order: ListOrder = .byID, after: KeysetPosition?, limit: Int)
+        throws
         -> (items: [Animal], next: KeysetPosition?)
     {
         var request = Animal.all()

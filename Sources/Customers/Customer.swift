@@ -4,7 +4,8 @@ import Hummingbird
 import LabBoxPlatform
 
 /// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
-package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable, RowIDRecord,
+package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+    RowIDRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "customers"
@@ -46,7 +47,11 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, Mutab
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    package init(id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "", address: String = "", postcode: String = "", city: String = "", country: String = "", vatId: String = "", billingEmail: String = "", notes: String = "", createdAt: Date, updatedAt: Date, deletedAt: Date? = nil) {
+    package init(
+        id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "",
+        address: String = "", postcode: String = "", city: String = "", country: String = "", vatId: String = "",
+        billingEmail: String = "", notes: String = "", createdAt: Date, updatedAt: Date, deletedAt: Date? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.name = name

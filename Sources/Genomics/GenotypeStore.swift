@@ -49,7 +49,9 @@ package struct GenotypeStore: Sendable {
         """
 
     /// One marker's line, checked: the marker id and its two allele bytes (`0` for no call).
-    package static func parseRow(_ row: [String: String], number: Int) throws -> (marker: String, alleles: (UInt8, UInt8)) {
+    package static func parseRow(_ row: [String: String], number: Int) throws -> (
+        marker: String, alleles: (UInt8, UInt8)
+    ) {
         let marker = (row["marker_id"] ?? "").trimmingCharacters(in: .whitespaces)
         guard marker.wholeMatch(of: /[A-Za-z0-9_.:\-]{1,64}/) != nil else {
             throw CSVTable.fileProblem(
@@ -161,7 +163,9 @@ package struct GenotypeStore: Sendable {
         }
     }
 
-    package func parentage(_ question: Parentage.Question, thresholds: ParentageThresholds) async throws -> Parentage.Report {
+    package func parentage(_ question: Parentage.Question, thresholds: ParentageThresholds) async throws
+        -> Parentage.Report
+    {
         try await database.read { db in try Parentage.report(db, question, thresholds: thresholds) }
     }
 

@@ -17,20 +17,20 @@ import Search
 import ServiceLifecycle
 
 /// Everything the HTTP server needs, built once by `labbox serve` and by every test.
-struct AppServices: Sendable {
-    let config: AppConfig
-    let database: AppDatabase
-    let pages: PageRenderer
-    let assets: StaticAssets
-    let identity: Identity
-    let setup = FirstRunSetup()
-    let ipBlocks: IPBlocks
-    let jobs: JobQueue
-    let scheduler: Scheduler
-    let backups: Backups
-    let samples: SampleStore
+package struct AppServices: Sendable {
+    package let config: AppConfig
+    package let database: AppDatabase
+    package let pages: PageRenderer
+    package let assets: StaticAssets
+    package let identity: Identity
+    package let setup = FirstRunSetup()
+    package let ipBlocks: IPBlocks
+    package let jobs: JobQueue
+    package let scheduler: Scheduler
+    package let backups: Backups
+    package let samples: SampleStore
 
-    init(config: AppConfig, database: AppDatabase) throws {
+    package init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
         self.database = database
         self.assets = StaticAssets()
@@ -65,7 +65,7 @@ struct AppServices: Sendable {
 
     /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
     /// mail outbox.
-    var background: [any Service] {
+    package var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
             SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
@@ -82,7 +82,7 @@ struct AppServices: Sendable {
 /// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
 /// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
 /// group, after routing, because it needs to know which route matched.
-func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
+package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -173,7 +173,7 @@ func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     return router
 }
 
-func buildApplication(
+package func buildApplication(
     _ services: AppServices,
     router: Router<AppRequestContext>? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }

@@ -16,7 +16,8 @@ package enum InputCheck {
     }
 
     /// Trimmed text of at most `limit` characters, `fallback` when empty.
-    package static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String {
+    package static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String
+    {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.count <= limit else { throw APIError.validationFailed("At most \(limit) characters.", field: field) }
         return text.isEmpty ? fallback : text

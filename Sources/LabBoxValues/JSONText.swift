@@ -1,4 +1,3 @@
-
 /// Writing JSON text directly into bytes, for the few shapes on hot paths (the audit trail's
 /// canonical snapshots, API pages of samples), where `JSONEncoder`'s intermediate tree costs
 /// more than the rest of the request.

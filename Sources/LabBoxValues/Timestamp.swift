@@ -16,7 +16,9 @@ package enum Timestamp {
 package enum Day {
     package static let style = Date.ISO8601FormatStyle().year().month().day()
 
-    package static func date(_ text: String) -> Date? { try? Date(text.trimmingCharacters(in: .whitespaces), strategy: style) }
+    package static func date(_ text: String) -> Date? {
+        try? Date(text.trimmingCharacters(in: .whitespaces), strategy: style)
+    }
 
     package static func text(_ date: Date) -> String { date.formatted(style) }
 

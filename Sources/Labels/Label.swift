@@ -63,4 +63,9 @@ package struct Label: Sendable {
         }
         return zpl + "^XZ\n"
     }
+
+    package init(code: String, lines: [String]) {
+        self.code = code
+        self.lines = lines
+    }
 }

@@ -51,7 +51,11 @@ package struct ReproductionStore: Sendable {
             case grade4 = "grade_4"
         }
 
-        package init(donorId: Int64? = nil, performedOn: String? = nil, `operator`: String? = nil, follicles: Int? = nil, oocytes: Int? = nil, grade1: Int? = nil, grade2: Int? = nil, grade3: Int? = nil, grade4: Int? = nil, degenerate: Int? = nil, notes: String? = nil) {
+        package init(
+            donorId: Int64? = nil, performedOn: String? = nil, `operator`: String? = nil, follicles: Int? = nil,
+            oocytes: Int? = nil, grade1: Int? = nil, grade2: Int? = nil, grade3: Int? = nil, grade4: Int? = nil,
+            degenerate: Int? = nil, notes: String? = nil
+        ) {
             self.donorId = donorId
             self.performedOn = performedOn
             self.`operator` = `operator`
@@ -141,7 +145,11 @@ package struct ReproductionStore: Sendable {
             case oocytesFrom = "oocytes_from"
         }
 
-        package init(code: String? = nil, sireId: Int64? = nil, semenSampleId: Int64? = nil, fertilisedOn: String? = nil, medium: String? = nil, `protocol`: String? = nil, technician: String? = nil, notes: String? = nil, oocytesFrom: [Oocytes]? = nil) {
+        package init(
+            code: String? = nil, sireId: Int64? = nil, semenSampleId: Int64? = nil, fertilisedOn: String? = nil,
+            medium: String? = nil, `protocol`: String? = nil, technician: String? = nil, notes: String? = nil,
+            oocytesFrom: [Oocytes]? = nil
+        ) {
             self.code = code
             self.sireId = sireId
             self.semenSampleId = semenSampleId
@@ -267,7 +275,10 @@ package struct ReproductionStore: Sendable {
             case checkedOn = "checked_on"
         }
 
-        package init(day: Int? = nil, checkedOn: String? = nil, cleaved: Int? = nil, blastocysts: Int? = nil, notes: String? = nil) {
+        package init(
+            day: Int? = nil, checkedOn: String? = nil, cleaved: Int? = nil, blastocysts: Int? = nil,
+            notes: String? = nil
+        ) {
             self.day = day
             self.checkedOn = checkedOn
             self.cleaved = cleaved
@@ -338,7 +349,8 @@ package struct ReproductionStore: Sendable {
         }
     }
 
-    package func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?) {
+    package func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?)
+    {
         try await database.read { db in
             try IVFBatch.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
         }

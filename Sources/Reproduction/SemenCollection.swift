@@ -4,7 +4,8 @@ import Hummingbird
 import LabBoxPlatform
 
 /// One ejaculate of a sire and its evaluation; processing fills it into straws.
-package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+    AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "semen_collections"

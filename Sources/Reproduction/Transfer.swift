@@ -47,7 +47,8 @@ package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, Mutab
 }
 
 /// A pregnancy diagnosis of a transfer's recipient.
-package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+    AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "pregnancy_checks"

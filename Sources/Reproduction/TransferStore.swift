@@ -30,7 +30,10 @@ package struct TransferStore: Sendable {
             case clQuality = "cl_quality"
         }
 
-        package init(recipientId: Int64? = nil, embryoIds: [Int64]? = nil, transferredOn: String? = nil, technician: String? = nil, clSide: String? = nil, clQuality: String? = nil, notes: String? = nil) {
+        package init(
+            recipientId: Int64? = nil, embryoIds: [Int64]? = nil, transferredOn: String? = nil,
+            technician: String? = nil, clSide: String? = nil, clQuality: String? = nil, notes: String? = nil
+        ) {
             self.recipientId = recipientId
             self.embryoIds = embryoIds
             self.transferredOn = transferredOn
@@ -131,7 +134,10 @@ package struct TransferStore: Sendable {
             case fetalSex = "fetal_sex"
         }
 
-        package init(checkedOn: String? = nil, method: String? = nil, result: String? = nil, fetalSex: String? = nil, notes: String? = nil) {
+        package init(
+            checkedOn: String? = nil, method: String? = nil, result: String? = nil, fetalSex: String? = nil,
+            notes: String? = nil
+        ) {
             self.checkedOn = checkedOn
             self.method = method
             self.result = result
@@ -141,7 +147,8 @@ package struct TransferStore: Sendable {
     }
 
     /// A pregnancy diagnosis: not before the transfer; "lost" only after a positive diagnosis.
-    package func diagnose(transfer id: Int64, _ input: CheckInput, context: EventContext) async throws -> PregnancyCheck {
+    package func diagnose(transfer id: Int64, _ input: CheckInput, context: EventContext) async throws -> PregnancyCheck
+    {
         try await database.write(context) { write in
             let transfer = try Self.transfer(write.db, id: id)
             guard let method = input.method.flatMap(PregnancyCheck.Method.init) else {
@@ -194,7 +201,9 @@ package struct TransferStore: Sendable {
     }
 
     /// The calving or foaling that closes the trace; the last diagnosis must be positive.
-    package func recordOutcome(transfer id: Int64, _ input: OutcomeInput, context: EventContext) async throws -> Transfer {
+    package func recordOutcome(transfer id: Int64, _ input: OutcomeInput, context: EventContext) async throws
+        -> Transfer
+    {
         try await database.write(context) { write in
             let previous = try Self.transfer(write.db, id: id)
             guard let outcome = input.outcome.flatMap(Transfer.Outcome.init), outcome != .unknown else {
@@ -251,7 +260,9 @@ package struct TransferStore: Sendable {
     }
 
     /// Transfers without a diagnosis whose first check falls on or before `day` + `ahead` days.
-    package static func due(_ db: Database, settings: ReproductionSettings, on day: String, ahead: Int = 0) throws -> [Due] {
+    package static func due(_ db: Database, settings: ReproductionSettings, on day: String, ahead: Int = 0) throws
+        -> [Due]
+    {
         try Due.fetchAll(
             db,
             sql: """
@@ -273,7 +284,9 @@ package struct TransferStore: Sendable {
         try await database.read { try Self.due($0, settings: settings, on: Day.today, ahead: ahead) }
     }
 
-    package func transfers(after: KeysetPosition?, limit: Int) async throws -> (items: [Transfer], next: KeysetPosition?) {
+    package func transfers(after: KeysetPosition?, limit: Int) async throws -> (
+        items: [Transfer], next: KeysetPosition?
+    ) {
         try await database.read { db in
             try Transfer.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
         }

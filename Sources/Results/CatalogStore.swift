@@ -37,7 +37,10 @@ package struct CatalogStore: Sendable {
             case priceCents = "price_cents"
         }
 
-        package init(code: String? = nil, name: String? = nil, sampleKinds: [String]? = nil, unit: String? = nil, method: String? = nil, priceCents: Int? = nil, ranges: [Range]? = nil) {
+        package init(
+            code: String? = nil, name: String? = nil, sampleKinds: [String]? = nil, unit: String? = nil,
+            method: String? = nil, priceCents: Int? = nil, ranges: [Range]? = nil
+        ) {
             self.code = code
             self.name = name
             self.sampleKinds = sampleKinds

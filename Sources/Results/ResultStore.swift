@@ -28,7 +28,10 @@ package struct ResultStore: Sendable {
             case sampleIds = "sample_ids"
         }
 
-        package init(customerId: Int64? = nil, sampleIds: [Int64]? = nil, tests: [String]? = nil, profiles: [String]? = nil, reference: String? = nil, notes: String? = nil) {
+        package init(
+            customerId: Int64? = nil, sampleIds: [Int64]? = nil, tests: [String]? = nil, profiles: [String]? = nil,
+            reference: String? = nil, notes: String? = nil
+        ) {
             self.customerId = customerId
             self.sampleIds = sampleIds
             self.tests = tests
@@ -141,7 +144,8 @@ package struct ResultStore: Sendable {
     /// Enters (or corrects) a result, flags it against the species' reference range and sends it
     /// to verification. A second entry needs a reason; so does changing a verified result, whose
     /// verifications then no longer cover it.
-    package func enter(id: Int64, _ input: ResultInput, by user: Int64?, context: EventContext) async throws -> Analysis {
+    package func enter(id: Int64, _ input: ResultInput, by user: Int64?, context: EventContext) async throws -> Analysis
+    {
         guard let value = input.value, value.isFinite else {
             throw APIError.validationFailed("Enter the result.", field: "value")
         }
@@ -231,7 +235,8 @@ package struct ResultStore: Sendable {
 
     /// The verification signatures that cover each analysis as it is now, in signing order, keyed
     /// by the analysis's audit id.
-    package static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature.Manifest]] {
+    package static func verifications(_ db: Database, of analyses: [Analysis]) throws -> [String: [Signature.Manifest]]
+    {
         try Signature.manifests(db, for: analyses).mapValues { manifest in
             manifest.filter { $0.meaning == .verified && $0.matchesCurrentVersion }
         }

@@ -217,7 +217,10 @@ package struct ResultsWebController {
         ]
     }
 
-    package init(catalog: CatalogStore, results: ResultStore, samples: SampleStore, identity: Identity, labName: String, labAddress: String, pages: PageRenderer) {
+    package init(
+        catalog: CatalogStore, results: ResultStore, samples: SampleStore, identity: Identity, labName: String,
+        labAddress: String, pages: PageRenderer
+    ) {
         self.catalog = catalog
         self.results = results
         self.samples = samples

@@ -1,7 +1,7 @@
+import Dispatch
 // The executable is this declaration; the server and CLI are the LabBoxApp library, which
 // Benchmarks/ links too.
 import LabBoxApp
-import Dispatch
 
 /// A synchronous main that waits for the command, not `@main extension LabBox {}`: an async main
 /// parks the main thread in `dispatch_main()`, which ends it with `pthread_exit`, and in a static

@@ -63,7 +63,9 @@ package struct AuditStore: Sendable {
     }
 
     /// Newest first, `limit` events older than `beforeSeq`.
-    package func search(_ filter: Filter, beforeSeq: Int64?, limit: Int) async throws -> (items: [AuditEvent], more: Bool) {
+    package func search(_ filter: Filter, beforeSeq: Int64?, limit: Int) async throws -> (
+        items: [AuditEvent], more: Bool
+    ) {
         try await database.read { db in
             var request = filter.apply(AuditEvent.all())
             if let beforeSeq { request = request.filter(Column("seq") < beforeSeq) }

@@ -20,7 +20,8 @@ package struct SchedulesController {
         }
         router.post("/api/v1/schedules/{name}/run") { _, context in
             let job = try await scheduler.runNow(
-                name: try context.parameters.require("name"), by: context.principal?.userID, context: context.eventContext)
+                name: try context.parameters.require("name"), by: context.principal?.userID,
+                context: context.eventContext)
             return EditedResponse(
                 status: .accepted, response: JobResource(job, title: scheduler.queue.title(of: job.type)))
         }
@@ -50,7 +51,8 @@ package struct SchedulesController {
         }
         router.post("/admin/schedules/{name}/run") { _, context in
             let job = try await scheduler.runNow(
-                name: try context.parameters.require("name"), by: context.principal?.userID, context: context.eventContext)
+                name: try context.parameters.require("name"), by: context.principal?.userID,
+                context: context.eventContext)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
     }

@@ -122,7 +122,12 @@ package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, Mutable
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    package init(id: Int64? = nil, externalId: String, species: String, kind: String, status: Status, animalId: Int64? = nil, collectedAt: Date, notes: String, containerId: Int64? = nil, position: Int? = nil, collectedBy: String = "", quantity: Double? = nil, unit: String = "", doses: Int? = nil, freezeThawCount: Int = 0, createdAt: Date, updatedAt: Date) {
+    package init(
+        id: Int64? = nil, externalId: String, species: String, kind: String, status: Status, animalId: Int64? = nil,
+        collectedAt: Date, notes: String, containerId: Int64? = nil, position: Int? = nil, collectedBy: String = "",
+        quantity: Double? = nil, unit: String = "", doses: Int? = nil, freezeThawCount: Int = 0, createdAt: Date,
+        updatedAt: Date
+    ) {
         self.id = id
         self.externalId = externalId
         self.species = species

@@ -36,7 +36,8 @@ package struct SampleCSVController {
 
     private func startExport(_ request: Request, _ context: AppRequestContext) async throws -> Job {
         try await jobs.enqueue(
-            "samples.export", parameters: try filter(request), by: context.principal?.userID, context: context.eventContext)
+            "samples.export", parameters: try filter(request), by: context.principal?.userID,
+            context: context.eventContext)
     }
 
     package init(csv: SampleCSV, jobs: JobQueue, pages: PageRenderer) {

@@ -35,6 +35,22 @@ package struct SampleStore: Sendable {
             case collectedBy = "collected_by"
             case freezeThawCount = "freeze_thaw_count"
         }
+
+        package init(externalId: String? = nil, species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, animalId: Int64? = nil, collectedAt: String? = nil, notes: String? = nil, collectedBy: String? = nil, quantity: Double? = nil, unit: String? = nil, doses: Int? = nil, freezeThawCount: Int? = nil, parents: [Parent]? = nil) {
+            self.externalId = externalId
+            self.species = species
+            self.kind = kind
+            self.status = status
+            self.animalId = animalId
+            self.collectedAt = collectedAt
+            self.notes = notes
+            self.collectedBy = collectedBy
+            self.quantity = quantity
+            self.unit = unit
+            self.doses = doses
+            self.freezeThawCount = freezeThawCount
+            self.parents = parents
+        }
     }
 
     package struct Parent: Codable, Sendable, Equatable {

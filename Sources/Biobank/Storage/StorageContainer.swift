@@ -5,7 +5,8 @@ import LabBoxPlatform
 
 /// A place in the store: a site or room, an LN2 tank and its canisters and goblets, or a freezer
 /// with racks and boxes. Goblets, canes and boxes hold items at positions 1…rows×columns.
-package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+    AuditedRecord,
     RowIDRecord,
     ResponseEncodable
 {
@@ -54,7 +55,10 @@ package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecor
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    package init(id: Int64? = nil, parentId: Int64? = nil, kind: Kind, name: String, rows: Int, columns: Int, notes: String, createdAt: Date, updatedAt: Date) {
+    package init(
+        id: Int64? = nil, parentId: Int64? = nil, kind: Kind, name: String, rows: Int, columns: Int, notes: String,
+        createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.parentId = parentId
         self.kind = kind
@@ -96,7 +100,10 @@ package struct TankFill: Codable, Sendable, FetchableRecord, MutablePersistableR
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    package init(id: Int64? = nil, containerId: Int64, filledAt: Date, levelBeforeCm: Double? = nil, levelAfterCm: Double? = nil, litres: Double? = nil, userId: Int64? = nil, byName: String, notes: String) {
+    package init(
+        id: Int64? = nil, containerId: Int64, filledAt: Date, levelBeforeCm: Double? = nil, levelAfterCm: Double? = nil,
+        litres: Double? = nil, userId: Int64? = nil, byName: String, notes: String
+    ) {
         self.id = id
         self.containerId = containerId
         self.filledAt = filledAt

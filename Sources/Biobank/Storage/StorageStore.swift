@@ -289,7 +289,9 @@ package struct StorageStore: Sendable {
         return sample
     }
 
-    package func place(_ placement: Placement, reason: String?, moving: Bool, context: EventContext) async throws -> Sample {
+    package func place(_ placement: Placement, reason: String?, moving: Bool, context: EventContext) async throws
+        -> Sample
+    {
         try await database.write(context) { write in
             try Self.place(
                 placement.sampleId, at: placement.containerId, position: placement.position, reason: reason,
@@ -310,7 +312,8 @@ package struct StorageStore: Sendable {
     }
 
     /// Moves many stored items in one transaction with one reason: all of them, or none.
-    package func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws -> BulkOutcome {
+    package func moveAll(_ placements: [Placement], reason: String?, context: EventContext) async throws -> BulkOutcome
+    {
         let targets = Dictionary(placements.map { ($0.sampleId, $0) }) { first, _ in first }
         return try await database.bulk(placements.map(\.sampleId), context: context) { id, write in
             guard let placement = targets[id] else { return }
@@ -351,7 +354,8 @@ package struct StorageStore: Sendable {
     }
 
     /// ``checkOut(_:reason:note:context:)`` inside the caller's transaction.
-    package static func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, in write: AuditedWrite) throws
+    package static func checkOut(_ sampleID: Int64, reason: CheckOutReason, note: String?, in write: AuditedWrite)
+        throws
         -> Sample
     {
         guard let previous = try Sample.fetchOne(write.db, key: sampleID) else {

@@ -213,7 +213,8 @@ extension StorageStore {
     }
 
     /// Checks in the sample with this barcode (its external id), as a scanner at the bench sends it.
-    package func checkIn(barcode: String, container: Int64, position: Int, context: EventContext) async throws -> Sample {
+    package func checkIn(barcode: String, container: Int64, position: Int, context: EventContext) async throws -> Sample
+    {
         try await database.write(context) { write in
             let code = barcode.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let sample = try Sample.filter(Sample.CodingKeys.externalId == code).fetchOne(write.db)

@@ -72,7 +72,9 @@ package struct DemoData {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
-    package static let places = ["Kiel", "Celle", "Verden", "Utrecht", "Lyon", "Cork", "Aarhus", "Ghent", "Graz", "Bern"]
+    package static let places = [
+        "Kiel", "Celle", "Verden", "Utrecht", "Lyon", "Cork", "Aarhus", "Ghent", "Graz", "Bern",
+    ]
 
     /// Fills an empty database in one transaction per part, with audit events as the application
     /// writes them.
@@ -189,7 +191,9 @@ package struct DemoData {
 
     /// `count` tanks of 6 canisters × 10 goblets × 10 straws, with a fill logged for each tank;
     /// returns the free slots, last first. Each level is one bulk insert.
-    package static func buildTanks(_ count: Int, in write: AuditedWrite) throws -> (containers: Int, slots: [(Int64, Int)]) {
+    package static func buildTanks(_ count: Int, in write: AuditedWrite) throws -> (
+        containers: Int, slots: [(Int64, Int)]
+    ) {
         let now = Date()
         func level(_ kind: StorageContainer.Kind, _ names: [String], under parents: [Int64?], columns: Int = 0)
             throws -> [Int64]

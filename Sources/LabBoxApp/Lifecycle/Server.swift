@@ -9,8 +9,8 @@ import UnixSignals
 /// Runs the HTTP server until SIGTERM/SIGINT, then shuts down in order: stop accepting, let
 /// in-flight requests finish (bounded by `server.shutdown_timeout_seconds`), checkpoint the WAL and
 /// close the database.
-enum Server {
-    static func run(
+package enum Server {
+    package static func run(
         _ services: AppServices,
         router: Router<AppRequestContext>? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -6,17 +6,17 @@ import Foundation
 
 /// The sd_notify protocol: one datagram to the unix socket systemd names in `NOTIFY_SOCKET`.
 /// A few lines here spare linking libsystemd into a static binary.
-struct SystemdNotifier: Sendable {
-    let socketPath: String?
+package struct SystemdNotifier: Sendable {
+    package let socketPath: String?
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    var isActive: Bool { socketPath != nil }
+    package var isActive: Bool { socketPath != nil }
 
     @discardableResult
-    func notify(_ state: String) -> Bool {
+    package func notify(_ state: String) -> Bool {
         guard let socketPath else { return false }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }

@@ -6,14 +6,14 @@ import ServiceLifecycle
 
 /// Pings systemd's watchdog at half its interval, but only while the database answers: a LabBox
 /// whose database is stuck gets restarted by systemd instead of looking alive.
-struct WatchdogService: Service {
-    let notifier: SystemdNotifier
-    let interval: Duration
-    let database: AppDatabase
-    let logger: Logger
+package struct WatchdogService: Service {
+    package let notifier: SystemdNotifier
+    package let interval: Duration
+    package let database: AppDatabase
+    package let logger: Logger
 
     /// `WATCHDOG_USEC` is set by systemd when the unit has `WatchdogSec=`.
-    init?(notifier: SystemdNotifier, database: AppDatabase, logger: Logger, environment: [String: String]) {
+    package init?(notifier: SystemdNotifier, database: AppDatabase, logger: Logger, environment: [String: String]) {
         guard notifier.isActive, let usec = environment["WATCHDOG_USEC"].flatMap(Int.init), usec > 0 else {
             return nil
         }
@@ -23,7 +23,7 @@ struct WatchdogService: Service {
         self.logger = logger
     }
 
-    func run() async throws {
+    package func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 _ = try await database.read { try Int.fetchOne($0, sql: "SELECT 1") }

@@ -12,7 +12,9 @@ extension AuditedWrite {
     /// writes each row: the record is encoded once, for its row and for its snapshot, and inserted by
     /// a cached statement. GRDB's own insert encodes it a second time and builds its statement
     /// anew, and creates are the API's busiest write.
-    package func insert<R: AuditedRecord & RowIDRecord>(_ record: inout R, action: String = "create", reason: String? = nil)
+    package func insert<R: AuditedRecord & RowIDRecord>(
+        _ record: inout R, action: String = "create", reason: String? = nil
+    )
         throws
     {
         let values = try record.columnValues

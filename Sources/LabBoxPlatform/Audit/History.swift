@@ -19,7 +19,9 @@ package enum History {
     }
 
     /// Newest first.
-    package static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws -> [Entry] {
+    package static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws
+        -> [Entry]
+    {
         try AuditEvent
             .filter(Column("entity_type") == entityType && Column("entity_id") == entityID)
             .order(Column("seq").desc).limit(limit).fetchAll(db)

@@ -20,7 +20,8 @@ extension SoftDeletable {
 }
 
 extension AppDatabase {
-    package func softDelete<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws {
+    package func softDelete<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws
+    {
         try await write(context) { write in
             let record = try R.live(write.db, id: id)
             var deleted = record
@@ -30,7 +31,9 @@ extension AppDatabase {
         }
     }
 
-    package func restore<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws -> R {
+    package func restore<R: SoftDeletable>(_: R.Type, id: Int64, reason: String?, context: EventContext) async throws
+        -> R
+    {
         try await write(context) { write in
             guard let record = try R.fetchOne(write.db, key: id) else { throw R.notFound }
             guard record.deletedAt != nil else { return record }

@@ -18,7 +18,9 @@ package struct Backups: Sendable {
     package var directory: URL { dataDirectory.appendingPathComponent("backups") }
 
     /// `labbox-20261125-020000.tar.gz`: the names LabBox gives, lists and rotates.
-    package static func isArchiveName(_ name: String) -> Bool { name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz/) != nil }
+    package static func isArchiveName(_ name: String) -> Bool {
+        name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz/) != nil
+    }
 
     package static func archiveName(at date: Date) -> String {
         let format = Date.VerbatimFormatStyle(

@@ -12,6 +12,11 @@ package final class Cache: Sendable {
     package struct Limits: Sendable {
         package var maxEntries: Int
         package var maxBytes: Int
+
+        package init(maxEntries: Int, maxBytes: Int) {
+            self.maxEntries = maxEntries
+            self.maxBytes = maxBytes
+        }
     }
 
     package struct Stats: Sendable {

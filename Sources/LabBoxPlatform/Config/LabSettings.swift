@@ -7,7 +7,9 @@ package struct ReproductionSettings: Sendable {
     package var freezableMaxGrade = 2
     /// `species:days` after transfer when the first pregnancy check is due (bovine ultrasound
     /// from ~30 days after oestrus = ~23 after a D7 transfer; equine scan at 14–16 days).
-    package var firstCheckDays = ["bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14"]
+    package var firstCheckDays = [
+        "bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14",
+    ]
 
     package func firstCheck(species: String) -> Int {
         for entry in firstCheckDays {

@@ -12,6 +12,11 @@ package struct Migrations: Sendable {
         package let id: String
         package let sql: String
         package var checksum: String { SHA256.hash(data: Data(sql.utf8)).hex }
+
+        package init(id: String, sql: String) {
+            self.id = id
+            self.sql = sql
+        }
     }
 
     package enum State: String, Sendable {
@@ -119,6 +124,10 @@ package struct Migrations: Sendable {
         }
         try migrator.migrate(pool)
         return pending
+    }
+
+    package init(list: [Migration]) {
+        self.list = list
     }
 }
 

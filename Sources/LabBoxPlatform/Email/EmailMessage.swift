@@ -45,7 +45,9 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, M
     }()
 
     /// Renders and queues a message inside the caller's transaction.
-    package static func queue(_ db: Database, to recipient: String, template: String, values: [String: Any], subject: String)
+    package static func queue(
+        _ db: Database, to recipient: String, template: String, values: [String: Any], subject: String
+    )
         throws
     {
         let now = Date()
@@ -54,5 +56,18 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, M
             body: templates.render(values, withTemplate: template) ?? subject, state: .queued, attempts: 0,
             nextAttemptAt: now, createdAt: now)
         try message.insert(db)
+    }
+
+    package init(id: Int64? = nil, recipient: String, subject: String, body: String, state: State, attempts: Int, nextAttemptAt: Date, lastError: String? = nil, createdAt: Date, sentAt: Date? = nil) {
+        self.id = id
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
     }
 }

@@ -74,7 +74,9 @@ package struct OutboxSender: Service {
         return due.count
     }
 
-    package init(database: AppDatabase, settings: SMTPSettings?, retryBase: Duration, pollInterval: Duration = .seconds(2)) {
+    package init(
+        database: AppDatabase, settings: SMTPSettings?, retryBase: Duration, pollInterval: Duration = .seconds(2)
+    ) {
         self.database = database
         self.settings = settings
         self.retryBase = retryBase

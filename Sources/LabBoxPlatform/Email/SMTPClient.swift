@@ -21,6 +21,16 @@ package struct SMTPSettings: Sendable {
     package var password: String?
     package var from: String
     package var verifyCertificate: Bool
+
+    package init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String, verifyCertificate: Bool) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.password = password
+        self.from = from
+        self.verifyCertificate = verifyCertificate
+    }
 }
 
 /// Delivers one message per connection: EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, QUIT.

@@ -56,6 +56,28 @@ package struct Job: Codable, Sendable, Identifiable, FetchableRecord, MutablePer
     package func decodedParameters<P: Decodable>(_ type: P.Type) throws -> P {
         try JSONDecoder().decode(P.self, from: Data(parameters.utf8))
     }
+
+    package init(id: Int64? = nil, type: String, parameters: String, state: State, progress: Int, message: String, result: String? = nil, resultFile: String? = nil, error: String? = nil, attempts: Int, maxAttempts: Int, runAfter: Date, cancelRequested: Bool, userId: Int64? = nil, startedBy: String, schedule: String? = nil, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil) {
+        self.id = id
+        self.type = type
+        self.parameters = parameters
+        self.state = state
+        self.progress = progress
+        self.message = message
+        self.result = result
+        self.resultFile = resultFile
+        self.error = error
+        self.attempts = attempts
+        self.maxAttempts = maxAttempts
+        self.runAfter = runAfter
+        self.cancelRequested = cancelRequested
+        self.userId = userId
+        self.startedBy = startedBy
+        self.schedule = schedule
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
 }
 
 package struct JobLogLine: Codable, Sendable, FetchableRecord, MutablePersistableRecord {

@@ -54,7 +54,6 @@ package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         }
     }
 
-
     package init(database: AppDatabase) {
         self.database = database
     }

@@ -12,6 +12,13 @@ package enum AccessToken {
         package let exp: Int64
         package let iat: Int64
         package let role: String
+
+        package init(sub: String, exp: Int64, iat: Int64, role: String) {
+            self.sub = sub
+            self.exp = exp
+            self.iat = iat
+            self.role = role
+        }
     }
 
     private struct Header: Codable {

@@ -7,7 +7,8 @@ package struct AuthenticationMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let identity: Identity
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         var context = context

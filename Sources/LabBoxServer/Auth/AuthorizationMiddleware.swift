@@ -14,7 +14,8 @@ package struct AuthorizationMiddleware: RouterMiddleware {
     package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
     package static let csrfField = "_csrf"
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         let route = context.endpointPath ?? request.uri.path

@@ -38,4 +38,13 @@ package struct Principal: Sendable, Equatable {
         case .apiKey(let id, _): "key:\(id)"
         }
     }
+
+    package init(userID: Int64?, email: String?, displayName: String, role: Role?, credential: Credential, mustEnrolTwoFactor: Bool = false) {
+        self.userID = userID
+        self.email = email
+        self.displayName = displayName
+        self.role = role
+        self.credential = credential
+        self.mustEnrolTwoFactor = mustEnrolTwoFactor
+    }
 }

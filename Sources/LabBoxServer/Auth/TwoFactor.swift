@@ -10,7 +10,9 @@ package enum TwoFactor {
 
     /// A new random secret. HummingbirdOTP keys HMAC with the secret's UTF-8 bytes, so it is a
     /// printable string of 20 random letters and digits (about 119 bits).
-    package static func newSecret() -> String { random(20, from: "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") }
+    package static func newSecret() -> String {
+        random(20, from: "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+    }
 
     /// `count` characters drawn from `alphabet` by the system's secure generator.
     private static func random(_ count: Int, from alphabet: String) -> String {

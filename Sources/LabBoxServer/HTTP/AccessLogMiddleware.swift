@@ -6,7 +6,8 @@ import Logging
 package struct AccessLogMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         let start = ContinuousClock.now

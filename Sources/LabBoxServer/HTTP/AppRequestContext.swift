@@ -20,7 +20,9 @@ package struct AppRequestContext: RequestContext {
     package var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
 
     package var clientIP: String { remoteAddress?.ipAddress ?? "" }
-    package var eventContext: EventContext { EventContext(principal: principal, clientIP: clientIP, requestID: requestID) }
+    package var eventContext: EventContext {
+        EventContext(principal: principal, clientIP: clientIP, requestID: requestID)
+    }
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -5,7 +5,9 @@ import LabBoxValues
 /// Decodes request bodies by their content type: JSON for the API, URL-encoded for HTML forms.
 /// Anything else is refused with 415 rather than guessed at.
 package struct AppRequestDecoder: RequestDecoder {
-    package func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+        -> T
+    {
         // Hummingbird turns decoding errors into a 400 without the field; map them here instead,
         // so the client learns which field to fix.
         do {

@@ -7,7 +7,8 @@ package struct BodyLimitMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let limit: Int
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {

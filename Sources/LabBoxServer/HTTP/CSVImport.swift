@@ -155,9 +155,10 @@ package struct CSVImport<Item: Sendable>: Sendable {
 
     package init(
         columns: [String], required: Set<String>,
-        validate: @escaping @Sendable (
-            _ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int
-        ) throws -> Item,
+        validate:
+            @escaping @Sendable (
+                _ row: [String: String], _ db: Database, _ seen: inout [String: Int], _ number: Int
+            ) throws -> Item,
         insert: @escaping @Sendable (_ items: [Item], _ write: AuditedWrite) throws -> Void
     ) {
         self.columns = columns

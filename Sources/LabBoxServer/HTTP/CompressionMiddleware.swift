@@ -11,7 +11,8 @@ package struct CompressionMiddleware: RouterMiddleware {
         "text/", "application/json", "application/javascript", "image/svg+xml", "application/openmetrics",
     ]
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         var response = try await next(request, context)

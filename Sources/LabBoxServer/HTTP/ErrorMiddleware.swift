@@ -9,7 +9,8 @@ package struct ErrorMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let pages: PageRenderer
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         do {

@@ -8,7 +8,8 @@ package struct RequestIDMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package static let header = HTTPField.Name("X-Request-ID")!
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         var context = context

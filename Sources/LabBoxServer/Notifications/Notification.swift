@@ -4,7 +4,9 @@ import Hummingbird
 import LabBoxPlatform
 
 /// An in-app notification for one user: job completions, reminders, security alerts.
-package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, ResponseEncodable {
+package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+    ResponseEncodable
+{
     package static let databaseTableName = "notifications"
 
     package enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
@@ -52,7 +54,8 @@ package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, M
     /// A reminder about `link` to lab staff, unless one went out in the last 20 hours: daily
     /// schedules remind once a day, however often they run. Whether it was sent.
     @discardableResult
-    package static func remindDaily(_ db: Database, link: String, title: String, body: String, now: Date) throws -> Bool {
+    package static func remindDaily(_ db: Database, link: String, title: String, body: String, now: Date) throws -> Bool
+    {
         let remindedToday = try !filter(
             CodingKeys.link == link && CodingKeys.kind == Kind.reminder
                 && CodingKeys.createdAt > now.addingTimeInterval(-20 * 3600)

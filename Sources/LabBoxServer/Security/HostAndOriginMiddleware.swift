@@ -13,7 +13,8 @@ package struct HostAndOriginMiddleware: RouterMiddleware {
     package let corsOrigins: [String]
     package static let hostHeader = HTTPField.Name("Host")!
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         if !trustedHosts.isEmpty {

@@ -30,7 +30,8 @@ package struct IPFilterMiddleware: RouterMiddleware {
         }
     }
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         let ip = context.clientIP

@@ -7,7 +7,8 @@ package struct RateLimitMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let limiter: RateLimiter
 
-    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         if ["/healthz", "/readyz"].contains(request.uri.path) { return try await next(request, context) }

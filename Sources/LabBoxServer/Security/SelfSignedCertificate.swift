@@ -6,7 +6,9 @@ import Foundation
 /// (docs/decisions/0004-http-stack.md).
 package enum SelfSignedCertificate {
     /// The certificate as PEM, valid for ten years from an hour ago, for `dnsNames` and `ipAddresses`.
-    package static func pem(key: P256.Signing.PrivateKey, commonName: String, dnsNames: [String], ipAddresses: [[UInt8]])
+    package static func pem(
+        key: P256.Signing.PrivateKey, commonName: String, dnsNames: [String], ipAddresses: [[UInt8]]
+    )
         throws -> String
     {
         let now = Date()

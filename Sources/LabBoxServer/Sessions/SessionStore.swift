@@ -71,7 +71,8 @@ package struct SessionStore: Sendable {
 
     /// Revokes one session of `userID` (a user may only end their own sessions this way); `kind`
     /// tells a sign-out from ending a session on the sessions page.
-    package func revoke(id: Int64, userID: Int64, kind: SecurityEvent.Kind = .sessionsRevoked, event: EventContext) async throws
+    package func revoke(id: Int64, userID: Int64, kind: SecurityEvent.Kind = .sessionsRevoked, event: EventContext)
+        async throws
     {
         try await database.write { db in
             guard var session = try Session.fetchOne(db, key: id), session.userId == userID else {

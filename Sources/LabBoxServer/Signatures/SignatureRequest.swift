@@ -26,7 +26,9 @@ package struct SignatureRequest: Decodable, Sendable {
         return try await identity.reauthenticate(email: email, password: password, code: code, context: context)
     }
 
-    package init(meaning: Signature.Meaning, password: String, code: String? = nil, email: String? = nil, reason: String? = nil) {
+    package init(
+        meaning: Signature.Meaning, password: String, code: String? = nil, email: String? = nil, reason: String? = nil
+    ) {
         self.meaning = meaning
         self.password = password
         self.code = code

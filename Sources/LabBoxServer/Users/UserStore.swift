@@ -84,7 +84,8 @@ package struct UserStore: Sendable {
 
     /// Changes role and/or status. Disabling a user or changing the role ends their sessions, so the
     /// change takes effect at once.
-    package func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext) async throws
+    package func update(id: Int64, role: Role?, status: User.Status?, by actor: Principal, event: EventContext)
+        async throws
         -> User
     {
         let user = try await database.write(event) { write in

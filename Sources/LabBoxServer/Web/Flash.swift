@@ -22,7 +22,8 @@ package struct Flash: Sendable, Equatable {
 
     /// Runs a posted form's action and redirects to `location` with its outcome: the message it
     /// returns, or the message of the input error it throws (server errors still propagate).
-    package static func after(redirectTo location: String, _ action: () async throws -> String) async throws -> Response {
+    package static func after(redirectTo location: String, _ action: () async throws -> String) async throws -> Response
+    {
         do {
             return Flash(kind: .success, message: try await action()).redirect(to: location)
         } catch let error as APIError where error.status.code < 500 {

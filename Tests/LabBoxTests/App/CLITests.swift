@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+/// The `labbox` executable driven as a separate process, the way an operator uses it.
+@Suite struct CLITests {
+    @Test func versionPrintsVersionCommitBuildDateSwiftAndSQLite() throws {
+        let result = try LabBoxProcess.run(["version"])
+        #expect(result.status == 0)
+        for label in ["labbox 0.1.0", "commit:", "built:", "swift:", "sqlite:  3."] {
+            #expect(result.stdout.contains(label))
+        }
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        for command in ["serve", "migrate", "check", "config", "version"] {
+            let result = try LabBoxProcess.run([command, "--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE"))
+        }
+    }
+
+    @Test func migrateThenStatusThenCheck() throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path + "/data"
+        let pending = try LabBoxProcess.run(["migrate", "--status", "--data", data])
+        #expect(pending.status == 0)
+        #expect(pending.stdout.contains("0001_foundation  pending"))
+        #expect(try LabBoxProcess.run(["migrate", "--data", data]).status == 0)
+        let applied = try LabBoxProcess.run(["migrate", "--status", "--data", data])
+        #expect(applied.stdout.contains("0001_foundation  applied"))
+        let check = try LabBoxProcess.run(["check", "--data", data])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("ok    integrity_check: ok"))
+    }
+
+    @Test func checkFailsOnAMissingDatabaseAndOnPendingMigrations() throws {
+        let directory = try TemporaryDirectory()
+        let missing = try LabBoxProcess.run(["check", "--data", directory.path])
+        #expect(missing.status == 5)
+        _ = try DatabaseQueue(path: directory.path + "/labbox.db")
+        let unmigrated = try LabBoxProcess.run(["check", "--data", directory.path])
+        #expect(unmigrated.status == 5)
+        #expect(unmigrated.stdout.contains("FAIL  migrations"))
+    }
+
+    @Test func serveRefusesADatabaseFromANewerVersionWithAClearMessage() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
+        let queue = try DatabaseQueue(path: directory.path + "/labbox.db")
+        try queue.write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9000_from_the_future')")
+        }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db"))
+        let result = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("9000_from_the_future"))
+        #expect(result.stderr.contains("newer LabBox"))
+        let status = try LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
+        #expect(status.status == 4)
+        #expect(status.stdout.contains("9000_from_the_future  UNKNOWN TO THIS BINARY"))
+        let check = try LabBoxProcess.run(["check", "--data", directory.path])
+        #expect(check.status == 5)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db")) == before)
+    }
+
+    @Test func serveRefusesATamperedMigration() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
+        let queue = try DatabaseQueue(path: directory.path + "/labbox.db")
+        try queue.write { try $0.execute(sql: "UPDATE schema_checksums SET checksum = 'edited'") }
+        try queue.close()
+        let result = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("checksum mismatch"))
+        let status = try LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
+        #expect(status.status == 4)
+        #expect(status.stdout.contains("CHECKSUM MISMATCH"))
+    }
+
+    @Test func badConfigurationStopsStartWithTheKeyNamed() throws {
+        let directory = try TemporaryDirectory()
+        try "[server]\nport = \"high\"\n".write(
+            toFile: directory.path + "/labbox.toml", atomically: true, encoding: .utf8)
+        let result = try LabBoxProcess.run(["serve", "--data", directory.path])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("server.port"))
+        let env = try LabBoxProcess.run(
+            ["config", "show", "--data", directory.path + "/other"], environment: ["LABBOX_NOPE": "1"])
+        #expect(env.status == 3)
+        #expect(env.stderr.contains("LABBOX_NOPE"))
+    }
+
+    @Test func configShowMasksSecrets() throws {
+        let directory = try TemporaryDirectory()
+        let result = try LabBoxProcess.run(
+            ["config", "show", "--data", directory.path],
+            environment: ["LABBOX_METRICS_TOKEN": "secret-token-for-prometheus"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("secret-token-for-prometheus"))
+        #expect(result.stdout.contains("********"))
+    }
+
+    @Test func serveLogsJSONRequestLinesAndStopsCleanlyOnSIGTERM() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try RunningServer(directory: directory.path)
+        let (status, body) = try await server.get("/healthz")
+        #expect(status == 200)
+        #expect(body == "{\"status\":\"ok\"}")
+        #expect(server.terminate() == 0)
+        let requestLine = try #require(
+            server.logText.split(separator: "\n").first { $0.contains("\"route\":\"\\/healthz\"") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(requestLine.utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 200)
+        #expect(object["method"] as? String == "GET")
+        #expect((object["request_id"] as? String)?.count == 32)
+        #expect(object["duration_ms"] is Double)
+        #expect(server.logText.contains("shutdown complete"))
+        let wal = directory.path + "/labbox-data/labbox.db-wal"
+        #expect(((try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) == 0)
+    }
+}

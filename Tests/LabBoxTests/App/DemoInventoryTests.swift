@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Results
+import Testing
+
+@Suite struct DemoInventoryTests {
+    @Test func demoDataIsDeterministicConsistentAndAudited() async throws {
+        let sizes = DemoData.Sizes(customers: 12, animals: 300, samples: 2_000, tanks: 2)
+        var first = DemoData(sizes: sizes, seed: 7)
+        let server = try TestServer()
+        let counts = try await first.generate(into: server.services.database, context: .commandLine)
+        #expect(counts.samples == 2_000 && counts.animals == 300 && counts.customers == 12)
+        #expect(counts.containers == 2 * (1 + 6 + 60))
+        let database = server.services.database
+        let (withParents, badParents, stored, events) = try await database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM animals WHERE sire_id IS NOT NULL") ?? 0,
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM animals a JOIN animals s ON s.id = a.sire_id
+                        WHERE s.sex <> 'male' OR s.species <> a.species
+                        """) ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples WHERE container_id IS NOT NULL") ?? 0,
+                try AuditEvent.filter(Column("entity_type") == "sample").fetchCount(db)
+            )
+        }
+        #expect(withParents > 100)
+        #expect(badParents == 0)
+        #expect(stored == counts.storedInTanks && stored > 0)
+        #expect(events == 2_000)
+        #expect(try await server.verifyAudit().isIntact)
+
+        // The same seed gives the same data.
+        var second = DemoData(sizes: sizes, seed: 7)
+        let again = try TestServer()
+        _ = try await second.generate(into: again.services.database, context: .commandLine)
+        let ids = { (server: TestServer) in
+            try await server.services.database.read {
+                try String.fetchAll($0, sql: "SELECT external_id || species || kind || status FROM samples ORDER BY id")
+            }
+        }
+        #expect(try await ids(server) == ids(again))
+        await #expect(throws: DemoDataError.self) {
+            var third = DemoData(sizes: sizes, seed: 1)
+            _ = try await third.generate(into: database, context: .commandLine)
+        }
+
+        // The inventory adds up to what is stored.
+        let key = try await server.apiKey(["storage:read"])
+        let session = try await server.signIn(.auditor)
+        try await server.test { client in
+            let byTank = try await client.send(.get, "/api/v1/storage/inventory?by=tank", auth: key)
+            let tanks = try #require(try byTank.json()["items"] as? [[String: Any]])
+            #expect(tanks.count == 2)
+            #expect(tanks.compactMap { $0["items"] as? Int }.reduce(0, +) == stored)
+            let bySire = try await client.send(.get, "/api/v1/storage/inventory?by=sire", auth: key)
+            #expect(!(try #require(try bySire.json()["items"] as? [Any])).isEmpty)
+            let bad = try await client.send(.get, "/api/v1/storage/inventory?by=colour", auth: key)
+            #expect(try bad.apiError()["field"] as? String == "by")
+            let page = try await client.execute(
+                uri: "/storage/inventory?by=customer", method: .get, headers: session.headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<meter"))
+        }
+    }
+
+    /// The reproduction demo goes through the stores: every embryo, straw, transfer and verified
+    /// result obeys the rules, and the statistics add up to the records.
+    @Test func demoReproductionAndResultsFollowTheRules() async throws {
+        let server = try TestServer()
+        var herd = DemoData(sizes: .init(customers: 10, animals: 400, samples: 1_500, tanks: 1), seed: 3)
+        _ = try await herd.generate(into: server.services.database, context: .commandLine)
+        let staff = try await DemoReproduction.staff(identity: server.services.identity)
+        var demo = DemoReproduction(
+            database: server.services.database, config: server.services.config, staff: staff, seed: 3)
+        let counts = try await demo.generate(opuSessions: 8, context: .commandLine)
+        #expect(counts.opuSessions == 8)
+        #expect(counts.embryos > 0 && counts.transfers > 0 && counts.results > 0)
+        let (witnessed, frozenStored, verified) = try await server.services.database.read { db in
+            (
+                try Signature.filter(Column("entity_type") == "transfer" && Column("meaning") == "witnessed")
+                    .fetchCount(db),
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM embryos e JOIN samples s ON s.id = e.sample_id
+                        WHERE e.fate = 'frozen' AND s.container_id IS NOT NULL
+                        """) ?? -1,
+                try Analysis.filter(Column("state") == "verified").fetchCount(db)
+            )
+        }
+        #expect(witnessed == counts.transfers)
+        #expect(frozenStored == counts.frozen)
+        #expect(verified > 0)
+        let key = try await server.apiKey(["reproduction:read"])
+        try await server.test { client in
+            let stats = try await client.send(.get, "/api/v1/reproduction/stats?by=protocol", auth: key).json()
+            let rows = try #require(stats["items"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
+        }
+        #expect(try await server.verifyAudit().isIntact)
+    }
+}

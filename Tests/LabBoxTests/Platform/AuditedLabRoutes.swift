@@ -1,0 +1,165 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+/// The reproduction, genomics and results part of ``AuditTests/everyWritingAPIRouteIsAudited()``:
+/// each writing route once, with the audit action it must leave.
+enum AuditedLabRoutes {
+    typealias ExpectAudited = (String, String, () async throws -> TestResponse) async throws -> TestResponse
+
+    static func exercise(
+        _ client: some TestClientProtocol, adminKey: String, session: BrowserSession, witness: String,
+        expectAudited: ExpectAudited
+    ) async throws {
+        func id(_ response: TestResponse, _ path: String...) throws -> Int {
+            var value: Any? = try response.json()
+            for key in path {
+                value = (value as? [String: Any])?[key] ?? (value as? [[String: Any]])?.first?[key]
+            }
+            return try #require(value as? Int)
+        }
+        func container(_ body: [String: Any]) async throws -> Int {
+            try id(try await client.send(.post, "/api/v1/storage/containers", auth: adminKey, json: body), "id")
+        }
+        let tank = try await container(["kind": "tank", "name": "Audit tank"])
+        let canister = try await container(["kind": "canister", "name": "AC", "parent_id": tank])
+        let goblet = try await container(["kind": "goblet", "name": "AG", "parent_id": canister, "columns": 10])
+        let donor = try await client.newAnimal(auth: adminKey, name: "Donor")
+        let sire = try await client.newAnimal(auth: adminKey, name: "Sire", sex: "male")
+        let recipient = try await client.newAnimal(auth: adminKey, name: "Recipient")
+
+        let collection = try await expectAudited("POST /api/v1/semen-collections", "create") {
+            try await client.send(.post, "/api/v1/semen-collections", auth: adminKey, json: ["sire_id": sire])
+        }
+        _ = try await expectAudited("POST /api/v1/semen-collections/{id}/process", "semen.process") {
+            try await client.send(
+                .post, "/api/v1/semen-collections/\(try id(collection, "id"))/process", auth: adminKey,
+                json: ["straws": 2, "doses_per_straw": 20, "container_id": goblet])
+        }
+        let opu = try await expectAudited("POST /api/v1/opu-sessions", "create") {
+            try await client.send(
+                .post, "/api/v1/opu-sessions", auth: adminKey, json: ["donor_id": donor, "follicles": 10, "oocytes": 8])
+        }
+        let batch = try await expectAudited("POST /api/v1/ivf-batches", "create") {
+            try await client.send(
+                .post, "/api/v1/ivf-batches", auth: adminKey,
+                json: ["oocytes_from": [["opu_id": try id(opu, "id")]], "sire_id": sire])
+        }
+        let batchID = try id(batch, "batch", "id")
+        _ = try await expectAudited("POST /api/v1/ivf-batches/{id}/checks", "create") {
+            try await client.send(
+                .post, "/api/v1/ivf-batches/\(batchID)/checks", auth: adminKey, json: ["day": 2, "cleaved": 6])
+        }
+        let embryos = try await expectAudited("POST /api/v1/ivf-batches/{id}/embryos", "embryo.grade") {
+            try await client.send(
+                .post, "/api/v1/ivf-batches/\(batchID)/embryos", auth: adminKey,
+                json: ["day": 7, "embryos": [["stage": 7, "grade": 1], ["stage": 6, "grade": 2]]])
+        }
+        let embryoIDs = try #require(try embryos.json()["items"] as? [[String: Any]]).compactMap { $0["id"] as? Int }
+        let flushed = try await expectAudited("POST /api/v1/embryos", "embryo.grade") {
+            try await client.send(
+                .post, "/api/v1/embryos", auth: adminKey,
+                json: ["donor_id": donor, "sire_id": sire, "day": 7, "embryos": [["stage": 4, "grade": 3]]])
+        }
+        let flushedID = try id(flushed, "items", "id")
+        _ = try await expectAudited("PATCH /api/v1/embryos/{id}", "embryo.regrade") {
+            try await client.send(
+                .patch, "/api/v1/embryos/\(flushedID)", auth: adminKey, json: ["grade": 4, "reason": "degenerating"])
+        }
+        _ = try await expectAudited("POST /api/v1/embryos/{id}/discard", "embryo.discard") {
+            try await client.send(
+                .post, "/api/v1/embryos/\(flushedID)/discard", auth: adminKey, json: ["reason": "grade 4"])
+        }
+        _ = try await expectAudited("POST /api/v1/embryos/{id}/freeze", "embryo.freeze") {
+            try await client.send(
+                .post, "/api/v1/embryos/\(embryoIDs[1])/freeze", auth: adminKey, json: ["container_id": goblet])
+        }
+        let transfer = try await expectAudited("POST /api/v1/transfers", "sign") {
+            try await client.send(
+                .post, "/api/v1/transfers", session: session,
+                json: [
+                    "recipient_id": recipient, "embryo_ids": embryoIDs,
+                    "transferred_on": Day.adding(-280, to: Day.today) ?? "",
+                    "witness": ["email": witness, "password": TestServer.password],
+                ])
+        }
+        let transferID = try id(transfer, "transfer", "id")
+        _ = try await expectAudited("POST /api/v1/transfers/{id}/pregnancy-checks", "create") {
+            try await client.send(
+                .post, "/api/v1/transfers/\(transferID)/pregnancy-checks", auth: adminKey,
+                json: ["method": "ultrasound", "result": "pregnant"])
+        }
+        _ = try await expectAudited("POST /api/v1/transfers/{id}/outcome", "transfer.outcome") {
+            try await client.send(
+                .post, "/api/v1/transfers/\(transferID)/outcome", auth: adminKey,
+                json: ["outcome": "born_alive"])
+        }
+        _ = try await expectAudited("POST /api/v1/animals/{id}/genotypes", "genotype.import") {
+            try await client.sendCSV(
+                "/api/v1/animals/\(donor)/genotypes?panel=P", auth: adminKey, "marker_id,allele_1,allele_2\nM1,A,B\n")
+        }
+
+        _ = try await expectAudited("POST /api/v1/lab-tests", "create") {
+            try await client.send(
+                .post, "/api/v1/lab-tests", auth: adminKey,
+                json: ["code": "BVD", "name": "BVD antigen", "sample_kinds": ["blood"]])
+        }
+        _ = try await expectAudited("POST /api/v1/lab-profiles", "create") {
+            try await client.send(
+                .post, "/api/v1/lab-profiles", auth: adminKey,
+                json: ["code": "EXPORT", "name": "Export health", "tests": ["BVD"]])
+        }
+        let instrument = try await expectAudited("POST /api/v1/instruments", "create") {
+            try await client.send(
+                .post, "/api/v1/instruments", auth: adminKey, json: ["name": "Reader", "calibration_due": "2099-01-01"])
+        }
+        let instrumentID = try id(instrument, "id")
+        _ = try await expectAudited("PATCH /api/v1/instruments/{id}", "instrument.calibrate") {
+            try await client.send(
+                .patch, "/api/v1/instruments/\(instrumentID)", auth: adminKey, json: ["calibration_due": "2099-06-01"])
+        }
+        let material = try await expectAudited("POST /api/v1/qc-materials", "create") {
+            try await client.send(
+                .post, "/api/v1/qc-materials", auth: adminKey,
+                json: ["name": "Positive control", "test_code": "BVD", "expected": 1, "tolerance": 0.1])
+        }
+        _ = try await expectAudited("POST /api/v1/qc-runs", "create") {
+            try await client.send(
+                .post, "/api/v1/qc-runs", auth: adminKey,
+                json: ["material_id": try id(material, "id"), "instrument_id": instrumentID, "measured": 1.05])
+        }
+        let customer = try id(
+            try await client.send(.post, "/api/v1/customers", auth: adminKey, json: ["name": "Audit Farm"]), "id")
+        var blood = TestServer.sampleBody()
+        blood["kind"] = "blood"
+        let sampleID = try id(try await client.send(.post, "/api/v1/samples", auth: adminKey, json: blood), "id")
+        let order = try await expectAudited("POST /api/v1/orders", "result.order") {
+            try await client.send(
+                .post, "/api/v1/orders", auth: adminKey,
+                json: ["customer_id": customer, "sample_ids": [sampleID], "profiles": ["EXPORT"]])
+        }
+        let analysis = try id(order, "analyses", "id")
+        _ = try await expectAudited("POST /api/v1/analyses/{id}/start", "result.in_progress") {
+            try await client.send(.post, "/api/v1/analyses/\(analysis)/start", auth: adminKey)
+        }
+        _ = try await expectAudited("POST /api/v1/analyses/{id}/result", "result.enter") {
+            try await client.send(.post, "/api/v1/analyses/\(analysis)/result", auth: adminKey, json: ["value": 0])
+        }
+        _ = try await expectAudited("POST /api/v1/analyses/{id}/reject", "result.retest") {
+            try await client.send(
+                .post, "/api/v1/analyses/\(analysis)/reject", auth: adminKey, json: ["reason": "haemolysed"])
+        }
+        _ = try await client.send(.post, "/api/v1/analyses/\(analysis)/result", auth: adminKey, json: ["value": 0])
+        _ = try await expectAudited("POST /api/v1/analyses/{id}/verify", "sign") {
+            try await client.send(
+                .post, "/api/v1/analyses/\(analysis)/verify", session: session,
+                json: ["password": TestServer.password])
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+@Suite struct SignatureTests {
+    private func newSample(_ client: some TestClientProtocol, key: String) async throws -> Int {
+        let created = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody())
+        return try #require(try created.json()["id"] as? Int)
+    }
+
+    private func manifest(_ client: some TestClientProtocol, _ id: Int, key: String) async throws -> [[String: Any]] {
+        let response = try await client.send(.get, "/api/v1/samples/\(id)/signatures", auth: key)
+        return try #require(try response.json()["items"] as? [[String: Any]])
+    }
+
+    @Test func signingNeedsThePasswordAgainAndDetectsLaterChanges() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let director = try await server.signIn(.director)
+        try await server.test { client in
+            let id = try await newSample(client, key: key)
+            let wrong = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: director,
+                json: ["meaning": "approved", "password": "not my password at all"])
+            #expect(wrong.status == .unauthorized)
+            #expect(try wrong.apiError()["field"] as? String == "password")
+            let byKey = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", auth: key,
+                json: ["meaning": "approved", "password": TestServer.password])
+            #expect(byKey.status == .forbidden)
+            #expect(try await manifest(client, id, key: key).isEmpty)
+
+            let signed = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: director,
+                json: ["meaning": "approved", "password": TestServer.password])
+            #expect(signed.status == .created)
+            var lines = try await manifest(client, id, key: key)
+            #expect(lines.count == 1)
+            #expect(lines.first?["signer"] as? String == Role.director.label)
+            #expect(lines.first?["meaning"] as? String == "approved")
+            #expect(lines.first?["matches_current_version"] as? Bool == true)
+
+            let changed = try await client.send(
+                .patch, "/api/v1/samples/\(id)", auth: key, json: ["notes": "relabelled", "reason": "label smudged"])
+            #expect(changed.status == .ok)
+            lines = try await manifest(client, id, key: key)
+            #expect(lines.first?["matches_current_version"] as? Bool == false)
+        }
+        // The signature is a link of the chain, naming the signer and the record version.
+        let sign = try #require(try await server.auditEvents().first { $0.action == "sign" })
+        #expect(sign.actorName == "director@lab.example")
+        #expect(AuditValue.decode(sign.after)["meaning"] == .text("approved"))
+        #expect(try await server.verifyAudit().isIntact)
+    }
+
+    @Test func aSignedRecordOfAnyTypeNeedsAReasonToChange() async throws {
+        let server = try TestServer { $0.reasonRequired = [] }
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let technician = try await server.signIn(.technician)
+        try await server.test { client in
+            let id = try await newSample(client, key: key)
+            #expect(
+                try await client.send(.patch, "/api/v1/samples/\(id)", auth: key, json: ["notes": "a"]).status == .ok)
+            _ = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: technician,
+                json: ["meaning": "performed", "password": TestServer.password])
+            let unreasoned = try await client.send(.patch, "/api/v1/samples/\(id)", auth: key, json: ["notes": "b"])
+            #expect(unreasoned.status == .badRequest)
+            #expect(try unreasoned.apiError()["field"] as? String == "reason")
+        }
+    }
+
+    @Test func discardingNeedsADifferentPersonAsWitness() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let technician = try await server.signIn(.technician)
+        let director = try await server.user(.director)
+        try await server.test { client in
+            let id = try await newSample(client, key: key)
+            let alone = try await client.send(
+                .patch, "/api/v1/samples/\(id)", session: technician,
+                json: ["status": "discarded", "reason": "contaminated"])
+            #expect(alone.status == .unprocessableContent)
+            #expect(try alone.apiError()["field"] as? String == "witness")
+
+            let selfWitness = try await client.send(
+                .patch, "/api/v1/samples/\(id)", session: technician,
+                json: [
+                    "status": "discarded", "reason": "contaminated",
+                    "witness": ["email": "technician@lab.example", "password": TestServer.password],
+                ])
+            #expect(selfWitness.status == .unprocessableContent)
+            #expect(try selfWitness.apiError()["field"] as? String == "witness")
+            let unchanged = try await client.send(.get, "/api/v1/samples/\(id)", auth: key)
+            #expect(try unchanged.json()["status"] as? String == "received")
+
+            let witnessed = try await client.send(
+                .patch, "/api/v1/samples/\(id)", session: technician,
+                json: [
+                    "status": "discarded", "reason": "contaminated",
+                    "witness": ["email": director.email, "password": TestServer.password],
+                ])
+            #expect(witnessed.status == .ok)
+            let lines = try await manifest(client, id, key: key)
+            #expect(lines.map { $0["meaning"] as? String } == ["witnessed"])
+            #expect(lines.first?["user_id"] as? Int == Int(director.id ?? 0))
+            #expect(lines.first?["matches_current_version"] as? Bool == true)
+        }
+    }
+
+    @Test func aWitnessCannotBeWhoPerformed() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let technician = try await server.signIn(.technician)
+        try await server.test { client in
+            let id = try await newSample(client, key: key)
+            _ = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: technician,
+                json: ["meaning": "performed", "password": TestServer.password])
+            let same = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: technician,
+                json: ["meaning": "witnessed", "password": TestServer.password])
+            #expect(same.status == .unprocessableContent)
+            #expect(try same.apiError()["field"] as? String == "witness")
+            // Another person witnesses at the same bench, with their own credentials.
+            _ = try await server.user(.director)
+            let other = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: technician,
+                json: ["meaning": "witnessed", "email": "director@lab.example", "password": TestServer.password])
+            #expect(other.status == .created)
+            // Only a witness may sign from someone else's session.
+            let approving = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: technician,
+                json: ["meaning": "approved", "email": "director@lab.example", "password": TestServer.password])
+            #expect(try approving.apiError()["field"] as? String == "email")
+            #expect(
+                try await manifest(client, id, key: key).map { $0["meaning"] as? String } == ["performed", "witnessed"])
+        }
+    }
+
+    @Test func signingNeedsTheAuthenticatorCodeWhenTwoFactorIsOn() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read", "samples:write"])
+        let director = try await server.signIn(.director)
+        let secret = TwoFactor.newSecret()
+        try await server.services.database.write { db in
+            try db.execute(
+                sql: "UPDATE users SET totp_secret = ?, totp_enabled = 1 WHERE email = 'director@lab.example'",
+                arguments: [secret])
+        }
+        try await server.test { client in
+            let id = try await newSample(client, key: key)
+            let noCode = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: director,
+                json: ["meaning": "verified", "password": TestServer.password])
+            #expect(noCode.status == .unauthorized)
+            #expect(try noCode.apiError()["field"] as? String == "code")
+            let code = String(format: "%06d", HummingbirdOTPCode.compute(secret: secret))
+            let signed = try await client.send(
+                .post, "/api/v1/samples/\(id)/signatures", session: director,
+                json: ["meaning": "verified", "password": TestServer.password, "code": code])
+            #expect(signed.status == .created)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+/// Every registered route × every kind of caller, against the one permission table.
+@Suite struct AuthorizationMatrixTests {
+    enum Caller: String, CaseIterable {
+        case anonymous, admin, director, technician, auditor, keyWithScope, keyWithoutScope
+    }
+
+    @Test func everyRegisteredRouteDeclaresAPermissionAndEveryDeclarationIsARoute() throws {
+        let server = try TestServer()
+        let registered = Set(try buildRouter(server.services).routes.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(registered == Set(AccessPolicy.routes.keys))
+    }
+
+    /// The policy's shape, stated independently: only health, metrics, the API description, static
+    /// files and signing in are open; user administration is admin-only; security events are for
+    /// admins and auditors.
+    @Test func policyOpensOnlyWhatMustBeOpen() {
+        let anonymous = Set(AccessPolicy.routes.filter { $0.value == .anonymous }.keys)
+        #expect(
+            anonymous == [
+                "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/**", "GET /api/v1/openapi.json",
+                "GET /login", "POST /login", "GET /setup", "POST /setup", "POST /api/v1/auth/token",
+                "POST /api/v1/auth/refresh", "GET /reset", "POST /reset", "POST /login/2fa",
+            ])
+        for (route, permission) in AccessPolicy.routes where route.contains("/users") {
+            #expect(permission == .admin, "\(route)")
+        }
+        for (route, permission) in AccessPolicy.routes where route.contains("security") {
+            #expect(permission == .securityRead, "\(route)")
+        }
+        for (route, permission) in AccessPolicy.routes where route.contains("audit") {
+            #expect(permission == .auditRead, "\(route)")
+        }
+    }
+
+    @Test func rolesGrantWhatTheirNamesPromise() {
+        let expected: [Permission: Set<Role>] = [
+            .signedIn: Set(Role.allCases),
+            .admin: [.admin],
+            .securityRead: [.admin, .auditor],
+            .auditRead: [.admin, .auditor],
+            Permission(rawValue: "samples:read"): Set(Role.allCases),
+            Permission(rawValue: "samples:write"): [.admin, .director, .technician],
+        ]
+        for (permission, roles) in expected {
+            #expect(Set(Role.allCases.filter { $0.grants(permission) }) == roles, "\(permission)")
+        }
+    }
+
+    @Test func undeclaredRouteIsRefused() async throws {
+        let server = try TestServer()
+        let identity = server.services.identity
+        let routes: (Router<AppRequestContext>) -> Void = { router in
+            router.group().add(middleware: AuthorizationMiddleware(identity: identity))
+                .get("/api/v1/undeclared") { _, _ in "leaked" }
+        }
+        try await server.test(extraRoutes: routes) { client in
+            let response = try await client.execute(uri: "/api/v1/undeclared", method: .get)
+            #expect(response.status == .forbidden)
+            #expect(!response.text.contains("leaked"))
+        }
+    }
+
+    @Test func everyRouteAnswersEachCallerAsDeclared() async throws {
+        let server = try TestServer()
+        let routes = try buildRouter(server.services).routes
+        var roleUsers: [Role: User] = [:]
+        for role in Role.allCases { roleUsers[role] = try await server.user(role) }
+        // Keys carrying (or not) each permission a route can need.
+        let permissions = Set(AccessPolicy.routes.values)
+        var keyWith: [Permission: String] = [:]
+        for permission in permissions where permission != .anonymous {
+            keyWith[permission] = try await server.apiKey(
+                permission == .signedIn ? ["samples:read"] : [permission.rawValue])
+        }
+        let keyWithout = try await server.apiKey(["samples:read"])
+
+        for route in routes {
+            let path = route.path.description.replacingOccurrences(of: "{id}", with: "999999")
+                .replacingOccurrences(of: "{ip}", with: "192.0.2.1")
+                .replacingOccurrences(of: "**", with: "app.css")
+            let method = route.method
+            let permission = try #require(
+                AccessPolicy.permission(method: method.rawValue, path: route.path.description))
+            for caller in Caller.allCases {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                let allowed: Bool
+                switch caller {
+                case .anonymous:
+                    allowed = permission == .anonymous
+                case .admin, .director, .technician, .auditor:
+                    let role = Role(rawValue: caller.rawValue)!
+                    let token = try await server.services.identity.sessions.start(
+                        user: roleUsers[role]!, userAgent: "matrix", event: .commandLine)
+                    let principal = try #require(try await server.services.identity.sessions.principal(token: token))
+                    guard case .session(_, let csrf) = principal.credential else { continue }
+                    headers[.cookie] = "\(SessionStore.cookieName)=\(token)"
+                    headers[AuthorizationMiddleware.csrfHeader] = csrf
+                    allowed = role.grants(permission)
+                case .keyWithScope:
+                    guard let key = keyWith[permission] else { continue }
+                    headers[.authorization] = key
+                    allowed = true
+                case .keyWithoutScope:
+                    headers[.authorization] = keyWithout
+                    allowed = Principal(
+                        userID: nil, email: nil, displayName: "", role: nil,
+                        credential: .apiKey(id: 0, scopes: ["samples:read"])
+                    ).can(permission)
+                }
+                let request = headers
+                let status = try await server.test { client in
+                    try await client.execute(
+                        uri: path, method: method, headers: request, body: ByteBuffer(string: "{}")
+                    )
+                    .status
+                }
+                let label = "\(method) \(route.path) as \(caller.rawValue) → \(status.code)"
+                if allowed {
+                    #expect(![401, 403].contains(status.code), "\(label), expected access")
+                    if caller == .anonymous || permission == .anonymous { continue }
+                } else if caller == .anonymous {
+                    let expected = path.hasPrefix("/api/") ? 401 : 303
+                    #expect(status.code == expected, "\(label), expected \(expected)")
+                } else {
+                    #expect(status.code == 403, "\(label), expected 403")
+                }
+            }
+        }
+    }
+}

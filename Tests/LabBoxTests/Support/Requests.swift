@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+extension TestClientProtocol {
+    /// A JSON API request with an `Authorization` header (API key) or a browser session.
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, auth: String? = nil, session: BrowserSession? = nil,
+        json: [String: Any]? = nil
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let auth { headers[.authorization] = auth }
+        if let session { headers.append(contentsOf: session.headers) }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    /// An HTML form post from a signed-in browser.
+    func sendForm(_ uri: String, session: BrowserSession, _ fields: [String: String]) async throws -> TestResponse {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+        var headers = session.headers
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// A `text/csv` upload.
+    func sendCSV(_ uri: String, auth: String, _ csv: String) async throws -> TestResponse {
+        try await execute(
+            uri: uri, method: .post, headers: [.authorization: auth, .contentType: "text/csv"],
+            body: ByteBuffer(string: csv))
+    }
+
+    /// A new bovine animal's id.
+    func newAnimal(auth: String, name: String, sex: String = "female", species: String = "bovine") async throws
+        -> Int64
+    {
+        let response = try await send(
+            .post, "/api/v1/animals", auth: auth, json: ["species": species, "name": name, "sex": sex])
+        guard let id = try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)),
+            let id = (id as? [String: Any])?["id"] as? Int
+        else { throw APIError.invalid("could not create \(name): \(String(buffer: response.body))", field: "name") }
+        return Int64(id)
+    }
+}
+
+extension TestServer {
+    /// Every audit event, oldest first.
+    func auditEvents() async throws -> [AuditEvent] {
+        try await services.database.read { try AuditEvent.order(Column("seq")).fetchAll($0) }
+    }
+
+    func verifyAudit() async throws -> AuditTrail.Verification {
+        try await services.database.read { try AuditTrail.verify($0) }
+    }
+
+    /// A valid sample body with a unique external id.
+    static func sampleBody(_ externalID: String = "S-" + UUID().uuidString.prefix(8), species: String = "bovine")
+        -> [String: Any]
+    {
+        [
+            "external_id": externalID, "species": species, "kind": "semen", "status": "received",
+            "collected_at": "2026-03-01T09:30:00Z", "notes": "",
+        ]
+    }
+}
