@@ -4,6 +4,11 @@ import Foundation
 // Writes an assembly file that pulls each file of Resources/ in with `.incbin` and lists them in a
 // table (CEmbedded.h). The assembler copies bytes; the Swift compiler never sees the resources, so
 // a template edit costs an assembly and a link, not a recompilation of the server.
+//
+// The output depends on nothing but its inputs, and is written only when it differs: the debug and
+// the release build share it, and a rewrite by one would make the other reassemble and relink.
+// The assembler does not report `.incbin` files as dependencies, so each file's size and hash are
+// written beside it: the text changes exactly when a resource does.
 let arguments = CommandLine.arguments
 guard arguments.count == 4 else {
     FileHandle.standardError.write(Data("usage: EmbedGenerator RESOURCES ROOT OUTPUT\n".utf8))
@@ -13,12 +18,12 @@ let resources = URL(fileURLWithPath: arguments[1]).standardizedFileURL
 let root = URL(fileURLWithPath: arguments[2])
 let output = URL(fileURLWithPath: arguments[3])
 
-var files: [(relative: String, absolute: String)] = []
+var files: [(relative: String, absolute: String, data: Data)] = []
 if let enumerator = FileManager.default.enumerator(at: resources, includingPropertiesForKeys: [.isRegularFileKey]) {
     for case let url as URL in enumerator {
         guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
         let absolute = url.standardizedFileURL.path
-        files.append((String(absolute.dropFirst(resources.path.count + 1)), absolute))
+        files.append((String(absolute.dropFirst(resources.path.count + 1)), absolute, try Data(contentsOf: url)))
     }
 }
 files.sort { $0.relative < $1.relative }
@@ -40,6 +45,29 @@ func gitCommit() -> String {
     return "unknown"
 }
 
+/// The commit's date (committer, ISO 8601): what `labbox version` reports beside the commit id. Not
+/// the wall clock, so that the same commit builds the same bytes.
+func gitCommitDate() -> String {
+    let git = Process()
+    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    git.arguments = ["git", "-C", root.path, "log", "-1", "--format=%cI"]
+    let pipe = Pipe()
+    git.standardOutput = pipe
+    git.standardError = FileHandle.nullDevice
+    guard (try? git.run()) != nil else { return "unknown" }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    git.waitUntilExit()
+    let date = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return git.terminationStatus == 0 && !date.isEmpty ? date : "unknown"
+}
+
+/// 64-bit FNV-1a: enough to tell one version of a file from the next.
+func fingerprint(_ data: Data) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16)
+}
+
 /// An assembler string literal: quotes and backslashes escaped, anything else unusual refused.
 func literal(_ text: String) -> String {
     guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
@@ -57,8 +85,7 @@ for (index, file) in files.enumerated() {
     source += "labbox_path_\(index):\n    .asciz \(literal(file.relative))\n"
 }
 source += "    .globl labbox_embedded_commit\nlabbox_embedded_commit:\n    .asciz \(literal(gitCommit()))\n"
-let builtAt = ISO8601DateFormatter().string(from: Date())
-source += "    .globl labbox_embedded_built_at\nlabbox_embedded_built_at:\n    .asciz \(literal(builtAt))\n"
+source += "    .globl labbox_embedded_commit_date\nlabbox_embedded_commit_date:\n    .asciz \(literal(gitCommitDate()))\n"
 // The table holds addresses, so it goes where the loader may relocate it before making it read-only.
 source += "    .section .data.rel.ro.labbox_embedded,\"aw\"\n    .balign 8\n"
 source += "    .globl labbox_embedded_files\nlabbox_embedded_files:\n"
@@ -67,5 +94,6 @@ for index in files.indices {
 }
 source += "    .globl labbox_embedded_file_count\nlabbox_embedded_file_count:\n    .quad \(files.count)\n"
 source += "    .section .note.GNU-stack,\"\",%progbits\n"
-// Written every time it runs: it runs when a resource changed, and the assembler must then run too.
-try source.write(to: output, atomically: true, encoding: .utf8)
+if (try? String(contentsOf: output, encoding: .utf8)) != source {
+    try source.write(to: output, atomically: true, encoding: .utf8)
+}

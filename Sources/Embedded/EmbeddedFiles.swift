@@ -34,6 +34,6 @@ public enum EmbeddedFiles {
     /// The commit the binary was built from, read from `.git` at build time.
     public static var commit: String { String(cString: labbox_embedded_commit_id()) }
 
-    /// When the embedded files were generated, which is when the binary was built.
-    public static var builtAt: String { String(cString: labbox_embedded_build_date()) }
+    /// The date of that commit (ISO 8601), or `unknown` when the build had no git.
+    public static var commitDate: String { String(cString: labbox_embedded_commit_time()) }
 }

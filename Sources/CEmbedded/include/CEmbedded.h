@@ -11,12 +11,12 @@ typedef struct {
 extern const labbox_embedded_file labbox_embedded_files[];
 extern const unsigned long labbox_embedded_file_count;
 extern const char labbox_embedded_commit[];
-extern const char labbox_embedded_built_at[];
+extern const char labbox_embedded_commit_date[];
 
 // Accessors: Swift imports an array of unknown size poorly, a function returning its start well.
 static inline const labbox_embedded_file *labbox_embedded_table(void) { return labbox_embedded_files; }
 static inline unsigned long labbox_embedded_count(void) { return labbox_embedded_file_count; }
 static inline const char *labbox_embedded_commit_id(void) { return labbox_embedded_commit; }
-static inline const char *labbox_embedded_build_date(void) { return labbox_embedded_built_at; }
+static inline const char *labbox_embedded_commit_time(void) { return labbox_embedded_commit_date; }
 
 #endif

@@ -3,14 +3,14 @@ import LabBoxPlatform
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "version", abstract: "Print the version, commit, build date, Swift and SQLite versions.")
+        commandName: "version", abstract: "Print the version, the commit and its date, the Swift and SQLite versions.")
 
     func run() {
         print(
             """
             labbox \(BuildInfo.version)
             commit:  \(BuildInfo.commit)
-            built:   \(BuildInfo.builtAt)
+            date:    \(BuildInfo.commitDate)
             swift:   \(BuildInfo.swiftVersion)
             sqlite:  \(BuildInfo.sqliteVersion)
             """)

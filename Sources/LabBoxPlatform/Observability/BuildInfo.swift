@@ -5,7 +5,7 @@ import GRDBSQLite
 package enum BuildInfo {
     package static let version = "0.1.0"
     package static var commit: String { EmbeddedFiles.commit }
-    package static var builtAt: String { EmbeddedFiles.builtAt }
+    package static var commitDate: String { EmbeddedFiles.commitDate }
     package static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 
     package static var swiftVersion: String {

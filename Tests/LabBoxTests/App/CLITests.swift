@@ -11,7 +11,7 @@ import Testing
     @Test func versionPrintsVersionCommitBuildDateSwiftAndSQLite() throws {
         let result = try LabBoxProcess.run(["version"])
         #expect(result.status == 0)
-        for label in ["labbox 0.1.0", "commit:", "built:", "swift:", "sqlite:  3."] {
+        for label in ["labbox 0.1.0", "commit:", "date:", "swift:", "sqlite:  3."] {
             #expect(result.stdout.contains(label))
         }
     }

@@ -53,8 +53,7 @@ struct ReleaseBinaryTests {
     }
 
     @Test func debianPackageHoldsTheBinaryUnitAndConfig() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        let root = packageRoot.path
         let build = try LabBoxProcess.run([root + "/packaging/build-deb"], binary: "/bin/bash", directory: root)
         #expect(build.status == 0, "\(build.stderr)")
         let deb = root + "/" + build.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

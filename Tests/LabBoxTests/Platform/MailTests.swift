@@ -21,8 +21,7 @@ final class SMTPSink {
         let directory = NSTemporaryDirectory() + "labbox-sink-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         output = directory + "/received.jsonl"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("support/smtp_sink.py").path
+        let script = packageRoot.appendingPathComponent("Tests/support/smtp_sink.py").path
         // scripts/test points this at a venv with aiosmtpd; otherwise the system Python must have it.
         let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/env"
         process.executableURL = URL(fileURLWithPath: python)

@@ -4,6 +4,11 @@ import Foundation
     import FoundationNetworking
 #endif
 
+/// The package's folder (this file is `Tests/LabBoxTests/Support/Subprocess.swift`), for what tests
+/// use beside the code: the SMTP sink, the packaging scripts.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
 /// Runs the `labbox` executable as a separate process, as an operator would.
 struct LabBoxProcess {
     struct Result {
