@@ -124,7 +124,7 @@ let package = Package(
 
         .testTarget(
             name: "LabBoxTests",
-            dependencies: ["LabBoxApp"] + features + [
+            dependencies: ["LabBoxApp", "Embedded"] + features + [
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

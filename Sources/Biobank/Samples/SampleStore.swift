@@ -36,7 +36,12 @@ package struct SampleStore: Sendable {
             case freezeThawCount = "freeze_thaw_count"
         }
 
-        package init(externalId: String? = nil, species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, animalId: Int64? = nil, collectedAt: String? = nil, notes: String? = nil, collectedBy: String? = nil, quantity: Double? = nil, unit: String? = nil, doses: Int? = nil, freezeThawCount: Int? = nil, parents: [Parent]? = nil) {
+        package init(
+            externalId: String? = nil, species: String? = nil, kind: String? = nil, status: Sample.Status? = nil,
+            animalId: Int64? = nil, collectedAt: String? = nil, notes: String? = nil, collectedBy: String? = nil,
+            quantity: Double? = nil, unit: String? = nil, doses: Int? = nil, freezeThawCount: Int? = nil,
+            parents: [Parent]? = nil
+        ) {
             self.externalId = externalId
             self.species = species
             self.kind = kind

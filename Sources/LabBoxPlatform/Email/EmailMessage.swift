@@ -58,7 +58,10 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, M
         try message.insert(db)
     }
 
-    package init(id: Int64? = nil, recipient: String, subject: String, body: String, state: State, attempts: Int, nextAttemptAt: Date, lastError: String? = nil, createdAt: Date, sentAt: Date? = nil) {
+    package init(
+        id: Int64? = nil, recipient: String, subject: String, body: String, state: State, attempts: Int,
+        nextAttemptAt: Date, lastError: String? = nil, createdAt: Date, sentAt: Date? = nil
+    ) {
         self.id = id
         self.recipient = recipient
         self.subject = subject

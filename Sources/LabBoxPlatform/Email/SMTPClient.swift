@@ -22,7 +22,10 @@ package struct SMTPSettings: Sendable {
     package var from: String
     package var verifyCertificate: Bool
 
-    package init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String, verifyCertificate: Bool) {
+    package init(
+        host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String,
+        verifyCertificate: Bool
+    ) {
         self.host = host
         self.port = port
         self.security = security

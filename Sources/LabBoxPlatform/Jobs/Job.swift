@@ -57,7 +57,12 @@ package struct Job: Codable, Sendable, Identifiable, FetchableRecord, MutablePer
         try JSONDecoder().decode(P.self, from: Data(parameters.utf8))
     }
 
-    package init(id: Int64? = nil, type: String, parameters: String, state: State, progress: Int, message: String, result: String? = nil, resultFile: String? = nil, error: String? = nil, attempts: Int, maxAttempts: Int, runAfter: Date, cancelRequested: Bool, userId: Int64? = nil, startedBy: String, schedule: String? = nil, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil) {
+    package init(
+        id: Int64? = nil, type: String, parameters: String, state: State, progress: Int, message: String,
+        result: String? = nil, resultFile: String? = nil, error: String? = nil, attempts: Int, maxAttempts: Int,
+        runAfter: Date, cancelRequested: Bool, userId: Int64? = nil, startedBy: String, schedule: String? = nil,
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil
+    ) {
         self.id = id
         self.type = type
         self.parameters = parameters

@@ -39,7 +39,10 @@ package struct Principal: Sendable, Equatable {
         }
     }
 
-    package init(userID: Int64?, email: String?, displayName: String, role: Role?, credential: Credential, mustEnrolTwoFactor: Bool = false) {
+    package init(
+        userID: Int64?, email: String?, displayName: String, role: Role?, credential: Credential,
+        mustEnrolTwoFactor: Bool = false
+    ) {
         self.userID = userID
         self.email = email
         self.displayName = displayName
