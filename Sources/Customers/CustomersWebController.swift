@@ -8,7 +8,7 @@ import LabBoxValues
 package struct CustomersWebController {
     package let store: CustomerStore
     /// The customer's lab orders. Results lists them (it depends on Customers, not the reverse);
-    /// the composition root passes ``ResultStore/orderLinks(customer:)``.
+    /// the composition root passes `ResultStore.orderLinks(customer:)`.
     package let orders: @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink]
     package let pages: PageRenderer
 

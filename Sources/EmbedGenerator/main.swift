@@ -5,8 +5,8 @@ import Foundation
 // table (CEmbedded.h). The assembler copies bytes; the Swift compiler never sees the resources, so
 // a template edit costs an assembly and a link, not a recompilation of the server.
 //
-// The output depends on nothing but its inputs, and is written only when it differs: the debug and
-// the release build share it, and a rewrite by one would make the other reassemble and relink.
+// The output depends on nothing but its inputs, and is written only when it differs: a debug and a
+// release build in one build folder share it, and a rewrite by one made the other relink.
 // The assembler does not report `.incbin` files as dependencies, so each file's size and hash are
 // written beside it: the text changes exactly when a resource does.
 let arguments = CommandLine.arguments

@@ -2,7 +2,7 @@ import CEmbedded
 import Foundation
 
 /// Read-only access to the files of `Resources/`, assembled into the binary by the `EmbedPlugin`.
-public enum EmbeddedFiles {
+package enum EmbeddedFiles {
     /// Path → bytes. The bytes live in the binary's read-only data; nothing is copied until asked.
     /// `nonisolated(unsafe)`: the buffers point at memory that is never written, so sharing them
     /// across threads is safe although the pointer type is not `Sendable`.
@@ -17,23 +17,23 @@ public enum EmbeddedFiles {
     }()
 
     /// The bytes of the file at `path` (relative to `Resources/`, e.g. `"static/app.css"`).
-    public static func data(_ path: String) -> Data? {
+    package static func data(_ path: String) -> Data? {
         table[path].map { Data($0) }
     }
 
     /// The file as UTF-8 text.
-    public static func text(_ path: String) -> String? {
+    package static func text(_ path: String) -> String? {
         table[path].map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Paths of the embedded files inside `folder` (e.g. `"migrations/"`), sorted.
-    public static func paths(under folder: String) -> [String] {
+    package static func paths(under folder: String) -> [String] {
         table.keys.filter { $0.hasPrefix(folder) }.sorted()
     }
 
     /// The commit the binary was built from, read from `.git` at build time.
-    public static var commit: String { String(cString: labbox_embedded_commit_id()) }
+    package static var commit: String { String(cString: labbox_embedded_commit_id()) }
 
     /// The date of that commit (ISO 8601), or `unknown` when the build had no git.
-    public static var commitDate: String { String(cString: labbox_embedded_commit_time()) }
+    package static var commitDate: String { String(cString: labbox_embedded_commit_time()) }
 }

@@ -142,6 +142,7 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     ReproductionAPIController(stores: reproduction, identity: identity).addRoutes(to: routes)
     ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
+    StatisticsWebController(database: services.database, pages: pages).addRoutes(to: routes)
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)

@@ -1,6 +1,6 @@
-import Dispatch
 // The executable is this declaration; the server and CLI are the LabBoxApp library, which
 // Benchmarks/ links too.
+import Dispatch
 import LabBoxApp
 
 /// A synchronous main that waits for the command, not `@main extension LabBox {}`: an async main

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
-import LabBoxValues
 
 /// Searching and exporting the audit trail.
 package struct AuditStore: Sendable {

@@ -1,4 +1,3 @@
-import Animals
 import Foundation
 import GRDB
 import Hummingbird

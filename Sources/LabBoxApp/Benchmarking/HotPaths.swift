@@ -5,7 +5,7 @@ import LabBoxPlatform
 import LabBoxServer
 
 /// The hot paths that `Benchmarks/` measures with ordo-one/package-benchmark, behind a small
-/// public surface so that everything else in LabBox stays internal to the module.
+/// public surface: everything else in LabBox is visible inside this package only.
 public final class HotPaths: Sendable {
     let database: AppDatabase
     let samples: SampleStore

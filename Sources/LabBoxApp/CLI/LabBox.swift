@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `labbox` command; `Sources/labbox/main.swift` runs it.
+/// The `labbox` command; `Sources/labbox/LabBoxMain.swift` runs it.
 public struct LabBox: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "labbox",

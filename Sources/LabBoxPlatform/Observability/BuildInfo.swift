@@ -8,13 +8,12 @@ package enum BuildInfo {
     package static var commitDate: String { EmbeddedFiles.commitDate }
     package static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 
+    /// The compiler that built this binary (Package.swift needs 6.3 or later).
     package static var swiftVersion: String {
-        #if compiler(>=6.3)
-            "6.3"
-        #elseif compiler(>=6.2)
-            "6.2"
+        #if compiler(>=6.4)
+            "6.4 or later"
         #else
-            "6.1"
+            "6.3"
         #endif
     }
 }

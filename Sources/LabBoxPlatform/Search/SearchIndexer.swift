@@ -8,8 +8,8 @@ package struct SearchIndexer: Service {
     package let database: AppDatabase
     /// The indexes kept in batches; the composition root lists the features' indexes.
     package let indexes: [SearchIndex]
-    package var interval: Duration = .seconds(1)
-    package let logger = Logger(label: "labbox.search")
+    package let interval: Duration
+    private let logger = Logger(label: "labbox.search")
 
     package func run() async throws {
         await cancelWhenGracefulShutdown {

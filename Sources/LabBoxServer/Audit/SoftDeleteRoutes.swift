@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import LabBoxPlatform
-import LabBoxValues
 
 /// The optional `{"reason": …}` body of a delete or restore; an empty body gives no reason.
 package struct ReasonRequest: Decodable, Sendable {

@@ -12,7 +12,6 @@ package struct AuthorizationMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let identity: Identity
     package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
-    package static let csrfField = "_csrf"
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws

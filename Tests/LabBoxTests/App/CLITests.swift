@@ -8,7 +8,7 @@ import Testing
 
 /// The `labbox` executable driven as a separate process, the way an operator uses it.
 @Suite struct CLITests {
-    @Test func versionPrintsVersionCommitBuildDateSwiftAndSQLite() throws {
+    @Test func versionPrintsVersionCommitCommitDateSwiftAndSQLite() throws {
         let result = try LabBoxProcess.run(["version"])
         #expect(result.status == 0)
         for label in ["labbox 0.1.0", "commit:", "date:", "swift:", "sqlite:  3."] {

@@ -6,7 +6,7 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// The transfer, trace, statistics and semen pages.
+/// The transfer pages: a witnessed transfer, its trace, pregnancy checks and the outcome.
 package struct TransferWebController {
     package let stores: ReproductionStores
     package let identity: Identity
@@ -63,29 +63,6 @@ package struct TransferWebController {
                 return "Outcome recorded: \(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " "))."
             }
         }
-        router.get("/reproduction/animals/{id}") { request, context in
-            let id = try context.id()
-            let forward = try await database.read { try Trace.forward($0, animal: id) }
-            return pages.page(
-                "animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
-                request: request, context: context,
-                values: [
-                    "animal": ["id": id, "name": forward.animal.name, "sex": forward.animal.sex.rawValue],
-                    "opu_sessions": forward.opuSessions, "semen_collections": forward.semenCollections,
-                    "embryos": forward.embryos.map { line -> [String: Any] in
-                        PageRenderer.present([
-                            "code": line.code, "role": line.role, "mate": line.mate,
-                            "iets": "\(line.stage)-\(line.grade)",
-                            "fate": line.fate.replacingOccurrences(of: "_", with: " "),
-                            "transfer_id": line.transferId.map { "\($0)" } ?? "", "recipient": line.recipient ?? "",
-                            "result": line.result ?? "",
-                            "outcome": (line.outcome ?? "").replacingOccurrences(of: "_", with: " "),
-                        ])
-                    },
-                    "empty": forward.embryos.isEmpty,
-                ])
-        }
-        router.get("/reproduction/stats") { request, context in try await stats(request, context) }
     }
 
     private func transferForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
@@ -194,67 +171,9 @@ package struct TransferWebController {
             ])
     }
 
-    private func stats(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let grouping = try ReproductionStats.Grouping(ListQuery(request))
-        let report = try await database.read { try ReproductionStats.report($0, by: grouping) }
-        let rows = report.items.map { row -> [String: Any] in
-            [
-                "key": row.key, "opu": row.opuSessions, "recovery": row.recovery.text,
-                "inseminated": row.inseminated, "cleavage": row.cleavage.text, "blastocyst": row.blastocyst.text,
-                "transfers": row.transfers, "diagnosed": row.diagnosed, "pregnancy": row.pregnancy.text,
-            ]
-        }
-        return pages.page(
-            "reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
-            context: context,
-            values: [
-                "groupings": ReproductionStats.Grouping.allCases.map {
-                    ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == grouping]
-                },
-                "rows": rows, "empty": rows.isEmpty,
-                "chart": RateChart(rows: Array(report.items.prefix(12))).values as Any,
-            ])
-    }
-
     package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {
         self.stores = stores
         self.identity = identity
         self.pages = pages
-    }
-}
-
-/// A grouped bar chart of cleavage, blastocyst and pregnancy rates, drawn as SVG on the server
-/// (no script, and the CSP forbids inline styles: sizes are attributes, colours CSS classes).
-package struct RateChart {
-    package let rows: [ReproductionStats.Row]
-
-    package var values: [String: Any]? {
-        guard !rows.isEmpty else { return nil }
-        let rowHeight = 42
-        let labelWidth = 170
-        let plotWidth = 420
-        let bars = rows.enumerated().map { index, row -> [String: Any] in
-            let top = index * rowHeight + 6
-            let series: [(String, Rate)] = [
-                ("bar-a", row.cleavage), ("bar-b", row.blastocyst), ("bar-c", row.pregnancy),
-            ]
-            return [
-                "label": String(row.key.prefix(24)), "label_y": top + 20,
-                "bars": series.enumerated().map { offset, item -> [String: Any] in
-                    let percent = item.1.percent ?? 0
-                    return [
-                        "class": item.0, "x": labelWidth, "y": top + offset * 11, "height": 10,
-                        "width": max(1, Int(percent / 100 * Double(plotWidth))),
-                        "value_x": labelWidth + Int(percent / 100 * Double(plotWidth)) + 4,
-                        "value_y": top + offset * 11 + 9,
-                        "text": item.1.text,
-                    ]
-                },
-            ]
-        }
-        return [
-            "width": labelWidth + plotWidth + 60, "height": rows.count * rowHeight + 10, "groups": bars,
-            "axis_x": labelWidth,
-        ]
     }
 }
