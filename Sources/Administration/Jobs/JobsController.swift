@@ -6,7 +6,8 @@ import LabBoxValues
 import NIOCore
 
 /// Background jobs: `/api/v1/jobs` (list, one job with its log, cancel, result download) and the
-/// `/jobs` pages, where a job's progress bar follows it live. Admins see every job; others theirs.
+/// `/jobs` pages, where a job's progress bar follows it live. Admins see every job; others theirs;
+/// everyone only the kinds whose permission they hold (a backup needs admin).
 package struct JobsController {
     package let queue: JobQueue
     package let pages: PageRenderer
@@ -40,7 +41,8 @@ package struct JobsController {
         guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
         let state = try query.choice("state", in: Job.State.allCases.map(\.rawValue)).flatMap(Job.State.init)
         return try await queue.list(
-            userID: principal.can(.admin) ? nil : (principal.userID ?? -1), state: state,
+            userID: principal.can(.admin) ? nil : (principal.userID ?? -1), types: queue.types(visibleTo: principal),
+            state: state,
             before: try query.cursor()?.id, limit: try query.limit())
     }
 
@@ -48,7 +50,7 @@ package struct JobsController {
     private func visibleJob(_ context: AppRequestContext) async throws -> Job {
         guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
         let id = try context.id()
-        guard let job = try await queue.job(id: id), job.isVisible(to: principal) else {
+        guard let job = try await queue.job(id: id), job.isVisible(to: principal, kind: queue.kind(job.type)) else {
             throw APIError.notFound("No such job.")
         }
         return job

@@ -14,7 +14,10 @@ package struct Retention: Sendable {
         name: "retention", title: "Retention clean-up", jobType: "retention.cleanup", defaultCron: "15 3 * * *")
 
     package var job: JobKind {
-        JobKind(type: "retention.cleanup", title: "Retention clean-up", maxAttempts: 3, onInterrupt: .retry) {
+        JobKind(
+            type: "retention.cleanup", title: "Retention clean-up", permission: "admin", maxAttempts: 3,
+            onInterrupt: .retry
+        ) {
             execution in
             let now = Date()
             let ninetyDays = now.addingTimeInterval(-90 * 86_400)

@@ -43,7 +43,7 @@ package struct SampleCSV: Sendable {
     /// The background export (`samples.export`): the filtered samples into a CSV file the starter
     /// downloads from the job page.
     package var exportJob: JobKind {
-        JobKind(type: "samples.export", title: "Sample export") { execution in
+        JobKind(type: "samples.export", title: "Sample export", permission: "samples:read") { execution in
             let filter = try execution.job.decodedParameters(SampleStore.Filter.self)
             let total = max(try await store.count(filter), 1)
             let (relative, url) = try execution.resultFile(named: "samples.csv")

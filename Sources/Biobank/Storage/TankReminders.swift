@@ -33,7 +33,10 @@ package struct TankReminders: Sendable {
     }
 
     package var job: JobKind {
-        JobKind(type: "storage.ln2_reminders", title: "LN2 fill reminders", maxAttempts: 3, onInterrupt: .retry) {
+        JobKind(
+            type: "storage.ln2_reminders", title: "LN2 fill reminders", permission: "storage:read", maxAttempts: 3,
+            onInterrupt: .retry
+        ) {
             execution in
             let now = Date()
             let fillDays = fillDays

@@ -19,7 +19,8 @@ package struct BackupJobs: Sendable {
     }
 
     package var create: JobKind {
-        JobKind(type: "backup", title: "Backup", maxAttempts: 3, onInterrupt: .retry) { execution in
+        JobKind(type: "backup", title: "Backup", permission: "admin", maxAttempts: 3, onInterrupt: .retry) {
+            execution in
             let created = try await backups.create(
                 report: { execution.progress($0, $1) }, checkpoint: { try execution.checkpoint() })
             execution.log("Wrote \(created.archive.lastPathComponent) (\(created.bytes) bytes)")
@@ -37,7 +38,7 @@ package struct BackupJobs: Sendable {
     }
 
     package var verify: JobKind {
-        JobKind(type: "backup.verify", title: "Backup verification") { execution in
+        JobKind(type: "backup.verify", title: "Backup verification", permission: "admin") { execution in
             let name = try execution.job.decodedParameters(VerifyParameters.self).file
             guard Backups.isArchiveName(name) else {
                 throw JobFailure(message: "'\(name)' is not a LabBox backup name")

@@ -1,6 +1,7 @@
 import Embedded
 import Foundation
 import GRDB
+import LabBoxValues
 import Mustache
 
 /// An email in the outbox: rendered from a template when queued, delivered later by
@@ -44,12 +45,26 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, M
         return library
     }()
 
-    /// Renders and queues a message inside the caller's transaction.
+    /// Renders and queues a message inside the caller's transaction. Header values never carry a
+    /// line break (an animal's name in a subject must not add a `Bcc:`): a recipient with one is
+    /// refused, a subject's control characters become spaces.
     package static func queue(
         _ db: Database, to recipient: String, template: String, values: [String: Any], subject: String
     )
         throws
     {
+        guard
+            !recipient.unicodeScalars.contains(where: {
+                $0.properties.generalCategory == .control || "<>".unicodeScalars.contains($0)
+            })
+        else {
+            throw APIError.validationFailed(
+                "An email address cannot hold line breaks or angle brackets.", field: "email")
+        }
+        let subject = String(
+            String.UnicodeScalarView(
+                subject.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }
+            ).prefix(200))
         let now = Date()
         var message = EmailMessage(
             recipient: recipient, subject: subject,

@@ -104,8 +104,9 @@ package enum SMTPClient {
 
     /// The message in RFC 5322 form, dot-stuffed for DATA.
     package static func content(of message: EmailMessage, from: String) -> String {
+        // Anything but printable ASCII is encoded (RFC 2047), so no byte of a subject can end its line.
         let subject =
-            message.subject.allSatisfy(\.isASCII)
+            message.subject.unicodeScalars.allSatisfy { (0x20..<0x7F).contains($0.value) }
             ? message.subject : "=?UTF-8?B?" + Data(message.subject.utf8).base64EncodedString() + "?="
         let date = Date().formatted(
             Date.VerbatimFormatStyle(

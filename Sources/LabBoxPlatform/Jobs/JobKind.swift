@@ -13,16 +13,21 @@ package struct JobKind: Sendable {
 
     package let type: String
     package let title: String
+    /// The permission (as the server's `Permission` names it) a caller needs to see a job of this
+    /// kind and fetch its result. Having started the job is not enough: a `samples:read` API key of
+    /// an administrator must not reach the administrator's backups.
+    package let permission: String
     package var maxAttempts = 1
     package var onInterrupt = OnInterrupt.markInterrupted
     package let run: @Sendable (JobExecution) async throws -> JobOutcome
 
     package init(
-        type: String, title: String, maxAttempts: Int = 1, onInterrupt: OnInterrupt = .markInterrupted,
-        run: @escaping @Sendable (JobExecution) async throws -> JobOutcome
+        type: String, title: String, permission: String, maxAttempts: Int = 1,
+        onInterrupt: OnInterrupt = .markInterrupted, run: @escaping @Sendable (JobExecution) async throws -> JobOutcome
     ) {
         self.type = type
         self.title = title
+        self.permission = permission
         self.maxAttempts = maxAttempts
         self.onInterrupt = onInterrupt
         self.run = run

@@ -32,6 +32,9 @@ package final class JobQueue: Sendable {
 
     package func kind(_ type: String) -> JobKind? { kinds.withLock { $0[type] } }
 
+    /// Every registered kind.
+    package var registeredKinds: [JobKind] { kinds.withLock { Array($0.values) } }
+
     package func title(of type: String) -> String { kind(type)?.title ?? type }
 
     // MARK: Starting and claiming
@@ -179,9 +182,11 @@ package final class JobQueue: Sendable {
     }
 
     /// Newest first; `userID` limits the list to that user's jobs.
-    package func list(userID: Int64?, state: Job.State?, before: Int64?, limit: Int) async throws -> [Job] {
+    package func list(userID: Int64?, types: [String], state: Job.State?, before: Int64?, limit: Int) async throws
+        -> [Job]
+    {
         let jobs = try await database.read { db in
-            var request = Job.order(Job.CodingKeys.id.desc).limit(limit)
+            var request = Job.order(Job.CodingKeys.id.desc).limit(limit).filter(types.contains(Job.CodingKeys.type))
             if let userID { request = request.filter(Job.CodingKeys.userId == userID) }
             if let state { request = request.filter(Job.CodingKeys.state == state) }
             if let before { request = request.filter(Job.CodingKeys.id < before) }

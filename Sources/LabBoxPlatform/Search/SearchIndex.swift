@@ -6,7 +6,10 @@ package struct SearchIndex: Sendable {
     /// The query as an FTS5 expression: every word must appear, each as a prefix, with FTS5's own
     /// syntax characters neutralised by quoting.
     package static func matchExpression(_ query: String) -> String? {
-        let words = query.split(whereSeparator: { $0.isWhitespace }).prefix(10)
+        // Control characters (a NUL made SQLite refuse the whole expression) separate words.
+        let words = query.split(whereSeparator: {
+            $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }).prefix(10)
         guard !words.isEmpty else { return nil }
         return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " ")
     }

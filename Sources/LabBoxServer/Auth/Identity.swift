@@ -19,6 +19,9 @@ package struct Identity: Sendable {
     /// doubles it, up to a day.
     package static let lockoutThreshold = 5
     package static let firstLockout: TimeInterval = 60
+    /// Longer passwords are refused before any work: bcrypt reads 72 bytes, and a sign-in must not
+    /// be a way to make the server hash megabytes.
+    package static let maxPasswordBytes = 1024
 
     package init(database: AppDatabase, config: AppConfig) {
         self.database = database
@@ -57,8 +60,17 @@ package struct Identity: Sendable {
     /// ``lockoutThreshold`` on the account is locked for a doubling time, during which even the
     /// right password is refused (with the same answer).
     package func verify(email: String, password: String, context: AppRequestContext) async throws -> User {
+        // Checked before anything is written: an anonymous caller must not be able to store much.
+        guard email.count <= SecurityEvent.maxEmail else {
+            throw APIError.validationFailed(
+                "An email has at most \(SecurityEvent.maxEmail) characters.", field: "email")
+        }
+        guard password.utf8.count <= Self.maxPasswordBytes else {
+            throw APIError.validationFailed(
+                "A password has at most \(Self.maxPasswordBytes) bytes.", field: "password")
+        }
+        // A refused burst writes nothing: counting it on disk would let the burst fill the disk.
         if let retryAfter = loginLimiter.take(context.clientIP) {
-            try await record(.rateLimited, user: nil, email: email, context: context, detail: "sign-in attempts")
             throw APIError.tooManyRequests(retryAfter: retryAfter)
         }
         let refusal = APIError(

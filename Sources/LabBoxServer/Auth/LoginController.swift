@@ -111,7 +111,10 @@ package struct LoginController {
 
     /// Only local paths are followed after sign-in, never another site (open redirect).
     package static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        // Browsers drop tabs and line breaks from a URL, so `/\t/evil.example` would be `//evil.example`.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        else { return "/" }
         return next
     }
 

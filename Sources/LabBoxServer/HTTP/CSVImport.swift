@@ -89,7 +89,10 @@ package struct CSVImport<Item: Sendable>: Sendable {
     /// The import as a background job (`<noun>.import`), for files big enough to want a progress
     /// bar: the uploaded text travels in the job's parameters and is deleted with the job.
     package func job(noun: String) -> JobKind {
-        JobKind(type: "\(noun).import", title: "\(noun.prefix(1).uppercased())\(noun.dropFirst()) import") {
+        JobKind(
+            type: "\(noun).import", title: "\(noun.prefix(1).uppercased())\(noun.dropFirst()) import",
+            permission: "\(noun):write"
+        ) {
             execution in
             let rows = try parse(try execution.job.decodedParameters(JobParameters.self).csv)
             execution.progress(5, "Checking \(rows.count) rows")

@@ -50,9 +50,19 @@ package struct JobResource: ResponseEncodable, Sendable {
 }
 
 extension Job {
-    /// Admins see every job; others the jobs they started.
-    package func isVisible(to principal: Principal) -> Bool {
-        principal.can(.admin) || (userId != nil && userId == principal.userID)
+    /// A job is visible to a caller holding its kind's permission (``JobKind/permission``): to
+    /// admins all of them, to others those they started. A job of a kind no longer registered is
+    /// visible to nobody.
+    package func isVisible(to principal: Principal, kind: JobKind?) -> Bool {
+        guard let kind, principal.can(Permission(rawValue: kind.permission)) else { return false }
+        return principal.can(.admin) || (userId != nil && userId == principal.userID)
+    }
+}
+
+extension JobQueue {
+    /// The job types whose permission `principal` holds.
+    package func types(visibleTo principal: Principal) -> [String] {
+        registeredKinds.filter { principal.can(Permission(rawValue: $0.permission)) }.map(\.type)
     }
 }
 

@@ -47,14 +47,23 @@ package struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersist
 
     /// Appends an event inside the caller's transaction, so the event and the change it describes
     /// commit together; it joins the audit chain too.
+    /// The longest email (RFC 5321) and detail a security event keeps. The rows, and the audit
+    /// events beside them, can never be deleted, and some are written for anonymous callers:
+    /// whatever reaches here is cut to these bounds, however it got past its route's checks.
+    package static let maxEmail = 254
+    package static let maxDetail = 500
+
     package static func record(
         _ db: Database, kind: Kind, user: User?, email: String? = nil, event: EventContext, detail: String
     )
         throws
     {
+        let detail = String(detail.prefix(maxDetail))
         var row = SecurityEvent(
-            id: nil, occurredAt: Date(), kind: kind, userId: user?.id, email: user?.email ?? email,
-            clientIp: event.clientIP, requestId: event.requestID, detail: detail)
+            id: nil, occurredAt: Date(), kind: kind, userId: user?.id,
+            email: (user?.email ?? email).map {
+                String($0.prefix(maxEmail))
+            }, clientIp: event.clientIP, requestId: event.requestID, detail: detail)
         try row.insert(db)
         let details = AuditValue.encode([
             "security_event_id": .integer(row.id ?? 0), "email": row.email.map(AuditValue.text) ?? .null,

@@ -52,7 +52,7 @@ package struct HealthController {
     /// With `metrics.token` set, scrapers must present it; without it only this machine may scrape.
     private func metrics(_ request: Request, _ context: AppRequestContext) throws -> Response {
         if let metricsToken {
-            guard request.headers[.authorization] == "Bearer \(metricsToken)" else {
+            guard Secrets.constantTimeEquals(request.headers[.authorization] ?? "", "Bearer \(metricsToken)") else {
                 throw APIError.unauthorized("/metrics needs the bearer token set in metrics.token.")
             }
         } else if !isLoopback(context.remoteAddress) {

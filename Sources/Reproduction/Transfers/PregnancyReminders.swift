@@ -16,7 +16,8 @@ package struct PregnancyReminders: Sendable {
 
     package var job: JobKind {
         JobKind(
-            type: "reproduction.pregnancy_reminders", title: "Pregnancy check reminders", maxAttempts: 3,
+            type: "reproduction.pregnancy_reminders", title: "Pregnancy check reminders",
+            permission: "reproduction:read", maxAttempts: 3,
             onInterrupt: .retry
         ) { execution in
             let now = Date()

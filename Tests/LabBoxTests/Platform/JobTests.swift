@@ -42,7 +42,7 @@ func waitForJob(
         let server = try TestServer()
         let released = Atomic<Bool>(false)
         server.services.jobs.register(
-            JobKind(type: "test.gate", title: "Gate") { execution in
+            JobKind(type: "test.gate", title: "Gate", permission: "admin") { execution in
                 execution.progress(40, "halfway")
                 execution.log("waiting at the gate")
                 while !released.load(ordering: .relaxed) {
@@ -72,7 +72,7 @@ func waitForJob(
     @Test func cancellingARunningJobRollsBackItsWork() async throws {
         let server = try TestServer()
         server.services.jobs.register(
-            JobKind(type: "test.customers", title: "Customers") { execution in
+            JobKind(type: "test.customers", title: "Customers", permission: "customers:write") { execution in
                 try await execution.database.write(execution.context) { write in
                     for index in 0..<2000 {
                         var customer = Customer(
@@ -108,14 +108,14 @@ func waitForJob(
         let server = try TestServer { $0.jobRetrySeconds = 0 }
         let attempts = Atomic<Int>(0)
         server.services.jobs.register(
-            JobKind(type: "test.flaky", title: "Flaky", maxAttempts: 3) { _ in
+            JobKind(type: "test.flaky", title: "Flaky", permission: "samples:read", maxAttempts: 3) { _ in
                 if attempts.add(1, ordering: .relaxed).newValue == 1 {
                     throw JobFailure(message: "instrument busy", retryable: true)
                 }
                 return JobOutcome(message: "second time lucky")
             })
         server.services.jobs.register(
-            JobKind(type: "test.broken", title: "Broken job", maxAttempts: 3) { _ in
+            JobKind(type: "test.broken", title: "Broken job", permission: "samples:read", maxAttempts: 3) { _ in
                 throw JobFailure(message: "file is not a CSV")
             })
         let technician = try await server.user(.technician)

@@ -68,6 +68,34 @@ final class SMTPSink {
         return admin
     }
 
+    /// Found in review (issue 20, M3): an animal's name went unescaped into a reminder's subject.
+    @Test func headerValuesCannotCarryALineBreak() async throws {
+        let server = try TestServer()
+        let queued = try await server.services.database.write { db -> EmailMessage in
+            try EmailMessage.queue(
+                db, to: "tech@lab.example", template: "email-notification", values: [:],
+                subject: "Check Bella\r\nBcc: victim@evil.example")
+            return try #require(try EmailMessage.order(Column("id").desc).fetchOne(db))
+        }
+        #expect(!queued.subject.contains("\r") && !queued.subject.contains("\n"))
+        let content = SMTPClient.content(of: queued, from: "labbox@lab.example")
+        #expect(!content.split(separator: "\r\n").contains { $0.hasPrefix("Bcc:") })
+
+        // A subject with a control character is encoded, so even one stored before cannot break out.
+        var raw = queued
+        raw.subject = "Check Bella\r\nBcc: victim@evil.example"
+        let encoded = SMTPClient.content(of: raw, from: "labbox@lab.example")
+        #expect(!encoded.split(separator: "\r\n").contains { $0.hasPrefix("Bcc:") })
+
+        await #expect(throws: APIError.self) {
+            try await server.services.database.write { db in
+                try EmailMessage.queue(
+                    db, to: "tech@lab.example>\r\nRCPT TO:<victim@evil.example", template: "email-notification",
+                    values: [:], subject: "s")
+            }
+        }
+    }
+
     @Test func alertsAreDeliveredOverSMTPWithAuthAndStayInTheOutboxWithoutIt() async throws {
         let sink = try SMTPSink(["--user", "labbox:mail-secret"])
         let server = try TestServer()

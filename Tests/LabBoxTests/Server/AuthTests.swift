@@ -270,6 +270,9 @@ import Testing
         #expect(LoginController.safeNext("//evil.example/") == "/")
         #expect(LoginController.safeNext("https://evil.example/") == "/")
         #expect(LoginController.safeNext("/\\evil.example") == "/")
+        // Issue 20: a tab (`next=/%09/evil.example`) or line break that browsers drop.
+        #expect(LoginController.safeNext("/\t/evil.example") == "/")
+        #expect(LoginController.safeNext("/\n/evil.example") == "/")
     }
 }
 

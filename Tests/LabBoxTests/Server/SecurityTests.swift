@@ -69,6 +69,55 @@ import Testing
         }
     }
 
+    /// Found in review (issue 20, H1): twelve anonymous token requests with a 5 MB email grew a
+    /// database by 126 MB of rows that can never be deleted.
+    @Test func anonymousSignInsCannotFillTheDisk() async throws {
+        let server = try TestServer { $0.loginsPerMinute = 2 }
+        let stored: @Sendable () async throws -> Int = {
+            try await server.services.database.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT (SELECT COUNT(*) FROM security_events) + (SELECT COUNT(*) FROM audit_events)")
+                    ?? 0
+            }
+        }
+        try await server.test { client in
+            let before = try await stored()
+            let huge = String(repeating: "x", count: 5_000_000) + "@lab.example"
+            let refused = try await client.send(
+                .post, "/api/v1/auth/token", json: ["email": huge, "password": "whatever-it-is"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.apiError()["field"] as? String == "email")
+            let long = try await client.send(
+                .post, "/api/v1/auth/token",
+                json: ["email": "a@lab.example", "password": String(repeating: "p", count: 100_000)])
+            #expect(long.status == .unprocessableContent)
+            #expect(try await stored() == before)
+
+            // Rate-limited attempts are refused before anything is written.
+            let limiter = server.services.identity.loginLimiter
+            while limiter.take("") == nil {}
+            for _ in 0..<5 {
+                let limited = try await client.send(
+                    .post, "/api/v1/auth/token", json: ["email": "nobody@lab.example", "password": "whatever-it-is"])
+                #expect(limited.status == .tooManyRequests)
+            }
+            #expect(try await stored() == before)
+        }
+        // Whatever reaches a security event is cut to its bounds.
+        try await server.services.database.write { db in
+            try SecurityEvent.record(
+                db, kind: .loginFailed, user: nil, email: String(repeating: "e", count: 10_000), event: .server,
+                detail: String(repeating: "d", count: 10_000))
+        }
+        let last = try await server.services.database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT length(email), length(detail) FROM security_events ORDER BY id DESC LIMIT 1"
+            ).map { ($0[0] as Int, $0[1] as Int) }
+        }
+        #expect(last?.0 == SecurityEvent.maxEmail)
+        #expect(last?.1 == SecurityEvent.maxDetail)
+    }
+
     @Test func requestsBeyondTheRateGet429WithRetryAfterButHealthChecksDoNot() async throws {
         let server = try TestServer {
             // Refills one request per 100 s: the test cannot be slow enough to earn one back.
