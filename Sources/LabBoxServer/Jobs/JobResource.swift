@@ -49,20 +49,26 @@ package struct JobResource: ResponseEncodable, Sendable {
     }
 }
 
+extension JobKind {
+    /// Whether `principal` holds the permission this kind declares (``permission``).
+    package func isPermitted(to principal: Principal) -> Bool {
+        principal.can(Permission(rawValue: permission))
+    }
+}
+
 extension Job {
-    /// A job is visible to a caller holding its kind's permission (``JobKind/permission``): to
-    /// admins all of them, to others those they started. A job of a kind no longer registered is
-    /// visible to nobody.
+    /// A job is visible to a caller its kind permits: to admins all of them, to others those they
+    /// started. A job of a kind no longer registered is visible to nobody.
     package func isVisible(to principal: Principal, kind: JobKind?) -> Bool {
-        guard let kind, principal.can(Permission(rawValue: kind.permission)) else { return false }
+        guard kind?.isPermitted(to: principal) == true else { return false }
         return principal.can(.admin) || (userId != nil && userId == principal.userID)
     }
 }
 
 extension JobQueue {
-    /// The job types whose permission `principal` holds.
+    /// The job types `principal` is permitted to see.
     package func types(visibleTo principal: Principal) -> [String] {
-        registeredKinds.filter { principal.can(Permission(rawValue: $0.permission)) }.map(\.type)
+        registeredKinds.filter { $0.isPermitted(to: principal) }.map(\.type)
     }
 }
 
