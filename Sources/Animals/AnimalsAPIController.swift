@@ -9,23 +9,26 @@ package struct AnimalsAPIController {
     package let store: AnimalStore
     package let jobs: JobQueue
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/animals") { request, context in try await list(request, context) }
-        router.post("/api/v1/animals") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/animals", .animalsRead, .listAnimals) { request, context in try await list(request, context)
+        }
+        routes.post("/api/v1/animals", .animalsWrite, .addAnimal) { request, context in
             let input = try await request.decode(as: AnimalStore.Input.self, context: context)
             return EditedResponse(
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
-        router.get("/api/v1/animals/{id}") { _, context in
+        routes.get("/api/v1/animals/{id}", .animalsRead, .oneAnimal) { _, context in
             guard let detail = try await store.detail(id: try context.id()) else { throw notFound }
             return detail
         }
-        router.patch("/api/v1/animals/{id}") { request, context in
+        routes.patch("/api/v1/animals/{id}", .animalsWrite, .changeAnimal) { request, context in
             let input = try await request.decode(as: AnimalStore.Input.self, context: context)
             return try await store.update(id: try context.id(), input, context: context.eventContext)
         }
-        SoftDeleteRoutes<Animal>(database: store.database).addAPI(to: router, path: "/api/v1/animals")
-        router.post("/api/v1/animals/bulk") { request, context in
+        SoftDeleteRoutes<Animal>(database: store.database).addAPI(
+            to: routes, path: "/api/v1/animals", read: .animalsRead, write: .animalsWrite,
+            operations: .init(delete: .deleteAnimal, restore: .restoreDeletedAnimal, history: .animalHistory))
+        routes.post("/api/v1/animals/bulk", .animalsWrite, .changeManyAnimals) { request, context in
             let body = try await request.decode(as: BulkRequest.self, context: context)
             guard (1...1000).contains(body.ids.count) else {
                 throw APIError.invalid("Give 1 to 1000 ids.", field: "ids")
@@ -33,12 +36,16 @@ package struct AnimalsAPIController {
             return try await store.changeAll(ids: body.ids, body.input, context: context.eventContext).response
         }
         let csv = AnimalCSV(store: store)
-        router.get("/api/v1/animals/export") { request, context in
+        routes.get("/api/v1/animals/export", .animalsRead, .exportAnimalsAsCSV) { request, context in
             csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/animals", template: AnimalCSV.template, database: store.database, jobs: jobs)
-        router.get("/api/v1/animals/{id}/pedigree") { request, context in
+            to: routes, path: "/api/v1/animals", permission: .animalsWrite,
+            operations: .init(
+                template: .csvImportTemplateForAnimals, check: .checkCSVImportOfAnimalsDryRun,
+                import: .importAnimalsFromCSV, job: .importAnimalsFromCSVInBackground),
+            template: AnimalCSV.template, database: store.database, jobs: jobs)
+        routes.get("/api/v1/animals/{id}/pedigree", .animalsRead, .animalPedigree) { request, context in
             let generations = try AnimalStore.generations(ListQuery(request))
             guard let pedigree = try await store.pedigree(id: try context.id(), generations: generations) else {
                 throw notFound

@@ -9,15 +9,17 @@ package struct AnimalsWebController {
     package let store: AnimalStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/animals") { request, context in try await list(request, context) }
-        router.get("/animals/import") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/animals", .animalsRead) { request, context in try await list(request, context) }
+        routes.get("/animals/import", .animalsWrite) { request, context in
             pages.page(
                 "import", title: "Import animals", section: "animals", request: request, context: context,
                 values: ["noun": "animals", "api": "/api/v1/animals"])
         }
-        router.get("/animals/new") { request, context in newPage(request, context, form: Form(), error: nil) }
-        router.post("/animals") { request, context in
+        routes.get("/animals/new", .animalsWrite) { request, context in
+            newPage(request, context, form: Form(), error: nil)
+        }
+        routes.post("/animals", .animalsWrite) { request, context in
             let form = try await request.decode(as: Form.self, context: context)
             do {
                 let detail = try await store.create(try form.input(), context: context.eventContext)
@@ -27,8 +29,10 @@ package struct AnimalsWebController {
                 return newPage(request, context, form: form, error: error)
             }
         }
-        router.get("/animals/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
-        router.post("/animals/{id}") { request, context in
+        routes.get("/animals/{id}", .animalsRead) { request, context in
+            try await detail(request, context, form: nil, error: nil)
+        }
+        routes.post("/animals/{id}", .animalsWrite) { request, context in
             let form = try await request.decode(as: Form.self, context: context)
             let id = try context.id()
             do {
@@ -39,8 +43,8 @@ package struct AnimalsWebController {
                 return try await detail(request, context, form: form, error: error)
             }
         }
-        SoftDeleteRoutes<Animal>(database: store.database).addPages(to: router, path: "/animals")
-        router.post("/animals/bulk") { request, context in
+        SoftDeleteRoutes<Animal>(database: store.database).addPages(to: routes, path: "/animals", write: .animalsWrite)
+        routes.post("/animals/bulk", .animalsWrite) { request, context in
             let bulk = try await request.decode(as: BulkSelection<Form>.self, context: context)
             do {
                 guard !bulk.ids.isEmpty else {

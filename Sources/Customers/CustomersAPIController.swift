@@ -9,28 +9,36 @@ package struct CustomersAPIController {
     package let store: CustomerStore
     package let jobs: JobQueue
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/customers") { request, context in try await list(request, context) }
-        router.post("/api/v1/customers") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/customers", .customersRead, .listCustomers) { request, context in
+            try await list(request, context)
+        }
+        routes.post("/api/v1/customers", .customersWrite, .addCustomer) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
             return EditedResponse(
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
-        router.get("/api/v1/customers/{id}") { _, context in
+        routes.get("/api/v1/customers/{id}", .customersRead, .oneCustomer) { _, context in
             guard let customer = try await store.customer(id: try context.id()) else { throw notFound }
             return customer
         }
-        router.patch("/api/v1/customers/{id}") { request, context in
+        routes.patch("/api/v1/customers/{id}", .customersWrite, .changeCustomer) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
             return try await store.update(id: try context.id(), input, context: context.eventContext)
         }
-        SoftDeleteRoutes<Customer>(database: store.database).addAPI(to: router, path: "/api/v1/customers")
+        SoftDeleteRoutes<Customer>(database: store.database).addAPI(
+            to: routes, path: "/api/v1/customers", read: .customersRead, write: .customersWrite,
+            operations: .init(delete: .deleteCustomer, restore: .restoreDeletedCustomer, history: .customerHistory))
         let csv = CustomerCSV(store: store)
-        router.get("/api/v1/customers/export") { request, context in
+        routes.get("/api/v1/customers/export", .customersRead, .exportCustomersAsCSV) { request, context in
             csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/customers", template: CustomerCSV.template, database: store.database, jobs: jobs)
+            to: routes, path: "/api/v1/customers", permission: .customersWrite,
+            operations: .init(
+                template: .csvImportTemplateForCustomers, check: .checkCSVImportOfCustomersDryRun,
+                import: .importCustomersFromCSV, job: .importCustomersFromCSVInBackground),
+            template: CustomerCSV.template, database: store.database, jobs: jobs)
     }
 
     private var notFound: APIError { .notFound("No such customer.") }

@@ -12,17 +12,17 @@ package struct CustomersWebController {
     package let orders: @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink]
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/customers") { request, context in try await list(request, context) }
-        router.get("/customers/import") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/customers", .customersRead) { request, context in try await list(request, context) }
+        routes.get("/customers/import", .customersWrite) { request, context in
             pages.page(
                 "import", title: "Import customers", section: "customers", request: request, context: context,
                 values: ["noun": "customers", "api": "/api/v1/customers"])
         }
-        router.get("/customers/new") { request, context in
+        routes.get("/customers/new", .customersWrite) { request, context in
             form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
         }
-        router.post("/customers") { request, context in
+        routes.post("/customers", .customersWrite) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
             do {
                 let customer = try await store.create(input, context: context.eventContext)
@@ -32,8 +32,10 @@ package struct CustomersWebController {
                 return form("customer-new", title: "New customer", request, context, input: input, error: error)
             }
         }
-        router.get("/customers/{id}") { request, context in try await detail(request, context, input: nil, error: nil) }
-        router.post("/customers/{id}") { request, context in
+        routes.get("/customers/{id}", .customersRead) { request, context in
+            try await detail(request, context, input: nil, error: nil)
+        }
+        routes.post("/customers/{id}", .customersWrite) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
             let id = try context.id()
             do {
@@ -43,7 +45,8 @@ package struct CustomersWebController {
                 return try await detail(request, context, input: input, error: error)
             }
         }
-        SoftDeleteRoutes<Customer>(database: store.database).addPages(to: router, path: "/customers")
+        SoftDeleteRoutes<Customer>(database: store.database).addPages(
+            to: routes, path: "/customers", write: .customersWrite)
     }
 
     private static let filters = ["q", "kind", "include_deleted", "sort"]

@@ -9,8 +9,8 @@ package struct GenomicsAPIController {
     package let store: GenotypeStore
     package let thresholds: ParentageThresholds
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/genotypes/template") { _, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/genotypes/template", .genomicsRead, .genotypeCSVTemplate) { _, _ in
             Response(
                 status: .ok,
                 headers: [
@@ -18,11 +18,11 @@ package struct GenomicsAPIController {
                     .contentDisposition: "attachment; filename=\"genotype-template.csv\"",
                 ], body: .init(byteBuffer: ByteBuffer(string: GenotypeStore.template)))
         }
-        router.get("/api/v1/animals/{id}/genotypes") { _, context in
+        routes.get("/api/v1/animals/{id}/genotypes", .genomicsRead, .animalGenotypes) { _, context in
             ItemList(items: try await store.summaries(animalID: try context.id()))
         }
         // The CSV is the body; panel, source and reason travel in the query string.
-        router.post("/api/v1/animals/{id}/genotypes") { request, context in
+        routes.post("/api/v1/animals/{id}/genotypes", .genomicsWrite, .importGenotype) { request, context in
             let query = ListQuery(request)
             let summary = try await store.importCSV(
                 animalID: try context.id(), panel: query["panel"] ?? "",
@@ -30,7 +30,7 @@ package struct GenomicsAPIController {
                 reason: query["reason"], context: context.eventContext)
             return EditedResponse(status: .created, response: summary)
         }
-        router.get("/api/v1/parentage") { request, context in
+        routes.get("/api/v1/parentage", .genomicsRead, .parentageCheckByExclusion) { request, context in
             try await store.parentage(try Parentage.Question(ListQuery(request)), thresholds: thresholds)
         }
     }

@@ -24,9 +24,11 @@ package struct GenomicsWebController {
         }
     }
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/genomics") { request, context in try await overview(request, context, form: nil, error: nil) }
-        router.post("/genomics/genotypes") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/genomics", .genomicsRead) { request, context in
+            try await overview(request, context, form: nil, error: nil)
+        }
+        routes.post("/genomics/genotypes", .genomicsWrite) { request, context in
             let form = try await request.decode(as: ImportForm.self, context: context)
             do {
                 guard let animalID = Int64(form.animalId.trimmingCharacters(in: .whitespaces)) else {
@@ -44,7 +46,7 @@ package struct GenomicsWebController {
                 return try await overview(request, context, form: form, error: error)
             }
         }
-        router.get("/genomics/parentage") { request, context in
+        routes.get("/genomics/parentage", .genomicsRead) { request, context in
             let query = ListQuery(request)
             let question = try Parentage.Question(query)
             let report = try await store.parentage(question, thresholds: thresholds)

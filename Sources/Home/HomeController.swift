@@ -11,8 +11,8 @@ package struct HomeController {
     package let pages: PageRenderer
     package let fillDays: Int
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/") { request, context in try await home(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/", .signedIn) { request, context in try await home(request, context) }
     }
 
     private func home(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -81,7 +81,7 @@ package struct AppServices: Sendable {
 /// metrics (which must see the final status), security headers and compression (applied to error
 /// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
 /// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
-/// group, after routing, because it needs to know which route matched.
+/// group (see ``RouteTable/install(on:identity:)``), after routing, because it needs to know which route matched.
 package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self)
@@ -105,7 +105,14 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
             limiter: RateLimiter(
                 perSecond: services.config.requestsPerSecond, burst: services.config.requestBurst)))
 
-    let routes = router.group().add(middleware: AuthorizationMiddleware(identity: services.identity))
+    buildRoutes(services).install(on: router, identity: services.identity)
+    return router
+}
+
+/// Every controller's routes, each declared once with its permission (and, for the JSON API, its
+/// documentation) in one table.
+package func buildRoutes(_ services: AppServices) -> RouteTable {
+    let routes = RouteTable()
     let pages = services.pages
     let identity = services.identity
     HealthController(database: services.database, metricsToken: services.config.metricsToken)
@@ -171,7 +178,7 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
         .addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
-    return router
+    return routes
 }
 
 package func buildApplication(

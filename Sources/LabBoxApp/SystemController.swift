@@ -11,9 +11,9 @@ import LabBoxServer
 struct SystemController {
     let services: AppServices
 
-    func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/health") { _, _ in try await report() }
-        router.get("/admin/health") { request, context in
+    func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/health", .admin, .detailedHealth) { _, _ in try await report() }
+        routes.get("/admin/health", .admin) { request, context in
             let report = try await report()
             return services.pages.page(
                 "health", title: "System health", section: "system", request: request, context: context,

@@ -13,14 +13,14 @@ package struct LabelsController {
     /// One print run at most; larger runs are split by filtering.
     package static let maximum = 500
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/samples/labels") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/samples/labels", .samplesRead) { request, context in
             let query = ListQuery(request)
             return try sheet(
                 try await sampleLabels(query), size: try size(query), request: request, context: context,
                 title: "Sample labels", back: "/samples")
         }
-        router.get("/api/v1/samples/labels.zpl") { request, _ in
+        routes.get("/api/v1/samples/labels.zpl", .samplesRead, .sampleLabelsAsZPL) { request, _ in
             let query = ListQuery(request)
             let size = try size(query)
             let zpl = try await sampleLabels(query).map { $0.zpl(size: size) }.joined()
@@ -28,7 +28,7 @@ package struct LabelsController {
                 status: .ok, headers: [.contentType: "application/zpl; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: zpl)))
         }
-        router.get("/storage/{id}/labels") { request, context in
+        routes.get("/storage/{id}/labels", .storageRead) { request, context in
             let id = try context.id()
             let labels = try await storage.labels(for: id)
             return try sheet(

@@ -11,31 +11,33 @@ package struct ReproductionAPIController {
     package let stores: ReproductionStores
     package let identity: Identity
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        addSemen(to: router)
-        addLab(to: router)
-        addTransfers(to: router)
+    package func addRoutes(to routes: RouteTable) {
+        addSemen(to: routes)
+        addLab(to: routes)
+        addTransfers(to: routes)
     }
 
-    private func addSemen(to router: RouterGroup<AppRequestContext>) {
+    private func addSemen(to routes: RouteTable) {
         let semen = stores.semen
-        router.get("/api/v1/semen-collections") { request, _ in
+        routes.get("/api/v1/semen-collections", .reproductionRead, .listSemenCollections) { request, _ in
             let query = ListQuery(request)
             let page = try await semen.collections(after: try query.cursor(), limit: try query.limit())
             return KeysetPage(items: page.items, next: page.next)
         }
-        router.post("/api/v1/semen-collections") { request, context in
+        routes.post("/api/v1/semen-collections", .reproductionWrite, .recordSemenCollection) { request, context in
             let input = try await request.decode(as: SemenStore.Input.self, context: context)
             return EditedResponse(
                 status: .created, response: try await semen.create(input, context: context.eventContext))
         }
-        router.get("/api/v1/semen-collections/{id}") { _, context in
+        routes.get("/api/v1/semen-collections/{id}", .reproductionRead, .oneSemenCollectionWithItsStraws) {
+            _, context in
             guard let (collection, straws) = try await semen.collection(id: try context.id()) else {
                 throw APIError.notFound("No such semen collection.")
             }
             return CollectionBody(collection: collection, straws: straws)
         }
-        router.post("/api/v1/semen-collections/{id}/process") { request, context in
+        routes.post("/api/v1/semen-collections/{id}/process", .reproductionWrite, .processIntoStraws) {
+            request, context in
             let input = try await request.decode(as: SemenStore.ProcessInput.self, context: context)
             let straws = try await semen.process(id: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: straws))
@@ -47,72 +49,72 @@ package struct ReproductionAPIController {
         package let straws: [Sample]
     }
 
-    private func addLab(to router: RouterGroup<AppRequestContext>) {
+    private func addLab(to routes: RouteTable) {
         let lab = stores.lab
         let embryos = stores.embryos
-        router.get("/api/v1/opu-sessions") { request, _ in
+        routes.get("/api/v1/opu-sessions", .reproductionRead, .listOPUSessions) { request, _ in
             let query = ListQuery(request)
             let page = try await lab.opuSessions(
                 donor: try query.id("donor"), after: try query.cursor(), limit: try query.limit())
             return KeysetPage(items: page.items, next: page.next)
         }
-        router.post("/api/v1/opu-sessions") { request, context in
+        routes.post("/api/v1/opu-sessions", .reproductionWrite, .recordOPUSession) { request, context in
             let input = try await request.decode(as: ReproductionStore.OPUInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await lab.createOPU(input, context: context.eventContext))
         }
-        router.get("/api/v1/opu-sessions/{id}") { _, context in
+        routes.get("/api/v1/opu-sessions/{id}", .reproductionRead, .oneOPUSession) { _, context in
             guard let session = try await lab.opu(id: try context.id()) else {
                 throw APIError.notFound("No such OPU session.")
             }
             return session
         }
-        router.get("/api/v1/ivf-batches") { request, _ in
+        routes.get("/api/v1/ivf-batches", .reproductionRead, .listIVFBatches) { request, _ in
             let query = ListQuery(request)
             let page = try await lab.batches(after: try query.cursor(), limit: try query.limit())
             return KeysetPage(items: page.items, next: page.next)
         }
-        router.post("/api/v1/ivf-batches") { request, context in
+        routes.post("/api/v1/ivf-batches", .reproductionWrite, .startIVFBatch) { request, context in
             let input = try await request.decode(as: ReproductionStore.BatchInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await lab.createBatch(input, context: context.eventContext))
         }
-        router.get("/api/v1/ivf-batches/{id}") { _, context in
+        routes.get("/api/v1/ivf-batches/{id}", .reproductionRead, .oneIVFBatch) { _, context in
             guard let report = try await lab.batch(id: try context.id()) else {
                 throw APIError.notFound("No such batch.")
             }
             return report
         }
-        router.post("/api/v1/ivf-batches/{id}/checks") { request, context in
+        routes.post("/api/v1/ivf-batches/{id}/checks", .reproductionWrite, .recordCultureCheck) { request, context in
             let input = try await request.decode(as: ReproductionStore.CheckInput.self, context: context)
             return EditedResponse(
                 status: .created,
                 response: try await lab.addCheck(batch: try context.id(), input, context: context.eventContext))
         }
-        router.post("/api/v1/ivf-batches/{id}/embryos") { request, context in
+        routes.post("/api/v1/ivf-batches/{id}/embryos", .reproductionWrite, .gradeEmbryosOfBatch) { request, context in
             let input = try await request.decode(as: EmbryoStore.GradingInput.self, context: context)
             let graded = try await embryos.grade(batch: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: graded))
         }
-        router.post("/api/v1/embryos") { request, context in
+        routes.post("/api/v1/embryos", .reproductionWrite, .recordFlushedInVivoEmbryos) { request, context in
             let input = try await request.decode(as: EmbryoStore.GradingInput.self, context: context)
             let graded = try await embryos.grade(batch: nil, input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: graded))
         }
-        router.get("/api/v1/embryos/{id}") { _, context in
+        routes.get("/api/v1/embryos/{id}", .reproductionRead, .oneEmbryo) { _, context in
             let embryoID = try context.id()
             return try await lab.database.read { try EmbryoStore.embryo($0, id: embryoID) }
         }
-        router.patch("/api/v1/embryos/{id}") { request, context in
+        routes.patch("/api/v1/embryos/{id}", .reproductionWrite, .regradeEmbryoInCulture) { request, context in
             let input = try await request.decode(as: EmbryoStore.RegradeInput.self, context: context)
             return try await embryos.regrade(id: try context.id(), input, context: context.eventContext)
         }
-        router.post("/api/v1/embryos/{id}/freeze") { request, context in
+        routes.post("/api/v1/embryos/{id}/freeze", .reproductionWrite, .freezeEmbryoIntoStraw) { request, context in
             let input = try await request.decode(as: EmbryoStore.FreezeInput.self, context: context)
             let (embryo, straw) = try await embryos.freeze(id: try context.id(), input, context: context.eventContext)
             return EditedResponse(status: .created, response: Frozen(embryo: embryo, straw: straw))
         }
-        router.post("/api/v1/embryos/{id}/discard") { request, context in
+        routes.post("/api/v1/embryos/{id}/discard", .reproductionWrite, .discardEmbryoInCulture) { request, context in
             let input = try await request.decode(as: ReasonBody.self, context: context)
             return try await embryos.discard(id: try context.id(), reason: input.reason, context: context.eventContext)
         }
@@ -139,15 +141,15 @@ package struct ReproductionAPIController {
         }
     }
 
-    private func addTransfers(to router: RouterGroup<AppRequestContext>) {
+    private func addTransfers(to routes: RouteTable) {
         let transfers = stores.transfers
         let database = stores.lab.database
-        router.get("/api/v1/transfers") { request, _ in
+        routes.get("/api/v1/transfers", .reproductionRead, .listTransfers) { request, _ in
             let query = ListQuery(request)
             let page = try await transfers.transfers(after: try query.cursor(), limit: try query.limit())
             return KeysetPage(items: page.items, next: page.next)
         }
-        router.post("/api/v1/transfers") { request, context in
+        routes.post("/api/v1/transfers", .reproductionWrite, .recordWitnessedEmbryoTransfer) { request, context in
             let body = try await request.decode(as: TransferBody.self, context: context)
             let witness = try await body.witness?.witness(identity: identity, context: context)
             let transfer = try await transfers.create(body.input, witness: witness, context: context.eventContext)
@@ -155,31 +157,32 @@ package struct ReproductionAPIController {
             return EditedResponse(
                 status: .created, response: try await database.read { try Trace.back($0, transfer: transferID) })
         }
-        router.get("/api/v1/transfers/{id}") { _, context in
+        routes.get("/api/v1/transfers/{id}", .reproductionRead, .transferTrace) { _, context in
             let transferID = try context.id()
             return try await database.read { try Trace.back($0, transfer: transferID) }
         }
-        router.post("/api/v1/transfers/{id}/pregnancy-checks") { request, context in
+        routes.post("/api/v1/transfers/{id}/pregnancy-checks", .reproductionWrite, .recordPregnancyDiagnosis) {
+            request, context in
             let input = try await request.decode(as: TransferStore.CheckInput.self, context: context)
             return EditedResponse(
                 status: .created,
                 response: try await transfers.diagnose(transfer: try context.id(), input, context: context.eventContext)
             )
         }
-        router.post("/api/v1/transfers/{id}/outcome") { request, context in
+        routes.post("/api/v1/transfers/{id}/outcome", .reproductionWrite, .recordCalvingOrFoaling) { request, context in
             let input = try await request.decode(as: TransferStore.OutcomeInput.self, context: context)
             return try await transfers.recordOutcome(transfer: try context.id(), input, context: context.eventContext)
         }
-        router.get("/api/v1/pregnancy-checks/due") { request, _ in
+        routes.get("/api/v1/pregnancy-checks/due", .reproductionRead, .pregnancyChecksDue) { request, _ in
             ItemList(
                 items: try await transfers.due(
                     ahead: try ListQuery(request).limit(default: 0, maximum: 60, name: "ahead")))
         }
-        router.get("/api/v1/animals/{id}/reproduction") { _, context in
+        routes.get("/api/v1/animals/{id}/reproduction", .reproductionRead, .forwardTraceOfDonorOrSire) { _, context in
             let animalID = try context.id()
             return try await database.read { try Trace.forward($0, animal: animalID) }
         }
-        router.get("/api/v1/reproduction/stats") { request, _ in
+        routes.get("/api/v1/reproduction/stats", .reproductionRead, .successStatistics) { request, _ in
             let grouping = try ReproductionStats.Grouping(ListQuery(request))
             return try await database.read { try ReproductionStats.report($0, by: grouping) }
         }

@@ -10,9 +10,9 @@ package struct CatalogWebController {
     package let store: CatalogStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/results/catalog") { request, context in try await page(request, context) }
-        router.post("/results/catalog/tests") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/results/catalog", .resultsRead) { request, context in try await page(request, context) }
+        routes.post("/results/catalog/tests", .admin) { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let ranges = try store.species.compactMap { species -> CatalogStore.TestInput.Range? in
@@ -29,7 +29,7 @@ package struct CatalogWebController {
                 return "Test \(test.code) added."
             }
         }
-        router.post("/results/catalog/profiles") { request, context in
+        routes.post("/results/catalog/profiles", .admin) { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let tests = (form["tests"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -39,7 +39,7 @@ package struct CatalogWebController {
                 return "Profile \(profile.code) added."
             }
         }
-        router.post("/results/catalog/instruments") { request, context in
+        routes.post("/results/catalog/instruments", .admin) { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let instrument = try await store.createInstrument(
@@ -48,7 +48,7 @@ package struct CatalogWebController {
                 return "\(instrument.name) added, calibrated until \(instrument.calibrationDue)."
             }
         }
-        router.post("/results/catalog/instruments/{id}/calibrate") { request, context in
+        routes.post("/results/catalog/instruments/{id}/calibrate", .admin) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
@@ -58,7 +58,7 @@ package struct CatalogWebController {
                 return "\(instrument.name) calibrated until \(instrument.calibrationDue)."
             }
         }
-        router.post("/results/catalog/materials") { request, context in
+        routes.post("/results/catalog/materials", .admin) { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let material = try await store.createMaterial(
@@ -68,7 +68,7 @@ package struct CatalogWebController {
                 return "Control \(material.name) added."
             }
         }
-        router.post("/results/qc-runs") { request, context in
+        routes.post("/results/qc-runs", .resultsWrite) { request, context in
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/results/catalog") {
                 let run = try await store.recordRun(

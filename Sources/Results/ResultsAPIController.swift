@@ -9,54 +9,56 @@ package struct ResultsAPIController {
     package let results: ResultStore
     package let identity: Identity
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/lab-catalog") { _, _ in CatalogBody(catalog: try await catalog.catalog()) }
-        router.post("/api/v1/lab-tests") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/lab-catalog", .resultsRead, .testCatalog) { _, _ in
+            CatalogBody(catalog: try await catalog.catalog())
+        }
+        routes.post("/api/v1/lab-tests", .admin, .addTest) { request, context in
             let input = try await request.decode(as: CatalogStore.TestInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await catalog.createTest(input, context: context.eventContext))
         }
-        router.post("/api/v1/lab-profiles") { request, context in
+        routes.post("/api/v1/lab-profiles", .admin, .addProfile) { request, context in
             let input = try await request.decode(as: CatalogStore.ProfileInput.self, context: context)
             let profile = try await catalog.createProfile(input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: [profile]))
         }
-        router.post("/api/v1/instruments") { request, context in
+        routes.post("/api/v1/instruments", .admin, .addInstrument) { request, context in
             let input = try await request.decode(as: CatalogStore.InstrumentInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await catalog.createInstrument(input, context: context.eventContext))
         }
-        router.patch("/api/v1/instruments/{id}") { request, context in
+        routes.patch("/api/v1/instruments/{id}", .admin, .recordCalibration) { request, context in
             let input = try await request.decode(as: CatalogStore.InstrumentInput.self, context: context)
             return try await catalog.recalibrate(
                 id: try context.id(), input, context: context.eventContext)
         }
-        router.post("/api/v1/qc-materials") { request, context in
+        routes.post("/api/v1/qc-materials", .admin, .addQCControlMaterial) { request, context in
             let input = try await request.decode(as: CatalogStore.MaterialInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await catalog.createMaterial(input, context: context.eventContext))
         }
-        router.post("/api/v1/qc-runs") { request, context in
+        routes.post("/api/v1/qc-runs", .resultsWrite, .recordQCRun) { request, context in
             let input = try await request.decode(as: CatalogStore.RunInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await catalog.recordRun(input, context: context.eventContext))
         }
-        router.get("/api/v1/orders") { request, _ in
+        routes.get("/api/v1/orders", .resultsRead, .listLabOrders) { request, _ in
             ItemList(items: try await results.orders(customer: try ListQuery(request).id("customer")))
         }
-        router.post("/api/v1/orders") { request, context in
+        routes.post("/api/v1/orders", .resultsWrite, .placeLabOrder) { request, context in
             let input = try await request.decode(as: ResultStore.OrderInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await results.createOrder(input, context: context.eventContext))
         }
-        router.get("/api/v1/orders/{id}") { _, context in
+        routes.get("/api/v1/orders/{id}", .resultsRead, .orderWithItsResults) { _, context in
             try await results.report(id: try context.id())
         }
-        router.get("/api/v1/orders/{id}/results.csv") { _, context in
+        routes.get("/api/v1/orders/{id}/results.csv", .resultsRead, .orderResultsAsCSV) { _, context in
             let id = try context.id()
             return Self.csv(try await results.report(id: id))
         }
-        router.get("/api/v1/analyses") { request, _ in
+        routes.get("/api/v1/analyses", .resultsRead, .worklist) { request, _ in
             let query = ListQuery(request)
             let states = try (query["state"] ?? "to_verify").split(separator: ",").map { name in
                 guard let state = Analysis.State(rawValue: String(name)) else {
@@ -70,24 +72,24 @@ package struct ResultsAPIController {
                 items: try await results.worklist(
                     states: states, after: try query.id("after"), limit: try query.limit(default: 100, maximum: 500)))
         }
-        router.post("/api/v1/analyses/{id}/start") { _, context in
+        routes.post("/api/v1/analyses/{id}/start", .resultsWrite, .startAnalysis) { _, context in
             try await results.start(
                 id: try context.id(), context: context.eventContext)
         }
-        router.post("/api/v1/analyses/{id}/result") { request, context in
+        routes.post("/api/v1/analyses/{id}/result", .resultsWrite, .enterOrChangeResult) { request, context in
             let input = try await request.decode(as: ResultStore.ResultInput.self, context: context)
             return try await results.enter(
                 id: try context.id(), input, by: context.principal?.userID,
                 context: context.eventContext)
         }
-        router.post("/api/v1/analyses/{id}/verify") { request, context in
+        routes.post("/api/v1/analyses/{id}/verify", .resultsWrite, .verifyResultESignature) { request, context in
             let body = try await request.decode(as: Credentials.self, context: context)
             let signer = try await SignatureRequest(meaning: .verified, password: body.password, code: body.code)
                 .signer(identity: identity, context: context)
             return try await results.verify(
                 id: try context.id(), signer: signer, context: context.eventContext)
         }
-        router.post("/api/v1/analyses/{id}/reject") { request, context in
+        routes.post("/api/v1/analyses/{id}/reject", .resultsWrite, .rejectResult) { request, context in
             let body = try await request.decode(as: Rejection.self, context: context)
             return try await results.reject(
                 id: try context.id(), retest: body.retest ?? true,

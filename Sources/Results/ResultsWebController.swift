@@ -18,12 +18,12 @@ package struct ResultsWebController {
 
     private var database: AppDatabase { results.database }
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/results") { request, context in try await worklist(request, context) }
-        router.get("/results/orders/new") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/results", .resultsRead) { request, context in try await worklist(request, context) }
+        routes.get("/results/orders/new", .resultsWrite) { request, context in
             try await orderForm(request, context, fields: FormFields(values: [:]), error: nil)
         }
-        router.post("/results/orders") { request, context in
+        routes.post("/results/orders", .resultsWrite) { request, context in
             let form = try await FormFields.decode(request, context: context)
             do {
                 let barcodes = (form["barcodes"] ?? "").split(whereSeparator: \.isNewline)
@@ -51,14 +51,14 @@ package struct ResultsWebController {
                 return try await orderForm(request, context, fields: form, error: error)
             }
         }
-        router.get("/results/orders/{id}") { request, context in try await order(request, context) }
-        router.get("/results/orders/{id}/report") { request, context in
+        routes.get("/results/orders/{id}", .resultsRead) { request, context in try await order(request, context) }
+        routes.get("/results/orders/{id}/report", .resultsRead) { request, context in
             let report = try await results.report(id: try context.id())
             return pages.page(
                 "result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
                 request: request, context: context, values: reportValues(report))
         }
-        router.post("/results/analyses/{id}/result") { request, context in
+        routes.post("/results/analyses/{id}/result", .resultsWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {
@@ -72,7 +72,7 @@ package struct ResultsWebController {
                     + (analysis.flag.isEmpty ? "." : " — \(analysis.flag.uppercased()), outside the reference range.")
             }
         }
-        router.post("/results/analyses/{id}/verify") { request, context in
+        routes.post("/results/analyses/{id}/verify", .resultsWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {
@@ -84,7 +84,7 @@ package struct ResultsWebController {
                     ? "Result verified." : "Your verification is recorded; another person must verify too."
             }
         }
-        router.post("/results/analyses/{id}/reject") { request, context in
+        routes.post("/results/analyses/{id}/reject", .resultsWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, id) {

@@ -85,11 +85,11 @@ package struct SearchController {
     package let store: SearchStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/search") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/search", .signedIn, .searchEverything) { request, context in
             try await store.search(ListQuery(request)["q"] ?? "", principal: context.principal)
         }
-        router.get("/search") { request, context in
+        routes.get("/search", .signedIn) { request, context in
             let query = ListQuery(request)["q"] ?? ""
             let results = try await store.search(query, principal: context.principal)
             if let exact = results.exact {

@@ -9,14 +9,17 @@ package struct AuditController {
     package let store: AuditStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/admin/audit") { request, context in try await page(request, context, verification: nil) }
-        router.get("/admin/audit/verify") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/admin/audit", .auditRead) { request, context in try await page(request, context, verification: nil)
+        }
+        routes.get("/admin/audit/verify", .auditRead) { request, context in
             try await page(request, context, verification: try await store.verify())
         }
-        router.get("/api/v1/audit") { request, _ in try await list(request) }
-        router.get("/api/v1/audit/verify") { _, _ in VerificationResult(try await store.verify()) }
-        router.get("/api/v1/audit/export") { request, _ in try export(request) }
+        routes.get("/api/v1/audit", .auditRead, .searchAuditTrail) { request, _ in try await list(request) }
+        routes.get("/api/v1/audit/verify", .auditRead, .verifyAuditChain) { _, _ in
+            VerificationResult(try await store.verify())
+        }
+        routes.get("/api/v1/audit/export", .auditRead, .exportAuditEvents) { request, _ in try export(request) }
     }
 
     package struct VerificationResult: ResponseEncodable {

@@ -12,23 +12,25 @@ package struct BackupsController {
     package let pages: PageRenderer
     package let warnAfterHours: Int
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/backups") { _, _ in BackupList(items: try backups.list().map(BackupItem.init)) }
-        router.post("/api/v1/backups") { _, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/backups", .admin, .listBackups) { _, _ in
+            BackupList(items: try backups.list().map(BackupItem.init))
+        }
+        routes.post("/api/v1/backups", .admin, .startBackup) { _, context in
             try await EditedResponse(status: .accepted, response: resource(start(context)))
         }
-        router.get("/api/v1/backups/{name}") { _, context in
+        routes.get("/api/v1/backups/{name}", .admin, .downloadBackup) { _, context in
             try await FileDownload.response(try archive(context).url, context: context)
         }
-        router.post("/api/v1/backups/{name}/verify") { _, context in
+        routes.post("/api/v1/backups/{name}/verify", .admin, .verifyBackup) { _, context in
             try await EditedResponse(status: .accepted, response: resource(verify(context)))
         }
-        router.get("/admin/backups") { request, context in try page(request, context) }
-        router.post("/admin/backups") { _, context in
+        routes.get("/admin/backups", .admin) { request, context in try page(request, context) }
+        routes.post("/admin/backups", .admin) { _, context in
             let job = try await start(context)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
-        router.post("/admin/backups/{name}/verify") { _, context in
+        routes.post("/admin/backups/{name}/verify", .admin) { _, context in
             let job = try await verify(context)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }

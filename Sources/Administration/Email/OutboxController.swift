@@ -12,19 +12,19 @@ package struct OutboxController {
     package let configured: Bool
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/outbox") { request, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/outbox", .admin, .emailOutbox) { request, _ in
             let query = ListQuery(request)
             let items = try await list(query)
             return KeysetPage(
                 items: items.map(Item.init),
                 next: .before(items.map(\.id), limit: try query.limit()))
         }
-        router.post("/api/v1/outbox/{id}/retry") { _, context in
+        routes.post("/api/v1/outbox/{id}/retry", .admin, .retryMessageThatGaveUp) { _, context in
             try await retry(context)
             return Response(status: .noContent)
         }
-        router.get("/admin/outbox") { request, context in
+        routes.get("/admin/outbox", .admin) { request, context in
             let query = ListQuery(request)
             let items = try await list(query)
             return pages.page(
@@ -46,7 +46,7 @@ package struct OutboxController {
                         keeping: ["state"], after: .before(items.map(\.id), limit: try query.limit())) ?? "",
                 ])
         }
-        router.post("/admin/outbox/{id}/retry") { _, context in
+        routes.post("/admin/outbox/{id}/retry", .admin) { _, context in
             try await retry(context)
             return Flash(kind: .success, message: "The message is queued again.").redirect(to: "/admin/outbox")
         }

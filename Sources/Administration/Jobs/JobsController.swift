@@ -12,26 +12,28 @@ package struct JobsController {
     package let queue: JobQueue
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/jobs") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/jobs", .signedIn, .listJobs) { request, context in
             let query = ListQuery(request)
             let jobs = try await list(query, context)
             return KeysetPage(
                 items: jobs.map { JobResource($0, title: queue.title(of: $0.type)) },
                 next: .before(jobs.map(\.id), limit: try query.limit()))
         }
-        router.get("/api/v1/jobs/{id}") { _, context in
+        routes.get("/api/v1/jobs/{id}", .signedIn, .oneJob) { _, context in
             let job = try await visibleJob(context)
             return JobResource(job, title: queue.title(of: job.type), log: try await queue.log(of: job.id ?? 0))
         }
-        router.post("/api/v1/jobs/{id}/cancel") { _, context in
+        routes.post("/api/v1/jobs/{id}/cancel", .signedIn, .cancelJob) { _, context in
             let job = try await cancel(context)
             return JobResource(job, title: queue.title(of: job.type))
         }
-        router.get("/api/v1/jobs/{id}/result") { _, context in try await download(context) }
-        router.get("/jobs") { request, context in try await listPage(request, context) }
-        router.get("/jobs/{id}") { request, context in try await page(request, context) }
-        router.post("/jobs/{id}/cancel") { _, context in
+        routes.get("/api/v1/jobs/{id}/result", .signedIn, .downloadJobResult) { _, context in
+            try await download(context)
+        }
+        routes.get("/jobs", .signedIn) { request, context in try await listPage(request, context) }
+        routes.get("/jobs/{id}", .signedIn) { request, context in try await page(request, context) }
+        routes.post("/jobs/{id}/cancel", .signedIn) { _, context in
             let job = try await cancel(context)
             return Flash(kind: .info, message: "Cancellation requested.").redirect(to: "/jobs/\(job.id ?? 0)")
         }

@@ -9,23 +9,25 @@ package struct SchedulesController {
     package let scheduler: Scheduler
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/schedules") { _, _ in ScheduleList(items: try await scheduler.list()) }
-        router.patch("/api/v1/schedules/{name}") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/schedules", .admin, .listSchedules) { _, _ in
+            ScheduleList(items: try await scheduler.list())
+        }
+        routes.patch("/api/v1/schedules/{name}", .admin, .changeSchedule) { request, context in
             let change = try await request.decode(as: Change.self, context: context)
             try await scheduler.update(
                 name: try context.parameters.require("name"), cron: change.cron, enabled: change.enabled,
                 context: context.eventContext)
             return ScheduleList(items: try await scheduler.list())
         }
-        router.post("/api/v1/schedules/{name}/run") { _, context in
+        routes.post("/api/v1/schedules/{name}/run", .admin, .runScheduleNow) { _, context in
             let job = try await scheduler.runNow(
                 name: try context.parameters.require("name"), by: context.principal?.userID,
                 context: context.eventContext)
             return EditedResponse(
                 status: .accepted, response: JobResource(job, title: scheduler.queue.title(of: job.type)))
         }
-        router.get("/admin/schedules") { request, context in
+        routes.get("/admin/schedules", .admin) { request, context in
             let schedules = try await scheduler.list()
             return pages.page(
                 "schedules", title: "Schedules", section: "system", request: request, context: context,
@@ -42,14 +44,14 @@ package struct SchedulesController {
                     }
                 ])
         }
-        router.post("/admin/schedules/{name}") { request, context in
+        routes.post("/admin/schedules/{name}", .admin) { request, context in
             let form = try await request.decode(as: Change.self, context: context)
             try await scheduler.update(
                 name: try context.parameters.require("name"), cron: form.cron, enabled: form.enabled ?? false,
                 context: context.eventContext)
             return Flash(kind: .success, message: "Schedule saved.").redirect(to: "/admin/schedules")
         }
-        router.post("/admin/schedules/{name}/run") { _, context in
+        routes.post("/admin/schedules/{name}/run", .admin) { _, context in
             let job = try await scheduler.runNow(
                 name: try context.parameters.require("name"), by: context.principal?.userID,
                 context: context.eventContext)

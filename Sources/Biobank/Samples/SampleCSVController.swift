@@ -10,20 +10,26 @@ package struct SampleCSVController {
     package let jobs: JobQueue
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/samples/export") { request, _ in csv.export(try filter(request)) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/samples/export", .samplesRead, .exportSamplesAsCSV) { request, _ in
+            csv.export(try filter(request))
+        }
         // Large selections: the same CSV, written by a job the caller follows and downloads.
-        router.post("/api/v1/samples/export-jobs") { request, context in
+        routes.post("/api/v1/samples/export-jobs", .samplesRead, .exportSamplesInBackground) { request, context in
             let job = try await startExport(request, context)
             return EditedResponse(status: .accepted, response: JobResource(job, title: jobs.title(of: job.type)))
         }
-        router.post("/samples/export-job") { request, context in
+        routes.post("/samples/export-job", .samplesRead) { request, context in
             let job = try await startExport(request, context)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
         csv.importer.addRoutes(
-            to: router, path: "/api/v1/samples", template: SampleCSV.template, database: csv.store.database, jobs: jobs)
-        router.get("/samples/import") { request, context in
+            to: routes, path: "/api/v1/samples", permission: .samplesWrite,
+            operations: .init(
+                template: .csvImportTemplate, check: .checkCSVImportDryRun, import: .importSamplesFromCSV,
+                job: .importSamplesFromCSVInBackground),
+            template: SampleCSV.template, database: csv.store.database, jobs: jobs)
+        routes.get("/samples/import", .samplesWrite) { request, context in
             pages.page(
                 "import", title: "Import samples", section: "samples", request: request, context: context,
                 values: ["noun": "samples", "api": "/api/v1/samples"])

@@ -9,15 +9,15 @@ package struct SamplesAPIController {
     package let store: SampleStore
     package let identity: Identity
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/samples") { request, _ in try await list(request) }
-        router.post("/api/v1/samples") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/samples", .samplesRead, .listSamples) { request, _ in try await list(request) }
+        routes.post("/api/v1/samples", .samplesWrite, .recordSample) { request, context in
             let input = try await request.decode(as: SampleStore.Input.self, context: context)
             return EditedResponse(
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
-        router.get("/api/v1/samples/{id}") { _, context in try await sample(context) }
-        router.post("/api/v1/samples/bulk") { request, context in
+        routes.get("/api/v1/samples/{id}", .samplesRead, .oneSample) { _, context in try await sample(context) }
+        routes.post("/api/v1/samples/bulk", .samplesWrite, .changeManySamples) { request, context in
             let body = try await request.decode(as: BulkRequest.self, context: context)
             guard (1...1000).contains(body.ids.count) else {
                 throw APIError.invalid("Give 1 to 1000 ids.", field: "ids")
@@ -28,20 +28,22 @@ package struct SamplesAPIController {
                 context: context.eventContext
             ).response
         }
-        router.patch("/api/v1/samples/{id}") { request, context in try await update(request, context) }
-        router.get("/api/v1/samples/{id}/history") { _, context in
+        routes.patch("/api/v1/samples/{id}", .samplesWrite, .changeSample) { request, context in
+            try await update(request, context)
+        }
+        routes.get("/api/v1/samples/{id}/history", .samplesRead, .sampleHistory) { _, context in
             guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return ItemList(items: record.history)
         }
-        router.get("/api/v1/samples/{id}/signatures") { _, context in
+        routes.get("/api/v1/samples/{id}/signatures", .samplesRead, .sampleSignatureManifest) { _, context in
             guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return ItemList(items: record.signatures)
         }
-        router.get("/api/v1/samples/{id}/lineage") { _, context in
+        routes.get("/api/v1/samples/{id}/lineage", .samplesRead, .sampleLineage) { _, context in
             guard let record = try await store.record(id: try context.id()) else { throw notFound }
             return record.lineage
         }
-        router.post("/api/v1/samples/{id}/signatures") { request, context in
+        routes.post("/api/v1/samples/{id}/signatures", .samplesWrite, .signSample) { request, context in
             let body = try await request.decode(as: SignatureRequest.self, context: context)
             let signer = try await body.signer(identity: identity, context: context)
             let signature = try await store.sign(

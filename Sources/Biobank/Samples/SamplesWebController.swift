@@ -12,15 +12,19 @@ package struct SamplesWebController {
     package let pages: PageRenderer
     package static let pageSize = 50
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/samples") { request, context in try await list(request, context) }
-        router.get("/samples/new") { request, context in newPage(request, context, form: Form(), error: nil) }
-        router.post("/samples") { request, context in try await create(request, context) }
-        router.get("/samples/{id}") { request, context in try await detail(request, context, form: nil, error: nil) }
-        router.post("/samples/{id}") { request, context in try await update(request, context) }
-        router.post("/samples/{id}/sign") { request, context in try await sign(request, context) }
-        router.post("/samples/bulk") { request, context in try await bulk(request, context) }
-        router.post("/samples/bulk-move") { request, context in try await bulkMove(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/samples", .samplesRead) { request, context in try await list(request, context) }
+        routes.get("/samples/new", .samplesWrite) { request, context in
+            newPage(request, context, form: Form(), error: nil)
+        }
+        routes.post("/samples", .samplesWrite) { request, context in try await create(request, context) }
+        routes.get("/samples/{id}", .samplesRead) { request, context in
+            try await detail(request, context, form: nil, error: nil)
+        }
+        routes.post("/samples/{id}", .samplesWrite) { request, context in try await update(request, context) }
+        routes.post("/samples/{id}/sign", .samplesWrite) { request, context in try await sign(request, context) }
+        routes.post("/samples/bulk", .samplesWrite) { request, context in try await bulk(request, context) }
+        routes.post("/samples/bulk-move", .storageWrite) { request, context in try await bulkMove(request, context) }
     }
 
     /// Every field arrives as text from the browser; empty means "not given".

@@ -64,12 +64,12 @@ package struct InventoryController {
     package let database: AppDatabase
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/storage/inventory") { request, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/storage/inventory", .storageRead, .inventoryOnHand) { request, _ in
             let grouping = try grouping(request)
             return Inventory.Report(by: grouping.rawValue, items: try await rows(grouping))
         }
-        router.get("/storage/inventory") { request, context in
+        routes.get("/storage/inventory", .storageRead) { request, context in
             let grouping = try grouping(request)
             let rows = try await rows(grouping)
             let top = max(rows.map(\.doses).max() ?? 1, 1)

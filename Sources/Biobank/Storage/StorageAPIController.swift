@@ -7,54 +7,55 @@ import LabBoxValues
 package struct StorageAPIController {
     package let store: StorageStore
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/storage/containers") { request, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/storage/containers", .storageRead, .listContainers) { request, _ in
             ContainerList(items: try await store.children(of: try ListQuery(request).integer("parent_id")))
         }
-        router.post("/api/v1/storage/containers") { request, context in
+        routes.post("/api/v1/storage/containers", .admin, .addContainer) { request, context in
             let input = try await request.decode(as: StorageStore.ContainerInput.self, context: context)
             return EditedResponse(
                 status: .created, response: try await store.createContainer(input, context: context.eventContext))
         }
-        router.get("/api/v1/storage/containers/{id}") { _, context in
+        routes.get("/api/v1/storage/containers/{id}", .storageRead, .oneContainer) { _, context in
             let container = try await container(context)
             return ContainerDetail(
                 container: container, address: try await store.address(of: container.id ?? 0),
                 usage: try await store.usage(of: container.id ?? 0))
         }
-        router.get("/api/v1/storage/containers/{id}/map") { _, context in
+        routes.get("/api/v1/storage/containers/{id}/map", .storageRead, .occupancyMap) { _, context in
             CellList(items: try await store.map(of: try await container(context)))
         }
-        router.get("/api/v1/storage/containers/{id}/free") { request, context in
+        routes.get("/api/v1/storage/containers/{id}/free", .storageRead, .firstFreePositions) { request, context in
             let query = ListQuery(request)
             let count = try query.limit(default: 1, maximum: 1000, name: "count")
             return SlotList(items: try await store.freeSlots(in: try await container(context).id ?? 0, count: count))
         }
-        router.get("/api/v1/storage/containers/{id}/fills") { _, context in
+        routes.get("/api/v1/storage/containers/{id}/fills", .storageRead, .tankFillLog) { _, context in
             FillList(items: try await store.fills(tank: try await container(context).id ?? 0))
         }
-        router.post("/api/v1/storage/containers/{id}/fills") { request, context in
+        routes.post("/api/v1/storage/containers/{id}/fills", .storageWrite, .logLiquidNitrogenFill) {
+            request, context in
             let input = try await request.decode(as: StorageStore.FillInput.self, context: context)
             let fill = try await store.recordFill(
                 tank: try context.id(), input, by: context.principal, context: context.eventContext)
             return EditedResponse(status: .created, response: FillList(items: [fill]))
         }
-        router.post("/api/v1/storage/check-in") { request, context in
+        routes.post("/api/v1/storage/check-in", .storageWrite, .checkSampleIn) { request, context in
             let body = try await request.decode(as: PlacementRequest.self, context: context)
             return try await store.place(
                 body.placement, reason: body.reason, moving: false, context: context.eventContext)
         }
-        router.post("/api/v1/storage/move") { request, context in
+        routes.post("/api/v1/storage/move", .storageWrite, .moveStoredSample) { request, context in
             let body = try await request.decode(as: PlacementRequest.self, context: context)
             return try await store.place(
                 body.placement, reason: body.reason, moving: true, context: context.eventContext)
         }
-        router.post("/api/v1/storage/check-out") { request, context in
+        routes.post("/api/v1/storage/check-out", .storageWrite, .checkSampleOut) { request, context in
             let body = try await request.decode(as: CheckOutRequest.self, context: context)
             return try await store.checkOut(
                 body.sampleId, reason: body.reason, note: body.note, context: context.eventContext)
         }
-        router.post("/api/v1/storage/moves") { request, context in
+        routes.post("/api/v1/storage/moves", .storageWrite, .moveManySamples) { request, context in
             let body = try await request.decode(as: BulkMoveRequest.self, context: context)
             guard (1...1000).contains(body.moves.count) else {
                 throw APIError.invalid("Give 1 to 1000 moves.", field: "moves")

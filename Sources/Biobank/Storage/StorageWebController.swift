@@ -11,12 +11,13 @@ package struct StorageWebController {
     package let store: StorageStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/storage") { request, context in try await page(request, context, id: nil, error: nil) }
-        router.get("/storage/{id}") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/storage", .storageRead) { request, context in try await page(request, context, id: nil, error: nil)
+        }
+        routes.get("/storage/{id}", .storageRead) { request, context in
             try await page(request, context, id: try context.id(), error: nil)
         }
-        router.post("/storage/containers") { request, context in
+        routes.post("/storage/containers", .admin) { request, context in
             let form = try await request.decode(as: ContainerForm.self, context: context)
             do {
                 let container = try await store.createContainer(try form.input(), context: context.eventContext)
@@ -26,7 +27,7 @@ package struct StorageWebController {
                 return try await page(request, context, id: form.parentID, error: error)
             }
         }
-        router.post("/storage/{id}/fills") { request, context in
+        routes.post("/storage/{id}/fills", .storageWrite) { request, context in
             let id = try context.id()
             let input = try await request.decode(as: FillForm.self, context: context)
             do {
@@ -37,7 +38,7 @@ package struct StorageWebController {
                 return try await page(request, context, id: id, error: error)
             }
         }
-        router.post("/storage/{id}/check-in") { request, context in
+        routes.post("/storage/{id}/check-in", .storageWrite) { request, context in
             let id = try context.id()
             let form = try await request.decode(as: CheckInForm.self, context: context)
             do {

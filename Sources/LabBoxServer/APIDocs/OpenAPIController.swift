@@ -1,24 +1,22 @@
-import Embedded
 import Foundation
 import Hummingbird
 
 /// Serves the OpenAPI 3.1 document of the JSON API and a readable reference page rendered from it.
 ///
-/// The document is `Resources/openapi.json`, written by hand next to the code it describes; a test
-/// fails when a registered route is missing from it or it names a route that does not exist.
+/// The document is built from the route declarations (``RouteTable``), so it describes exactly the
+/// routes that exist.
 package struct OpenAPIController {
     package let pages: PageRenderer
-    package let document = EmbeddedFiles.data("openapi.json") ?? Data()
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/openapi.json") { _, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/openapi.json", .anonymous, .openAPIDocument) { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(bytes: document)))
+                body: .init(byteBuffer: ByteBuffer(bytes: routes.openAPIDocument)))
         }
-        router.get("/docs") { request, context in
-            let operations = try Self.operations(in: document)
+        routes.get("/docs", .signedIn) { request, context in
+            let operations = try Self.operations(in: routes.openAPIDocument)
             return pages.page(
                 "docs", title: "API reference", section: "docs", request: request, context: context,
                 values: ["operations": operations])

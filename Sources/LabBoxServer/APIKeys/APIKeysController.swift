@@ -7,18 +7,20 @@ package struct APIKeysController {
     package let identity: Identity
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/account/keys") { request, context in try await page(request, context) }
-        router.post("/account/keys") { request, context in try await createFromForm(request, context) }
-        router.post("/account/keys/{id}/revoke") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/account/keys", .signedIn) { request, context in try await page(request, context) }
+        routes.post("/account/keys", .signedIn) { request, context in try await createFromForm(request, context) }
+        routes.post("/account/keys/{id}/revoke", .signedIn) { request, context in
             try await identity.apiKeys.revoke(
                 id: try context.id(), by: context.principal,
                 event: context.eventContext)
             return Flash(kind: .success, message: "The key was revoked.").redirect(to: "/account/keys")
         }
-        router.get("/api/v1/apikeys") { _, context in try await listJSON(context) }
-        router.post("/api/v1/apikeys") { request, context in try await createJSON(request, context) }
-        router.delete("/api/v1/apikeys/{id}") { _, context in
+        routes.get("/api/v1/apikeys", .signedIn, .listAPIKeys) { _, context in try await listJSON(context) }
+        routes.post("/api/v1/apikeys", .signedIn, .createAPIKey) { request, context in
+            try await createJSON(request, context)
+        }
+        routes.delete("/api/v1/apikeys/{id}", .signedIn, .revokeAPIKey) { _, context in
             try await identity.apiKeys.revoke(
                 id: try context.id(), by: context.principal,
                 event: context.eventContext)

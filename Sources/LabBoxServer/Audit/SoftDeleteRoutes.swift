@@ -16,36 +16,52 @@ package struct ReasonRequest: Decodable, Sendable {
 
 /// The routes every soft-deletable resource has, on the API (`DELETE {path}/{id}`,
 /// `POST {path}/{id}/restore`, `GET {path}/{id}/history`) and on its pages (`POST {page}/{id}/delete`
-/// and `/restore`, each with a reason field).
+/// and `/restore`, each with a reason field). Deleting needs the resource's write permission;
+/// restoring is for admins.
 package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
     package let database: AppDatabase
 
-    package func addAPI(to router: RouterGroup<AppRequestContext>, path: String) {
-        router.delete("\(path)/{id}") { request, context in
+    /// The API operations' documentation, written in the resource's feature.
+    package struct Operations: Sendable {
+        package var delete: APIOperation
+        package var restore: APIOperation
+        package var history: APIOperation
+
+        package init(delete: APIOperation, restore: APIOperation, history: APIOperation) {
+            self.delete = delete
+            self.restore = restore
+            self.history = history
+        }
+    }
+
+    package func addAPI(
+        to routes: RouteTable, path: String, read: Permission, write: Permission, operations: Operations
+    ) {
+        routes.delete("\(path)/{id}", write, operations.delete) { request, context in
             let reason = try await ReasonRequest.decode(request, context: context)
             try await database.softDelete(R.self, id: try context.id(), reason: reason, context: context.eventContext)
             return Response(status: .noContent)
         }
-        router.post("\(path)/{id}/restore") { request, context in
+        routes.post("\(path)/{id}/restore", .admin, operations.restore) { request, context in
             let reason = try await ReasonRequest.decode(request, context: context)
             return try await database.restore(
                 R.self, id: try context.id(), reason: reason, context: context.eventContext)
         }
-        router.get("\(path)/{id}/history") { _, context in
+        routes.get("\(path)/{id}/history", read, operations.history) { _, context in
             guard let history = try await database.history(R.self, id: try context.id()) else { throw R.notFound }
             return ItemList(items: history)
         }
     }
 
-    package func addPages(to router: RouterGroup<AppRequestContext>, path: String) {
-        router.post("\(path)/{id}/delete") { request, context in
+    package func addPages(to routes: RouteTable, path: String, write: Permission) {
+        routes.post("\(path)/{id}/delete", write) { request, context in
             let form = try await request.decode(as: ReasonRequest.self, context: context)
             try await database.softDelete(
                 R.self, id: try context.id(), reason: form.reason, context: context.eventContext)
             return Flash(kind: .success, message: "The \(R.auditEntity) was deleted; an admin can restore it.")
                 .redirect(to: path)
         }
-        router.post("\(path)/{id}/restore") { request, context in
+        routes.post("\(path)/{id}/restore", .admin) { request, context in
             let form = try await request.decode(as: ReasonRequest.self, context: context)
             let id = try context.id()
             _ = try await database.restore(R.self, id: id, reason: form.reason, context: context.eventContext)

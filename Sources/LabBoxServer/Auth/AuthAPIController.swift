@@ -6,10 +6,14 @@ import LabBoxValues
 package struct AuthAPIController {
     package let identity: Identity
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/auth/me") { _, context in try me(context) }
-        router.post("/api/v1/auth/token") { request, context in try await token(request, context) }
-        router.post("/api/v1/auth/refresh") { request, context in try await refresh(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/auth/me", .signedIn, .whoAmI) { _, context in try me(context) }
+        routes.post("/api/v1/auth/token", .anonymous, .signInForAccessToken) { request, context in
+            try await token(request, context)
+        }
+        routes.post("/api/v1/auth/refresh", .anonymous, .exchangeRefreshToken) { request, context in
+            try await refresh(request, context)
+        }
     }
 
     package struct TokenRequest: Decodable {

@@ -11,6 +11,7 @@ import LabBoxValues
 package struct AuthorizationMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let identity: Identity
+    package let policy: AccessPolicy
     package static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -18,7 +19,7 @@ package struct AuthorizationMiddleware: RouterMiddleware {
         -> Response
     {
         let route = context.endpointPath ?? request.uri.path
-        guard let permission = AccessPolicy.permission(method: request.method.rawValue, path: route) else {
+        guard let permission = policy.permission(method: request.method.rawValue, path: route) else {
             context.logger.error("route has no declared permission", metadata: ["route": .string(route)])
             throw APIError(status: .forbidden, code: "forbidden", message: "This route is not available.")
         }
@@ -41,9 +42,7 @@ package struct AuthorizationMiddleware: RouterMiddleware {
                         withAllowedCharacters: .urlPathAllowed) ?? "/")
             return Response(status: .seeOther, headers: [.location: target])
         }
-        if principal.mustEnrolTwoFactor,
-            !AccessPolicy.enrolmentRoutes.contains("\(request.method.rawValue) \(route)")
-        {
+        if principal.mustEnrolTwoFactor, permission != .enrolling {
             if request.uri.path.hasPrefix("/api/") {
                 throw APIError(
                     status: .forbidden, code: "two_factor_required", message: "Enrol a second factor first.")
@@ -98,7 +97,8 @@ package struct AuthorizationMiddleware: RouterMiddleware {
         }
     }
 
-    package init(identity: Identity) {
+    package init(identity: Identity, policy: AccessPolicy) {
         self.identity = identity
+        self.policy = policy
     }
 }

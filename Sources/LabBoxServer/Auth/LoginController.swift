@@ -9,13 +9,13 @@ package struct LoginController {
     package let setup: FirstRunSetup
     package let secureCookies: Bool
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/login") { request, context in loginPage(request, context) }
-        router.post("/login") { request, context in try await login(request, context) }
-        router.post("/login/2fa") { request, context in try await secondFactor(request, context) }
-        router.post("/logout") { request, context in try await logout(request, context) }
-        router.get("/setup") { request, context in try setupPage(request, context) }
-        router.post("/setup") { request, context in try await createFirstAdmin(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/login", .anonymous) { request, context in loginPage(request, context) }
+        routes.post("/login", .anonymous) { request, context in try await login(request, context) }
+        routes.post("/login/2fa", .anonymous) { request, context in try await secondFactor(request, context) }
+        routes.post("/logout", .enrolling) { request, context in try await logout(request, context) }
+        routes.get("/setup", .anonymous) { request, context in try setupPage(request, context) }
+        routes.post("/setup", .anonymous) { request, context in try await createFirstAdmin(request, context) }
     }
 
     package struct LoginForm: Decodable {

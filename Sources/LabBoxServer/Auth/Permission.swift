@@ -1,5 +1,5 @@
-/// What a route or action needs. Roles and API-key scopes both grant permissions; routes declare
-/// theirs in ``AccessPolicy``.
+/// What a route or action needs. Roles and API-key scopes both grant permissions; each route
+/// declares its own in the ``RouteTable``.
 package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     package let rawValue: String
     package init(rawValue: String) { self.rawValue = rawValue }
@@ -9,6 +9,9 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let anonymous = Permission(rawValue: "anonymous")
     /// Any signed-in user or valid key: their own profile, sessions and keys.
     package static let signedIn = Permission(rawValue: "signed_in")
+    /// Any signed-in user, also one whom `auth.require_2fa` still sends to enrol a second factor:
+    /// the enrolment pages and signing out.
+    package static let enrolling = Permission(rawValue: "enrolling")
     /// Users, roles, API keys of others, settings, backups.
     package static let admin = Permission(rawValue: "admin")
     /// Security events and blocks, for admins and auditors.
@@ -52,7 +55,7 @@ package enum Role: String, Codable, CaseIterable, Sendable {
     /// The one table of what each role may do.
     package func grants(_ permission: Permission) -> Bool {
         switch permission {
-        case .anonymous, .signedIn: return true
+        case .anonymous, .signedIn, .enrolling: return true
         default: break
         }
         switch self {

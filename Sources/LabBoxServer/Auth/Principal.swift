@@ -26,7 +26,7 @@ package struct Principal: Sendable, Equatable {
         case .session, .accessToken:
             return role?.grants(permission) ?? false
         case .apiKey(_, let scopes):
-            if permission == .anonymous || permission == .signedIn { return true }
+            if [.anonymous, .signedIn, .enrolling].contains(permission) { return true }
             return scopes.contains(Permission.admin.rawValue) || scopes.contains(permission.rawValue)
         }
     }

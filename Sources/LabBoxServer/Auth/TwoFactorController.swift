@@ -8,11 +8,11 @@ package struct TwoFactorController {
     package let identity: Identity
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/account/2fa") { request, context in try await page(request, context) }
-        router.post("/account/2fa/enable") { request, context in try await enable(request, context) }
-        router.post("/account/2fa/disable") { request, context in try await disable(request, context) }
-        router.post("/admin/users/{id}/reset-2fa") { _, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/account/2fa", .enrolling) { request, context in try await page(request, context) }
+        routes.post("/account/2fa/enable", .enrolling) { request, context in try await enable(request, context) }
+        routes.post("/account/2fa/disable", .signedIn) { request, context in try await disable(request, context) }
+        routes.post("/admin/users/{id}/reset-2fa", .admin) { _, context in
             let id = try context.id()
             guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
             try await remove(userID: id, detail: "reset by \(actor.logDescription)", context: context)

@@ -114,14 +114,29 @@ package struct CSVImport<Item: Sendable>: Sendable {
         }
     }
 
+    /// The import operations' documentation, written in the importing feature.
+    package struct Operations: Sendable {
+        package var template: APIOperation
+        package var check: APIOperation
+        package var `import`: APIOperation
+        package var job: APIOperation
+
+        package init(template: APIOperation, check: APIOperation, import: APIOperation, job: APIOperation) {
+            self.template = template
+            self.check = check
+            self.import = `import`
+            self.job = job
+        }
+    }
+
     /// `check` and import routes for `path` (`{path}/import/check`, `{path}/import`,
     /// `{path}/import/jobs` for the background import, and the template at `{path}/import/template`),
-    /// taking `text/csv` bodies.
+    /// taking `text/csv` bodies; each needs `permission`.
     package func addRoutes(
-        to router: RouterGroup<AppRequestContext>, path: String, template: String, database: AppDatabase,
-        jobs: JobQueue
+        to routes: RouteTable, path: String, permission: Permission, operations: Operations, template: String,
+        database: AppDatabase, jobs: JobQueue
     ) {
-        router.get("\(path)/import/template") { _, _ in
+        routes.get("\(path)/import/template", permission, operations.template) { _, _ in
             Response(
                 status: .ok,
                 headers: [
@@ -129,10 +144,10 @@ package struct CSVImport<Item: Sendable>: Sendable {
                     .contentDisposition: "attachment; filename=\"template.csv\"",
                 ], body: .init(byteBuffer: ByteBuffer(string: CSVResponse.line(columns) + template)))
         }
-        router.post("\(path)/import/check") { request, context in
+        routes.post("\(path)/import/check", permission, operations.check) { request, context in
             try await dryRun(try await parse(CSVTable.body(request, context)), database: database)
         }
-        router.post("\(path)/import") { request, context in
+        routes.post("\(path)/import", permission, operations.import) { request, context in
             let rows = try parse(try await CSVTable.body(request, context))
             do {
                 return EditedResponse(
@@ -145,7 +160,7 @@ package struct CSVImport<Item: Sendable>: Sendable {
                     field: "file")
             }
         }
-        router.post("\(path)/import/jobs") { request, context in
+        routes.post("\(path)/import/jobs", permission, operations.job) { request, context in
             let text = try await CSVTable.body(request, context)
             _ = try parse(text)
             let noun = String(path.split(separator: "/").last ?? "")

@@ -11,8 +11,8 @@ package struct NotificationsController {
     package let pages: PageRenderer
     package static let pageSize = 50
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/notifications") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/api/v1/notifications", .signedIn, .myNotifications) { request, context in
             let query = ListQuery(request)
             let items = try await list(
                 userID: owner(context), unreadOnly: query["unread"] == "true", before: try query.cursor()?.id,
@@ -21,19 +21,19 @@ package struct NotificationsController {
                 items: items,
                 next: .before(items.map(\.id), limit: try query.limit()))
         }
-        router.get("/api/v1/notifications/unread") { _, context in
+        routes.get("/api/v1/notifications/unread", .signedIn, .myUnreadCount) { _, context in
             UnreadCount(unread: try await unread(userID: owner(context)))
         }
-        router.post("/api/v1/notifications/{id}/read") { _, context in
+        routes.post("/api/v1/notifications/{id}/read", .signedIn, .markNotificationRead) { _, context in
             try await markRead(userID: owner(context), id: try context.id())
             return Response(status: .noContent)
         }
-        router.post("/api/v1/notifications/read-all") { _, context in
+        routes.post("/api/v1/notifications/read-all", .signedIn, .markAllMyNotificationsRead) { _, context in
             try await markRead(userID: owner(context), id: nil)
             return Response(status: .noContent)
         }
-        router.get("/notifications") { request, context in try await page(request, context) }
-        router.post("/notifications/{id}/read") { _, context in
+        routes.get("/notifications", .signedIn) { request, context in try await page(request, context) }
+        routes.post("/notifications/{id}/read", .signedIn) { _, context in
             let id = try context.id()
             try await markRead(userID: owner(context), id: id)
             let link = try await database.read { db in
@@ -41,7 +41,7 @@ package struct NotificationsController {
             }
             return Response(status: .seeOther, headers: [.location: link ?? "/notifications"])
         }
-        router.post("/notifications/read-all") { _, context in
+        routes.post("/notifications/read-all", .signedIn) { _, context in
             try await markRead(userID: owner(context), id: nil)
             return Flash(kind: .success, message: "All notifications marked as read.").redirect(to: "/notifications")
         }

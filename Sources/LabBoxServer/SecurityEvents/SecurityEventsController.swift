@@ -12,17 +12,19 @@ package struct SecurityEventsController {
     package let pages: PageRenderer
     package static let pageSize = 50
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/admin/security") { request, context in try await page(request, context) }
-        router.get("/api/v1/security-events") { request, _ in try await listJSON(request) }
-        router.get("/api/v1/ip-blocks") { _, _ in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/admin/security", .securityRead) { request, context in try await page(request, context) }
+        routes.get("/api/v1/security-events", .securityRead, .securityEvents) { request, _ in
+            try await listJSON(request)
+        }
+        routes.get("/api/v1/ip-blocks", .securityRead, .blockedClientAddresses) { _, _ in
             BlockList(items: try await blocks.current().map { .init(block: $0) })
         }
-        router.delete("/api/v1/ip-blocks/{ip}") { _, context in
+        routes.delete("/api/v1/ip-blocks/{ip}", .admin, .liftBlock) { _, context in
             try await lift(context)
             return Response(status: .noContent)
         }
-        router.post("/admin/ip-blocks/{ip}/lift") { _, context in
+        routes.post("/admin/ip-blocks/{ip}/lift", .admin) { _, context in
             try await lift(context)
             return Flash(kind: .success, message: "The block was lifted.").redirect(to: "/admin/security")
         }

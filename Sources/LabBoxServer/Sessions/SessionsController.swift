@@ -7,9 +7,10 @@ package struct SessionsController {
     package let identity: Identity
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/account/sessions") { request, context in try await list(request, context) }
-        router.post("/account/sessions/{id}/revoke") { request, context in try await revoke(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/account/sessions", .signedIn) { request, context in try await list(request, context) }
+        routes.post("/account/sessions/{id}/revoke", .signedIn) { request, context in try await revoke(request, context)
+        }
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -10,10 +10,10 @@ package struct HealthController {
     package let database: AppDatabase
     package let metricsToken: String?
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/healthz") { _, _ in Status(status: "ok") }
-        router.get("/readyz") { _, _ in try await ready() }
-        router.get("/metrics") { request, context in try metrics(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/healthz", .anonymous, .liveness) { _, _ in Status(status: "ok") }
+        routes.get("/readyz", .anonymous, .readiness) { _, _ in try await ready() }
+        routes.get("/metrics", .anonymous, .prometheusMetrics) { request, context in try metrics(request, context) }
     }
 
     package struct Status: ResponseCodable {

@@ -7,21 +7,21 @@ package struct PasswordController {
     package let identity: Identity
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/account/password") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/account/password", .signedIn) { request, context in
             pages.page("password", title: "Change password", section: "account", request: request, context: context)
         }
-        router.post("/account/password") { request, context in try await change(request, context) }
-        router.post("/admin/users/{id}/reset-link") { request, context in
+        routes.post("/account/password", .signedIn) { request, context in try await change(request, context) }
+        routes.post("/admin/users/{id}/reset-link", .admin) { request, context in
             let (url, expires) = try await issue(request, context)
             return Flash(kind: .success, message: "Reset link, valid until \(expires.formatted(.iso8601)): \(url)")
                 .redirect(to: "/admin/users")
         }
-        router.post("/api/v1/users/{id}/reset-link") { request, context in
+        routes.post("/api/v1/users/{id}/reset-link", .admin, .issuePasswordResetLink) { request, context in
             let (url, expires) = try await issue(request, context)
             return ResetLink(url: url, expiresAt: expires)
         }
-        router.get("/reset") { request, context in
+        routes.get("/reset", .anonymous) { request, context in
             let token = request.uri.queryParameters["token"].map(String.init) ?? ""
             guard let user = try await identity.users.resetUser(token: token) else {
                 throw APIError.notFound(
@@ -31,7 +31,7 @@ package struct PasswordController {
                 "reset", title: "Choose a new password", section: "login", request: request, context: context,
                 values: ["token": token, "email": user.email])
         }
-        router.post("/reset") { request, context in try await completeReset(request, context) }
+        routes.post("/reset", .anonymous) { request, context in try await completeReset(request, context) }
     }
 
     package struct ResetLink: ResponseEncodable {

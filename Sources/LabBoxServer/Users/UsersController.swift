@@ -8,19 +8,23 @@ package struct UsersController {
     package let identity: Identity
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/admin/users") { request, context in try await page(request, context) }
-        router.post("/admin/users") { request, context in try await createFromForm(request, context) }
-        router.get("/admin/users/{id}") { request, context in try await userPage(request, context) }
-        router.post("/admin/users/{id}") { request, context in try await updateFromForm(request, context) }
-        router.post("/admin/users/{id}/revoke-sessions") { _, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/admin/users", .admin) { request, context in try await page(request, context) }
+        routes.post("/admin/users", .admin) { request, context in try await createFromForm(request, context) }
+        routes.get("/admin/users/{id}", .admin) { request, context in try await userPage(request, context) }
+        routes.post("/admin/users/{id}", .admin) { request, context in try await updateFromForm(request, context) }
+        routes.post("/admin/users/{id}/revoke-sessions", .admin) { _, context in
             try await revokeSessions(context)
             return Flash(kind: .success, message: "All sessions of the user were ended.").redirect(to: "/admin/users")
         }
-        router.get("/api/v1/users") { _, _ in UserList(items: try await identity.users.all().map(\.publicView)) }
-        router.post("/api/v1/users") { request, context in try await createJSON(request, context) }
-        router.patch("/api/v1/users/{id}") { request, context in try await updateJSON(request, context) }
-        router.post("/api/v1/users/{id}/revoke-sessions") { _, context in
+        routes.get("/api/v1/users", .admin, .listUsers) { _, _ in
+            UserList(items: try await identity.users.all().map(\.publicView))
+        }
+        routes.post("/api/v1/users", .admin, .createUser) { request, context in try await createJSON(request, context) }
+        routes.patch("/api/v1/users/{id}", .admin, .changeUserRoleOrStatus) { request, context in
+            try await updateJSON(request, context)
+        }
+        routes.post("/api/v1/users/{id}/revoke-sessions", .admin, .endAllSessionsOfUser) { _, context in
             try await revokeSessions(context)
             return Response(status: .noContent)
         }

@@ -32,8 +32,8 @@ package struct StaticAssets: Sendable {
         "/static/\(name)?v=\(assets[name]?.hash ?? "missing")"
     }
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/static/**") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/static/**", .anonymous) { request, context in
             let name = context.parameters.getCatchAll().joined(separator: "/")
             guard let asset = assets[name] else { throw APIError.notFound("No such file.") }
             let etag = "\"\(asset.hash)\""

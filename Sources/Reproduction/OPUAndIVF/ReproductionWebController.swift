@@ -15,12 +15,12 @@ package struct ReproductionWebController {
 
     private var database: AppDatabase { stores.lab.database }
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/reproduction") { request, context in try await overview(request, context) }
-        router.get("/reproduction/opu/new") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/reproduction", .reproductionRead) { request, context in try await overview(request, context) }
+        routes.get("/reproduction/opu/new", .reproductionWrite) { request, context in
             opuForm(request, context, fields: FormFields(values: ["performed_on": Day.today]), error: nil)
         }
-        router.post("/reproduction/opu") { request, context in
+        routes.post("/reproduction/opu", .reproductionWrite) { request, context in
             let form = try await FormFields.decode(request, context: context)
             do {
                 let session = try await stores.lab.createOPU(
@@ -40,10 +40,10 @@ package struct ReproductionWebController {
                 return opuForm(request, context, fields: form, error: error)
             }
         }
-        router.get("/reproduction/batches/new") { request, context in
+        routes.get("/reproduction/batches/new", .reproductionWrite) { request, context in
             try await batchForm(request, context, fields: FormFields(values: ["fertilised_on": Day.today]), error: nil)
         }
-        router.post("/reproduction/batches") { request, context in
+        routes.post("/reproduction/batches", .reproductionWrite) { request, context in
             let form = try await FormFields.decode(request, context: context)
             do {
                 let sources = try form.byID(prefix: "opu_").sorted { $0.key < $1.key }.compactMap {
@@ -76,10 +76,10 @@ package struct ReproductionWebController {
                 return try await batchForm(request, context, fields: form, error: error)
             }
         }
-        router.get("/reproduction/batches/{id}") { request, context in
+        routes.get("/reproduction/batches/{id}", .reproductionRead) { request, context in
             try await batch(request, context, error: nil)
         }
-        router.post("/reproduction/batches/{id}/checks") { request, context in
+        routes.post("/reproduction/batches/{id}/checks", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
@@ -93,7 +93,7 @@ package struct ReproductionWebController {
                     + "blastocysts \(report.blastocystRate?.text ?? "—")."
             }
         }
-        router.post("/reproduction/batches/{id}/embryos") { request, context in
+        routes.post("/reproduction/batches/{id}/embryos", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
@@ -103,7 +103,7 @@ package struct ReproductionWebController {
                 return "\(graded.count) embryos graded: \(graded.map(\.iets).joined(separator: ", "))."
             }
         }
-        router.post("/reproduction/embryos/{id}/freeze") { request, context in
+        routes.post("/reproduction/embryos/{id}/freeze", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {
@@ -116,7 +116,7 @@ package struct ReproductionWebController {
                 return "\(embryo.code) (\(embryo.iets)) frozen into straw \(straw.externalId) at \(address)."
             }
         }
-        router.post("/reproduction/embryos/{id}/discard") { request, context in
+        routes.post("/reproduction/embryos/{id}/discard", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await acting(request, context) {

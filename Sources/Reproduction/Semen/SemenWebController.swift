@@ -11,11 +11,11 @@ package struct SemenWebController {
     package let store: SemenStore
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/reproduction/semen/new") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/reproduction/semen/new", .reproductionWrite) { request, context in
             form(request, context, fields: FormFields(values: ["collected_on": Day.today]), error: nil)
         }
-        router.post("/reproduction/semen") { request, context in
+        routes.post("/reproduction/semen", .reproductionWrite) { request, context in
             let fields = try await FormFields.decode(request, context: context)
             do {
                 let collection = try await store.create(
@@ -33,8 +33,10 @@ package struct SemenWebController {
                 return form(request, context, fields: fields, error: error)
             }
         }
-        router.get("/reproduction/semen/{id}") { request, context in try await detail(request, context) }
-        router.post("/reproduction/semen/{id}/process") { request, context in
+        routes.get("/reproduction/semen/{id}", .reproductionRead) { request, context in
+            try await detail(request, context)
+        }
+        routes.post("/reproduction/semen/{id}/process", .reproductionWrite) { request, context in
             let id = try context.id()
             let fields = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/semen/\(id)") {

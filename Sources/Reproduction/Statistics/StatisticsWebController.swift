@@ -11,9 +11,11 @@ package struct StatisticsWebController {
     package let database: AppDatabase
     package let pages: PageRenderer
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/reproduction/stats") { request, context in try await stats(request, context) }
-        router.get("/reproduction/animals/{id}") { request, context in try await animal(request, context) }
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/reproduction/stats", .reproductionRead) { request, context in try await stats(request, context) }
+        routes.get("/reproduction/animals/{id}", .reproductionRead) { request, context in
+            try await animal(request, context)
+        }
     }
 
     private func stats(_ request: Request, _ context: AppRequestContext) async throws -> Response {

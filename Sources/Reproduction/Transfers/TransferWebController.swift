@@ -14,12 +14,12 @@ package struct TransferWebController {
 
     private var database: AppDatabase { stores.lab.database }
 
-    package func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/reproduction/transfers/new") { request, context in
+    package func addRoutes(to routes: RouteTable) {
+        routes.get("/reproduction/transfers/new", .reproductionWrite) { request, context in
             try await transferForm(
                 request, context, fields: FormFields(values: ["transferred_on": Day.today]), error: nil)
         }
-        router.post("/reproduction/transfers") { request, context in
+        routes.post("/reproduction/transfers", .reproductionWrite) { request, context in
             let form = try await FormFields.decode(request, context: context)
             do {
                 let witness = try await form["witness_email"].map {
@@ -39,8 +39,10 @@ package struct TransferWebController {
                 return try await transferForm(request, context, fields: form, error: error)
             }
         }
-        router.get("/reproduction/transfers/{id}") { request, context in try await trace(request, context) }
-        router.post("/reproduction/transfers/{id}/checks") { request, context in
+        routes.get("/reproduction/transfers/{id}", .reproductionRead) { request, context in
+            try await trace(request, context)
+        }
+        routes.post("/reproduction/transfers/{id}/checks", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
@@ -52,7 +54,7 @@ package struct TransferWebController {
                 return "Diagnosis recorded: \(check.result.rawValue) (\(check.method.rawValue))."
             }
         }
-        router.post("/reproduction/transfers/{id}/outcome") { request, context in
+        routes.post("/reproduction/transfers/{id}/outcome", .reproductionWrite) { request, context in
             let id = try context.id()
             let form = try await FormFields.decode(request, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {

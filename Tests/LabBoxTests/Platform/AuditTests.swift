@@ -480,7 +480,7 @@ import Testing
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 
             let writing = Set(
-                AccessPolicy.routes.keys.filter {
+                server.policy.keys.filter {
                     $0.hasPrefix("POST /api/") || $0.hasPrefix("PATCH /api/") || $0.hasPrefix("DELETE /api/")
                         || $0.hasPrefix("PUT /api/")
                 })

@@ -17,7 +17,7 @@ import Testing
             #expect(EmbeddedFiles.data(path) == (try Data(contentsOf: url)), "\(path)")
         }
         #expect(EmbeddedFiles.paths(under: "").sorted() == onDisk.sorted())
-        #expect(onDisk.contains("openapi.json") && onDisk.contains { $0.hasPrefix("migrations/") })
+        #expect(onDisk.contains("static/app.css") && onDisk.contains { $0.hasPrefix("migrations/") })
     }
 
     @Test func theCommitAndItsDateAreRecorded() {

@@ -17,27 +17,28 @@ import Testing
     @Test func everyRegisteredRouteDeclaresAPermissionAndEveryDeclarationIsARoute() throws {
         let server = try TestServer()
         let registered = Set(try buildRouter(server.services).routes.map { "\($0.method.rawValue) \($0.path)" })
-        #expect(registered == Set(AccessPolicy.routes.keys))
+        #expect(registered == Set(server.policy.keys))
     }
 
     /// The policy's shape, stated independently: only health, metrics, the API description, static
     /// files and signing in are open; user administration is admin-only; security events are for
     /// admins and auditors.
-    @Test func policyOpensOnlyWhatMustBeOpen() {
-        let anonymous = Set(AccessPolicy.routes.filter { $0.value == .anonymous }.keys)
+    @Test func policyOpensOnlyWhatMustBeOpen() throws {
+        let policy = try TestServer().policy
+        let anonymous = Set(policy.filter { $0.value == .anonymous }.keys)
         #expect(
             anonymous == [
                 "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/**", "GET /api/v1/openapi.json",
                 "GET /login", "POST /login", "GET /setup", "POST /setup", "POST /api/v1/auth/token",
                 "POST /api/v1/auth/refresh", "GET /reset", "POST /reset", "POST /login/2fa",
             ])
-        for (route, permission) in AccessPolicy.routes where route.contains("/users") {
+        for (route, permission) in policy where route.contains("/users") {
             #expect(permission == .admin, "\(route)")
         }
-        for (route, permission) in AccessPolicy.routes where route.contains("security") {
+        for (route, permission) in policy where route.contains("security") {
             #expect(permission == .securityRead, "\(route)")
         }
-        for (route, permission) in AccessPolicy.routes where route.contains("audit") {
+        for (route, permission) in policy where route.contains("audit") {
             #expect(permission == .auditRead, "\(route)")
         }
     }
@@ -60,7 +61,7 @@ import Testing
         let server = try TestServer()
         let identity = server.services.identity
         let routes: (Router<AppRequestContext>) -> Void = { router in
-            router.group().add(middleware: AuthorizationMiddleware(identity: identity))
+            router.group().add(middleware: AuthorizationMiddleware(identity: identity, policy: AccessPolicy([])))
                 .get("/api/v1/undeclared") { _, _ in "leaked" }
         }
         try await server.test(extraRoutes: routes) { client in
@@ -82,11 +83,12 @@ import Testing
         var roleUsers: [Role: User] = [:]
         for role in Role.allCases { roleUsers[role] = try await server.user(role) }
         // Keys carrying (or not) each permission a route can need.
-        let permissions = Set(AccessPolicy.routes.values)
+        let policy = server.policy
+        let permissions = Set(policy.values)
         var keyWith: [Permission: String] = [:]
         for permission in permissions where permission != .anonymous {
             keyWith[permission] = try await server.apiKey(
-                permission == .signedIn ? ["samples:read"] : [permission.rawValue])
+                [.signedIn, .enrolling].contains(permission) ? ["samples:read"] : [permission.rawValue])
         }
         let keyWithout = try await server.apiKey(["samples:read"])
         let (users, keys) = (roleUsers, keyWith)
@@ -98,7 +100,7 @@ import Testing
                 let path = route.replacingOccurrences(of: "{id}", with: "999999")
                     .replacingOccurrences(of: "{ip}", with: "192.0.2.1")
                     .replacingOccurrences(of: "**", with: "app.css")
-                let permission = try #require(AccessPolicy.permission(method: method.rawValue, path: route))
+                let permission = try #require(policy["\(method.rawValue) \(route)"])
                 for caller in Caller.allCases {
                     var headers: HTTPFields = [.contentType: "application/json"]
                     let allowed: Bool

@@ -29,6 +29,38 @@ import Testing
         #expect(registered == documented)
     }
 
+    /// The document is generated from the route declarations, so it is checked as a client would:
+    /// by a validator of the OpenAPI 3.1 specification (openapi-spec-validator, from PyPI).
+    @Test func documentIsValidOpenAPI31() async throws {
+        let server = try TestServer()
+        let document = try await server.test { client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get).body
+        }
+        let file = server.directory.path + "/openapi.json"
+        try Data(buffer: document).write(to: URL(fileURLWithPath: file))
+        // scripts/test points this at a venv with the validator; otherwise the system Python must have it.
+        let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/python3"
+        let result = try LabBoxProcess.run(
+            ["-c", "import json, sys, openapi_spec_validator as v; v.validate(json.load(open(sys.argv[1])))", file],
+            binary: python)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// Every API operation names the permission it needs, and the web pages are not in the document.
+    @Test func everyOperationCarriesItsRoutesPermission() throws {
+        let routes = buildRoutes(try TestServer().services).routes
+        for route in routes {
+            #expect((route.operation != nil) == Self.isAPI(route.path), "\(route.key)")
+        }
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: OpenAPIDocument(routes: routes).json) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for route in routes where route.operation != nil {
+            let operation = paths[route.path]?[route.method.rawValue.lowercased()]
+            #expect(operation?["x-permission"] as? String == route.permission.rawValue, "\(route.key)")
+        }
+    }
+
     @Test func referencePageListsEveryOperation() async throws {
         let server = try TestServer()
         let session = try await server.signIn(.auditor)

@@ -38,6 +38,9 @@ struct TestServer: Sendable {
         services = try AppServices(config: config, database: database)
     }
 
+    /// Every declared route's permission, as the authorization middleware enforces it.
+    var policy: [String: Permission] { AccessPolicy(buildRoutes(services).routes).permissions }
+
     /// A new server on the data directory of `server`, whose database must be closed.
     static func reopen(_ server: TestServer) throws -> TestServer {
         try TestServer(directory: server.directory)

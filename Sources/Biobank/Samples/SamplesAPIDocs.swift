@@ -1,0 +1,221 @@
+import LabBoxServer
+
+// The JSON API documentation of the routes of Samples: each operation is named where its route is declared.
+
+extension APIOperation {
+    package static let recordSample = APIOperation(
+        "Record a sample",
+        "The sample and its audit event are written in one durable transaction.",
+        body: .json(.sampleInput),
+        responses: [
+            201: .json(.sample, "Created."),
+            400: "Malformed JSON or wrong types.",
+            409: "The external_id exists.",
+            413: "Body too large.",
+            415: "Not JSON.",
+            422: "A rule failed (field names it).",
+        ]
+    )
+
+    package static let oneSample = APIOperation(
+        "One sample",
+        parameters: [
+            .id
+        ],
+        responses: [
+            200: .json(.sample, "The sample."),
+            404: "No such sample.",
+        ]
+    )
+
+    package static let changeSample = APIOperation(
+        "Change a sample",
+        "Status changes follow the lifecycle received → in_process → stored → shipped / used / discarded. A reason is required; discarding needs a witness.",
+        parameters: [
+            .id
+        ],
+        body: .json(.sampleChange),
+        responses: [
+            200: .json(.sample, "Changed."),
+            400: "Malformed, or the reason is missing (field reason).",
+            404: "No such sample.",
+            409: "The external_id exists.",
+            422: "A rule failed: illegal transition, unknown animal, missing or same-person witness.",
+        ]
+    )
+
+    package static let sampleHistory = APIOperation(
+        "A sample's history",
+        "Every audit event of the sample, newest first, with field-level changes.",
+        parameters: [
+            .id
+        ],
+        responses: [
+            200: .json(
+                .object(
+                    [
+                        "items": .array(.historyEntry)
+                    ]
+                ), "The history."),
+            404: "No such sample.",
+        ]
+    )
+
+    package static let sampleSignatureManifest = APIOperation(
+        "A sample's signature manifest",
+        parameters: [
+            .id
+        ],
+        responses: [
+            200: .json(
+                .object(
+                    [
+                        "items": .array(.signature)
+                    ]
+                ), "The manifest."),
+            404: "No such sample.",
+        ]
+    )
+
+    package static let signSample = APIOperation(
+        "Sign a sample",
+        "Also a person (not an API key). The password (and authenticator code) is re-entered at signing. A witness must differ from whoever performed.",
+        parameters: [
+            .id
+        ],
+        body: .json(.signatureRequest),
+        responses: [
+            201: .json(
+                .object(
+                    [
+                        "items": .array(.signature)
+                    ]
+                ), "Signed."),
+            404: "No such sample.",
+            422: "Witness rule failed.",
+        ]
+    )
+
+    package static let sampleLineage = APIOperation(
+        "A sample's lineage",
+        "What it was taken from and what was made of it, up to ten generations each way.",
+        parameters: [
+            .id
+        ],
+        responses: [
+            200: .json(
+                .object(
+                    [
+                        "ancestors": .array(.lineageNode),
+                        "descendants": .array(.lineageNode),
+                    ]
+                ), "The lineage."),
+            404: "No such sample.",
+        ]
+    )
+
+    package static let changeManySamples = APIOperation(
+        "Change many samples",
+        "The same change (a status, notes, …) to each sample, with one reason and, to discard, one witness who signs each; in one transaction: all, or none (422) with each one's outcome.",
+        body: .json(.sampleBulk),
+        responses: [
+            200: .json(.sampleBulkResult, "All changed."),
+            422: .json(.sampleBulkResult, "None changed; see results."),
+            400: "Malformed, or no ids.",
+        ]
+    )
+}
+
+extension APISchema {
+    package static let sampleInput: APISchema = .object(
+        [
+            "external_id": .string(minLength: 1, maxLength: 64),
+            "species": .string,
+            "kind": .string,
+            "status": .enumeration(["received", "in_process", "stored", "shipped", "used", "discarded"]),
+            "animal_id": .integer.nullable,
+            "collected_at": .dateTime,
+            "notes": .string(maxLength: 2000),
+            "collected_by": .string(maxLength: 200),
+            "quantity": .number(minimum: 0),
+            "unit": .enumeration(["mL", "µL", "straws", "vials", "mg", "µg", "cells", "embryos", "oocytes"]),
+            "doses": .integer(minimum: 0),
+            "freeze_thaw_count": .integer.described("Only goes up."),
+            "parents": .array(
+                .object(
+                    [
+                        "sample_id": .integer,
+                        "relation": .enumeration(["aliquot", "derivative", "pool"]),
+                    ], required: ["sample_id", "relation"]
+                )
+            ).described("On create: one parent for an aliquot or derivative, two or more for a pool, same species."),
+        ]
+    ).described(
+        "The writable fields. On create external_id, species, kind and collected_at are required; status defaults to received. Species and kinds come from the lab.species and lab.sample_kinds settings."
+    ).named("SampleInput")
+
+    package static let sampleChange: APISchema = .allOf([
+        .sampleInput,
+        .object(
+            [
+                "reason": .string.described(
+                    "Why; required (samples are regulated records, see audit.reason_required)."),
+                "witness": .witness,
+            ]
+        ),
+    ]).named("SampleChange")
+
+    package static let witness: APISchema = .object(
+        [
+            "email": .string,
+            "password": .string,
+            "code": .string.described("Authenticator code when they use two-factor."),
+        ], required: ["email", "password"]
+    ).described(
+        "A second person's credentials; required to discard a sample. They sign the discarded record as witnessed."
+    ).named("Witness")
+
+    package static let signature: APISchema = .object(
+        [
+            "id": .integer,
+            "signer": .string,
+            "user_id": .integer,
+            "meaning": .enumeration(["performed", "reviewed", "verified", "approved", "witnessed"]),
+            "signed_at": .dateTime,
+            "record_hash": .string.described("SHA-256 of the signed record version."),
+            "matches_current_version": .boolean.described("False once the record changed after signing."),
+        ]
+    ).named("Signature")
+
+    package static let signatureRequest: APISchema = .object(
+        [
+            "meaning": .enumeration(["performed", "reviewed", "verified", "approved", "witnessed"]),
+            "password": .string.described("The signer's password, re-entered."),
+            "code": .string.described("Authenticator code when the signer uses two-factor."),
+            "email": .string.described(
+                "Only for meaning=witnessed: the witness's email when they sign at someone else's session."),
+            "reason": .string,
+        ], required: ["meaning", "password"]
+    ).named("SignatureRequest")
+
+    package static let lineageNode: APISchema = .object(
+        [
+            "id": .integer,
+            "external_id": .string,
+            "kind": .string,
+            "status": .string,
+            "relation": .enumeration(["aliquot", "derivative", "pool"]),
+            "links": .array(.reference("LineageNode")).described(
+                "Towards the ancestors: this sample's parents; towards the descendants: its children."),
+        ]
+    ).named("LineageNode")
+
+    package static let sampleBulk: APISchema = .allOf([
+        .sampleChange,
+        .object(
+            [
+                "ids": .array(.integer, minItems: 1, maxItems: 1000)
+            ], required: ["ids"]
+        ),
+    ]).named("SampleBulk")
+}

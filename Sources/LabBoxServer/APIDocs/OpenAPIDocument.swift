@@ -1,0 +1,134 @@
+import Foundation
+
+/// The OpenAPI 3.1 document of the JSON API, built from the route declarations: each documented
+/// route is an operation with its permission; named schemas become components.
+package struct OpenAPIDocument {
+    package let routes: [RouteTable.Route]
+
+    package init(routes: [RouteTable.Route]) {
+        self.routes = routes
+    }
+
+    /// The document as JSON, keys sorted so the same routes always give the same bytes.
+    package var json: Data {
+        var components = Components()
+        var paths: [String: [String: Any]] = [:]
+        for route in routes {
+            guard let operation = route.operation else { continue }
+            paths[route.path, default: [:]][route.method.rawValue.lowercased()] = self.operation(
+                operation, permission: route.permission, components: &components)
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "LabBox API",
+                "version": "0.1.0",
+                "description":
+                    "JSON API of LabBox. All routes live under /api/v1 except the health and metrics endpoints. "
+                    + #"Errors are {"error":{"code","message","field","request_id"}}."#,
+            ],
+            "servers": [["url": "/"]],
+            "security": [["bearer": [String]()]],
+            "paths": paths,
+            "components": [
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "An API key or access token."]
+                ],
+                "schemas": components.schemas,
+            ],
+        ]
+        // Every value above is a string, number, array or dictionary, so serialising cannot fail.
+        return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    private func operation(_ operation: APIOperation, permission: Permission, components: inout Components)
+        -> [String: Any]
+    {
+        var result: [String: Any] = [
+            "summary": operation.summary,
+            "description": Self.describe(operation.description, permission: permission),
+            "x-permission": permission.rawValue,
+        ]
+        if permission == .anonymous { result["security"] = [Any]() }
+        if !operation.parameters.isEmpty {
+            result["parameters"] = operation.parameters.map { parameter in
+                [
+                    "name": parameter.name, "in": parameter.location.rawValue, "required": parameter.required,
+                    "schema": components.json(parameter.schema), "description": parameter.description,
+                ] as [String: Any]
+            }
+        }
+        if let body = operation.body {
+            result["requestBody"] = [
+                "required": body.required,
+                "content": [body.mediaType: ["schema": components.json(body.schema)]],
+            ]
+        }
+        var responses: [String: Any] = [:]
+        for (status, response) in operation.responses + Self.shared(permission) {
+            let key = String(status)
+            guard responses[key] == nil else { continue }
+            var json: [String: Any] = ["description": response.description]
+            if !response.content.isEmpty {
+                json["content"] = Dictionary(
+                    response.content.map { ($0.mediaType, ["schema": components.json($0.schema)]) },
+                    uniquingKeysWith: { first, _ in first })
+            }
+            responses[key] = json
+        }
+        result["responses"] = responses
+        return result
+    }
+
+    /// What every route may answer besides its own responses: the rate limit, and a missing or
+    /// insufficient credential where one is needed.
+    private static func shared(_ permission: Permission) -> [(status: Int, response: APIResponse)] {
+        let credential: [(status: Int, response: APIResponse)] =
+            permission == .anonymous
+            ? [] : [(401, "No valid credential."), (403, "The credential lacks the permission.")]
+        return credential + [(429, "Rate limit exceeded; see Retry-After.")]
+    }
+
+    /// The description starts with the permission the route needs, from its declaration.
+    private static func describe(_ text: String, permission: Permission) -> String {
+        guard ![.anonymous, .signedIn, .enrolling].contains(permission) else { return text }
+        return text.isEmpty ? "Needs \(permission)." : "Needs \(permission). \(text)"
+    }
+
+    /// The named schemas met so far, written once each.
+    private struct Components {
+        var schemas: [String: Any] = [:]
+
+        /// A schema as JSON; a named one becomes a `$ref`, its definition added on first use.
+        mutating func json(_ schema: APISchema) -> Any {
+            if let name = schema.name {
+                if schemas[name] == nil {
+                    // A placeholder first, so that a schema which contains itself stops here.
+                    schemas[name] = [String: Any]()
+                    schemas[name] = definition(schema)
+                }
+                return ["$ref": "#/components/schemas/\(name)"]
+            }
+            return definition(schema)
+        }
+
+        private mutating func definition(_ schema: APISchema) -> [String: Any] {
+            var result: [String: Any] = [:]
+            for (keyword, value) in schema.keywords { result[keyword] = json(value) }
+            return result
+        }
+
+        private mutating func json(_ value: APIValue) -> Any {
+            switch value {
+            case .null: NSNull()
+            case .text(let text): text
+            case .integer(let number): number
+            case .list(let values): values.map { json($0) }
+            case .schema(let schema): json(schema)
+            case .schemas(let schemas): schemas.map { json($0) }
+            case .properties(let properties):
+                Dictionary(properties.map { ($0.0, json($0.1)) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Where every route is declared, once: its method, path, the permission it needs and, for the
+/// JSON API, its documentation, beside the handler.
+///
+/// Controllers declare into the table (`routes.get("/samples/{id}", .samplesRead) { … }`); the app
+/// then installs it on the router. The access policy and the served OpenAPI document are both
+/// derived from these declarations, so there is no second list to keep equal.
+package final class RouteTable: Sendable {
+    package struct Route: Sendable {
+        package let method: HTTPRequest.Method
+        package let path: String
+        package let permission: Permission
+        package let operation: APIOperation?
+        fileprivate let respond: @Sendable (Request, AppRequestContext) async throws -> Response
+
+        /// `GET /samples/{id}`: how the policy and the tests name a route.
+        package var key: String { "\(method.rawValue) \(path)" }
+    }
+
+    private struct State {
+        var routes: [Route] = []
+        var installed = false
+        var document: Data?
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    /// Every declared route, in the order declared.
+    package var routes: [Route] { state.withLock { $0.routes } }
+
+    @discardableResult
+    package func get(
+        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
+    ) -> Self { declare(.get, path, permission, operation, handler) }
+
+    @discardableResult
+    package func post(
+        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
+    ) -> Self { declare(.post, path, permission, operation, handler) }
+
+    @discardableResult
+    package func patch(
+        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
+    ) -> Self { declare(.patch, path, permission, operation, handler) }
+
+    @discardableResult
+    package func delete(
+        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
+    ) -> Self { declare(.delete, path, permission, operation, handler) }
+
+    private func declare(
+        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, _ operation: APIOperation?,
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
+    ) -> Self {
+        let route = Route(
+            method: method, path: path, permission: permission, operation: operation,
+            respond: { request, context in
+                try await handler(request, context).response(from: request, context: context)
+            })
+        state.withLock { state in
+            precondition(!state.installed, "\(route.key) declared after the routes were installed")
+            precondition(!state.routes.contains { $0.key == route.key }, "\(route.key) declared twice")
+            state.routes.append(route)
+        }
+        return self
+    }
+
+    /// Puts every route on `router`, behind the authorization middleware that enforces each one's
+    /// permission. Nothing can be declared afterwards.
+    package func install(on router: Router<AppRequestContext>, identity: Identity) {
+        let routes = state.withLock { state in
+            state.installed = true
+            return state.routes
+        }
+        let group = router.group().add(
+            middleware: AuthorizationMiddleware(identity: identity, policy: AccessPolicy(routes)))
+        for route in routes {
+            group.on(RouterPath(route.path), method: route.method, use: route.respond)
+        }
+    }
+
+    /// The OpenAPI document of the declared routes, built once on first use (after installation,
+    /// when the table no longer changes).
+    package var openAPIDocument: Data {
+        state.withLock { state in
+            if let document = state.document { return document }
+            let document = OpenAPIDocument(routes: state.routes).json
+            state.document = document
+            return document
+        }
+    }
+}
