@@ -17,19 +17,29 @@ package struct SessionsController {
         guard let userID = context.principal?.userID else { throw APIError.notFound() }
         let currentID: Int64? =
             if case .session(let id, _) = context.principal?.credential { id } else { nil }
-        let sessions = try await identity.sessions.active(userID: userID).map { session -> [String: Any] in
-            [
-                "id": session.id ?? 0,
-                "device": session.userAgent.isEmpty ? "Unknown device" : session.userAgent,
-                "ip": session.clientIp,
-                "signed_in": session.createdAt.formatted(.iso8601),
-                "last_seen": session.lastSeenAt.formatted(.iso8601),
-                "current": session.id == currentID,
-            ]
+        let sessions = try await identity.sessions.active(userID: userID).map { session in
+            SessionsPage.Row(
+                id: session.id ?? 0, device: session.userAgent.isEmpty ? "Unknown device" : session.userAgent,
+                ip: session.clientIp, signedIn: session.createdAt.formatted(.iso8601),
+                lastSeen: session.lastSeenAt.formatted(.iso8601), current: session.id == currentID)
         }
         return pages.page(
             "sessions", title: "My sessions", section: "account", request: request, context: context,
-            values: ["sessions": sessions, "empty": sessions.isEmpty])
+            model: SessionsPage(sessions: sessions, empty: sessions.isEmpty))
+    }
+
+    /// `sessions.mustache`.
+    struct SessionsPage: Encodable {
+        struct Row: Encodable {
+            let id: Int64
+            let device: String
+            let ip: String
+            let signedIn: String
+            let lastSeen: String
+            let current: Bool
+        }
+        let sessions: [Row]
+        let empty: Bool
     }
 
     private func revoke(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -24,18 +24,29 @@ package struct PageRenderer: Sendable {
     }
 
     /// The page named `template` as an HTML response for the request's principal, showing and then
-    /// clearing the request's pending ``Flash`` message.
+    /// clearing the request's pending ``Flash`` message. `model` holds the page's values: its
+    /// properties are the template's keys, in snake_case (`firstPage` is `{{first_page}}`).
     package func page(
         _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
-        values: [String: Any] = [:], status: HTTPResponse.Status = .ok
+        model: some Encodable = NoValues(), status: HTTPResponse.Status = .ok
     ) -> Response {
-        var values = values
         let flash = Flash.pending(in: request)
-        if let flash { values["flash"] = ["kind": flash.kind.rawValue, "message": flash.message] }
-        let html = render(template, title: title, section: section, principal: context.principal, values: values)
+        let html = render(
+            template, title: title, section: section, principal: context.principal, flash: flash, model: model)
         var response = Self.response(html, status: status)
         if request.cookies[Flash.cookieName] != nil { response.setCookie(Flash.clearing) }
         return response
+    }
+
+    /// The transitional form of ``page(_:title:section:request:context:model:status:)`` for pages not
+    /// yet given a model.
+    package func page(
+        _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
+        values: [String: Any], status: HTTPResponse.Status = .ok
+    ) -> Response {
+        page(
+            template, title: title, section: section, request: request, context: context,
+            model: UntypedValues(values: values), status: status)
     }
 
     package static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -48,41 +59,93 @@ package struct PageRenderer: Sendable {
     /// The page named `template`, inside the layout, with `title` in the tab and heading and the
     /// navigation the principal may use.
     package func render(
-        _ template: String, title: String, section: String, principal: Principal?, values: [String: Any] = [:]
+        _ template: String, title: String, section: String, principal: Principal?, flash: Flash? = nil,
+        model: some Encodable = NoValues()
     ) -> String {
-        var context: [String: Any] = [
-            "title": title,
-            "version": BuildInfo.version,
-            "css": assets.url(for: "app.css"),
-            "js": assets.url(for: "app.js"),
-            "icon": assets.url(for: "icon.svg"),
-            "nav": principal.map { principal in
+        let layout = Layout(
+            title: title, version: BuildInfo.version, css: assets.url(for: "app.css"),
+            js: assets.url(for: "app.js"), icon: assets.url(for: "icon.svg"),
+            nav: principal.map { principal in
                 Self.navigation.filter { principal.can($0.permission) }.map { item in
-                    ["href": item.href, "label": item.label, "current": item.section == section]
+                    Layout.NavItem(href: item.href, label: item.label, current: item.section == section)
                 }
             } ?? [],
-        ]
-        if let principal {
-            var user: [String: Any] = ["name": principal.displayName, "role": principal.role?.label ?? "API key"]
-            if case .session(_, let csrf) = principal.credential { user["csrf"] = csrf }
-            context["user"] = user
+            user: principal.map { principal in
+                let csrf: String? = if case .session(_, let csrf) = principal.credential { csrf } else { nil }
+                return Layout.User(name: principal.displayName, role: principal.role?.label ?? "API key", csrf: csrf)
+            },
+            flash: flash.map { Layout.Message(kind: $0.kind.rawValue, message: $0.message) })
+        var values = Self.values(of: layout)
+        if let untyped = model as? UntypedValues {
+            // A key whose value is an empty optional must be absent, or Mustache renders "nil" and
+            // treats the section as set.
+            values.merge(untyped.values.filter { !Self.isEmptyOptional($0.value) }) { _, page in page }
+        } else {
+            values.merge(Self.values(of: model)) { _, page in page }
         }
-        // A key whose value is an empty optional must be absent, or Mustache renders "nil" and
-        // treats the section as set.
-        context.merge(values.filter { !Self.isEmptyOptional($0.value) }) { _, page in page }
-        return library.render(context, withTemplate: template) ?? "template \(template) is missing"
+        return library.render(values, withTemplate: template) ?? "template \(template) is missing"
+    }
+
+    /// A model as the dictionary Mustache reads, its keys in snake_case. An absent optional is an
+    /// absent key, so `{{#x}}` is false for it.
+    private static func values(of model: some Encodable) -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // A page model is strings, numbers, booleans, arrays and nested models, so encoding cannot fail.
+        let data = try! encoder.encode(model)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    /// What the layout shows around every page.
+    private struct Layout: Encodable {
+        struct NavItem: Encodable {
+            let href: String
+            let label: String
+            let current: Bool
+        }
+        struct User: Encodable {
+            let name: String
+            let role: String
+            let csrf: String?
+        }
+        struct Message: Encodable {
+            let kind: String
+            let message: String
+        }
+        let title: String
+        let version: String
+        let css: String
+        let js: String
+        let icon: String
+        let nav: [NavItem]
+        let user: User?
+        let flash: Message?
+    }
+
+    /// The model of a page that shows nothing but the layout.
+    package struct NoValues: Encodable {
+        package init() {}
+    }
+
+    private struct UntypedValues: Encodable {
+        let values: [String: Any]
+        func encode(to encoder: Encoder) throws {}
     }
 
     package func errorPage(_ error: APIError, request: Request, context: AppRequestContext) -> Response {
         page(
             "error", title: Self.errorTitle(error.status.code), section: "", request: request, context: context,
-            values: [
-                "status": error.status.code,
-                "message": error.message,
-                "request_id": context.requestID,
-                "is_server_error": error.status.code >= 500,
-            ],
+            model: ErrorPage(
+                status: error.status.code, message: error.message, requestId: context.requestID,
+                isServerError: error.status.code >= 500),
             status: error.httpStatus)
+    }
+
+    private struct ErrorPage: Encodable {
+        let status: Int
+        let message: String
+        let requestId: String
+        let isServerError: Bool
     }
 
     /// `values` without empty strings and empty optionals, for nested values that templates test
