@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// An animal: donor, sire, recipient or offspring, with its owner and parents.
-package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, SoftDeletable,
     RowIDRecord,
     ResponseEncodable
 {
@@ -42,10 +42,6 @@ package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, Mutable
         case updatedAt = "updated_at"
         case deletedAt = "deleted_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package init(
         id: Int64? = nil, species: String, name: String, sex: Sex, breed: String, birthDate: String? = nil,

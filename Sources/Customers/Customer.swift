@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
-package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, SoftDeletable,
+package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftDeletable,
     RowIDRecord,
     ResponseEncodable
 {
@@ -42,10 +42,6 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case updatedAt = "updated_at"
         case deletedAt = "deleted_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package init(
         id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "",

@@ -5,7 +5,7 @@ import LabBoxPlatform
 
 /// A named marker panel (e.g. ISAG bovine 200 SNP). Its marker order fixes the byte layout of
 /// every genotype on it.
-package struct GenotypePanel: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct GenotypePanel: Codable, Sendable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "genotype_panels"
 
     package var id: Int64?
@@ -19,12 +19,10 @@ package struct GenotypePanel: Codable, Sendable, FetchableRecord, MutablePersist
     }
 
     package var markerList: [Substring] { markers.isEmpty ? [] : markers.split(separator: "\n") }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One animal's calls on one panel.
-package struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct Genotype: Codable, Sendable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "genotypes"
     package static let auditEntity = "genotype"
     /// The blob can be 100 kB; the trail keeps its digest (`calls_sha256`) instead.
@@ -49,10 +47,6 @@ package struct Genotype: Codable, Sendable, FetchableRecord, MutablePersistableR
         case markersCalled = "markers_called"
         case importedAt = "imported_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The byte that stands for "no call".
     package static let noCall = UInt8(ascii: "0")

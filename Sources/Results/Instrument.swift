@@ -6,7 +6,7 @@ import LabBoxValues
 
 /// An analyser whose calibration expires: past `calibrationDue` it cannot be used for results
 /// or QC runs.
-package struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "instruments"
@@ -26,10 +26,6 @@ package struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, Mut
         case updatedAt = "updated_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
     package func isCalibrated(on day: String = Day.today) -> Bool { calibrationDue >= day }
 
     /// The instrument `id`, refused when its calibration has expired.
@@ -48,7 +44,7 @@ package struct Instrument: Codable, Sendable, Identifiable, FetchableRecord, Mut
 }
 
 /// A reference or control sample with the value a test should find.
-package struct QCMaterial: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct QCMaterial: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "qc_materials"
@@ -67,16 +63,12 @@ package struct QCMaterial: Codable, Sendable, Identifiable, FetchableRecord, Mut
         case createdAt = "created_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
     package func inControl(_ measured: Double) -> Bool { abs(measured - expected) <= tolerance }
 }
 
 /// A control measured on an instrument; results entered against an out-of-control run cannot
 /// be verified.
-package struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "qc_runs"
@@ -99,7 +91,4 @@ package struct QCRun: Codable, Sendable, Identifiable, FetchableRecord, MutableP
         case runAt = "run_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

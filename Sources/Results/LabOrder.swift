@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// A customer's request for tests on samples.
-package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "lab_orders"
@@ -26,13 +26,10 @@ package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case updatedAt = "updated_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One test on one sample of an order, from receipt to a verified result.
-package struct Analysis: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Analysis: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "analyses"
@@ -87,10 +84,6 @@ package struct Analysis: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// A verification covers the measurement, not where the workflow stands: moving to
     /// "verified" must not make the signatures that got it there look stale.

@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// A test of the catalog: what it measures, on which sample kinds, in which unit, at what price.
-package struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "lab_tests"
@@ -27,10 +27,6 @@ package struct LabTest: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package var kinds: [String] { sampleKinds.split(separator: ",").map(String.init) }
 }
@@ -67,7 +63,7 @@ package struct ReferenceRange: Codable, Sendable, Equatable, FetchableRecord, Pe
 }
 
 /// A named group of tests ordered together (e.g. an export health panel).
-package struct LabProfile: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct LabProfile: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "lab_profiles"
     package static let auditEntity = "lab_profile"
 
@@ -82,7 +78,4 @@ package struct LabProfile: Codable, Sendable, Identifiable, FetchableRecord, Mut
         case createdAt = "created_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -5,7 +5,7 @@ import LabBoxPlatform
 import LabBoxValues
 
 /// A biological sample: the record of `../shared/contracts/samples-api.md`.
-package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, AuditedRecord,
     RowIDRecord
 {
     package static let databaseTableName = "samples"
@@ -66,8 +66,6 @@ package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, Mutable
         case updatedAt = "updated_at"
     }
 
-    package var auditID: String { String(id ?? 0) }
-
     /// Every field for the API, unset ones as `null` (the contract shows `animal_id: null`), dates
     /// as RFC 3339 text.
     package func encode(to encoder: Encoder) throws {
@@ -119,8 +117,6 @@ package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, Mutable
     package func encode(to container: inout PersistenceContainer) {
         for (column, value) in columnValues { container[column] = value }
     }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package init(
         id: Int64? = nil, externalId: String, species: String, kind: String, status: Status, animalId: Int64? = nil,

@@ -5,8 +5,7 @@ import LabBoxPlatform
 
 /// A place in the store: a site or room, an LN2 tank and its canisters and goblets, or a freezer
 /// with racks and boxes. Goblets, canes and boxes hold items at positions 1…rows×columns.
-package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
-    AuditedRecord,
+package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecord, AuditedRecord,
     RowIDRecord,
     ResponseEncodable
 {
@@ -51,9 +50,6 @@ package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecor
     }
 
     package var capacity: Int { rows * columns }
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package init(
         id: Int64? = nil, parentId: Int64? = nil, kind: Kind, name: String, rows: Int, columns: Int, notes: String,
@@ -72,7 +68,7 @@ package struct StorageContainer: Codable, Sendable, Identifiable, FetchableRecor
 }
 
 /// A liquid-nitrogen fill of a tank, with level readings.
-package struct TankFill: Codable, Sendable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct TankFill: Codable, Sendable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "tank_fills"
     package static let auditEntity = "tank_fill"
 
@@ -95,10 +91,6 @@ package struct TankFill: Codable, Sendable, FetchableRecord, MutablePersistableR
         case userId = "user_id"
         case byName = "by_name"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package init(
         id: Int64? = nil, containerId: Int64, filledAt: Date, levelBeforeCm: Double? = nil, levelAfterCm: Double? = nil,

@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// A record keyed by SQLite's rowid, `id`, which inserts assign themselves.
-package protocol RowIDRecord {
-    var id: Int64? { get set }
-}
-
 extension AuditedWrite {
     /// ``insert(_:action:reason:)`` for a record keyed by rowid, written the way ``insertAll(_:action:)``
     /// writes each row: the record is encoded once, for its row and for its snapshot, and inserted by

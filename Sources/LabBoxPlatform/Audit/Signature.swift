@@ -4,7 +4,7 @@ import GRDB
 import LabBoxValues
 
 /// An electronic signature: a person, a meaning and the hash of the exact record version signed.
-package struct Signature: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct Signature: Codable, Sendable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "signatures"
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -22,8 +22,6 @@ package struct Signature: Codable, Sendable, FetchableRecord, MutablePersistable
     package var recordHash: String
     package var signedAt: Date
     package var auditSeq: Int64
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package static func exists(_ db: Database, entityType: String, entityID: String) throws -> Bool {
         try filter(Column("entity_type") == entityType && Column("entity_id") == entityID).isEmpty(db) == false

@@ -6,7 +6,7 @@ import Mustache
 
 /// An email in the outbox: rendered from a template when queued, delivered later by
 /// ``OutboxSender`` so that no request ever waits for a mail server.
-package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "email_outbox"
 
     /// `dead`: gave up after ``OutboxSender/maxAttempts``; the admin sees it with its last error.
@@ -32,8 +32,6 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, M
         case createdAt = "created_at"
         case sentAt = "sent_at"
     }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Email bodies are plain text from `Resources/templates/<template>.mustache`.
     private static let templates: MustacheLibrary = {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One run of background work: a backup, an export, a scheduled cleanup.
-package struct Job: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+package struct Job: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "jobs"
 
     package enum State: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
@@ -43,8 +43,6 @@ package struct Job: Codable, Sendable, Identifiable, FetchableRecord, MutablePer
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Who the job acts for in the audit trail: the user who started it, or LabBox itself.
     package var eventContext: EventContext {

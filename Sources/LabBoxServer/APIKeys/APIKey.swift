@@ -2,11 +2,10 @@ import Foundation
 import GRDB
 import LabBoxPlatform
 
-package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "api_keys"
     package static let auditEntity = "api_key"
     package static let auditRedacted: Set<String> = ["key_hash", "last_used_at"]
-    package var auditID: String { String(id ?? 0) }
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
@@ -23,8 +22,6 @@ package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, Mutable
     package var expiresAt: Date?
     package var lastUsedAt: Date?
     package var revokedAt: Date?
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package var scopeSet: Set<String> { Set(scopes.split(separator: " ").map(String.init)) }
 

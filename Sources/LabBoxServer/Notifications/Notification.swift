@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// An in-app notification for one user: job completions, reminders, security alerts.
-package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "notifications"
@@ -28,8 +28,6 @@ package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, M
         case createdAt = "created_at"
         case readAt = "read_at"
     }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Notifies `users` inside the caller's transaction. Reminders and security alerts are also
     /// emailed (queued in the outbox, sent later), since they matter when nobody is looking at LabBox.

@@ -3,7 +3,7 @@ import GRDB
 import LabBoxPlatform
 import Metrics
 
-package struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+package struct SecurityEvent: Codable, Sendable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "security_events"
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -42,8 +42,6 @@ package struct SecurityEvent: Codable, Sendable, FetchableRecord, MutablePersist
     package var clientIp: String
     package var requestId: String
     package var detail: String
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Appends an event inside the caller's transaction, so the event and the change it describes
     /// commit together; it joins the audit chain too.

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import LabBoxPlatform
 
-package struct Session: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+package struct Session: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "sessions"
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -16,6 +17,4 @@ package struct Session: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
     package var lastSeenAt: Date
     package var expiresAt: Date
     package var revokedAt: Date?
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

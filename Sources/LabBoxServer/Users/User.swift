@@ -3,14 +3,13 @@ import GRDB
 import Hummingbird
 import LabBoxPlatform
 
-package struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct User: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "users"
     package static let auditEntity = "user"
     /// Secrets, and counters that sign-in changes constantly (its security events record those).
     package static let auditRedacted: Set<String> = [
         "password_hash", "totp_secret", "totp_last_step", "failed_logins", "locked_until", "last_login_at",
     ]
-    package var auditID: String { String(id ?? 0) }
 
     package enum Status: String, Codable, Sendable, CaseIterable { case active, disabled }
 
@@ -31,8 +30,6 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
 
     package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     package var principal: Principal {
         Principal(userID: id, email: email, displayName: displayName, role: role, credential: .accessToken)

@@ -5,7 +5,7 @@ import LabBoxPlatform
 
 /// An embryo from an IVF batch (in vitro) or a flush (in vivo), with its IETS stage and quality
 /// codes and what became of it.
-package struct Embryo: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Embryo: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "embryos"
@@ -51,10 +51,6 @@ package struct Embryo: Codable, Sendable, Identifiable, FetchableRecord, Mutable
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Stage and grade as written on straws and reports, e.g. "7-1".
     package var iets: String { "\(stage)-\(grade)" }

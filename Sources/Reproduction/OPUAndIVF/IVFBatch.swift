@@ -5,7 +5,7 @@ import LabBoxPlatform
 
 /// In vitro fertilisation and culture of one donor's oocytes (from one or more OPU sessions) with
 /// one sire's semen. Day 0 is fertilisation.
-package struct IVFBatch: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct IVFBatch: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "ivf_batches"
     package static let auditEntity = "ivf_batch"
 
@@ -31,10 +31,6 @@ package struct IVFBatch: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// Oocytes of one OPU session inseminated in a batch.
@@ -53,7 +49,7 @@ package struct IVFAllocation: Codable, Sendable, Equatable, FetchableRecord, Per
 }
 
 /// A culture check on one day: cleaved embryos (D2–D3) and/or blastocysts (D7–D8).
-package struct IVFCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord {
+package struct IVFCheck: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "ivf_checks"
     package static let auditEntity = "ivf_check"
 
@@ -74,10 +70,6 @@ package struct IVFCheck: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case checkedBy = "checked_by"
         case createdAt = "created_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A batch with its oocytes, checks and the rates computed from them.

@@ -5,7 +5,7 @@ import LabBoxPlatform
 
 /// An oocyte pick-up: follicles aspirated from a donor's ovaries and the oocytes (COCs) found,
 /// counted per grade I–IV and degenerate.
-package struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "opu_sessions"
@@ -38,10 +38,6 @@ package struct OPUSession: Codable, Sendable, Identifiable, FetchableRecord, Mut
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Oocytes fit for maturation: grades I–III, or all recovered when no grades were recorded.
     package var usable: Int {

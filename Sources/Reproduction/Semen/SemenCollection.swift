@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// One ejaculate of a sire and its evaluation; processing fills it into straws.
-package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord,
     AuditedRecord,
     ResponseEncodable
 {
@@ -45,10 +45,6 @@ package struct SemenCollection: Codable, Sendable, Identifiable, FetchableRecord
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Total sperm in the ejaculate, in millions.
     package var totalSperm: Double? {

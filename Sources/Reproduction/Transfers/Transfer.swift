@@ -4,7 +4,7 @@ import Hummingbird
 import LabBoxPlatform
 
 /// Embryos placed in a recipient on one day, witnessed; later the calving or foaling outcome.
-package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord, AuditedRecord,
+package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "transfers"
@@ -40,14 +40,10 @@ package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A pregnancy diagnosis of a transfer's recipient.
-package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord,
+package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord,
     AuditedRecord,
     ResponseEncodable
 {
@@ -81,8 +77,4 @@ package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord,
         case checkedBy = "checked_by"
         case createdAt = "created_at"
     }
-
-    package var auditID: String { String(id ?? 0) }
-
-    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

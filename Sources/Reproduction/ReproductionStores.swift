@@ -1,0 +1,17 @@
+import LabBoxPlatform
+
+/// The reproduction stores, built once from the settings.
+package struct ReproductionStores: Sendable {
+    package let lab: ReproductionStore
+    package let embryos: EmbryoStore
+    package let transfers: TransferStore
+    package let semen: SemenStore
+
+    package init(database: AppDatabase, config: AppConfig) {
+        lab = ReproductionStore(database: database)
+        embryos = EmbryoStore(database: database, settings: config.reproduction, sampleKinds: config.sampleKinds)
+        transfers = TransferStore(database: database, settings: config.reproduction)
+        semen = SemenStore(
+            database: database, sampleKinds: config.sampleKinds, minPostThawMotility: config.minPostThawMotility)
+    }
+}
