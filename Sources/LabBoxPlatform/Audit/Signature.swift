@@ -6,8 +6,16 @@ import LabBoxValues
 /// An electronic signature: a person, a meaning and the hash of the exact record version signed.
 package struct Signature: Codable, Sendable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "signatures"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, meaning
+        case entityType = "entity_type"
+        case entityId = "entity_id"
+        case userId = "user_id"
+        case signerName = "signer_name"
+        case recordHash = "record_hash"
+        case signedAt = "signed_at"
+        case auditSeq = "audit_seq"
+    }
 
     package enum Meaning: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case performed, reviewed, verified, approved, witnessed

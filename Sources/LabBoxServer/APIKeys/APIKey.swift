@@ -6,8 +6,15 @@ package struct APIKey: Codable, Sendable, Identifiable, FetchableRecord, RowIDRe
     package static let databaseTableName = "api_keys"
     package static let auditEntity = "api_key"
     package static let auditRedacted: Set<String> = ["key_hash", "last_used_at"]
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, name, prefix, scopes
+        case keyHash = "key_hash"
+        case userId = "user_id"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case lastUsedAt = "last_used_at"
+        case revokedAt = "revoked_at"
+    }
 
     /// Every key starts with this, so leaked keys are easy to recognise and scan for.
     package static let keyPrefix = "lbx_"

@@ -17,7 +17,13 @@ package struct SigningKey: Codable, Sendable, FetchableRecord {
 
 package struct RefreshToken: Codable, Sendable, FetchableRecord, TableRecord {
     package static let databaseTableName = "refresh_tokens"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, family
+        case userId = "user_id"
+        case expiresAt = "expires_at"
+        case usedAt = "used_at"
+        case revokedAt = "revoked_at"
+    }
     package let id: Int64
     package let userId: Int64
     package let family: String

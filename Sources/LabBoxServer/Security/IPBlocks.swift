@@ -6,8 +6,11 @@ import Synchronization
 
 package struct IPBlock: Codable, Sendable, FetchableRecord, PersistableRecord {
     package static let databaseTableName = "ip_blocks"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case ip, reason
+        case blockedAt = "blocked_at"
+        case expiresAt = "expires_at"
+    }
 
     package var ip: String
     package var reason: String

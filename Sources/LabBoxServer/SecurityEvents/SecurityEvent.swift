@@ -5,8 +5,13 @@ import Metrics
 
 package struct SecurityEvent: Codable, Sendable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "security_events"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kind, email, detail
+        case occurredAt = "occurred_at"
+        case userId = "user_id"
+        case clientIp = "client_ip"
+        case requestId = "request_id"
+    }
 
     package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case loginSucceeded = "login.succeeded"

@@ -4,8 +4,18 @@ import LabBoxPlatform
 
 package struct Session: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord {
     package static let databaseTableName = "sessions"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id
+        case tokenHash = "token_hash"
+        case userId = "user_id"
+        case csrfToken = "csrf_token"
+        case userAgent = "user_agent"
+        case clientIp = "client_ip"
+        case createdAt = "created_at"
+        case lastSeenAt = "last_seen_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+    }
 
     package var id: Int64?
     package var tokenHash: String

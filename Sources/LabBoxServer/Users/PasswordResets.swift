@@ -5,8 +5,15 @@ import LabBoxValues
 
 package struct PasswordReset: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "password_resets"
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id
+        case tokenHash = "token_hash"
+        case userId = "user_id"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case usedAt = "used_at"
+    }
     package static let lifetime: TimeInterval = 30 * 60
 
     package var id: Int64?

@@ -28,8 +28,19 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, RowIDReco
     package var updatedAt: Date
     package var lastLoginAt: Date?
 
-    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, email, role, status
+        case displayName = "display_name"
+        case passwordHash = "password_hash"
+        case failedLogins = "failed_logins"
+        case lockedUntil = "locked_until"
+        case totpSecret = "totp_secret"
+        case totpEnabled = "totp_enabled"
+        case totpLastStep = "totp_last_step"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case lastLoginAt = "last_login_at"
+    }
 
     package var principal: Principal {
         Principal(userID: id, email: email, displayName: displayName, role: role, credential: .accessToken)
