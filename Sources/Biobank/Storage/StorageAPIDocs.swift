@@ -144,6 +144,7 @@ extension APIOperation {
         body: .json(.checkOut),
         responses: [
             200: .json(.sample, "Checked out."),
+            404: "No such sample.",
             422: "Not in storage.",
         ]
     )

@@ -16,7 +16,7 @@ package struct OpenAPIDocument {
         for route in routes {
             guard let operation = route.operation else { continue }
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = self.operation(
-                operation, permission: route.permission, components: &components)
+                operation, path: route.path, permission: route.permission, components: &components)
         }
         let document: [String: Any] = [
             "openapi": "3.1.0",
@@ -41,9 +41,9 @@ package struct OpenAPIDocument {
         return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
-    private func operation(_ operation: APIOperation, permission: Permission, components: inout Components)
-        -> [String: Any]
-    {
+    private func operation(
+        _ operation: APIOperation, path: String, permission: Permission, components: inout Components
+    ) -> [String: Any] {
         var result: [String: Any] = [
             "summary": operation.summary,
             "description": Self.describe(operation.description, permission: permission),
@@ -65,7 +65,8 @@ package struct OpenAPIDocument {
             ]
         }
         var responses: [String: Any] = [:]
-        for (status, response) in operation.responses + Self.shared(permission) {
+        let shared = Self.shared(permission, body: operation.body, path: path)
+        for (status, response) in operation.responses + shared {
             let key = String(status)
             guard responses[key] == nil else { continue }
             var json: [String: Any] = ["description": response.description]
@@ -80,13 +81,25 @@ package struct OpenAPIDocument {
         return result
     }
 
-    /// What every route may answer besides its own responses: the rate limit, and a missing or
-    /// insufficient credential where one is needed.
-    private static func shared(_ permission: Permission) -> [(status: Int, response: APIResponse)] {
-        let credential: [(status: Int, response: APIResponse)] =
-            permission == .anonymous
-            ? [] : [(401, "No valid credential."), (403, "The credential lacks the permission.")]
-        return credential + [(429, "Rate limit exceeded; see Retry-After.")]
+    /// What every route may answer besides its own responses, unless it says otherwise: the rate
+    /// limit; a missing or insufficient credential where one is needed; an unknown record where the
+    /// path names one; a body that is malformed, too large or of another media type where one is read.
+    private static func shared(_ permission: Permission, body: APIBody?, path: String)
+        -> [(status: Int, response: APIResponse)]
+    {
+        var shared: [(status: Int, response: APIResponse)] = []
+        if permission != .anonymous {
+            shared.append((401, "No valid credential."))
+            shared.append((403, "The credential lacks the permission."))
+        }
+        if path.contains("{") { shared.append((404, "No such record.")) }
+        if let body {
+            shared.append((400, "A malformed body, or wrong types (field names it)."))
+            shared.append((413, "Larger than server.max_body_bytes."))
+            shared.append((415, APIResponse(stringLiteral: "Not \(body.mediaType).")))
+        }
+        shared.append((429, "Rate limit exceeded; see Retry-After."))
+        return shared
     }
 
     /// The description starts with the permission the route needs, from its declaration.
