@@ -14,7 +14,7 @@ package struct AnimalsWebController {
         routes.get("/animals/import", .animalsWrite) { request, context in
             pages.page(
                 "import", title: "Import animals", section: "animals", request: request, context: context,
-                values: ["noun": "animals", "api": "/api/v1/animals"])
+                model: ImportPage(noun: "animals", api: "/api/v1/animals"))
         }
         routes.get("/animals/new", .animalsWrite) { request, context in
             newPage(request, context, form: Form(), error: nil)
@@ -68,65 +68,75 @@ package struct AnimalsWebController {
 
     /// Every field as the browser sends it: text, empty meaning "not given".
     package struct Form: Decodable {
-        package var values: [String: String] = [:]
+        package var species: String?
+        package var name: String?
+        package var sex: String?
+        package var breed: String?
+        package var birthDate: String?
+        package var notes: String?
+        package var ownerId: String?
+        package var status: String?
+        package var sireId: String?
+        package var damId: String?
+        // The identifiers of each kind, separated by semicolons.
+        package var registration: String?
+        package var microchip: String?
+        package var earTag: String?
+        package var reason: String?
 
-        package static let names = [
-            "species", "name", "sex", "breed", "birth_date", "notes", "owner_id", "status", "sire_id", "dam_id",
-            "registration", "microchip", "ear_tag", "reason",
-        ]
+        package enum CodingKeys: String, CodingKey {
+            case species, name, sex, breed, notes, status, registration, microchip, reason
+            case birthDate = "birth_date"
+            case ownerId = "owner_id"
+            case sireId = "sire_id"
+            case damId = "dam_id"
+            case earTag = "ear_tag"
+        }
 
         package init() {}
 
         package init(_ detail: AnimalStore.Detail) {
             let animal = detail.animal
-            values = [
-                "species": animal.species, "name": animal.name, "sex": animal.sex.rawValue, "breed": animal.breed,
-                "birth_date": animal.birthDate ?? "", "notes": animal.notes,
-                "owner_id": animal.ownerId.map(String.init) ?? "", "status": animal.status.rawValue,
-                "sire_id": animal.sireId.map(String.init) ?? "", "dam_id": animal.damId.map(String.init) ?? "",
-            ]
-            for kind in AnimalIdentifier.Kind.allCases {
-                values[kind.rawValue] = detail.identifiers.filter { $0.type == kind }.map(\.value).joined(
-                    separator: "; ")
+            species = animal.species
+            name = animal.name
+            sex = animal.sex.rawValue
+            breed = animal.breed
+            birthDate = animal.birthDate ?? ""
+            notes = animal.notes
+            ownerId = animal.ownerId.map(String.init) ?? ""
+            status = animal.status.rawValue
+            sireId = animal.sireId.map(String.init) ?? ""
+            damId = animal.damId.map(String.init) ?? ""
+            func joined(_ kind: AnimalIdentifier.Kind) -> String {
+                detail.identifiers.filter { $0.type == kind }.map(\.value).joined(separator: "; ")
             }
+            registration = joined(.registration)
+            microchip = joined(.microchip)
+            earTag = joined(.earTag)
         }
 
-        package init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: AnyKey.self)
-            for name in Self.names {
-                values[name] = try container.decodeIfPresent(String.self, forKey: AnyKey(stringValue: name))
+        /// The field of an identifier kind.
+        private func field(_ kind: AnimalIdentifier.Kind) -> String? {
+            switch kind {
+            case .registration: registration
+            case .microchip: microchip
+            case .earTag: earTag
             }
         }
-
-        package var reason: String? { values["reason"].flatMap { $0.isEmpty ? nil : $0 } }
 
         package func input() throws -> AnimalStore.Input {
-            func text(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
-            func number(_ name: String) throws -> Int64? {
-                guard let text = text(name) else { return nil }
-                guard let value = Int64(text) else {
-                    throw APIError.validationFailed("Enter an id number.", field: name)
-                }
-                return value
-            }
             let identifiers = AnimalIdentifier.Kind.allCases.flatMap { kind in
-                (values[kind.rawValue] ?? "").split(separator: ";").map {
+                (field(kind) ?? "").split(separator: ";").map {
                     AnimalStore.Identifier(type: kind, value: $0.trimmingCharacters(in: .whitespaces))
                 }.filter { !$0.value.isEmpty }
             }
             return AnimalStore.Input(
-                species: text("species"), name: values["name"], sex: text("sex"), breed: values["breed"],
-                birthDate: values["birth_date"], notes: values["notes"], ownerId: try number("owner_id"),
-                status: text("status"), sireId: try number("sire_id"), damId: try number("dam_id"),
-                identifiers: identifiers, reason: reason)
+                species: FormText.text(species), name: name, sex: FormText.text(sex), breed: breed,
+                birthDate: birthDate, notes: notes, ownerId: try FormText.id(ownerId, field: "owner_id"),
+                status: FormText.text(status), sireId: try FormText.id(sireId, field: "sire_id"),
+                damId: try FormText.id(damId, field: "dam_id"), identifiers: identifiers,
+                reason: FormText.text(reason))
         }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 
     private static let filters = ["q", "species", "sex", "status", "owner_id", "include_deleted", "sort"]
@@ -138,45 +148,27 @@ package struct AnimalsWebController {
         let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
         let order = try query.order(AnimalStore.sortable)
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
-        let rows = page.items.map { animal -> [String: Any] in
-            [
-                "id": animal.id ?? 0, "label": animal.label, "species": animal.species, "sex": animal.sex.rawValue,
-                "breed": animal.breed, "birth_date": animal.birthDate ?? "", "status": animal.status.rawValue,
-                "deleted": animal.deletedAt != nil,
-            ]
-        }
+        let rows = page.items.map(AnimalsPage.Row.init)
         return pages.page(
             "animals", title: "Animals", section: "animals", request: request, context: context,
-            values: [
-                "animals": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
-                "species": options(store.species, selected: filter.species),
-                "sexes": options(Animal.Sex.allCases.map(\.rawValue), selected: filter.sex?.rawValue),
-                "statuses": options(Animal.Status.allCases.map(\.rawValue), selected: filter.status?.rawValue),
-                "next": query.nextPage(keeping: Self.filters, after: page.next) as Any,
-                "sorts": sortOptions(["name": "name", "birth_date": "birth date"], current: order),
-                "first_page": query.firstPage("/animals", keeping: Self.filters) as Any,
-                "export_query": query.filters(Self.filters),
-                "can_write": context.principal?.can(.animalsWrite) == true,
-                "error": error?.message as Any,
-            ], status: error?.httpStatus ?? .ok)
-    }
-
-    private func options(_ values: [String], selected: String?) -> [[String: Any]] {
-        values.map { ["value": $0, "selected": $0 == selected] }
-    }
-
-    private func formValues(_ form: Form) -> [String: Any] {
-        var values: [String: Any] = form.values
-        values["species_options"] = options(store.species, selected: form.values["species"])
-        values["sex_options"] = options(Animal.Sex.allCases.map(\.rawValue), selected: form.values["sex"] ?? "unknown")
-        values["status_options"] = options(Animal.Status.allCases.map(\.rawValue), selected: form.values["status"])
-        return values
+            model: AnimalsPage(
+                animals: rows, empty: rows.isEmpty, q: filter.text ?? "",
+                species: Choice.list(store.species, selected: filter.species),
+                sexes: Choice.list(Animal.Sex.allCases.map(\.rawValue), selected: filter.sex?.rawValue),
+                statuses: Choice.list(Animal.Status.allCases.map(\.rawValue), selected: filter.status?.rawValue),
+                next: query.nextPage(keeping: Self.filters, after: page.next),
+                sorts: sortOptions(["name": "name", "birth_date": "birth date"], current: order),
+                firstPage: query.firstPage("/animals", keeping: Self.filters),
+                exportQuery: query.filters(Self.filters), canWrite: context.principal?.can(.animalsWrite) == true,
+                error: error?.message),
+            status: error?.httpStatus ?? .ok)
     }
 
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
             "animal-new", title: "New animal", section: "animals", request: request, context: context,
-            values: ["form": formValues(form), "error": error?.message as Any], status: error?.httpStatus ?? .ok)
+            model: AnimalFormPage(form: AnimalFields(form, species: store.species), error: error?.message),
+            status: error?.httpStatus ?? .ok)
     }
 
     private func detail(_ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?) async throws
@@ -188,47 +180,30 @@ package struct AnimalsWebController {
             let history = try await store.database.history(Animal.self, id: id)
         else { throw APIError.notFound("No animal has id \(id).") }
         let animal = detail.animal
-        let tab = ListQuery(request)["tab"] ?? "details"
-        var values = History.pageValues(history)
-        values["form"] = formValues(form ?? Form(detail))
-        values["animal"] = [
-            "id": id, "deleted": animal.deletedAt != nil, "deleted_at": animal.deletedAt?.formatted(.iso8601) ?? "",
-        ]
-        values["facts"] =
+        let tab = ListQuery(request)["tab"]
+        let facts =
             [
                 ("Species", animal.species), ("Sex", animal.sex.rawValue), ("Breed", animal.breed),
                 ("Born", animal.birthDate ?? ""), ("Status", animal.status.rawValue),
                 ("Owner", animal.ownerId.map { "customer \($0)" } ?? ""),
-            ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
+            ].map { AnimalDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
             + detail.identifiers.map {
-                ["label": $0.type.rawValue.replacingOccurrences(of: "_", with: " "), "value": $0.value]
+                AnimalDetailPage.Fact(label: $0.type.rawValue.replacingOccurrences(of: "_", with: " "), value: $0.value)
             }
-        values["owner_id"] = animal.ownerId as Any
-        values["pedigree"] = node(pedigree.root)
-        values["offspring"] = pedigree.offspring.map { ["id": $0.id, "name": $0.name.isEmpty ? "#\($0.id)" : $0.name] }
-        values["tab_\(["pedigree", "history"].contains(tab) ? tab : "details")"] = true
-        values["can_write"] = context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil
-        values["can_restore"] = context.principal?.can(.admin) == true && animal.deletedAt != nil
-        values["error"] = error?.message as Any
+        let model = AnimalDetailPage(
+            animal: .init(
+                id: id, deleted: animal.deletedAt != nil, deletedAt: animal.deletedAt?.formatted(.iso8601) ?? ""),
+            facts: facts, ownerId: animal.ownerId, pedigree: AnimalDetailPage.Node(pedigree.root),
+            offspring: pedigree.offspring.map { .init(id: $0.id, name: $0.name.isEmpty ? "#\($0.id)" : $0.name) },
+            form: AnimalFields(form ?? Form(detail), species: store.species),
+            history: history.map(History.Row.init), historyCount: history.count, hasHistory: !history.isEmpty,
+            tabDetails: tab != "pedigree" && tab != "history", tabPedigree: tab == "pedigree",
+            tabHistory: tab == "history",
+            canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
+            canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil, error: error?.message)
         return pages.page(
-            "animal", title: animal.label, section: "animals", request: request, context: context, values: values,
+            "animal", title: animal.label, section: "animals", request: request, context: context, model: model,
             status: error?.httpStatus ?? .ok)
-    }
-
-    /// A pedigree node for the recursive `pedigree-node` partial. Every node sets `unknown` and
-    /// `has_parents`, or Mustache would find the enclosing node's values and recurse for ever.
-    private func node(_ node: Pedigree.Node) -> [String: Any] {
-        var values: [String: Any] = [
-            "id": node.id, "name": node.name.isEmpty ? "#\(node.id)" : node.name, "sex": node.sex.rawValue,
-            "breed": node.breed, "unknown": false, "has_parents": node.sire != nil || node.dam != nil,
-        ]
-        if node.sire != nil || node.dam != nil {
-            values["parents"] = [
-                node.sire.map(self.node) ?? ["unknown": true, "has_parents": false, "role": "sire"],
-                node.dam.map(self.node) ?? ["unknown": true, "has_parents": false, "role": "dam"],
-            ]
-        }
-        return values
     }
 
     package init(store: AnimalStore, pages: PageRenderer) {

@@ -17,7 +17,7 @@ package struct CustomersWebController {
         routes.get("/customers/import", .customersWrite) { request, context in
             pages.page(
                 "import", title: "Import customers", section: "customers", request: request, context: context,
-                values: ["noun": "customers", "api": "/api/v1/customers"])
+                model: ImportPage(noun: "customers", api: "/api/v1/customers"))
         }
         routes.get("/customers/new", .customersWrite) { request, context in
             form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
@@ -56,36 +56,17 @@ package struct CustomersWebController {
         let filter = try CustomerStore.Filter(query, principal: context.principal)
         let order = try query.order(CustomerStore.sortable)
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
-        let rows = page.items.map { customer -> [String: Any] in
-            [
-                "id": customer.id ?? 0, "name": customer.name, "kind": customer.kind.rawValue,
-                "contact": customer.contactName, "city": customer.city, "email": customer.email,
-                "deleted": customer.deletedAt != nil,
-            ]
-        }
+        let rows = page.items.map(CustomersPage.Row.init)
         return pages.page(
             "customers", title: "Customers", section: "customers", request: request, context: context,
-            values: [
-                "customers": rows, "empty": rows.isEmpty, "q": filter.text ?? "",
-                "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.kind] },
-                "next": query.nextPage(keeping: Self.filters, after: page.next) as Any,
-                "sorts": sortOptions(["name": "name", "city": "city"], current: order),
-                "first_page": query.firstPage("/customers", keeping: Self.filters) as Any,
-                "export_query": query.filters(Self.filters),
-                "can_write": context.principal?.can(.customersWrite) == true,
-                "is_admin": context.principal?.can(.admin) == true, "include_deleted": filter.includeDeleted,
-            ])
-    }
-
-    /// The form's values: what was typed (after an error) or the record.
-    private func fields(_ input: CustomerStore.Input) -> [String: Any] {
-        [
-            "name": input.name ?? "", "contact_name": input.contactName ?? "", "email": input.email ?? "",
-            "phone": input.phone ?? "", "address": input.address ?? "", "postcode": input.postcode ?? "",
-            "city": input.city ?? "", "country": input.country ?? "", "vat_id": input.vatId ?? "",
-            "billing_email": input.billingEmail ?? "", "notes": input.notes ?? "", "reason": input.reason ?? "",
-            "kinds": Customer.Kind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == input.kind] },
-        ]
+            model: CustomersPage(
+                customers: rows, empty: rows.isEmpty, q: filter.text ?? "",
+                kinds: Customer.Kind.allCases.map { Choice(value: $0.rawValue, selected: $0 == filter.kind) },
+                next: query.nextPage(keeping: Self.filters, after: page.next),
+                sorts: sortOptions(["name": "name", "city": "city"], current: order),
+                firstPage: query.firstPage("/customers", keeping: Self.filters),
+                exportQuery: query.filters(Self.filters), canWrite: context.principal?.can(.customersWrite) == true,
+                isAdmin: context.principal?.can(.admin) == true, includeDeleted: filter.includeDeleted))
     }
 
     private func form(
@@ -94,7 +75,8 @@ package struct CustomersWebController {
     ) -> Response {
         pages.page(
             template, title: title, section: "customers", request: request, context: context,
-            values: ["form": fields(input), "error": error?.message as Any], status: error?.httpStatus ?? .ok)
+            model: CustomerFormPage(form: CustomerFields(input), error: error?.message),
+            status: error?.httpStatus ?? .ok)
     }
 
     private func detail(
@@ -109,13 +91,11 @@ package struct CustomersWebController {
             email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
             city: customer.city, country: customer.country, vatId: customer.vatId,
             billingEmail: customer.billingEmail, notes: customer.notes)
-        var values = History.pageValues(history)
-        values["form"] = fields(input ?? current)
-        values["customer"] = [
-            "id": id, "deleted": customer.deletedAt != nil,
-            "deleted_at": customer.deletedAt?.formatted(.iso8601) ?? "",
-        ]
-        values["facts"] = [
+        // The customer's lab orders: each links to its result report.
+        let orders = try await self.orders(id).map {
+            CustomerDetailPage.Order(id: $0.id, date: $0.date, reference: $0.reference.isEmpty ? "—" : $0.reference)
+        }
+        let facts = [
             ("Kind", customer.kind.rawValue), ("Contact", customer.contactName), ("Email", customer.email),
             ("Phone", customer.phone),
             (
@@ -124,18 +104,18 @@ package struct CustomersWebController {
                     .filter { !$0.isEmpty }.joined(separator: ", ")
             ),
             ("VAT id", customer.vatId), ("Billing email", customer.billingEmail), ("Notes", customer.notes),
-        ].map { ["label": $0.0, "value": $0.1.isEmpty ? "—" : $0.1] }
-        // The customer's lab orders: each links to its result report.
-        values["orders"] = try await orders(id).map {
-            ["id": $0.id, "date": $0.date, "reference": $0.reference.isEmpty ? "—" : $0.reference]
-        }
-        values["tab_history"] = ListQuery(request)["tab"] == "history"
-        values["can_write"] = context.principal?.can(.customersWrite) == true && customer.deletedAt == nil
-        values["can_restore"] = context.principal?.can(.admin) == true && customer.deletedAt != nil
-        values["error"] = error?.message as Any
+        ].map { CustomerDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
+        let model = CustomerDetailPage(
+            customer: .init(
+                id: id, deleted: customer.deletedAt != nil, deletedAt: customer.deletedAt?.formatted(.iso8601) ?? ""),
+            facts: facts, orders: orders, form: CustomerFields(input ?? current),
+            history: history.map(History.Row.init), historyCount: history.count, hasHistory: !history.isEmpty,
+            tabHistory: ListQuery(request)["tab"] == "history",
+            canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
+            canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil, error: error?.message)
         return pages.page(
             "customer", title: customer.name, section: "customers", request: request, context: context,
-            values: values, status: error?.httpStatus ?? .ok)
+            model: model, status: error?.httpStatus ?? .ok)
     }
 
     package init(

@@ -23,29 +23,52 @@ package struct HomeController {
         let principal = context.principal
         return pages.page(
             "home", title: "LabBox", section: "home", request: request, context: context,
-            values: [
-                "show_lab": principal?.can(.samplesRead) ?? false,
-                "samples_by_status": Sample.Status.allCases.map { status in
-                    let count = dashboard.samplesByStatus[status.rawValue] ?? 0
-                    return ["status": status.rawValue, "count": count, "top": top] as [String: Any]
+            model: HomePage(
+                showLab: principal?.can(.samplesRead) ?? false,
+                samplesByStatus: Sample.Status.allCases.map { status in
+                    HomePage.StatusCount(
+                        status: status.rawValue, count: dashboard.samplesByStatus[status.rawValue] ?? 0, top: top)
                 },
-                "totals": [
-                    ["label": "Samples", "value": dashboard.samplesByStatus.values.reduce(0, +), "href": "/samples"],
-                    ["label": "Customers", "value": dashboard.customers, "href": "/customers"],
-                    ["label": "Animals", "value": dashboard.animals, "href": "/animals"],
+                totals: [
+                    HomePage.Total(
+                        label: "Samples", value: dashboard.samplesByStatus.values.reduce(0, +), href: "/samples"),
+                    HomePage.Total(label: "Customers", value: dashboard.customers, href: "/customers"),
+                    HomePage.Total(label: "Animals", value: dashboard.animals, href: "/animals"),
                 ],
-                "tanks_overdue": dashboard.tanksOverdue,
-                "facts": [
-                    ["label": "Version", "value": BuildInfo.version],
-                    ["label": "Commit", "value": String(BuildInfo.commit.prefix(12))],
-                    ["label": "Schema", "value": migrations.last?.id ?? "none"],
-                    [
-                        "label": "Database size",
-                        "value": ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file),
-                    ],
-                    ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
-                ],
-            ])
+                tanksOverdue: dashboard.tanksOverdue > 0 ? dashboard.tanksOverdue : nil,
+                facts: [
+                    HomePage.Fact(label: "Version", value: BuildInfo.version),
+                    HomePage.Fact(label: "Commit", value: String(BuildInfo.commit.prefix(12))),
+                    HomePage.Fact(label: "Schema", value: migrations.last?.id ?? "none"),
+                    HomePage.Fact(
+                        label: "Database size",
+                        value: ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file)),
+                    HomePage.Fact(label: "Up since", value: AppMetrics.startedAt.formatted(.iso8601)),
+                ]))
+    }
+
+    /// `home.mustache`.
+    struct HomePage: Encodable {
+        struct StatusCount: Encodable {
+            let status: String
+            let count: Int
+            let top: Int
+        }
+        struct Total: Encodable {
+            let label: String
+            let value: Int
+            let href: String
+        }
+        struct Fact: Encodable {
+            let label: String
+            let value: String
+        }
+        let showLab: Bool
+        let samplesByStatus: [StatusCount]
+        let totals: [Total]
+        /// Nil when no tank is overdue, so the warning is not shown.
+        let tanksOverdue: Int?
+        let facts: [Fact]
     }
 
     package init(database: AppDatabase, pages: PageRenderer, fillDays: Int) {

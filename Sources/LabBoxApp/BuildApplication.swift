@@ -84,7 +84,7 @@ package struct AppServices: Sendable {
 /// group (see ``RouteTable/install(on:identity:)``), after routing, because it needs to know which route matched.
 package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
@@ -152,6 +152,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     TransfersAPIController(transfers: reproduction.transfers, identity: identity).addRoutes(to: routes)
     StatisticsAPIController(database: services.database).addRoutes(to: routes)
     ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
+    EmbryosWebController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
     StatisticsWebController(database: services.database, pages: pages).addRoutes(to: routes)
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)

@@ -17,30 +17,49 @@ struct SystemController {
             let report = try await report()
             return services.pages.page(
                 "health", title: "System health", section: "system", request: request, context: context,
-                values: [
-                    "warnings": report.warnings, "healthy": report.warnings.isEmpty,
-                    "facts": [
-                        ["label": "Version", "value": report.version],
-                        ["label": "Schema", "value": report.schema],
-                        ["label": "Up since", "value": AppMetrics.startedAt.formatted(.iso8601)],
-                        ["label": "Memory (RSS)", "value": bytes(report.residentBytes)],
-                        ["label": "Database", "value": bytes(report.databaseBytes)],
-                        ["label": "Write-ahead log", "value": bytes(report.walBytes)],
-                        ["label": "Last backup", "value": report.backup.message],
+                model: HealthPage(
+                    warnings: report.warnings, healthy: report.warnings.isEmpty,
+                    facts: [
+                        .init(label: "Version", value: report.version),
+                        .init(label: "Schema", value: report.schema),
+                        .init(label: "Up since", value: AppMetrics.startedAt.formatted(.iso8601)),
+                        .init(label: "Memory (RSS)", value: bytes(report.residentBytes)),
+                        .init(label: "Database", value: bytes(report.databaseBytes)),
+                        .init(label: "Write-ahead log", value: bytes(report.walBytes)),
+                        .init(label: "Last backup", value: report.backup.message),
                     ],
-                    "cache": [
-                        ["label": "Hit rate", "value": report.cache.hitRate],
-                        ["label": "Hits", "value": String(report.cache.hits)],
-                        ["label": "Misses", "value": String(report.cache.misses)],
-                        ["label": "Evictions", "value": String(report.cache.evictions)],
-                        ["label": "Entries", "value": String(report.cache.entries)],
-                        ["label": "Size", "value": bytes(Int64(report.cache.bytes))],
+                    cache: [
+                        .init(label: "Hit rate", value: report.cache.hitRate),
+                        .init(label: "Hits", value: String(report.cache.hits)),
+                        .init(label: "Misses", value: String(report.cache.misses)),
+                        .init(label: "Evictions", value: String(report.cache.evictions)),
+                        .init(label: "Entries", value: String(report.cache.entries)),
+                        .init(label: "Size", value: bytes(Int64(report.cache.bytes))),
                     ],
-                    "jobs": report.jobs.sorted { $0.key < $1.key }.map { ["state": $0.key, "count": $0.value] },
-                    "outbox": report.outbox.sorted { $0.key < $1.key }.map { ["state": $0.key, "count": $0.value] },
-                    "mail_configured": services.config.smtp != nil,
-                ])
+                    jobs: report.jobs.sorted { $0.key < $1.key }.map { .init(state: $0.key, count: $0.value) },
+                    outbox: report.outbox.sorted { $0.key < $1.key }.map { .init(state: $0.key, count: $0.value) },
+                    mailConfigured: services.config.smtp != nil))
         }
+    }
+
+    /// `health.mustache`.
+    struct HealthPage: Encodable {
+        struct Fact: Encodable {
+            let label: String
+            let value: String
+        }
+        /// How many jobs or emails are in a state.
+        struct Count: Encodable {
+            let state: String
+            let count: Int
+        }
+        let warnings: [String]
+        let healthy: Bool
+        let facts: [Fact]
+        let cache: [Fact]
+        let jobs: [Count]
+        let outbox: [Count]
+        let mailConfigured: Bool
     }
 
     struct Report: ResponseEncodable, Sendable {

@@ -61,19 +61,49 @@ package struct LabelsController {
         return pages.page(
             "labels", title: title, section: back.hasPrefix("/storage") ? "storage" : "samples", request: request,
             context: context,
-            values: [
-                "labels": try labels.map { label -> [String: Any] in
-                    [
-                        "code": label.code, "lines": label.lines, "barcode": try Code128(label.code).svg(),
-                        "qr": try QRCode(text: label.code).svg,
-                    ]
+            model: LabelsPage(
+                labels: try labels.map { label in
+                    LabelsPage.Sheet(
+                        code: label.code, lines: label.lines, barcode: try Code128(label.code).svg(),
+                        qr: try QRCode(text: label.code).svg)
                 },
-                "count": labels.count, "empty": labels.isEmpty, "size": size.rawValue, "back": back,
-                "sizes": Label.Size.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == size] },
-                "hidden": others.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
-                "zpl": back == "/samples"
-                    ? "/api/v1/samples/labels.zpl?" + query.filters(["q", "species", "kind", "status", "size"]) : "",
-            ])
+                count: labels.count, empty: labels.isEmpty, size: size.rawValue, back: back,
+                sizes: Label.Size.allCases.map {
+                    LabelsPage.Size(value: $0.rawValue, label: $0.label, selected: $0 == size)
+                },
+                hidden: others.sorted { $0.key < $1.key }.map { LabelsPage.Hidden(name: $0.key, value: $0.value) },
+                zpl: back == "/samples"
+                    ? "/api/v1/samples/labels.zpl?" + query.filters(["q", "species", "kind", "status", "size"]) : nil))
+    }
+
+    /// `labels.mustache`.
+    struct LabelsPage: Encodable {
+        /// One label of the sheet; `barcode` and `qr` are SVG.
+        struct Sheet: Encodable {
+            let code: String
+            let lines: [String]
+            let barcode: String
+            let qr: String
+        }
+        struct Size: Encodable {
+            let value: String
+            let label: String
+            let selected: Bool
+        }
+        /// The list's other query parameters, kept when the size changes.
+        struct Hidden: Encodable {
+            let name: String
+            let value: String
+        }
+        let labels: [Sheet]
+        let count: Int
+        let empty: Bool
+        let size: String
+        let back: String
+        let sizes: [Size]
+        let hidden: [Hidden]
+        /// The ZPL file of the same labels; only sample selections have one.
+        let zpl: String?
     }
 
     package init(samples: SampleStore, storage: StorageStore, pages: PageRenderer) {

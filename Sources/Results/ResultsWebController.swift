@@ -18,15 +18,75 @@ package struct ResultsWebController {
 
     private var database: AppDatabase { results.database }
 
+    /// The new-order form; the checkboxes `test_<code>` and `profile_<code>` choose what to run. It
+    /// is encoded back into the page to show what was entered after an error.
+    struct OrderForm: Codable {
+        var customerId: String?
+        var reference: String?
+        /// One barcode per line.
+        var barcodes: String?
+        var notes: String?
+        var choices = FieldsByID()
+
+        enum CodingKeys: String, CodingKey {
+            case reference, barcodes, notes
+            case customerId = "customer_id"
+        }
+
+        init() {}
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            customerId = try container.decodeIfPresent(String.self, forKey: .customerId)
+            reference = try container.decodeIfPresent(String.self, forKey: .reference)
+            barcodes = try container.decodeIfPresent(String.self, forKey: .barcodes)
+            notes = try container.decodeIfPresent(String.self, forKey: .notes)
+            choices = try FieldsByID(from: decoder)
+        }
+
+        /// The codes of the checked boxes named `<prefix><code>`, sorted.
+        func checked(prefix: String) -> [String] {
+            choices.values.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+        }
+
+        func isChecked(_ name: String) -> Bool { choices.values[name] != nil }
+    }
+
+    struct ResultForm: Decodable {
+        var value: String?
+        var instrumentId: String?
+        var qcRunId: String?
+        /// Why a result already entered is changed.
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case value, reason
+            case instrumentId = "instrument_id"
+            case qcRunId = "qc_run_id"
+        }
+    }
+
+    /// The verifier's e-signature.
+    struct VerifyForm: Decodable {
+        var password: String?
+        var code: String?
+    }
+
+    struct RejectForm: Decodable {
+        var reason: String?
+        /// Present when the result is rejected for good rather than sent back for a retest.
+        var final: String?
+    }
+
     package func addRoutes(to routes: RouteTable) {
         routes.get("/results", .resultsRead) { request, context in try await worklist(request, context) }
         routes.get("/results/orders/new", .resultsWrite) { request, context in
-            try await orderForm(request, context, fields: FormFields(values: [:]), error: nil)
+            try await orderForm(request, context, form: OrderForm(), error: nil)
         }
         routes.post("/results/orders", .resultsWrite) { request, context in
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: OrderForm.self, context: context)
             do {
-                let barcodes = (form["barcodes"] ?? "").split(whereSeparator: \.isNewline)
+                let barcodes = (FormText.text(form.barcodes) ?? "").split(whereSeparator: \.isNewline)
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 let ids = try await samples.ids(barcodes: barcodes)
                 guard ids.count == barcodes.count else {
@@ -36,19 +96,16 @@ package struct ResultsWebController {
                 }
                 let report = try await results.createOrder(
                     .init(
-                        customerId: try form.id("customer_id"), sampleIds: ids,
-                        tests: form.values.keys.filter { $0.hasPrefix("test_") }.map { String($0.dropFirst(5)) }
-                            .sorted(),
-                        profiles: form.values.keys.filter { $0.hasPrefix("profile_") }.map { String($0.dropFirst(8)) }
-                            .sorted(),
-                        reference: form["reference"], notes: form["notes"]),
+                        customerId: try FormText.id(form.customerId, field: "customer_id"), sampleIds: ids,
+                        tests: form.checked(prefix: "test_"), profiles: form.checked(prefix: "profile_"),
+                        reference: FormText.text(form.reference), notes: FormText.text(form.notes)),
                     context: context.eventContext)
                 return Flash(
                     kind: .success, message: "Order #\(report.order.id ?? 0): \(report.analyses.count) analyses."
                 )
                 .redirect(to: "/results/orders/\(report.order.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return try await orderForm(request, context, fields: form, error: error)
+                return try await orderForm(request, context, form: form, error: error)
             }
         }
         routes.get("/results/orders/{id}", .resultsRead) { request, context in try await order(request, context) }
@@ -56,17 +113,18 @@ package struct ResultsWebController {
             let report = try await results.report(id: try context.id())
             return pages.page(
                 "result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
-                request: request, context: context, values: reportValues(report))
+                request: request, context: context, model: reportPage(report))
         }
         routes.post("/results/analyses/{id}/result", .resultsWrite) { request, context in
             let id = try context.id()
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: ResultForm.self, context: context)
             return try await acting(request, id) {
                 let analysis = try await results.enter(
                     id: id,
                     .init(
-                        value: try form.number("value"), instrumentId: try form.id("instrument_id"),
-                        qcRunId: try form.id("qc_run_id"), reason: form["reason"]),
+                        value: try FormText.number(form.value, field: "value"),
+                        instrumentId: try FormText.id(form.instrumentId, field: "instrument_id"),
+                        qcRunId: try FormText.id(form.qcRunId, field: "qc_run_id"), reason: FormText.text(form.reason)),
                     by: context.principal?.userID, context: context.eventContext)
                 return "Result \(analysis.value?.formatted() ?? "") \(analysis.unit) entered"
                     + (analysis.flag.isEmpty ? "." : " — \(analysis.flag.uppercased()), outside the reference range.")
@@ -74,10 +132,10 @@ package struct ResultsWebController {
         }
         routes.post("/results/analyses/{id}/verify", .resultsWrite) { request, context in
             let id = try context.id()
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: VerifyForm.self, context: context)
             return try await acting(request, id) {
                 let signer = try await SignatureRequest(
-                    meaning: .verified, password: form.values["password"] ?? "", code: form["code"]
+                    meaning: .verified, password: form.password ?? "", code: FormText.text(form.code)
                 ).signer(identity: identity, context: context)
                 let analysis = try await results.verify(id: id, signer: signer, context: context.eventContext)
                 return analysis.state == .verified
@@ -86,10 +144,11 @@ package struct ResultsWebController {
         }
         routes.post("/results/analyses/{id}/reject", .resultsWrite) { request, context in
             let id = try context.id()
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: RejectForm.self, context: context)
             return try await acting(request, id) {
                 let analysis = try await results.reject(
-                    id: id, retest: form["final"] == nil, reason: form["reason"], context: context.eventContext)
+                    id: id, retest: FormText.text(form.final) == nil, reason: FormText.text(form.reason),
+                    context: context.eventContext)
                 return "Result \(analysis.state.label)."
             }
         }
@@ -115,47 +174,33 @@ package struct ResultsWebController {
         let shown = Array(lines.prefix(50))
         return pages.page(
             "results", title: "Results", section: "results", request: request, context: context,
-            values: [
-                "tabs": Self.worklistTabs.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == name] },
-                "rows": shown.map(lineValues), "empty": shown.isEmpty,
-                "next": lines.count > 50 ? "tab=\(name)&after=\(shown.last?.id ?? 0)" : nil as String?,
-                "can_write": context.principal?.can(.resultsWrite) == true,
-            ])
+            model: ResultsPage(
+                tabs: Self.worklistTabs.map {
+                    ResultsPage.Tab(value: $0.0, label: $0.1, selected: $0.0 == name)
+                },
+                rows: shown.map(AnalysisLine.init), empty: shown.isEmpty,
+                next: lines.count > 50 ? "tab=\(name)&after=\(shown.last?.id ?? 0)" : nil,
+                canWrite: context.principal?.can(.resultsWrite) == true))
     }
 
-    private func lineValues(_ line: ResultStore.Line) -> [String: Any] {
-        PageRenderer.present([
-            "id": line.id, "order_id": line.orderId, "sample": line.sample, "sample_id": line.sampleId,
-            "test": line.testCode, "test_name": line.testName, "state": line.state.rawValue,
-            "state_label": line.state.label, "value": line.value.map { $0.formatted() } ?? "", "unit": line.unit,
-            "range": line.range, "flag": line.flag, "entered_by": line.enteredByName ?? "",
-            "verified_by": line.verifiedBy.joined(separator: ", "), "instrument": line.instrument ?? "",
-            "qc_failed": line.qcInControl == false,
-        ])
-    }
-
-    private func orderForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
+    private func orderForm(_ request: Request, _ context: AppRequestContext, form: OrderForm, error: APIError?)
         async throws -> Response
     {
         let catalog = try await catalog.catalog()
         return pages.page(
             "order-new", title: "New lab order", section: "results", request: request, context: context,
-            values: [
-                "form": fields.values, "error": error?.message as Any,
-                "tests": catalog.tests.map {
-                    [
-                        "code": $0.code, "name": $0.name, "kinds": $0.kinds.joined(separator: ", "),
-                        "checked": fields.values["test_\($0.code)"] != nil,
-                    ]
+            model: OrderFormPage(
+                form: form, error: error?.message,
+                tests: catalog.tests.map {
+                    OrderFormPage.TestChoice(
+                        code: $0.code, name: $0.name, kinds: $0.kinds.joined(separator: ", "),
+                        checked: form.isChecked("test_\($0.code)"))
                 },
-                "has_profiles": !catalog.profiles.isEmpty,
-                "profiles": catalog.profiles.map {
-                    [
-                        "code": $0.code, "name": $0.name, "tests": $0.tests,
-                        "checked": fields.values["profile_\($0.code)"] != nil,
-                    ]
-                },
-            ], status: error?.httpStatus ?? .ok)
+                hasProfiles: !catalog.profiles.isEmpty,
+                profiles: catalog.profiles.map {
+                    OrderFormPage.ProfileChoice(
+                        code: $0.code, name: $0.name, tests: $0.tests, checked: form.isChecked("profile_\($0.code)"))
+                }), status: error?.httpStatus ?? .ok)
     }
 
     private func order(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -163,58 +208,50 @@ package struct ResultsWebController {
         let catalog = try await catalog.catalog()
         let canWrite = context.principal?.can(.resultsWrite) == true
         let user = context.principal?.userID
-        let instruments = catalog.instruments.filter { $0.isCalibrated() }.map { ["id": $0.id ?? 0, "name": $0.name] }
-        let rows = report.analyses.map { line -> [String: Any] in
-            var values = lineValues(line)
+        let rows = report.analyses.map { line in
             let testID = catalog.tests.first { $0.code == line.testCode }?.id
             let materials = Set(catalog.materials.filter { $0.testId == testID }.compactMap(\.id))
-            values["runs"] = catalog.runs.filter { materials.contains($0.materialId) }.map {
-                [
-                    "id": $0.id ?? 0,
-                    "label": "#\($0.id ?? 0) \($0.runAt.formatted(date: .abbreviated, time: .shortened))"
-                        + ($0.inControl ? "" : " — out of control"),
-                ]
-            }
-            values["can_enter"] =
-                canWrite && [.received, .inProgress, .retest, .toVerify, .verified].contains(line.state)
-            values["needs_reason"] = line.value != nil
-            values["can_verify"] = canWrite && line.state == .toVerify && line.enteredBy != user && user != nil
-            values["can_reject"] = canWrite && [.received, .inProgress, .toVerify].contains(line.state)
-            return values
+            let actions = OrderPage.Actions(
+                runs: catalog.runs.filter { materials.contains($0.materialId) }.map {
+                    OrderPage.Actions.Run(
+                        id: $0.id ?? 0,
+                        label: "#\($0.id ?? 0) \($0.runAt.formatted(date: .abbreviated, time: .shortened))"
+                            + ($0.inControl ? "" : " — out of control"))
+                },
+                canEnter: canWrite && [.received, .inProgress, .retest, .toVerify, .verified].contains(line.state),
+                needsReason: line.value != nil,
+                canVerify: canWrite && line.state == .toVerify && line.enteredBy != user && user != nil,
+                canReject: canWrite && [.received, .inProgress, .toVerify].contains(line.state))
+            return AnalysisLine.With(line: AnalysisLine(line), extra: actions)
         }
         return pages.page(
             "order", title: "Order #\(report.order.id ?? 0) · \(report.customer)", section: "results", request: request,
             context: context,
-            values: [
-                "order": [
-                    "id": report.order.id ?? 0, "customer": report.customer, "customer_id": report.order.customerId,
-                    "date": report.order.orderedOn,
-                    "reference": report.order.reference.isEmpty ? "—" : report.order.reference,
-                ],
-                "rows": rows, "instruments": instruments, "complete": report.complete,
-            ])
+            model: OrderPage(
+                order: OrderPage.Order(
+                    id: report.order.id ?? 0, customer: report.customer, customerId: report.order.customerId,
+                    date: report.order.orderedOn,
+                    reference: report.order.reference.isEmpty ? "—" : report.order.reference),
+                rows: rows, instruments: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
+                complete: report.complete))
     }
 
-    private func reportValues(_ report: ResultStore.OrderReport) -> [String: Any] {
+    private func reportPage(_ report: ResultStore.OrderReport) -> ResultReportPage {
         let bySample = Dictionary(grouping: report.analyses, by: \.sample)
-        return [
-            "lab": PageRenderer.present(["name": labName, "address": labAddress]),
-            "order": PageRenderer.present([
-                "id": report.order.id ?? 0, "customer": report.customer, "date": report.order.orderedOn,
-                "reference": report.order.reference, "printed": Day.today,
-            ]),
-            "complete": report.complete,
-            "samples": bySample.keys.sorted().map { sample in
-                [
-                    "sample": sample, "species": bySample[sample]?.first?.species ?? "",
-                    "lines": (bySample[sample] ?? []).map { line -> [String: Any] in
-                        var values = lineValues(line)
-                        values["final"] = line.state == .verified
-                        return values
-                    },
-                ]
-            },
-        ]
+        return ResultReportPage(
+            lab: ResultReportPage.Lab(name: labName, address: labAddress.isEmpty ? nil : labAddress),
+            order: ResultReportPage.Order(
+                id: report.order.id ?? 0, customer: report.customer, date: report.order.orderedOn,
+                reference: report.order.reference.isEmpty ? nil : report.order.reference, printed: Day.today),
+            complete: report.complete,
+            samples: bySample.keys.sorted().map { sample in
+                ResultReportPage.Sample(
+                    sample: sample, species: bySample[sample]?.first?.species ?? "",
+                    lines: (bySample[sample] ?? []).map {
+                        AnalysisLine.With(
+                            line: AnalysisLine($0), extra: ResultReportPage.Final(final: $0.state == .verified))
+                    })
+            })
     }
 
     package init(

@@ -98,16 +98,28 @@ package struct SearchController {
             let paths = ["sample": "/samples/", "animal": "/animals/", "customer": "/customers/"]
             return pages.page(
                 "search", title: "Search", section: "search", request: request, context: context,
-                values: [
-                    "q": query, "searched": !query.isEmpty, "empty": results.items.isEmpty,
-                    "hits": results.items.map {
-                        [
-                            "type": $0.type, "href": (paths[$0.type] ?? "/") + String($0.id), "title": $0.title,
-                            "detail": $0.detail,
-                        ]
-                    },
-                ])
+                model: SearchPage(
+                    q: query, searched: !query.isEmpty, empty: results.items.isEmpty,
+                    hits: results.items.map {
+                        SearchPage.Hit(
+                            type: $0.type, href: (paths[$0.type] ?? "/") + String($0.id), title: $0.title,
+                            detail: $0.detail)
+                    }))
         }
+    }
+
+    /// `search.mustache`.
+    struct SearchPage: Encodable {
+        struct Hit: Encodable {
+            let type: String
+            let href: String
+            let title: String
+            let detail: String
+        }
+        let q: String
+        let searched: Bool
+        let empty: Bool
+        let hits: [Hit]
     }
 
     package init(store: SearchStore, pages: PageRenderer) {

@@ -94,36 +94,64 @@ package struct AuditController {
         let query = ListQuery(request)
         let filter = try AuditStore.Filter(query)
         let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: 50)
-        let rows = page.items.map { event -> [String: Any] in
-            [
-                "seq": event.seq, "at": event.at, "actor": event.actorName, "action": event.action,
-                "entity": "\(event.entityType) \(event.entityId)", "reason": event.reason ?? "",
-                "changes": History.changes(before: event.before, after: event.after).map {
-                    ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
-                },
-                "hash": event.hash.prefix(12),
-            ]
+        let rows = page.items.map { event in
+            AuditPage.Event(
+                seq: event.seq, at: event.at, actor: event.actorName, action: event.action,
+                entity: "\(event.entityType) \(event.entityId)", reason: event.reason ?? "",
+                changes: History.changes(before: event.before, after: event.after).map(History.Row.Change.init),
+                hash: String(event.hash.prefix(12)))
         }
         let filterQuery = filter.queryString
-        var values: [String: Any] = [
-            "events": rows, "empty": rows.isEmpty, "filter": filterQuery,
-            "user_id": query["user_id"] ?? "", "entity_type": query["entity_type"] ?? "",
-            "entity_id": query["entity_id"] ?? "", "action": query["action"] ?? "",
-            "from": query["from"] ?? "", "to": query["to"] ?? "",
-        ]
+        var next: String?
         if page.more, let last = page.items.last {
-            values["next"] =
+            next =
                 (filterQuery.isEmpty ? "" : filterQuery + "&") + "cursor=" + Cursor.encode(KeysetPosition(id: last.seq))
         }
-        if let verification {
-            let result = VerificationResult(verification)
-            values["verification"] = [
-                "intact": result.intact, "events": result.events, "head": result.headHash,
-                "problem": result.problem ?? "", "broken_at": result.brokenAt.map(String.init) ?? "",
-            ]
-        }
         return pages.page(
-            "audit", title: "Audit trail", section: "audit", request: request, context: context, values: values)
+            "audit", title: "Audit trail", section: "audit", request: request, context: context,
+            model: AuditPage(
+                verification: verification.map { verification in
+                    let result = VerificationResult(verification)
+                    return AuditPage.Verification(
+                        intact: result.intact, events: result.events, head: result.headHash,
+                        problem: result.problem ?? "", brokenAt: result.brokenAt)
+                },
+                events: rows, empty: rows.isEmpty, filter: filterQuery, next: next, userId: query["user_id"] ?? "",
+                entityType: query["entity_type"] ?? "", entityId: query["entity_id"] ?? "",
+                action: query["action"] ?? "", from: query["from"] ?? "", to: query["to"] ?? ""))
+    }
+
+    /// `audit.mustache`: the search fields as given, and the chain's verification when asked for.
+    struct AuditPage: Encodable {
+        struct Verification: Encodable {
+            let intact: Bool
+            let events: Int
+            let head: String
+            let problem: String
+            /// Nil when no one event broke the chain (missing triggers).
+            let brokenAt: Int64?
+        }
+        struct Event: Encodable {
+            let seq: Int64
+            let at: String
+            let actor: String
+            let action: String
+            let entity: String
+            let reason: String
+            let changes: [History.Row.Change]
+            let hash: String
+        }
+        let verification: Verification?
+        let events: [Event]
+        let empty: Bool
+        let filter: String
+        let next: String?
+        let userId: String
+        let entityType: String
+        let entityId: String
+        let action: String
+        let from: String
+        let to: String
     }
 
     package init(store: AuditStore, pages: PageRenderer) {

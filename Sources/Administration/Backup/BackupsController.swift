@@ -85,17 +85,28 @@ package struct BackupsController {
         let status = BackupStatus(latest: archives.first, warnAfterHours: warnAfterHours)
         return pages.page(
             "backups", title: "Backups", section: "system", request: request, context: context,
-            values: [
-                "empty": archives.isEmpty, "status": status.message, "stale": status.isStale,
-                "backups": archives.map { archive in
-                    [
-                        "name": archive.name,
-                        "size": ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
-                        "created": archive.createdAt.formatted(.iso8601),
-                        "age": BackupStatus.age(of: archive.createdAt),
-                    ]
-                },
-            ])
+            model: BackupsPage(
+                empty: archives.isEmpty, status: status.message, stale: status.isStale,
+                backups: archives.map { archive in
+                    BackupsPage.Row(
+                        name: archive.name,
+                        size: ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
+                        created: archive.createdAt.formatted(.iso8601), age: BackupStatus.age(of: archive.createdAt))
+                }))
+    }
+
+    /// `backups.mustache`.
+    struct BackupsPage: Encodable {
+        struct Row: Encodable {
+            let name: String
+            let size: String
+            let created: String
+            let age: String
+        }
+        let empty: Bool
+        let status: String
+        let stale: Bool
+        let backups: [Row]
     }
 
     package init(backups: Backups, queue: JobQueue, pages: PageRenderer, warnAfterHours: Int) {

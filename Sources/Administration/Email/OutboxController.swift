@@ -29,27 +29,48 @@ package struct OutboxController {
             let items = try await list(query)
             return pages.page(
                 "outbox", title: "Email outbox", section: "system", request: request, context: context,
-                values: [
-                    "configured": configured, "empty": items.isEmpty,
-                    "states": EmailMessage.State.allCases.map {
-                        ["value": $0.rawValue, "selected": query["state"] == $0.rawValue]
+                model: OutboxPage(
+                    configured: configured, empty: items.isEmpty,
+                    states: EmailMessage.State.allCases.map {
+                        .init(value: $0.rawValue, selected: query["state"] == $0.rawValue)
                     },
-                    "items": items.map { message in
-                        [
-                            "id": message.id ?? 0, "recipient": message.recipient, "subject": message.subject,
-                            "state": message.state.rawValue, "attempts": message.attempts,
-                            "error": message.lastError ?? "", "dead": message.state == .dead,
-                            "created": message.createdAt.formatted(.iso8601),
-                        ] as [String: Any]
+                    items: items.map { message in
+                        OutboxPage.Row(
+                            id: message.id ?? 0, recipient: message.recipient, subject: message.subject,
+                            state: message.state.rawValue, attempts: message.attempts, error: message.lastError ?? "",
+                            dead: message.state == .dead, created: message.createdAt.formatted(.iso8601))
                     },
-                    "next": query.nextPage(
-                        keeping: ["state"], after: .before(items.map(\.id), limit: try query.limit())) ?? "",
-                ])
+                    next: query.nextPage(
+                        keeping: ["state"], after: .before(items.map(\.id), limit: try query.limit()))))
         }
         routes.post("/admin/outbox/{id}/retry", .admin) { _, context in
             try await retry(context)
             return Flash(kind: .success, message: "The message is queued again.").redirect(to: "/admin/outbox")
         }
+    }
+
+    /// `outbox.mustache`.
+    struct OutboxPage: Encodable {
+        struct Row: Encodable {
+            let id: Int64
+            let recipient: String
+            let subject: String
+            let state: String
+            let attempts: Int
+            let error: String
+            let dead: Bool
+            let created: String
+        }
+        struct State: Encodable {
+            let value: String
+            let selected: Bool
+        }
+        let configured: Bool
+        let empty: Bool
+        let states: [State]
+        let items: [Row]
+        /// The query of the next page, nil on the last.
+        let next: String?
     }
 
     package struct Item: Encodable, Sendable {

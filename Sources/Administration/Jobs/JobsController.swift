@@ -78,43 +78,81 @@ package struct JobsController {
         let limit = try query.limit()
         return pages.page(
             "jobs", title: "Jobs", section: "jobs", request: request, context: context,
-            values: [
-                "jobs": jobs.map(row), "empty": jobs.isEmpty,
-                "states": Job.State.allCases.map { ["value": $0.rawValue, "selected": query["state"] == $0.rawValue] },
-                "next": query.nextPage(keeping: ["state"], after: .before(jobs.map(\.id), limit: limit)) ?? "",
-            ])
+            model: JobsPage(
+                jobs: jobs.map { job in
+                    JobsPage.Row(
+                        id: job.id ?? 0, title: queue.title(of: job.type), state: job.state.rawValue,
+                        progress: job.progress, message: job.message, startedBy: job.startedBy,
+                        scheduled: job.schedule != nil, created: job.createdAt.formatted(.iso8601))
+                },
+                empty: jobs.isEmpty,
+                states: Job.State.allCases.map { .init(value: $0.rawValue, selected: query["state"] == $0.rawValue) },
+                next: query.nextPage(keeping: ["state"], after: .before(jobs.map(\.id), limit: limit))))
     }
 
-    private func row(_ job: Job) -> [String: Any] {
-        [
-            "id": job.id ?? 0, "title": queue.title(of: job.type), "state": job.state.rawValue,
-            "progress": job.progress, "message": job.message, "started_by": job.startedBy,
-            "schedule": job.schedule ?? "", "scheduled": job.schedule != nil,
-            "created": job.createdAt.formatted(.iso8601),
-            "active": !job.state.isFinished,
-        ]
+    /// `jobs.mustache`.
+    struct JobsPage: Encodable {
+        struct Row: Encodable {
+            let id: Int64
+            let title: String
+            let state: String
+            let progress: Int
+            let message: String
+            let startedBy: String
+            let scheduled: Bool
+            let created: String
+        }
+        struct State: Encodable {
+            let value: String
+            let selected: Bool
+        }
+        let jobs: [Row]
+        let empty: Bool
+        let states: [State]
+        /// The query of the next page, nil on the last.
+        let next: String?
     }
 
     private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let job = try await visibleJob(context)
         let id = job.id ?? 0
         let summary = JobResource(job, title: "").result ?? [:]
-        var values = row(job)
-        values["log"] = try await queue.log(of: id)
-        values["summary"] = summary.sorted { $0.key < $1.key }.map { name, value in
-            [
-                "name": name.prefix(1).uppercased() + name.dropFirst().replacingOccurrences(of: "_", with: " "),
-                "value": value,
-            ]
-        }
-        values["has_result"] = job.state == .succeeded && job.resultFile != nil
-        values["error"] = job.error ?? ""
-        values["has_error"] = job.error != nil
-        values["attempts"] = "\(job.attempts) of \(job.maxAttempts)"
-        values["failed"] = [.failed, .interrupted].contains(job.state)
         return pages.page(
-            "job", title: "\(queue.title(of: job.type)) #\(id)", section: "jobs", request: request, context: context,
-            values: values)
+            "job", title: queue.title(of: job.type), section: "jobs", request: request, context: context,
+            model: JobPage(
+                id: id, state: job.state.rawValue, progress: job.progress, message: job.message,
+                startedBy: job.startedBy, schedule: job.schedule ?? "", scheduled: job.schedule != nil,
+                created: job.createdAt.formatted(.iso8601), active: !job.state.isFinished,
+                attempts: "\(job.attempts) of \(job.maxAttempts)", error: job.error ?? "", hasError: job.error != nil,
+                summary: summary.sorted { $0.key < $1.key }.map { name, value in
+                    .init(
+                        name: name.prefix(1).uppercased() + name.dropFirst().replacingOccurrences(of: "_", with: " "),
+                        value: value)
+                },
+                hasResult: job.state == .succeeded && job.resultFile != nil, log: try await queue.log(of: id)))
+    }
+
+    /// `job.mustache`.
+    struct JobPage: Encodable {
+        struct Fact: Encodable {
+            let name: String
+            let value: String
+        }
+        let id: Int64
+        let state: String
+        let progress: Int
+        let message: String
+        let startedBy: String
+        let schedule: String
+        let scheduled: Bool
+        let created: String
+        let active: Bool
+        let attempts: String
+        let error: String
+        let hasError: Bool
+        let summary: [Fact]
+        let hasResult: Bool
+        let log: [String]
     }
 
     package init(queue: JobQueue, pages: PageRenderer) {

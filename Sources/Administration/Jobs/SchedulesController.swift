@@ -31,18 +31,15 @@ package struct SchedulesController {
             let schedules = try await scheduler.list()
             return pages.page(
                 "schedules", title: "Schedules", section: "system", request: request, context: context,
-                values: [
-                    "schedules": schedules.map { schedule in
-                        [
-                            "name": schedule.name, "title": schedule.title, "cron": schedule.cron,
-                            "enabled": schedule.enabled,
-                            "next": schedule.enabled ? schedule.nextRunAt?.formatted(.iso8601) ?? "—" : "paused",
-                            "last": schedule.lastRunAt?.formatted(.iso8601) ?? "never",
-                            "last_job": schedule.lastJobId ?? 0, "has_last_job": schedule.lastJobId != nil,
-                            "result": schedule.lastResult?.rawValue ?? "",
-                        ] as [String: Any]
-                    }
-                ])
+                model: SchedulesPage(
+                    schedules: schedules.map { schedule in
+                        SchedulesPage.Row(
+                            name: schedule.name, title: schedule.title, cron: schedule.cron, enabled: schedule.enabled,
+                            next: schedule.enabled ? schedule.nextRunAt?.formatted(.iso8601) ?? "—" : "paused",
+                            last: schedule.lastRunAt?.formatted(.iso8601) ?? "never",
+                            lastJob: schedule.lastJobId ?? 0, hasLastJob: schedule.lastJobId != nil,
+                            result: schedule.lastResult?.rawValue ?? "")
+                    }))
         }
         routes.post("/admin/schedules/{name}", .admin) { request, context in
             let form = try await request.decode(as: Change.self, context: context)
@@ -57,6 +54,22 @@ package struct SchedulesController {
                 context: context.eventContext)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
+    }
+
+    /// `schedules.mustache`.
+    struct SchedulesPage: Encodable {
+        struct Row: Encodable {
+            let name: String
+            let title: String
+            let cron: String
+            let enabled: Bool
+            let next: String
+            let last: String
+            let lastJob: Int64
+            let hasLastJob: Bool
+            let result: String
+        }
+        let schedules: [Row]
     }
 
     package struct Change: Decodable {

@@ -32,7 +32,7 @@ package struct SampleCSVController {
         routes.get("/samples/import", .samplesWrite) { request, context in
             pages.page(
                 "import", title: "Import samples", section: "samples", request: request, context: context,
-                values: ["noun": "samples", "api": "/api/v1/samples"])
+                model: ImportPage(noun: "samples", api: "/api/v1/samples"))
         }
     }
 

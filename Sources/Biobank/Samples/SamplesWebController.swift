@@ -211,56 +211,32 @@ package struct SamplesWebController {
         let filters = ["q", "species", "kind", "status", "sort"]
         return pages.page(
             "samples", title: "Samples", section: "samples", request: request, context: context,
-            values: [
-                "samples": page.items.map(row), "empty": page.items.isEmpty,
-                "next": query.nextPage(keeping: filters, after: page.next) as Any,
-                "sorts": sortOptions(["collected_at": "collected", "external_id": "external id"], current: order),
-                "first_page": query.firstPage("/samples", keeping: filters) as Any,
-                "export_query": query.filters(filters),
-                "species": options(store.species, selected: query["species"]),
-                "kinds": options(store.kinds, selected: query["kind"]),
-                "statuses": options(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
-                "q": query["q"] ?? "",
-                "can_write": context.principal?.can(.samplesWrite) == true,
-                "bulk_statuses": Sample.Status.allCases.map { ["value": $0.rawValue, "label": $0.label] },
-                "error": error?.message as Any,
-            ], status: error?.httpStatus ?? .ok)
-    }
-
-    private func row(_ sample: Sample) -> [String: Any] {
-        [
-            "id": sample.id ?? 0, "external_id": sample.externalId, "species": sample.species, "kind": sample.kind,
-            "status": sample.status.rawValue, "status_label": sample.status.label,
-            "collected": sample.collectedAt.formatted(.iso8601), "animal": sample.animalId.map(String.init) ?? "",
-        ]
-    }
-
-    private func options(_ values: [String], selected: String?) -> [[String: Any]] {
-        values.map { ["value": $0, "selected": $0 == selected] }
+            model: SamplesPage(
+                samples: page.items.map(SamplesPage.Row.init), empty: page.items.isEmpty,
+                next: query.nextPage(keeping: filters, after: page.next),
+                sorts: sortOptions(["collected_at": "collected", "external_id": "external id"], current: order),
+                firstPage: query.firstPage("/samples", keeping: filters), exportQuery: query.filters(filters),
+                species: Choice.list(store.species, selected: query["species"]),
+                kinds: Choice.list(store.kinds, selected: query["kind"]),
+                statuses: Choice.list(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
+                q: query["q"] ?? "", canWrite: context.principal?.can(.samplesWrite) == true,
+                bulkStatuses: Sample.Status.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
+                error: error?.message),
+            status: error?.httpStatus ?? .ok)
     }
 
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
             "sample-new", title: "New sample", section: "samples", request: request, context: context,
-            values: formValues(form, error: error), status: error?.httpStatus ?? .ok)
-    }
-
-    private func formValues(_ form: Form, error: APIError?) -> [String: Any] {
-        [
-            "form": [
-                "external_id": form.externalId, "animal_id": form.animalId, "notes": form.notes ?? "",
-                "collected_at": String(form.collectedAt.prefix(16)), "reason": form.reason,
-                "collected_by": form.collectedBy, "quantity": form.quantity, "doses": form.doses,
-                "parent_barcodes": form.parentBarcodes,
-            ],
-            "units": SampleStore.units.map { ["value": $0, "selected": $0 == form.unit] },
-            "relations": SampleStore.Parent.Relation.allCases.map {
-                ["value": $0.rawValue, "selected": $0.rawValue == form.relation]
-            },
-            "species": options(store.species, selected: form.species),
-            "kinds": options(store.kinds, selected: form.kind),
-            "error": error?.message as Any, "error_field": error?.field as Any,
-        ]
+            model: SampleFormPage(
+                form: SampleFormValues(form),
+                units: SampleStore.units.map { Choice(value: $0, selected: $0 == form.unit) },
+                relations: SampleStore.Parent.Relation.allCases.map {
+                    Choice(value: $0.rawValue, selected: $0.rawValue == form.relation)
+                },
+                species: Choice.list(store.species, selected: form.species),
+                kinds: Choice.list(store.kinds, selected: form.kind), error: error?.message),
+            status: error?.httpStatus ?? .ok)
     }
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -319,47 +295,34 @@ package struct SamplesWebController {
         }
         let (sample, history, manifest) = (record.sample, record.history, record.signatures)
         let tab = tab ?? ListQuery(request)["tab"] ?? "details"
-        let edit = form ?? Form(sample)
-        var values = formValues(edit, error: error)
-        values["sample"] = row(sample).merging([
-            "notes": sample.notes, "collected_by": sample.collectedBy,
-            "quantity": sample.quantity.map { "\($0.formatted()) \(sample.unit)" } ?? "",
-            "doses": sample.doses.map(String.init) ?? "", "freeze_thaw": sample.freezeThawCount,
-            "address": record.address ?? "", "container_id": sample.containerId as Any,
-        ]) { $1 }
-        values["tab_\(["history", "signatures", "lineage"].contains(tab) ? tab : "details")"] = true
-        values["ancestors"] = record.lineage.ancestors.map(lineageNode)
-        values["descendants"] = record.lineage.descendants.map(lineageNode)
-        values["has_lineage"] = !record.lineage.ancestors.isEmpty || !record.lineage.descendants.isEmpty
-        values["next_statuses"] = sample.status.next.map { ["value": $0.rawValue, "label": $0.label] }
-        values.merge(History.pageValues(history)) { $1 }
-        values["signatures"] = manifest.map { signature -> [String: Any] in
-            [
-                "signer": signature.signer, "meaning": signature.meaning.rawValue,
-                "at": signature.signedAt.formatted(Date.ISO8601FormatStyle()),
-                "current": signature.matchesCurrentVersion,
-                "hash": signature.recordHash.prefix(16),
-            ]
-        }
-        values["signature_count"] = manifest.count
-        values["has_signatures"] = !manifest.isEmpty
-        values["meanings"] = Signature.Meaning.allCases.map { ["value": $0.rawValue] }
-        values["can_write"] = context.principal?.can(.samplesWrite) == true
-        values["can_sign"] = context.principal?.credential.isPerson == true && values["can_write"] as? Bool == true
+        let canWrite = context.principal?.can(.samplesWrite) == true
+        var needsCode = false
         if let userID = context.principal?.userID {
-            values["needs_code"] = try await identity.users.user(id: userID)?.totpEnabled ?? false
+            needsCode = try await identity.users.user(id: userID)?.totpEnabled ?? false
         }
         return pages.page(
             "sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
-            values: values, status: error?.httpStatus ?? .ok)
-    }
-
-    /// A node of the recursive `lineage-node` partial; every node sets `has_links` (see pedigree).
-    private func lineageNode(_ node: Lineage.Node) -> [String: Any] {
-        [
-            "id": node.id, "external_id": node.externalId, "kind": node.kind, "status": node.status,
-            "relation": node.relation, "has_links": !node.links.isEmpty, "links": node.links.map(lineageNode),
-        ]
+            model: SampleDetailPage(
+                sample: SampleDetailPage.Details(sample, address: record.address),
+                form: SampleFormValues(form ?? Form(sample)), error: error?.message,
+                tabDetails: !["history", "signatures", "lineage"].contains(tab), tabHistory: tab == "history",
+                tabSignatures: tab == "signatures", tabLineage: tab == "lineage",
+                ancestors: record.lineage.ancestors.map(SampleDetailPage.LineageNode.init),
+                descendants: record.lineage.descendants.map(SampleDetailPage.LineageNode.init),
+                hasLineage: !record.lineage.ancestors.isEmpty || !record.lineage.descendants.isEmpty,
+                nextStatuses: sample.status.next.map { Choice(value: $0.rawValue, label: $0.label) },
+                history: history.map(History.Row.init), historyCount: history.count,
+                hasHistory: !history.isEmpty,
+                signatures: manifest.map { signature in
+                    SampleDetailPage.SignatureRow(
+                        signer: signature.signer, meaning: signature.meaning.rawValue,
+                        at: signature.signedAt.formatted(Date.ISO8601FormatStyle()),
+                        current: signature.matchesCurrentVersion, hash: String(signature.recordHash.prefix(16)))
+                },
+                signatureCount: manifest.count, hasSignatures: !manifest.isEmpty,
+                meanings: Signature.Meaning.allCases.map { Choice(value: $0.rawValue) }, canWrite: canWrite,
+                canSign: context.principal?.credential.isPerson == true && canWrite, needsCode: needsCode),
+            status: error?.httpStatus ?? .ok)
     }
 
     package init(store: SampleStore, storage: StorageStore, identity: Identity, pages: PageRenderer) {

@@ -78,20 +78,33 @@ package struct InventoryController {
             ]
             return pages.page(
                 "inventory", title: "Inventory", section: "storage", request: request, context: context,
-                values: [
-                    "groupings": Inventory.Grouping.allCases.map {
-                        ["value": $0.rawValue, "selected": $0 == grouping]
+                model: InventoryPage(
+                    groupings: Inventory.Grouping.allCases.map { Choice(value: $0.rawValue, selected: $0 == grouping) },
+                    by: grouping.rawValue, empty: rows.isEmpty, top: top,
+                    rows: rows.map {
+                        InventoryPage.Row(
+                            name: $0.name, href: (paths[grouping] ?? "/") + String($0.id), items: $0.items,
+                            doses: $0.doses)
                     },
-                    "by": grouping.rawValue, "empty": rows.isEmpty, "top": top,
-                    "rows": rows.map {
-                        [
-                            "name": $0.name, "href": (paths[grouping] ?? "/") + String($0.id), "items": $0.items,
-                            "doses": $0.doses,
-                        ]
-                    },
-                    "total_items": rows.reduce(0) { $0 + $1.items }, "total_doses": rows.reduce(0) { $0 + $1.doses },
-                ])
+                    totalItems: rows.reduce(0) { $0 + $1.items }, totalDoses: rows.reduce(0) { $0 + $1.doses }))
         }
+    }
+
+    /// `inventory.mustache`.
+    struct InventoryPage: Encodable {
+        struct Row: Encodable {
+            let name: String
+            let href: String
+            let items: Int
+            let doses: Int
+        }
+        let groupings: [Choice]
+        let by: String
+        let empty: Bool
+        let top: Int
+        let rows: [Row]
+        let totalItems: Int
+        let totalDoses: Int
     }
 
     private func grouping(_ request: Request) throws -> Inventory.Grouping {

@@ -110,7 +110,7 @@ package struct StorageWebController {
     private func page(_ request: Request, _ context: AppRequestContext, id: Int64?, error: APIError?) async throws
         -> Response
     {
-        var values: [String: Any] = ["error": error?.message as Any]
+        var model = StoragePage(error: error?.message)
         var title = "Storage"
         var childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(nil) }
         if let id {
@@ -120,72 +120,139 @@ package struct StorageWebController {
             title = container.name
             childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(container.kind) }
             let path = try await store.path(to: id)
-            values["breadcrumbs"] = path.dropLast().map { ["id": $0.id ?? 0, "name": $0.name] }
-            values["container"] = [
-                "id": id, "kind": container.kind.rawValue, "rows": container.rows, "columns": container.columns,
-            ]
-            values["usage"] = usageValues(try await store.usage(of: id))
+            model.breadcrumbs = path.dropLast().map { StoragePage.Breadcrumb(id: $0.id ?? 0, name: $0.name) }
+            model.container = StoragePage.Container(
+                id: id, kind: container.kind.rawValue, rows: container.rows, columns: container.columns)
+            model.usage = StoragePage.Usage(try await store.usage(of: id))
             if container.kind.holdsItems {
                 let cells = try await store.map(of: container)
                 let colour = try ListQuery(request).choice("colour", in: ["kind", "status", "owner"]) ?? "kind"
                 let tone = { (cell: StorageStore.Cell) in Self.tone(cell, by: colour) }
-                values["grid"] = (0..<container.rows).map { row in
-                    [
-                        "cells": cells[(row * container.columns)..<((row + 1) * container.columns)].map {
-                            cellValues($0, tone: tone($0))
-                        }
-                    ]
+                model.grid = (0..<container.rows).map { row in
+                    StoragePage.GridRow(
+                        cells: cells[(row * container.columns)..<((row + 1) * container.columns)].map {
+                            StoragePage.Cell($0, tone: tone($0).0)
+                        })
                 }
                 var legend: [String: String] = ["cell-free": "free"]
                 for cell in cells where cell.sampleId != nil { legend[tone(cell).0] = tone(cell).1 }
-                values["legend"] = legend.sorted { $0.value < $1.value }.map { ["class": $0.key, "label": $0.value] }
-                values["colours"] = ["kind", "status", "owner"].map { ["value": $0, "selected": $0 == colour] }
-                values["first_free"] = cells.first { $0.sampleId == nil }?.position as Any
-                values["holds_items"] = true
+                model.legend = legend.sorted { $0.value < $1.value }.map {
+                    StoragePage.LegendEntry(class: $0.key, label: $0.value)
+                }
+                model.colours = ["kind", "status", "owner"].map { Choice(value: $0, selected: $0 == colour) }
+                model.firstFree = cells.first { $0.sampleId == nil }?.position
+                model.holdsItems = true
             }
             if container.kind == .tank {
-                values["is_tank"] = true
-                values["fills"] = try await store.fills(tank: id).map { fill -> [String: Any] in
-                    [
-                        "at": fill.filledAt.formatted(.iso8601), "by": fill.byName,
-                        "before": fill.levelBeforeCm.map { "\($0) cm" } ?? "—",
-                        "after": fill.levelAfterCm.map { "\($0) cm" } ?? "—",
-                        "litres": fill.litres.map { "\($0) L" } ?? "—", "notes": fill.notes,
-                    ]
+                model.isTank = true
+                model.fills = try await store.fills(tank: id).map { fill in
+                    StoragePage.Fill(
+                        at: fill.filledAt.formatted(.iso8601), by: fill.byName,
+                        before: fill.levelBeforeCm.map { "\($0) cm" } ?? "—",
+                        after: fill.levelAfterCm.map { "\($0) cm" } ?? "—",
+                        litres: fill.litres.map { "\($0) L" } ?? "—", notes: fill.notes)
                 }
             }
         }
-        var children: [[String: Any]] = []
         for child in try await store.children(of: id) {
-            children.append(
-                [
-                    "id": child.id ?? 0, "name": child.name, "kind": child.kind.rawValue,
-                    "usage": usageValues(try await store.usage(of: child.id ?? 0)),
-                ])
+            model.children.append(
+                StoragePage.Child(
+                    id: child.id ?? 0, name: child.name, kind: child.kind.rawValue,
+                    usage: StoragePage.Usage(try await store.usage(of: child.id ?? 0))))
         }
-        values["children"] = children
-        values["has_children"] = !children.isEmpty
-        values["child_kinds"] = childKinds.map { ["value": $0.rawValue] }
-        values["has_child_kinds"] = !childKinds.isEmpty
-        values["parent_id"] = id.map(String.init) ?? ""
-        values["is_admin"] = context.principal?.can(.admin) == true
-        values["can_write"] = context.principal?.can(.storageWrite) == true
+        model.hasChildren = !model.children.isEmpty
+        model.childKinds = childKinds.map { Choice(value: $0.rawValue) }
+        model.hasChildKinds = !childKinds.isEmpty
+        model.parentId = id.map(String.init) ?? ""
+        model.isAdmin = context.principal?.can(.admin) == true
+        model.canWrite = context.principal?.can(.storageWrite) == true
         return pages.page(
-            "storage", title: title, section: "storage", request: request, context: context, values: values,
+            "storage", title: title, section: "storage", request: request, context: context, model: model,
             status: error?.httpStatus ?? .ok)
     }
 
-    private func usageValues(_ usage: StorageStore.Usage) -> [String: Any] {
-        let percent = usage.capacity == 0 ? 0 : usage.used * 100 / usage.capacity
-        return ["used": usage.used, "capacity": usage.capacity, "percent": percent, "has_capacity": usage.capacity > 0]
-    }
+    /// `storage.mustache`: the top level, or a container with its map, contents and fill log.
+    struct StoragePage: Encodable {
+        struct Breadcrumb: Encodable {
+            let id: Int64
+            let name: String
+        }
+        struct Container: Encodable {
+            let id: Int64
+            let kind: String
+            let rows: Int
+            let columns: Int
+        }
+        struct Usage: Encodable {
+            let used: Int
+            let capacity: Int
+            let percent: Int
+            let hasCapacity: Bool
 
-    private func cellValues(_ cell: StorageStore.Cell, tone: (String, String)) -> [String: Any] {
-        [
-            "position": cell.position, "sample_id": cell.sampleId as Any, "external_id": cell.externalId ?? "",
-            "kind": cell.kind ?? "free", "status": cell.status ?? "", "occupied": cell.sampleId != nil,
-            "tone": tone.0,
-        ]
+            init(_ usage: StorageStore.Usage) {
+                (used, capacity) = (usage.used, usage.capacity)
+                percent = usage.capacity == 0 ? 0 : usage.used * 100 / usage.capacity
+                hasCapacity = usage.capacity > 0
+            }
+        }
+        struct GridRow: Encodable {
+            let cells: [Cell]
+        }
+        struct Cell: Encodable {
+            let position: Int
+            let sampleId: Int64?
+            let externalId: String
+            let kind: String
+            let status: String
+            let occupied: Bool
+            let tone: String
+
+            init(_ cell: StorageStore.Cell, tone: String) {
+                position = cell.position
+                sampleId = cell.sampleId
+                externalId = cell.externalId ?? ""
+                kind = cell.kind ?? "free"
+                status = cell.status ?? ""
+                occupied = cell.sampleId != nil
+                self.tone = tone
+            }
+        }
+        struct LegendEntry: Encodable {
+            let `class`: String
+            let label: String
+        }
+        struct Fill: Encodable {
+            let at: String
+            let by: String
+            let before: String
+            let after: String
+            let litres: String
+            let notes: String
+        }
+        struct Child: Encodable {
+            let id: Int64
+            let name: String
+            let kind: String
+            let usage: Usage
+        }
+        let error: String?
+        var breadcrumbs: [Breadcrumb] = []
+        var container: Container?
+        var usage: Usage?
+        var grid: [GridRow] = []
+        var legend: [LegendEntry] = []
+        var colours: [Choice] = []
+        var firstFree: Int?
+        var holdsItems = false
+        var isTank = false
+        var fills: [Fill] = []
+        var children: [Child] = []
+        var hasChildren = false
+        var childKinds: [Choice] = []
+        var hasChildKinds = false
+        var parentId = ""
+        var isAdmin = false
+        var canWrite = false
     }
 
     /// The CSS class and legend text of a cell when the map is coloured by kind, status or owner.

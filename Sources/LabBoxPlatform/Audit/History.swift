@@ -46,18 +46,28 @@ package enum History {
 
     private static let serverSet: Set<String> = ["id", "created_at", "updated_at"]
 
-    /// What the `history-table` partial shows.
-    package static func pageValues(_ entries: [Entry]) -> [String: Any] {
-        [
-            "history": entries.map { entry -> [String: Any] in
-                [
-                    "at": entry.at, "actor": entry.actor, "action": entry.action, "reason": entry.reason ?? "",
-                    "changes": entry.changes.map {
-                        ["field": $0.field, "before": $0.before ?? "", "after": $0.after ?? ""]
-                    },
-                ]
-            },
-            "history_count": entries.count, "has_history": !entries.isEmpty,
-        ]
+    /// An entry as the `history-table` partial shows it. An absent value is empty text: a missing
+    /// key would make Mustache show the page's own value of that name (a sample's `reason`). A page
+    /// that includes the partial has `history: [History.Row]` and `hasHistory: Bool`.
+    package struct Row: Encodable, Sendable {
+        package struct Change: Encodable, Sendable {
+            package let field: String
+            package let before: String
+            package let after: String
+
+            package init(_ change: History.Change) {
+                (field, before, after) = (change.field, change.before ?? "", change.after ?? "")
+            }
+        }
+        package let at: String
+        package let actor: String
+        package let action: String
+        package let reason: String
+        package let changes: [Change]
+
+        package init(_ entry: Entry) {
+            (at, actor, action, reason) = (entry.at, entry.actor, entry.action, entry.reason ?? "")
+            changes = entry.changes.map(Change.init)
+        }
     }
 }

@@ -60,7 +60,9 @@ package struct ConfigKey: Sendable {
             summary: "sustained requests per client IP or API key, may be fractional (429 beyond)", isSecret: false,
             apply: { config, value in
                 guard let rate = Double(value), rate > 0, rate <= 100_000 else {
-                    throw ConfigError(key: "limits.requests_per_second", message: "'\(value)' is not a rate above 0 and at most 100000")
+                    throw ConfigError(
+                        key: "limits.requests_per_second",
+                        message: "'\(value)' is not a rate above 0 and at most 100000")
                 }
                 config.requestsPerSecond = rate
             },

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// Serves the OpenAPI 3.1 document of the JSON API and a readable reference page rendered from it.
+/// Serves the OpenAPI 3.1 document of the JSON API and a readable reference page of the same
+/// operations.
 ///
-/// The document is built from the route declarations (``RouteTable``), so it describes exactly the
+/// Both are built from the route declarations (``RouteTable``), so they describe exactly the
 /// routes that exist.
 package struct OpenAPIController {
     package let pages: PageRenderer
@@ -16,44 +17,61 @@ package struct OpenAPIController {
                 body: .init(byteBuffer: ByteBuffer(bytes: routes.openAPIDocument)))
         }
         routes.get("/docs", .signedIn) { request, context in
-            let operations = try Self.operations(in: routes.openAPIDocument)
-            return pages.page(
+            pages.page(
                 "docs", title: "API reference", section: "docs", request: request, context: context,
-                values: ["operations": operations])
+                model: DocsPage(operations: Self.operations(routes.routes)))
         }
     }
 
-    /// Flattens paths × methods into rows for the reference page, in document order by path.
-    package static func operations(in document: Data) throws -> [[String: Any]] {
-        guard let root = try JSONSerialization.jsonObject(with: document) as? [String: Any],
-            let paths = root["paths"] as? [String: [String: Any]]
-        else { return [] }
-        let methods = ["get", "post", "put", "patch", "delete"]
-        return paths.keys.sorted().flatMap { path in
-            methods.compactMap { method -> [String: Any]? in
-                guard let operation = paths[path]?[method] as? [String: Any] else { return nil }
-                let parameters = (operation["parameters"] as? [[String: Any]] ?? []).map { parameter in
-                    [
-                        "name": parameter["name"] ?? "",
-                        "in": parameter["in"] ?? "",
-                        "required": (parameter["required"] as? Bool) == true,
-                        "description": parameter["description"] ?? "",
-                    ]
-                }
-                let responses = (operation["responses"] as? [String: [String: Any]] ?? [:]).sorted { $0.key < $1.key }
-                    .map { ["status": $0.key, "description": $0.value["description"] ?? ""] }
-                return [
-                    "method": method.uppercased(),
-                    "path": path,
-                    "anchor": "\(method)-\(path)".replacingOccurrences(of: "/", with: "-"),
-                    "summary": operation["summary"] ?? "",
-                    "description": operation["description"] ?? "",
-                    "security": (operation["security"] as? [Any])?.isEmpty == true ? "none" : "API key or session",
-                    "parameters": parameters,
-                    "has_parameters": !parameters.isEmpty,
-                    "responses": responses,
-                ]
+    /// `docs.mustache`.
+    struct DocsPage: Encodable {
+        struct Operation: Encodable {
+            let method: String
+            let path: String
+            let anchor: String
+            let summary: String
+            let description: String
+            let security: String
+            let parameters: [Parameter]
+            let hasParameters: Bool
+            let responses: [Response]
+        }
+        struct Parameter: Encodable {
+            let name: String
+            let `in`: String
+            let required: Bool
+            let description: String
+        }
+        struct Response: Encodable {
+            let status: Int
+            let description: String
+        }
+        let operations: [Operation]
+    }
+
+    /// The documented routes by path, then by method in the order get, post, put, patch, delete.
+    private static func operations(_ routes: [RouteTable.Route]) -> [DocsPage.Operation] {
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        func order(_ route: RouteTable.Route) -> (String, Int) {
+            (route.path, methods.firstIndex(of: route.method) ?? methods.count)
+        }
+        return routes.sorted { order($0) < order($1) }.compactMap { route in
+            guard let operation = route.operation else { return nil }
+            let method = route.method.rawValue.lowercased()
+            let parameters = operation.parameters.map { parameter in
+                DocsPage.Parameter(
+                    name: parameter.name, in: parameter.location.rawValue, required: parameter.required,
+                    description: parameter.description)
             }
+            return DocsPage.Operation(
+                method: method.uppercased(), path: route.path,
+                anchor: "\(method)-\(route.path)".replacingOccurrences(of: "/", with: "-"), summary: operation.summary,
+                description: OpenAPIDocument.describe(operation.description, permission: route.permission),
+                security: route.permission == .anonymous ? "none" : "API key or session", parameters: parameters,
+                hasParameters: !parameters.isEmpty,
+                responses: OpenAPIDocument.responses(operation, path: route.path, permission: route.permission).map {
+                    DocsPage.Response(status: $0.status, description: $0.response.description)
+                })
         }
     }
 

@@ -65,20 +65,27 @@ package struct OpenAPIDocument {
             ]
         }
         var responses: [String: Any] = [:]
-        let shared = Self.shared(permission, body: operation.body, path: path)
-        for (status, response) in operation.responses + shared {
-            let key = String(status)
-            guard responses[key] == nil else { continue }
+        for (status, response) in Self.responses(operation, path: path, permission: permission) {
             var json: [String: Any] = ["description": response.description]
             if !response.content.isEmpty {
                 json["content"] = Dictionary(
                     response.content.map { ($0.mediaType, ["schema": components.json($0.schema)]) },
                     uniquingKeysWith: { first, _ in first })
             }
-            responses[key] = json
+            responses[String(status)] = json
         }
         result["responses"] = responses
         return result
+    }
+
+    /// The responses of a route's operation by status: its own, and the shared ones it does not
+    /// describe itself. The reference page (``OpenAPIController``) lists the same.
+    static func responses(_ operation: APIOperation, path: String, permission: Permission)
+        -> [(status: Int, response: APIResponse)]
+    {
+        var seen = Set<Int>()
+        return (operation.responses + shared(permission, body: operation.body, path: path))
+            .filter { seen.insert($0.status).inserted }.sorted { $0.status < $1.status }
     }
 
     /// What every route may answer besides its own responses, unless it says otherwise: the rate
@@ -103,7 +110,7 @@ package struct OpenAPIDocument {
     }
 
     /// The description starts with the permission the route needs, from its declaration.
-    private static func describe(_ text: String, permission: Permission) -> String {
+    static func describe(_ text: String, permission: Permission) -> String {
         guard ![.anonymous, .signedIn, .enrolling].contains(permission) else { return text }
         return text.isEmpty ? "Needs \(permission)." : "Needs \(permission). \(text)"
     }

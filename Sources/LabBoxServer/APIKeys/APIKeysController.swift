@@ -92,20 +92,32 @@ package struct APIKeysController {
         _ request: Request, _ context: AppRequestContext, created: String? = nil, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let keys = try await identity.apiKeys.list(ownedBy: context.principal?.userID ?? -1).map {
-            key -> [String: Any] in
-            [
-                "id": key.id ?? 0, "name": key.name, "prefix": APIKey.keyPrefix + key.prefix,
-                "scopes": key.scopeSet.sorted().joined(separator: ", "),
-                "created": key.createdAt.formatted(.iso8601),
-                "last_used": key.lastUsedAt?.formatted(.iso8601) ?? "never", "revoked": key.revokedAt != nil,
-            ]
+        let keys = try await identity.apiKeys.list(ownedBy: context.principal?.userID ?? -1).map { key in
+            KeysPage.Row(
+                id: key.id ?? 0, name: key.name, prefix: APIKey.keyPrefix + key.prefix,
+                scopes: key.scopeSet.sorted().joined(separator: ", "), created: key.createdAt.formatted(.iso8601),
+                lastUsed: key.lastUsedAt?.formatted(.iso8601) ?? "never", revoked: key.revokedAt != nil)
         }
         return pages.page(
             "keys", title: "My API keys", section: "account", request: request, context: context,
-            values: [
-                "keys": keys, "empty": keys.isEmpty, "created": created as Any, "error": error as Any,
-            ], status: status)
+            model: KeysPage(keys: keys, empty: keys.isEmpty, created: created, error: error), status: status)
+    }
+
+    /// `keys.mustache`: `created` is the secret of a key just created.
+    struct KeysPage: Encodable {
+        struct Row: Encodable {
+            let id: Int64
+            let name: String
+            let prefix: String
+            let scopes: String
+            let created: String
+            let lastUsed: String
+            let revoked: Bool
+        }
+        let keys: [Row]
+        let empty: Bool
+        let created: String?
+        let error: String?
     }
 
     package init(identity: Identity, pages: PageRenderer) {

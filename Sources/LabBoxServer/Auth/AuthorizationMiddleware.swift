@@ -19,7 +19,9 @@ package struct AuthorizationMiddleware: RouterMiddleware {
         -> Response
     {
         let route = context.endpointPath ?? request.uri.path
-        guard let permission = policy.permission(method: request.method.rawValue, path: route) else {
+        // HEAD is GET without the body, so it needs what GET needs.
+        let method = request.method == .head ? HTTPRequest.Method.get : request.method
+        guard let permission = policy.permission(method: method.rawValue, path: route) else {
             context.logger.error("route has no declared permission", metadata: ["route": .string(route)])
             throw APIError(status: .forbidden, code: "forbidden", message: "This route is not available.")
         }

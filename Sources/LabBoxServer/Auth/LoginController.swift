@@ -30,10 +30,16 @@ package struct LoginController {
     ) -> Response {
         pages.page(
             "login", title: "Sign in", section: "login", request: request, context: context,
-            values: [
-                "error": error as Any, "email": email,
-                "next": Self.safeNext(request.uri.queryParameters["next"].map(String.init)),
-            ], status: status)
+            model: LoginPage(
+                error: error, email: email, next: Self.safeNext(request.uri.queryParameters["next"].map(String.init))),
+            status: status)
+    }
+
+    /// `login.mustache`.
+    struct LoginPage: Encodable {
+        let error: String?
+        let email: String
+        let next: String
     }
 
     private func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -74,7 +80,14 @@ package struct LoginController {
     ) -> Response {
         pages.page(
             "login-2fa", title: "Second step", section: "login", request: request, context: context,
-            values: ["challenge": challenge, "next": Self.safeNext(next), "error": error as Any], status: status)
+            model: SecondFactorPage(challenge: challenge, next: Self.safeNext(next), error: error), status: status)
+    }
+
+    /// `login-2fa.mustache`.
+    struct SecondFactorPage: Encodable {
+        let challenge: String
+        let next: String
+        let error: String?
     }
 
     private func secondFactor(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -137,7 +150,15 @@ package struct LoginController {
         }
         return pages.page(
             "setup", title: "Create the first administrator", section: "login", request: request, context: context,
-            values: ["token": token])
+            model: SetupPage(token: token, error: nil, email: "", name: ""))
+    }
+
+    /// `setup.mustache`.
+    struct SetupPage: Encodable {
+        let token: String
+        let error: String?
+        let email: String
+        let name: String
     }
 
     private func createFirstAdmin(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -153,7 +174,7 @@ package struct LoginController {
             return pages.page(
                 "setup", title: "Create the first administrator", section: "login", request: request,
                 context: context,
-                values: ["token": form.token, "error": error.message, "email": form.email, "name": form.displayName],
+                model: SetupPage(token: form.token, error: error.message, email: form.email, name: form.displayName),
                 status: .unprocessableContent)
         }
         guard setup.consume(form.token) else { throw APIError.notFound("This setup link was just used.") }

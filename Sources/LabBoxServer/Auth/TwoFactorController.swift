@@ -35,7 +35,7 @@ package struct TwoFactorController {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         var user = try await currentUser(context)
-        var values: [String: Any] = ["enabled": user.totpEnabled, "required": identity.mustEnrol(user)]
+        var setup: (url: String, qrSVG: String, key: String)?
         if !user.totpEnabled {
             if user.totpSecret == nil {
                 let secret = TwoFactor.newSecret()
@@ -48,25 +48,35 @@ package struct TwoFactorController {
                 }
             }
             let enrolment = TwoFactor.enrolment(secret: user.totpSecret ?? "", email: user.email)
-            values["otpauth"] = enrolment.url
-            // Our own markup from our own encoder, so it is inserted unescaped.
-            values["qr_svg"] = (try? QRCode(text: enrolment.url).svg) ?? ""
-            values["key"] = stride(from: 0, to: enrolment.key.count, by: 4).map { offset in
+            let key = stride(from: 0, to: enrolment.key.count, by: 4).map { offset in
                 let start = enrolment.key.index(enrolment.key.startIndex, offsetBy: offset)
                 return String(
                     enrolment.key[
                         start..<(enrolment.key.index(start, offsetBy: 4, limitedBy: enrolment.key.endIndex)
                             ?? enrolment.key.endIndex)])
             }.joined(separator: " ")
-        }
-        if let error { values["error"] = error }
-        if !recoveryCodes.isEmpty {
-            values["recovery_codes"] = recoveryCodes
-            values["has_codes"] = true
+            setup = (enrolment.url, (try? QRCode(text: enrolment.url).svg) ?? "", key)
         }
         return pages.page(
             "two-factor", title: "Two-factor sign-in", section: "account", request: request, context: context,
-            values: values, status: status)
+            model: TwoFactorPage(
+                enabled: user.totpEnabled, required: identity.mustEnrol(user), otpauth: setup?.url,
+                qrSvg: setup?.qrSVG, key: setup?.key, error: error, recoveryCodes: recoveryCodes,
+                hasCodes: !recoveryCodes.isEmpty),
+            status: status)
+    }
+
+    /// `two-factor.mustache`: the enrolment values only while the factor is off.
+    struct TwoFactorPage: Encodable {
+        let enabled: Bool
+        let required: Bool
+        let otpauth: String?
+        /// Our own markup from our own encoder, so it is inserted unescaped.
+        let qrSvg: String?
+        let key: String?
+        let error: String?
+        let recoveryCodes: [String]
+        let hasCodes: Bool
     }
 
     package struct CodeForm: Decodable {

@@ -22,6 +22,8 @@ package struct ErrorMiddleware: RouterMiddleware {
                 ? Self.json(apiError, requestID: context.requestID)
                 : pages.errorPage(apiError, request: request, context: context)
             if let seconds = apiError.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            // Headers the router's own errors carry, such as `Allow` on a 405.
+            if let error = error as? HTTPError { response.headers.append(contentsOf: error.headers) }
             return response
         }
     }

@@ -77,6 +77,10 @@ package final class RouteTable: Sendable {
 
     /// Puts every route on `router`, behind the authorization middleware that enforces each one's
     /// permission. Nothing can be declared afterwards.
+    ///
+    /// A known path asked with a method it does not have answers `405 Method Not Allowed` with the
+    /// methods it allows (RFC 9110), not `404`; `HEAD` is answered wherever `GET` is (the router is
+    /// built with `.autoGenerateHeadEndpoints`).
     package func install(on router: Router<AppRequestContext>, identity: Identity) {
         let routes = state.withLock { state in
             state.installed = true
@@ -87,7 +91,20 @@ package final class RouteTable: Sendable {
         for route in routes {
             group.on(RouterPath(route.path), method: route.method, use: route.respond)
         }
+        for (path, declared) in Dictionary(grouping: routes, by: \.path) {
+            var allowed = Set(declared.map(\.method))
+            if allowed.contains(.get) { allowed.insert(.head) }
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in Self.methods where !allowed.contains(method) {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw HTTPError(.methodNotAllowed, headers: [.allow: allow])
+                }
+            }
+        }
     }
+
+    /// The methods a path may be asked with.
+    private static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
 
     /// The OpenAPI document of the declared routes, built once on first use (after installation,
     /// when the table no longer changes).

@@ -101,18 +101,34 @@ package struct NotificationsController {
             userID: owner(context), unreadOnly: false, before: try query.cursor()?.id, limit: Self.pageSize)
         return pages.page(
             "notifications", title: "Notifications", section: "notifications", request: request, context: context,
-            values: [
-                "empty": items.isEmpty,
-                "any_unread": items.contains { $0.readAt == nil },
-                "items": items.map { item in
-                    [
-                        "id": item.id ?? 0, "title": item.title, "body": item.body, "kind": item.kind.rawValue,
-                        "unread": item.readAt == nil, "time": item.createdAt.formatted(.iso8601),
-                        "has_link": item.link != nil, "link": item.link ?? "",
-                    ] as [String: Any]
+            model: NotificationsPage(
+                empty: items.isEmpty, anyUnread: items.contains { $0.readAt == nil },
+                items: items.map { item in
+                    NotificationsPage.Item(
+                        id: item.id ?? 0, title: item.title, body: item.body, kind: item.kind.rawValue,
+                        unread: item.readAt == nil, time: item.createdAt.formatted(.iso8601),
+                        hasLink: item.link != nil, link: item.link ?? "")
                 },
-                "next": query.nextPage(keeping: [], after: .before(items.map(\.id), limit: Self.pageSize)) ?? "",
-            ])
+                next: query.nextPage(keeping: [], after: .before(items.map(\.id), limit: Self.pageSize))))
+    }
+
+    /// `notifications.mustache`.
+    struct NotificationsPage: Encodable {
+        struct Item: Encodable {
+            let id: Int64
+            let title: String
+            let body: String
+            let kind: String
+            let unread: Bool
+            let time: String
+            let hasLink: Bool
+            let link: String
+        }
+        let empty: Bool
+        let anyUnread: Bool
+        let items: [Item]
+        /// The query of the next page, nil on the last.
+        let next: String?
     }
 
     package init(database: AppDatabase, pages: PageRenderer) {

@@ -133,12 +133,11 @@ package struct SecurityEventsController {
     private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let filter = try Filter(request)
         let (events, next) = try await events(filter)
-        let rows = events.map { event -> [String: Any] in
-            [
-                "time": event.occurredAt.formatted(.iso8601), "kind": event.kind.rawValue,
-                "failure": [.loginFailed, .lockout, .csrfRejected, .tokenReuse, .rateLimited].contains(event.kind),
-                "email": event.email ?? "", "ip": event.clientIp, "detail": event.detail,
-            ]
+        let rows = events.map { event in
+            SecurityPage.Event(
+                time: event.occurredAt.formatted(.iso8601), kind: event.kind.rawValue,
+                failure: [.loginFailed, .lockout, .csrfRejected, .tokenReuse, .rateLimited].contains(event.kind),
+                email: event.email ?? "", ip: event.clientIp, detail: event.detail)
         }
         var nextQuery: String?
         if let next {
@@ -149,22 +148,46 @@ package struct SecurityEventsController {
             components.queryItems = items
             nextQuery = components.percentEncodedQuery
         }
-        let blockRows = try await blocks.current().map { block -> [String: Any] in
-            [
-                "ip": block.ip, "reason": block.reason, "until": block.expiresAt.formatted(.iso8601),
-                "can_lift": context.principal?.can(.admin) == true,
-            ]
+        let blockRows = try await blocks.current().map { block in
+            SecurityPage.Block(
+                ip: block.ip, reason: block.reason, until: block.expiresAt.formatted(.iso8601),
+                canLift: context.principal?.can(.admin) == true)
         }
         return pages.page(
             "security", title: "Security events", section: "security", request: request, context: context,
-            values: [
-                "blocks": blockRows, "has_blocks": !blockRows.isEmpty,
-                "events": rows, "empty": rows.isEmpty, "next": nextQuery as Any,
-                "kinds": SecurityEvent.Kind.allCases.map {
-                    ["value": $0.rawValue, "selected": $0 == filter.kind]
-                },
-                "email": filter.email ?? "",
-            ])
+            model: SecurityPage(
+                blocks: blockRows, hasBlocks: !blockRows.isEmpty, events: rows, empty: rows.isEmpty, next: nextQuery,
+                kinds: SecurityEvent.Kind.allCases.map { .init(value: $0.rawValue, selected: $0 == filter.kind) },
+                email: filter.email ?? ""))
+    }
+
+    /// `security.mustache`.
+    struct SecurityPage: Encodable {
+        struct Block: Encodable {
+            let ip: String
+            let reason: String
+            let until: String
+            let canLift: Bool
+        }
+        struct Event: Encodable {
+            let time: String
+            let kind: String
+            let failure: Bool
+            let email: String
+            let ip: String
+            let detail: String
+        }
+        struct Kind: Encodable {
+            let value: String
+            let selected: Bool
+        }
+        let blocks: [Block]
+        let hasBlocks: Bool
+        let events: [Event]
+        let empty: Bool
+        let next: String?
+        let kinds: [Kind]
+        let email: String
     }
 
     package init(database: AppDatabase, blocks: IPBlocks, pages: PageRenderer) {

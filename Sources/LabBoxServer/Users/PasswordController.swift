@@ -9,7 +9,9 @@ package struct PasswordController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/account/password", .signedIn) { request, context in
-            pages.page("password", title: "Change password", section: "account", request: request, context: context)
+            pages.page(
+                "password", title: "Change password", section: "account", request: request, context: context,
+                model: PasswordPage(error: nil))
         }
         routes.post("/account/password", .signedIn) { request, context in try await change(request, context) }
         routes.post("/admin/users/{id}/reset-link", .admin) { request, context in
@@ -29,7 +31,7 @@ package struct PasswordController {
             }
             return pages.page(
                 "reset", title: "Choose a new password", section: "login", request: request, context: context,
-                values: ["token": token, "email": user.email])
+                model: ResetPage(token: token, email: user.email, error: nil))
         }
         routes.post("/reset", .anonymous) { request, context in try await completeReset(request, context) }
     }
@@ -51,6 +53,11 @@ package struct PasswordController {
         return ("http://\(host)/reset?token=\(token)", expires)
     }
 
+    /// `password.mustache`.
+    struct PasswordPage: Encodable {
+        let error: String?
+    }
+
     package struct ChangeForm: Decodable {
         package let currentPassword: String
         package let newPassword: String
@@ -69,10 +76,17 @@ package struct PasswordController {
         } catch let error as APIError where error.status == .unprocessableContent {
             return pages.page(
                 "password", title: "Change password", section: "account", request: request, context: context,
-                values: ["error": error.message], status: error.httpStatus)
+                model: PasswordPage(error: error.message), status: error.httpStatus)
         }
         return Flash(kind: .success, message: "Password changed. Every session was ended; sign in again.")
             .redirect(to: "/login")
+    }
+
+    /// `reset.mustache`: `email` only when the link was just opened.
+    struct ResetPage: Encodable {
+        let token: String
+        let email: String?
+        let error: String?
     }
 
     package struct ResetForm: Decodable {
@@ -88,7 +102,7 @@ package struct PasswordController {
         } catch let error as APIError where error.status == .unprocessableContent {
             return pages.page(
                 "reset", title: "Choose a new password", section: "login", request: request, context: context,
-                values: ["token": form.token, "error": error.message], status: error.httpStatus)
+                model: ResetPage(token: form.token, email: nil, error: error.message), status: error.httpStatus)
         }
         return Flash(kind: .success, message: "Your password is set. Sign in with it.").redirect(to: "/login")
     }

@@ -90,8 +90,7 @@ package struct UsersController {
             return Flash(kind: .success, message: "\(user.displayName) can now sign in as \(user.email).")
                 .redirect(to: "/admin/users")
         } catch let error as APIError where error.status.code < 500 {
-            return try await page(
-                request, context, error: error, form: ["email": form.email, "name": form.displayName])
+            return try await page(request, context, error: error, form: form)
         }
     }
 
@@ -112,37 +111,66 @@ package struct UsersController {
         guard let (user, history) = try await identity.users.withHistory(id: id) else {
             throw APIError.notFound("No user has id \(id).")
         }
-        var values = History.pageValues(history)
-        values["profile"] = [
-            "email": user.email, "name": user.displayName, "role": user.role.label, "status": user.status.rawValue,
-            "totp": user.totpEnabled ? "on" : "off", "created": user.createdAt.formatted(.iso8601),
-        ]
+        let profile = UserPage.Profile(
+            email: user.email, role: user.role.label, status: user.status.rawValue,
+            totp: user.totpEnabled ? "on" : "off", created: user.createdAt.formatted(.iso8601))
         return pages.page(
-            "user", title: user.displayName, section: "users", request: request, context: context, values: values)
+            "user", title: user.displayName, section: "users", request: request, context: context,
+            model: UserPage(profile: profile, history: history.map(History.Row.init), hasHistory: !history.isEmpty))
+    }
+
+    /// `user.mustache`.
+    struct UserPage: Encodable {
+        struct Profile: Encodable {
+            let email: String
+            let role: String
+            let status: String
+            let totp: String
+            let created: String
+        }
+        let profile: Profile
+        let history: [History.Row]
+        let hasHistory: Bool
     }
 
     private func page(
-        _ request: Request, _ context: AppRequestContext, error: APIError? = nil, form: [String: String] = [:]
+        _ request: Request, _ context: AppRequestContext, error: APIError? = nil, form: CreateRequest? = nil
     ) async throws -> Response {
-        let users = try await identity.users.all().map { user -> [String: Any] in
-            [
-                "id": user.id ?? 0, "email": user.email, "name": user.displayName,
-                "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == user.role] },
-                "active": user.status == .active, "disabled": user.status == .disabled,
-                "last_login": user.lastLoginAt?.formatted(.iso8601) ?? "never",
-                "is_self": user.id == context.principal?.userID, "totp": user.totpEnabled,
-            ]
+        let users = try await identity.users.all().map { user in
+            UsersPage.Row(
+                id: user.id ?? 0, email: user.email, name: user.displayName,
+                roles: Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == user.role) },
+                active: user.status == .active, disabled: user.status == .disabled,
+                lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never",
+                isSelf: user.id == context.principal?.userID, totp: user.totpEnabled)
         }
         return pages.page(
             "users", title: "Users", section: "users", request: request, context: context,
-            values: [
-                "users": users, "error": error?.message as Any, "error_field": error?.field as Any,
-                "form_email": form["email"] ?? "", "form_name": form["name"] ?? "",
+            model: UsersPage(
+                users: users, error: error?.message, formEmail: form?.email ?? "", formName: form?.displayName ?? "",
                 // New users start as technicians: the common case, and not an administrator by accident.
-                "roles": Role.allCases.map {
-                    ["value": $0.rawValue, "label": $0.label, "selected": $0 == .technician]
-                },
-            ], status: error?.httpStatus ?? .ok)
+                roles: Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == .technician) }),
+            status: error?.httpStatus ?? .ok)
+    }
+
+    /// `users.mustache`.
+    struct UsersPage: Encodable {
+        struct Row: Encodable {
+            let id: Int64
+            let email: String
+            let name: String
+            let roles: [Choice]
+            let active: Bool
+            let disabled: Bool
+            let lastLogin: String
+            let isSelf: Bool
+            let totp: Bool
+        }
+        let users: [Row]
+        let error: String?
+        let formEmail: String
+        let formName: String
+        let roles: [Choice]
     }
 
     package init(identity: Identity, pages: PageRenderer) {

@@ -38,17 +38,6 @@ package struct PageRenderer: Sendable {
         return response
     }
 
-    /// The transitional form of ``page(_:title:section:request:context:model:status:)`` for pages not
-    /// yet given a model.
-    package func page(
-        _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
-        values: [String: Any], status: HTTPResponse.Status = .ok
-    ) -> Response {
-        page(
-            template, title: title, section: section, request: request, context: context,
-            model: UntypedValues(values: values), status: status)
-    }
-
     package static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
@@ -76,13 +65,7 @@ package struct PageRenderer: Sendable {
             },
             flash: flash.map { Layout.Message(kind: $0.kind.rawValue, message: $0.message) })
         var values = Self.values(of: layout)
-        if let untyped = model as? UntypedValues {
-            // A key whose value is an empty optional must be absent, or Mustache renders "nil" and
-            // treats the section as set.
-            values.merge(untyped.values.filter { !Self.isEmptyOptional($0.value) }) { _, page in page }
-        } else {
-            values.merge(Self.values(of: model)) { _, page in page }
-        }
+        values.merge(Self.values(of: model)) { _, page in page }
         return library.render(values, withTemplate: template) ?? "template \(template) is missing"
     }
 
@@ -144,11 +127,6 @@ package struct PageRenderer: Sendable {
         package init() {}
     }
 
-    private struct UntypedValues: Encodable {
-        let values: [String: Any]
-        func encode(to encoder: Encoder) throws {}
-    }
-
     package func errorPage(_ error: APIError, request: Request, context: AppRequestContext) -> Response {
         page(
             "error", title: Self.errorTitle(error.status.code), section: "", request: request, context: context,
@@ -163,17 +141,6 @@ package struct PageRenderer: Sendable {
         let message: String
         let requestId: String
         let isServerError: Bool
-    }
-
-    /// `values` without empty strings and empty optionals, for nested values that templates test
-    /// with a section: this Mustache renders `{{#x}}` for "" too.
-    package static func present(_ values: [String: Any]) -> [String: Any] {
-        values.filter { !isEmptyOptional($0.value) && ($0.value as? String)?.isEmpty != true }
-    }
-
-    private static func isEmptyOptional(_ value: Any) -> Bool {
-        let mirror = Mirror(reflecting: value)
-        return mirror.displayStyle == .optional && mirror.children.isEmpty
     }
 
     private static func errorTitle(_ code: Int) -> String {

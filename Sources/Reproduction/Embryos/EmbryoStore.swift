@@ -145,6 +145,11 @@ package struct EmbryoStore: Sendable {
         return embryo
     }
 
+    /// The straw an embryo was frozen into, if it was.
+    package static func straw(_ db: Database, of embryo: Embryo) throws -> Sample? {
+        try embryo.sampleId.flatMap { try Sample.fetchOne(db, key: $0) }
+    }
+
     package struct FreezeInput: Codable, Sendable {
         package var containerId: Int64?
         package var position: Int?

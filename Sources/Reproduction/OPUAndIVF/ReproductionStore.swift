@@ -6,8 +6,18 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// Checks shared by the reproduction stores.
+/// Checks and look-ups shared by the reproduction stores and pages.
 package enum Breeding {
+    /// The names of animals by id, for lists that show donors, sires and recipients.
+    package static func animalNames(_ db: Database, _ ids: some Sequence<Int64>) throws -> [Int64: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, name FROM animals WHERE id IN (\(unique.map { _ in "?" }.joined(separator: ",")))",
+            arguments: StatementArguments(unique))
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"], $0["name"]) })
+    }
+
     /// A live animal for the role named by `field`, of `sex` when given.
     package static func animal(_ db: Database, _ id: Int64?, field: String, sex: Animal.Sex? = nil) throws -> Animal {
         let role = field.replacingOccurrences(of: "_id", with: "")
@@ -109,6 +119,17 @@ package struct ReproductionStore: Sendable {
                 db, sql: "SELECT COALESCE(SUM(oocytes), 0) FROM ivf_batch_oocytes WHERE opu_id = ?",
                 arguments: [opu.id]) ?? 0
         return opu.usable - used
+    }
+
+    /// The newest `limit` OPU sessions that have oocytes left, with how many, newest first.
+    package static func openSessions(_ db: Database, limit: Int = 200) throws -> [(session: OPUSession, left: Int)] {
+        try OPUSession.order(OPUSession.CodingKeys.id.desc).limit(limit).fetchAll(db)
+            .map { ($0, try available(db, opu: $0)) }.filter { $0.left > 0 }
+    }
+
+    /// The semen straw a batch was fertilised with, if one was recorded.
+    package static func semenStraw(_ db: Database, of batch: IVFBatch) throws -> Sample? {
+        try batch.semenSampleId.flatMap { try Sample.fetchOne(db, key: $0) }
     }
 
     package struct BatchInput: Codable, Sendable {

@@ -185,6 +185,11 @@ package struct SemenStore: Sendable {
         }
     }
 
+    /// The animal a collection is from.
+    package static func sire(_ db: Database, of collection: SemenCollection) throws -> Animal? {
+        try Animal.fetchOne(db, key: collection.sireId)
+    }
+
     /// Whether the post-thaw motility is below the acceptance threshold (bovine only).
     package func belowThreshold(_ collection: SemenCollection, species: String) -> Bool {
         guard species == "bovine", let motility = collection.postThawMotility else { return false }

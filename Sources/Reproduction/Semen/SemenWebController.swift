@@ -1,7 +1,5 @@
-import Animals
 import Biobank
 import Foundation
-import GRDB
 import Hummingbird
 import LabBoxServer
 import LabBoxValues
@@ -13,24 +11,16 @@ package struct SemenWebController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/reproduction/semen/new", .reproductionWrite) { request, context in
-            form(request, context, fields: FormFields(values: ["collected_on": Day.today]), error: nil)
+            form(request, context, form: Form(collectedOn: Day.today), error: nil)
         }
         routes.post("/reproduction/semen", .reproductionWrite) { request, context in
-            let fields = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: Form.self, context: context)
             do {
-                let collection = try await store.create(
-                    .init(
-                        sireId: try fields.id("sire_id"), collectedOn: fields["collected_on"],
-                        volumeMl: try fields.number("volume_ml"), concentration: try fields.number("concentration"),
-                        totalMotility: try fields.int("total_motility"),
-                        progressiveMotility: try fields.int("progressive_motility"),
-                        normalMorphology: try fields.int("normal_morphology"),
-                        postThawMotility: try fields.int("post_thaw_motility"), technician: fields["technician"],
-                        notes: fields["notes"]), context: context.eventContext)
+                let collection = try await store.create(try form.input(), context: context.eventContext)
                 return Flash(kind: .success, message: "Collection #\(collection.id ?? 0) saved.")
                     .redirect(to: "/reproduction/semen/\(collection.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return form(request, context, fields: fields, error: error)
+                return self.form(request, context, form: form, error: error)
             }
         }
         routes.get("/reproduction/semen/{id}", .reproductionRead) { request, context in
@@ -38,27 +28,90 @@ package struct SemenWebController {
         }
         routes.post("/reproduction/semen/{id}/process", .reproductionWrite) { request, context in
             let id = try context.id()
-            let fields = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: ProcessForm.self, context: context)
             return try await Flash.after(redirectTo: "/reproduction/semen/\(id)") {
                 let straws = try await store.process(
                     id: id,
                     .init(
-                        straws: try fields.int("straws"), dosesPerStraw: try fields.number("doses_per_straw"),
-                        strawSize: fields["straw_size"], extender: fields["extender"],
-                        containerId: try fields.id("container_id")), context: context.eventContext)
+                        straws: try FormText.int(form.straws, field: "straws"),
+                        dosesPerStraw: try FormText.number(form.dosesPerStraw, field: "doses_per_straw"),
+                        strawSize: FormText.text(form.strawSize), extender: FormText.text(form.extender),
+                        containerId: try FormText.id(form.containerId, field: "container_id")),
+                    context: context.eventContext)
                 return "\(straws.count) straws filled and stored."
             }
         }
     }
 
-    private func form(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
-        -> Response
-    {
-        var form = fields.values
-        form["technician"] = form["technician"] ?? context.principal?.displayName ?? ""
+    /// A new collection and its evaluation, as posted; shown again with the error when it is refused.
+    struct Form: Codable {
+        var sireId: String?
+        var collectedOn: String?
+        var volumeMl: String?
+        var concentration: String?
+        var totalMotility: String?
+        var progressiveMotility: String?
+        var normalMorphology: String?
+        var postThawMotility: String?
+        var technician: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case concentration, technician, notes
+            case sireId = "sire_id"
+            case collectedOn = "collected_on"
+            case volumeMl = "volume_ml"
+            case totalMotility = "total_motility"
+            case progressiveMotility = "progressive_motility"
+            case normalMorphology = "normal_morphology"
+            case postThawMotility = "post_thaw_motility"
+        }
+
+        init(collectedOn: String) {
+            self.collectedOn = collectedOn
+        }
+
+        func input() throws -> SemenStore.Input {
+            .init(
+                sireId: try FormText.id(sireId, field: "sire_id"), collectedOn: FormText.text(collectedOn),
+                volumeMl: try FormText.number(volumeMl, field: "volume_ml"),
+                concentration: try FormText.number(concentration, field: "concentration"),
+                totalMotility: try FormText.int(totalMotility, field: "total_motility"),
+                progressiveMotility: try FormText.int(progressiveMotility, field: "progressive_motility"),
+                normalMorphology: try FormText.int(normalMorphology, field: "normal_morphology"),
+                postThawMotility: try FormText.int(postThawMotility, field: "post_thaw_motility"),
+                technician: FormText.text(technician), notes: FormText.text(notes))
+        }
+    }
+
+    /// Filling a collection into straws.
+    struct ProcessForm: Decodable {
+        var straws: String?
+        var dosesPerStraw: String?
+        var strawSize: String?
+        var extender: String?
+        var containerId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case straws, extender
+            case dosesPerStraw = "doses_per_straw"
+            case strawSize = "straw_size"
+            case containerId = "container_id"
+        }
+    }
+
+    private func form(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
+        var shown = form
+        shown.technician = form.technician ?? context.principal?.displayName ?? ""
         return pages.page(
             "semen-new", title: "New semen collection", section: "reproduction", request: request, context: context,
-            values: ["form": form, "error": error?.message as Any], status: error?.httpStatus ?? .ok)
+            model: SemenFormPage(form: shown, error: error?.message), status: error?.httpStatus ?? .ok)
+    }
+
+    /// `semen-new.mustache`.
+    struct SemenFormPage: Encodable {
+        let form: Form
+        let error: String?
     }
 
     private func detail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -68,7 +121,7 @@ package struct SemenWebController {
         }
         let (sire, addresses, containers) = try await store.database.read { db in
             (
-                try Animal.fetchOne(db, key: collection.sireId),
+                try SemenStore.sire(db, of: collection),
                 try straws.map { straw in
                     try straw.containerId.map { try StorageStore.address(db, container: $0, position: straw.position) }
                         ?? straw.status.label
@@ -79,9 +132,9 @@ package struct SemenWebController {
         func percent(_ value: Int?) -> String { value.map { "\($0) %" } ?? "—" }
         return pages.page(
             "semen", title: "Semen collection #\(id)", section: "reproduction", request: request, context: context,
-            values: [
-                "id": id, "sire": sire?.name ?? "?", "sire_id": collection.sireId,
-                "facts": [
+            model: SemenCollectionPage(
+                id: id, sire: sire?.name ?? "?", sireId: collection.sireId,
+                facts: [
                     ("Sire", sire?.name ?? "?"), ("Collected", collection.collectedOn),
                     ("Technician", collection.technician), ("Volume", collection.volumeMl.map { "\($0) mL" } ?? "—"),
                     ("Concentration", collection.concentration.map { "\($0) ×10⁶/mL" } ?? "—"),
@@ -97,16 +150,37 @@ package struct SemenWebController {
                             : "\(collection.straws) × \(collection.strawSize) mL straws, "
                                 + "\(collection.dosesPerStraw?.formatted() ?? "?") ×10⁶ each, \(collection.extender)"
                     ),
-                ].map { ["label": $0.0, "value": $0.1] },
-                "below_threshold": store.belowThreshold(collection, species: sire?.species ?? ""),
-                "threshold": store.minPostThawMotility,
-                "straws": zip(straws, addresses).map { straw, address -> [String: Any] in
-                    ["id": straw.id ?? 0, "label": straw.externalId, "where": address, "status": straw.status.rawValue]
+                ].map { ReproductionFact(label: $0.0, value: $0.1) },
+                belowThreshold: store.belowThreshold(collection, species: sire?.species ?? ""),
+                threshold: store.minPostThawMotility,
+                straws: zip(straws, addresses).map { straw, address in
+                    SemenCollectionPage.Straw(
+                        id: straw.id ?? 0, label: straw.externalId, where: address, status: straw.status.rawValue)
                 },
-                "no_straws": straws.isEmpty,
-                "can_process": context.principal?.can(.reproductionWrite) == true && collection.straws == 0,
-                "containers": containers.map(\.values),
-            ])
+                noStraws: straws.isEmpty,
+                canProcess: context.principal?.can(.reproductionWrite) == true && collection.straws == 0,
+                containers: containers.map(StrawContainerOption.init)))
+    }
+
+    /// `semen.mustache`.
+    struct SemenCollectionPage: Encodable {
+        struct Straw: Encodable {
+            let id: Int64
+            let label: String
+            /// Its storage address, or its status when it is not stored.
+            let `where`: String
+            let status: String
+        }
+        let id: Int64
+        let sire: String
+        let sireId: Int64
+        let facts: [ReproductionFact]
+        let belowThreshold: Bool
+        let threshold: Int
+        let straws: [Straw]
+        let noStraws: Bool
+        let canProcess: Bool
+        let containers: [StrawContainerOption]
     }
 
     package init(store: SemenStore, pages: PageRenderer) {

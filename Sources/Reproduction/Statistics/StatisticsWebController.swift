@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
@@ -21,23 +20,39 @@ package struct StatisticsWebController {
     private func stats(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let grouping = try ReproductionStats.Grouping(ListQuery(request))
         let report = try await database.read { try ReproductionStats.report($0, by: grouping) }
-        let rows = report.items.map { row -> [String: Any] in
-            [
-                "key": row.key, "opu": row.opuSessions, "recovery": row.recovery.text,
-                "inseminated": row.inseminated, "cleavage": row.cleavage.text, "blastocyst": row.blastocyst.text,
-                "transfers": row.transfers, "diagnosed": row.diagnosed, "pregnancy": row.pregnancy.text,
-            ]
+        let rows = report.items.map { row in
+            StatsPage.Row(
+                key: row.key, opu: row.opuSessions, recovery: row.recovery.text, inseminated: row.inseminated,
+                cleavage: row.cleavage.text, blastocyst: row.blastocyst.text, transfers: row.transfers,
+                diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
         }
         return pages.page(
             "reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
             context: context,
-            values: [
-                "groupings": ReproductionStats.Grouping.allCases.map {
-                    ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == grouping]
+            model: StatsPage(
+                groupings: ReproductionStats.Grouping.allCases.map {
+                    Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == grouping)
                 },
-                "rows": rows, "empty": rows.isEmpty,
-                "chart": RateChart(rows: Array(report.items.prefix(12))).values as Any,
-            ])
+                rows: rows, empty: rows.isEmpty, chart: RateChart(rows: Array(report.items.prefix(12)))))
+    }
+
+    /// `reproduction-stats.mustache`.
+    struct StatsPage: Encodable {
+        struct Row: Encodable {
+            let key: String
+            let opu: Int
+            let recovery: String
+            let inseminated: Int
+            let cleavage: String
+            let blastocyst: String
+            let transfers: Int
+            let diagnosed: Int
+            let pregnancy: String
+        }
+        let groupings: [Choice]
+        let rows: [Row]
+        let empty: Bool
+        let chart: RateChart?
     }
 
     /// An animal's reproduction history: its OPU sessions and semen collections, and every embryo
@@ -48,21 +63,43 @@ package struct StatisticsWebController {
         return pages.page(
             "animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
             request: request, context: context,
-            values: [
-                "animal": ["id": id, "name": forward.animal.name, "sex": forward.animal.sex.rawValue],
-                "opu_sessions": forward.opuSessions, "semen_collections": forward.semenCollections,
-                "embryos": forward.embryos.map { line -> [String: Any] in
-                    PageRenderer.present([
-                        "code": line.code, "role": line.role, "mate": line.mate,
-                        "iets": "\(line.stage)-\(line.grade)",
-                        "fate": line.fate.replacingOccurrences(of: "_", with: " "),
-                        "transfer_id": line.transferId.map { "\($0)" } ?? "", "recipient": line.recipient ?? "",
-                        "result": line.result ?? "",
-                        "outcome": (line.outcome ?? "").replacingOccurrences(of: "_", with: " "),
-                    ])
+            model: AnimalReproductionPage(
+                animal: .init(id: id, name: forward.animal.name, sex: forward.animal.sex.rawValue),
+                opuSessions: forward.opuSessions, semenCollections: forward.semenCollections,
+                embryos: forward.embryos.map { line in
+                    AnimalReproductionPage.Embryo(
+                        code: line.code, role: line.role, mate: line.mate, iets: "\(line.stage)-\(line.grade)",
+                        fate: line.fate.replacingOccurrences(of: "_", with: " "), transferId: line.transferId,
+                        recipient: line.recipient ?? "", result: line.result ?? "",
+                        outcome: (line.outcome ?? "").replacingOccurrences(of: "_", with: " "))
                 },
-                "empty": forward.embryos.isEmpty,
-            ])
+                empty: forward.embryos.isEmpty))
+    }
+
+    /// `animal-reproduction.mustache`.
+    struct AnimalReproductionPage: Encodable {
+        struct Animal: Encodable {
+            let id: Int64
+            let name: String
+            let sex: String
+        }
+        /// An embryo the animal is a parent of, and what came of it.
+        struct Embryo: Encodable {
+            let code: String
+            let role: String
+            let mate: String
+            let iets: String
+            let fate: String
+            let transferId: Int64?
+            let recipient: String
+            let result: String
+            let outcome: String
+        }
+        let animal: Animal
+        let opuSessions: Int
+        let semenCollections: Int
+        let embryos: [Embryo]
+        let empty: Bool
     }
 
     package init(database: AppDatabase, pages: PageRenderer) {

@@ -1,6 +1,5 @@
 import Biobank
 import Foundation
-import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
@@ -16,27 +15,27 @@ package struct TransferWebController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/reproduction/transfers/new", .reproductionWrite) { request, context in
-            try await transferForm(
-                request, context, fields: FormFields(values: ["transferred_on": Day.today]), error: nil)
+            try await transferForm(request, context, form: TransferForm(transferredOn: Day.today), error: nil)
         }
         routes.post("/reproduction/transfers", .reproductionWrite) { request, context in
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: TransferForm.self, context: context)
             do {
-                let witness = try await form["witness_email"].map {
+                let witness = try await FormText.text(form.witnessEmail).map {
                     WitnessRequest(
-                        email: $0, password: form.values["witness_password"] ?? "", code: form["witness_code"])
+                        email: $0, password: form.witnessPassword ?? "", code: FormText.text(form.witnessCode))
                 }?.witness(identity: identity, context: context)
                 let transfer = try await stores.transfers.create(
                     .init(
-                        recipientId: try form.id("recipient_id"),
-                        embryoIds: form.byID(prefix: "embryo_").keys.sorted(), transferredOn: form["transferred_on"],
-                        technician: form["technician"], clSide: form["cl_side"], clQuality: form["cl_quality"],
-                        notes: form["notes"]),
+                        recipientId: try FormText.id(form.recipientId, field: "recipient_id"),
+                        embryoIds: form.embryos.byID(prefix: "embryo_").keys.sorted(),
+                        transferredOn: FormText.text(form.transferredOn), technician: FormText.text(form.technician),
+                        clSide: FormText.text(form.clSide), clQuality: FormText.text(form.clQuality),
+                        notes: FormText.text(form.notes)),
                     witness: witness, context: context.eventContext)
                 return Flash(kind: .success, message: "Transfer #\(transfer.id ?? 0) recorded and witnessed.")
                     .redirect(to: "/reproduction/transfers/\(transfer.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return try await transferForm(request, context, fields: form, error: error)
+                return try await transferForm(request, context, form: form, error: error)
             }
         }
         routes.get("/reproduction/transfers/{id}", .reproductionRead) { request, context in
@@ -44,40 +43,114 @@ package struct TransferWebController {
         }
         routes.post("/reproduction/transfers/{id}/checks", .reproductionWrite) { request, context in
             let id = try context.id()
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: CheckForm.self, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let check = try await stores.transfers.diagnose(
                     transfer: id,
                     .init(
-                        checkedOn: form["checked_on"], method: form["method"], result: form["result"],
-                        fetalSex: form["fetal_sex"], notes: form["notes"]), context: context.eventContext)
+                        checkedOn: FormText.text(form.checkedOn), method: FormText.text(form.method),
+                        result: FormText.text(form.result), fetalSex: FormText.text(form.fetalSex),
+                        notes: FormText.text(form.notes)), context: context.eventContext)
                 return "Diagnosis recorded: \(check.result.rawValue) (\(check.method.rawValue))."
             }
         }
         routes.post("/reproduction/transfers/{id}/outcome", .reproductionWrite) { request, context in
             let id = try context.id()
-            let form = try await FormFields.decode(request, context: context)
+            let form = try await request.decode(as: OutcomeForm.self, context: context)
             return try await Flash.after(redirectTo: "/reproduction/transfers/\(id)") {
                 let transfer = try await stores.transfers.recordOutcome(
                     transfer: id,
-                    .init(outcome: form["outcome"], outcomeOn: form["outcome_on"], offspringSex: form["offspring_sex"]),
+                    .init(
+                        outcome: FormText.text(form.outcome), outcomeOn: FormText.text(form.outcomeOn),
+                        offspringSex: FormText.text(form.offspringSex)),
                     context: context.eventContext)
                 return "Outcome recorded: \(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " "))."
             }
         }
     }
 
-    private func transferForm(_ request: Request, _ context: AppRequestContext, fields: FormFields, error: APIError?)
+    /// A witnessed transfer, as posted: its fields, the embryos ticked (`embryo_<id>`) and the
+    /// witness; shown again with the error when it is refused.
+    struct TransferForm: Codable {
+        var recipientId: String?
+        var transferredOn: String?
+        var technician: String?
+        var clSide: String?
+        var clQuality: String?
+        var notes: String?
+        var witnessEmail: String?
+        var witnessPassword: String?
+        var witnessCode: String?
+        var embryos = FieldsByID()
+
+        enum CodingKeys: String, CodingKey {
+            case technician, notes
+            case recipientId = "recipient_id"
+            case transferredOn = "transferred_on"
+            case clSide = "cl_side"
+            case clQuality = "cl_quality"
+            case witnessEmail = "witness_email"
+            case witnessPassword = "witness_password"
+            case witnessCode = "witness_code"
+        }
+
+        init(transferredOn: String) {
+            self.transferredOn = transferredOn
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            recipientId = try container.decodeIfPresent(String.self, forKey: .recipientId)
+            transferredOn = try container.decodeIfPresent(String.self, forKey: .transferredOn)
+            technician = try container.decodeIfPresent(String.self, forKey: .technician)
+            clSide = try container.decodeIfPresent(String.self, forKey: .clSide)
+            clQuality = try container.decodeIfPresent(String.self, forKey: .clQuality)
+            notes = try container.decodeIfPresent(String.self, forKey: .notes)
+            witnessEmail = try container.decodeIfPresent(String.self, forKey: .witnessEmail)
+            witnessPassword = try container.decodeIfPresent(String.self, forKey: .witnessPassword)
+            witnessCode = try container.decodeIfPresent(String.self, forKey: .witnessCode)
+            embryos = try FieldsByID(from: decoder)
+        }
+    }
+
+    /// A pregnancy diagnosis.
+    struct CheckForm: Decodable {
+        var checkedOn: String?
+        var method: String?
+        var result: String?
+        var fetalSex: String?
+        var notes: String?
+
+        enum CodingKeys: String, CodingKey {
+            case method, result, notes
+            case checkedOn = "checked_on"
+            case fetalSex = "fetal_sex"
+        }
+    }
+
+    /// How a pregnancy ended.
+    struct OutcomeForm: Decodable {
+        var outcome: String?
+        var outcomeOn: String?
+        var offspringSex: String?
+
+        enum CodingKeys: String, CodingKey {
+            case outcome
+            case outcomeOn = "outcome_on"
+            case offspringSex = "offspring_sex"
+        }
+    }
+
+    private func transferForm(_ request: Request, _ context: AppRequestContext, form: TransferForm, error: APIError?)
         async throws -> Response
     {
         let embryos = try await stores.embryos.transferable()
         let (names, straws) = try await database.read { db in
             (
-                try ReproductionWebController.names(db, embryos.flatMap { [$0.donorId, $0.sireId] }),
+                try Breeding.animalNames(db, embryos.flatMap { [$0.donorId, $0.sireId] }),
                 try Dictionary(
                     uniqueKeysWithValues: embryos.compactMap { embryo -> (Int64, String)? in
-                        guard let sample = try embryo.sampleId.flatMap({ try Sample.fetchOne(db, key: $0) }),
-                            let container = sample.containerId
+                        guard let sample = try EmbryoStore.straw(db, of: embryo), let container = sample.containerId
                         else { return nil }
                         return (
                             embryo.id ?? 0,
@@ -86,26 +159,45 @@ package struct TransferWebController {
                     })
             )
         }
-        let chosen = Set(fields.byID(prefix: "embryo_").keys)
-        var form = fields.values
-        form["technician"] = form["technician"] ?? context.principal?.displayName ?? ""
-        form["witness_password"] = nil
+        let chosen = Set(form.embryos.byID(prefix: "embryo_").keys)
+        var shown = form
+        shown.technician = form.technician ?? context.principal?.displayName ?? ""
+        // The witness's password is never sent back to the browser.
+        shown.witnessPassword = nil
         return pages.page(
             "transfer-new", title: "New embryo transfer", section: "reproduction", request: request, context: context,
-            values: [
-                "form": form, "error": error?.message as Any,
-                "embryos": embryos.map { embryo -> [String: Any] in
-                    [
-                        "id": embryo.id ?? 0, "code": embryo.code, "iets": embryo.iets, "species": embryo.species,
-                        "origin": "\(names[embryo.donorId] ?? "?") × \(names[embryo.sireId] ?? "?")",
-                        "state": embryo.fate == .frozen
+            model: TransferFormPage(
+                form: shown, error: error?.message,
+                embryos: embryos.map { embryo in
+                    TransferFormPage.Embryo(
+                        id: embryo.id ?? 0, code: embryo.code, iets: embryo.iets, species: embryo.species,
+                        origin: "\(names[embryo.donorId] ?? "?") × \(names[embryo.sireId] ?? "?")",
+                        state: embryo.fate == .frozen
                             ? "frozen, \(straws[embryo.id ?? 0] ?? "not in storage")" : "fresh",
-                        "checked": chosen.contains(embryo.id ?? 0),
-                    ]
+                        checked: chosen.contains(embryo.id ?? 0))
                 },
-                "no_embryos": embryos.isEmpty,
-                "sides": ["", "left", "right"].map { ["value": $0, "selected": $0 == (form["cl_side"] ?? "")] },
-            ], status: error?.httpStatus ?? .ok)
+                noEmbryos: embryos.isEmpty,
+                sides: ["", "left", "right"].map { Choice(value: $0, selected: $0 == (form.clSide ?? "")) }
+            ), status: error?.httpStatus ?? .ok)
+    }
+
+    /// `transfer-new.mustache`.
+    struct TransferFormPage: Encodable {
+        /// An embryo that can be transferred, ticked when the form chose it.
+        struct Embryo: Encodable {
+            let id: Int64
+            let code: String
+            let iets: String
+            let species: String
+            let origin: String
+            let state: String
+            let checked: Bool
+        }
+        let form: TransferForm
+        let error: String?
+        let embryos: [Embryo]
+        let noEmbryos: Bool
+        let sides: [Choice]
     }
 
     private func trace(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -117,60 +209,119 @@ package struct TransferWebController {
         return pages.page(
             "transfer", title: "Transfer #\(id) to \(trace.recipient)", section: "reproduction", request: request,
             context: context,
-            values: [
-                "transfer": PageRenderer.present([
-                    "id": id, "recipient": trace.recipient, "recipient_id": transfer.recipientId,
-                    "date": transfer.transferredOn, "technician": transfer.technician,
-                    "cl": [transfer.clSide, transfer.clQuality].filter { !$0.isEmpty }.joined(separator: ", "),
-                    "notes": transfer.notes,
-                    "outcome": transfer.outcome == .unknown
-                        ? ""
+            model: TransferPage(
+                transfer: TransferPage.Transfer(
+                    id: id, recipient: trace.recipient, recipientId: transfer.recipientId,
+                    date: transfer.transferredOn, technician: transfer.technician,
+                    cl: [transfer.clSide, transfer.clQuality].filter { !$0.isEmpty }.joined(separator: ", ").nonEmpty,
+                    notes: transfer.notes.nonEmpty,
+                    outcome: transfer.outcome == .unknown
+                        ? nil
                         : "\(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) on \(transfer.outcomeOn ?? "")"
-                            + (transfer.offspringSex.isEmpty ? "" : ", \(transfer.offspringSex)"),
-                ]),
-                "origins": trace.embryos.map { origin -> [String: Any] in
-                    PageRenderer.present([
-                        "code": origin.embryo.code, "iets": origin.embryo.iets, "day": origin.embryo.day,
-                        "stage": Embryo.stages[origin.embryo.stage] ?? "",
-                        "grade": Embryo.grades[origin.embryo.grade] ?? "",
-                        "donor": origin.donor, "donor_id": origin.embryo.donorId, "sire": origin.sire,
-                        "sire_id": origin.embryo.sireId,
-                        "origin": origin.embryo.origin == .ivp ? "in vitro (IVP)" : "in vivo (flush)",
-                        "batch": origin.batch.map {
-                            PageRenderer.present([
-                                "id": $0.id ?? 0, "code": $0.code, "date": $0.fertilisedOn, "protocol": $0.protocol,
-                            ])
-                        } as Any,
-                        "opus": origin.opuSessions.map {
-                            [
-                                "date": $0.performedOn, "operator": $0.operator, "oocytes": $0.oocytes,
-                                "follicles": $0.follicles,
-                            ]
+                            + (transfer.offspringSex.isEmpty ? "" : ", \(transfer.offspringSex)")),
+                origins: trace.embryos.map { origin in
+                    TransferPage.Origin(
+                        code: origin.embryo.code, iets: origin.embryo.iets, day: origin.embryo.day,
+                        stage: Embryo.stages[origin.embryo.stage] ?? "",
+                        grade: Embryo.grades[origin.embryo.grade] ?? "",
+                        donor: origin.donor, donorId: origin.embryo.donorId, sire: origin.sire,
+                        sireId: origin.embryo.sireId,
+                        origin: origin.embryo.origin == .ivp ? "in vitro (IVP)" : "in vivo (flush)",
+                        batch: origin.batch.map {
+                            TransferPage.Batch(
+                                id: $0.id ?? 0, code: $0.code, date: $0.fertilisedOn, protocol: $0.protocol.nonEmpty)
                         },
-                        "semen": origin.semen ?? "", "straw": origin.straw ?? "",
-                        "thawed": origin.embryo.sampleId != nil,
-                    ])
+                        opus: origin.opuSessions.map {
+                            TransferPage.OPU(
+                                date: $0.performedOn, operator: $0.operator, oocytes: $0.oocytes,
+                                follicles: $0.follicles)
+                        },
+                        semen: origin.semen?.nonEmpty, straw: origin.straw ?? "",
+                        thawed: origin.embryo.sampleId != nil)
                 },
-                "checks": trace.pregnancyChecks.map { diagnosis -> [String: Any] in
+                checks: trace.pregnancyChecks.map { diagnosis in
                     let check = diagnosis.check
-                    return PageRenderer.present([
-                        "date": check.checkedOn, "days": diagnosis.daysAfterTransfer,
-                        "method": check.method.rawValue.replacingOccurrences(of: "_", with: " "),
-                        "result": check.result.rawValue, "fetal_sex": check.fetalSex, "by": check.checkedBy,
-                    ])
+                    return TransferPage.Check(
+                        date: check.checkedOn, days: diagnosis.daysAfterTransfer,
+                        method: check.method.rawValue.replacingOccurrences(of: "_", with: " "),
+                        result: check.result.rawValue, fetalSex: check.fetalSex.nonEmpty, by: check.checkedBy)
                 },
-                "no_checks": trace.pregnancyChecks.isEmpty,
-                "signatures": trace.signatures.map { signature -> [String: Any] in
-                    [
-                        "signer": signature.signer, "meaning": signature.meaning.rawValue,
-                        "at": signature.signedAt.formatted(date: .abbreviated, time: .shortened),
-                        "current": signature.matchesCurrentVersion,
-                    ]
+                noChecks: trace.pregnancyChecks.isEmpty,
+                signatures: trace.signatures.map { signature in
+                    TransferPage.Signature(
+                        signer: signature.signer, meaning: signature.meaning.rawValue,
+                        at: signature.signedAt.formatted(date: .abbreviated, time: .shortened),
+                        current: signature.matchesCurrentVersion)
                 },
-                "can_check": canWrite && transfer.outcome == .unknown,
-                "can_outcome": canWrite && lastResult == .pregnant && transfer.outcome == .unknown,
-                "today": Day.today,
-            ])
+                canCheck: canWrite && transfer.outcome == .unknown,
+                canOutcome: canWrite && lastResult == .pregnant && transfer.outcome == .unknown, today: Day.today))
+    }
+
+    /// `transfer.mustache`: the trace from sire and donor to the transfer and what came of it.
+    struct TransferPage: Encodable {
+        struct Transfer: Encodable {
+            let id: Int64
+            let recipient: String
+            let recipientId: Int64
+            let date: String
+            let technician: String
+            /// Side and quality of the corpus luteum.
+            let cl: String?
+            let notes: String?
+            let outcome: String?
+        }
+        /// An embryo transferred, back to its parents.
+        struct Origin: Encodable {
+            let code: String
+            let iets: String
+            let day: Int
+            let stage: String
+            let grade: String
+            let donor: String
+            let donorId: Int64
+            let sire: String
+            let sireId: Int64
+            let origin: String
+            let batch: Batch?
+            let opus: [OPU]
+            let semen: String?
+            let straw: String
+            let thawed: Bool
+        }
+        struct Batch: Encodable {
+            let id: Int64
+            let code: String
+            let date: String
+            let `protocol`: String?
+        }
+        struct OPU: Encodable {
+            let date: String
+            let `operator`: String
+            let oocytes: Int
+            let follicles: Int
+        }
+        struct Check: Encodable {
+            let date: String
+            let days: Int
+            let method: String
+            let result: String
+            let fetalSex: String?
+            let by: String
+        }
+        struct Signature: Encodable {
+            let signer: String
+            let meaning: String
+            let at: String
+            let current: Bool
+        }
+        let transfer: Transfer
+        let origins: [Origin]
+        let checks: [Check]
+        let noChecks: Bool
+        let signatures: [Signature]
+        let canCheck: Bool
+        let canOutcome: Bool
+        let today: String
     }
 
     package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {

@@ -14,10 +14,50 @@ import Testing
         case anonymous, admin, director, technician, auditor, keyWithScope, keyWithoutScope
     }
 
-    @Test func everyRegisteredRouteDeclaresAPermissionAndEveryDeclarationIsARoute() throws {
+    /// Every declared route is on the router; every other method the router answers on a known
+    /// path is `405 Method Not Allowed` with an `Allow` header, before any handler runs.
+    @Test func everyRegisteredRouteIsDeclaredOrAnswers405() async throws {
+        let server = try TestServer { config in
+            config.requestsPerSecond = 1_000_000
+            config.requestBurst = 1_000_000
+            config.autoBlockMinutes = 0
+        }
+        let policy = server.policy
+        let registered = try buildRouter(server.services).routes.map { ($0.method, $0.path.description) }
+        #expect(Set(policy.keys).isSubset(of: Set(registered.map { "\($0.0.rawValue) \($0.1)" })))
+        let undeclared = registered.filter { policy["\($0.0.rawValue) \($0.1)"] == nil }
+        #expect(!undeclared.isEmpty)
+        try await server.test { client in
+            for (method, route) in undeclared {
+                let path = route.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "**", with: "x")
+                    .replacingOccurrences(of: "{ip}", with: "192.0.2.1").replacingOccurrences(of: "{name}", with: "x")
+                let response = try await client.execute(uri: path, method: method)
+                #expect(response.status == .methodNotAllowed, "\(method) \(route)")
+                let allow = response.headers[.allow] ?? ""
+                let methods = Set(allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(!methods.isEmpty && !methods.contains(method.rawValue), "\(method) \(route): \(allow)")
+                for allowed in methods where allowed != "HEAD" {
+                    #expect(policy["\(allowed) \(route)"] != nil, "\(route) allows \(allowed)")
+                }
+            }
+        }
+    }
+
+    /// `HEAD` is answered wherever `GET` is, with the same status and headers and no body.
+    @Test func headAnswersLikeGetWithoutTheBody() async throws {
         let server = try TestServer()
-        let registered = Set(try buildRouter(server.services).routes.map { "\($0.method.rawValue) \($0.path)" })
-        #expect(registered == Set(server.policy.keys))
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            for uri in ["/healthz", "/login", "/samples", "/api/v1/openapi.json"] {
+                let get = try await client.execute(uri: uri, method: .get, headers: session.headers)
+                let head = try await client.execute(uri: uri, method: .head, headers: session.headers)
+                #expect(head.status == get.status, "\(uri)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "\(uri)")
+                #expect(head.body.readableBytes == 0, "\(uri)")
+            }
+            let anonymous = try await client.execute(uri: "/api/v1/samples", method: .head)
+            #expect(anonymous.status == .unauthorized)
+        }
     }
 
     /// The policy's shape, stated independently: only health, metrics, the API description, static
@@ -79,7 +119,7 @@ import Testing
             config.requestBurst = 1_000_000
             config.autoBlockMinutes = 0
         }
-        let routes = try buildRouter(server.services).routes.map { ($0.method, $0.path.description) }
+        let routes = buildRoutes(server.services).routes.map { ($0.method, $0.path) }
         var roleUsers: [Role: User] = [:]
         for role in Role.allCases { roleUsers[role] = try await server.user(role) }
         // Keys carrying (or not) each permission a route can need.
