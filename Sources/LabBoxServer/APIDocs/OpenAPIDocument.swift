@@ -111,8 +111,13 @@ package struct OpenAPIDocument {
 
     /// The description starts with the permission the route needs, from its declaration.
     static func describe(_ text: String, permission: Permission) -> String {
-        guard ![.anonymous, .signedIn, .enrolling].contains(permission) else { return text }
-        return text.isEmpty ? "Needs \(permission)." : "Needs \(permission). \(text)"
+        let needs: String
+        switch permission {
+        case .anonymous, .signedIn: return text
+        case .account, .enrolling: needs = "Needs a person signed in (a session or an access token), not an API key."
+        default: needs = "Needs \(permission)."
+        }
+        return text.isEmpty ? needs : "\(needs) \(text)"
     }
 
     /// The named schemas met so far, written once each.

@@ -76,9 +76,16 @@ package final class APIKeyStore: Sendable {
                 else { return Lookup(principal: nil, expiresAt: nil) }
                 let owner = try key.userId.flatMap { try User.fetchOne(db, key: $0) }
                 if let owner, owner.status != .active { return Lookup(principal: nil, expiresAt: nil) }
+                // A key never exceeds what its owner may do now: scopes the owner's current role
+                // does not grant (after a demotion) are dropped. Keys without an owner are made
+                // on the box itself (`labbox apikey create`) and keep their scopes.
+                let scopes =
+                    owner.map { owner in
+                        key.scopeSet.filter { owner.role.grants(Permission(rawValue: $0)) }
+                    } ?? key.scopeSet
                 let principal = Principal(
                     userID: owner?.id, email: owner?.email, displayName: key.name, role: nil,
-                    credential: .apiKey(id: keyID, scopes: key.scopeSet))
+                    credential: .apiKey(id: keyID, scopes: scopes))
                 return Lookup(principal: principal, expiresAt: key.expiresAt)
             }
         }

@@ -8,19 +8,19 @@ package struct APIKeysController {
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
-        routes.get("/account/keys", .signedIn) { request, context in try await page(request, context) }
-        routes.post("/account/keys", .signedIn) { request, context in try await createFromForm(request, context) }
-        routes.post("/account/keys/{id}/revoke", .signedIn) { request, context in
+        routes.get("/account/keys", .account) { request, context in try await page(request, context) }
+        routes.post("/account/keys", .account) { request, context in try await createFromForm(request, context) }
+        routes.post("/account/keys/{id}/revoke", .account) { request, context in
             try await identity.apiKeys.revoke(
                 id: try context.id(), by: context.principal,
                 event: context.eventContext)
             return Flash(kind: .success, message: "The key was revoked.").redirect(to: "/account/keys")
         }
-        routes.get("/api/v1/apikeys", .signedIn, .listAPIKeys) { _, context in try await listJSON(context) }
-        routes.post("/api/v1/apikeys", .signedIn, .createAPIKey) { request, context in
+        routes.get("/api/v1/apikeys", .account, .listAPIKeys) { _, context in try await listJSON(context) }
+        routes.post("/api/v1/apikeys", .account, .createAPIKey) { request, context in
             try await createJSON(request, context)
         }
-        routes.delete("/api/v1/apikeys/{id}", .signedIn, .revokeAPIKey) { _, context in
+        routes.delete("/api/v1/apikeys/{id}", .account, .revokeAPIKey) { _, context in
             try await identity.apiKeys.revoke(
                 id: try context.id(), by: context.principal,
                 event: context.eventContext)

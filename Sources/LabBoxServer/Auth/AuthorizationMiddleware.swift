@@ -51,6 +51,11 @@ package struct AuthorizationMiddleware: RouterMiddleware {
             }
             return Response(status: .seeOther, headers: [.location: "/account/2fa"])
         }
+        if case .apiKey = principal.credential, [.account, .enrolling].contains(permission) {
+            throw APIError(
+                status: .forbidden, code: "forbidden",
+                message: "An API key cannot manage an account. Sign in as the person to do this.")
+        }
         guard principal.can(permission) else {
             throw APIError(
                 status: .forbidden, code: "forbidden", message: "You do not have permission for this (\(permission)).")

@@ -9,7 +9,10 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let anonymous = Permission(rawValue: "anonymous")
     /// Any signed-in user or valid key: their own profile, sessions and keys.
     package static let signedIn = Permission(rawValue: "signed_in")
-    /// Any signed-in user, also one whom `auth.require_2fa` still sends to enrol a second factor:
+    /// A signed-in person managing their own account (password, second factor, sessions, API
+    /// keys): a browser session or an access token, never an API key, whatever its scopes.
+    package static let account = Permission(rawValue: "account")
+    /// ``account``, also for a person whom `auth.require_2fa` still sends to enrol a second factor:
     /// the enrolment pages and signing out.
     package static let enrolling = Permission(rawValue: "enrolling")
     /// Users, roles, API keys of others, settings, backups.
@@ -55,7 +58,7 @@ package enum Role: String, Codable, CaseIterable, Sendable {
     /// The one table of what each role may do.
     package func grants(_ permission: Permission) -> Bool {
         switch permission {
-        case .anonymous, .signedIn, .enrolling: return true
+        case .anonymous, .signedIn, .account, .enrolling: return true
         default: break
         }
         switch self {

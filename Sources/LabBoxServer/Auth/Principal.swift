@@ -26,7 +26,9 @@ package struct Principal: Sendable, Equatable {
         case .session, .accessToken:
             return role?.grants(permission) ?? false
         case .apiKey(_, let scopes):
-            if [.anonymous, .signedIn, .enrolling].contains(permission) { return true }
+            if [.anonymous, .signedIn].contains(permission) { return true }
+            // A key acts for its owner's data, never on the owner's account.
+            if [.account, .enrolling].contains(permission) { return false }
             return scopes.contains(Permission.admin.rawValue) || scopes.contains(permission.rawValue)
         }
     }

@@ -11,7 +11,7 @@ package struct TwoFactorController {
     package func addRoutes(to routes: RouteTable) {
         routes.get("/account/2fa", .enrolling) { request, context in try await page(request, context) }
         routes.post("/account/2fa/enable", .enrolling) { request, context in try await enable(request, context) }
-        routes.post("/account/2fa/disable", .signedIn) { request, context in try await disable(request, context) }
+        routes.post("/account/2fa/disable", .account) { request, context in try await disable(request, context) }
         routes.post("/admin/users/{id}/reset-2fa", .admin) { _, context in
             let id = try context.id()
             guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }

@@ -8,8 +8,8 @@ package struct SessionsController {
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
-        routes.get("/account/sessions", .signedIn) { request, context in try await list(request, context) }
-        routes.post("/account/sessions/{id}/revoke", .signedIn) { request, context in try await revoke(request, context)
+        routes.get("/account/sessions", .account) { request, context in try await list(request, context) }
+        routes.post("/account/sessions/{id}/revoke", .account) { request, context in try await revoke(request, context)
         }
     }
 

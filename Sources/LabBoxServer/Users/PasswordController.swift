@@ -8,12 +8,12 @@ package struct PasswordController {
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
-        routes.get("/account/password", .signedIn) { request, context in
+        routes.get("/account/password", .account) { request, context in
             pages.page(
                 "password", title: "Change password", section: "account", request: request, context: context,
                 model: PasswordPage(error: nil))
         }
-        routes.post("/account/password", .signedIn) { request, context in try await change(request, context) }
+        routes.post("/account/password", .account) { request, context in try await change(request, context) }
         routes.post("/admin/users/{id}/reset-link", .admin) { request, context in
             let (url, expires) = try await issue(request, context)
             return Flash(kind: .success, message: "Reset link, valid until \(expires.formatted(.iso8601)): \(url)")

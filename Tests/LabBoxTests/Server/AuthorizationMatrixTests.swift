@@ -127,8 +127,14 @@ import Testing
         let permissions = Set(policy.values)
         var keyWith: [Permission: String] = [:]
         for permission in permissions where permission != .anonymous {
-            keyWith[permission] = try await server.apiKey(
-                [.signedIn, .enrolling].contains(permission) ? ["samples:read"] : [permission.rawValue])
+            // A person's own account is never a key's, whatever its scopes: the strongest key tries.
+            let scopes: Set<String> =
+                switch permission {
+                case .signedIn: ["samples:read"]
+                case .account, .enrolling: ["admin"]
+                default: [permission.rawValue]
+                }
+            keyWith[permission] = try await server.apiKey(scopes)
         }
         let keyWithout = try await server.apiKey(["samples:read"])
         let (users, keys) = (roleUsers, keyWith)
@@ -160,7 +166,7 @@ import Testing
                     case .keyWithScope:
                         guard let key = keys[permission] else { continue }
                         headers[.authorization] = key
-                        allowed = true
+                        allowed = ![.account, .enrolling].contains(permission)
                     case .keyWithoutScope:
                         headers[.authorization] = keyWithout
                         allowed = Principal(
