@@ -10,8 +10,14 @@ extension Date {
     /// What GRDB stores a `Date` as: `yyyy-MM-dd HH:mm:ss.SSS`, UTC, milliseconds truncated.
     package var databaseText: String { text(separator: " ", milliseconds: true, zone: "") }
 
-    /// RFC 3339 in UTC to the second (`2026-03-01T09:30:00Z`), as the API's JSON encoder writes dates.
-    package var rfc3339Text: String { text(separator: "T", milliseconds: false, zone: "Z") }
+    /// RFC 3339 in UTC (`2026-03-01T09:30:00Z`), as the API's JSON encoder writes dates: to the
+    /// second, with milliseconds when there are any (`…09:30:00.250Z`), so that the instant a client
+    /// sent is the instant it reads back.
+    package var rfc3339Text: String {
+        let wholeSecond =
+            (timeIntervalSince1970 * 1000 + 0.001).rounded(.down).truncatingRemainder(dividingBy: 1000) == 0
+        return text(separator: "T", milliseconds: !wholeSecond, zone: "Z")
+    }
 
     /// RFC 3339 in UTC with milliseconds (`2026-03-01T09:30:00.123Z`), as the audit trail records times.
     package var rfc3339MillisecondsText: String { text(separator: "T", milliseconds: true, zone: "Z") }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import LabBoxPlatform
 import LabBoxValues
@@ -18,6 +19,17 @@ package struct AppRequestContext: RequestContext {
 
     /// JSON for API clients, URL-encoded forms for the web pages.
     package var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
+
+    /// JSON with dates as RFC 3339 in UTC, with milliseconds when there are any (see
+    /// `Date.rfc3339Text`): Foundation's `.iso8601` would drop them.
+    package var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.rfc3339Text)
+        }
+        return encoder
+    }
 
     package var clientIP: String { remoteAddress?.ipAddress ?? "" }
     package var eventContext: EventContext {

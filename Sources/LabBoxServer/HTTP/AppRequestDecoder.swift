@@ -21,17 +21,43 @@ package struct AppRequestDecoder: RequestDecoder {
         async throws -> T
     {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
         if contentType.hasPrefix("application/json") {
+            // SQLite would keep text only up to a NUL, so a NUL is refused rather than cut.
+            try Self.refuseNUL(in: body, escaped: #"\u0000"#)
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try await decoder.decode(type, from: request, context: context)
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let date = Timestamp.parse(text) else {
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: decoder.codingPath,
+                            debugDescription: "'\(text)' is not an RFC 3339 date and time that exists."))
+                }
+                return date
+            }
+            return try decoder.decode(type, from: Data(buffer: body))
         }
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            return try await URLEncodedFormDecoder().decode(type, from: request, context: context)
+            try Self.refuseNUL(in: body, escaped: "%00")
+            return try URLEncodedFormDecoder().decode(type, from: String(buffer: body))
         }
         throw APIError(
             status: .unsupportedMediaType, code: "unsupported_media_type",
             message: "Send the body as application/json.")
+    }
+}
+
+extension AppRequestDecoder {
+    /// Refuses a body that carries a NUL character, raw or as `escaped` (`\u0000`, `%00`).
+    static func refuseNUL(in body: ByteBuffer, escaped: String) throws {
+        let bytes = body.readableBytesView
+        if bytes.contains(0) || String(buffer: body).range(of: escaped, options: .caseInsensitive) != nil {
+            throw APIError(
+                status: .unprocessableContent, code: "validation_failed",
+                message: "Text may not contain the NUL character.")
+        }
     }
 }
 

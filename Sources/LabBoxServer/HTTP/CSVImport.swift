@@ -226,6 +226,9 @@ package enum CSVTable {
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes) else {
             throw APIError.invalid("The file is not UTF-8 text.", field: "file")
         }
+        guard !body.readableBytesView.contains(0) else {
+            throw APIError.validationFailed("The file may not contain the NUL character.", field: "file")
+        }
         return text
     }
 }

@@ -48,6 +48,11 @@ package struct ErrorMiddleware: RouterMiddleware {
             return APIError(
                 status: .init(code: error.status.code), code: APIError.code(for: error.status.code),
                 message: error.body ?? Self.message(for: error.status))
+        case let error as any HTTPResponseError where error.status.code < 500:
+            // Such as NIO's "too many bytes" when a chunked body outgrows the limit: a 413, not a 500.
+            return APIError(
+                status: .init(code: error.status.code), code: APIError.code(for: error.status.code),
+                message: Self.message(for: error.status))
         default:
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return APIError(
@@ -60,6 +65,7 @@ package struct ErrorMiddleware: RouterMiddleware {
         switch status.code {
         case 404: "There is nothing at this address. Check the link, or go back to the home page."
         case 405: "This address does not accept requests with that method."
+        case 413: "The request body is larger than the server accepts (server.max_body_bytes)."
         default: status.reasonPhrase
         }
     }

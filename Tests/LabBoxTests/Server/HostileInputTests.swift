@@ -1,0 +1,102 @@
+import Biobank
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+/// What the API acknowledges is exactly what it stored (issue 20, input correctness): text with a
+/// NUL, instants with milliseconds, days that do not exist, bodies that outgrow the limit while
+/// streaming in.
+@Suite struct HostileInputTests {
+    static let sample =
+        #"{"external_id":"H-1","species":"bovine","kind":"semen","collected_at":"2024-05-01T12:30:00Z"}"#
+
+    private func post(_ client: some TestClientProtocol, _ key: String, _ json: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v1/samples", method: .post,
+            headers: [.authorization: key, .contentType: "application/json"], body: ByteBuffer(string: json))
+    }
+
+    @Test func textWithANulIsRefusedNotCut() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write", "samples:read"])
+        try await server.test { client in
+            for json in [
+                Self.sample.replacingOccurrences(of: "H-1", with: #"H\u0000-1"#),
+                Self.sample.replacingOccurrences(of: #""kind""#, with: #""notes":"before\u0000after","kind""#),
+            ] {
+                let response = try await post(client, key, json)
+                #expect(response.status == .unprocessableContent, "\(json)")
+            }
+            var headers = try await server.signIn(.technician).headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let page = try await client.execute(
+                uri: "/samples", method: .post, headers: headers,
+                body: ByteBuffer(string: "external_id=F%00-1&species=bovine&kind=semen&collected_at=2024-05-01T10:00"))
+            #expect(page.status == .unprocessableContent)
+        }
+        #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
+    }
+
+    @Test func anInstantKeepsItsMilliseconds() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write", "samples:read"])
+        try await server.test { client in
+            let json = Self.sample.replacingOccurrences(
+                of: "2024-05-01T12:30:00Z", with: "2024-05-01T12:30:00.250+02:00")
+            let created = try await post(client, key, json)
+            #expect(created.status == .created)
+            #expect(try created.json()["collected_at"] as? String == "2024-05-01T10:30:00.250Z")
+            let id = try #require(try created.json()["id"] as? Int)
+            let read = try await client.execute(
+                uri: "/api/v1/samples/\(id)", method: .get, headers: [.authorization: key])
+            #expect(try read.json()["collected_at"] as? String == "2024-05-01T10:30:00.250Z")
+            // A whole second still reads as before.
+            #expect(try read.json()["created_at"] as? String != nil)
+        }
+    }
+
+    @Test func aDayThatDoesNotExistIsRefused() async throws {
+        for text in [
+            "2024-02-30T10:00:00Z", "2023-02-29T10:00:00Z", "2024-13-01T10:00:00Z", "2024-04-31T00:00:00Z",
+            "2024-05-01T24:00:00Z", "2024-05-01T10:60:00Z", "2024-05-01T10:00:60Z",
+        ] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+        }
+        #expect(Timestamp.parse("2024-02-29T23:59:59.999Z") != nil)
+        #expect(Day.date("2023-02-29") == nil && Day.date("2024-02-29") != nil && Day.date("2024-04-31") == nil)
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write"])
+        try await server.test { client in
+            let json = Self.sample.replacingOccurrences(of: "2024-05-01T12:30:00Z", with: "2024-02-30T10:00:00Z")
+            let response = try await post(client, key, json)
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.apiError()["field"] as? String == "collected_at")
+        }
+    }
+
+    /// A chunked body has no `Content-Length` to refuse it early: it is cut off at the limit while
+    /// being read, and answered 413 like any other oversized body.
+    @Test func aChunkedBodyOverTheLimitIs413() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try RunningServer(
+            directory: directory.path, environment: ["LABBOX_SERVER_MAX_BODY_BYTES": "4096"])
+        defer { _ = server.terminate() }
+        // curl sends a body of unknown length as chunked when asked to (scripts/install-deps installs it).
+        let file = directory.path + "/big.json"
+        try (#"{"email":"a@b.example","password":""# + String(repeating: "A", count: 100_000) + #""}"#)
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let curl = try LabBoxProcess.run(
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Transfer-Encoding: chunked", "-H",
+                "Content-Type: application/json", "--data-binary", "@" + file,
+                "http://127.0.0.1:\(server.port)/api/v1/auth/token",
+            ], binary: "/usr/bin/curl")
+        #expect(curl.stdout == "413", "\(curl.stdout) \(curl.stderr)")
+    }
+}
