@@ -6,6 +6,7 @@ import Foundation
 import Genomics
 import Home
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import LabBoxPlatform
 import LabBoxServer
@@ -77,15 +78,18 @@ package struct AppServices: Sendable {
 
 /// The router with LabBox's middleware stack and every controller's routes.
 ///
-/// Middleware order, outermost first: request id (so all later logs carry it), access log and
-/// metrics (which must see the final status), security headers and compression (applied to error
-/// pages too), error mapping, the IP filter (which must see final statuses to spot abuse), the body
-/// limit, authentication, and the rate limit (per key once the caller is known). Authorization runs in the route
-/// group (see ``RouteTable/install(on:identity:)``), after routing, because it needs to know which route matched.
+/// Middleware order, outermost first: request id (so all later logs carry it), the client's address
+/// (behind a trusted proxy, the forwarded one), access log and metrics (which must see the final
+/// status), security headers and compression (applied to error pages too), error mapping, the IP
+/// filter, host and origin checks, the body limit, authentication, abuse detection (which must know
+/// whether the caller signed in, and see final statuses), and the rate limit (per key once the
+/// caller is known). Authorization runs in the route group (see ``RouteTable/install(on:identity:)``),
+/// after routing, because it needs to know which route matched.
 package func buildRouter(_ services: AppServices) throws -> Router<AppRequestContext> {
     AppMetrics.bootstrap()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: services.config.trustedProxies))
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: services.config.tlsMode != .off))
@@ -93,13 +97,15 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     router.add(middleware: ErrorMiddleware(pages: services.pages))
     router.add(
         middleware: IPFilterMiddleware(
-            allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks,
-            blockDuration: TimeInterval(services.config.autoBlockMinutes * 60)))
+            allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks))
     router.add(
         middleware: HostAndOriginMiddleware(
             trustedHosts: services.config.trustedHosts, corsOrigins: services.config.corsOrigins))
     router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(identity: services.identity))
+    router.add(
+        middleware: AbuseDetectionMiddleware(
+            blocks: services.ipBlocks, blockDuration: TimeInterval(services.config.autoBlockMinutes * 60)))
     router.add(
         middleware: RateLimitMiddleware(
             limiter: RateLimiter(
@@ -192,9 +198,11 @@ package func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let tls = try TLSSetup.configuration(for: services.config)
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(services.config.idleTimeoutSeconds)))
     return Application(
         router: try router ?? buildRouter(services),
-        server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+        server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) }
+            ?? .http1(configuration: http1),
         configuration: .init(
             address: .hostname(services.config.host, port: services.config.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? services.config.port) },

@@ -17,6 +17,9 @@ package struct AppConfig: Sendable {
     package var host = "127.0.0.1"
     package var port = 8080
     package var maxBodyBytes = 10 * 1024 * 1024
+    /// A connection that sends and receives nothing this long is closed, so slow or abandoned
+    /// clients cannot hold every file handle.
+    package var idleTimeoutSeconds = 60
     package var shutdownTimeoutSeconds = 10
     package var synchronous = Synchronous.full
     package var busyTimeoutMilliseconds = 5000
@@ -33,6 +36,8 @@ package struct AppConfig: Sendable {
     package var autoBlockMinutes = 15
     package var ipAllow: [CIDR] = []
     package var ipBlock: [CIDR] = []
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    package var trustedProxies: [CIDR] = []
     package var trustedHosts: [String] = []
     package var corsOrigins: [String] = []
     package var species = ["bovine", "equine", "ovine", "caprine", "porcine", "canine", "feline", "human"]

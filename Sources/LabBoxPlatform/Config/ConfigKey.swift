@@ -30,6 +30,9 @@ package struct ConfigKey: Sendable {
             read: { $0.host }),
         integer("server.max_body_bytes", "largest accepted request body", 1024...(1 << 30), \.maxBodyBytes),
         integer(
+            "server.idle_timeout_seconds", "close a connection that has been silent this long", 1...3600,
+            \.idleTimeoutSeconds),
+        integer(
             "server.shutdown_timeout_seconds", "how long in-flight requests may run after SIGTERM", 1...300,
             \.shutdownTimeoutSeconds),
         choice("database.synchronous", "SQLite synchronous mode (full is durable on power loss)", \.synchronous),
@@ -76,6 +79,10 @@ package struct ConfigKey: Sendable {
             0...10_080, \.autoBlockMinutes),
         cidrs("security.ip_allow", "only these networks may connect, e.g. 192.168.1.0/24 (empty: all)", \.ipAllow),
         cidrs("security.ip_block", "these networks may never connect", \.ipBlock),
+        cidrs(
+            "security.trusted_proxies",
+            "reverse proxies in front of LabBox, e.g. 127.0.0.1/32: their X-Forwarded-For names the client (empty: none)",
+            \.trustedProxies),
         list(
             "security.trusted_hosts", "host names clients may use, e.g. labbox.clinic.lan, 192.168.1.20 (empty: any)",
             \.trustedHosts),

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import HummingbirdBcrypt
 import LabBoxPlatform
 import LabBoxValues
 
@@ -19,6 +20,9 @@ package struct Identity: Sendable {
     /// doubles it, up to a day.
     package static let lockoutThreshold = 5
     package static let firstLockout: TimeInterval = 60
+    /// Failures further apart than this start the count again: a lockout needs a burst of wrong
+    /// guesses, not one now and then, and an expired lockout is not doubled by the next typo.
+    package static let failureDecay: TimeInterval = 15 * 60
     /// Longer passwords are refused before any work: bcrypt reads 72 bytes, and a sign-in must not
     /// be a way to make the server hash megabytes.
     package static let maxPasswordBytes = 1024
@@ -77,7 +81,7 @@ package struct Identity: Sendable {
             status: .unauthorized, code: "unauthorized", message: "The email or password is not correct.")
         guard let user = try await users.user(email: email.trimmingCharacters(in: .whitespaces)) else {
             // Hash anyway, so an unknown email takes as long as a known one.
-            _ = PasswordPolicy.verify(password, hash: Self.timingHash)
+            _ = try await PasswordPolicy.verify(password, hash: Self.timingHash)
             try await record(.loginFailed, user: nil, email: email, context: context, detail: "unknown email")
             throw refusal
         }
@@ -85,7 +89,7 @@ package struct Identity: Sendable {
             try await record(.loginFailed, user: user, context: context, detail: "account locked")
             throw refusal
         }
-        guard PasswordPolicy.verify(password, hash: user.passwordHash), user.status == .active else {
+        guard try await PasswordPolicy.verify(password, hash: user.passwordHash), user.status == .active else {
             let failures = try await recordFailure(user, context: context)
             try await Task.sleep(for: .milliseconds(min(failures, 8) * 250))
             throw refusal
@@ -98,19 +102,33 @@ package struct Identity: Sendable {
         let event = context.eventContext
         return try await database.write { db in
             guard var user = try User.fetchOne(db, key: user.id) else { return 0 }
-            user.failedLogins += 1
-            try SecurityEvent.record(
-                db, kind: .loginFailed, user: user, event: event, detail: "failure \(user.failedLogins)")
-            if user.failedLogins >= Self.lockoutThreshold {
-                let doublings = min(user.failedLogins - Self.lockoutThreshold, 10)
-                let lock = min(Self.firstLockout * pow(2, Double(doublings)), 86_400)
-                user.lockedUntil = Date().addingTimeInterval(lock)
-                try SecurityEvent.record(
-                    db, kind: .lockout, user: user, event: event, detail: "locked for \(Int(lock)) s")
-            }
-            try user.update(db)
+            try Self.countFailure(db, &user, kind: .loginFailed, event: event)
             return user.failedLogins
         }
+    }
+
+    /// One more wrong password or second-factor code for `user`: recorded, counted (after
+    /// ``failureDecay`` the count starts again) and, from ``lockoutThreshold`` on, a lock for a
+    /// doubling time. Saves the user.
+    private static func countFailure(
+        _ db: Database, _ user: inout User, kind: SecurityEvent.Kind, event: EventContext
+    ) throws {
+        let now = Date()
+        if let last = user.lastFailedLoginAt, now.timeIntervalSince(last) > failureDecay,
+            (user.lockedUntil ?? .distantPast) <= now
+        {
+            user.failedLogins = 0
+        }
+        user.failedLogins += 1
+        user.lastFailedLoginAt = now
+        try SecurityEvent.record(db, kind: kind, user: user, event: event, detail: "failure \(user.failedLogins)")
+        if user.failedLogins >= lockoutThreshold {
+            let doublings = min(user.failedLogins - lockoutThreshold, 10)
+            let lock = min(firstLockout * pow(2, Double(doublings)), 86_400)
+            user.lockedUntil = now.addingTimeInterval(lock)
+            try SecurityEvent.record(db, kind: .lockout, user: user, event: event, detail: "locked for \(Int(lock)) s")
+        }
+        try user.update(db)
     }
 
     /// Checks a second-factor code (TOTP or recovery code) for `userID`; records failures.
@@ -120,8 +138,13 @@ package struct Identity: Sendable {
             guard var user = try User.fetchOne(db, key: userID), user.totpEnabled, user.status == .active else {
                 return nil
             }
+            // A locked account takes no codes either: guessing six digits must not go on unbounded.
+            if let lockedUntil = user.lockedUntil, lockedUntil > Date() {
+                try SecurityEvent.record(db, kind: .twoFactorFailed, user: user, event: event, detail: "account locked")
+                return nil
+            }
             if try TwoFactor.verify(db, user: &user, code: code) { return user }
-            try SecurityEvent.record(db, kind: .twoFactorFailed, user: user, event: event, detail: "wrong code")
+            try Self.countFailure(db, &user, kind: .twoFactorFailed, event: event)
             return nil
         }
     }
@@ -154,7 +177,8 @@ package struct Identity: Sendable {
         sessions.requireTwoFactor && [.admin, .director].contains(user.role) && !user.totpEnabled
     }
 
-    private static let timingHash = PasswordPolicy.hash(Secrets.token())
+    /// A hash of nothing anyone knows, made once (on the first unknown email) and checked like a real one.
+    private static let timingHash = Bcrypt.hash(Secrets.token(), cost: PasswordPolicy.bcryptCost)
 
     package func record(
         _ kind: SecurityEvent.Kind, user: User?, email: String? = nil, context: AppRequestContext, detail: String

@@ -64,7 +64,7 @@ package struct LoginController {
             user: user, userAgent: request.headers[.userAgent] ?? "", event: context.eventContext)
         let target = identity.mustEnrol(user) ? "/account/2fa" : Self.safeNext(next)
         var response = Response(status: .seeOther, headers: [.location: target])
-        response.setCookie(sessionCookie(token, maxAge: Int(identity.sessions.lifetime)))
+        response.setCookie(sessionCookie(token, maxAge: Int(identity.sessions.lifetime), context))
         return response
     }
 
@@ -112,14 +112,15 @@ package struct LoginController {
             try await identity.sessions.revoke(id: id, userID: userID, kind: .logout, event: context.eventContext)
         }
         var response = Flash(kind: .info, message: "You are signed out.").redirect(to: "/login")
-        response.setCookie(sessionCookie("", maxAge: 0))
+        response.setCookie(sessionCookie("", maxAge: 0, context))
         return response
     }
 
-    private func sessionCookie(_ token: String, maxAge: Int) -> Cookie {
+    /// `Secure` with LabBox's own TLS, or when a trusted proxy terminated TLS for the client.
+    private func sessionCookie(_ token: String, maxAge: Int, _ context: AppRequestContext) -> Cookie {
         Cookie(
-            name: SessionStore.cookieName, value: token, maxAge: maxAge, path: "/", secure: secureCookies,
-            httpOnly: true, sameSite: .lax)
+            name: SessionStore.cookieName, value: token, maxAge: maxAge, path: "/",
+            secure: secureCookies || context.forwardedHTTPS, httpOnly: true, sameSite: .lax)
     }
 
     /// Only local paths are followed after sign-in, never another site (open redirect).

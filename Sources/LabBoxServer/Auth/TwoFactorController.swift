@@ -114,7 +114,7 @@ package struct TwoFactorController {
     private func disable(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await request.decode(as: DisableForm.self, context: context)
         let user = try await currentUser(context)
-        guard PasswordPolicy.verify(form.password, hash: user.passwordHash),
+        guard try await identity.users.verifyPassword(form.password, of: user),
             try await identity.verifySecondFactor(userID: user.id ?? 0, code: form.code, context: context) != nil
         else {
             return try await page(

@@ -31,7 +31,10 @@ package struct AppRequestContext: RequestContext {
         return encoder
     }
 
-    package var clientIP: String { remoteAddress?.ipAddress ?? "" }
+    /// The client's address: the peer's, or what a trusted proxy forwarded (``ClientAddressMiddleware``).
+    package var clientIP: String
+    /// True when a trusted proxy says the client connected over HTTPS.
+    package var forwardedHTTPS = false
     package var eventContext: EventContext {
         EventContext(principal: principal, clientIP: clientIP, requestID: requestID)
     }
@@ -39,6 +42,7 @@ package struct AppRequestContext: RequestContext {
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.clientIP = source.channel.remoteAddress?.ipAddress ?? ""
     }
 
     /// The route's `{id}`. An id that is not a whole number names no record, so it gets the same

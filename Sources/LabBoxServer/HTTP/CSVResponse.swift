@@ -5,10 +5,14 @@ import NIOCore
 /// CSV for spreadsheets: RFC 4180 quoting, CRLF line ends, and streamed so that exporting a million
 /// rows needs the memory of one batch.
 package enum CSVResponse {
-    /// RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula.
+    /// RFC 4180 quoting, plus a leading apostrophe for cells a spreadsheet would run as a formula
+    /// (OWASP: a first character of `=`, `+`, `-`, `@`, tab or carriage return). A number such as
+    /// `-3.5` stays a number.
     package static func field(_ value: String) -> String {
         var value = value
-        if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(value) == nil {
+            value = "'" + value
+        }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -4,11 +4,16 @@ import Hummingbird
 import LabBoxPlatform
 import LabBoxValues
 import NIOCore
+import Synchronization
 
 /// Liveness, readiness and metrics: the endpoints a supervisor or monitoring system polls.
 package struct HealthController {
     package let database: AppDatabase
     package let metricsToken: String?
+    /// The last readiness answer and when it was found: anyone may ask, so the database is probed
+    /// (a read and a write) at most once per ``readinessReuse``, however often it is asked.
+    private let lastReadiness = LastReadiness()
+    private static let readinessReuse = Duration.seconds(2)
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/healthz", .anonymous, .liveness) { _, _ in Status(status: "ok") }
@@ -23,6 +28,22 @@ package struct HealthController {
 
     /// Ready means the database answers a read and commits a write, and its schema is this binary's.
     private func ready() async throws -> Response {
+        let now = ContinuousClock.now
+        let (ok, checks) =
+            if let last = lastReadiness.value.withLock({ $0 }), now - last.at < Self.readinessReuse {
+                (last.ok, last.checks)
+            } else {
+                await probe()
+            }
+        lastReadiness.value.withLock { $0 = (now, ok, checks) }
+        let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
+        return Response(
+            status: ok ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    private func probe() async -> (ok: Bool, checks: [String: String]) {
         var checks: [String: String] = [:]
         var ok = true
         do {
@@ -42,11 +63,7 @@ package struct HealthController {
             checks["database"] = "unavailable"
             ok = false
         }
-        let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
-        return Response(
-            status: ok ? .ok : .serviceUnavailable,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return (ok, checks)
     }
 
     /// With `metrics.token` set, scrapers must present it; without it only this machine may scrape.
@@ -67,6 +84,10 @@ package struct HealthController {
     private func isLoopback(_ address: SocketAddress?) -> Bool {
         guard let ip = address?.ipAddress else { return address == nil }
         return ip.hasPrefix("127.") || ip == "::1" || ip == "::ffff:127.0.0.1"
+    }
+
+    private final class LastReadiness: Sendable {
+        let value = Mutex<(at: ContinuousClock.Instant, ok: Bool, checks: [String: String])?>(nil)
     }
 
     package init(database: AppDatabase, metricsToken: String?) {

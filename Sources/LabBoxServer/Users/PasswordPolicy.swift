@@ -2,6 +2,7 @@ import Embedded
 import Foundation
 import HummingbirdBcrypt
 import LabBoxPlatform
+import NIOPosix
 
 /// NIST SP 800-63B: at least 12 characters, not a known common password, no composition rules.
 package enum PasswordPolicy {
@@ -13,10 +14,20 @@ package enum PasswordPolicy {
             $0.lowercased()
         })
 
+    /// bcrypt reads no more than 72 bytes: a longer password would be cut without a word.
+    package static let maximumBytes = 72
+
     /// Why `password` is refused, or nil when it is acceptable.
     package static func problem(with password: String, email: String) -> String? {
         if password.count < minimumLength {
             return "The password must have at least \(minimumLength) characters."
+        }
+        if password.utf8.count > maximumBytes {
+            return "The password may have at most \(maximumBytes) bytes (about 72 letters)."
+        }
+        // bcrypt stops at a NUL: "\0secret" would be hashed as the empty password.
+        if password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "The password may not contain control characters."
         }
         let lowered = password.lowercased()
         if common.contains(lowered) {
@@ -28,9 +39,16 @@ package enum PasswordPolicy {
         return nil
     }
 
-    package static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
+    /// bcrypt costs about a quarter of a second of CPU by design, so it runs on NIO's thread pool
+    /// (one thread per core), never on Swift's cooperative threads, which serve every request:
+    /// a burst of sign-ins then waits for the pool instead of stalling the server.
+    package static func hash(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: bcryptCost) }
+    }
 
-    package static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+    package static func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
 
     /// A random password that satisfies the policy, for `labbox user create` without one.
     package static func generate() -> String { Secrets.token(bytes: 15) }

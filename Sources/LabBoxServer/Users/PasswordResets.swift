@@ -75,7 +75,7 @@ extension UserStore {
 
     /// A signed-in user's own change: the current password is required even inside a session.
     package func changePassword(userID: Int64, current: String, new: String, event: EventContext) async throws {
-        guard let user = try await user(id: userID), PasswordPolicy.verify(current, hash: user.passwordHash) else {
+        guard let user = try await user(id: userID), try await verifyPassword(current, of: user) else {
             throw APIError.validationFailed("The current password is not correct.", field: "current_password")
         }
         _ = try await setPassword(email: user.email, password: new, event: event)

@@ -9,6 +9,7 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, RowIDReco
     /// Secrets, and counters that sign-in changes constantly (its security events record those).
     package static let auditRedacted: Set<String> = [
         "password_hash", "totp_secret", "totp_last_step", "failed_logins", "locked_until", "last_login_at",
+        "last_failed_login_at",
     ]
 
     package enum Status: String, Codable, Sendable, CaseIterable { case active, disabled }
@@ -27,6 +28,8 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, RowIDReco
     package var createdAt: Date
     package var updatedAt: Date
     package var lastLoginAt: Date?
+    /// When the last failed password or second-factor code was entered; older failures decay.
+    package var lastFailedLoginAt: Date?
 
     package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, email, role, status
@@ -40,6 +43,7 @@ package struct User: Codable, Sendable, Identifiable, FetchableRecord, RowIDReco
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case lastLoginAt = "last_login_at"
+        case lastFailedLoginAt = "last_failed_login_at"
     }
 
     package var principal: Principal {

@@ -7,6 +7,17 @@ import LabBoxValues
 /// transaction.
 package struct UserStore: Sendable {
     package let database: AppDatabase
+    /// Checks of a signed-in user's own password (to change it, or to remove the second factor):
+    /// five a minute per user, so a stolen session cannot guess the password at bcrypt's pace.
+    let passwordChecks = RateLimiter(perSecond: 5.0 / 60, burst: 5)
+
+    /// Whether `password` is `user`'s, throttled per user (429 beyond the allowance).
+    package func verifyPassword(_ password: String, of user: User) async throws -> Bool {
+        if let retryAfter = passwordChecks.take("user:\(user.id ?? 0)") {
+            throw APIError.tooManyRequests(retryAfter: retryAfter)
+        }
+        return try await PasswordPolicy.verify(password, hash: user.passwordHash)
+    }
 
     package struct NewUser: Sendable {
         package var email: String
@@ -38,7 +49,7 @@ package struct UserStore: Sendable {
     /// Creates a user, refusing a duplicate email with 409.
     package func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
         try Self.validate(new)
-        let hash = PasswordPolicy.hash(new.password)
+        let hash = try await PasswordPolicy.hash(new.password)
         return try await database.write(event) { write in
             let db = write.db
             let email = new.email.trimmingCharacters(in: .whitespaces)
@@ -124,7 +135,7 @@ package struct UserStore: Sendable {
         if let problem = PasswordPolicy.problem(with: password, email: existing.email) {
             throw APIError.validationFailed(problem, field: "password")
         }
-        let hash = PasswordPolicy.hash(password)
+        let hash = try await PasswordPolicy.hash(password)
         return try await database.write(event) { write in
             let db = write.db
             guard let previous = try User.fetchOne(db, key: existing.id) else { throw APIError.notFound() }

@@ -13,62 +13,68 @@ import Testing
 @Suite struct DemoInventoryTests {
     @Test func demoDataIsDeterministicConsistentAndAudited() async throws {
         let sizes = DemoData.Sizes(customers: 12, animals: 300, samples: 2_000, tanks: 2)
-        var first = DemoData(sizes: sizes, seed: 7)
         let server = try TestServer()
-        let counts = try await first.generate(into: server.services.database, context: .commandLine)
-        #expect(counts.samples == 2_000 && counts.animals == 300 && counts.customers == 12)
-        #expect(counts.containers == 2 * (1 + 6 + 60))
         let database = server.services.database
-        let (withParents, badParents, stored, events) = try await database.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM animals WHERE sire_id IS NOT NULL") ?? 0,
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM animals a JOIN animals s ON s.id = a.sire_id
-                        WHERE s.sex <> 'male' OR s.species <> a.species
-                        """) ?? -1,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples WHERE container_id IS NOT NULL") ?? 0,
-                try AuditEvent.filter(Column("entity_type") == "sample").fetchCount(db)
-            )
+        let stored = try await step("generate consistent, audited demo data") {
+            var first = DemoData(sizes: sizes, seed: 7)
+            let counts = try await first.generate(into: server.services.database, context: .commandLine)
+            #expect(counts.samples == 2_000 && counts.animals == 300 && counts.customers == 12)
+            #expect(counts.containers == 2 * (1 + 6 + 60))
+            let (withParents, badParents, stored, events) = try await database.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM animals WHERE sire_id IS NOT NULL") ?? 0,
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM animals a JOIN animals s ON s.id = a.sire_id
+                            WHERE s.sex <> 'male' OR s.species <> a.species
+                            """) ?? -1,
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples WHERE container_id IS NOT NULL") ?? 0,
+                    try AuditEvent.filter(Column("entity_type") == "sample").fetchCount(db)
+                )
+            }
+            #expect(withParents > 100)
+            #expect(badParents == 0)
+            #expect(stored == counts.storedInTanks && stored > 0)
+            #expect(events == 2_000)
+            #expect(try await server.verifyAudit().isIntact)
+            return stored
         }
-        #expect(withParents > 100)
-        #expect(badParents == 0)
-        #expect(stored == counts.storedInTanks && stored > 0)
-        #expect(events == 2_000)
-        #expect(try await server.verifyAudit().isIntact)
 
-        // The same seed gives the same data.
-        var second = DemoData(sizes: sizes, seed: 7)
-        let again = try TestServer()
-        _ = try await second.generate(into: again.services.database, context: .commandLine)
-        let ids = { (server: TestServer) in
-            try await server.services.database.read {
-                try String.fetchAll($0, sql: "SELECT external_id || species || kind || status FROM samples ORDER BY id")
+        try await step("give the same data for the same seed, and refuse a second generation") {
+            var second = DemoData(sizes: sizes, seed: 7)
+            let again = try TestServer()
+            _ = try await second.generate(into: again.services.database, context: .commandLine)
+            let ids = { (server: TestServer) in
+                try await server.services.database.read {
+                    try String.fetchAll(
+                        $0, sql: "SELECT external_id || species || kind || status FROM samples ORDER BY id")
+                }
+            }
+            #expect(try await ids(server) == ids(again))
+            await #expect(throws: DemoDataError.self) {
+                var third = DemoData(sizes: sizes, seed: 1)
+                _ = try await third.generate(into: database, context: .commandLine)
             }
         }
-        #expect(try await ids(server) == ids(again))
-        await #expect(throws: DemoDataError.self) {
-            var third = DemoData(sizes: sizes, seed: 1)
-            _ = try await third.generate(into: database, context: .commandLine)
-        }
 
-        // The inventory adds up to what is stored.
         let key = try await server.apiKey(["storage:read"])
         let session = try await server.signIn(.auditor)
-        try await server.test { client in
-            let byTank = try await client.send(.get, "/api/v1/storage/inventory?by=tank", auth: key)
-            let tanks = try #require(try byTank.json()["items"] as? [[String: Any]])
-            #expect(tanks.count == 2)
-            #expect(tanks.compactMap { $0["items"] as? Int }.reduce(0, +) == stored)
-            let bySire = try await client.send(.get, "/api/v1/storage/inventory?by=sire", auth: key)
-            #expect(!(try #require(try bySire.json()["items"] as? [Any])).isEmpty)
-            let bad = try await client.send(.get, "/api/v1/storage/inventory?by=colour", auth: key)
-            #expect(try bad.apiError()["field"] as? String == "by")
-            let page = try await client.execute(
-                uri: "/storage/inventory?by=customer", method: .get, headers: session.headers)
-            #expect(page.status == .ok)
-            #expect(page.text.contains("<meter"))
+        try await step("add the inventory up to what is stored") {
+            try await server.test { client in
+                let byTank = try await client.send(.get, "/api/v1/storage/inventory?by=tank", auth: key)
+                let tanks = try #require(try byTank.json()["items"] as? [[String: Any]])
+                #expect(tanks.count == 2)
+                #expect(tanks.compactMap { $0["items"] as? Int }.reduce(0, +) == stored)
+                let bySire = try await client.send(.get, "/api/v1/storage/inventory?by=sire", auth: key)
+                #expect(!(try #require(try bySire.json()["items"] as? [Any])).isEmpty)
+                let bad = try await client.send(.get, "/api/v1/storage/inventory?by=colour", auth: key)
+                #expect(try bad.apiError()["field"] as? String == "by")
+                let page = try await client.execute(
+                    uri: "/storage/inventory?by=customer", method: .get, headers: session.headers)
+                #expect(page.status == .ok)
+                #expect(page.text.contains("<meter"))
+            }
         }
     }
 

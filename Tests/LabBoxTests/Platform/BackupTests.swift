@@ -1,4 +1,3 @@
-import Biobank
 import Foundation
 import GRDB
 import HummingbirdTesting
@@ -10,15 +9,6 @@ import Synchronization
 import Testing
 
 @Suite struct BackupTests {
-    private func addSamples(_ server: TestServer, _ count: Int, prefix: String) async throws {
-        for index in 0..<count {
-            var input = SampleStore.Input()
-            (input.externalId, input.species, input.kind, input.collectedAt) =
-                ("\(prefix)-\(index)", "bovine", "semen", "2026-03-01T09:30:00Z")
-            _ = try await server.services.samples.create(input, context: .commandLine)
-        }
-    }
-
     private static func rows(_ path: String) throws -> [String] {
         try AppDatabase.inspect(path: path) { db in
             try String.fetchAll(db, sql: "SELECT id || ':' || external_id || ':' || status FROM samples ORDER BY id")
@@ -115,39 +105,6 @@ import Testing
                 "labbox-20261125-120000.tar.gz", "labbox-20261124-023000.tar.gz", "labbox-20261122-023000.tar.gz",
                 "labbox-20261115-023000.tar.gz",
             ])
-    }
-
-    @Test func adminsStartListDownloadAndVerifyBackupsFromTheWeb() async throws {
-        let server = try TestServer()
-        try await addSamples(server, 3, prefix: "W")
-        let admin = try await server.signIn(.admin)
-        let key = try await server.apiKey(["admin"])
-        try await withJobRunner(server) {
-            try await server.test { client in
-                let empty = try await client.send(.get, "/admin/backups", session: admin).text
-                #expect(empty.contains("No backup yet"))
-                let start = try await client.send(.post, "/admin/backups", session: admin)
-                #expect(start.status == .seeOther)
-                let jobPath = try #require(start.headers[.location])
-                let id = try #require(Int(jobPath.split(separator: "/").last ?? ""))
-                let job = try await waitForJob(client, id, auth: key)
-                #expect(job["state"] as? String == "succeeded")
-                let list = try await client.send(.get, "/api/v1/backups", auth: key).json()
-                let name = try #require((list["items"] as? [[String: Any]])?.first?["name"] as? String)
-                let download = try await client.send(.get, "/api/v1/backups/\(name)", auth: key)
-                #expect(download.status == .ok)
-                #expect(Array(download.body.readableBytesView.prefix(2)) == [0x1F, 0x8B])
-                #expect(try await client.send(.get, "/api/v1/backups/..%2Flabbox.db", auth: key).status == .notFound)
-                let verify = try await client.send(.post, "/api/v1/backups/\(name)/verify", auth: key)
-                #expect(verify.status == .accepted)
-                let verified = try await waitForJob(client, try #require(try verify.json()["id"] as? Int), auth: key)
-                #expect(verified["state"] as? String == "succeeded")
-                #expect((verified["result"] as? [String: String])?["integrity"] == "ok")
-                let health = try await client.send(.get, "/admin/health", session: admin).text
-                #expect(health.contains("All good"))
-                #expect(health.contains(name))
-            }
-        }
     }
 
     @Test func theCommandLineBacksUpVerifiesAndRestoresAndAFileCopyWorksToo() async throws {

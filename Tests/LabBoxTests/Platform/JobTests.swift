@@ -1,4 +1,3 @@
-import Biobank
 import Customers
 import Foundation
 import GRDB
@@ -10,32 +9,6 @@ import LabBoxServer
 import LabBoxValues
 import Synchronization
 import Testing
-
-/// Runs the server's job workers while `body` runs.
-func withJobRunner<T: Sendable>(_ server: TestServer, _ body: () async throws -> T) async throws -> T {
-    let runner = Task {
-        try await JobRunner(queue: server.services.jobs, workers: 2, pollInterval: .milliseconds(20)).run()
-    }
-    defer { runner.cancel() }
-    return try await body()
-}
-
-/// Polls `GET /api/v1/jobs/{id}` until `done` holds (10 s at most) and returns the last answer.
-func waitForJob(
-    _ client: any TestClientProtocol, _ id: Int, auth: String,
-    until done: ([String: Any]) -> Bool = {
-        !["queued", "running"].contains($0["state"] as? String ?? "")
-    }
-) async throws -> [String: Any] {
-    var job: [String: Any] = [:]
-    for _ in 0..<500 {
-        job = try await client.send(.get, "/api/v1/jobs/\(id)", auth: auth).json()
-        if done(job) { return job }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("job \(id) never reached the expected state: \(job)")
-    return job
-}
 
 @Suite struct JobTests {
     @Test func progressIsLiveWhileAJobRunsAndTheResultIsRecorded() async throws {
@@ -196,74 +169,5 @@ func waitForJob(
         #expect(state == .succeeded)
         let archives = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups")
         #expect(archives.contains(where: Backups.isArchiveName))
-    }
-
-    @Test func aSampleExportRunsAsAJobAndOnlyItsStarterMayFetchIt() async throws {
-        let server = try TestServer()
-        let key = try await server.apiKey(["samples:read", "samples:write"])
-        try await withJobRunner(server) {
-            try await server.test { client in
-                for index in 0..<5 {
-                    let body = TestServer.sampleBody("EXP-\(index)", species: index < 3 ? "bovine" : "equine")
-                    #expect(try await client.send(.post, "/api/v1/samples", auth: key, json: body).status == .created)
-                }
-                let director = try await server.signIn(.director)
-                let started = try await client.send(
-                    .post, "/api/v1/samples/export-jobs?species=bovine", session: director)
-                #expect(started.status == .accepted)
-                let id = try #require(try started.json()["id"] as? Int)
-                let admin = try await server.apiKey(["admin"])
-                let done = try await waitForJob(client, id, auth: admin)
-                #expect(done["state"] as? String == "succeeded")
-                let url = try #require(done["result_url"] as? String)
-                let csv = try await client.send(.get, url, session: director)
-                #expect(csv.status == .ok)
-                let lines = csv.text.split(separator: "\r\n")
-                #expect(lines.count == 4)
-                #expect(lines.dropFirst().allSatisfy { $0.contains("bovine") })
-
-                let technician = try await server.signIn(.technician)
-                #expect(try await client.send(.get, "/api/v1/jobs/\(id)", session: technician).status == .notFound)
-                #expect(try await client.send(.get, url, session: technician).status == .notFound)
-                let listed = try await client.send(.get, "/api/v1/jobs", session: technician).json()
-                #expect((listed["items"] as? [Any])?.isEmpty == true)
-                let page = try await client.send(.get, "/jobs/\(id)", session: director)
-                #expect(page.text.contains("Download the result"))
-            }
-        }
-    }
-
-    @Test func aBackgroundImportWritesAllRowsOrNoneAndSaysWhy() async throws {
-        let server = try TestServer()
-        let key = try await server.apiKey(["samples:write", "samples:read"])
-        let admin = try await server.apiKey(["admin"])
-        try await withJobRunner(server) {
-            try await server.test { client in
-                func start(_ csv: String) async throws -> [String: Any] {
-                    let response = try await client.execute(
-                        uri: "/api/v1/samples/import/jobs", method: .post,
-                        headers: [.authorization: key, .contentType: "text/csv"], body: ByteBuffer(string: csv))
-                    #expect(response.status == .accepted, "\(response.text)")
-                    return try await waitForJob(client, try #require(try response.json()["id"] as? Int), auth: admin)
-                }
-                let header = "external_id,species,kind,collected_at\r\n"
-                let bad = try await start(header + "OK-1,bovine,dna,2026-01-02\r\nBAD-1,dragon,dna,2026-01-02\r\n")
-                #expect(bad["state"] as? String == "failed")
-                #expect((bad["error"] as? String)?.contains("1 of 2 rows have problems") == true)
-                #expect((bad["log"] as? [String])?.contains { $0.hasPrefix("Row 3 (species)") } == true)
-                #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
-
-                let rows = (1...2500).map { "IMP-\($0),bovine,dna,2026-01-02\r\n" }.joined()
-                let good = try await start(header + rows)
-                #expect(good["state"] as? String == "succeeded")
-                #expect(good["message"] as? String == "2500 samples imported")
-                #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 2500)
-                let unreadable = try await client.execute(
-                    uri: "/api/v1/samples/import/jobs", method: .post,
-                    headers: [.authorization: key, .contentType: "text/csv"],
-                    body: ByteBuffer(string: "nonsense,columns\r\n1,2\r\n"))
-                #expect(unreadable.status == .unprocessableContent)
-            }
-        }
     }
 }

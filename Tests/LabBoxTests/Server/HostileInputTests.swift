@@ -100,3 +100,55 @@ import Testing
         #expect(curl.stdout == "413", "\(curl.stdout) \(curl.stderr)")
     }
 }
+
+/// Connections and probes that cost the server without doing work (issue 20, M7).
+@Suite struct IdleAndReadinessTests {
+    /// A client that opens a connection and then says nothing is cut off after
+    /// `server.idle_timeout_seconds`, instead of holding a file handle for ever.
+    @Test func aSilentConnectionIsClosed() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try RunningServer(
+            directory: directory.path, environment: ["LABBOX_SERVER_IDLE_TIMEOUT_SECONDS": "1"])
+        defer { _ = server.terminate() }
+        let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/python3"
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.settimeout(10)
+            start = time.time()
+            print("closed" if s.recv(1) == b"" else "data", round(time.time() - start))
+            """
+        let result = try LabBoxProcess.run(["-c", script, String(server.port)], binary: python)
+        #expect(result.stdout.hasPrefix("closed"), "\(result.stdout) \(result.stderr)")
+    }
+
+    /// Anyone may ask `/readyz`, so asking often must not mean writing often: the database is probed
+    /// at most once every two seconds, and the answer is rate limited like any other.
+    @Test func readinessWritesAtMostOnceEveryTwoSeconds() async throws {
+        let server = try TestServer {
+            $0.requestsPerSecond = 1
+            $0.requestBurst = 30
+        }
+        try await server.services.database.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE probe_writes (n INTEGER NOT NULL); INSERT INTO probe_writes VALUES (0);
+                    CREATE TRIGGER probe_insert AFTER INSERT ON readiness_probe BEGIN UPDATE probe_writes SET n = n + 1; END;
+                    CREATE TRIGGER probe_update AFTER UPDATE ON readiness_probe BEGIN UPDATE probe_writes SET n = n + 1; END;
+                    """)
+        }
+        try await server.test { client in
+            for _ in 0..<20 {
+                let response = try await client.execute(uri: "/readyz", method: .get)
+                #expect(response.status == .ok)
+            }
+            var limited = false
+            for _ in 0..<20 where try await client.execute(uri: "/readyz", method: .get).status == .tooManyRequests {
+                limited = true
+            }
+            #expect(limited)
+        }
+        let writes = try await server.services.database.read { try Int.fetchOne($0, sql: "SELECT n FROM probe_writes") }
+        #expect(writes == 1)
+    }
+}

@@ -1,3 +1,4 @@
+import Biobank
 import Foundation
 import GRDB
 import HTTPTypes
@@ -7,6 +8,7 @@ import LabBoxApp
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
+import Testing
 
 extension TestClientProtocol {
     /// A JSON API request with an `Authorization` header (API key) or a browser session.
@@ -55,6 +57,28 @@ extension TestClientProtocol {
         else { throw APIError.invalid("could not create \(name): \(String(buffer: response.body))", field: "name") }
         return Int64(id)
     }
+
+    /// A new sample's id (a valid body with a unique external id).
+    func newSample(auth: String) async throws -> Int {
+        let created = try await send(.post, "/api/v1/samples", auth: auth, json: TestServer.sampleBody())
+        return try #require(try created.json()["id"] as? Int)
+    }
+
+    /// The signature manifest of sample `id`: who signed which version, meaning what.
+    func signatureManifest(ofSample id: Int, auth: String) async throws -> [[String: Any]] {
+        let response = try await send(.get, "/api/v1/samples/\(id)/signatures", auth: auth)
+        return try #require(try response.json()["items"] as? [[String: Any]])
+    }
+
+    /// A JSON `POST` whose answer must have `status`; the answer's body.
+    func postJSON(
+        _ path: String, auth: String? = nil, session: BrowserSession? = nil, _ body: [String: Any],
+        expect status: HTTPResponse.Status = .created
+    ) async throws -> [String: Any] {
+        let response = try await send(.post, path, auth: auth, session: session, json: body)
+        #expect(response.status == status, "\(path): \(response.text)")
+        return try response.json()
+    }
 }
 
 extension TestServer {
@@ -75,5 +99,34 @@ extension TestServer {
             "external_id": externalID, "species": species, "kind": "semen", "status": "received",
             "collected_at": "2026-03-01T09:30:00Z", "notes": "",
         ]
+    }
+
+    /// The scopes the reproduction tests' key carries.
+    static let reproductionScopes: Set<String> = [
+        "reproduction:read", "reproduction:write", "animals:write", "samples:read", "storage:read",
+    ]
+}
+
+/// A server with `count` samples created through the API, and the key used.
+func serverWithSamples(_ count: Int) async throws -> (TestServer, String) {
+    let server = try TestServer()
+    let key = try await server.apiKey(["samples:read", "samples:write"])
+    try await server.test { client in
+        for index in 0..<count {
+            let response = try await client.send(
+                .post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("A-\(index)"))
+            #expect(response.status == .created)
+        }
+    }
+    return (server, key)
+}
+
+/// Adds `count` bovine semen samples `<prefix>-0`, `<prefix>-1`, … through the store, as a program would.
+func addSamples(_ server: TestServer, _ count: Int, prefix: String) async throws {
+    for index in 0..<count {
+        var input = SampleStore.Input()
+        (input.externalId, input.species, input.kind, input.collectedAt) =
+            ("\(prefix)-\(index)", "bovine", "semen", "2026-03-01T09:30:00Z")
+        _ = try await server.services.samples.create(input, context: .commandLine)
     }
 }

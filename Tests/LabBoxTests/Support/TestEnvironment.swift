@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
+import HummingbirdOTP
 import HummingbirdTesting
 import LabBoxApp
 import LabBoxPlatform
@@ -117,4 +118,9 @@ extension TestResponse {
         #expect((error["request_id"] as? String)?.isEmpty == false)
         return error
     }
+}
+
+/// The code an authenticator app would show now, computed the way the app does.
+enum HummingbirdOTPCode {
+    static func compute(secret: String) -> Int { TOTP(secret: secret).compute() }
 }

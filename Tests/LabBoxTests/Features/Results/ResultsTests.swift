@@ -21,36 +21,31 @@ import Testing
     /// Progesterone (P4, blood, bovine 1–10 ng/mL), a calibrated and an expired analyser, a
     /// control at 5.0 ± 0.5, and an order of P4 on two blood samples.
     private func lab(_ client: some TestClientProtocol, admin: String, key: String) async throws -> Lab {
-        func post(_ path: String, _ body: [String: Any], auth: String) async throws -> [String: Any] {
-            let response = try await client.send(.post, path, auth: auth, json: body)
-            #expect(response.status == .created, "\(path): \(response.text)")
-            return try response.json()
-        }
-        _ = try await post(
-            "/api/v1/lab-tests",
+        _ = try await client.postJSON(
+            "/api/v1/lab-tests", auth: admin,
             [
                 "code": "P4", "name": "Progesterone", "sample_kinds": ["blood"], "unit": "ng/mL",
                 "method": "ELISA", "price_cents": 1500, "ranges": [["species": "bovine", "low": 1, "high": 10]],
-            ], auth: admin)
-        let instrument = try await post(
-            "/api/v1/instruments", ["name": "Analyser A", "calibration_due": Day.adding(30, to: Day.today) ?? ""],
-            auth: admin)
-        let expired = try await post(
-            "/api/v1/instruments", ["name": "Old analyser", "calibration_due": Day.adding(-1, to: Day.today) ?? ""],
-            auth: admin)
-        let material = try await post(
-            "/api/v1/qc-materials", ["name": "P4 control level 2", "test_code": "P4", "expected": 5, "tolerance": 0.5],
-            auth: admin)
-        let customer = try await post("/api/v1/customers", ["name": "Green Farm"], auth: key)
+            ])
+        let instrument = try await client.postJSON(
+            "/api/v1/instruments", auth: admin,
+            ["name": "Analyser A", "calibration_due": Day.adding(30, to: Day.today) ?? ""])
+        let expired = try await client.postJSON(
+            "/api/v1/instruments", auth: admin,
+            ["name": "Old analyser", "calibration_due": Day.adding(-1, to: Day.today) ?? ""])
+        let material = try await client.postJSON(
+            "/api/v1/qc-materials", auth: admin,
+            ["name": "P4 control level 2", "test_code": "P4", "expected": 5, "tolerance": 0.5])
+        let customer = try await client.postJSON("/api/v1/customers", auth: key, ["name": "Green Farm"])
         var samples: [Int] = []
         for index in 1...2 {
             var body = TestServer.sampleBody("BLOOD-\(index)")
             body["kind"] = "blood"
-            samples.append(try #require(try await post("/api/v1/samples", body, auth: key)["id"] as? Int))
+            samples.append(try #require(try await client.postJSON("/api/v1/samples", auth: key, body)["id"] as? Int))
         }
-        let order = try await post(
-            "/api/v1/orders", ["customer_id": customer["id"] as? Int ?? 0, "sample_ids": samples, "tests": ["P4"]],
-            auth: key)
+        let order = try await client.postJSON(
+            "/api/v1/orders", auth: key,
+            ["customer_id": customer["id"] as? Int ?? 0, "sample_ids": samples, "tests": ["P4"]])
         let analyses = try #require(order["analyses"] as? [[String: Any]]).compactMap { $0["id"] as? Int }
         return Lab(
             order: (order["order"] as? [String: Any])?["id"] as? Int ?? 0, analyses: analyses,
@@ -70,87 +65,108 @@ import Testing
         let director = try await server.signIn(.director)
         let password = ["password": TestServer.password]
         try await server.test { client in
-            let lab = try await lab(client, admin: admin, key: key)
-            #expect(lab.analyses.count == 2)
+            let lab = try await step("set up the catalog, analysers, control and an order of two analyses") {
+                let made = try await self.lab(client, admin: admin, key: key)
+                #expect(made.analyses.count == 2)
+                return made
+            }
             let (first, second) = (lab.analyses[0], lab.analyses[1])
 
-            // A semen sample cannot be tested for P4: nothing of the order is written.
-            let semen = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("S-1"))
-            let refused = try await client.send(
-                .post, "/api/v1/orders", auth: key,
-                json: ["customer_id": 1, "sample_ids": [try semen.json()["id"] as? Int ?? 0], "tests": ["P4"]])
-            #expect(refused.status == .unprocessableContent)
-            #expect(
-                try await client.send(.get, "/api/v1/orders", auth: key).json()["items"].map { ($0 as? [Any])?.count }
-                    == 1)
+            try await step("refuse P4 on a semen sample, writing nothing of the order") {
+                let semen = try await client.send(
+                    .post, "/api/v1/samples", auth: key, json: TestServer.sampleBody("S-1"))
+                let refused = try await client.send(
+                    .post, "/api/v1/orders", auth: key,
+                    json: ["customer_id": 1, "sample_ids": [try semen.json()["id"] as? Int ?? 0], "tests": ["P4"]])
+                #expect(refused.status == .unprocessableContent)
+                #expect(
+                    try await client.send(.get, "/api/v1/orders", auth: key).json()["items"].map {
+                        ($0 as? [Any])?.count
+                    } == 1)
+            }
 
-            // Calibration lock-out.
-            let expired = try await client.send(
-                .post, "/api/v1/analyses/\(first)/result", session: technician,
-                json: ["value": 12.5, "instrument_id": lab.expiredInstrument])
-            #expect(expired.status == .unprocessableContent)
-            #expect(try expired.apiError()["code"] as? String == "calibration_overdue")
-            let expiredRun = try await client.send(
-                .post, "/api/v1/qc-runs", session: technician,
-                json: ["material_id": lab.material, "instrument_id": lab.expiredInstrument, "measured": 5])
-            #expect(expiredRun.status == .unprocessableContent)
+            try await step("lock out the analyser whose calibration expired") {
+                let expired = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/result", session: technician,
+                    json: ["value": 12.5, "instrument_id": lab.expiredInstrument])
+                #expect(expired.status == .unprocessableContent)
+                #expect(try expired.apiError()["code"] as? String == "calibration_overdue")
+                let expiredRun = try await client.send(
+                    .post, "/api/v1/qc-runs", session: technician,
+                    json: ["material_id": lab.material, "instrument_id": lab.expiredInstrument, "measured": 5])
+                #expect(expiredRun.status == .unprocessableContent)
+            }
 
-            // Entered by the technician, flagged high against the bovine range.
-            let entered = try await client.send(
-                .post, "/api/v1/analyses/\(first)/result", session: technician,
-                json: ["value": 12.5, "instrument_id": lab.instrument])
-            #expect(try entered.json()["flag"] as? String == "high")
-            #expect(try entered.json()["state"] as? String == "to_verify")
+            try await step("enter a result the bovine range flags high") {
+                let entered = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/result", session: technician,
+                    json: ["value": 12.5, "instrument_id": lab.instrument])
+                #expect(try entered.json()["flag"] as? String == "high")
+                #expect(try entered.json()["state"] as? String == "to_verify")
+            }
 
             // The one who entered it cannot verify it; an API key cannot sign at all.
-            let own = try await client.send(
-                .post, "/api/v1/analyses/\(first)/verify", session: technician, json: password)
-            #expect(own.status == .forbidden)
-            let byKey = try await client.send(.post, "/api/v1/analyses/\(first)/verify", auth: key, json: password)
-            #expect(byKey.status == .forbidden)
-            let wrong = try await client.send(
-                .post, "/api/v1/analyses/\(first)/verify", session: director, json: ["password": "not it"])
-            #expect(wrong.status == .unauthorized)
-            let verified = try await client.send(
-                .post, "/api/v1/analyses/\(first)/verify", session: director, json: password)
-            #expect(try verified.json()["state"] as? String == "verified")
+            try await step("verify only as another person, with the password") {
+                let own = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/verify", session: technician, json: password)
+                #expect(own.status == .forbidden)
+                let byKey = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/verify", auth: key, json: password)
+                #expect(byKey.status == .forbidden)
+                let wrong = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/verify", session: director, json: ["password": "not it"])
+                #expect(wrong.status == .unauthorized)
+                let verified = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/verify", session: director, json: password)
+                #expect(try verified.json()["state"] as? String == "verified")
+            }
 
-            // QC lock-out: a run whose control is out of tolerance blocks verification.
-            let run = try await client.send(
-                .post, "/api/v1/qc-runs", session: technician,
-                json: ["material_id": lab.material, "instrument_id": lab.instrument, "measured": 6.2])
-            #expect(try run.json()["in_control"] as? Bool == false)
-            _ = try await client.send(
-                .post, "/api/v1/analyses/\(second)/result", session: technician,
-                json: ["value": 0.4, "instrument_id": lab.instrument, "qc_run_id": try run.json()["id"] as? Int ?? 0])
-            let locked = try await client.send(
-                .post, "/api/v1/analyses/\(second)/verify", session: director, json: password)
-            #expect(locked.status == .unprocessableContent)
-            #expect(try locked.apiError()["code"] as? String == "qc_out_of_control")
-            let sentBack = try await client.send(
-                .post, "/api/v1/analyses/\(second)/reject", session: director, json: ["reason": "QC failed, rerun"])
-            #expect(try sentBack.json()["state"] as? String == "retest")
+            try await step("block verification after a control out of tolerance, and send it back") {
+                let run = try await client.send(
+                    .post, "/api/v1/qc-runs", session: technician,
+                    json: ["material_id": lab.material, "instrument_id": lab.instrument, "measured": 6.2])
+                #expect(try run.json()["in_control"] as? Bool == false)
+                _ = try await client.send(
+                    .post, "/api/v1/analyses/\(second)/result", session: technician,
+                    json: [
+                        "value": 0.4, "instrument_id": lab.instrument, "qc_run_id": try run.json()["id"] as? Int ?? 0,
+                    ])
+                let locked = try await client.send(
+                    .post, "/api/v1/analyses/\(second)/verify", session: director, json: password)
+                #expect(locked.status == .unprocessableContent)
+                #expect(try locked.apiError()["code"] as? String == "qc_out_of_control")
+                let sentBack = try await client.send(
+                    .post, "/api/v1/analyses/\(second)/reject", session: director,
+                    json: ["reason": "QC failed, rerun"])
+                #expect(try sentBack.json()["state"] as? String == "retest")
+            }
 
-            // Changing a verified result needs a reason and a new verification.
-            let unreasoned = try await client.send(
-                .post, "/api/v1/analyses/\(first)/result", session: technician, json: ["value": 9.5])
-            #expect(try unreasoned.apiError()["field"] as? String == "reason")
-            let changed = try await client.send(
-                .post, "/api/v1/analyses/\(first)/result", session: technician,
-                json: ["value": 9.5, "reason": "transcription error"])
-            #expect(try changed.json()["state"] as? String == "to_verify")
-            #expect(try changed.json()["flag"] as? String == "")
-            let report = try await client.send(.get, "/api/v1/orders/\(lab.order)", auth: key).json()
-            let line = try #require((report["analyses"] as? [[String: Any]])?.first { $0["id"] as? Int == first })
-            #expect((line["verified_by"] as? [Any])?.isEmpty == true)
-            _ = try await client.send(.post, "/api/v1/analyses/\(first)/verify", session: director, json: password)
-            let csv = try await client.send(.get, "/api/v1/orders/\(lab.order)/results.csv", auth: key)
-            #expect(csv.text.contains("BLOOD-1,bovine,P4,Progesterone,9.5,ng/mL,1.0,10.0,,verified,Lab director"))
+            try await step("change a verified result with a reason, verify it again and report it") {
+                let unreasoned = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/result", session: technician, json: ["value": 9.5])
+                #expect(try unreasoned.apiError()["field"] as? String == "reason")
+                let changed = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/result", session: technician,
+                    json: ["value": 9.5, "reason": "transcription error"])
+                #expect(try changed.json()["state"] as? String == "to_verify")
+                #expect(try changed.json()["flag"] as? String == "")
+                let report = try await client.send(.get, "/api/v1/orders/\(lab.order)", auth: key).json()
+                let line = try #require(
+                    (report["analyses"] as? [[String: Any]])?.first { $0["id"] as? Int == first })
+                #expect((line["verified_by"] as? [Any])?.isEmpty == true)
+                _ = try await client.send(
+                    .post, "/api/v1/analyses/\(first)/verify", session: director, json: password)
+                let csv = try await client.send(.get, "/api/v1/orders/\(lab.order)/results.csv", auth: key)
+                #expect(
+                    csv.text.contains("BLOOD-1,bovine,P4,Progesterone,9.5,ng/mL,1.0,10.0,,verified,Lab director"))
+            }
         }
-        let events = try await server.auditEvents()
-        #expect(events.contains { $0.action == "result.change" && $0.reason == "transcription error" })
-        #expect(events.filter { $0.action == "sign" }.count == 2)
-        #expect(try await server.verifyAudit().isIntact)
+        try await step("audit the change with its reason and both signatures") {
+            let events = try await server.auditEvents()
+            #expect(events.contains { $0.action == "result.change" && $0.reason == "transcription error" })
+            #expect(events.filter { $0.action == "sign" }.count == 2)
+            #expect(try await server.verifyAudit().isIntact)
+        }
     }
 
     @Test func theNumberOfVerificationsIsASetting() async throws {

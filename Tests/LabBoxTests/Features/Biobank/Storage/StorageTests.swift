@@ -59,59 +59,80 @@ import Testing
         let server = try TestServer()
         let admin = try await server.apiKey(["admin"])
         try await server.test { client in
-            let (tank, g1, g2) = try await tank(client, admin: admin)
-            let ids = try await samples(client, key: admin, count: 3)
-            let checkIn = try await client.send(
-                .post, "/api/v1/storage/check-in", auth: admin,
-                json: ["sample_id": ids[0], "container_id": g1, "position": 2])
-            #expect(checkIn.status == .ok)
-            #expect(try checkIn.json()["status"] as? String == "stored")
-            let taken = try await client.send(
-                .post, "/api/v1/storage/check-in", auth: admin,
-                json: ["sample_id": ids[1], "container_id": g1, "position": 2])
-            #expect(taken.status == .conflict)
-            #expect(try taken.apiError()["field"] as? String == "position")
-            let outside = try await client.send(
-                .post, "/api/v1/storage/check-in", auth: admin,
-                json: ["sample_id": ids[1], "container_id": g1, "position": 5])
-            #expect(try outside.apiError()["field"] as? String == "position")
-            let intoTank = try await client.send(
-                .post, "/api/v1/storage/check-in", auth: admin,
-                json: ["sample_id": ids[1], "container_id": tank, "position": 1])
-            #expect(try intoTank.apiError()["field"] as? String == "container_id")
+            let (tank, g1, g2) = try await step("set up T1 / C1 / G1 and G2") {
+                try await self.tank(client, admin: admin)
+            }
+            let ids = try await step("create three samples") { try await samples(client, key: admin, count: 3) }
 
-            let unreasoned = try await client.send(
-                .post, "/api/v1/storage/move", auth: admin,
-                json: ["sample_id": ids[0], "container_id": g2, "position": 1])
-            #expect(try unreasoned.apiError()["field"] as? String == "reason")
-            let moved = try await client.send(
-                .post, "/api/v1/storage/move", auth: admin,
-                json: ["sample_id": ids[0], "container_id": g2, "position": 1, "reason": "canister 1 is being emptied"])
-            #expect(try moved.json()["container_id"] as? Int == g2)
+            try await step("check one in at G1 / 2, refusing taken, outside and tank positions") {
+                let checkIn = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": ids[0], "container_id": g1, "position": 2])
+                #expect(checkIn.status == .ok)
+                #expect(try checkIn.json()["status"] as? String == "stored")
+                let taken = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": ids[1], "container_id": g1, "position": 2])
+                #expect(taken.status == .conflict)
+                #expect(try taken.apiError()["field"] as? String == "position")
+                let outside = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": ids[1], "container_id": g1, "position": 5])
+                #expect(try outside.apiError()["field"] as? String == "position")
+                let intoTank = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": ids[1], "container_id": tank, "position": 1])
+                #expect(try intoTank.apiError()["field"] as? String == "container_id")
+            }
 
-            let free = try await client.send(.get, "/api/v1/storage/containers/\(tank)/free?count=5", auth: admin)
-            let slots = try #require(try free.json()["items"] as? [[String: Any]]).map { $0["address"] as? String }
-            #expect(
-                slots == [
-                    "T1 / C1 / G1 / 1", "T1 / C1 / G1 / 2", "T1 / C1 / G1 / 3", "T1 / C1 / G1 / 4", "T1 / C1 / G2 / 2",
-                ])
+            try await step("move it to G2 / 1 with a reason") {
+                let unreasoned = try await client.send(
+                    .post, "/api/v1/storage/move", auth: admin,
+                    json: ["sample_id": ids[0], "container_id": g2, "position": 1])
+                #expect(try unreasoned.apiError()["field"] as? String == "reason")
+                let moved = try await client.send(
+                    .post, "/api/v1/storage/move", auth: admin,
+                    json: [
+                        "sample_id": ids[0], "container_id": g2, "position": 1, "reason": "canister 1 is being emptied",
+                    ])
+                #expect(try moved.json()["container_id"] as? Int == g2)
+            }
 
-            let out = try await client.send(
-                .post, "/api/v1/storage/check-out", auth: admin, json: ["sample_id": ids[0], "reason": "thaw"])
-            #expect(try out.json()["status"] as? String == "in_process")
-            #expect(try out.json()["container_id"] is NSNull)
+            try await step("list the tank's first five free positions") {
+                let free = try await client.send(
+                    .get, "/api/v1/storage/containers/\(tank)/free?count=5", auth: admin)
+                let slots = try #require(try free.json()["items"] as? [[String: Any]]).map {
+                    $0["address"] as? String
+                }
+                #expect(
+                    slots == [
+                        "T1 / C1 / G1 / 1", "T1 / C1 / G1 / 2", "T1 / C1 / G1 / 3", "T1 / C1 / G1 / 4",
+                        "T1 / C1 / G2 / 2",
+                    ])
+            }
 
-            // A final status frees the position.
-            _ = try await client.send(
-                .post, "/api/v1/storage/check-in", auth: admin,
-                json: ["sample_id": ids[2], "container_id": g1, "position": 4])
-            let used = try await client.send(
-                .patch, "/api/v1/samples/\(ids[2])", auth: admin, json: ["status": "used", "reason": "inseminated"])
-            #expect(try used.json()["container_id"] is NSNull)
+            try await step("check it out, and free the position of a sample used up") {
+                let out = try await client.send(
+                    .post, "/api/v1/storage/check-out", auth: admin, json: ["sample_id": ids[0], "reason": "thaw"])
+                #expect(try out.json()["status"] as? String == "in_process")
+                #expect(try out.json()["container_id"] is NSNull)
 
-            let history = try await client.send(.get, "/api/v1/samples/\(ids[0])/history", auth: admin)
-            let actions = try #require(try history.json()["items"] as? [[String: Any]]).map { $0["action"] as? String }
-            #expect(actions == ["storage.check_out", "storage.move", "storage.check_in", "create"])
+                // A final status frees the position.
+                _ = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": ids[2], "container_id": g1, "position": 4])
+                let used = try await client.send(
+                    .patch, "/api/v1/samples/\(ids[2])", auth: admin, json: ["status": "used", "reason": "inseminated"])
+                #expect(try used.json()["container_id"] is NSNull)
+            }
+
+            try await step("show check-in, move and check-out in the sample's history") {
+                let history = try await client.send(.get, "/api/v1/samples/\(ids[0])/history", auth: admin)
+                let actions = try #require(try history.json()["items"] as? [[String: Any]]).map {
+                    $0["action"] as? String
+                }
+                #expect(actions == ["storage.check_out", "storage.move", "storage.check_in", "create"])
+            }
         }
         // The database itself refuses a double booking, whatever the code does.
         #expect(throws: DatabaseError.self) {

@@ -8,7 +8,7 @@ import LabBoxServer
 import LabBoxValues
 import Testing
 
-/// The reproduction, genomics and results part of ``AuditTests/everyWritingAPIRouteIsAudited()``:
+/// The reproduction, genomics and results part of ``AuditedRoutesTests/everyWritingAPIRouteIsAudited()``:
 /// each writing route once, with the audit action it must leave.
 enum AuditedLabRoutes {
     typealias ExpectAudited = (String, String, () async throws -> TestResponse) async throws -> TestResponse

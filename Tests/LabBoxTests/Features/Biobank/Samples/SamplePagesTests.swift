@@ -1,0 +1,33 @@
+import Biobank
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LabBoxApp
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+import Testing
+
+/// The sample pages' forms.
+@Suite struct SamplePagesTests {
+    @Test func aSampleFormWithoutAReasonIsShownAgainWithTheMessage() async throws {
+        let server = try TestServer()
+        let session = try await server.signIn(.technician)
+        let key = try await server.apiKey(["samples:write"])
+        try await server.test { client in
+            let created = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody())
+            let id = try #require(try created.json()["id"] as? Int)
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let form = try await client.execute(
+                uri: "/samples/\(id)", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(session.csrf)&status=stored&notes=&reason="))
+            #expect(form.status == .badRequest)
+            #expect(form.text.contains("Give a reason for this change."))
+            let sample = try await server.services.database.read { try Sample.fetchOne($0, key: Int64(id)) }
+            #expect(sample?.status == .received)
+        }
+    }
+}
