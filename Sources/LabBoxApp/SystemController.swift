@@ -1,7 +1,6 @@
 import Administration
 import Biobank
 import Foundation
-import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
@@ -97,17 +96,8 @@ struct SystemController {
     private func report() async throws -> Report {
         let database = services.database
         let config = services.config
-        let dayAgo = Date().addingTimeInterval(-86_400)
-        let (schema, jobs, outbox, failedToday, overdue) = try await database.read { db in
-            (
-                try String.fetchOne(db, sql: "SELECT max(identifier) FROM grdb_migrations") ?? "",
-                try Self.counts(db, sql: "SELECT state, count(*) FROM jobs GROUP BY state"),
-                try Self.counts(db, sql: "SELECT state, count(*) FROM email_outbox GROUP BY state"),
-                try Job.filter(Job.CodingKeys.state == Job.State.failed && Job.CodingKeys.finishedAt > dayAgo)
-                    .fetchCount(db),
-                try TankReminders.overdue(db, fillDays: config.ln2FillDays, now: Date()).count
-            )
-        }
+        let (schema, jobs, outbox, failedToday, overdue) = try await SystemStore(database: database).figures(
+            fillDays: config.ln2FillDays)
         let latest = try services.backups.list().first
         let backup = BackupStatus(latest: latest, warnAfterHours: config.backupWarnHours)
         var warnings: [String] = []
@@ -127,12 +117,6 @@ struct SystemController {
                 latest: latest?.name, ageSeconds: latest.map { Int(Date().timeIntervalSince($0.createdAt)) },
                 stale: backup.isStale, message: backup.message),
             tanksOverdue: overdue, warnings: warnings)
-    }
-
-    private static func counts(_ db: Database, sql: String) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = row[1] }
-        return counts
     }
 
     private static func size(_ path: String) -> Int64 {

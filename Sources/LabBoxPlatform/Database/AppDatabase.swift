@@ -92,6 +92,18 @@ package final class AppDatabase: Sendable {
     /// Folds the WAL back into the main file and closes every connection, leaving a clean single
     /// file. A command that may run beside a server passes `.passive`: a truncating checkpoint
     /// holds the server's writers back until it has copied the whole WAL.
+    /// What readiness needs to know: the database takes a write (one row, rewritten) and answers
+    /// with the status of each migration.
+    package func probe() async throws -> [Migrations.Status] {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
+                    + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
+                arguments: [Date().formatted(.iso8601)])
+            return try self.migrations.status(db)
+        }
+    }
+
     package func close(checkpoint: Database.CheckpointMode = .truncate) throws {
         try pool.writeWithoutTransaction { db in
             try checkpointer.stop(on: db)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HummingbirdOTP
 import LabBoxPlatform
+import LabBoxValues
 
 /// TOTP (RFC 6238: SHA-1, 6 digits, 30 s) as a second factor, with single-use recovery codes.
 package enum TwoFactor {
@@ -57,6 +58,17 @@ package enum TwoFactor {
                 WHERE user_id = \(user.id) AND code_hash = \(hash) AND used_at IS NULL
                 """)
         return db.changesCount == 1
+    }
+
+    /// Turns the second factor of `userID` off: its secret and recovery codes go, and a security
+    /// event says why (`detail`).
+    package static func remove(_ db: Database, userID: Int64, detail: String, event: EventContext) throws {
+        guard var user = try User.fetchOne(db, key: userID) else { throw APIError.notFound("No such user.") }
+        user.totpEnabled = false
+        user.totpSecret = nil
+        try user.update(db)
+        try db.execute(sql: "DELETE FROM recovery_codes WHERE user_id = ?", arguments: [userID])
+        try SecurityEvent.record(db, kind: .twoFactorDisabled, user: user, event: event, detail: detail)
     }
 
     /// Replaces the user's recovery codes with fresh ones and returns them (shown once).

@@ -127,12 +127,7 @@ package struct TwoFactorController {
     private func remove(userID: Int64, detail: String, context: AppRequestContext) async throws {
         let event = context.eventContext
         try await identity.database.write { db in
-            guard var user = try User.fetchOne(db, key: userID) else { throw APIError.notFound("No such user.") }
-            user.totpEnabled = false
-            user.totpSecret = nil
-            try user.update(db)
-            try db.execute(sql: "DELETE FROM recovery_codes WHERE user_id = ?", arguments: [userID])
-            try SecurityEvent.record(db, kind: .twoFactorDisabled, user: user, event: event, detail: detail)
+            try TwoFactor.remove(db, userID: userID, detail: detail, event: event)
         }
     }
 

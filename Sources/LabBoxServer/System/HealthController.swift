@@ -47,14 +47,7 @@ package struct HealthController {
         var checks: [String: String] = [:]
         var ok = true
         do {
-            let now = Date().formatted(.iso8601)
-            let statuses = try await database.write { db in
-                try db.execute(
-                    sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
-                        + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
-                    arguments: [now])
-                return try self.database.migrations.status(db)
-            }
+            let statuses = try await database.probe()
             checks["database"] = "ok"
             let behind = statuses.filter { $0.state != .applied }
             checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
