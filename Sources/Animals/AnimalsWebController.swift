@@ -150,7 +150,7 @@ package struct AnimalsWebController {
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
         let rows = page.items.map(AnimalsPage.Row.init)
         return pages.page(
-            "animals", title: "Animals", section: "animals", request: request, context: context,
+            "animals/animals", title: "Animals", section: "animals", request: request, context: context,
             model: AnimalsPage(
                 animals: rows, empty: rows.isEmpty, q: filter.text ?? "",
                 species: Choice.list(store.species, selected: filter.species),
@@ -166,7 +166,7 @@ package struct AnimalsWebController {
 
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
-            "animal-new", title: "New animal", section: "animals", request: request, context: context,
+            "animals/animal-new", title: "New animal", section: "animals", request: request, context: context,
             model: AnimalFormPage(form: AnimalFields(form, species: store.species), error: error?.message),
             status: error?.httpStatus ?? .ok)
     }
@@ -202,7 +202,7 @@ package struct AnimalsWebController {
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil, error: error?.message)
         return pages.page(
-            "animal", title: animal.label, section: "animals", request: request, context: context, model: model,
+            "animals/animal", title: animal.label, section: "animals", request: request, context: context, model: model,
             status: error?.httpStatus ?? .ok)
     }
 

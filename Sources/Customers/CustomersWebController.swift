@@ -20,7 +20,7 @@ package struct CustomersWebController {
                 model: ImportPage(noun: "customers", api: "/api/v1/customers"))
         }
         routes.get("/customers/new", .customersWrite) { request, context in
-            form("customer-new", title: "New customer", request, context, input: .init(), error: nil)
+            form("customers/customer-new", title: "New customer", request, context, input: .init(), error: nil)
         }
         routes.post("/customers", .customersWrite) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
@@ -29,7 +29,7 @@ package struct CustomersWebController {
                 return Flash(kind: .success, message: "\(customer.name) was added.")
                     .redirect(to: "/customers/\(customer.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return form("customer-new", title: "New customer", request, context, input: input, error: error)
+                return form("customers/customer-new", title: "New customer", request, context, input: input, error: error)
             }
         }
         routes.get("/customers/{id}", .customersRead) { request, context in
@@ -58,7 +58,7 @@ package struct CustomersWebController {
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: 50)
         let rows = page.items.map(CustomersPage.Row.init)
         return pages.page(
-            "customers", title: "Customers", section: "customers", request: request, context: context,
+            "customers/customers", title: "Customers", section: "customers", request: request, context: context,
             model: CustomersPage(
                 customers: rows, empty: rows.isEmpty, q: filter.text ?? "",
                 kinds: Customer.Kind.allCases.map { Choice(value: $0.rawValue, selected: $0 == filter.kind) },
@@ -114,7 +114,7 @@ package struct CustomersWebController {
             canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil, error: error?.message)
         return pages.page(
-            "customer", title: customer.name, section: "customers", request: request, context: context,
+            "customers/customer", title: customer.name, section: "customers", request: request, context: context,
             model: model, status: error?.httpStatus ?? .ok)
     }
 

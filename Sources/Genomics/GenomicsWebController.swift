@@ -111,7 +111,7 @@ package struct GenomicsWebController {
             let question = try Parentage.Question(query)
             let report = try await store.parentage(question, thresholds: thresholds)
             return pages.page(
-                "parentage", title: "Parentage: \(report.offspring.name)", section: "genomics", request: request,
+                "genomics/parentage", title: "Parentage: \(report.offspring.name)", section: "genomics", request: request,
                 context: context, model: parentagePage(report))
         }
     }
@@ -126,7 +126,7 @@ package struct GenomicsWebController {
                 importedAt: summary.importedAt.formatted(date: .abbreviated, time: .shortened))
         }
         return pages.page(
-            "genomics", title: "Genomics", section: "genomics", request: request, context: context,
+            "genomics/genomics", title: "Genomics", section: "genomics", request: request, context: context,
             model: GenomicsPage(
                 recent: recent, empty: recent.isEmpty, error: error?.message,
                 canWrite: context.principal?.can(.genomicsWrite) == true, form: form ?? ImportForm(),

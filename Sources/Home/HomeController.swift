@@ -22,7 +22,7 @@ package struct HomeController {
         let top = max(dashboard.samplesByStatus.values.max() ?? 0, 1)
         let principal = context.principal
         return pages.page(
-            "home", title: "LabBox", section: "home", request: request, context: context,
+            "home/home", title: "LabBox", section: "home", request: request, context: context,
             model: HomePage(
                 showLab: principal?.can(.samplesRead) ?? false,
                 samplesByStatus: Sample.Status.allCases.map { status in

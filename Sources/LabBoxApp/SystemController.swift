@@ -15,7 +15,7 @@ struct SystemController {
         routes.get("/admin/health", .admin) { request, context in
             let report = try await report()
             return services.pages.page(
-                "health", title: "System health", section: "system", request: request, context: context,
+                "system/health", title: "System health", section: "system", request: request, context: context,
                 model: HealthPage(
                     warnings: report.warnings, healthy: report.warnings.isEmpty,
                     facts: [

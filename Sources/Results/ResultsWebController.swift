@@ -112,7 +112,7 @@ package struct ResultsWebController {
         routes.get("/results/orders/{id}/report", .resultsRead) { request, context in
             let report = try await results.report(id: try context.id())
             return pages.page(
-                "result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
+                "results/result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
                 request: request, context: context, model: reportPage(report))
         }
         routes.post("/results/analyses/{id}/result", .resultsWrite) { request, context in
@@ -173,7 +173,7 @@ package struct ResultsWebController {
         let lines = try await results.worklist(states: states, after: try query.id("after"), limit: 51)
         let shown = Array(lines.prefix(50))
         return pages.page(
-            "results", title: "Results", section: "results", request: request, context: context,
+            "results/results", title: "Results", section: "results", request: request, context: context,
             model: ResultsPage(
                 tabs: Self.worklistTabs.map {
                     ResultsPage.Tab(value: $0.0, label: $0.1, selected: $0.0 == name)
@@ -188,7 +188,7 @@ package struct ResultsWebController {
     {
         let catalog = try await catalog.catalog()
         return pages.page(
-            "order-new", title: "New lab order", section: "results", request: request, context: context,
+            "results/order-new", title: "New lab order", section: "results", request: request, context: context,
             model: OrderFormPage(
                 form: form, error: error?.message,
                 tests: catalog.tests.map {
@@ -225,7 +225,7 @@ package struct ResultsWebController {
             return AnalysisLine.With(line: AnalysisLine(line), extra: actions)
         }
         return pages.page(
-            "order", title: "Order #\(report.order.id ?? 0) · \(report.customer)", section: "results", request: request,
+            "results/order", title: "Order #\(report.order.id ?? 0) · \(report.customer)", section: "results", request: request,
             context: context,
             model: OrderPage(
                 order: OrderPage.Order(

@@ -97,7 +97,7 @@ package struct SearchController {
             }
             let paths = ["sample": "/samples/", "animal": "/animals/", "customer": "/customers/"]
             return pages.page(
-                "search", title: "Search", section: "search", request: request, context: context,
+                "search/search", title: "Search", section: "search", request: request, context: context,
                 model: SearchPage(
                     q: query, searched: !query.isEmpty, empty: results.items.isEmpty,
                     hits: results.items.map {

@@ -108,7 +108,7 @@ package struct AuditController {
                 (filterQuery.isEmpty ? "" : filterQuery + "&") + "cursor=" + Cursor.encode(KeysetPosition(id: last.seq))
         }
         return pages.page(
-            "audit", title: "Audit trail", section: "audit", request: request, context: context,
+            "administration/audit", title: "Audit trail", section: "audit", request: request, context: context,
             model: AuditPage(
                 verification: verification.map { verification in
                     let result = VerificationResult(verification)

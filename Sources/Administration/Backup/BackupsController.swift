@@ -84,7 +84,7 @@ package struct BackupsController {
         let archives = try backups.list()
         let status = BackupStatus(latest: archives.first, warnAfterHours: warnAfterHours)
         return pages.page(
-            "backups", title: "Backups", section: "system", request: request, context: context,
+            "administration/backups", title: "Backups", section: "system", request: request, context: context,
             model: BackupsPage(
                 empty: archives.isEmpty, status: status.message, stale: status.isStale,
                 backups: archives.map { archive in

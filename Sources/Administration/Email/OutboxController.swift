@@ -28,7 +28,7 @@ package struct OutboxController {
             let query = ListQuery(request)
             let items = try await list(query)
             return pages.page(
-                "outbox", title: "Email outbox", section: "system", request: request, context: context,
+                "administration/outbox", title: "Email outbox", section: "system", request: request, context: context,
                 model: OutboxPage(
                     configured: configured, empty: items.isEmpty,
                     states: EmailMessage.State.allCases.map {

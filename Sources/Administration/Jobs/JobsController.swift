@@ -77,7 +77,7 @@ package struct JobsController {
         let jobs = try await list(query, context)
         let limit = try query.limit()
         return pages.page(
-            "jobs", title: "Jobs", section: "jobs", request: request, context: context,
+            "administration/jobs", title: "Jobs", section: "jobs", request: request, context: context,
             model: JobsPage(
                 jobs: jobs.map { job in
                     JobsPage.Row(
@@ -118,7 +118,7 @@ package struct JobsController {
         let id = job.id ?? 0
         let summary = JobResource(job, title: "").result ?? [:]
         return pages.page(
-            "job", title: queue.title(of: job.type), section: "jobs", request: request, context: context,
+            "administration/job", title: queue.title(of: job.type), section: "jobs", request: request, context: context,
             model: JobPage(
                 id: id, state: job.state.rawValue, progress: job.progress, message: job.message,
                 startedBy: job.startedBy, schedule: job.schedule ?? "", scheduled: job.schedule != nil,

@@ -30,7 +30,7 @@ package struct SchedulesController {
         routes.get("/admin/schedules", .admin) { request, context in
             let schedules = try await scheduler.list()
             return pages.page(
-                "schedules", title: "Schedules", section: "system", request: request, context: context,
+                "administration/schedules", title: "Schedules", section: "system", request: request, context: context,
                 model: SchedulesPage(
                     schedules: schedules.map { schedule in
                         SchedulesPage.Row(

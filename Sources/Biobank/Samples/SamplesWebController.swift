@@ -210,7 +210,7 @@ package struct SamplesWebController {
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: Self.pageSize)
         let filters = ["q", "species", "kind", "status", "sort"]
         return pages.page(
-            "samples", title: "Samples", section: "samples", request: request, context: context,
+            "biobank/samples", title: "Samples", section: "samples", request: request, context: context,
             model: SamplesPage(
                 samples: page.items.map(SamplesPage.Row.init), empty: page.items.isEmpty,
                 next: query.nextPage(keeping: filters, after: page.next),
@@ -227,7 +227,7 @@ package struct SamplesWebController {
 
     private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
         pages.page(
-            "sample-new", title: "New sample", section: "samples", request: request, context: context,
+            "biobank/sample-new", title: "New sample", section: "samples", request: request, context: context,
             model: SampleFormPage(
                 form: SampleFormValues(form),
                 units: SampleStore.units.map { Choice(value: $0, selected: $0 == form.unit) },
@@ -301,7 +301,7 @@ package struct SamplesWebController {
             needsCode = try await identity.users.user(id: userID)?.totpEnabled ?? false
         }
         return pages.page(
-            "sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
+            "biobank/sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
             model: SampleDetailPage(
                 sample: SampleDetailPage.Details(sample, address: record.address),
                 form: SampleFormValues(form ?? Form(sample)), error: error?.message,

@@ -77,7 +77,7 @@ package struct InventoryController {
                 .tank: "/storage/", .sire: "/animals/", .customer: "/customers/",
             ]
             return pages.page(
-                "inventory", title: "Inventory", section: "storage", request: request, context: context,
+                "biobank/inventory", title: "Inventory", section: "storage", request: request, context: context,
                 model: InventoryPage(
                     groupings: Inventory.Grouping.allCases.map { Choice(value: $0.rawValue, selected: $0 == grouping) },
                     by: grouping.rawValue, empty: rows.isEmpty, top: top,

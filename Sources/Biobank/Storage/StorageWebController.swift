@@ -167,7 +167,7 @@ package struct StorageWebController {
         model.isAdmin = context.principal?.can(.admin) == true
         model.canWrite = context.principal?.can(.storageWrite) == true
         return pages.page(
-            "storage", title: title, section: "storage", request: request, context: context, model: model,
+            "biobank/storage", title: title, section: "storage", request: request, context: context, model: model,
             status: error?.httpStatus ?? .ok)
     }
 

@@ -102,6 +102,7 @@ package struct OpenAPIDocument {
         if path.contains("{") { shared.append((404, "No such record.")) }
         if let body {
             shared.append((400, "A malformed body, or wrong types (field names it)."))
+            shared.append((422, "A rule failed, or text holds a NUL character (field names it)."))
             shared.append((413, "Larger than server.max_body_bytes."))
             shared.append((415, APIResponse(stringLiteral: "Not \(body.mediaType).")))
         }

@@ -27,7 +27,7 @@ package struct StatisticsWebController {
                 diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
         }
         return pages.page(
-            "reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
+            "reproduction/reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
             context: context,
             model: StatsPage(
                 groupings: ReproductionStats.Grouping.allCases.map {
@@ -61,7 +61,7 @@ package struct StatisticsWebController {
         let id = try context.id()
         let forward = try await database.read { try Trace.forward($0, animal: id) }
         return pages.page(
-            "animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
+            "reproduction/animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
             request: request, context: context,
             model: AnimalReproductionPage(
                 animal: .init(id: id, name: forward.animal.name, sex: forward.animal.sex.rawValue),
