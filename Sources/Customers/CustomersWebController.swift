@@ -29,7 +29,8 @@ package struct CustomersWebController {
                 return Flash(kind: .success, message: "\(customer.name) was added.")
                     .redirect(to: "/customers/\(customer.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return form("customers/customer-new", title: "New customer", request, context, input: input, error: error)
+                return form(
+                    "customers/customer-new", title: "New customer", request, context, input: input, error: error)
             }
         }
         routes.get("/customers/{id}", .customersRead) { request, context in

@@ -111,7 +111,8 @@ package struct GenomicsWebController {
             let question = try Parentage.Question(query)
             let report = try await store.parentage(question, thresholds: thresholds)
             return pages.page(
-                "genomics/parentage", title: "Parentage: \(report.offspring.name)", section: "genomics", request: request,
+                "genomics/parentage", title: "Parentage: \(report.offspring.name)", section: "genomics",
+                request: request,
                 context: context, model: parentagePage(report))
         }
     }

@@ -59,7 +59,8 @@ package struct LabelsController {
         let query = ListQuery(request)
         let others = query.parameters.filter { $0.key != "size" }
         return pages.page(
-            "labels/labels", title: title, section: back.hasPrefix("/storage") ? "storage" : "samples", request: request,
+            "labels/labels", title: title, section: back.hasPrefix("/storage") ? "storage" : "samples",
+            request: request,
             context: context,
             model: LabelsPage(
                 labels: try labels.map { label in

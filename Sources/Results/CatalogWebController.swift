@@ -230,7 +230,8 @@ package struct CatalogWebController {
         let materials = Dictionary(uniqueKeysWithValues: catalog.materials.map { ($0.id ?? 0, $0) })
         let instruments = Dictionary(uniqueKeysWithValues: catalog.instruments.map { ($0.id ?? 0, $0) })
         return pages.page(
-            "results/catalog", title: "Tests, instruments and QC", section: "results", request: request, context: context,
+            "results/catalog", title: "Tests, instruments and QC", section: "results", request: request,
+            context: context,
             model: CatalogPage(
                 tests: catalog.tests.map { test in
                     CatalogPage.Test(

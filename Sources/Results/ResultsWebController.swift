@@ -225,7 +225,8 @@ package struct ResultsWebController {
             return AnalysisLine.With(line: AnalysisLine(line), extra: actions)
         }
         return pages.page(
-            "results/order", title: "Order #\(report.order.id ?? 0) · \(report.customer)", section: "results", request: request,
+            "results/order", title: "Order #\(report.order.id ?? 0) · \(report.customer)", section: "results",
+            request: request,
             context: context,
             model: OrderPage(
                 order: OrderPage.Order(

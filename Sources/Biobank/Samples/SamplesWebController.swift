@@ -301,7 +301,8 @@ package struct SamplesWebController {
             needsCode = try await identity.users.user(id: userID)?.totpEnabled ?? false
         }
         return pages.page(
-            "biobank/sample", title: "Sample \(sample.externalId)", section: "samples", request: request, context: context,
+            "biobank/sample", title: "Sample \(sample.externalId)", section: "samples", request: request,
+            context: context,
             model: SampleDetailPage(
                 sample: SampleDetailPage.Details(sample, address: record.address),
                 form: SampleFormValues(form ?? Form(sample)), error: error?.message,

@@ -235,7 +235,8 @@ package struct ReproductionWebController {
                 overdue: due.dueOn < Day.today)
         }
         return pages.page(
-            "reproduction/reproduction", title: "Reproduction", section: "reproduction", request: request, context: context,
+            "reproduction/reproduction", title: "Reproduction", section: "reproduction", request: request,
+            context: context,
             model: ReproductionPage(
                 tabs: Tab.allCases.map {
                     ReproductionPage.Tab(value: $0.rawValue, label: $0.label, selected: $0 == tab)
@@ -402,7 +403,8 @@ package struct ReproductionWebController {
         var shown = form
         shown.operator = form.operator ?? context.principal?.displayName ?? ""
         return pages.page(
-            "reproduction/opu-new", title: "New OPU session", section: "reproduction", request: request, context: context,
+            "reproduction/opu-new", title: "New OPU session", section: "reproduction", request: request,
+            context: context,
             model: OPUFormPage(form: shown, error: error?.message), status: error?.httpStatus ?? .ok)
     }
 
@@ -427,7 +429,8 @@ package struct ReproductionWebController {
         var shown = form
         shown.technician = form.technician ?? context.principal?.displayName ?? ""
         return pages.page(
-            "reproduction/batch-new", title: "New IVF batch", section: "reproduction", request: request, context: context,
+            "reproduction/batch-new", title: "New IVF batch", section: "reproduction", request: request,
+            context: context,
             model: BatchFormPage(form: shown, opus: open, noOpus: open.isEmpty, error: error?.message),
             status: error?.httpStatus ?? .ok)
     }
@@ -469,7 +472,8 @@ package struct ReproductionWebController {
         }
         let canWrite = context.principal?.can(.reproductionWrite) == true
         return pages.page(
-            "reproduction/batch", title: "IVF batch \(batch.code)", section: "reproduction", request: request, context: context,
+            "reproduction/batch", title: "IVF batch \(batch.code)", section: "reproduction", request: request,
+            context: context,
             model: BatchPage(
                 facts: [
                     ("Donor", names[batch.donorId] ?? "?"), ("Sire", names[batch.sireId] ?? "?"),

@@ -104,7 +104,8 @@ package struct SemenWebController {
         var shown = form
         shown.technician = form.technician ?? context.principal?.displayName ?? ""
         return pages.page(
-            "reproduction/semen-new", title: "New semen collection", section: "reproduction", request: request, context: context,
+            "reproduction/semen-new", title: "New semen collection", section: "reproduction", request: request,
+            context: context,
             model: SemenFormPage(form: shown, error: error?.message), status: error?.httpStatus ?? .ok)
     }
 
@@ -131,7 +132,8 @@ package struct SemenWebController {
         }
         func percent(_ value: Int?) -> String { value.map { "\($0) %" } ?? "—" }
         return pages.page(
-            "reproduction/semen", title: "Semen collection #\(id)", section: "reproduction", request: request, context: context,
+            "reproduction/semen", title: "Semen collection #\(id)", section: "reproduction", request: request,
+            context: context,
             model: SemenCollectionPage(
                 id: id, sire: sire?.name ?? "?", sireId: collection.sireId,
                 facts: [

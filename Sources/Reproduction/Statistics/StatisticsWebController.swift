@@ -27,7 +27,8 @@ package struct StatisticsWebController {
                 diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
         }
         return pages.page(
-            "reproduction/reproduction-stats", title: "Reproduction statistics", section: "reproduction", request: request,
+            "reproduction/reproduction-stats", title: "Reproduction statistics", section: "reproduction",
+            request: request,
             context: context,
             model: StatsPage(
                 groupings: ReproductionStats.Grouping.allCases.map {

@@ -165,7 +165,8 @@ package struct TransferWebController {
         // The witness's password is never sent back to the browser.
         shown.witnessPassword = nil
         return pages.page(
-            "reproduction/transfer-new", title: "New embryo transfer", section: "reproduction", request: request, context: context,
+            "reproduction/transfer-new", title: "New embryo transfer", section: "reproduction", request: request,
+            context: context,
             model: TransferFormPage(
                 form: shown, error: error?.message,
                 embryos: embryos.map { embryo in
@@ -207,7 +208,8 @@ package struct TransferWebController {
         let canWrite = context.principal?.can(.reproductionWrite) == true
         let lastResult = trace.pregnancyChecks.last?.check.result
         return pages.page(
-            "reproduction/transfer", title: "Transfer #\(id) to \(trace.recipient)", section: "reproduction", request: request,
+            "reproduction/transfer", title: "Transfer #\(id) to \(trace.recipient)", section: "reproduction",
+            request: request,
             context: context,
             model: TransferPage(
                 transfer: TransferPage.Transfer(
