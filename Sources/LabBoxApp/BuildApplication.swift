@@ -135,7 +135,10 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
     UsersController(identity: identity, pages: pages).addRoutes(to: routes)
-    PasswordController(identity: identity, pages: pages).addRoutes(to: routes)
+    PasswordController(
+        identity: identity, pages: pages, https: services.config.tlsMode != .off,
+        publicHost: services.config.trustedHosts.first
+    ).addRoutes(to: routes)
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
     let customers = CustomerStore(database: services.database)
     CustomersAPIController(store: customers, jobs: services.jobs).addRoutes(to: routes)

@@ -14,16 +14,20 @@ package struct EventContext: Sendable {
     package var actorType: ActorType
     package var actorID: Int64?
     package var actorName: String
+    /// The person behind the change: the signed-in user, or the owner of the API key. A witness
+    /// must be someone else.
+    package var personID: Int64?
 
     package init(
         clientIP: String, requestID: String, actorType: ActorType = .anonymous, actorID: Int64? = nil,
-        actorName: String = "anonymous"
+        actorName: String = "anonymous", personID: Int64? = nil
     ) {
         self.clientIP = clientIP
         self.requestID = requestID
         self.actorType = actorType
         self.actorID = actorID
         self.actorName = actorName
+        self.personID = personID ?? (actorType == .user ? actorID : nil)
     }
 
     /// Changes LabBox makes by itself (first signing key, scheduled work).

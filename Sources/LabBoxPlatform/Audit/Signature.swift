@@ -43,7 +43,8 @@ package struct Signature: Codable, Sendable, FetchableRecord, RowIDRecord {
 
     /// Signs the current version of `record` as `signer`, in the caller's transaction, and records
     /// the signature in the audit chain. A witness must be someone other than whoever performed
-    /// the action (the acting user and anyone who signed the same version as `performed`).
+    /// the action (the acting person, also when acting through their API key, and anyone who signed
+    /// the same version as `performed`).
     @discardableResult
     package static func sign<R: AuditedRecord>(
         _ record: R, as signer: some Signer, meaning: Meaning, in write: AuditedWrite, reason: String? = nil
@@ -56,8 +57,7 @@ package struct Signature: Codable, Sendable, FetchableRecord, RowIDRecord {
                     Column("entity_type") == R.auditEntity && Column("entity_id") == record.auditID
                         && Column("meaning") == Meaning.performed.rawValue && Column("record_hash") == recordHash
                 ).select(Column("user_id")))
-            let actor = write.context.actorType == .user ? write.context.actorID : nil
-            if signer.id == actor || performers.contains(signer.id ?? 0) {
+            if signer.id == write.context.personID || performers.contains(signer.id ?? 0) {
                 throw APIError.validationFailed(
                     "A witness must be a different person from the one who performed the action.", field: "witness")
             }

@@ -9,7 +9,7 @@ extension EventContext {
         case .apiKey(let id, _):
             self.init(
                 clientIP: clientIP, requestID: requestID, actorType: .apiKey, actorID: id,
-                actorName: "API key \(id)" + (principal?.email.map { " of \($0)" } ?? ""))
+                actorName: "API key \(id)" + (principal?.email.map { " of \($0)" } ?? ""), personID: principal?.userID)
         case .session, .accessToken:
             self.init(
                 clientIP: clientIP, requestID: requestID, actorType: .user, actorID: principal?.userID,

@@ -38,7 +38,7 @@ extension AppDatabase {
         struct Failure: Error { let results: [BulkItemResult] }
         do {
             let results = try await write(context) { write -> [BulkItemResult] in
-                let results = ids.map { id -> BulkItemResult in
+                let results = try ids.map { id -> BulkItemResult in
                     do {
                         try write.db.inSavepoint {
                             try change(id, write)
@@ -47,8 +47,13 @@ extension AppDatabase {
                         return BulkItemResult(id: id, ok: true, error: nil, field: nil)
                     } catch let error as APIError {
                         return BulkItemResult(id: id, ok: false, error: error.message, field: error.field)
-                    } catch {
-                        return BulkItemResult(id: id, ok: false, error: "\(error)", field: nil)
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        // The database's own text names tables and columns: the client gets the gist.
+                        return BulkItemResult(
+                            id: id, ok: false,
+                            error:
+                                "The change breaks a rule of the records (a value must be unique, or a link is missing).",
+                            field: nil)
                     }
                 }
                 if results.contains(where: { !$0.ok }) { throw Failure(results: results) }

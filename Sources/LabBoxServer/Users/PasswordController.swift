@@ -6,6 +6,11 @@ import LabBoxValues
 package struct PasswordController {
     package let identity: Identity
     package let pages: PageRenderer
+    /// LabBox serves TLS itself: links it hands out are `https`.
+    package let https: Bool
+    /// The host name links use: the first of `security.trusted_hosts`, else the one the admin's
+    /// browser used.
+    package let publicHost: String?
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/account/password", .account) { request, context in
@@ -49,8 +54,9 @@ package struct PasswordController {
         guard let actor = context.principal else { throw APIError.unauthorized("Sign in first.") }
         let (token, expires) = try await identity.users.issueReset(
             userID: try context.id(), by: actor, event: context.eventContext)
-        let host = request.head.authority ?? "localhost"
-        return ("http://\(host)/reset?token=\(token)", expires)
+        let host = publicHost ?? request.head.authority ?? "localhost"
+        let scheme = https || context.forwardedHTTPS ? "https" : "http"
+        return ("\(scheme)://\(host)/reset?token=\(token)", expires)
     }
 
     /// `password.mustache`.
@@ -107,8 +113,10 @@ package struct PasswordController {
         return Flash(kind: .success, message: "Your password is set. Sign in with it.").redirect(to: "/login")
     }
 
-    package init(identity: Identity, pages: PageRenderer) {
+    package init(identity: Identity, pages: PageRenderer, https: Bool, publicHost: String?) {
         self.identity = identity
+        self.https = https
+        self.publicHost = publicHost
         self.pages = pages
     }
 }

@@ -33,6 +33,9 @@ extension UserStore {
         let expires = now.addingTimeInterval(PasswordReset.lifetime)
         try await database.write { db in
             guard let user = try User.fetchOne(db, key: userID) else { throw APIError.notFound("No such user.") }
+            // Only the newest link works: one sent earlier, perhaps to the wrong place, stops working.
+            try PasswordReset.filter(Column("user_id") == userID && Column("used_at") == nil)
+                .updateAll(db, Column("used_at").set(to: now))
             var reset = PasswordReset(
                 tokenHash: Secrets.hash(token), userId: userID, createdBy: actor.userID, createdAt: now,
                 expiresAt: expires)

@@ -79,4 +79,37 @@ import Testing
                     == .unauthorized)
         }
     }
+
+    /// Acting through one's own key does not make one a second person: the key's owner cannot
+    /// witness what the key does (issue 20, Low).
+    @Test func aKeysOwnerCannotWitnessWhatTheKeyDoes() async throws {
+        let server = try TestServer()
+        let technician = try await server.user(.technician)
+        let director = try await server.user(.director)
+        let key = try await server.services.identity.apiKeys.create(
+            name: "bench", scopes: ["samples:read", "samples:write"], owner: technician, expiresAt: nil, by: nil,
+            event: .commandLine)
+        let headers: HTTPFields = [.authorization: "Bearer " + key.secret, .contentType: "application/json"]
+        try await server.test { client in
+            let created = try await client.execute(
+                uri: "/api/v1/samples", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string:
+                        #"{"external_id":"W-1","species":"bovine","kind":"semen","collected_at":"2026-01-05T10:00:00Z"}"#
+                ))
+            let id = try #require(try created.json()["id"] as? Int)
+            func discard(witnessedBy email: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/api/v1/samples/\(id)", method: .patch, headers: headers,
+                    body: ByteBuffer(
+                        string:
+                            #"{"status":"discarded","reason":"contaminated","witness":{"email":"\#(email)","password":"\#(TestServer.password)"}}"#
+                    ))
+            }
+            let ownWitness = try await discard(witnessedBy: technician.email)
+            #expect(ownWitness.status == .unprocessableContent)
+            #expect(try ownWitness.apiError()["field"] as? String == "witness")
+            #expect(try await discard(witnessedBy: director.email).status == .ok)
+        }
+    }
 }

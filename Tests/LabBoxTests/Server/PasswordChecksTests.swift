@@ -116,3 +116,28 @@ import Testing
         #expect(locked.totpEnabled)
     }
 }
+
+/// Reset links (issue 20, Low): built from the configured host, not whatever `Host` a request
+/// carried, and only the newest one works.
+@Suite struct ResetLinkTests {
+    @Test func onlyTheNewestLinkWorksAndItNamesTheConfiguredHost() async throws {
+        let server = try TestServer { $0.trustedHosts = ["labbox.clinic.lan", "localhost"] }
+        let technician = try await server.user(.technician)
+        let admin = try await server.signIn(.admin)
+        let request = admin.headers
+        let urls = try await server.test { client in
+            var urls: [String] = []
+            for _ in 0..<2 {
+                let response = try await client.execute(
+                    uri: "/api/v1/users/\(technician.id ?? 0)/reset-link", method: .post, headers: request)
+                #expect(response.status == .created || response.status == .ok)
+                urls.append(try #require(try response.json()["url"] as? String))
+            }
+            return urls
+        }
+        for url in urls { #expect(url.hasPrefix("http://labbox.clinic.lan/reset?token="), "\(url)") }
+        let tokens = urls.map { String($0.split(separator: "=").last ?? "") }
+        #expect(try await server.services.identity.users.resetUser(token: tokens[0]) == nil)
+        #expect(try await server.services.identity.users.resetUser(token: tokens[1])?.id == technician.id)
+    }
+}
