@@ -10,9 +10,10 @@ extension Date {
     /// What GRDB stores a `Date` as: `yyyy-MM-dd HH:mm:ss.SSS`, UTC, milliseconds truncated.
     package var databaseText: String { text(separator: " ", milliseconds: true, zone: "") }
 
-    /// RFC 3339 in UTC (`2026-03-01T09:30:00Z`), as the API's JSON encoder writes dates: to the
-    /// second, with milliseconds when there are any (`…09:30:00.250Z`), so that the instant a client
-    /// sent is the instant it reads back.
+    /// RFC 3339 in UTC (`2026-03-01T09:30:00Z`), as a sample's JSON writes its times: to the second,
+    /// with milliseconds when there are any (`…09:30:00.250Z`), so that the instant a client sent is
+    /// the instant it reads back. (Records whose times only the server sets keep the encoder's
+    /// `.iso8601`: a custom date strategy made every JSON response about 15 % slower.)
     package var rfc3339Text: String {
         let wholeSecond =
             (timeIntervalSince1970 * 1000 + 0.001).rounded(.down).truncatingRemainder(dividingBy: 1000) == 0

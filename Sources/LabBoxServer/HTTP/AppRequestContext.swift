@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import LabBoxPlatform
 import LabBoxValues
@@ -20,16 +19,6 @@ package struct AppRequestContext: RequestContext {
     /// JSON for API clients, URL-encoded forms for the web pages.
     package var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
 
-    /// JSON with dates as RFC 3339 in UTC, with milliseconds when there are any (see
-    /// `Date.rfc3339Text`): Foundation's `.iso8601` would drop them.
-    package var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.rfc3339Text)
-        }
-        return encoder
-    }
 
     /// The client's address: the peer's, or what a trusted proxy forwarded (``ClientAddressMiddleware``).
     package var clientIP: String

@@ -34,39 +34,46 @@ package final class RouteTable: Sendable {
     /// Every declared route, in the order declared.
     package var routes: [Route] { state.withLock { $0.routes } }
 
-    @discardableResult
+    @inlinable @discardableResult
     package func get(
         _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
-    ) -> Self { declare(.get, path, permission, operation, handler) }
+    ) -> Self {
+        declare(.get, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
+    }
 
-    @discardableResult
+    @inlinable @discardableResult
     package func post(
         _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
-    ) -> Self { declare(.post, path, permission, operation, handler) }
+    ) -> Self {
+        declare(.post, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
+    }
 
-    @discardableResult
+    @inlinable @discardableResult
     package func patch(
         _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
-    ) -> Self { declare(.patch, path, permission, operation, handler) }
+    ) -> Self {
+        declare(.patch, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
+    }
 
-    @discardableResult
+    @inlinable @discardableResult
     package func delete(
         _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
-    ) -> Self { declare(.delete, path, permission, operation, handler) }
-
-    private func declare(
-        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, _ operation: APIOperation?,
-        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
     ) -> Self {
-        let route = Route(
-            method: method, path: path, permission: permission, operation: operation,
-            respond: { request, context in
-                try await handler(request, context).response(from: request, context: context)
-            })
+        declare(.delete, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
+    }
+
+    /// Adds a route. The typed methods above are inlined into each controller's module, so that
+    /// turning a handler's result into a `Response` is compiled for its concrete type there rather
+    /// than looked up at run time on every request.
+    package func declare(
+        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, _ operation: APIOperation?,
+        respond: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) -> Self {
+        let route = Route(method: method, path: path, permission: permission, operation: operation, respond: respond)
         state.withLock { state in
             precondition(!state.installed, "\(route.key) declared after the routes were installed")
             precondition(!state.routes.contains { $0.key == route.key }, "\(route.key) declared twice")
