@@ -19,7 +19,6 @@ package struct AppRequestContext: RequestContext {
     /// JSON for API clients, URL-encoded forms for the web pages.
     package var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
 
-
     /// The client's address: the peer's, or what a trusted proxy forwarded (``ClientAddressMiddleware``).
     package var clientIP: String
     /// True when a trusted proxy says the client connected over HTTPS.

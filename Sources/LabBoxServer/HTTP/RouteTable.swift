@@ -14,8 +14,12 @@ package final class RouteTable: Sendable {
         package let method: HTTPRequest.Method
         package let path: String
         package let permission: Permission
-        package let operation: APIOperation?
+        /// The documentation, made only when asked for (the OpenAPI document, the reference page):
+        /// a server that nobody asks for its API description never builds it.
+        fileprivate let documentation: @Sendable () -> APIOperation?
         fileprivate let respond: @Sendable (Request, AppRequestContext) async throws -> Response
+
+        package var operation: APIOperation? { documentation() }
 
         /// `GET /samples/{id}`: how the policy and the tests name a route.
         package var key: String { "\(method.rawValue) \(path)" }
@@ -36,7 +40,8 @@ package final class RouteTable: Sendable {
 
     @inlinable @discardableResult
     package func get(
-        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        _ path: String, _ permission: Permission,
+        _ operation: @autoclosure @escaping @Sendable () -> APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
     ) -> Self {
         declare(.get, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
@@ -44,7 +49,8 @@ package final class RouteTable: Sendable {
 
     @inlinable @discardableResult
     package func post(
-        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        _ path: String, _ permission: Permission,
+        _ operation: @autoclosure @escaping @Sendable () -> APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
     ) -> Self {
         declare(.post, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
@@ -52,7 +58,8 @@ package final class RouteTable: Sendable {
 
     @inlinable @discardableResult
     package func patch(
-        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        _ path: String, _ permission: Permission,
+        _ operation: @autoclosure @escaping @Sendable () -> APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
     ) -> Self {
         declare(.patch, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
@@ -60,7 +67,8 @@ package final class RouteTable: Sendable {
 
     @inlinable @discardableResult
     package func delete(
-        _ path: String, _ permission: Permission, _ operation: APIOperation? = nil,
+        _ path: String, _ permission: Permission,
+        _ operation: @autoclosure @escaping @Sendable () -> APIOperation? = nil,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> some ResponseGenerator
     ) -> Self {
         declare(.delete, path, permission, operation) { try await handler($0, $1).response(from: $0, context: $1) }
@@ -70,10 +78,12 @@ package final class RouteTable: Sendable {
     /// turning a handler's result into a `Response` is compiled for its concrete type there rather
     /// than looked up at run time on every request.
     package func declare(
-        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, _ operation: APIOperation?,
+        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission,
+        _ operation: @escaping @Sendable () -> APIOperation?,
         respond: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) -> Self {
-        let route = Route(method: method, path: path, permission: permission, operation: operation, respond: respond)
+        let route = Route(
+            method: method, path: path, permission: permission, documentation: operation, respond: respond)
         state.withLock { state in
             precondition(!state.installed, "\(route.key) declared after the routes were installed")
             precondition(!state.routes.contains { $0.key == route.key }, "\(route.key) declared twice")
