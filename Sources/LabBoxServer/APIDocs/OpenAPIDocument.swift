@@ -12,70 +12,75 @@ package struct OpenAPIDocument {
     /// The document as JSON, keys sorted so the same routes always give the same bytes.
     package var json: Data {
         var components = Components()
-        var paths: [String: [String: Any]] = [:]
+        var paths: [String: [String: JSON]] = [:]
         for route in routes {
             guard let operation = route.operation else { continue }
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = self.operation(
                 operation, path: route.path, permission: route.permission, components: &components)
         }
-        let document: [String: Any] = [
+        let document: JSON = [
             "openapi": "3.1.0",
             "info": [
                 "title": "LabBox API",
                 "version": "0.1.0",
-                "description":
+                "description": .string(
                     "JSON API of LabBox. All routes live under /api/v1 except the health and metrics endpoints. "
-                    + #"Errors are {"error":{"code","message","field","request_id"}}."#,
+                        + #"Errors are {"error":{"code","message","field","request_id"}}."#),
             ],
             "servers": [["url": "/"]],
-            "security": [["bearer": [String]()]],
-            "paths": paths,
+            "security": [["bearer": []]],
+            "paths": .object(paths.mapValues(JSON.object)),
             "components": [
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API key or access token."]
                 ],
-                "schemas": components.schemas,
+                "schemas": .object(components.schemas),
             ],
         ]
-        // Every value above is a string, number, array or dictionary, so serialising cannot fail.
-        return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers, booleans, arrays and objects only: encoding cannot fail.
+        return try! encoder.encode(document)
     }
 
     private func operation(
         _ operation: APIOperation, path: String, permission: Permission, components: inout Components
-    ) -> [String: Any] {
-        var result: [String: Any] = [
-            "summary": operation.summary,
-            "description": Self.describe(operation.description, permission: permission),
-            "x-permission": permission.rawValue,
+    ) -> JSON {
+        var result: [String: JSON] = [
+            "summary": .string(operation.summary),
+            "description": .string(Self.describe(operation.description, permission: permission)),
+            "x-permission": .string(permission.rawValue),
         ]
-        if permission == .anonymous { result["security"] = [Any]() }
+        if permission == .anonymous { result["security"] = [] }
         if !operation.parameters.isEmpty {
-            result["parameters"] = operation.parameters.map { parameter in
-                [
-                    "name": parameter.name, "in": parameter.location.rawValue, "required": parameter.required,
-                    "schema": components.json(parameter.schema), "description": parameter.description,
-                ] as [String: Any]
-            }
+            result["parameters"] = .array(
+                operation.parameters.map { parameter in
+                    [
+                        "name": .string(parameter.name), "in": .string(parameter.location.rawValue),
+                        "required": .bool(parameter.required), "schema": components.json(parameter.schema),
+                        "description": .string(parameter.description),
+                    ]
+                })
         }
         if let body = operation.body {
             result["requestBody"] = [
-                "required": body.required,
-                "content": [body.mediaType: ["schema": components.json(body.schema)]],
+                "required": .bool(body.required),
+                "content": .object([body.mediaType: ["schema": components.json(body.schema)]]),
             ]
         }
-        var responses: [String: Any] = [:]
+        var responses: [String: JSON] = [:]
         for (status, response) in Self.responses(operation, path: path, permission: permission) {
-            var json: [String: Any] = ["description": response.description]
+            var json: [String: JSON] = ["description": .string(response.description)]
             if !response.content.isEmpty {
-                json["content"] = Dictionary(
-                    response.content.map { ($0.mediaType, ["schema": components.json($0.schema)]) },
-                    uniquingKeysWith: { first, _ in first })
+                json["content"] = .object(
+                    Dictionary(
+                        response.content.map { ($0.mediaType, ["schema": components.json($0.schema)]) },
+                        uniquingKeysWith: { first, _ in first }))
             }
-            responses[String(status)] = json
+            responses[String(status)] = .object(json)
         }
-        result["responses"] = responses
-        return result
+        result["responses"] = .object(responses)
+        return .object(result)
     }
 
     /// The responses of a route's operation by status: its own, and the shared ones it does not
@@ -123,37 +128,67 @@ package struct OpenAPIDocument {
 
     /// The named schemas met so far, written once each.
     private struct Components {
-        var schemas: [String: Any] = [:]
+        var schemas: [String: JSON] = [:]
 
         /// A schema as JSON; a named one becomes a `$ref`, its definition added on first use.
-        mutating func json(_ schema: APISchema) -> Any {
+        mutating func json(_ schema: APISchema) -> JSON {
             if let name = schema.name {
                 if schemas[name] == nil {
                     // A placeholder first, so that a schema which contains itself stops here.
-                    schemas[name] = [String: Any]()
+                    schemas[name] = [:]
                     schemas[name] = definition(schema)
                 }
-                return ["$ref": "#/components/schemas/\(name)"]
+                return ["$ref": .string("#/components/schemas/\(name)")]
             }
             return definition(schema)
         }
 
-        private mutating func definition(_ schema: APISchema) -> [String: Any] {
-            var result: [String: Any] = [:]
+        private mutating func definition(_ schema: APISchema) -> JSON {
+            var result: [String: JSON] = [:]
             for (keyword, value) in schema.keywords { result[keyword] = json(value) }
-            return result
+            return .object(result)
         }
 
-        private mutating func json(_ value: APIValue) -> Any {
+        private mutating func json(_ value: APIValue) -> JSON {
             switch value {
-            case .null: NSNull()
-            case .text(let text): text
-            case .integer(let number): number
-            case .list(let values): values.map { json($0) }
+            case .null: .null
+            case .text(let text): .string(text)
+            case .integer(let number): .int(number)
+            case .list(let values): .array(values.map { json($0) })
             case .schema(let schema): json(schema)
-            case .schemas(let schemas): schemas.map { json($0) }
+            case .schemas(let schemas): .array(schemas.map { json($0) })
             case .properties(let properties):
-                Dictionary(properties.map { ($0.0, json($0.1)) }, uniquingKeysWith: { first, _ in first })
+                .object(Dictionary(properties.map { ($0.0, json($0.1)) }, uniquingKeysWith: { first, _ in first }))
+            }
+        }
+    }
+
+    /// A JSON value, as the document is assembled before it is encoded.
+    private indirect enum JSON: Encodable, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+        ExpressibleByDictionaryLiteral
+    {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case string(String)
+        case array([JSON])
+        case object([String: JSON])
+
+        init(stringLiteral value: String) { self = .string(value) }
+        init(arrayLiteral elements: JSON...) { self = .array(elements) }
+        init(dictionaryLiteral elements: (String, JSON)...) {
+            self = .object(Dictionary(elements, uniquingKeysWith: { first, _ in first }))
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .null: try container.encodeNil()
+            case .bool(let value): try container.encode(value)
+            case .int(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .array(let values): try container.encode(values)
+            case .object(let values): try container.encode(values)
             }
         }
     }
