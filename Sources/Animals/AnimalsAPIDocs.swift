@@ -17,8 +17,8 @@ extension APIOperation {
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
                 .enumeration(["id", "-id", "name", "-name", "birth_date", "-birth_date"])),
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(.animalPage, "One page."),
@@ -269,12 +269,7 @@ extension APISchema {
         "Writable fields; species is required on create and cannot change. identifiers, when given, replaces the list (unique per species and type). The sire must be a male and the dam a female of the same species, and no animal may become its own ancestor."
     ).named("AnimalInput")
 
-    package static let animalPage: APISchema = .object(
-        [
-            "items": .array(.animal),
-            "next_cursor": .string.nullable,
-        ], required: ["items", "next_cursor"]
-    ).named("AnimalPage")
+    package static let animalPage: APISchema = .page(of: .animal).named("AnimalPage")
 
     package static let pedigreeNode: APISchema = .object(
         [

@@ -14,8 +14,8 @@ extension APIOperation {
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
                 .enumeration(["id", "-id", "name", "-name", "city", "-city"])),
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(.customerPage, "One page."),
@@ -216,10 +216,5 @@ extension APISchema {
     ).described("Writable fields; name is required on create. reason is recorded in the audit trail.").named(
         "CustomerInput")
 
-    package static let customerPage: APISchema = .object(
-        [
-            "items": .array(.customer),
-            "next_cursor": .string.nullable,
-        ], required: ["items", "next_cursor"]
-    ).named("CustomerPage")
+    package static let customerPage: APISchema = .page(of: .customer).named("CustomerPage")
 }

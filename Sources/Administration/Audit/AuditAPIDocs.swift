@@ -14,8 +14,8 @@ extension APIOperation {
             .query("action", "Action; a trailing * matches a prefix (sample.*)."),
             .query("from", "From this date or RFC 3339 time (inclusive)."),
             .query("to", "Until this date or time (exclusive)."),
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(.auditPage, "One page."),
@@ -87,12 +87,7 @@ extension APISchema {
         "One link of the hash chain. hash = SHA-256(prev_hash ‖ canonical encoding), see docs/decisions/0007-audit-hash-chain.md."
     ).named("AuditEvent")
 
-    package static let auditPage: APISchema = .object(
-        [
-            "items": .array(.auditEvent),
-            "next_cursor": .string.nullable,
-        ], required: ["items", "next_cursor"]
-    ).named("AuditPage")
+    package static let auditPage: APISchema = .page(of: .auditEvent).named("AuditPage")
 
     package static let auditVerification: APISchema = .object(
         [

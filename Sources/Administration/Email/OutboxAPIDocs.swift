@@ -13,12 +13,7 @@ extension APIOperation {
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.outboxMessage),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "A page of messages."),
+                .page(of: .outboxMessage), "A page of messages."),
             400: "A bad parameter.",
             403: "Not allowed.",
         ]

@@ -15,12 +15,7 @@ extension APIOperation {
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.job),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "A page of jobs."),
+                .page(of: .job), "A page of jobs."),
             400: "A bad parameter.",
         ]
     )

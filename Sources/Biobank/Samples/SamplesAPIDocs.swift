@@ -137,8 +137,8 @@ extension APIOperation {
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
                 .enumeration(["id", "-id", "collected_at", "-collected_at", "external_id", "-external_id"])),
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(.samplePage, "One page."),
@@ -265,10 +265,5 @@ extension APISchema {
         ]
     ).named("Sample")
 
-    package static let samplePage: APISchema = .object(
-        [
-            "items": .array(.sample),
-            "next_cursor": .string.nullable,
-        ], required: ["items", "next_cursor"]
-    ).named("SamplePage")
+    package static let samplePage: APISchema = .page(of: .sample).named("SamplePage")
 }

@@ -94,8 +94,6 @@ package struct StorageStore: Sendable {
         package let id: Int64
         package let address: String
         package let free: Int
-
-        package var values: [String: Any] { ["id": id, "address": address, "free": free] }
     }
 
     /// Where straws can go: goblets, canes and boxes with free positions, by address.

@@ -43,6 +43,12 @@ package struct APIParameter: Sendable {
 
     /// The `{id}` of most records.
     package static let id = path("id", "The record's id.")
+
+    /// The size of a keyset page.
+    package static let limit = query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200))
+
+    /// Where a keyset page starts.
+    package static let cursor = query("cursor", "The next_cursor of the previous page.")
 }
 
 /// A request body: its media type and schema.

@@ -86,6 +86,11 @@ extension APISchema {
         return schema.with("properties", .properties(properties.map { ($0.key, $0.value) }))
     }
 
+    /// A keyset page of `items`: `{"items": […], "next_cursor": "…" or null}`.
+    package static func page(of items: APISchema) -> APISchema {
+        .object(["items": .array(items), "next_cursor": .string.nullable], required: ["items", "next_cursor"])
+    }
+
     /// An object whose keys are free and whose values all match `values`.
     package static func map(_ values: APISchema) -> APISchema {
         type("object").with("additionalProperties", .schema(values))

@@ -11,12 +11,7 @@ extension APIOperation {
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.notification),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "A page of notifications."),
+                .page(of: .notification), "A page of notifications."),
             400: "A bad parameter.",
             403: "Not allowed.",
         ]

@@ -8,17 +8,12 @@ extension APIOperation {
         "Newest first.",
         parameters: [
             .query("donor", "Only this donor's sessions (animal id).", .integer),
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.opuSession),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "One page."),
+                .page(of: .opuSession), "One page."),
             400: "A bad parameter or body (field names it).",
         ]
     )
@@ -48,17 +43,12 @@ extension APIOperation {
         "List IVF batches",
         "Newest first.",
         parameters: [
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.ivfBatch),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "One page."),
+                .page(of: .ivfBatch), "One page."),
             400: "A bad parameter or body (field names it).",
         ]
     )

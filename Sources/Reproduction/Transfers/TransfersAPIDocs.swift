@@ -7,17 +7,12 @@ extension APIOperation {
         "List transfers",
         "Newest first.",
         parameters: [
-            .query("limit", "Page size, 1–200 (default 50).", .integer(minimum: 1, maximum: 200)),
-            .query("cursor", "The next_cursor of the previous page."),
+            .limit,
+            .cursor,
         ],
         responses: [
             200: .json(
-                .object(
-                    [
-                        "items": .array(.transfer),
-                        "next_cursor": .string.nullable,
-                    ], required: ["items", "next_cursor"]
-                ), "One page."),
+                .page(of: .transfer), "One page."),
             400: "A bad parameter or body (field names it).",
         ]
     )
