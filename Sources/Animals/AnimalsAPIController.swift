@@ -27,7 +27,7 @@ package struct AnimalsAPIController {
         }
         SoftDeleteRoutes<Animal>(database: store.database).addAPI(
             to: routes, path: "/api/v1/animals", read: .animalsRead, write: .animalsWrite,
-            operations: .init(delete: .deleteAnimal, restore: .restoreDeletedAnimal, history: .animalHistory))
+            operations: .standard(noun: "animal", record: .animal))
         routes.post("/api/v1/animals/bulk", .animalsWrite, .changeManyAnimals) { request, context in
             let body = try await request.decode(as: BulkRequest.self, context: context)
             guard (1...1000).contains(body.ids.count) else {

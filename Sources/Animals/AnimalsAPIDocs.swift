@@ -65,57 +65,6 @@ extension APIOperation {
         ]
     )
 
-    package static let deleteAnimal = APIOperation(
-        "Delete a animal",
-        "Soft delete: it leaves lists, keeps its history; an admin can restore it.",
-        parameters: [
-            .id
-        ],
-        body: .json(
-            .object(
-                [
-                    "reason": .string
-                ]
-            ), required: false),
-        responses: [
-            204: .empty("Deleted."),
-            404: "No such live record.",
-        ]
-    )
-
-    package static let restoreDeletedAnimal = APIOperation(
-        "Restore a deleted animal",
-        parameters: [
-            .id
-        ],
-        body: .json(
-            .object(
-                [
-                    "reason": .string
-                ]
-            ), required: false),
-        responses: [
-            200: .json(.animal, "Restored."),
-            404: "No such record.",
-        ]
-    )
-
-    package static let animalHistory = APIOperation(
-        "A animal's history",
-        parameters: [
-            .id
-        ],
-        responses: [
-            200: .json(
-                .object(
-                    [
-                        "items": .array(.historyEntry)
-                    ]
-                ), "The history, newest first."),
-            404: "No such record.",
-        ]
-    )
-
     package static let animalPedigree = APIOperation(
         "An animal's pedigree",
         "Ancestors to the given depth and the offspring.",

@@ -28,7 +28,7 @@ package struct CustomersAPIController {
         }
         SoftDeleteRoutes<Customer>(database: store.database).addAPI(
             to: routes, path: "/api/v1/customers", read: .customersRead, write: .customersWrite,
-            operations: .init(delete: .deleteCustomer, restore: .restoreDeletedCustomer, history: .customerHistory))
+            operations: .standard(noun: "customer", record: .customer))
         let csv = CustomerCSV(store: store)
         routes.get("/api/v1/customers/export", .customersRead, .exportCustomersAsCSV) { request, context in
             csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))

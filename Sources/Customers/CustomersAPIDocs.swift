@@ -62,57 +62,6 @@ extension APIOperation {
         ]
     )
 
-    package static let deleteCustomer = APIOperation(
-        "Delete a customer",
-        "Soft delete: it leaves lists, keeps its history; an admin can restore it.",
-        parameters: [
-            .id
-        ],
-        body: .json(
-            .object(
-                [
-                    "reason": .string
-                ]
-            ), required: false),
-        responses: [
-            204: .empty("Deleted."),
-            404: "No such live record.",
-        ]
-    )
-
-    package static let restoreDeletedCustomer = APIOperation(
-        "Restore a deleted customer",
-        parameters: [
-            .id
-        ],
-        body: .json(
-            .object(
-                [
-                    "reason": .string
-                ]
-            ), required: false),
-        responses: [
-            200: .json(.customer, "Restored."),
-            404: "No such record.",
-        ]
-    )
-
-    package static let customerHistory = APIOperation(
-        "A customer's history",
-        parameters: [
-            .id
-        ],
-        responses: [
-            200: .json(
-                .object(
-                    [
-                        "items": .array(.historyEntry)
-                    ]
-                ), "The history, newest first."),
-            404: "No such record.",
-        ]
-    )
-
     package static let exportCustomersAsCSV = APIOperation(
         "Export customers as CSV",
         "The filtered list, streamed; the import's columns.",

@@ -32,6 +32,26 @@ package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
             self.restore = restore
             self.history = history
         }
+
+        /// The three operations of a soft-deletable `noun` whose record is `record`: they differ
+        /// from one resource to the next only in those two.
+        package static func standard(noun: String, record: APISchema) -> Operations {
+            let reason = APIBody.json(.object(["reason": .string]), required: false)
+            return Operations(
+                delete: APIOperation(
+                    "Delete a \(noun)", "Soft delete: it leaves lists, keeps its history; an admin can restore it.",
+                    parameters: [.id], body: reason,
+                    responses: [204: .empty("Deleted."), 404: "No such live record."]),
+                restore: APIOperation(
+                    "Restore a deleted \(noun)", parameters: [.id], body: reason,
+                    responses: [200: .json(record, "Restored."), 404: "No such record."]),
+                history: APIOperation(
+                    "A \(noun)'s history", parameters: [.id],
+                    responses: [
+                        200: .json(.object(["items": .array(.historyEntry)]), "The history, newest first."),
+                        404: "No such record.",
+                    ]))
+        }
     }
 
     package func addAPI(
