@@ -8,6 +8,7 @@ import sys
 import traceback
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -320,9 +321,12 @@ def test_search_box_takes_a_scanned_barcode(driver):
 
 
 def wait_for_job_end(driver):
-    """On a job page, waits for the live progress to reach an end (the page then reloads)."""
-    WebDriverWait(driver, 30).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[data-job-state]").text in ("succeeded", "failed", "cancelled"))
+    """On a job page, waits until the job has ended and the page has reloaded itself to show the
+    outcome (the live page carries `data-live`; the reloaded one does not). Elements of the page
+    being replaced go stale; that is retried, not a failure."""
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+        and not d.find_elements(By.CSS_SELECTOR, "[data-job][data-live]"))
     return driver.find_element(By.CSS_SELECTOR, "[data-job-state]").text
 
 
