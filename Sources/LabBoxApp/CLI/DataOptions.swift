@@ -35,6 +35,8 @@ struct DataOptions: ParsableArguments {
             if !applied.isEmpty {
                 printError("applied migrations: \(applied.joined(separator: ", "))")
             }
+            let sealed = try database.pool.write { try TwoFactor.sealPlainSecrets($0, secrets: database.secrets) }
+            if sealed > 0 { printError("sealed \(sealed) second-factor secrets with \(SecretBox.fileName)") }
             return database
         } catch let error as MigrationError {
             printError("refusing to start: \(error.description)")

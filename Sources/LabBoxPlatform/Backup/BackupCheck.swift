@@ -154,10 +154,13 @@ package enum BackupCheck {
                 let aside = URL(fileURLWithPath: dataDirectory.path + ".replaced-\(stamp)")
                 try files.moveItem(at: dataDirectory, to: aside)
                 replaced = aside
-                // The config file belongs to the installation, not to the data being replaced.
-                let config = aside.appendingPathComponent("labbox.toml")
-                if files.fileExists(atPath: config.path) {
-                    try files.copyItem(at: config, to: staging.appendingPathComponent("labbox.toml"))
+                // The config file and the secrets key belong to the installation, not to the data
+                // being replaced (backups never hold the key: decision 0021).
+                for name in ["labbox.toml", SecretBox.fileName] {
+                    let file = aside.appendingPathComponent(name)
+                    if files.fileExists(atPath: file.path) {
+                        try files.copyItem(at: file, to: staging.appendingPathComponent(name))
+                    }
                 }
             } else {
                 for name in try files.contentsOfDirectory(atPath: dataDirectory.path)

@@ -17,6 +17,8 @@ package final class AppDatabase: Sendable {
     private let invalidation: TableInvalidation
     private let commits: GroupCommit
     package let checkpointer: Checkpointer
+    /// Seals the secrets stored in this database with the data directory's `secrets.key`.
+    package let secrets: SecretBox
 
     package init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -36,6 +38,7 @@ package final class AppDatabase: Sendable {
         let checkpointer = Checkpointer(path: path)
         pool.writeWithoutTransaction { checkpointer.install(on: $0) }
         self.checkpointer = checkpointer
+        self.secrets = try SecretBox.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         self.path = path
         self.migrations = migrations
         self.auditPolicy = AuditPolicy(regulated: Set(config.reasonRequired))

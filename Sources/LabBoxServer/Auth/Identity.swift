@@ -134,6 +134,7 @@ package struct Identity: Sendable {
     /// Checks a second-factor code (TOTP or recovery code) for `userID`; records failures.
     package func verifySecondFactor(userID: Int64, code: String, context: AppRequestContext) async throws -> User? {
         let event = context.eventContext
+        let secrets = database.secrets
         return try await database.write { db -> User? in
             guard var user = try User.fetchOne(db, key: userID), user.totpEnabled, user.status == .active else {
                 return nil
@@ -143,7 +144,7 @@ package struct Identity: Sendable {
                 try SecurityEvent.record(db, kind: .twoFactorFailed, user: user, event: event, detail: "account locked")
                 return nil
             }
-            if try TwoFactor.verify(db, user: &user, code: code) { return user }
+            if try TwoFactor.verify(db, user: &user, code: code, secrets: secrets) { return user }
             try Self.countFailure(db, &user, kind: .twoFactorFailed, event: event)
             return nil
         }

@@ -6,13 +6,24 @@ import Synchronization
 /// Short-lived access tokens (JWT, HS256, 15 minutes) and rotating refresh tokens for interactive
 /// API clients.
 ///
-/// Signing keys live in the database, so `labbox keys rotate` takes effect without a restart: a
-/// token whose `kid` is not loaded yet makes the service reload the keys. Old keys stay valid for
-/// the tokens they signed, which expire within 15 minutes anyway.
-package struct SigningKey: Codable, Sendable, FetchableRecord {
+/// Signing keys live in the database, sealed with the data directory's `secrets.key`
+/// (``SecretBox``), so `labbox keys rotate` takes effect without a restart: the service reloads
+/// the keys when a token names one it has not loaded, and at least once a minute. A replaced key
+/// still verifies the tokens it signed until it retires, one access-token lifetime later; the
+/// next rotation after that deletes it.
+package struct SigningKey: Codable, Sendable, FetchableRecord, TableRecord {
     package static let databaseTableName = "signing_keys"
+    package enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kid, secret
+        case retiresAt = "retires_at"
+    }
+    package let id: Int64
     package let kid: String
+    /// Sealed for the row's ``context``.
     package let secret: String
+    package let retiresAt: Date?
+
+    package static func context(kid: String) -> String { "signing_keys.secret:\(kid)" }
 }
 
 package struct RefreshToken: Codable, Sendable, FetchableRecord, TableRecord {
@@ -50,36 +61,57 @@ package struct TokenService: Sendable {
         package let expiresIn: Int
     }
 
-    /// Adds a new signing key; new tokens are signed with it from now on.
+    /// Adds a new signing key; new tokens are signed with it from now on. The keys it replaces
+    /// retire one access-token lifetime from now; keys already retired are deleted.
     @discardableResult
-    package static func rotate(_ db: Database, event: EventContext) throws -> String {
+    package static func rotate(_ db: Database, secrets: SecretBox, event: EventContext) throws -> String {
+        let now = Date()
         let kid = Secrets.token(bytes: 9)
+        let retired = try String.fetchAll(
+            db, sql: "DELETE FROM signing_keys WHERE retires_at <= ? RETURNING kid", arguments: [now])
+        try db.execute(
+            sql: "UPDATE signing_keys SET retires_at = ? WHERE retires_at IS NULL",
+            arguments: [now.addingTimeInterval(accessLifetime)])
         try db.execute(
             sql: "INSERT INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)",
-            arguments: [kid, Secrets.token(bytes: 32), Date()])
+            arguments: [kid, try secrets.seal(Secrets.token(bytes: 32), context: SigningKey.context(kid: kid)), now])
         try AuditTrail.append(
             db, event, action: "signing_key.rotate", entityType: "signing_key", entityID: kid,
-            after: AuditValue.encode(["kid": .text(kid)]))
+            after: AuditValue.encode(["kid": .text(kid), "deleted": .text(retired.sorted().joined(separator: " "))]))
         return kid
     }
 
-    /// The newest signing key, creating the first one on first use.
+    /// The newest signing key this process can open, making one when there is none (first use,
+    /// or a database restored without its `secrets.key`).
     private func currentKey() async throws -> (kid: String, secret: String) {
-        let newest = "SELECT kid, secret FROM signing_keys ORDER BY id DESC LIMIT 1"
-        let key = try await database.write { db -> SigningKey? in
-            if try SigningKey.fetchOne(db, sql: newest) == nil {
-                try Self.rotate(db, event: .server)
+        let secrets = database.secrets
+        let key = try await database.write { db -> (String, String)? in
+            let usable = {
+                try SigningKey.filter(SigningKey.CodingKeys.retiresAt == nil).order(SigningKey.CodingKeys.id.desc)
+                    .fetchAll(db).lazy.compactMap { key in
+                        secrets.open(key.secret, context: SigningKey.context(kid: key.kid)).map { (key.kid, $0) }
+                    }.first
             }
-            return try SigningKey.fetchOne(db, sql: newest)
+            if let key = try usable() { return key }
+            try Self.rotate(db, secrets: secrets, event: .server)
+            return try usable()
         }
         guard let key else { throw DatabaseOpenError(message: "no signing key") }
-        keys.add(kid: key.kid, secret: key.secret)
-        return (key.kid, key.secret)
+        // Known here at once: a token signed now must verify on its next request.
+        keys.remember(kid: key.0, secret: key.1)
+        return key
     }
 
-    private func loadAllKeys() async throws {
-        let all = try await database.read { try SigningKey.fetchAll($0, sql: "SELECT kid, secret FROM signing_keys") }
-        for key in all { keys.add(kid: key.kid, secret: key.secret) }
+    /// Loads every key this process can open, with its retirement time.
+    private func reloadKeys() async throws {
+        let all = try await database.read { try SigningKey.fetchAll($0) }
+        let secrets = database.secrets
+        keys.replace(
+            all.reduce(into: [:]) { loaded, key in
+                if let secret = secrets.open(key.secret, context: SigningKey.context(kid: key.kid)) {
+                    loaded[key.kid] = (secret, key.retiresAt ?? .distantFuture)
+                }
+            })
     }
 
     /// Starts a new refresh family for `user` (after sign-in with password).
@@ -112,10 +144,10 @@ package struct TokenService: Sendable {
     /// The user id of a valid access token, or nil.
     package func userID(accessToken: String) async throws -> Int64? {
         guard let kid = AccessToken.keyID(of: accessToken) else { return nil }
-        if keys.secret(kid) == nil { try await loadAllKeys() }
-        guard let secret = keys.secret(kid), let claims = AccessToken.verify(accessToken, secret: secret) else {
-            return nil
-        }
+        if keys.needsReload(for: kid) { try await reloadKeys() }
+        guard let key = keys.key(kid), key.retiresAt > Date(),
+            let claims = AccessToken.verify(accessToken, secret: key.secret)
+        else { return nil }
         return Int64(claims.sub)
     }
 
@@ -156,10 +188,33 @@ package struct TokenService: Sendable {
     }
 }
 
-/// The signing secrets a process has loaded, by key id.
+/// The signing keys a process has loaded, by key id, and when they were loaded.
 private final class SharedKeys: Sendable {
-    private let secrets = Mutex<[String: String]>([:])
+    struct Loaded {
+        var keys: [String: (secret: String, retiresAt: Date)] = [:]
+        var at = ContinuousClock.Instant.now - .seconds(3600)
+    }
+    private let loaded = Mutex(Loaded())
 
-    func add(kid: String, secret: String) { secrets.withLock { $0[kid] = secret } }
-    func secret(_ kid: String) -> String? { secrets.withLock { $0[kid] } }
+    func replace(_ keys: [String: (secret: String, retiresAt: Date)]) {
+        loaded.withLock { $0 = Loaded(keys: keys, at: .now) }
+    }
+
+    func remember(kid: String, secret: String) {
+        loaded.withLock { view in
+            if view.keys[kid] == nil { view.keys[kid] = (secret, .distantFuture) }
+        }
+    }
+
+    func key(_ kid: String) -> (secret: String, retiresAt: Date)? { loaded.withLock { $0.keys[kid] } }
+
+    /// A minute-old view reloads, so a rotation by `labbox keys rotate` reaches the retirement
+    /// times here; an unknown key id reloads at most once a second, so made-up ids cannot turn
+    /// every request into a database read.
+    func needsReload(for kid: String) -> Bool {
+        loaded.withLock { view in
+            let age = ContinuousClock.now - view.at
+            return age > .seconds(60) || (view.keys[kid] == nil && age > .seconds(1))
+        }
+    }
 }

@@ -22,6 +22,34 @@ package enum TwoFactor {
         return String((0..<count).map { _ in characters.randomElement(using: &generator)! })
     }
 
+    /// A user's TOTP secret is stored sealed (``SecretBox``) for that user's row: a copied
+    /// database, or a backup, holds nothing that makes their codes.
+    package static func sealed(_ secret: String, userID: Int64?, secrets: SecretBox) throws -> String {
+        try secrets.seal(secret, context: context(userID))
+    }
+
+    /// The TOTP secret of `user`; nil when there is none or it cannot be opened (a database
+    /// restored without its `secrets.key`: the user's second factor must then be reset).
+    package static func secret(of user: User, secrets: SecretBox) -> String? {
+        user.totpSecret.flatMap { secrets.open($0, context: context(user.id)) }
+    }
+
+    private static func context(_ userID: Int64?) -> String { "users.totp_secret:\(userID ?? 0)" }
+
+    /// Seals the TOTP secrets that releases before sealing stored in plain text (a key from the
+    /// data directory cannot be used in an SQL migration, so this runs when the database opens).
+    /// Returns how many it sealed.
+    package static func sealPlainSecrets(_ db: Database, secrets: SecretBox) throws -> Int {
+        let plain = try User.filter(User.CodingKeys.totpSecret != nil).fetchAll(db).filter {
+            !SecretBox.isSealed($0.totpSecret ?? "")
+        }
+        for var user in plain {
+            user.totpSecret = try sealed(user.totpSecret ?? "", userID: user.id, secrets: secrets)
+            try user.update(db)
+        }
+        return plain.count
+    }
+
     /// The `otpauth://` URL authenticator apps import, and the base32 key for typing in by hand.
     package static func enrolment(secret: String, email: String) -> (url: String, key: String) {
         let url = TOTP(secret: secret).createAuthenticatorURL(label: "\(issuer):\(email)", issuer: issuer)
@@ -45,8 +73,10 @@ package enum TwoFactor {
     }
 
     /// Checks a TOTP code (each step accepted once) or an unused recovery code, recording use.
-    package static func verify(_ db: Database, user: inout User, code: String) throws -> Bool {
-        if let secret = user.totpSecret, let step = matchingStep(secret: secret, code: code), step > user.totpLastStep {
+    package static func verify(_ db: Database, user: inout User, code: String, secrets: SecretBox) throws -> Bool {
+        if let secret = secret(of: user, secrets: secrets), let step = matchingStep(secret: secret, code: code),
+            step > user.totpLastStep
+        {
             user.totpLastStep = step
             try user.update(db)
             return true

@@ -35,19 +35,22 @@ package struct TwoFactorController {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         var user = try await currentUser(context)
+        let secrets = identity.database.secrets
         var setup: (url: String, qrSVG: String, key: String)?
         if !user.totpEnabled {
-            if user.totpSecret == nil {
-                let secret = TwoFactor.newSecret()
+            // A secret that does not open (restored without its secrets.key) is replaced too.
+            if TwoFactor.secret(of: user, secrets: secrets) == nil {
+                let sealed = try TwoFactor.sealed(TwoFactor.newSecret(), userID: user.id, secrets: secrets)
                 let id = user.id
                 user = try await identity.database.write { db in
                     guard var fresh = try User.fetchOne(db, key: id) else { throw APIError.notFound() }
-                    fresh.totpSecret = secret
+                    fresh.totpSecret = sealed
                     try fresh.update(db)
                     return fresh
                 }
             }
-            let enrolment = TwoFactor.enrolment(secret: user.totpSecret ?? "", email: user.email)
+            let enrolment = TwoFactor.enrolment(
+                secret: TwoFactor.secret(of: user, secrets: secrets) ?? "", email: user.email)
             let key = stride(from: 0, to: enrolment.key.count, by: 4).map { offset in
                 let start = enrolment.key.index(enrolment.key.startIndex, offsetBy: offset)
                 return String(
@@ -87,7 +90,7 @@ package struct TwoFactorController {
         let form = try await request.decode(as: CodeForm.self, context: context)
         let user = try await currentUser(context)
         let event = context.eventContext
-        guard !user.totpEnabled, let secret = user.totpSecret,
+        guard !user.totpEnabled, let secret = TwoFactor.secret(of: user, secrets: identity.database.secrets),
             let step = TwoFactor.matchingStep(secret: secret, code: form.code)
         else {
             return try await page(

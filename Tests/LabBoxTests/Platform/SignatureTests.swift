@@ -104,10 +104,11 @@ import Testing
         let key = try await server.apiKey(["samples:read", "samples:write"])
         let director = try await server.signIn(.director)
         let secret = TwoFactor.newSecret()
+        let directorID = try await server.user(.director).id
+        let sealed = try TwoFactor.sealed(secret, userID: directorID, secrets: server.services.database.secrets)
         try await server.services.database.write { db in
             try db.execute(
-                sql: "UPDATE users SET totp_secret = ?, totp_enabled = 1 WHERE email = 'director@lab.example'",
-                arguments: [secret])
+                sql: "UPDATE users SET totp_secret = ?, totp_enabled = 1 WHERE id = ?", arguments: [sealed, directorID])
         }
         try await server.test { client in
             let id = try await client.newSample(auth: key)

@@ -337,7 +337,9 @@ import Testing
         _ = try await server.user(.auditor)
         try await server.test { client in
             let before = try #require(try await signIn(client)["access_token"] as? String)
-            _ = try await server.services.database.write { try TokenService.rotate($0, event: .commandLine) }
+            _ = try await server.services.database.write {
+                try TokenService.rotate($0, secrets: server.services.database.secrets, event: .commandLine)
+            }
             let after = try #require(try await signIn(client)["access_token"] as? String)
             func kid(_ token: String) throws -> String? {
                 var header = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+")
@@ -475,7 +477,7 @@ import Testing
                 let page = try await client.execute(uri: "/account/2fa", method: .get, headers: session.headers)
                 #expect(page.status == .ok)
                 let user = try #require(try await server.services.identity.users.user(email: "director@lab.example"))
-                let secret = try #require(user.totpSecret)
+                let secret = try #require(TwoFactor.secret(of: user, secrets: server.services.database.secrets))
                 var headers = session.headers
                 headers[.contentType] = "application/x-www-form-urlencoded"
                 let wrong = try await client.execute(

@@ -92,9 +92,10 @@ import Testing
         }
         let user = try await server.user(.director)
         let secret = TwoFactor.newSecret()
+        let sealed = try TwoFactor.sealed(secret, userID: user.id, secrets: server.services.database.secrets)
         try await server.services.database.write { db in
             var enrolled = user
-            enrolled.totpSecret = secret
+            enrolled.totpSecret = sealed
             enrolled.totpEnabled = true
             try enrolled.update(db)
         }
