@@ -75,7 +75,7 @@ package struct AnimalStore: Sendable {
             animal.species = value
         }
         if let name = input.name {
-            guard name.count <= 200 else { throw APIError.validationFailed("At most 200 characters.", field: "name") }
+            try InputCheck.length(name, field: "name", limit: 200)
             animal.name = name.trimmingCharacters(in: .whitespaces)
         }
         if let sex = input.sex {
@@ -91,13 +91,11 @@ package struct AnimalStore: Sendable {
             animal.status = value
         }
         if let breed = input.breed {
-            guard breed.count <= 100 else { throw APIError.validationFailed("At most 100 characters.", field: "breed") }
+            try InputCheck.length(breed, field: "breed", limit: 100)
             animal.breed = breed
         }
         if let notes = input.notes {
-            guard notes.count <= 5000 else {
-                throw APIError.validationFailed("At most 5000 characters.", field: "notes")
-            }
+            try InputCheck.length(notes, field: "notes", limit: 5000)
             animal.notes = notes
         }
         if let text = input.birthDate {

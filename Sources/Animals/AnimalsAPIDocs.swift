@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of Animals: each operation is named where its route is declared.
@@ -167,7 +168,7 @@ extension APISchema {
     package static let animalIdentifier: APISchema = .object(
         [
             "type": .enumeration(["registration", "microchip", "ear_tag"]),
-            "value": .string,
+            "value": .string(maxLength: 100),
         ], required: ["type", "value"]
     ).named("AnimalIdentifier")
 
@@ -201,18 +202,18 @@ extension APISchema {
 
     package static let animalInput: APISchema = .object(
         [
-            "species": .string,
-            "name": .string,
+            "species": .string(maxLength: 64),
+            "name": .string(maxLength: 200),
             "sex": .enumeration(["female", "male", "unknown"]),
-            "breed": .string,
+            "breed": .string(maxLength: 100),
             "birth_date": .date,
-            "notes": .string,
+            "notes": .string(maxLength: 5000),
             "owner_id": .integer,
             "status": .enumeration(["active", "sold", "deceased"]),
             "sire_id": .integer,
             "dam_id": .integer,
             "identifiers": .array(.animalIdentifier),
-            "reason": .string,
+            "reason": .string(maxLength: AuditTrail.maxReason),
         ]
     ).described(
         "Writable fields; species is required on create and cannot change. identifiers, when given, replaces the list (unique per species and type). The sire must be a male and the dam a female of the same species, and no animal may become its own ancestor."

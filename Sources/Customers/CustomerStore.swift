@@ -61,9 +61,7 @@ package struct CustomerStore: Sendable {
         ]
         for (value, path, field, limit) in texts {
             guard let value else { continue }
-            guard value.count <= limit else {
-                throw APIError.validationFailed("At most \(limit) characters.", field: field)
-            }
+            try InputCheck.length(value, field: field, limit: limit)
             customer[keyPath: path] = value
         }
         for (value, path, field) in [

@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of Customers: each operation is named where its route is declared.
@@ -148,19 +149,19 @@ extension APISchema {
 
     package static let customerInput: APISchema = .object(
         [
-            "kind": .string,
-            "name": .string,
-            "contact_name": .string,
-            "email": .string,
-            "phone": .string,
-            "address": .string,
-            "postcode": .string,
-            "city": .string,
-            "country": .string,
-            "vat_id": .string,
-            "billing_email": .string,
-            "notes": .string,
-            "reason": .string,
+            "kind": .string(maxLength: 64),
+            "name": .string(maxLength: 200),
+            "contact_name": .string(maxLength: 200),
+            "email": .string(maxLength: 254),
+            "phone": .string(maxLength: 50),
+            "address": .string(maxLength: 500),
+            "postcode": .string(maxLength: 20),
+            "city": .string(maxLength: 100),
+            "country": .string(maxLength: 100),
+            "vat_id": .string(maxLength: 50),
+            "billing_email": .string(maxLength: 254),
+            "notes": .string(maxLength: 5000),
+            "reason": .string(maxLength: AuditTrail.maxReason),
         ]
     ).described("Writable fields; name is required on create. reason is recorded in the audit trail.").named(
         "CustomerInput")

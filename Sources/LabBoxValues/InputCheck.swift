@@ -19,8 +19,18 @@ package enum InputCheck {
     package static func text(_ value: String?, field: String, limit: Int = 200, fallback: String = "") throws -> String
     {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= limit else { throw APIError.validationFailed("At most \(limit) characters.", field: field) }
+        try length(text, field: field, limit: limit)
         return text.isEmpty ? fallback : text
+    }
+
+    /// Refuses text longer than `limit` characters, counted as JSON Schema's `maxLength` counts
+    /// them (Unicode code points), so that a bound the OpenAPI document declares is this bound.
+    /// Every stored text a client chose passes here: the rows it lands in, and the audit events
+    /// beside them, are kept for years.
+    package static func length(_ text: String, field: String, limit: Int) throws {
+        guard text.unicodeScalars.count <= limit else {
+            throw APIError.validationFailed("At most \(limit) characters.", field: field)
+        }
     }
 
     /// A percentage, 0 to 100, when given.

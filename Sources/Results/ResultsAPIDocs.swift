@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of Results: each operation is named where its route is declared.
@@ -27,9 +28,9 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "code": .string,
-                    "name": .string,
-                    "tests": .array(.string),
+                    "code": .string(maxLength: 32),
+                    "name": .string(maxLength: 200),
+                    "tests": .array(.string(maxLength: 64)),
                 ], required: ["code", "name", "tests"]
             )),
         responses: [
@@ -50,9 +51,9 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "name": .string,
+                    "name": .string(maxLength: 200),
                     "calibration_due": .date,
-                    "notes": .string,
+                    "notes": .string(maxLength: 2000),
                 ], required: ["name", "calibration_due"]
             )),
         responses: [
@@ -72,7 +73,7 @@ extension APIOperation {
             .object(
                 [
                     "calibration_due": .date,
-                    "reason": .string,
+                    "reason": .string(maxLength: AuditTrail.maxReason),
                 ], required: ["calibration_due"]
             )),
         responses: [
@@ -88,8 +89,8 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "name": .string,
-                    "test_code": .string,
+                    "name": .string(maxLength: 200),
+                    "test_code": .string(maxLength: 32),
                     "expected": .number,
                     "tolerance": .number,
                 ], required: ["name", "test_code", "expected", "tolerance"]
@@ -142,10 +143,10 @@ extension APIOperation {
                 [
                     "customer_id": .integer,
                     "sample_ids": .array(.integer),
-                    "tests": .array(.string),
-                    "profiles": .array(.string),
-                    "reference": .string,
-                    "notes": .string,
+                    "tests": .array(.string(maxLength: 64)),
+                    "profiles": .array(.string(maxLength: 64)),
+                    "reference": .string(maxLength: 200),
+                    "notes": .string(maxLength: 2000),
                 ], required: ["customer_id", "sample_ids"]
             )),
         responses: [
@@ -220,7 +221,7 @@ extension APIOperation {
                     "value": .number,
                     "instrument_id": .integer,
                     "qc_run_id": .integer,
-                    "reason": .string,
+                    "reason": .string(maxLength: AuditTrail.maxReason),
                 ], required: ["value"]
             )),
         responses: [
@@ -240,8 +241,8 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "password": .string,
-                    "code": .string,
+                    "password": .string(maxLength: 1024),
+                    "code": .string(maxLength: 32),
                 ], required: ["password"]
             )),
         responses: [
@@ -262,7 +263,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "reason": .string,
+                    "reason": .string(maxLength: AuditTrail.maxReason),
                     "retest": .boolean,
                 ], required: ["reason"]
             )),
@@ -292,16 +293,16 @@ extension APISchema {
 
     package static let labTestInput: APISchema = .object(
         [
-            "code": .string,
-            "name": .string,
-            "sample_kinds": .array(.string),
-            "unit": .string,
-            "method": .string,
+            "code": .string(maxLength: 32),
+            "name": .string(maxLength: 200),
+            "sample_kinds": .array(.string(maxLength: 64)),
+            "unit": .string(maxLength: 32),
+            "method": .string(maxLength: 200),
             "price_cents": .integer,
             "ranges": .array(
                 .object(
                     [
-                        "species": .string,
+                        "species": .string(maxLength: 64),
                         "low": .number.nullable,
                         "high": .number.nullable,
                     ], required: ["species"]

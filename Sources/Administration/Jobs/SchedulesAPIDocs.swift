@@ -26,7 +26,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "cron": .string.examples(["30 2 * * *"]),
+                    "cron": .string(maxLength: 100).examples(["30 2 * * *"]),
                     "enabled": .boolean,
                 ]
             )),

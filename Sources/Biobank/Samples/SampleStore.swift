@@ -139,15 +139,11 @@ package struct SampleStore: Sendable {
             sample.collectedAt = date
         }
         if let notes = input.notes {
-            guard notes.count <= 2000 else {
-                throw APIError.validationFailed("Notes may have at most 2000 characters.", field: "notes")
-            }
+            try InputCheck.length(notes, field: "notes", limit: 2000)
             sample.notes = notes
         }
         if let collectedBy = input.collectedBy {
-            guard collectedBy.count <= 200 else {
-                throw APIError.validationFailed("At most 200 characters.", field: "collected_by")
-            }
+            try InputCheck.length(collectedBy, field: "collected_by", limit: 200)
             sample.collectedBy = collectedBy
         }
         if let quantity = input.quantity {

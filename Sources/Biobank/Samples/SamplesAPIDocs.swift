@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of Samples: each operation is named where its route is declared.
@@ -151,8 +152,8 @@ extension APISchema {
     package static let sampleInput: APISchema = .object(
         [
             "external_id": .string(minLength: 1, maxLength: 64),
-            "species": .string,
-            "kind": .string,
+            "species": .string(maxLength: 64),
+            "kind": .string(maxLength: 64),
             "status": .enumeration(["received", "in_process", "stored", "shipped", "used", "discarded"]),
             "animal_id": .integer.nullable,
             "collected_at": .dateTime,
@@ -179,7 +180,7 @@ extension APISchema {
         .sampleInput,
         .object(
             [
-                "reason": .string.described(
+                "reason": .string(maxLength: AuditTrail.maxReason).described(
                     "Why; required (samples are regulated records, see audit.reason_required)."),
                 "witness": .witness,
             ]
@@ -188,9 +189,9 @@ extension APISchema {
 
     package static let witness: APISchema = .object(
         [
-            "email": .string,
-            "password": .string,
-            "code": .string.described("Authenticator code when they use two-factor."),
+            "email": .string(maxLength: 254),
+            "password": .string(maxLength: 1024),
+            "code": .string(maxLength: 64).described("Authenticator code when they use two-factor."),
         ], required: ["email", "password"]
     ).described(
         "A second person's credentials; required to discard a sample. They sign the discarded record as witnessed."
@@ -211,11 +212,11 @@ extension APISchema {
     package static let signatureRequest: APISchema = .object(
         [
             "meaning": .enumeration(["performed", "reviewed", "verified", "approved", "witnessed"]),
-            "password": .string.described("The signer's password, re-entered."),
-            "code": .string.described("Authenticator code when the signer uses two-factor."),
-            "email": .string.described(
+            "password": .string(maxLength: 1024).described("The signer's password, re-entered."),
+            "code": .string(maxLength: 64).described("Authenticator code when the signer uses two-factor."),
+            "email": .string(maxLength: 254).described(
                 "Only for meaning=witnessed: the witness's email when they sign at someone else's session."),
-            "reason": .string,
+            "reason": .string(maxLength: AuditTrail.maxReason),
         ], required: ["meaning", "password"]
     ).named("SignatureRequest")
 

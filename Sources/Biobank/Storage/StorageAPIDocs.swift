@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of Storage: each operation is named where its route is declared.
@@ -193,7 +194,7 @@ extension APISchema {
             "name": .string(maxLength: 60),
             "rows": .integer(minimum: 1, maximum: 100),
             "columns": .integer(minimum: 1, maximum: 100),
-            "notes": .string,
+            "notes": .string(maxLength: 2000),
         ], required: ["kind", "name"]
     ).described(
         "site/room at the top; tank and freezer at the top or in a site/room; canister in a tank; goblet/cane in a canister (columns = slots); rack in a freezer; box in a rack or freezer (rows × columns). Names are unique among siblings."
@@ -223,7 +224,8 @@ extension APISchema {
             "sample_id": .integer,
             "container_id": .integer,
             "position": .integer,
-            "reason": .string.described("Required to move (samples are regulated records)."),
+            "reason": .string(maxLength: AuditTrail.maxReason).described(
+                "Required to move (samples are regulated records)."),
         ], required: ["sample_id", "container_id", "position"]
     ).named("Placement")
 
@@ -231,13 +233,13 @@ extension APISchema {
         [
             "sample_id": .integer,
             "reason": .enumeration(["shipment", "thaw", "transfer"]),
-            "note": .string,
+            "note": .string(maxLength: 500),
         ], required: ["sample_id", "reason"]
     ).named("CheckOut")
 
     package static let bulkMove: APISchema = .object(
         [
-            "reason": .string,
+            "reason": .string(maxLength: AuditTrail.maxReason),
             "moves": .array(.placement, maxItems: 1000),
         ], required: ["moves"]
     ).named("BulkMove")
@@ -276,7 +278,7 @@ extension APISchema {
             "level_before_cm": .number,
             "level_after_cm": .number,
             "litres": .number,
-            "notes": .string,
+            "notes": .string(maxLength: 2000),
         ]
     ).described("Give the level after filling or the litres filled (0–1000).").named("TankFillInput")
 }

@@ -32,6 +32,7 @@ package struct StorageStore: Sendable {
         guard (1...60).contains(name.count) else {
             throw APIError.validationFailed("Name it (1 to 60 characters).", field: "name")
         }
+        try InputCheck.length(input.notes ?? "", field: "notes", limit: 2000)
         let (rows, columns) =
             kind.holdsItems ? (kind == .box ? input.rows ?? 0 : 1, input.columns ?? 0) : (0, 0)
         guard !kind.holdsItems || (1...100).contains(rows) && (1...100).contains(columns) else {
@@ -402,6 +403,7 @@ package struct StorageStore: Sendable {
             throw APIError.validationFailed(
                 "Give the level after filling or the litres filled.", field: "level_after_cm")
         }
+        try InputCheck.length(input.notes ?? "", field: "notes", limit: 2000)
         return try await database.write(context) { write in
             guard let tank = try StorageContainer.fetchOne(write.db, key: id), tank.kind == .tank else {
                 throw APIError.notFound("No tank has id \(id).")

@@ -1,10 +1,16 @@
 import Foundation
 import GRDB
+import LabBoxValues
 import Metrics
 
 /// The hash chain: appending events and proving it is intact.
 package enum AuditTrail {
     private static let appended = Counter(label: "labbox_audit_events_total")
+
+    /// The longest reason an event keeps. Events can never be deleted, so a reason is refused
+    /// (`422`, field `reason`) rather than stored when longer, whichever way it came: the API,
+    /// a form, a CSV import or a bulk change. The API documents the same bound.
+    package static let maxReason = 1000
 
     /// Appends one event in the caller's transaction, chained to the current head. The database
     /// has one writer, so heads cannot race.
@@ -50,6 +56,7 @@ package enum AuditTrail {
             _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
             before: String? = nil, after: String? = nil, reason: String? = nil
         ) throws -> AuditEvent {
+            if let reason { try InputCheck.length(reason, field: "reason", limit: AuditTrail.maxReason) }
             var event = AuditEvent(
                 seq: lastSeq + 1, at: AuditEvent.timestamp(Date()), actorType: context.actorType,
                 actorId: context.actorID, actorName: context.actorName, requestId: context.requestID,

@@ -20,8 +20,8 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "name": .string,
-                    "scopes": .array(.string).examples([["samples:read", "samples:write"]]),
+                    "name": .string(maxLength: 100),
+                    "scopes": .array(.string(maxLength: 64)).examples([["samples:read", "samples:write"]]),
                     "expires_at": .dateTime,
                 ], required: ["name", "scopes"]
             )),

@@ -36,7 +36,7 @@ package struct SoftDeleteRoutes<R: SoftDeletable & ResponseEncodable> {
         /// The three operations of a soft-deletable `noun` whose record is `record`: they differ
         /// from one resource to the next only in those two.
         package static func standard(noun: String, record: APISchema) -> Operations {
-            let reason = APIBody.json(.object(["reason": .string]), required: false)
+            let reason = APIBody.json(.object(["reason": .string(maxLength: AuditTrail.maxReason)]), required: false)
             return Operations(
                 delete: APIOperation(
                     "Delete a \(noun)", "Soft delete: it leaves lists, keeps its history; an admin can restore it.",

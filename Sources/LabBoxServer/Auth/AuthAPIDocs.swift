@@ -15,9 +15,9 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "email": .string,
-                    "password": .string,
-                    "totp": .string.described(
+                    "email": .string(maxLength: 254),
+                    "password": .string(maxLength: 1024),
+                    "totp": .string(maxLength: 64).described(
                         "Current TOTP code or a recovery code, for accounts with two-factor sign-in."),
                 ], required: ["email", "password"]
             )),
@@ -43,7 +43,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "refresh_token": .string
+                    "refresh_token": .string(maxLength: 512)
                 ], required: ["refresh_token"]
             )),
         responses: [

@@ -18,6 +18,7 @@ package final class RouteTable: Sendable {
         /// a server that nobody asks for its API description never builds it.
         fileprivate let documentation: @Sendable () -> APIOperation?
         fileprivate let respond: @Sendable (Request, AppRequestContext) async throws -> Response
+        fileprivate let bounds: BodyBounds
 
         package var operation: APIOperation? { documentation() }
 
@@ -83,7 +84,8 @@ package final class RouteTable: Sendable {
         respond: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) -> Self {
         let route = Route(
-            method: method, path: path, permission: permission, documentation: operation, respond: respond)
+            method: method, path: path, permission: permission, documentation: operation, respond: respond,
+            bounds: BodyBounds(operation))
         state.withLock { state in
             precondition(!state.installed, "\(route.key) declared after the routes were installed")
             precondition(!state.routes.contains { $0.key == route.key }, "\(route.key) declared twice")
@@ -106,7 +108,13 @@ package final class RouteTable: Sendable {
         let group = router.group().add(
             middleware: AuthorizationMiddleware(identity: identity, policy: AccessPolicy(routes)))
         for route in routes {
-            group.on(RouterPath(route.path), method: route.method, use: route.respond)
+            guard [.post, .put, .patch, .delete].contains(route.method) else {
+                group.on(RouterPath(route.path), method: route.method, use: route.respond)
+                continue
+            }
+            group.on(RouterPath(route.path), method: route.method) { request, context in
+                try await route.respond(route.bounds.refuseOversizedText(request, context), context)
+            }
         }
         for (path, declared) in Dictionary(grouping: routes, by: \.path) {
             var allowed = Set(declared.map(\.method))
@@ -132,5 +140,35 @@ package final class RouteTable: Sendable {
             state.document = document
             return document
         }
+    }
+}
+
+/// Refuses a JSON body holding a text beyond the bound its route documents (``TextBounds``),
+/// before the handler sees it; otherwise the request goes on with its body read into memory.
+private final class BodyBounds: Sendable {
+    private let documentation: @Sendable () -> APIOperation?
+    /// Worked out on the route's first write, so that the documentation stays unbuilt until then.
+    private let bounds = Mutex<TextBounds??>(nil)
+
+    init(_ documentation: @escaping @Sendable () -> APIOperation?) {
+        self.documentation = documentation
+    }
+
+    func refuseOversizedText(_ request: Request, _ context: AppRequestContext) async throws -> Request {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+            let bounds = self.bounds.withLock({ bounds in
+                if let known = bounds { return known }
+                let made = documentation()?.textBounds
+                bounds = .some(made)
+                return made
+            })
+        else { return request }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        // A body that is not JSON is left to the decoder, which says why.
+        guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body), options: .fragmentsAllowed)
+        else { return request }
+        try bounds.check(json)
+        return request
     }
 }

@@ -16,6 +16,8 @@ package struct SessionStore: Sendable {
     package func start(user: User, userAgent: String, event: EventContext) async throws -> String {
         let token = Secrets.token()
         let now = Date()
+        // The User-Agent is cut, not refused: a browser sends it unasked and nobody could shorten
+        // it; 200 characters name the device on the sessions page.
         let session = Session(
             id: nil, tokenHash: Secrets.hash(token), userId: user.id ?? 0, csrfToken: Secrets.token(),
             userAgent: String(userAgent.prefix(200)), clientIp: event.clientIP, createdAt: now, lastSeenAt: now,

@@ -19,10 +19,10 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "email": .string,
-                    "display_name": .string,
-                    "role": .string,
-                    "password": .string,
+                    "email": .string(maxLength: 254),
+                    "display_name": .string(maxLength: 100),
+                    "role": .string(maxLength: 64),
+                    "password": .string(maxLength: 1024),
                 ], required: ["email", "display_name", "role", "password"]
             )),
         responses: [
@@ -41,7 +41,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "role": .string,
+                    "role": .string(maxLength: 64),
                     "status": .enumeration(["active", "disabled"]),
                 ]
             )),

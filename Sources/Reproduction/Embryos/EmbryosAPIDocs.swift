@@ -1,3 +1,4 @@
+import LabBoxPlatform
 import LabBoxServer
 
 // The JSON API documentation of the routes of EmbryosAPIController: each operation is named where its route is declared.
@@ -121,7 +122,7 @@ extension APISchema {
             "day": .integer,
             "stage": .integer,
             "grade": .integer,
-            "reason": .string,
+            "reason": .string(maxLength: AuditTrail.maxReason),
         ], required: ["reason"]
     ).named("Regrade")
 
@@ -135,7 +136,7 @@ extension APISchema {
 
     package static let reason: APISchema = .object(
         [
-            "reason": .string
+            "reason": .string(maxLength: AuditTrail.maxReason)
         ], required: ["reason"]
     ).named("Reason")
 }

@@ -124,7 +124,7 @@ extension APISchema {
         [
             "donor_id": .integer,
             "performed_on": .date,
-            "operator": .string,
+            "operator": .string(maxLength: 200),
             "follicles": .integer,
             "oocytes": .integer,
             "grade_1": .integer,
@@ -132,7 +132,7 @@ extension APISchema {
             "grade_3": .integer,
             "grade_4": .integer,
             "degenerate": .integer,
-            "notes": .string,
+            "notes": .string(maxLength: 2000),
         ], required: ["donor_id", "follicles", "oocytes"]
     ).named("OPUSessionInput")
 
@@ -155,14 +155,14 @@ extension APISchema {
 
     package static let ivfBatchInput: APISchema = .object(
         [
-            "code": .string,
+            "code": .string(maxLength: 64),
             "sire_id": .integer,
             "semen_sample_id": .integer,
             "fertilised_on": .date,
-            "medium": .string,
-            "protocol": .string,
-            "technician": .string,
-            "notes": .string,
+            "medium": .string(maxLength: 200),
+            "protocol": .string(maxLength: 200),
+            "technician": .string(maxLength: 200),
+            "notes": .string(maxLength: 2000),
             "oocytes_from": .array(
                 .object(
                     [
@@ -193,7 +193,7 @@ extension APISchema {
             "checked_on": .date,
             "cleaved": .integer,
             "blastocysts": .integer,
-            "notes": .string,
+            "notes": .string(maxLength: 2000),
         ], required: ["day"]
     ).named("IVFCheckInput")
 

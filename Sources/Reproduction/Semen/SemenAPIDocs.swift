@@ -98,8 +98,8 @@ extension APISchema {
             "progressive_motility": .integer,
             "normal_morphology": .integer,
             "post_thaw_motility": .integer,
-            "technician": .string,
-            "notes": .string,
+            "technician": .string(maxLength: 200),
+            "notes": .string(maxLength: 2000),
         ], required: ["sire_id"]
     ).named("SemenCollectionInput")
 
@@ -108,7 +108,7 @@ extension APISchema {
             "straws": .integer,
             "doses_per_straw": .number,
             "straw_size": .enumeration(["0.25", "0.5"]),
-            "extender": .string,
+            "extender": .string(maxLength: 200),
             "container_id": .integer,
         ], required: ["straws", "doses_per_straw", "container_id"]
     ).named("SemenProcessing")

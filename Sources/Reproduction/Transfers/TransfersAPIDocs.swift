@@ -121,10 +121,10 @@ extension APISchema {
             "recipient_id": .integer,
             "embryo_ids": .array(.integer),
             "transferred_on": .date,
-            "technician": .string,
-            "cl_side": .string,
-            "cl_quality": .string,
-            "notes": .string,
+            "technician": .string(maxLength: 200),
+            "cl_side": .string(maxLength: 200),
+            "cl_quality": .string(maxLength: 200),
+            "notes": .string(maxLength: 2000),
             "witness": .witness,
         ], required: ["recipient_id", "embryo_ids", "witness"]
     ).named("TransferInput")
@@ -146,10 +146,10 @@ extension APISchema {
     package static let pregnancyCheckInput: APISchema = .object(
         [
             "checked_on": .date,
-            "method": .string,
-            "result": .string,
+            "method": .string(maxLength: 200),
+            "result": .string(maxLength: 200),
             "fetal_sex": .enumeration(["", "female", "male", "twins"]),
-            "notes": .string,
+            "notes": .string(maxLength: 2000),
         ], required: ["method", "result"]
     ).named("PregnancyCheckInput")
 
@@ -157,7 +157,7 @@ extension APISchema {
         [
             "outcome": .enumeration(["born_alive", "stillborn"]),
             "outcome_on": .date,
-            "offspring_sex": .string,
+            "offspring_sex": .string(maxLength: 200),
         ], required: ["outcome"]
     ).named("Outcome")
 

@@ -1,0 +1,65 @@
+import Foundation
+import LabBoxValues
+
+/// The longest text each string of a JSON request body may hold, read from the `maxLength` of the
+/// body's documented schema.
+///
+/// Every text a client chooses ends up in rows and audit events that are kept for years (issue 20,
+/// H1), so every string of every request body declares a bound. Reading the bound from the
+/// documentation makes the promise and its enforcement one value: what the OpenAPI document says
+/// is what the server refuses, with `422` naming the field (the check is ``InputCheck/length``),
+/// before the handler runs and so before anything is written. Stores check their own bounds
+/// too, for the forms and CSV imports that reach them without a schema.
+package indirect enum TextBounds: Sendable {
+    case text(Int)
+    case object([String: TextBounds])
+    case array(TextBounds)
+    /// `oneOf`/`allOf`: each alternative's bounds apply to the values of its shape.
+    case alternatives([TextBounds])
+
+    /// The bounds of `schema`, nil when it holds no bounded string.
+    package init?(_ schema: APISchema) {
+        var found: [TextBounds] = []
+        for (keyword, value) in schema.keywords {
+            switch (keyword, value) {
+            case ("maxLength", .integer(let limit)): found.append(.text(limit))
+            case ("properties", .properties(let properties)):
+                let bounded = properties.compactMap { name, schema in TextBounds(schema).map { (name, $0) } }
+                if !bounded.isEmpty { found.append(.object(Dictionary(uniqueKeysWithValues: bounded))) }
+            case ("items", .schema(let items)):
+                if let bounds = TextBounds(items) { found.append(.array(bounds)) }
+            case ("oneOf", .schemas(let schemas)), ("allOf", .schemas(let schemas)):
+                found.append(contentsOf: schemas.compactMap(TextBounds.init))
+            default: break
+            }
+        }
+        guard let first = found.first else { return nil }
+        self = found.count == 1 ? first : .alternatives(found)
+    }
+
+    /// Refuses the first text of `json` (as `JSONSerialization` reads it) beyond its bound; the
+    /// field is named as decoding errors name it (`moves.0.reason`).
+    package func check(_ json: Any, path: [String] = []) throws {
+        switch (self, json) {
+        case (.text(let limit), let text as String):
+            try InputCheck.length(text, field: path.joined(separator: "."), limit: limit)
+        case (.object(let properties), let object as [String: Any]):
+            for (name, bounds) in properties {
+                if let value = object[name] { try bounds.check(value, path: path + [name]) }
+            }
+        case (.array(let items), let array as [Any]):
+            for (index, value) in array.enumerated() { try items.check(value, path: path + [String(index)]) }
+        case (.alternatives(let all), _):
+            for bounds in all { try bounds.check(json, path: path) }
+        default: break
+        }
+    }
+}
+
+extension APIOperation {
+    /// The bounds of the operation's JSON body, nil when it has none.
+    package var textBounds: TextBounds? {
+        guard let body, body.mediaType == "application/json" else { return nil }
+        return TextBounds(body.schema)
+    }
+}
