@@ -1,8 +1,11 @@
 """A local SMTP server for LabBox's mail tests (aiosmtpd).
 
-Usage: smtp_sink.py OUTPUT.jsonl [--starttls CERT KEY] [--user NAME:PASSWORD]
+Usage: smtp_sink.py OUTPUT.jsonl [--starttls CERT KEY] [--user NAME:PASSWORD] [--inject-after-starttls]
 Listens on a free loopback port, prints "READY <port>" once it accepts connections, and appends
 each delivered message to OUTPUT.jsonl as {"from", "to", "data", "auth"}. Runs until killed (the tests send SIGKILL).
+
+--inject-after-starttls plays, instead, a server behind someone on the path who appends a reply to
+the answer to STARTTLS, in plain text, for the client to read inside TLS.
 """
 
 import json
@@ -15,9 +18,28 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 
+def injected_after_starttls() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        print(f"READY {listener.getsockname()[1]}", flush=True)
+        connection, _ = listener.accept()
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 sink ESMTP\r\n")
+        lines.readline()
+        connection.sendall(b"250-sink\r\n250 STARTTLS\r\n")
+        lines.readline()
+        connection.sendall(b"220 go ahead\r\n250 injected\r\n")
+        while connection.recv(1024):
+            pass
+
+
 def main() -> None:
     output = sys.argv[1]
     args = sys.argv[2:]
+    if "--inject-after-starttls" in args:
+        injected_after_starttls()
+        return
     tls_context = None
     user = None
     while args:

@@ -47,6 +47,7 @@ package enum SMTPClient {
         async throws
     {
         let (replies, continuation) = AsyncStream.makeStream(of: Reply.self)
+        let decoder = ReplyDecoder(continuation: continuation)
         let tls = try NIOSSLContext(configuration: tlsConfiguration(settings))
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
@@ -56,7 +57,7 @@ package enum SMTPClient {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: serverName(settings.host)))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ReplyDecoder(continuation: continuation))
+                    try channel.pipeline.syncOperations.addHandler(decoder)
                 }
             }
             .connect(host: settings.host, port: settings.port).get()
@@ -76,9 +77,18 @@ package enum SMTPClient {
                 throw Failure(description: "the server does not offer STARTTLS (set smtp.security to none or tls)")
             }
             _ = try await session.command("STARTTLS", expect: 220)
-            try await channel.pipeline.addHandler(
-                NIOSSLClientHandler(context: tls, serverHostname: serverName(settings.host)), position: .first
-            ).get()
+            let consumed = session.consumed
+            // Whatever came after the 220 came in plain text, where anyone on the path can add
+            // it, and would be read as the first replies inside TLS (RFC 3207 §4.2; CVE-2011-0411
+            // in other mailers). Checked and upgraded in one event-loop turn, so nothing slips in
+            // between; bytes arriving later meet the TLS handler and fail its handshake.
+            try await channel.eventLoop.submit {
+                guard decoder.isIdle(consumed: consumed) else {
+                    throw Failure(description: "the server sent more after its STARTTLS reply; refusing the connection")
+                }
+                try channel.pipeline.syncOperations.addHandler(
+                    NIOSSLClientHandler(context: tls, serverHostname: serverName(settings.host)), position: .first)
+            }.get()
             _ = try await session.command(hello, expect: 250)
         }
         if let username = settings.username, !username.isEmpty {
@@ -143,6 +153,8 @@ package enum SMTPClient {
     private struct Session {
         let channel: any Channel
         var replies: AsyncStream<Reply>.Iterator
+        /// Replies read so far.
+        var consumed = 0
 
         mutating func expect(_ codes: Int..., after command: String?) async throws {
             _ = try await next(codes, after: command)
@@ -161,16 +173,24 @@ package enum SMTPClient {
                 throw Failure(
                     description: (command.map { "\($0): " } ?? "greeting: ") + reply.lines.joined(separator: " / "))
             }
+            consumed += 1
             return reply
         }
     }
 
     /// Splits the byte stream into replies; a reply's last line has a space after its code.
-    private final class ReplyDecoder: ChannelInboundHandler {
+    /// Unchecked `Sendable`: it is only touched on its channel's event loop.
+    private final class ReplyDecoder: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         let continuation: AsyncStream<Reply>.Continuation
         var pending = ""
         var lines: [String] = []
+        var yielded = 0
+
+        /// Whether every byte received so far belonged to the `consumed` replies already read.
+        func isIdle(consumed: Int) -> Bool {
+            yielded == consumed && pending.isEmpty && lines.isEmpty
+        }
 
         init(continuation: AsyncStream<Reply>.Continuation) { self.continuation = continuation }
 
@@ -183,6 +203,7 @@ package enum SMTPClient {
                 lines.append(line)
                 if line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
                     continuation.yield(Reply(code: Int(line.prefix(3)) ?? 0, lines: lines))
+                    yielded += 1
                     lines = []
                 }
             }

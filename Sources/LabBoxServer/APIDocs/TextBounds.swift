@@ -10,8 +10,11 @@ import LabBoxValues
 /// is what the server refuses, with `422` naming the field (the check is ``InputCheck/length``),
 /// before the handler runs and so before anything is written. Stores check their own bounds
 /// too, for the forms and CSV imports that reach them without a schema.
+///
+/// A JSON `null` where the document says text is refused the same way (`422` naming the field):
+/// decoding would read it as an absent value and store an empty text the client did not send.
 package indirect enum TextBounds: Sendable {
-    case text(Int)
+    case text(Int, nullable: Bool)
     case object([String: TextBounds])
     case array(TextBounds)
     /// `oneOf`/`allOf`: each alternative's bounds apply to the values of its shape.
@@ -22,14 +25,15 @@ package indirect enum TextBounds: Sendable {
         var found: [TextBounds] = []
         for (keyword, value) in schema.keywords {
             switch (keyword, value) {
-            case ("maxLength", .integer(let limit)): found.append(.text(limit))
+            case ("maxLength", .integer(let limit)): found.append(.text(limit, nullable: schema.allowsNull))
             case ("properties", .properties(let properties)):
                 let bounded = properties.compactMap { name, schema in TextBounds(schema).map { (name, $0) } }
                 if !bounded.isEmpty { found.append(.object(Dictionary(uniqueKeysWithValues: bounded))) }
             case ("items", .schema(let items)):
                 if let bounds = TextBounds(items) { found.append(.array(bounds)) }
             case ("oneOf", .schemas(let schemas)), ("allOf", .schemas(let schemas)):
-                found.append(contentsOf: schemas.compactMap(TextBounds.init))
+                let nullable = schemas.contains(where: \.allowsNull)
+                found.append(contentsOf: schemas.compactMap(TextBounds.init).map { nullable ? $0.allowingNull : $0 })
             default: break
             }
         }
@@ -41,8 +45,10 @@ package indirect enum TextBounds: Sendable {
     /// field is named as decoding errors name it (`moves.0.reason`).
     package func check(_ json: Any, path: [String] = []) throws {
         switch (self, json) {
-        case (.text(let limit), let text as String):
+        case (.text(let limit, _), let text as String):
             try InputCheck.length(text, field: path.joined(separator: "."), limit: limit)
+        case (.text(_, nullable: false), is NSNull):
+            throw APIError.validationFailed("Must be text, not null.", field: path.joined(separator: "."))
         case (.object(let properties), let object as [String: Any]):
             for (name, bounds) in properties {
                 if let value = object[name] { try bounds.check(value, path: path + [name]) }
@@ -52,6 +58,27 @@ package indirect enum TextBounds: Sendable {
         case (.alternatives(let all), _):
             for bounds in all { try bounds.check(json, path: path) }
         default: break
+        }
+    }
+}
+
+extension TextBounds {
+    fileprivate var allowingNull: TextBounds {
+        guard case .text(let limit, _) = self else { return self }
+        return .text(limit, nullable: true)
+    }
+}
+
+extension APISchema {
+    /// Whether JSON `null` is one of the values the schema allows.
+    fileprivate var allowsNull: Bool {
+        keywords.contains { keyword, value in
+            switch (keyword, value) {
+            case ("type", .text(let type)): type == "null"
+            case ("type", .list(let types)): types.contains { if case .text("null") = $0 { true } else { false } }
+            case ("oneOf", .schemas(let schemas)): schemas.contains(where: \.allowsNull)
+            default: false
+            }
         }
     }
 }

@@ -60,18 +60,16 @@ package struct AuthAPIController {
             else { throw APIError.unauthorized("The TOTP code is not valid.") }
             user = verified
         }
-        if identity.mustEnrol(user) {
-            throw APIError(
-                status: .forbidden, code: "two_factor_required",
-                message: "Enrol a second factor in the web interface first (Account → Two-factor).")
-        }
+        if identity.mustEnrol(user) { throw Self.enrolFirst }
         try await identity.record(.loginSucceeded, user: user, context: context, detail: "API token")
         return TokenResponse(try await identity.tokens.issue(for: user, event: context.eventContext))
     }
 
     private func refresh(_ request: Request, _ context: AppRequestContext) async throws -> TokenResponse {
         let body = try await request.decode(as: RefreshRequest.self, context: context)
-        switch try await identity.tokens.refresh(body.refreshToken, event: context.eventContext) {
+        switch try await identity.tokens.refresh(
+            body.refreshToken, event: context.eventContext, mustEnrol: identity.mustEnrol)
+        {
         case .renewed(let pair, _):
             return TokenResponse(pair)
         case .reused(let user):
@@ -80,8 +78,14 @@ package struct AuthAPIController {
             throw APIError.unauthorized("This refresh token was already used; sign in again.")
         case .invalid:
             throw APIError.unauthorized("The refresh token is unknown, expired or revoked.")
+        case .secondFactorRequired:
+            throw Self.enrolFirst
         }
     }
+
+    private static let enrolFirst = APIError(
+        status: .forbidden, code: "two_factor_required",
+        message: "Enrol a second factor in the web interface first (Account → Two-factor).")
 
     package struct Me: ResponseEncodable {
         package let kind: String

@@ -39,7 +39,7 @@ extension APIOperation {
 
     package static let exchangeRefreshToken = APIOperation(
         "Exchange a refresh token",
-        "Returns a new pair and retires the presented refresh token. Presenting a refresh token twice revokes its whole family (it was copied) and records a security event. No authentication.",
+        "Returns a new pair and retires the presented refresh token. A family of refresh tokens ends 30 days after the sign-in that started it, however often it is refreshed. Presenting a refresh token twice revokes its whole family (it was copied) and records a security event. No authentication.",
         body: .json(
             .object(
                 [
@@ -57,6 +57,7 @@ extension APIOperation {
                     ]
                 ), "New tokens."),
             401: "Unknown, expired, revoked or reused refresh token.",
+            403: "two_factor_required: the role must now enrol a second factor first (auth.require_2fa).",
         ]
     )
 }

@@ -60,9 +60,8 @@ package struct Identity: Sendable {
     /// Checks an email and password. The answer is the same for an unknown email, a wrong password
     /// and a disabled account, so sign-in does not reveal which accounts exist.
     ///
-    /// Failures are counted per account: each waits a little longer before its answer, and from
-    /// ``lockoutThreshold`` on the account is locked for a doubling time, during which even the
-    /// right password is refused (with the same answer).
+    /// Failures are counted per account: from ``lockoutThreshold`` on the account is locked for a
+    /// doubling time, during which even the right password is refused (with the same answer).
     package func verify(email: String, password: String, context: AppRequestContext) async throws -> User {
         // Checked before anything is written: an anonymous caller must not be able to store much.
         guard email.count <= SecurityEvent.maxEmail else {
@@ -79,31 +78,32 @@ package struct Identity: Sendable {
         }
         let refusal = APIError(
             status: .unauthorized, code: "unauthorized", message: "The email or password is not correct.")
+        // Every refusal costs one bcrypt check and one write, nothing more, so that the time of the
+        // answer does not tell an unknown email from a locked account or a wrong password.
+        // Guessing is slowed by the per-address limit and the account lockout, not by waiting.
         guard let user = try await users.user(email: email.trimmingCharacters(in: .whitespaces)) else {
-            // Hash anyway, so an unknown email takes as long as a known one.
             _ = try await PasswordPolicy.verify(password, hash: Self.timingHash)
             try await record(.loginFailed, user: nil, email: email, context: context, detail: "unknown email")
             throw refusal
         }
         if let lockedUntil = user.lockedUntil, lockedUntil > Date() {
+            _ = try await PasswordPolicy.verify(password, hash: Self.timingHash)
             try await record(.loginFailed, user: user, context: context, detail: "account locked")
             throw refusal
         }
         guard try await PasswordPolicy.verify(password, hash: user.passwordHash), user.status == .active else {
-            let failures = try await recordFailure(user, context: context)
-            try await Task.sleep(for: .milliseconds(min(failures, 8) * 250))
+            try await recordFailure(user, context: context)
             throw refusal
         }
         return user
     }
 
     /// Counts a failed password for `user`, locking the account from the threshold on.
-    private func recordFailure(_ user: User, context: AppRequestContext) async throws -> Int {
+    private func recordFailure(_ user: User, context: AppRequestContext) async throws {
         let event = context.eventContext
-        return try await database.write { db in
-            guard var user = try User.fetchOne(db, key: user.id) else { return 0 }
+        try await database.write { db in
+            guard var user = try User.fetchOne(db, key: user.id) else { return }
             try Self.countFailure(db, &user, kind: .loginFailed, event: event)
-            return user.failedLogins
         }
     }
 

@@ -114,12 +114,16 @@ package struct TokenService: Sendable {
             })
     }
 
-    /// Starts a new refresh family for `user` (after sign-in with password).
+    /// Starts a new refresh family for `user` (after sign-in with password). The family ends
+    /// ``refreshLifetime`` from now however often it is refreshed: a stolen refresh token cannot
+    /// be kept alive for ever.
     package func issue(for user: User, event: EventContext) async throws -> Pair {
-        try await issue(for: user, family: Secrets.token(bytes: 12), event: event)
+        try await issue(
+            for: user, family: Secrets.token(bytes: 12), until: Date().addingTimeInterval(Self.refreshLifetime),
+            event: event)
     }
 
-    private func issue(for user: User, family: String, event: EventContext) async throws -> Pair {
+    private func issue(for user: User, family: String, until end: Date, event: EventContext) async throws -> Pair {
         let key = try await currentKey()
         let now = Date()
         let claims = AccessToken.Claims(
@@ -133,7 +137,7 @@ package struct TokenService: Sendable {
                     INSERT INTO refresh_tokens (token_hash, user_id, family, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?)
                     """,
-                arguments: [Secrets.hash(refresh), user.id, family, now, now.addingTimeInterval(Self.refreshLifetime)])
+                arguments: [Secrets.hash(refresh), user.id, family, now, end])
             try AuditTrail.append(
                 db, event.acting(as: user), action: "token.issue", entityType: "user", entityID: String(user.id ?? 0),
                 after: AuditValue.encode(["refresh_family": .text(family)]))
@@ -154,12 +158,18 @@ package struct TokenService: Sendable {
     package enum RefreshOutcome: Sendable {
         case renewed(Pair, User)
         case invalid
+        /// The account must now enrol a second factor before it gets new tokens.
+        case secondFactorRequired
         /// The token had been used before: someone holds a copy. The family is revoked.
         case reused(User?)
     }
 
-    /// Exchanges a refresh token for a new pair, retiring the presented one.
-    package func refresh(_ token: String, event: EventContext) async throws -> RefreshOutcome {
+    /// Exchanges a refresh token for a new pair, retiring the presented one. `mustEnrol` is
+    /// asked again at each refresh, as at sign-in: a requirement added since does not wait for
+    /// the family to end.
+    package func refresh(_ token: String, event: EventContext, mustEnrol: (User) -> Bool) async throws
+        -> RefreshOutcome
+    {
         let hash = Secrets.hash(token)
         let now = Date()
         let found = try await database.write { db -> (RefreshToken, User?)? in
@@ -177,7 +187,8 @@ package struct TokenService: Sendable {
         guard let (token, user) = found else { return .invalid }
         if token.usedAt != nil { return .reused(user) }
         guard token.revokedAt == nil, let user, user.status == .active, token.expiresAt > now else { return .invalid }
-        return .renewed(try await issue(for: user, family: token.family, event: event), user)
+        if mustEnrol(user) { return .secondFactorRequired }
+        return .renewed(try await issue(for: user, family: token.family, until: token.expiresAt, event: event), user)
     }
 
     /// Ends every refresh family of a user (password reset, disabling).

@@ -103,6 +103,8 @@ package struct TwoFactorController {
             fresh.totpLastStep = step
             try fresh.update(db)
             try SecurityEvent.record(db, kind: .twoFactorEnabled, user: fresh, event: event, detail: "")
+            // Refresh tokens got from the password alone end: from now on tokens need the code too.
+            try TokenService.revokeAll(db, userID: fresh.id ?? 0)
             return try TwoFactor.newRecoveryCodes(db, userID: fresh.id ?? 0)
         }
         return try await page(request, context, recoveryCodes: codes)

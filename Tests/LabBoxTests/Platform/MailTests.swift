@@ -146,6 +146,21 @@ final class SMTPSink {
         #expect(sink.messages.first?["tls"] as? Bool == true)
     }
 
+    /// Someone on the path appends a reply to the server's answer to STARTTLS: read inside TLS, it
+    /// would pass for the server's own. The client refuses the connection instead.
+    @Test func repliesInjectedBeforeTheTLSUpgradeAreRefused() async throws {
+        let sink = try SMTPSink(["--inject-after-starttls"])
+        let server = try TestServer()
+        _ = try await queueAlert(server)
+        let sender = OutboxSender(
+            database: server.services.database, settings: settings(port: sink.port, security: .starttls),
+            retryBase: .zero)
+        _ = try await sender.sendDue()
+        let stored = try await server.services.database.read { try EmailMessage.fetchOne($0) }
+        #expect(stored?.state != .sent)
+        #expect(stored?.lastError?.contains("more after its STARTTLS reply") == true, "\(stored?.lastError ?? "")")
+    }
+
     @Test func failedDeliveriesBackOffThenGiveUpAndAnAdminCanRetry() async throws {
         let server = try TestServer()
         _ = try await queueAlert(server)

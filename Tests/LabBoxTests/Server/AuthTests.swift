@@ -286,6 +286,12 @@ import Testing
         return try response.json()
     }
 
+    private func refresh(_ client: some TestClientProtocol, _ token: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v1/auth/refresh", method: .post, headers: Self.json,
+            body: ByteBuffer(string: #"{"refresh_token":"\#(token)"}"#))
+    }
+
     @Test func accessTokenAuthenticatesAndRefreshRotates() async throws {
         let server = try TestServer()
         _ = try await server.user(.auditor)
@@ -357,6 +363,94 @@ import Testing
             let forged = try await client.execute(
                 uri: "/api/v1/auth/me", method: .get, headers: [.authorization: "Bearer \(before.dropLast(2))xx"])
             #expect(forged.status == .unauthorized)
+        }
+    }
+
+    /// A family ends 30 days after its sign-in, however often it is refreshed.
+    @Test func refreshingNeverExtendsTheFamilyBeyondItsSignIn() async throws {
+        let server = try TestServer()
+        _ = try await server.user(.auditor)
+        try await server.test { client in
+            var token = try #require(try await signIn(client)["refresh_token"] as? String)
+            for _ in 0..<2 {
+                token = try #require(try await refresh(client, token).json()["refresh_token"] as? String)
+            }
+            let ends = try await server.services.database.read { db in
+                try String.fetchAll(db, sql: "SELECT DISTINCT expires_at FROM refresh_tokens")
+            }
+            #expect(ends.count == 1, "\(ends)")
+            try await server.services.database.write { db in
+                try db.execute(sql: "UPDATE refresh_tokens SET expires_at = ?", arguments: [Date()])
+            }
+            #expect(try await refresh(client, token).status == .unauthorized)
+        }
+    }
+
+    /// A requirement to enrol a second factor reaches API clients at their next refresh, and
+    /// enrolling ends the refresh tokens that the password alone got.
+    @Test func refreshTokensDoNotOutliveASecondFactorRequirement() async throws {
+        let before = try TestServer()
+        _ = try await before.user(.director)
+        let (first, second) = try await before.test { client in
+            var tokens: [String] = []
+            for _ in 0..<2 {
+                let response = try await client.execute(
+                    uri: "/api/v1/auth/token", method: .post, headers: Self.json,
+                    body: ByteBuffer(
+                        string: #"{"email":"director@lab.example","password":"correct horse battery staple"}"#))
+                tokens.append(try #require(try response.json()["refresh_token"] as? String))
+            }
+            return (tokens[0], tokens[1])
+        }
+        let required = try TestServer(directory: before.directory) { $0.requireTwoFactor = true }
+        try await required.test { client in
+            let refused = try await refresh(client, first)
+            #expect(refused.status == .forbidden)
+            #expect(try refused.apiError()["code"] as? String == "two_factor_required")
+        }
+        let session = try await before.signIn(.director)
+        try await before.test { client in
+            _ = try await client.execute(uri: "/account/2fa", method: .get, headers: session.headers)
+            let user = try #require(try await before.services.identity.users.user(email: "director@lab.example"))
+            let secret = try #require(TwoFactor.secret(of: user, secrets: before.services.database.secrets))
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let code = String(format: "%06d", HummingbirdOTPCode.compute(secret: secret))
+            let enabled = try await client.execute(
+                uri: "/account/2fa/enable", method: .post, headers: headers,
+                body: ByteBuffer(string: "_csrf=\(session.csrf)&code=\(code)"))
+            #expect(enabled.status == .ok)
+            #expect(try await refresh(client, second).status == .unauthorized)
+        }
+    }
+
+    /// An unknown email, a wrong password and a locked account all cost one bcrypt check: the
+    /// answer's time does not tell them apart (it did: a locked account answered at once, and a
+    /// wrong password waited longer with each failure).
+    @Test func theAnswerTimeDoesNotRevealWhichAccountsExist() async throws {
+        let server = try TestServer { $0.loginsPerMinute = 1000 }
+        _ = try await server.user(.auditor)
+        _ = try await server.user(.technician)
+        try await server.test { client in
+            func attempt(_ email: String) async throws -> Duration {
+                let start = ContinuousClock.now
+                let response = try await client.execute(
+                    uri: "/api/v1/auth/token", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"email":"\#(email)","password":"wrong password here"}"#))
+                #expect(response.status == .unauthorized)
+                return ContinuousClock.now - start
+            }
+            for _ in 0..<Identity.lockoutThreshold { _ = try await attempt("technician@lab.example") }
+            // Interleaved rounds, so that load from tests running beside this one falls on all three.
+            let emails = ["nobody@lab.example", "auditor@lab.example", "technician@lab.example"]
+            var times: [[Duration]] = [[], [], []]
+            for _ in 0..<5 {
+                for (index, email) in emails.enumerated() { times[index].append(try await attempt(email)) }
+            }
+            let medians = times.map { $0.sorted()[2] }
+            // Generous: bcrypt dominates each answer, so a real difference is a multiple (a locked
+            // account answered 100 times faster).
+            #expect(medians.min()! * 3 > medians.max()!, "unknown, wrong password, locked: \(medians)")
         }
     }
 

@@ -43,6 +43,19 @@ import Testing
         #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
     }
 
+    /// `null` where the document says text would decode as "absent" and be stored as "".
+    @Test func nullWhereTextIsExpectedIsRefusedNamingTheField() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:write", "samples:read"])
+        try await server.test { client in
+            let response = try await post(
+                client, key, Self.sample.replacingOccurrences(of: #""kind""#, with: #""notes":null,"kind""#))
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.apiError()["field"] as? String == "notes")
+        }
+        #expect(try await server.services.database.read { try Sample.fetchCount($0) } == 0)
+    }
+
     @Test func anInstantKeepsItsMilliseconds() async throws {
         let server = try TestServer()
         let key = try await server.apiKey(["samples:write", "samples:read"])

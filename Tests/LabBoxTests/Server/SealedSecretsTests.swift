@@ -39,7 +39,9 @@ import Testing
         }
         let thief = try TemporaryDirectory()
         let copy = thief.path + "/labbox.db"
-        try await original.services.database.read { try $0.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+        try await original.services.database.read(singleStatement: true) {
+            try $0.execute(sql: "VACUUM INTO ?", arguments: [copy])
+        }
         let stored = try await DatabaseQueue(path: copy).read { db in
             try String.fetchAll(db, sql: "SELECT secret FROM signing_keys")
         }
@@ -111,7 +113,7 @@ import Testing
                 try String.fetchOne(
                     db,
                     sql:
-                        "SELECT json_extract(after, '$.deleted') FROM audit_events WHERE action = 'signing_key.rotate' ORDER BY id DESC LIMIT 1"
+                        "SELECT json_extract(after, '$.deleted') FROM audit_events WHERE action = 'signing_key.rotate' ORDER BY seq DESC LIMIT 1"
                 )
             }
             #expect(deleted?.isEmpty == false)
