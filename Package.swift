@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "labbox", targets: ["labbox"]),
         // For Benchmarks/, whose micro-benchmarks call into the server's code.
         .library(name: "LabBoxApp", targets: ["LabBoxApp"]),
+        .executable(name: "labbox-fuzz", targets: ["LabBoxFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -31,6 +32,19 @@ let package = Package(
     targets: [
         // The floors, top first. A target depends only on targets below it, so the compiler refuses
         // an upward import; docs/ARCHITECTURE.md draws this graph (scripts/architecture).
+
+        // Tools: the fuzz targets for the parsers that read untrusted bytes, and the replay of
+        // their corpora (scripts/fuzz, docs/decisions/0021). Beside the app, not in the binary.
+        .executableTarget(
+            name: "LabBoxFuzz",
+            dependencies: [
+                "LabBoxServer",
+                "LabBoxPlatform",
+                "LabBoxValues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
 
         // App: the composition root (services, router, CLI, lifecycle, demo data) and the executable.
         .executableTarget(name: "labbox", dependencies: ["LabBoxApp"], path: "Sources/labbox"),

@@ -3,10 +3,11 @@ import GRDB
 
 /// Verification and restore of a backup archive.
 ///
-/// Both unpack the archive next to where it will be used and check it the same way: every member
-/// matches the manifest's size and SHA-256, nothing unlisted is present, SQLite's integrity check
-/// passes, the audit chain verifies and ends at the manifest's head hash, and the row counts and
-/// schema version match.
+/// Both unpack the archive next to where it will be used and check it the same way: it holds only
+/// what a backup holds (``BackupManifest/allows(_:)``) and fits the free space
+/// (``TarReader/Limits/freeSpace(at:)``), every member matches the manifest's size and SHA-256,
+/// nothing unlisted is present, SQLite's integrity check passes, the audit chain verifies and ends
+/// at the manifest's head hash, and the row counts and schema version match.
 package enum BackupCheck {
     package struct Report: Sendable {
         package struct Check: Sendable {
@@ -43,7 +44,8 @@ package enum BackupCheck {
         let members: [String: TarReader.Member]
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            members = try TarReader.extract(archive, into: directory)
+            members = try TarReader.extract(
+                archive, into: directory, limits: try .freeSpace(at: directory), allowed: BackupManifest.allows)
             report.check("archive", true, "\(members.count) files unpacked")
         } catch {
             report.check("archive", false, "cannot read the archive: \(error)")
@@ -64,12 +66,15 @@ package enum BackupCheck {
             members[name].map { BackupManifest.File(size: $0.size, sha256: $0.sha256) } != manifest.files[name]
         }
         let unlisted = present.subtracting(listed).sorted()
+        let foreign = listed.filter { !BackupManifest.allows($0) }.sorted()
+        let good = mismatched.isEmpty && unlisted.isEmpty && foreign.isEmpty
         report.check(
-            "checksums", mismatched.isEmpty && unlisted.isEmpty,
-            mismatched.isEmpty && unlisted.isEmpty
+            "checksums", good,
+            good
                 ? "\(listed.count) files match their SHA-256"
                 : "differ or missing: \(mismatched.joined(separator: ", "))"
-                    + (unlisted.isEmpty ? "" : "; not in the manifest: \(unlisted.joined(separator: ", "))"))
+                    + (unlisted.isEmpty ? "" : "; not in the manifest: \(unlisted.joined(separator: ", "))")
+                    + (foreign.isEmpty ? "" : "; never in a backup: \(foreign.joined(separator: ", "))"))
         let databaseURL = directory.appendingPathComponent("labbox.db")
         do {
             try AppDatabase.inspect(path: databaseURL.path) { db in

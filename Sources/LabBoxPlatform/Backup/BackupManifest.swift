@@ -7,6 +7,11 @@ package struct BackupManifest: Codable, Sendable {
     package struct File: Codable, Sendable, Equatable {
         package let size: Int64
         package let sha256: String
+
+        package init(size: Int64, sha256: String) {
+            self.size = size
+            self.sha256 = sha256
+        }
     }
 
     package var format = 1
@@ -22,6 +27,14 @@ package struct BackupManifest: Codable, Sendable {
     package var files: [String: File]
 
     package static let name = "manifest.json"
+
+    /// The names a backup holds: the database, this manifest, and attachments other than job
+    /// results (scratch output, left out). Restore installs nothing else, so an archive cannot
+    /// bring a configuration file, a TLS key or a `-wal` file SQLite would replay into the data.
+    package static func allows(_ name: String) -> Bool {
+        name == "labbox.db" || name == Self.name
+            || (name.hasPrefix("attachments/") && !name.hasPrefix("attachments/jobs/"))
+    }
 
     package enum CodingKeys: String, CodingKey {
         case format, commit, migrations, files

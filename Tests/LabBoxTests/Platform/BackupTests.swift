@@ -136,4 +136,111 @@ import Testing
         #expect(try LabBoxProcess.run(["check", "--data", directory.path + "/copy"]).status == 0)
         #expect(try Self.rows(directory.path + "/copy/labbox.db") == (try Self.rows(data + "/labbox.db")))
     }
+
+    // MARK: Hostile archives
+
+    /// A ustar header as a hostile archive may carry it: any size text and type, a valid checksum.
+    private static func header(_ name: String, size: String, type: Character = "0") -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: 512)
+        block.replaceSubrange(0..<name.utf8.count, with: name.utf8)
+        block.replaceSubrange(124..<(124 + size.utf8.count), with: size.utf8)
+        block[156] = type.asciiValue ?? 0
+        block.replaceSubrange(148..<156, with: Array("        ".utf8))
+        let sum = String(block.reduce(0) { $0 + Int($1) }, radix: 8)
+        block.replaceSubrange(
+            148..<156, with: Array((String(repeating: "0", count: 6 - sum.count) + sum).utf8) + [0, 32])
+        return block
+    }
+
+    private static func unpack(_ blocks: [[UInt8]], limits: TarReader.Limits = .init(bytes: 1 << 20, files: 10))
+        throws -> [String: TarReader.Member]
+    {
+        let directory = try TemporaryDirectory()
+        var unpacker = TarReader.Unpacker(directory: URL(fileURLWithPath: directory.path), limits: limits)
+        try unpacker.consume(blocks.flatMap { $0 } + [UInt8](repeating: 0, count: 1024))
+        return try unpacker.finish()
+    }
+
+    @Test(arguments: ["-0000000001", "-1", "+0000000001", "0000000001x", "00000000019", "", "1 2", "\u{80}1"])
+    func aMalformedMemberSizeIsRefusedNotCrashedOn(size: String) {
+        #expect(throws: BackupError.self) {
+            try Self.unpack([Self.header("labbox.db", size: size), [UInt8](repeating: 65, count: 512)])
+        }
+    }
+
+    @Test func onlyRegularFilesAreUnpackedAndEachOnce() throws {
+        for type: Character in ["1", "2", "3", "4", "6", "L", "x", "g"] {
+            #expect(throws: BackupError.self, "type \(type)") {
+                try Self.unpack([Self.header("attachments/a", size: "00000000000", type: type)])
+            }
+        }
+        let file = [Self.header("attachments/a", size: "00000000001"), [UInt8](repeating: 65, count: 512)]
+        #expect(throws: BackupError.self) { try Self.unpack(file + file) }
+        // Directory entries, as GNU tar writes them, carry nothing and are passed over.
+        let members = try Self.unpack([Self.header("attachments/", size: "00000000000", type: "5")] + file)
+        #expect(Array(members.keys) == ["attachments/a"])
+    }
+
+    @Test func unpackingStopsBeforeItOutgrowsItsLimits() throws {
+        let directory = try TemporaryDirectory()
+        let archive = URL(fileURLWithPath: directory.path + "/big.tar.gz")
+        let writer = try TarWriter(creating: archive)
+        _ = try writer.add(name: "attachments/a", data: Data(count: 10_000))
+        _ = try writer.add(name: "attachments/b", data: Data(count: 10_000))
+        try writer.finish()
+        func extract(_ bytes: Int64, _ files: Int) throws -> URL {
+            let into = URL(fileURLWithPath: directory.path + "/out-\(bytes)-\(files)")
+            _ = try TarReader.extract(archive, into: into, limits: .init(bytes: bytes, files: files))
+            return into
+        }
+        // Each file takes three 4 KiB blocks: the second one is refused before a byte of it is written.
+        #expect(throws: BackupError.self) { try extract(16_384, 10) }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/out-16384-10/attachments/b"))
+        #expect(throws: BackupError.self) { try extract(1 << 20, 1) }
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: extract(24_576, 2).path + "/attachments").count == 2)
+        // The largest size a header can state (68 GB) is refused at once.
+        #expect(throws: BackupError.self) {
+            try Self.unpack([Self.header("labbox.db", size: "777777777777")], limits: .init(bytes: 1 << 30, files: 10))
+        }
+        // The default keeps a reserve of the filesystem free.
+        let system = try FileManager.default.attributesOfFileSystem(forPath: directory.path)
+        let free = try #require((system[.systemFreeSize] as? NSNumber)?.int64Value)
+        let limits = try TarReader.Limits.freeSpace(at: URL(fileURLWithPath: directory.path))
+        #expect(limits.bytes < free && limits.bytes >= free - (1 << 30))
+    }
+
+    /// `created` again with `extra` members, each listed in its manifest with the right SHA-256.
+    private static func repack(_ created: Backups.Created, adding extra: [String: Data], to url: URL) throws {
+        let unpacked = try TemporaryDirectory()
+        let members = try TarReader.extract(
+            created.archive, into: URL(fileURLWithPath: unpacked.path), limits: .init(bytes: 1 << 32, files: 1000))
+        let writer = try TarWriter(creating: url)
+        var manifest = created.manifest
+        for name in members.keys.sorted() where name != BackupManifest.name {
+            _ = try writer.add(name: name, file: URL(fileURLWithPath: unpacked.path + "/" + name))
+        }
+        for (name, data) in extra.sorted(by: { $0.key < $1.key }) {
+            manifest.files[name] = .init(size: Int64(data.count), sha256: try writer.add(name: name, data: data))
+        }
+        _ = try writer.add(name: BackupManifest.name, data: try BackupManifest.encoder.encode(manifest))
+        try writer.finish()
+    }
+
+    @Test(arguments: ["labbox.toml", "tls/key.pem", "labbox.db-wal", "attachments/jobs/1/result.csv"])
+    func restoreInstallsOnlyTheDatabaseAndAttachmentsWhateverTheManifestLists(member: String) async throws {
+        let server = try TestServer()
+        try await addSamples(server, 3, prefix: "S")
+        let created = try await server.services.backups.create()
+        let hostile = URL(fileURLWithPath: server.directory.path + "/hostile.tar.gz")
+        try Self.repack(created, adding: [member: Data("[server]\nport = 1\n".utf8)], to: hostile)
+        let report = BackupCheck.verify(hostile)
+        #expect(report.passed == false)
+        #expect(report.checks.first?.detail.contains(member) == true, "\(report.checks.map(\.detail))")
+        let target = try TemporaryDirectory()
+        #expect(throws: BackupCheck.RestoreError.self) {
+            try BackupCheck.restore(hostile, into: URL(fileURLWithPath: target.path + "/data"), force: false)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).isEmpty)
+    }
 }
