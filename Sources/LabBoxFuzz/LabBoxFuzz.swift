@@ -1,6 +1,6 @@
 import Foundation
 
-/// One program, two builds (docs/decisions/0021). Built with `-DFUZZING -sanitize=fuzzer`
+/// One program, two builds (docs/decisions/0022). Built with `-DFUZZING -sanitize=fuzzer`
 /// (scripts/fuzz), it is a libFuzzer binary for the target named by LABBOX_FUZZ_TARGET; built as
 /// usual, it is `labbox-fuzz replay <target> <directory>…`, which feeds every file of a corpus
 /// through the same target: CI keeps every input fuzzing kept passing, without the sanitizer.
