@@ -121,7 +121,7 @@ extension APIOperation {
         "List lab orders",
         "Newest first.",
         parameters: [
-            .query("customer", "Only this customer's orders.", .integer)
+            .query("customer", "Only this customer's orders.", .recordID)
         ],
         responses: [
             200: .json(
@@ -182,7 +182,7 @@ extension APIOperation {
         "Analyses in the given states, oldest first.",
         parameters: [
             .query("state", "Comma-separated states (default to_verify)."),
-            .query("after", "Analyses after this id (paging).", .integer),
+            .query("after", "Analyses after this id (paging).", .recordID),
             .query("limit", "1–500 (default 100).", .integer(minimum: 1, maximum: 500)),
         ],
         responses: [

@@ -7,7 +7,7 @@ extension APIOperation {
         parameters: [
             .query("kind", "Only this kind, e.g. login.failed."),
             .query("email", "Only events of this account."),
-            .query("before", "Continue with events older than this id (next_before of the previous page).", .integer),
+            .query("before", "Continue with events older than this id (next_before of the previous page).", .recordID),
         ],
         responses: [
             200: .json(

@@ -70,12 +70,7 @@ package struct SecurityEventsController {
                 self.kind = kind
             }
             if let email = query["email"].map(String.init), !email.isEmpty { self.email = email }
-            if let raw = query["before"].map(String.init), !raw.isEmpty {
-                guard let before = Int64(raw), before > 0 else {
-                    throw APIError.invalid("'before' must be an event id.", field: "before")
-                }
-                self.before = before
-            }
+            before = try ListQuery(request).id("before")
         }
     }
 

@@ -21,7 +21,7 @@ extension APIOperation {
                 [
                     "email": .string,
                     "display_name": .string,
-                    "role": .string,
+                    "role": .role,
                     "password": .string,
                 ], required: ["email", "display_name", "role", "password"]
             )),
@@ -41,7 +41,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "role": .string,
+                    "role": .role,
                     "status": .enumeration(["active", "disabled"]),
                 ]
             )),
@@ -70,11 +70,16 @@ extension APISchema {
             "id": .integer,
             "email": .email,
             "display_name": .string,
-            "role": .enumeration(["admin", "director", "technician", "auditor"]),
+            "role": .role,
             "status": .enumeration(["active", "disabled"]),
             "totp_enabled": .boolean,
             "created_at": .dateTime,
             "last_login_at": .dateTime.nullable,
         ], required: ["id", "email", "display_name", "role", "status"]
     ).named("User")
+}
+
+extension APISchema {
+    /// A user's role.
+    static let role = APISchema.enumeration(Role.allCases.map(\.rawValue))
 }
