@@ -87,7 +87,7 @@ extension AnimalStore.Filter {
     /// `species`, `sex`, `status`, `owner_id`, `q` (words of the name, breed, notes or identifiers) and,
     /// for admins, `include_deleted=true`.
     package init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
-        species = try query.choice("species", in: allowed)
+        species = try query.configured("species", in: allowed)
         sex = try query.choice("sex", in: Animal.Sex.allCases.map(\.rawValue)).flatMap(Animal.Sex.init)
         status = try query.choice("status", in: Animal.Status.allCases.map(\.rawValue)).flatMap(Animal.Status.init)
         ownerID = try query.integer("owner_id")

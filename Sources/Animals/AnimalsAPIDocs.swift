@@ -9,8 +9,8 @@ extension APIOperation {
         "Deleted records are left out; admins may add include_deleted=true.",
         parameters: [
             .query("species", "Species."),
-            .query("sex", "female, male or unknown."),
-            .query("status", "active, sold or deceased."),
+            .query("sex", "female, male or unknown.", .enumeration(["female", "male", "unknown"])),
+            .query("status", "active, sold or deceased.", .enumeration(["active", "sold", "deceased"])),
             .query("owner_id", "Owner's customer id.", .integer),
             .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
             .query("include_deleted", "Admins: true to list deleted records too."),
@@ -85,8 +85,8 @@ extension APIOperation {
         "The filtered list, streamed; the import's columns.",
         parameters: [
             .query("species", "Species."),
-            .query("sex", "female, male or unknown."),
-            .query("status", "active, sold or deceased."),
+            .query("sex", "female, male or unknown.", .enumeration(["female", "male", "unknown"])),
+            .query("status", "active, sold or deceased.", .enumeration(["active", "sold", "deceased"])),
             .query("owner_id", "Owner's customer id.", .integer),
             .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
             .query("include_deleted", "Admins: true to list deleted records too."),

@@ -8,7 +8,7 @@ extension APIOperation {
         "List customers",
         "Deleted records are left out; admins may add include_deleted=true.",
         parameters: [
-            .query("kind", "organisation or person."),
+            .query("kind", "organisation or person.", .enumeration(["organisation", "person"])),
             .query("q", "Words of the name, contact, city, email or notes (full text, prefix match)."),
             .query("include_deleted", "Admins: true to list deleted records too."),
             .query(
@@ -67,7 +67,7 @@ extension APIOperation {
         "Export customers as CSV",
         "The filtered list, streamed; the import's columns.",
         parameters: [
-            .query("kind", "organisation or person."),
+            .query("kind", "organisation or person.", .enumeration(["organisation", "person"])),
             .query("q", "Words of the name, contact, city, email or notes (full text, prefix match)."),
             .query("include_deleted", "Admins: true to list deleted records too."),
         ],

@@ -31,7 +31,7 @@ extension APIOperation {
         "The body is CSV (marker_id, allele_1, allele_2; A/B, nucleotides or I/D; 0 or - for no call). Replacing the animal's genotype on the same panel needs a reason.",
         parameters: [
             .id,
-            .query("panel", "The panel's name.", required: true),
+            .query("panel", "The panel's name.", .string(minLength: 1, maxLength: 100), required: true),
             .query("source", "Lab, chip or file the calls came from."),
             .query("reason", "Why an existing genotype is replaced."),
         ],
@@ -48,9 +48,9 @@ extension APIOperation {
         "Parentage check by exclusion",
         "A marker conflicts when parent and offspring share no allele; with both parents the offspring must carry one allele from each. Verdict by genomics.max_conflict_percent and genomics.min_call_rate_percent.",
         parameters: [
-            .query("offspring", "The offspring's animal id.", .integer, required: true),
-            .query("sire", "Putative sire's animal id.", .integer),
-            .query("dam", "Putative dam's animal id.", .integer),
+            .query("offspring", "The offspring's animal id.", .recordID, required: true),
+            .query("sire", "Putative sire's animal id.", .recordID),
+            .query("dam", "Putative dam's animal id.", .recordID),
             .query("panel", "The panel (default: the largest all of them are typed on)."),
         ],
         responses: [

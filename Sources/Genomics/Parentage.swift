@@ -132,13 +132,13 @@ package enum Parentage {
     package static func report(_ db: Database, _ question: Question, thresholds: ParentageThresholds) throws -> Report {
         let (offspring, sire, dam, panel) = (question.offspring, question.sire, question.dam, question.panel)
         guard sire != nil || dam != nil else {
-            throw APIError.invalid("Give a putative sire, a dam, or both.", field: "sire")
+            throw APIError.validationFailed("Give a putative sire, a dam, or both.", field: "sire")
         }
         let ids = [offspring, sire, dam].compactMap { $0 }
         for (id, field) in zip([offspring, sire, dam], ["offspring", "sire", "dam"]) {
             guard let id else { continue }
             guard try Animal.fetchOne(db, key: id) != nil else {
-                throw APIError.invalid("No animal has id \(id).", field: field)
+                throw APIError.validationFailed("No animal has id \(id).", field: field)
             }
         }
         let candidates = try GenotypePanel.fetchAll(

@@ -10,7 +10,7 @@ extension APIOperation {
             .query("q", "Words of the external id or notes (full text, prefix match)."),
             .query("species", "Filter by species."),
             .query("kind", "Filter by kind."),
-            .query("status", "Filter by status."),
+            .query("status", "Filter by status.", .sampleStatus),
             .query("size", "Label stock; default sheet.", .enumeration(["straw", "tube", "sheet"])),
         ],
         responses: [

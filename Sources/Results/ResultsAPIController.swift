@@ -60,7 +60,9 @@ package struct ResultsAPIController {
         }
         routes.get("/api/v1/analyses", .resultsRead, .worklist) { request, _ in
             let query = ListQuery(request)
-            let states = try (query["state"] ?? "to_verify").split(separator: ",").map { name in
+            // Kept empty, so that `state=` or `a,,b` is refused rather than read as fewer states.
+            let names = (query["state"] ?? "to_verify").split(separator: ",", omittingEmptySubsequences: false)
+            let states = try names.map { name in
                 guard let state = Analysis.State(rawValue: String(name)) else {
                     throw APIError.invalid(
                         "state must be one of \(Analysis.State.allCases.map(\.rawValue).joined(separator: ", ")).",

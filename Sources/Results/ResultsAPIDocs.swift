@@ -122,7 +122,7 @@ extension APIOperation {
         "List lab orders",
         "Newest first.",
         parameters: [
-            .query("customer", "Only this customer's orders.", .integer)
+            .query("customer", "Only this customer's orders.", .recordID)
         ],
         responses: [
             200: .json(
@@ -182,8 +182,8 @@ extension APIOperation {
         "The worklist",
         "Analyses in the given states, oldest first.",
         parameters: [
-            .query("state", "Comma-separated states (default to_verify)."),
-            .query("after", "Analyses after this id (paging).", .integer),
+            .query("state", "Comma-separated states (default to_verify).", .analysisStates),
+            .query("after", "Analyses after this id (paging).", .recordID),
             .query("limit", "1–500 (default 100).", .integer(minimum: 1, maximum: 500)),
         ],
         responses: [
@@ -441,4 +441,12 @@ extension APISchema {
             "complete": .boolean,
         ]
     ).named("OrderReport")
+}
+
+extension APISchema {
+    /// One or more analysis states, separated by commas.
+    static let analysisStates: APISchema = {
+        let state = "(" + Analysis.State.allCases.map(\.rawValue).joined(separator: "|") + ")"
+        return APISchema.string.with("pattern", .text("^\(state)(,\(state))*$"))
+    }()
 }

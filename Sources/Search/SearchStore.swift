@@ -6,6 +6,7 @@ import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// Full-text search (SQLite FTS5) across samples, animals and customers, and the barcode lookup
 /// behind the search box: a scanned external id goes straight to its sample.
@@ -87,7 +88,8 @@ package struct SearchController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/api/v1/search", .signedIn, .searchEverything) { request, context in
-            try await store.search(ListQuery(request)["q"] ?? "", principal: context.principal)
+            guard let query = ListQuery(request)["q"] else { throw APIError.invalid("Give q, the words.", field: "q") }
+            return try await store.search(query, principal: context.principal)
         }
         routes.get("/search", .signedIn) { request, context in
             let query = ListQuery(request)["q"] ?? ""

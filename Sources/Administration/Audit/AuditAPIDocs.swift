@@ -12,8 +12,8 @@ extension APIOperation {
             .query("entity_type", "Record type, e.g. sample."),
             .query("entity_id", "Record id."),
             .query("action", "Action; a trailing * matches a prefix (sample.*)."),
-            .query("from", "From this date or RFC 3339 time (inclusive)."),
-            .query("to", "Until this date or time (exclusive)."),
+            .query("from", "From this date or RFC 3339 time (inclusive).", .dateOrTime),
+            .query("to", "Until this date or time (exclusive).", .dateOrTime),
             .limit,
             .cursor,
         ],
@@ -40,8 +40,8 @@ extension APIOperation {
             .query("entity_type", "Record type, e.g. sample."),
             .query("entity_id", "Record id."),
             .query("action", "Action; a trailing * matches a prefix (sample.*)."),
-            .query("from", "From this date or RFC 3339 time (inclusive)."),
-            .query("to", "Until this date or time (exclusive)."),
+            .query("from", "From this date or RFC 3339 time (inclusive).", .dateOrTime),
+            .query("to", "Until this date or time (exclusive).", .dateOrTime),
             .query("format", "csv (default) or json.", .enumeration(["csv", "json"])),
         ],
         responses: [
@@ -99,4 +99,9 @@ extension APISchema {
             "problem": .string.nullable,
         ]
     ).named("AuditVerification")
+}
+
+extension APISchema {
+    /// A day (midnight UTC) or an instant.
+    static let dateOrTime = APISchema.oneOf([.date, .dateTime])
 }

@@ -9,7 +9,7 @@ extension APIOperation {
         parameters: [
             .query("state", "Only this state.", .enumeration(["queued", "sent", "dead"])),
             .query("cursor", "next_cursor of the previous page (older items)."),
-            .query("limit", "1–200, default 50.", .integer),
+            .limit,
         ],
         responses: [
             200: .json(

@@ -11,7 +11,7 @@ extension APIOperation {
                 "state", "Only jobs in this state.",
                 .enumeration(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"])),
             .query("cursor", "next_cursor of the previous page (older items)."),
-            .query("limit", "1–200, default 50.", .integer),
+            .limit,
         ],
         responses: [
             200: .json(
@@ -52,7 +52,9 @@ extension APIOperation {
             .path("id", "Job id")
         ],
         responses: [
-            200: .file("application/octet-stream", "The file.", .binary),
+            200: APIResponse(
+                "The file: CSV for exports, a gzip archive for backups.",
+                content: [("text/csv", .string), ("application/gzip", .binary)]),
             404: "Not found.",
         ]
     )

@@ -75,6 +75,14 @@ package struct SchedulesController {
     package struct Change: Decodable {
         package var cron: String?
         package var enabled: Bool?
+
+        private enum CodingKeys: String, CodingKey { case cron, enabled }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            cron = try container.decodeUnlessAbsent(String.self, forKey: .cron)
+            enabled = try container.decodeUnlessAbsent(Bool.self, forKey: .enabled)
+        }
     }
 
     package struct ScheduleList: ResponseEncodable {

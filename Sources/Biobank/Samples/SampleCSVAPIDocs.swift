@@ -10,7 +10,7 @@ extension APIOperation {
             .query("q", "Words of the external id or notes (full text, prefix match)."),
             .query("species", "Filter by species."),
             .query("kind", "Filter by kind."),
-            .query("status", "Filter by status."),
+            .query("status", "Filter by status.", .sampleStatus),
         ],
         responses: [
             200: .file("text/csv", "The CSV."),
@@ -59,7 +59,7 @@ extension APIOperation {
         parameters: [
             .query("species", "Filter."),
             .query("kind", "Filter."),
-            .query("status", "Filter."),
+            .query("status", "Filter.", .sampleStatus),
             .query("q", "Full-text filter."),
         ],
         responses: [

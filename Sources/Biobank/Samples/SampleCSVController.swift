@@ -56,8 +56,8 @@ package struct SampleCSVController {
 extension SampleStore.Filter {
     /// `q`, `species`, `kind` and `status`, as every sample list takes them.
     package init(_ query: ListQuery, species: [String], kinds: [String]) throws {
-        self.species = try query.choice("species", in: species)
-        kind = try query.choice("kind", in: kinds)
+        self.species = try query.configured("species", in: species)
+        kind = try query.configured("kind", in: kinds)
         status = try query.choice("status", in: Sample.Status.allCases.map(\.rawValue)).flatMap(Sample.Status.init)
         text = query["q"]
     }

@@ -133,7 +133,7 @@ extension APIOperation {
             .query("q", "Words of the external id or notes (full text, prefix match)."),
             .query("species", "Filter by species."),
             .query("kind", "Filter by kind."),
-            .query("status", "Filter by status."),
+            .query("status", "Filter by status.", .sampleStatus),
             .query(
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
@@ -267,4 +267,9 @@ extension APISchema {
     ).named("Sample")
 
     package static let samplePage: APISchema = .page(of: .sample).named("SamplePage")
+}
+
+extension APISchema {
+    /// A sample's status, as a filter names it.
+    package static let sampleStatus = APISchema.enumeration(Sample.Status.allCases.map(\.rawValue))
 }

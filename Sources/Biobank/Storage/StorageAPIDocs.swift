@@ -66,7 +66,7 @@ extension APIOperation {
         "The first count free positions in the container or below it, in name order.",
         parameters: [
             .path("id", "The container's id."),
-            .query("count", "1 to 1000, default 1.", .integer),
+            .query("count", "1 to 1000, default 1.", .integer(minimum: 1, maximum: 1000)),
         ],
         responses: [
             200: .json(
@@ -240,7 +240,7 @@ extension APISchema {
     package static let bulkMove: APISchema = .object(
         [
             "reason": .string(maxLength: AuditTrail.maxReason),
-            "moves": .array(.placement, maxItems: 1000),
+            "moves": .array(.placement, minItems: 1, maxItems: 1000),
         ], required: ["moves"]
     ).named("BulkMove")
 

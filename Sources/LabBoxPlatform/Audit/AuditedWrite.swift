@@ -132,7 +132,8 @@ package struct AuditPolicy: Sendable {
     package var regulated: Set<String>
 
     package static let missingReason = APIError(
-        status: .badRequest, code: "validation_failed", message: "Give a reason for this change.", field: "reason")
+        status: .unprocessableContent, code: "validation_failed", message: "Give a reason for this change.",
+        field: "reason")
 }
 
 /// The one way application code changes audited data: each method writes the record and its

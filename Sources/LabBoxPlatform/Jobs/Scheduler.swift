@@ -112,14 +112,14 @@ package final class Scheduler: Service {
     /// Changes a schedule's expression or pauses it; both are audited.
     package func update(name: String, cron: String?, enabled: Bool?, context: EventContext) async throws {
         if let cron, configured[name] != nil, cron != configured[name] {
-            throw APIError.invalid(
+            throw APIError.validationFailed(
                 "This schedule is set in the config file (schedule.\(name)); change it there.", field: "cron")
         }
         let expression: CronExpression?
         do {
             expression = try cron.map { try CronExpression($0) }
         } catch let error as CronExpression.Invalid {
-            throw APIError.invalid(error.description, field: "cron")
+            throw APIError.validationFailed(error.description, field: "cron")
         }
         guard let task = registered.first(where: { $0.name == name }) else {
             throw APIError.notFound("No such schedule.")

@@ -47,11 +47,14 @@ extension APISchema {
     private static func type(_ name: String) -> APISchema { APISchema([("type", .text(name))]) }
 
     package static let string = type("string")
-    package static let integer = type("integer")
+    /// Every integer LabBox reads or writes is 64 bits wide; larger ones are refused as malformed.
+    package static let integer = type("integer").format("int64")
     package static let number = type("number")
     package static let boolean = type("boolean")
     package static let null = type("null")
     package static let anyObject = type("object")
+    /// The id of a record, as a filter names it: ids start at 1.
+    package static let recordID = integer(minimum: 1)
     package static let dateTime = string.format("date-time")
     package static let date = string.format("date")
     package static let email = string.format("email")

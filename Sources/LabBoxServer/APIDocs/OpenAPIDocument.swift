@@ -89,14 +89,19 @@ package struct OpenAPIDocument {
         -> [(status: Int, response: APIResponse)]
     {
         var seen = Set<Int>()
-        return (operation.responses + shared(permission, body: operation.body, path: path))
+        return
+            (operation.responses
+            + shared(
+                permission, body: operation.body, query: operation.parameters.contains { $0.location == .query },
+                path: path))
             .filter { seen.insert($0.status).inserted }.sorted { $0.status < $1.status }
     }
 
     /// What every route may answer besides its own responses, unless it says otherwise: the rate
     /// limit; a missing or insufficient credential where one is needed; an unknown record where the
-    /// path names one; a body that is malformed, too large or of another media type where one is read.
-    private static func shared(_ permission: Permission, body: APIBody?, path: String)
+    /// path names one; a body that is malformed, too large or of another media type where one is read;
+    /// query parameters that are malformed or name nothing LabBox knows where the route reads them.
+    private static func shared(_ permission: Permission, body: APIBody?, query: Bool, path: String)
         -> [(status: Int, response: APIResponse)]
     {
         var shared: [(status: Int, response: APIResponse)] = []
@@ -110,6 +115,10 @@ package struct OpenAPIDocument {
             shared.append((422, "A rule failed, or text holds a NUL character (field names it)."))
             shared.append((413, "Larger than server.max_body_bytes."))
             shared.append((415, APIResponse(stringLiteral: "Not \(body.mediaType).")))
+        }
+        if query, body == nil {
+            shared.append((400, "A query parameter is missing or malformed (field names it)."))
+            shared.append((422, "A query parameter names nothing LabBox knows (field names it)."))
         }
         shared.append((429, "Rate limit exceeded; see Retry-After."))
         return shared

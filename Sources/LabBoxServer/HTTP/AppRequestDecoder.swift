@@ -61,6 +61,14 @@ extension AppRequestDecoder {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// A field a change may leave out: absent means unchanged, but `null` is a wrong type (400), not
+    /// "unchanged", where the document says the field is a string or a boolean.
+    package func decodeUnlessAbsent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        contains(key) ? try decode(type, forKey: key) : nil
+    }
+}
+
 extension APIError {
     /// A 400 naming the field a decoding error is about.
     package init(_ error: DecodingError) {

@@ -87,12 +87,13 @@ package enum Cursor {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// The position in `cursor`, or nil for no cursor; a cursor LabBox did not make is a 400.
+    /// The position in `cursor`, or nil for no cursor. A cursor LabBox did not make is a 422: any
+    /// text is a well-formed cursor, but only those LabBox gave out lead somewhere.
     package static func decode(_ cursor: String?) throws -> KeysetPosition? {
         guard let cursor, !cursor.isEmpty else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let invalid = APIError.invalid("The cursor is not one LabBox gave out.", field: "cursor")
+        let invalid = APIError.validationFailed("The cursor is not one LabBox gave out.", field: "cursor")
         guard cursor.count < 1400, let data = Data(base64Encoded: base64),
             let text = String(data: data, encoding: .utf8)
         else { throw invalid }
@@ -111,16 +112,24 @@ package enum Cursor {
 }
 
 /// Reading the query parameters lists share, with errors that name the parameter.
+///
+/// A page's form sends every field, the empty ones too, so on a page an empty parameter is one not
+/// given. An API client sends what it means: there `by=` is a value like any other, and the
+/// readers below refuse it where the document says what the value must be.
 package struct ListQuery {
     package let parameters: [String: String]
+    private let emptyIsAbsent: Bool
 
     package init(_ request: Request) {
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
         self.parameters = parameters
+        emptyIsAbsent = !request.uri.path.hasPrefix("/api/")
     }
 
-    package subscript(name: String) -> String? { parameters[name].flatMap { $0.isEmpty ? nil : $0 } }
+    package subscript(name: String) -> String? {
+        parameters[name].flatMap { $0.isEmpty && emptyIsAbsent ? nil : $0 }
+    }
 
     /// `limit` (or another count parameter): 1 to `maximum`, `defaultValue` when absent.
     package func limit(default defaultValue: Int = 50, maximum: Int = 200, name: String = "limit") throws -> Int {
@@ -136,6 +145,18 @@ package struct ListQuery {
         guard let value = self[name] else { return nil }
         guard allowed.contains(value) else {
             throw APIError.invalid("\(name) must be one of \(allowed.joined(separator: ", ")).", field: name)
+        }
+        return value
+    }
+
+    /// A parameter that must be one of the lab's configured values (species, sample kinds). The
+    /// document cannot list what each lab configures, so another value breaks a rule (422) rather
+    /// than being malformed (400).
+    package func configured(_ name: String, in allowed: [String]) throws -> String? {
+        guard let value = self[name] else { return nil }
+        guard allowed.contains(value) else {
+            throw APIError.validationFailed(
+                "\(name) must be one of \(allowed.joined(separator: ", ")).", field: name)
         }
         return value
     }

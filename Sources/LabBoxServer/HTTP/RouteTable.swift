@@ -128,8 +128,10 @@ package final class RouteTable: Sendable {
         }
     }
 
-    /// The methods a path may be asked with.
-    private static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+    /// The methods a path may be asked with (QUERY: the safe method with a body, RFC draft).
+    private static let methods: [HTTPRequest.Method] = [
+        .get, .head, .post, .put, .patch, .delete, .trace, HTTPRequest.Method("QUERY")!,
+    ]
 
     /// The OpenAPI document of the declared routes, built once on first use (after installation,
     /// when the table no longer changes).

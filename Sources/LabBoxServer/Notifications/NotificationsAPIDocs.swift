@@ -7,7 +7,7 @@ extension APIOperation {
         parameters: [
             .query("unread", "true for unread only."),
             .query("cursor", "next_cursor of the previous page (older items)."),
-            .query("limit", "1–200, default 50.", .integer),
+            .limit,
         ],
         responses: [
             200: .json(

@@ -5,9 +5,9 @@ extension APIOperation {
         "Security events",
         "Sign-ins, failures, lockouts, key and role changes, CSRF rejections; newest first, 50 per page. Needs security:read (admin, auditor).",
         parameters: [
-            .query("kind", "Only this kind, e.g. login.failed."),
+            .query("kind", "Only this kind.", .enumeration(SecurityEvent.Kind.allCases.map(\.rawValue))),
             .query("email", "Only events of this account."),
-            .query("before", "Continue with events older than this id (next_before of the previous page).", .integer),
+            .query("before", "Continue with events older than this id (next_before of the previous page).", .recordID),
         ],
         responses: [
             200: .json(

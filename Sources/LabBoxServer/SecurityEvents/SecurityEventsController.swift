@@ -62,20 +62,15 @@ package struct SecurityEventsController {
         package var before: Int64?
 
         package init(_ request: Request) throws {
-            let query = request.uri.queryParameters
-            if let raw = query["kind"].map(String.init), !raw.isEmpty {
+            let query = ListQuery(request)
+            if let raw = query["kind"] {
                 guard let kind = SecurityEvent.Kind(rawValue: raw) else {
                     throw APIError.invalid("Unknown event kind '\(raw)'.", field: "kind")
                 }
                 self.kind = kind
             }
-            if let email = query["email"].map(String.init), !email.isEmpty { self.email = email }
-            if let raw = query["before"].map(String.init), !raw.isEmpty {
-                guard let before = Int64(raw), before > 0 else {
-                    throw APIError.invalid("'before' must be an event id.", field: "before")
-                }
-                self.before = before
-            }
+            if let email = query.parameters["email"], !email.isEmpty { self.email = email }
+            before = try query.id("before")
         }
     }
 

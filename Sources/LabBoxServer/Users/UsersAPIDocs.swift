@@ -21,7 +21,7 @@ extension APIOperation {
                 [
                     "email": .string(maxLength: 254),
                     "display_name": .string(maxLength: 100),
-                    "role": .string(maxLength: 64),
+                    "role": .role,
                     "password": .string(maxLength: 1024),
                 ], required: ["email", "display_name", "role", "password"]
             )),
@@ -41,7 +41,7 @@ extension APIOperation {
         body: .json(
             .object(
                 [
-                    "role": .string(maxLength: 64),
+                    "role": .role,
                     "status": .enumeration(["active", "disabled"]),
                 ]
             )),
@@ -70,11 +70,16 @@ extension APISchema {
             "id": .integer,
             "email": .email,
             "display_name": .string,
-            "role": .enumeration(["admin", "director", "technician", "auditor"]),
+            "role": .role,
             "status": .enumeration(["active", "disabled"]),
             "totp_enabled": .boolean,
             "created_at": .dateTime,
             "last_login_at": .dateTime.nullable,
         ], required: ["id", "email", "display_name", "role", "status"]
     ).named("User")
+}
+
+extension APISchema {
+    /// A user's role.
+    static let role = APISchema.enumeration(Role.allCases.map(\.rawValue))
 }

@@ -50,6 +50,14 @@ package struct UsersController {
     package struct UpdateRequest: Decodable {
         package let role: Role?
         package let status: User.Status?
+
+        private enum CodingKeys: String, CodingKey { case role, status }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            role = try container.decodeUnlessAbsent(Role.self, forKey: .role)
+            status = try container.decodeUnlessAbsent(User.Status.self, forKey: .status)
+        }
     }
 
     private func createJSON(_ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<

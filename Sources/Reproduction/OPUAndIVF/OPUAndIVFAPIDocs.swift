@@ -7,7 +7,7 @@ extension APIOperation {
         "List OPU sessions",
         "Newest first.",
         parameters: [
-            .query("donor", "Only this donor's sessions (animal id).", .integer),
+            .query("donor", "Only this donor's sessions (animal id).", .recordID),
             .limit,
             .cursor,
         ],

@@ -52,7 +52,7 @@ import Testing
             let bad = try await client.send(.get, "/api/v1/samples?sort=notes", auth: key)
             #expect(try bad.apiError()["field"] as? String == "sort")
             let forged = try await client.send(.get, "/api/v1/samples?cursor=djI6eDp5", auth: key)
-            #expect(forged.status == .badRequest)
+            #expect(forged.status == .unprocessableContent)
         }
     }
 }

@@ -282,6 +282,20 @@ import Testing
             #expect(try await server.verifyAudit().isIntact)
         }
     }
+
+    /// `by` is one of donor, sire, technician, protocol (issue 20: the API fuzz run found `by=`
+    /// answered 200 with the donor grouping).
+    @Test func theStatisticsRefuseAGroupingTheDocumentDoesNotList() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["admin"])
+        try await server.test { client in
+            for by in ["", "farm"] {
+                let refused = try await client.send(.get, "/api/v1/reproduction/stats?by=\(by)", auth: key)
+                #expect(refused.status == .badRequest, "by=\(by)")
+                #expect(try refused.apiError()["field"] as? String == "by")
+            }
+        }
+    }
 }
 
 @Suite struct ReproductionPagesTests {

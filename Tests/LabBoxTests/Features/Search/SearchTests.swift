@@ -57,4 +57,18 @@ import Testing
             #expect((try listed.json()["items"] as? [[String: Any]])?.count == 1)
         }
     }
+
+    /// The document says q is required (issue 20: the API fuzz run found a search without it answered
+    /// 200); an empty q is a query for nothing.
+    @Test func anAPISearchWithoutQIsRefused() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(["samples:read"])
+        try await server.test { client in
+            let missing = try await client.send(.get, "/api/v1/search", auth: key)
+            #expect(missing.status == .badRequest)
+            #expect(try missing.apiError()["field"] as? String == "q")
+            let empty = try await client.send(.get, "/api/v1/search?q=", auth: key)
+            #expect(empty.status == .ok)
+        }
+    }
 }

@@ -14,7 +14,7 @@ import Testing
         try await server.test { client in
             let bad = try await client.send(
                 .patch, "/api/v1/schedules/retention", session: admin, json: ["cron": "61 * * * *"])
-            #expect(bad.status == .badRequest)
+            #expect(bad.status == .unprocessableContent)
             #expect(try bad.apiError()["field"] as? String == "cron")
             let paused = try await client.send(
                 .patch, "/api/v1/schedules/retention", session: admin, json: ["cron": "0 4 * * 0", "enabled": false])

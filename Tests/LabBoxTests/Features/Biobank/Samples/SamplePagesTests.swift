@@ -24,7 +24,7 @@ import Testing
             let form = try await client.execute(
                 uri: "/samples/\(id)", method: .post, headers: headers,
                 body: ByteBuffer(string: "_csrf=\(session.csrf)&status=stored&notes=&reason="))
-            #expect(form.status == .badRequest)
+            #expect(form.status == .unprocessableContent)
             #expect(form.text.contains("Give a reason for this change."))
             let sample = try await server.services.database.read { try Sample.fetchOne($0, key: Int64(id)) }
             #expect(sample?.status == .received)

@@ -166,9 +166,15 @@ import Testing
             #expect(Set(seen).count == seen.count)
             #expect(seen == seen.sorted())
 
-            for bad in ["limit=0", "limit=201", "limit=abc", "cursor=bm9wZQ", "species=dragon", "status=lost"] {
+            // Malformed against the document: 400. Well formed but naming nothing LabBox knows (a
+            // species the lab does not keep, a cursor it never gave out): 422.
+            for (bad, status) in [
+                ("limit=0", HTTPResponse.Status.badRequest), ("limit=201", .badRequest), ("limit=abc", .badRequest),
+                ("status=lost", .badRequest), ("status=", .badRequest), ("cursor=bm9wZQ", .unprocessableContent),
+                ("species=dragon", .unprocessableContent),
+            ] {
                 let response = try await client.send(.get, "/api/v1/samples?\(bad)", auth: key)
-                #expect(response.status == .badRequest, "\(bad)")
+                #expect(response.status == status, "\(bad)")
                 #expect(try response.apiError()["field"] as? String != nil, "\(bad)")
             }
         }
@@ -181,7 +187,7 @@ import Testing
             let created = try await client.send(.post, "/api/v1/samples", auth: key, json: TestServer.sampleBody())
             let id = try #require(try created.json()["id"] as? Int)
             let noReason = try await client.send(.patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "stored"])
-            #expect(noReason.status == .badRequest)
+            #expect(noReason.status == .unprocessableContent)
             #expect(try noReason.apiError()["field"] as? String == "reason")
             let stored = try await client.send(
                 .patch, "/api/v1/samples/\(id)", auth: key, json: ["status": "stored", "reason": "frozen in T1"])

@@ -27,7 +27,8 @@ import Testing
             let regraded = try await client.send(
                 .patch, "/api/v1/embryos/\(id)", auth: key, json: ["grade": 1, "reason": "re-read at 40x"])
             #expect(try regraded.json()["grade"] as? Int == 1)
-            _ = try await client.postJSON("/api/v1/embryos/\(id)/discard", auth: key, [:], expect: .badRequest)
+            _ = try await client.postJSON(
+                "/api/v1/embryos/\(id)/discard", auth: key, [:], expect: .unprocessableContent)
             let discarded = try await client.send(
                 .post, "/api/v1/embryos/\(id)/discard", auth: key, json: ["reason": "degenerated overnight"])
             #expect(try discarded.json()["fate"] as? String == "discarded")
