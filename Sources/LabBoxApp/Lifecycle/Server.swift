@@ -39,6 +39,6 @@ package enum Server {
         try await ServiceGroup(configuration: configuration).run()
         notifier.notify("STOPPING=1")
         try services.database.close()
-        logger.info("shutdown complete; database checkpointed and closed")
+        logger.info("shutdown complete; database closed")
     }
 }

@@ -8,6 +8,9 @@ import Logging
 package struct AppConfig: Sendable {
     package enum LogFormat: String, Sendable, CaseIterable { case json, text }
     package enum Synchronous: String, Sendable, CaseIterable { case full, normal }
+    /// Who copies the WAL into the database file: LabBox's ``Checkpointer``, or Litestream while it
+    /// replicates the database (it must see every frame before the WAL restarts).
+    package enum Checkpoints: String, Sendable, CaseIterable { case labbox, litestream }
     package enum TLSMode: String, Sendable, CaseIterable {
         case off, files
         case selfSigned = "self-signed"
@@ -23,6 +26,7 @@ package struct AppConfig: Sendable {
     package var shutdownTimeoutSeconds = 10
     package var synchronous = Synchronous.full
     package var busyTimeoutMilliseconds = 5000
+    package var checkpoints = Checkpoints.labbox
     package var maxReaders = 8
     package var logLevel = Logger.Level.info
     package var logFormat = LogFormat.json

@@ -39,6 +39,9 @@ package struct ConfigKey: Sendable {
         integer(
             "database.busy_timeout_ms", "how long a connection waits for a lock", 0...600_000,
             \.busyTimeoutMilliseconds),
+        choice(
+            "database.checkpoints", "who checkpoints the WAL: labbox, or litestream while it replicates the database",
+            \.checkpoints),
         integer("database.max_readers", "concurrent read connections", 1...64, \.maxReaders),
         integer("cache.max_entries", "entries the in-memory cache keeps", 16...10_000_000, \.cacheMaxEntries),
         integer("cache.max_mb", "megabytes the in-memory cache may hold", 1...4096, \.cacheMaxMegabytes),

@@ -17,6 +17,7 @@ package final class AppDatabase: Sendable {
     private let invalidation: TableInvalidation
     private let commits: GroupCommit
     package let checkpointer: Checkpointer
+    private let checkpoints: AppConfig.Checkpoints
     /// Seals the secrets stored in this database with the data directory's `secrets.key`.
     package let secrets: SecretBox
 
@@ -36,7 +37,16 @@ package final class AppDatabase: Sendable {
         let synchronous = config.synchronous.rawValue.uppercased()
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         let checkpointer = Checkpointer(path: path)
-        pool.writeWithoutTransaction { checkpointer.install(on: $0) }
+        switch config.checkpoints {
+        case .labbox:
+            pool.writeWithoutTransaction { checkpointer.install(on: $0) }
+        case .litestream:
+            // Litestream copies the WAL into its replica and checkpoints once it has; a checkpoint
+            // of ours could restart the WAL under it. Readers never commit, so only the writer's
+            // automatic checkpoint needs turning off.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
+        self.checkpoints = config.checkpoints
         self.checkpointer = checkpointer
         self.secrets = try SecretBox.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         self.path = path
@@ -92,9 +102,6 @@ package final class AppDatabase: Sendable {
         return try queue.read(body)
     }
 
-    /// Folds the WAL back into the main file and closes every connection, leaving a clean single
-    /// file. A command that may run beside a server passes `.passive`: a truncating checkpoint
-    /// holds the server's writers back until it has copied the whole WAL.
     /// What readiness needs to know: the database takes a write (one row, rewritten) and answers
     /// with the status of each migration.
     package func probe() async throws -> [Migrations.Status] {
@@ -107,10 +114,18 @@ package final class AppDatabase: Sendable {
         }
     }
 
+    /// Folds the WAL back into the main file and closes every connection, leaving a clean single
+    /// file. A command that may run beside a server passes `.passive`: a truncating checkpoint
+    /// holds the server's writers back until it has copied the whole WAL.
+    ///
+    /// When Litestream checkpoints, the WAL stays as it is: Litestream keeps a read transaction
+    /// open, so a truncating checkpoint would wait out the busy timeout and fail, and any
+    /// checkpoint is its to take once it has replicated the last frames. The WAL is durable; the
+    /// next start, or Litestream, reads it.
     package func close(checkpoint: Database.CheckpointMode = .truncate) throws {
         try pool.writeWithoutTransaction { db in
             try checkpointer.stop(on: db)
-            _ = try db.checkpoint(checkpoint)
+            if checkpoints == .labbox { _ = try db.checkpoint(checkpoint) }
         }
         try pool.close()
         checkpointer.closeFile()

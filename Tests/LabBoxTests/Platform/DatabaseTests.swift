@@ -252,6 +252,25 @@ private func walFrames(_ path: String) throws -> Int {
         #expect(frames < Int(Checkpointer.automaticPages), "the WAL did not restart: \(frames) frames")
     }
 
+    /// With checkpoints left to Litestream, LabBox takes none: the WAL grows well past SQLite's
+    /// automatic threshold without being copied or restarted.
+    @Test func checkpointsLeftToLitestreamAreNeverTakenByLabBox() async throws {
+        let directory = try TemporaryDirectory()
+        var config = AppConfig()
+        config.dataDirectory = directory.path
+        config.checkpoints = .litestream
+        let database = try AppDatabase(path: config.databasePath, config: config)
+        try await database.write { try $0.execute(sql: "CREATE TABLE t (v BLOB)") }
+        // About 17 frames each: 3,400 frames, three times the automatic threshold.
+        for _ in 0..<200 {
+            try await database.write { try $0.execute(sql: "INSERT INTO t VALUES (randomblob(64000))") }
+        }
+        #expect(database.checkpointer.pagesCopied.byWriter == 0)
+        #expect(database.checkpointer.pagesCopied.inBackground == 0)
+        let frames = try walFrames(database.path)
+        #expect(frames > 3 * Int(Checkpointer.automaticPages), "the WAL was restarted: \(frames) frames")
+    }
+
     /// A date stored and read back prints the same: record hashes (signatures) compare snapshots
     /// of in-memory records with snapshots of records read from the database.
     @Test func datesSurviveTheDatabaseRoundTrip() throws {
