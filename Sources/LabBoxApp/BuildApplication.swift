@@ -91,7 +91,7 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ClientAddressMiddleware(trustedProxies: services.config.trustedProxies))
     router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: services.config.tlsMode != .off))
     router.add(middleware: CompressionMiddleware())
     router.add(middleware: ErrorMiddleware(pages: services.pages))

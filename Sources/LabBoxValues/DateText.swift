@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Dates as the text LabBox stores and sends, made without a `DateFormatter` or format style:
 /// rows written in bulk and JSON pages of samples spent more time in ICU than in SQLite.
 extension Date {
@@ -14,47 +10,71 @@ extension Date {
     /// with milliseconds when there are any (`…09:30:00.250Z`), so that the instant a client sent is
     /// the instant it reads back. (Records whose times only the server sets keep the encoder's
     /// `.iso8601`: a custom date strategy made every JSON response about 15 % slower.)
-    package var rfc3339Text: String {
-        let wholeSecond =
-            (timeIntervalSince1970 * 1000 + 0.001).rounded(.down).truncatingRemainder(dividingBy: 1000) == 0
-        return text(separator: "T", milliseconds: !wholeSecond, zone: "Z")
+    package var rfc3339Text: String { text(separator: "T", milliseconds: nil, zone: "Z") }
+
+    /// Appends ``rfc3339Text`` to `bytes`, for JSON written as bytes (a page of samples has 150).
+    package func appendRFC3339(to bytes: inout [UInt8]) {
+        append(to: &bytes, separator: UInt8(ascii: "T"), milliseconds: nil, zone: "Z")
     }
 
     /// RFC 3339 in UTC with milliseconds (`2026-03-01T09:30:00.123Z`), as the audit trail records times.
     package var rfc3339MillisecondsText: String { text(separator: "T", milliseconds: true, zone: "Z") }
 
-    private func text(separator: Character, milliseconds: Bool, zone: String) -> String {
+    /// Appends ``rfc3339MillisecondsText`` to `bytes`, for writers that build a line of bytes.
+    package func appendRFC3339Milliseconds(to bytes: inout [UInt8]) {
+        append(to: &bytes, separator: UInt8(ascii: "T"), milliseconds: true, zone: "Z")
+    }
+
+    /// `milliseconds` nil: only when there are any.
+    private func text(separator: Character, milliseconds: Bool?, zone: String) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        append(to: &text, separator: separator.asciiValue!, milliseconds: milliseconds, zone: zone)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private func append(to text: inout [UInt8], separator: UInt8, milliseconds: Bool?, zone: String) {
         // A microsecond of slack before truncating: a date read back from "….123" is a hair below
         // .123 as a Double, and must print as .123 again, or every signature on a record that was
         // read back would look stale.
         let total = Int64((timeIntervalSince1970 * 1000 + 0.001).rounded(.down))
-        var seconds = time_t(total / 1000)
-        var fraction = Int(total % 1000)
-        if fraction < 0 {
-            fraction += 1000
-            seconds -= 1
+        let (seconds, fraction) = total.quotientAndRemainder(dividingBy: 1000)
+        let (wholeSeconds, wholeFraction) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let milliseconds = milliseconds ?? (wholeFraction != 0)
+        // The civil date by arithmetic (H. Hinnant's `civil_from_days`), not `gmtime_r`: glibc's
+        // takes the time-zone lock on every call, which every request's log line and every
+        // sample's times would queue on.
+        var days = wholeSeconds / 86_400
+        var secondOfDay = wholeSeconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
         }
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var text: [UInt8] = []
-        text.reserveCapacity(24)
-        func append(_ value: Int, digits: Int, then next: Character? = nil) {
-            var divisor = 1
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func append(_ value: Int64, digits: Int, then next: UInt8?) {
+            var divisor: Int64 = 1
             for _ in 1..<digits { divisor *= 10 }
             while divisor > 0 {
                 text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
                 divisor /= 10
             }
-            if let next { text += String(next).utf8 }
+            if let next { text.append(next) }
         }
-        append(Int(parts.tm_year) + 1900, digits: 4, then: "-")
-        append(Int(parts.tm_mon) + 1, digits: 2, then: "-")
-        append(Int(parts.tm_mday), digits: 2, then: separator)
-        append(Int(parts.tm_hour), digits: 2, then: ":")
-        append(Int(parts.tm_min), digits: 2, then: ":")
-        append(Int(parts.tm_sec), digits: 2, then: milliseconds ? "." : nil)
-        if milliseconds { append(fraction, digits: 3) }
+        append(year, digits: 4, then: UInt8(ascii: "-"))
+        append(month, digits: 2, then: UInt8(ascii: "-"))
+        append(day, digits: 2, then: separator)
+        append(secondOfDay / 3600, digits: 2, then: UInt8(ascii: ":"))
+        append(secondOfDay / 60 % 60, digits: 2, then: UInt8(ascii: ":"))
+        append(secondOfDay % 60, digits: 2, then: milliseconds ? UInt8(ascii: ".") : nil)
+        if milliseconds { append(wholeFraction, digits: 3, then: nil) }
         text += zone.utf8
-        return String(decoding: text, as: UTF8.self)
     }
 }

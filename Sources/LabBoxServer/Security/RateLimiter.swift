@@ -3,6 +3,9 @@ import Synchronization
 
 /// Token buckets by key (an IP address, an API key id, an account): `burst` requests at once,
 /// refilled at `perSecond`. Memory stays bounded: full buckets are forgotten when the table grows.
+///
+/// The buckets are spread over shards by the key's hash, each with its own lock, so requests of
+/// different clients on different threads do not wait for one lock.
 package final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -11,8 +14,12 @@ package final class RateLimiter: Sendable {
 
     package let perSecond: Double
     package let burst: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
-    private static let pruneThreshold = 10_000
+    private final class Shard: Sendable {
+        let buckets = Mutex<[String: Bucket]>([:])
+    }
+
+    private let shards = (0..<16).map { _ in Shard() }
+    private static let pruneThreshold = 10_000 / 16
 
     package init(perSecond: Double, burst: Int) {
         self.perSecond = perSecond
@@ -21,7 +28,7 @@ package final class RateLimiter: Sendable {
 
     /// Takes one token for `key`; nil when allowed, else how many seconds until a token is back.
     package func take(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
-        buckets.withLock { buckets in
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))].buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             let elapsed = now - bucket.updated
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

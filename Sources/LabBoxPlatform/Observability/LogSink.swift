@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+import Metrics
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Log lines on their way to a file descriptor: a request appends its line to a bounded buffer
+/// and goes on; one thread writes the buffer out. When the reader (journald, a pipe) falls so far
+/// behind that the buffer is full, lines are dropped and counted in
+/// `labbox_log_dropped_lines_total` rather than holding requests back.
+package final class LogSink: Sendable {
+    package static let standardOutput = LogSink(descriptor: STDOUT_FILENO, capacity: 1 << 20)
+
+    private let descriptor: Int32
+    private let capacity: Int
+    private let pending = Mutex<[UInt8]>([])
+    /// Held while a batch goes out, with the buffer the next batch is swapped into (so neither
+    /// buffer is allocated again): the writer thread and ``flush()`` at exit take turns, in order.
+    private let writing = Mutex<[UInt8]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    private static let dropped = AppMetrics.registry.makeCounter(
+        descriptor: .labbox(
+            "log_dropped_lines", unit: "total", help: "Log lines dropped because their reader did not keep up"))
+
+    package init(descriptor: Int32, capacity: Int) {
+        self.descriptor = descriptor
+        self.capacity = capacity
+        _ = Self.dropped  // registered now, so that `/metrics` shows 0 until a line is dropped
+        Thread.detachNewThread { [self] in
+            while true {
+                wake.wait()
+                flush()
+            }
+        }
+    }
+
+    /// Queues one line (newline included) without waiting for its output.
+    package func write(_ line: [UInt8]) {
+        let (accepted, wasEmpty) = pending.withLock { bytes -> (Bool, Bool) in
+            guard bytes.count + line.count <= capacity else { return (false, false) }
+            let wasEmpty = bytes.isEmpty
+            bytes.append(contentsOf: line)
+            return (true, wasEmpty)
+        }
+        // The writer empties the whole buffer each time it wakes, so only the first line after
+        // that needs to wake it.
+        if !accepted {
+            Self.dropped.increment()
+        } else if wasEmpty {
+            wake.signal()
+        }
+    }
+
+    /// Writes everything queued so far, on the caller's thread.
+    package func flush() {
+        writing.withLock { batch in
+            pending.withLock { swap(&$0, &batch) }
+            defer { batch.removeAll(keepingCapacity: true) }
+            var offset = 0
+            while offset < batch.count {
+                let written = batch.withUnsafeBytes { bytes in
+                    Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else {
+                    Self.dropped.increment(by: Int64(batch[offset...].count(where: { $0 == 0x0A })))
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}
