@@ -34,7 +34,7 @@ let package = Package(
         // an upward import; docs/ARCHITECTURE.md draws this graph (scripts/architecture).
 
         // Tools: the fuzz targets for the parsers that read untrusted bytes, and the replay of
-        // their corpora (scripts/fuzz, docs/decisions/0021). Beside the app, not in the binary.
+        // their corpora (scripts/fuzz, docs/decisions/0022). Beside the app, not in the binary.
         .executableTarget(
             name: "LabBoxFuzz",
             dependencies: [
@@ -43,7 +43,9 @@ let package = Package(
                 "LabBoxValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            swiftSettings: fuzzing ? [.define("FUZZING")] + instrumented : [],
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
         ),
 
         // App: the composition root (services, router, CLI, lifecycle, demo data) and the executable.
@@ -95,7 +97,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
-            ]
+            ],
+            swiftSettings: instrumented
         ),
 
         // Platform: configuration, the database, the audit trail and signatures, cache, jobs and
@@ -118,12 +121,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-            ]
+            ],
+            swiftSettings: instrumented
         ),
 
         // Values: ids, days and timestamps, CIDR, cron expressions, barcodes, JSON text, the error a
         // client can act on. No I/O, no server, no database; only Foundation.
-        .target(name: "LabBoxValues"),
+        .target(name: "LabBoxValues", swiftSettings: instrumented),
 
         // Resources/ assembled into the binary (CEmbedded) and read as Swift values (Embedded).
         .target(name: "Embedded", dependencies: ["CEmbedded"]),
@@ -146,6 +150,13 @@ let package = Package(
         ),
     ]
 )
+
+/// `scripts/fuzz` sets LABBOX_FUZZ=1 for its build of `labbox-fuzz` (docs/decisions/0022).
+var fuzzing: Bool { Context.environment["LABBOX_FUZZ"] == "1" }
+
+/// libFuzzer's coverage for the floors whose parsers are fuzzed, and only those: `-Xswiftc` would
+/// also reach the EmbedGenerator build tool, which cannot run with libFuzzer's runtime linked in.
+var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : [] }
 
 /// Every feature target, for the composition root and the tests.
 var features: [Target.Dependency] {

@@ -39,7 +39,9 @@ package struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     private static func field(_ text: Substring, _ range: ClosedRange<Int>, _ name: String) throws -> Set<Int> {
         var values: Set<Int> = []
         for part in text.split(separator: ",") {
-            let pieces = part.split(separator: "/", maxSplits: 1)
+            // Empty pieces kept: "/" and "5/" are a bad step, not a field without one (fuzzing found
+            // "/" crashing the parser, and with it the server saving a schedule).
+            let pieces = part.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
             let step = pieces.count == 2 ? Int(pieces[1]) : 1
             guard let step, step > 0 else { throw Invalid(description: "bad step in \(name) '\(part)'") }
             let span: ClosedRange<Int>

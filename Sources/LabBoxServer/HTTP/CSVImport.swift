@@ -190,7 +190,9 @@ package struct CSVImport<Item: Sendable>: Sendable {
 package enum CSVTable {
     /// The rows of `text`: a byte-order mark is dropped and `,` `;` or tab recognised as the
     /// separator; quoted fields may hold separators and line breaks. Column names are matched
-    /// without case; blank lines are skipped.
+    /// without case; blank lines are skipped. A column named twice and a value beyond the last
+    /// column are refused, not dropped: the value was meant for some column (found by fuzzing:
+    /// such rows imported as blank).
     package static func rows(_ text: String, columns: [String], required: Set<String>) throws -> [[String: String]] {
         let csv: CSV<Enumerated>
         do {
@@ -202,11 +204,19 @@ package enum CSVTable {
         if let unknown = header.first(where: { !columns.contains($0) }) {
             throw fileProblem("Unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ", ")).")
         }
+        if let twice = header.enumerated().first(where: { header[..<$0.offset].contains($0.element) })?.element {
+            throw fileProblem("The column \"\(twice)\" appears twice.")
+        }
         if let missing = required.subtracting(header).sorted().first {
             throw fileProblem("The column \"\(missing)\" is missing.")
         }
+        // Row numbers as a spreadsheet shows them, the header being row 1.
+        if let index = csv.rows.firstIndex(where: { !$0.dropFirst(header.count).allSatisfy(\.isEmpty) }) {
+            throw fileProblem("Row \(index + 2) has a value beyond the last column, \"\(header.last ?? "")\".")
+        }
         return csv.rows.filter { !$0.allSatisfy(\.isEmpty) }.map { row in
-            Dictionary(zip(header, row + Array(repeating: "", count: max(0, header.count - row.count)))) { a, _ in a }
+            Dictionary(
+                uniqueKeysWithValues: zip(header, row + Array(repeating: "", count: max(0, header.count - row.count))))
         }
     }
 
