@@ -52,9 +52,10 @@ struct ReleaseBinaryTests {
         #expect(migrations == Migrations.embedded.list.map(\.id))
     }
 
-    @Test func debianPackageHoldsTheBinaryUnitAndConfig() throws {
+    @Test func debianPackageHoldsTheBinaryUnitAndConfig() async throws {
         let root = packageRoot.path
-        let build = try LabBoxProcess.run([root + "/packaging/build-deb"], binary: "/bin/bash", directory: root)
+        let build = try await LabBoxProcess.runOnOwnThread(
+            [root + "/packaging/build-deb"], binary: "/bin/bash", directory: root)
         #expect(build.status == 0, "\(build.stderr)")
         let deb = root + "/" + build.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(deb.hasSuffix("_amd64.deb"))

@@ -51,6 +51,19 @@ struct LabBoxProcess {
     }
 }
 
+extension LabBoxProcess {
+    /// ``run(_:binary:directory:environment:stdin:)`` waiting on a thread of its own. Building the
+    /// Debian package takes tens of seconds; waiting for it on one of the two threads every test
+    /// of the process shares (2 cores) stalled the others until their timing checks failed.
+    static func runOnOwnThread(_ arguments: [String], binary: String, directory: String) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, binary: binary, directory: directory) })
+            }
+        }
+    }
+}
+
 /// A `labbox serve` child process on a free loopback port.
 final class RunningServer {
     let process = Process()
