@@ -59,6 +59,7 @@ package struct AppConfig: Sendable {
     package var ln2FillDays = 7
     package var parentage = ParentageThresholds()
     package var reproduction = ReproductionSettings()
+    package var billing = BillingSettings()
     package var minPostThawMotility = 30
     /// How many people other than the one who entered a result must verify it.
     package var verificationsRequired = 1

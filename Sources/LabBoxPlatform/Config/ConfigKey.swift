@@ -137,10 +137,28 @@ package struct ConfigKey: Sendable {
         .init(
             name: "lab.address", summary: "the laboratory's address line on result reports", isSecret: false,
             apply: { config, value in config.labAddress = value }, read: { $0.labAddress }),
+        .init(
+            name: "billing.currency", summary: "the lab's currency, an ISO 4217 code (its minor-unit digits follow)",
+            isSecret: false,
+            apply: { config, value in
+                guard let currency = Currency(value) else {
+                    throw ConfigError(key: "billing.currency", message: "'\(value)' is not an ISO 4217 currency code")
+                }
+                config.billing.currency = currency
+            },
+            read: { $0.billing.currency.code }),
+        choice(
+            "billing.vat_rounding", "round VAT per rate (EN 16931, once per VAT group) or per line",
+            \.billing.rounding),
+        integer("billing.payment_days", "days from an invoice's issue to its due date", 0...365, \.billing.paymentDays),
+        text("billing.vat_id", "the lab's VAT id, printed on invoices", \.billing.vatID),
+        text("billing.iban", "the bank account (IBAN) invoices ask customers to pay to", \.billing.iban),
+        text("billing.bic", "the bank's BIC, printed beside the IBAN", \.billing.bic),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),
         cron("pregnancy_reminders"),
+        cron("billing_capture"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),
@@ -207,6 +225,15 @@ package struct ConfigKey: Sendable {
                 config[keyPath: path] = flag
             },
             read: { String($0[keyPath: path]) })
+    }
+
+    private static func text(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<AppConfig, String> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, summary: summary, isSecret: false,
+            apply: { config, value in config[keyPath: path] = value.trimmingCharacters(in: .whitespaces) },
+            read: { $0[keyPath: path] })
     }
 
     private static func optionalText(

@@ -1,3 +1,5 @@
+import LabBoxValues
+
 // The settings of lab features that the configuration reads. They are plain values, declared
 // here so that the configuration names no feature's code: the features read them from AppConfig.
 
@@ -33,4 +35,18 @@ package struct ParentageThresholds: Sendable, Codable {
         case maxConflictPercent = "max_conflict_percent"
         case minCallRatePercent = "min_call_rate_percent"
     }
+}
+
+/// How the lab bills (`billing.*` settings): its currency, where VAT is rounded, payment terms and
+/// the seller's details every invoice carries.
+package struct BillingSettings: Sendable {
+    package var currency = Currency.euro
+    package var rounding = InvoiceArithmetic.Rounding.rate
+    /// Days from the issue date to the due date.
+    package var paymentDays = 30
+    package var vatID = ""
+    package var iban = ""
+    package var bic = ""
+
+    package init() {}
 }
