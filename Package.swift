@@ -63,6 +63,7 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
+        feature("Billing", ["Results", "Reproduction", "Customers"]),
         feature("Home", ["Animals", "Customers", "Biobank"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),
@@ -161,7 +162,7 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 /// Every feature target, for the composition root and the tests.
 var features: [Target.Dependency] {
     [
-        "Home", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
+        "Billing", "Home", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
         "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }

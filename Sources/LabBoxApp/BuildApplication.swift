@@ -1,5 +1,6 @@
 import Administration
 import Animals
+import Billing
 import Biobank
 import Customers
 import Foundation
@@ -50,8 +51,9 @@ package struct AppServices: Sendable {
         let reminders = TankReminders(fillDays: config.ln2FillDays)
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
+        let capture = ChargeCapture(database: database)
         for kind in [
-            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
             sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
             CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
@@ -59,7 +61,10 @@ package struct AppServices: Sendable {
         ] {
             jobs.register(kind)
         }
-        for task in [BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule] {
+        for task in [
+            BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
+            ChargeCapture.schedule,
+        ] {
             scheduler.register(task)
         }
     }
@@ -177,6 +182,20 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     ).addRoutes(to: routes)
     CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
+    let billing = services.config.billing
+    let prices = PriceListStore(database: services.database, settings: billing)
+    let charges = ChargeStore(database: services.database, settings: billing)
+    let capture = ChargeCapture(database: services.database)
+    let invoices = InvoiceStore(
+        database: services.database, settings: billing,
+        seller: (services.config.labName, services.config.labAddress))
+    let payments = PaymentStore(database: services.database, settings: billing)
+    PriceListAPIController(prices: prices, charges: charges, capture: capture).addRoutes(to: routes)
+    InvoicesAPIController(invoices: invoices, payments: payments).addRoutes(to: routes)
+    BillingWebController(
+        prices: prices, charges: charges, capture: capture, invoices: invoices, payments: payments,
+        customers: customers, pages: pages
+    ).addRoutes(to: routes)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)

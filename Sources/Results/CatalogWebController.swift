@@ -220,6 +220,8 @@ package struct CatalogWebController {
         let kinds: [Name]
         let isAdmin: Bool
         let canWrite: Bool
+        /// Prices are money: only for those who may bill (`billing:read`), not technicians.
+        let showPrices: Bool
         /// The default calibration date of a new instrument, a year from today.
         let today: String
     }
@@ -236,7 +238,7 @@ package struct CatalogWebController {
                 tests: catalog.tests.map { test in
                     CatalogPage.Test(
                         code: test.code, name: test.name, kinds: test.kinds.joined(separator: ", "), unit: test.unit,
-                        method: test.method, price: String(format: "%.2f", Double(test.priceCents) / 100),
+                        method: test.method, price: FixedPoint.text(Int64(test.priceCents), scale: 2),
                         ranges: catalog.ranges.filter { $0.testId == test.id }.map { "\($0.species) \($0.text)" }
                             .joined(separator: "; "))
                 },
@@ -262,6 +264,7 @@ package struct CatalogWebController {
                 species: store.species.map(CatalogPage.Name.init), kinds: store.sampleKinds.map(CatalogPage.Name.init),
                 isAdmin: context.principal?.can(.admin) == true,
                 canWrite: context.principal?.can(.resultsWrite) == true,
+                showPrices: context.principal?.can(.billingRead) == true,
                 today: Day.adding(365, to: Day.today) ?? Day.today))
     }
 

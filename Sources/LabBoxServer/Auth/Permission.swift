@@ -36,6 +36,9 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let resultsWrite = Permission(rawValue: "results:write")
     package static let genomicsRead = Permission(rawValue: "genomics:read")
     package static let genomicsWrite = Permission(rawValue: "genomics:write")
+    /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
+    package static let billingRead = Permission(rawValue: "billing:read")
+    package static let billingWrite = Permission(rawValue: "billing:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).
@@ -50,6 +53,8 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     package var isLabData: Bool {
         (isRead || rawValue.hasSuffix(":write")) && self != Self.securityRead && self != Self.auditRead
     }
+    /// The billing area: prices and amounts owed, for the people who may see money.
+    package var isMoney: Bool { rawValue.hasPrefix("billing:") }
 }
 
 package enum Role: String, Codable, CaseIterable, Sendable {
@@ -63,7 +68,8 @@ package enum Role: String, Codable, CaseIterable, Sendable {
         }
         switch self {
         case .admin: return true
-        case .director, .technician: return permission.isLabData
+        case .director: return permission.isLabData
+        case .technician: return permission.isLabData && !permission.isMoney
         case .auditor: return permission.isRead
         }
     }

@@ -162,6 +162,7 @@ package struct PageRenderer: Sendable {
         ("/reproduction", "Reproduction", "reproduction", .reproductionRead),
         ("/results", "Results", "results", .resultsRead),
         ("/genomics", "Genomics", "genomics", .genomicsRead),
+        ("/billing", "Billing", "billing", .billingRead),
         ("/jobs", "Jobs", "jobs", .signedIn),
         ("/admin/users", "Users", "users", .admin),
         ("/admin/health", "System", "system", .admin),

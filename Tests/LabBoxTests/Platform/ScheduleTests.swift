@@ -21,10 +21,13 @@ import Testing
         }
         try await scheduler.prepare(now: Date())
         let jobs = try await server.services.database.read { try Job.order(Column("id")).fetchAll($0) }
-        #expect(Set(jobs.map(\.schedule)) == ["nightly_backup", "retention", "ln2_reminders", "pregnancy_reminders"])
-        #expect(jobs.count == 4)
+        #expect(
+            Set(jobs.map(\.schedule)) == [
+                "nightly_backup", "retention", "ln2_reminders", "pregnancy_reminders", "billing_capture",
+            ])
+        #expect(jobs.count == 5)
         try await scheduler.prepare(now: Date())
-        #expect(try await server.services.database.read { try Job.fetchCount($0) } == 4)
+        #expect(try await server.services.database.read { try Job.fetchCount($0) } == 5)
         let schedules = try await scheduler.list()
         #expect(schedules.allSatisfy { ($0.nextRunAt ?? .distantPast) > Date() })
         #expect(schedules.allSatisfy { $0.lastJobId != nil })

@@ -244,6 +244,10 @@ import Testing
                     client, adminKey: adminKey, session: session, witness: witness.email,
                     expectAudited: { try await expectAudited($0, action: $1, $2) })
             }
+            try await step("billing") {
+                try await AuditedBillingRoutes.exercise(
+                    client, adminKey: adminKey, expectAudited: { try await expectAudited($0, action: $1, $2) })
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

@@ -91,6 +91,9 @@ import Testing
             .auditRead: [.admin, .auditor],
             Permission(rawValue: "samples:read"): Set(Role.allCases),
             Permission(rawValue: "samples:write"): [.admin, .director, .technician],
+            // Money is for those who may see it: technicians do not.
+            .billingRead: [.admin, .director, .auditor],
+            .billingWrite: [.admin, .director],
         ]
         for (permission, roles) in expected {
             #expect(Set(Role.allCases.filter { $0.grants(permission) }) == roles, "\(permission)")

@@ -1,0 +1,335 @@
+import Foundation
+import Hummingbird
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+/// Billing's JSON bodies: amounts as decimal text in the lab's currency (`"1234.50"`), never a
+/// binary number, so a client reads exactly what the invoice states.
+enum BillingJSON {
+    struct Price: Encodable, Sendable, ResponseEncodable {
+        let id: Int64
+        let customerId: Int64?
+        let unitPrice: String
+        let validFrom: String
+        let validTo: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case customerId = "customer_id"
+            case unitPrice = "unit_price"
+            case validFrom = "valid_from"
+            case validTo = "valid_to"
+        }
+
+        init(_ price: ServicePrice, _ currency: Currency) {
+            (id, customerId, validFrom, validTo) = (price.id ?? 0, price.customerId, price.validFrom, price.validTo)
+            unitPrice = price.unitPrice.text(currency)
+        }
+    }
+
+    struct Service: Encodable, Sendable, ResponseEncodable {
+        let id: Int64
+        let code: String
+        let name: String
+        let unit: String
+        let vatCategory: String
+        let vatRate: String
+        let work: String?
+        let prices: [Price]
+        let createdAt: Date
+        let updatedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, code, name, unit, work, prices
+            case vatCategory = "vat_category"
+            case vatRate = "vat_rate"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+
+        init(_ service: BillingService, prices: [ServicePrice], _ currency: Currency) {
+            (id, code, name, unit, work) = (service.id ?? 0, service.code, service.name, service.unit, service.work)
+            (vatCategory, vatRate) = (service.vatCategory, service.rate.text)
+            self.prices = prices.map { Price($0, currency) }
+            (createdAt, updatedAt) = (service.createdAt, service.updatedAt)
+        }
+    }
+
+    struct Charge: Encodable, Sendable, ResponseEncodable {
+        let id: Int64
+        let customerId: Int64
+        let serviceId: Int64?
+        let description: String
+        let performedOn: String
+        let quantity: String
+        let unit: String
+        let unitPrice: String
+        let vatCategory: String
+        let vatRate: String
+        let net: String
+        let sourceKey: String?
+        let sourceLink: String
+        let invoiceId: Int64?
+        let createdAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, description, quantity, unit, net
+            case customerId = "customer_id"
+            case serviceId = "service_id"
+            case performedOn = "performed_on"
+            case unitPrice = "unit_price"
+            case vatCategory = "vat_category"
+            case vatRate = "vat_rate"
+            case sourceKey = "source_key"
+            case sourceLink = "source_link"
+            case invoiceId = "invoice_id"
+            case createdAt = "created_at"
+        }
+
+        init(_ charge: Billing.Charge, _ currency: Currency) {
+            (id, customerId, serviceId) = (charge.id ?? 0, charge.customerId, charge.serviceId)
+            (description, performedOn, unit) = (charge.description, charge.performedOn, charge.unit)
+            quantity = Quantity(milli: charge.quantityMilli).text
+            unitPrice = UnitPrice(e4: charge.unitPriceE4).text(currency)
+            (vatCategory, vatRate) = (charge.vatCategory, charge.line.rate.text)
+            net = currency.text(
+                InvoiceArithmetic.lineNet(charge.line.quantity, charge.line.unitPrice, currency)?.minor ?? 0)
+            (sourceKey, sourceLink, invoiceId, createdAt) =
+                (charge.sourceKey, charge.sourceLink, charge.invoiceId, charge.createdAt)
+        }
+    }
+
+    struct Party: Encodable, Sendable {
+        let name: String
+        let address: String
+        let vatId: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, address
+            case vatId = "vat_id"
+        }
+    }
+
+    struct Line: Encodable, Sendable {
+        let id: Int64
+        let position: Int
+        let chargeId: Int64?
+        let correctsLineId: Int64?
+        let description: String
+        let performedOn: String
+        let quantity: String
+        let unit: String
+        let unitPrice: String
+        let vatCategory: String
+        let vatRate: String
+        let net: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, position, description, quantity, unit, net
+            case chargeId = "charge_id"
+            case correctsLineId = "corrects_line_id"
+            case performedOn = "performed_on"
+            case unitPrice = "unit_price"
+            case vatCategory = "vat_category"
+            case vatRate = "vat_rate"
+        }
+
+        init(_ line: InvoiceLine, _ currency: Currency) {
+            (id, position, chargeId, correctsLineId) = (line.id ?? 0, line.position, line.chargeId, line.correctsLineId)
+            (description, performedOn, unit) = (line.description, line.performedOn, line.unit)
+            quantity = Quantity(milli: line.quantityMilli).text
+            unitPrice = UnitPrice(e4: line.unitPriceE4).text(currency)
+            (vatCategory, vatRate, net) = (line.vatCategory, line.line.rate.text, currency.text(line.netMinor))
+        }
+    }
+
+    struct VATGroup: Encodable, Sendable {
+        let category: String
+        let rate: String
+        let taxable: String
+        let vat: String
+    }
+
+    struct Allocation: Encodable, Sendable {
+        let paymentId: Int64
+        let receivedOn: String
+        let amount: String
+        let reference: String
+
+        enum CodingKeys: String, CodingKey {
+            case amount, reference
+            case paymentId = "payment_id"
+            case receivedOn = "received_on"
+        }
+    }
+
+    struct Invoice: Encodable, Sendable, ResponseEncodable {
+        let id: Int64
+        let kind: String
+        let state: String
+        let status: String
+        let number: String?
+        let customerId: Int64
+        let customerName: String
+        let correctsId: Int64?
+        let correctsNumber: String?
+        let issueDate: String?
+        let dueDate: String?
+        let currency: String
+        let purchaseOrder: String
+        let buyer: Party
+        let seller: Party
+        let iban: String
+        let bic: String
+        let net: String
+        let vatTotal: String
+        let gross: String
+        let paid: String
+        let credited: String
+        let open: String
+        let documentSha256: String
+        let reason: String
+        let lines: [Line]?
+        let vat: [VATGroup]?
+        let creditNoteIds: [Int64]?
+        let payments: [Allocation]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, state, status, number, currency, buyer, seller, iban, bic, net, gross, paid, credited, open,
+                reason, lines, vat, payments
+            case customerId = "customer_id"
+            case customerName = "customer_name"
+            case correctsId = "corrects_id"
+            case correctsNumber = "corrects_number"
+            case issueDate = "issue_date"
+            case dueDate = "due_date"
+            case purchaseOrder = "purchase_order"
+            case vatTotal = "vat_total"
+            case documentSha256 = "document_sha256"
+            case creditNoteIds = "credit_note_ids"
+        }
+
+        init(_ summary: InvoiceSummary, document: InvoiceDocument? = nil) {
+            let invoice = summary.invoice
+            let currency = Currency(invoice.currency) ?? .euro
+            (id, kind, state, status) =
+                (invoice.id ?? 0, invoice.kind.rawValue, invoice.state.rawValue, summary.status.rawValue)
+            (number, customerId, customerName) = (invoice.number, invoice.customerId, summary.customerName)
+            (correctsId, correctsNumber) = (invoice.correctsId, document?.corrects)
+            (issueDate, dueDate, self.currency) = (invoice.issueDate, invoice.dueDate, currency.code)
+            purchaseOrder = invoice.purchaseOrder
+            buyer = Party(name: invoice.buyerName, address: invoice.buyerAddress, vatId: invoice.buyerVatId)
+            seller = Party(name: invoice.sellerName, address: invoice.sellerAddress, vatId: invoice.sellerVatId)
+            (iban, bic) = (invoice.sellerIban, invoice.sellerBic)
+            net = currency.text(invoice.netMinor)
+            vatTotal = currency.text(invoice.vatMinor)
+            gross = currency.text(invoice.grossMinor)
+            paid = currency.text(summary.paid)
+            credited = currency.text(summary.credited)
+            open = currency.text(summary.open)
+            (documentSha256, reason) = (invoice.documentSha256, invoice.reason)
+            lines = document?.lines.map { Line($0, currency) }
+            vat = document?.groups.map {
+                VATGroup(
+                    category: $0.category.rawValue, rate: $0.rate.text, taxable: currency.text($0.taxable.minor),
+                    vat: currency.text($0.vat.minor))
+            }
+            creditNoteIds = document?.creditNotes.compactMap(\.id)
+            payments = document?.allocations.map {
+                Allocation(
+                    paymentId: $0.paymentId, receivedOn: $0.receivedOn, amount: currency.text($0.amount),
+                    reference: $0.reference)
+            }
+        }
+    }
+
+    struct Payment: Encodable, Sendable, ResponseEncodable {
+        let id: Int64
+        let customerId: Int64
+        let customerName: String
+        let receivedOn: String
+        let amount: String
+        let method: String
+        let reference: String
+        let notes: String
+        let allocated: String
+        let unallocated: String
+        let createdAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, method, reference, notes, allocated, unallocated
+            case customerId = "customer_id"
+            case customerName = "customer_name"
+            case receivedOn = "received_on"
+            case createdAt = "created_at"
+        }
+
+        init(_ settled: PaymentStore.Settled, _ currency: Currency) {
+            let payment = settled.payment
+            (id, customerId, customerName) = (payment.id ?? 0, payment.customerId, settled.customerName)
+            (receivedOn, amount, method) = (
+                payment.receivedOn, currency.text(payment.amountMinor), payment.method.rawValue
+            )
+            (reference, notes, createdAt) = (payment.reference, payment.notes, payment.createdAt)
+            allocated = currency.text(settled.allocated)
+            unallocated = currency.text(settled.unallocated)
+        }
+    }
+
+    struct Aging: Encodable, Sendable, ResponseEncodable {
+        struct Amounts: Encodable, Sendable {
+            let current: String
+            let days1To30: String
+            let days31To60: String
+            let days61To90: String
+            let over90: String
+            let total: String
+
+            enum CodingKeys: String, CodingKey {
+                case current, total
+                case days1To30 = "days_1_30"
+                case days31To60 = "days_31_60"
+                case days61To90 = "days_61_90"
+                case over90 = "over_90"
+            }
+
+            init(_ amounts: [PaymentStore.Bucket: Int64], _ currency: Currency) {
+                func text(_ bucket: PaymentStore.Bucket) -> String { currency.text(amounts[bucket] ?? 0) }
+                (current, days1To30, days31To60) = (text(.current), text(.days1to30), text(.days31to60))
+                (days61To90, over90) = (text(.days61to90), text(.over90))
+                total = currency.text(amounts.values.reduce(0, +))
+            }
+        }
+        struct Customer: Encodable, Sendable {
+            let customerId: Int64
+            let customerName: String
+            let amounts: Amounts
+
+            enum CodingKeys: String, CodingKey {
+                case amounts
+                case customerId = "customer_id"
+                case customerName = "customer_name"
+            }
+        }
+        let asOf: String
+        let currency: String
+        let customers: [Customer]
+        let totals: Amounts
+
+        enum CodingKeys: String, CodingKey {
+            case currency, customers, totals
+            case asOf = "as_of"
+        }
+
+        init(_ aging: PaymentStore.Aging, _ currency: Currency) {
+            asOf = aging.asOf
+            self.currency = currency.code
+            customers = aging.rows.map {
+                Customer(
+                    customerId: $0.customerId, customerName: $0.customerName, amounts: Amounts($0.amounts, currency))
+            }
+            totals = Amounts(aging.totals, currency)
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Customers
+import Foundation
+import GRDB
+import LabBoxPlatform
+import LabBoxServer
+import LabBoxValues
+
+/// Payments, their allocation to invoices, customers' credit and the aging of what is open. The
+/// only place with their SQL; every write is audited, and a refusal writes nothing.
+package struct PaymentStore: Sendable {
+    package let database: AppDatabase
+    package let settings: BillingSettings
+
+    package struct AllocationInput: Codable, Sendable {
+        package var invoiceId: Int64
+        package var amount: String
+
+        package enum CodingKeys: String, CodingKey {
+            case invoiceId = "invoice_id"
+            case amount
+        }
+
+        package init(invoiceId: Int64, amount: String) {
+            (self.invoiceId, self.amount) = (invoiceId, amount)
+        }
+    }
+
+    package struct Input: Codable, Sendable {
+        package var customerId: Int64?
+        package var receivedOn: String?
+        package var amount: String?
+        package var method: String?
+        package var reference: String?
+        package var notes: String?
+        package var allocations: [AllocationInput]?
+
+        package enum CodingKeys: String, CodingKey {
+            case amount, method, reference, notes, allocations
+            case customerId = "customer_id"
+            case receivedOn = "received_on"
+        }
+
+        package init(
+            customerId: Int64? = nil, receivedOn: String? = nil, amount: String? = nil, method: String? = nil,
+            reference: String? = nil, allocations: [AllocationInput]? = nil
+        ) {
+            (self.customerId, self.receivedOn, self.amount, self.method) = (customerId, receivedOn, amount, method)
+            (self.reference, self.allocations) = (reference, allocations)
+        }
+    }
+
+    package func record(_ input: Input, context: EventContext) async throws -> Payment {
+        let currency = settings.currency
+        guard let customer = input.customerId else {
+            throw APIError.validationFailed("The field 'customer_id' is required.", field: "customer_id")
+        }
+        guard let amount = input.amount.flatMap(currency.minor), amount > 0, amount <= InvoiceArithmetic.maximumMinor
+        else {
+            throw APIError.validationFailed(
+                "An amount above 0 with at most \(currency.digits) decimals (\(currency.code)).", field: "amount")
+        }
+        guard let method = Payment.Method(rawValue: input.method ?? "bank_transfer") else {
+            throw APIError.validationFailed("bank_transfer, card, cash, direct_debit or other.", field: "method")
+        }
+        let day = try Day.past(input.receivedOn, field: "received_on", label: "day the payment was received")
+        return try await database.write(context) { write in
+            guard try Customer.fetchOne(write.db, key: customer) != nil else {
+                throw APIError.validationFailed("No customer has id \(customer).", field: "customer_id")
+            }
+            var payment = Payment(
+                customerId: customer, receivedOn: day, amountMinor: amount, method: method,
+                reference: try InputCheck.text(input.reference, field: "reference", limit: 200),
+                notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: Date())
+            try write.insert(&payment)
+            try allocate(input.allocations ?? [], of: payment, field: "allocations", write)
+            return payment
+        }
+    }
+
+    /// Allocates more of payment `id` to invoices.
+    package func allocate(payment id: Int64, _ allocations: [AllocationInput], context: EventContext) async throws
+        -> Payment
+    {
+        guard !allocations.isEmpty else {
+            throw APIError.validationFailed("Give at least one allocation.", field: "allocations")
+        }
+        return try await database.write(context) { write in
+            guard let payment = try Payment.fetchOne(write.db, key: id) else {
+                throw APIError.notFound("No such payment.")
+            }
+            try allocate(allocations, of: payment, field: "allocations", write)
+            return payment
+        }
+    }
+
+    /// Each allocation goes to an open invoice of the payment's customer, never beyond what the
+    /// invoice still owes, and all of them never beyond what the payment has left.
+    private func allocate(
+        _ allocations: [AllocationInput], of payment: Payment, field: String, _ write: AuditedWrite
+    ) throws {
+        var left = payment.amountMinor - (try allocated(write.db, payment: payment.id ?? 0))
+        for (index, wanted) in allocations.enumerated() {
+            let path = "\(field).\(index)"
+            guard let amount = settings.currency.minor(wanted.amount), amount > 0 else {
+                throw APIError.validationFailed("An amount above 0.", field: path + ".amount")
+            }
+            guard
+                let summary = try InvoiceSummary.fetch(
+                    write.db, where: "i.id = ?", arguments: [wanted.invoiceId, 1], today: Day.today
+                ).first, summary.invoice.customerId == payment.customerId, summary.invoice.kind == .invoice
+            else {
+                throw APIError.validationFailed(
+                    "Invoice \(wanted.invoiceId) is not an invoice of this customer.", field: path + ".invoice_id")
+            }
+            guard summary.invoice.state == .issued else {
+                throw APIError(
+                    status: .conflict, code: "conflict",
+                    message: "Invoice \(summary.invoice.number ?? "draft") is \(summary.invoice.state.rawValue); "
+                        + "it cannot be paid.", field: path + ".invoice_id")
+            }
+            guard amount <= summary.open else {
+                throw APIError.validationFailed(
+                    "At most the \(settings.currency.text(max(summary.open, 0))) the invoice still owes.",
+                    field: path + ".amount")
+            }
+            guard amount <= left else {
+                throw APIError.validationFailed(
+                    "At most the \(settings.currency.text(left)) of the payment not yet allocated.",
+                    field: path + ".amount")
+            }
+            left -= amount
+            var allocation = PaymentAllocation(
+                paymentId: payment.id ?? 0, invoiceId: wanted.invoiceId, amountMinor: amount, createdAt: Date())
+            try write.insert(&allocation)
+        }
+    }
+
+    private func allocated(_ db: Database, payment: Int64) throws -> Int64 {
+        try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocations WHERE payment_id = ?",
+            arguments: [payment]) ?? 0
+    }
+
+    /// A payment and what of it went where.
+    package struct Settled: Sendable {
+        package let payment: Payment
+        package let customerName: String
+        package let allocated: Int64
+        package var unallocated: Int64 { payment.amountMinor - allocated }
+    }
+
+    /// Newest first; of one customer, or the one payment `id`.
+    package func payments(customer: Int64? = nil, id: Int64? = nil, limit: Int = 200) async throws -> [Settled] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.*, c.name AS customer_name,
+                      COALESCE((SELECT SUM(amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0)
+                        AS allocated
+                    FROM payments p JOIN customers c ON c.id = p.customer_id
+                    WHERE (:customer IS NULL OR p.customer_id = :customer) AND (:id IS NULL OR p.id = :id)
+                    ORDER BY p.received_on DESC, p.id DESC LIMIT :limit
+                    """, arguments: ["customer": customer, "id": id, "limit": limit]
+            ).map {
+                Settled(payment: try Payment(row: $0), customerName: $0["customer_name"], allocated: $0["allocated"])
+            }
+        }
+    }
+
+    package func payment(id: Int64) async throws -> Settled? {
+        try await payments(id: id, limit: 1).first
+    }
+
+    // MARK: Aging
+
+    package enum Bucket: String, CaseIterable, Sendable {
+        case current
+        case days1to30 = "1-30"
+        case days31to60 = "31-60"
+        case days61to90 = "61-90"
+        case over90 = "over_90"
+
+        static func of(daysPastDue days: Int) -> Bucket {
+            switch days {
+            case ..<1: .current
+            case 1...30: .days1to30
+            case 31...60: .days31to60
+            case 61...90: .days61to90
+            default: .over90
+            }
+        }
+    }
+
+    package struct AgingRow: Sendable {
+        package let customerId: Int64
+        package let customerName: String
+        package var amounts: [Bucket: Int64]
+        package var total: Int64 { amounts.values.reduce(0, +) }
+    }
+
+    package struct Aging: Sendable {
+        package let asOf: String
+        package let rows: [AgingRow]
+        package var totals: [Bucket: Int64] {
+            rows.reduce(into: [:]) { sums, row in
+                for (bucket, amount) in row.amounts { sums[bucket, default: 0] += amount }
+            }
+        }
+    }
+
+    /// What each customer owed on `day` by days past due: invoices issued by then, less credit
+    /// notes issued and payments received by then.
+    package func aging(asOf day: String) async throws -> Aging {
+        try await database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.customer_id, c.name AS customer_name,
+                      CAST(julianday(:day) - julianday(i.due_date) AS INTEGER) AS past_due,
+                      i.gross_minor
+                        + COALESCE((SELECT SUM(n.gross_minor) FROM invoices n WHERE n.corrects_id = i.id
+                                    AND n.state = 'issued' AND n.issue_date <= :day), 0)
+                        - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a
+                                    JOIN payments p ON p.id = a.payment_id
+                                    WHERE a.invoice_id = i.id AND p.received_on <= :day), 0) AS open
+                    FROM invoices i JOIN customers c ON c.id = i.customer_id
+                    WHERE i.kind = 'invoice' AND i.state = 'issued' AND i.issue_date <= :day
+                    """, arguments: ["day": day])
+            var byCustomer: [Int64: AgingRow] = [:]
+            for row in rows {
+                let open: Int64 = row["open"]
+                guard open > 0 else { continue }
+                let customer: Int64 = row["customer_id"]
+                byCustomer[
+                    customer, default: AgingRow(customerId: customer, customerName: row["customer_name"], amounts: [:])
+                ]
+                .amounts[Bucket.of(daysPastDue: row["past_due"]), default: 0] += open
+            }
+            return Aging(
+                asOf: day,
+                rows: byCustomer.values.sorted {
+                    $0.customerName.localizedStandardCompare($1.customerName) == .orderedAscending
+                })
+        }
+    }
+
+    package init(database: AppDatabase, settings: BillingSettings) {
+        self.database = database
+        self.settings = settings
+    }
+}
