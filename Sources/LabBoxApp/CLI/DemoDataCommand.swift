@@ -51,6 +51,9 @@ struct DemoDataCommand: AsyncParsableCommand {
             var reproduction = DemoReproduction(database: database, config: config, staff: staff, seed: seed)
             let work = try await reproduction.generate(opuSessions: sessions, context: .commandLine)
             print("created \(work)")
+            let billing = try await DemoBilling(database: database, config: config)
+                .generate(invoices: max(1, sessions / 10), context: .commandLine)
+            print("created \(billing)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

@@ -112,6 +112,14 @@ import Testing
             let rows = try #require(stats["items"] as? [[String: Any]])
             #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
         }
+        // The work is billed: a price list, charges from it, invoices numbered without gaps.
+        _ = try await DemoBilling(database: server.services.database, config: server.services.config)
+            .generate(invoices: 3, context: .commandLine)
+        let numbers = try await server.services.database.read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM invoices WHERE kind = 'invoice' ORDER BY number")
+        }
+        #expect(!numbers.isEmpty)
+        #expect(numbers.compactMap { Int($0.suffix(6)) } == Array(1...numbers.count))
         #expect(try await server.verifyAudit().isIntact)
     }
 }

@@ -1,0 +1,58 @@
+import Billing
+import Foundation
+import GRDB
+import LabBoxPlatform
+import LabBoxValues
+
+/// A price list that bills the demo's reproduction and lab work, the charges captured from it,
+/// invoices for the customers with the most work, and payments of some of them. Written through
+/// the stores, so numbering, totals and audit apply as in use.
+package struct DemoBilling {
+    package let database: AppDatabase
+    package let config: AppConfig
+
+    package init(database: AppDatabase, config: AppConfig) {
+        self.database = database
+        self.config = config
+    }
+
+    /// Services of the list: code, name, unit, net price, the work it bills.
+    static let services: [(String, String, String, String, String?)] = [
+        ("OPU", "Ovum pick-up session", "session", "120", "opu_session"),
+        ("IVP", "IVF and embryo culture", "batch", "85.50", "ivf_batch"),
+        ("ET", "Embryo transfer", "recipient", "65", "embryo_transfer"),
+        ("LAB-P4", "Progesterone (ELISA)", "test", "14.90", "lab_test:P4"),
+        ("LAB-PTM", "Post-thaw motility (CASA)", "test", "12.50", "lab_test:PTM"),
+        ("STORE", "Straw storage", "straw-month", "0.125", nil),
+    ]
+
+    /// Creates the list, captures the work, issues up to `invoices` invoices and pays every other one.
+    package func generate(invoices: Int, context: EventContext) async throws -> String {
+        let settings = config.billing
+        let prices = PriceListStore(database: database, settings: settings)
+        for (code, name, unit, price, work) in Self.services {
+            _ = try await prices.create(
+                .init(
+                    code: code, name: name, unit: unit, vatCategory: "S", vatRate: "19", work: work, unitPrice: price,
+                    validFrom: "2020-01-01"), context: context)
+        }
+        let charged = try await ChargeCapture(database: database).capture(context: context)
+        let store = InvoiceStore(database: database, settings: settings, seller: (config.labName, config.labAddress))
+        let payments = PaymentStore(database: database, settings: settings)
+        let customers = try await ChargeStore(database: database, settings: settings).unbilled()
+            .sorted { $0.charges > $1.charges }.prefix(invoices)
+        var paid = 0
+        for (index, customer) in customers.enumerated() {
+            let draft = try await store.draft(.init(customerId: customer.customerId), context: context)
+            let invoice = try await store.issue(id: draft.id ?? 0, context: context)
+            guard index.isMultiple(of: 2) else { continue }
+            let amount = settings.currency.text(invoice.grossMinor)
+            _ = try await payments.record(
+                .init(
+                    customerId: customer.customerId, amount: amount, reference: invoice.number,
+                    allocations: [.init(invoiceId: invoice.id ?? 0, amount: amount)]), context: context)
+            paid += 1
+        }
+        return "\(Self.services.count) services, \(charged) charges, \(customers.count) invoices (\(paid) paid)"
+    }
+}
