@@ -180,3 +180,53 @@ document.addEventListener("DOMContentLoaded", () => {
   refresh();
   setInterval(refresh, 60000);
 });
+
+// A button that destroys or ends something asks first (`data-confirm` holds the question).
+document.addEventListener("submit", (event) => {
+  const question = event.submitter?.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+
+// The account menu is a <details>: it works without script; this closes it on a click elsewhere
+// and on Escape, as a menu is expected to.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.account[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll("details.account[open]")) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
+// "Connection lost": when the server stops answering (checked every 20 s, and at once when the
+// browser goes offline), a notice says so until it answers again, so nobody fills in a form that
+// cannot be sent. The notice is added when it is first needed: an alert that is there but hidden
+// is still an alert to some screen readers.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector(".topbar .account")) return;
+  let notice = null;
+  const show = (lost) => {
+    if (!notice && lost) {
+      notice = document.createElement("div");
+      notice.className = "offline";
+      notice.setAttribute("role", "alert");
+      notice.textContent = "Connection lost: the LabBox server is not answering. What you enter now cannot be saved until it is back.";
+      document.body.append(notice);
+    }
+    if (notice) notice.hidden = !lost;
+  };
+  const check = async () => {
+    try {
+      show(!(await fetch("/healthz", { cache: "no-store" })).ok);
+    } catch (error) {
+      show(true);
+    }
+  };
+  window.addEventListener("offline", () => show(true));
+  window.addEventListener("online", check);
+  setInterval(check, 20000);
+});

@@ -35,7 +35,7 @@ package struct HomeController {
                     HomePage.Total(label: "Customers", value: dashboard.customers, href: "/customers"),
                     HomePage.Total(label: "Animals", value: dashboard.animals, href: "/animals"),
                 ],
-                tanksOverdue: dashboard.tanksOverdue > 0 ? dashboard.tanksOverdue : nil,
+                tanksOverdue: Self.overdue(dashboard.tanksOverdue),
                 facts: [
                     HomePage.Fact(label: "Version", value: BuildInfo.version),
                     HomePage.Fact(label: "Commit", value: String(BuildInfo.commit.prefix(12))),
@@ -45,6 +45,15 @@ package struct HomeController {
                         value: ByteCountFormatter.string(fromByteCount: Int64(size), countStyle: .file)),
                     HomePage.Fact(label: "Up since", value: AppMetrics.startedAt.formatted(.iso8601)),
                 ]))
+    }
+
+    /// The alert for `count` tanks overdue for a fill; nil, so no alert, when there are none.
+    private static func overdue(_ count: Int) -> String? {
+        switch count {
+        case 0: nil
+        case 1: "1 LN2 tank is overdue for a fill."
+        default: "\(count) LN2 tanks are overdue for a fill."
+        }
     }
 
     /// `home.mustache`.
@@ -66,8 +75,8 @@ package struct HomeController {
         let showLab: Bool
         let samplesByStatus: [StatusCount]
         let totals: [Total]
-        /// Nil when no tank is overdue, so the warning is not shown.
-        let tanksOverdue: Int?
+        /// Nil when no tank is overdue: an alert only when something is wrong.
+        let tanksOverdue: String?
         let facts: [Fact]
     }
 

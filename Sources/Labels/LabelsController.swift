@@ -33,7 +33,7 @@ package struct LabelsController {
             let labels = try await storage.labels(for: id)
             return try sheet(
                 labels, size: try size(ListQuery(request)), request: request, context: context,
-                title: "Container labels", back: "/storage/\(id)")
+                title: "Labels for \(labels.first?.lines.first ?? "container \(id)")", back: "/storage/\(id)")
         }
     }
 

@@ -7,6 +7,8 @@ import os
 import sys
 import traceback
 
+import layout
+
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -15,6 +17,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["LABBOX_URL"].rstrip("/")
+# A second server, its database filled by `labbox demo-data`, for the crawl of every page.
+DEMO = os.environ["LABBOX_DEMO_URL"].rstrip("/")
 SHOTS = os.environ.get("SCREENSHOTS", "test-output/screenshots")
 EMAIL = os.environ["BROWSER_TEST_EMAIL"]
 PASSWORD = os.environ["BROWSER_TEST_PASSWORD"]
@@ -52,8 +56,8 @@ def submit(driver, action):
     WebDriverWait(driver, 10).until(replaced)
 
 
-def sign_in(driver, email=EMAIL, password=PASSWORD):
-    driver.get(BASE + "/login")
+def sign_in(driver, email=EMAIL, password=PASSWORD, base=BASE):
+    driver.get(base + "/login")
     driver.find_element(By.ID, "email").send_keys(email)
     submit(driver, lambda: driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER))
 
@@ -123,6 +127,31 @@ def test_api_key_is_shown_once(driver):
     driver.get(BASE + "/account/keys")
     assert secret not in driver.page_source
     assert "Herd book import" in driver.find_element(By.CSS_SELECTOR, "table").text
+
+
+def test_destructive_buttons_ask_first(driver):
+    driver.get(BASE + "/account/keys")
+    driver.find_element(By.XPATH, "//button[text()='Revoke']").click()
+    question = WebDriverWait(driver, 5).until(expected_conditions.alert_is_present())
+    assert "Revoke this key?" in question.text, question.text
+    question.dismiss()
+    assert driver.current_url.endswith("/account/keys")
+    assert driver.find_elements(By.XPATH, "//button[text()='Revoke']"), "the key was revoked without a yes"
+
+
+def test_connection_lost_notice(driver):
+    driver.get(BASE + "/")
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    try:
+        notice = WebDriverWait(driver, 5).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, ".offline[role=alert]")))
+        assert "Connection lost" in notice.text, notice.text
+        driver.save_screenshot(f"{SHOTS}/connection-lost.png")
+    finally:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", dict(offline, offline=False))
+    WebDriverWait(driver, 5).until(expected_conditions.invisibility_of_element_located((By.CSS_SELECTOR, ".offline")))
 
 
 def test_sessions_page(driver):
@@ -275,7 +304,8 @@ def test_storage_map_and_barcode_check_in(driver):
     add_container(driver, "tank", "Tank 3")
     add_container(driver, "canister", "C2")
     add_container(driver, "goblet", "G1", "10")
-    assert driver.find_element(By.CSS_SELECTOR, ".breadcrumbs").text.startswith("Storage / Tank 3 / C2 ·")
+    trail = [link.text for link in driver.find_elements(By.CSS_SELECTOR, ".breadcrumbs a")]
+    assert trail == ["Storage", "Tank 3", "C2"], trail
     assert len(driver.find_elements(By.CSS_SELECTOR, ".map .cell-free")) == 10
     # A scanner types the barcode and Enter; the first free position is already filled in.
     assert driver.switch_to.active_element.get_attribute("id") == "checkin-barcode"
@@ -545,7 +575,7 @@ def test_transfer_with_witness_and_trace(driver):
 
 def test_result_verification(driver):
     driver.get(BASE + "/results/catalog")
-    driver.find_element(By.TAG_NAME, "summary").click()
+    driver.find_element(By.CSS_SELECTOR, "main summary").click()
     fill(driver, {"test-code": "PTM", "test-name": "Post-thaw motility", "test-unit": "%", "test-method": "CASA",
                   "low-bovine": "30", "high-bovine": "100"})
     driver.find_element(By.CSS_SELECTOR, "input[name=kind_semen]").click()
@@ -618,20 +648,38 @@ def test_not_found_page(driver):
     driver.save_screenshot(f"{SHOTS}/not-found.png")
 
 
-def test_tablet_layout(_driver):
-    tablet = make_driver(768, 1024)
-    try:
-        tablet.get(BASE + "/")
-        overflow = tablet.execute_script(
-            "return document.documentElement.scrollWidth > document.documentElement.clientWidth")
-        assert not overflow, "page scrolls sideways on a tablet"
-        tablet.save_screenshot(f"{SHOTS}/home-tablet.png")
-    finally:
-        tablet.quit()
+def test_every_page_fits_a_phone_a_tablet_and_a_desktop(_driver):
+    layout.check_every_page(make_driver, sign_in, DEMO, SHOTS)
+
+
+def test_account_menu_and_sections_by_keyboard(driver):
+    driver.get(BASE + "/storage/inventory")
+    current = driver.find_element(By.CSS_SELECTOR, ".sections a[aria-current]")
+    assert current.text == "Lab" and current.get_attribute("aria-current") == "true", current.text
+    assert driver.find_element(By.CSS_SELECTOR, ".subnav a[aria-current=page]").text == "Inventory"
+    # Tab from the top goes as the bar reads: skip link, brand, the sections, search, bell, account.
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    order = []
+    for _ in range(14):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        focused = driver.switch_to.active_element
+        order.append(focused.get_attribute("aria-label") or focused.get_attribute("id") or focused.text)
+        if focused.tag_name == "summary":
+            break
+    assert order[:3] == ["LabBox", "Home", "Clients"] and order[-3] == "search-q", order
+    assert order[-2].startswith("Notifications"), order
+    summary = driver.switch_to.active_element
+    summary.send_keys(Keys.ENTER)
+    menu = driver.find_element(By.CSS_SELECTOR, ".account-menu")
+    assert menu.is_displayed()
+    driver.save_screenshot(f"{SHOTS}/account-menu.png")
+    summary.send_keys(Keys.ESCAPE)
+    assert not menu.is_displayed()
 
 
 def test_sign_out(driver):
     driver.get(BASE + "/")
+    driver.find_element(By.CSS_SELECTOR, ".account summary").click()
     submit(driver, driver.find_element(By.CSS_SELECTOR, ".account button").click)
     WebDriverWait(driver, 10).until(expected_conditions.url_contains("/login"))
     assert "signed out" in driver.find_element(By.CSS_SELECTOR, ".flash").text
@@ -642,7 +690,8 @@ def test_sign_out(driver):
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     tests = [test_login_refuses_a_wrong_password, test_home, test_keyboard_skip_link, test_api_reference,
-             test_admin_adds_a_user, test_api_key_is_shown_once, test_sessions_page,
+             test_admin_adds_a_user, test_api_key_is_shown_once, test_destructive_buttons_ask_first,
+             test_connection_lost_notice, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
@@ -653,7 +702,8 @@ def main():
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,
              test_security_events,
-             test_not_found_page, test_tablet_layout, test_sign_out]
+             test_not_found_page, test_account_menu_and_sections_by_keyboard,
+             test_every_page_fits_a_phone_a_tablet_and_a_desktop, test_sign_out]
     driver = make_driver(1366, 768)
     passed = failed = 0
     try:

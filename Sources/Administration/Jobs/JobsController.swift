@@ -118,7 +118,8 @@ package struct JobsController {
         let id = job.id ?? 0
         let summary = JobResource(job, title: "").result ?? [:]
         return pages.page(
-            "administration/job", title: queue.title(of: job.type), section: "jobs", request: request, context: context,
+            "administration/job", title: "\(queue.title(of: job.type)) #\(id)", section: "jobs", request: request,
+            context: context,
             model: JobPage(
                 id: id, state: job.state.rawValue, progress: job.progress, message: job.message,
                 startedBy: job.startedBy, schedule: job.schedule ?? "", scheduled: job.schedule != nil,

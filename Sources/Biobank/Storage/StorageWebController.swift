@@ -112,6 +112,7 @@ package struct StorageWebController {
     {
         var model = StoragePage(error: error?.message)
         var title = "Storage"
+        var trail: [Navigation.Link] = []
         var childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(nil) }
         if let id {
             guard let container = try await store.container(id: id) else {
@@ -120,7 +121,7 @@ package struct StorageWebController {
             title = container.name
             childKinds = StorageContainer.Kind.allCases.filter { $0.parents.contains(container.kind) }
             let path = try await store.path(to: id)
-            model.breadcrumbs = path.dropLast().map { StoragePage.Breadcrumb(id: $0.id ?? 0, name: $0.name) }
+            trail = path.dropLast().map { Navigation.Link(label: $0.name, href: "/storage/\($0.id ?? 0)") }
             model.container = StoragePage.Container(
                 id: id, kind: container.kind.rawValue, rows: container.rows, columns: container.columns)
             model.usage = StoragePage.Usage(try await store.usage(of: id))
@@ -168,15 +169,11 @@ package struct StorageWebController {
         model.canWrite = context.principal?.can(.storageWrite) == true
         return pages.page(
             "biobank/storage", title: title, section: "storage", request: request, context: context, model: model,
-            status: error?.httpStatus ?? .ok)
+            trail: trail, status: error?.httpStatus ?? .ok)
     }
 
     /// `storage.mustache`: the top level, or a container with its map, contents and fill log.
     struct StoragePage: Encodable {
-        struct Breadcrumb: Encodable {
-            let id: Int64
-            let name: String
-        }
         struct Container: Encodable {
             let id: Int64
             let kind: String
@@ -236,7 +233,6 @@ package struct StorageWebController {
             let usage: Usage
         }
         let error: String?
-        var breadcrumbs: [Breadcrumb] = []
         var container: Container?
         var usage: Usage?
         var grid: [GridRow] = []

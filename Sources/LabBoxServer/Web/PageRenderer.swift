@@ -26,13 +26,16 @@ package struct PageRenderer: Sendable {
     /// The page named `template` as an HTML response for the request's principal, showing and then
     /// clearing the request's pending ``Flash`` message. `model` holds the page's values: its
     /// properties are the template's keys, in snake_case (`firstPage` is `{{first_page}}`).
+    /// `trail` is the breadcrumb trail between the section's page and this one (the tank above a
+    /// canister).
     package func page(
         _ template: String, title: String, section: String, request: Request, context: AppRequestContext,
-        model: some Encodable = NoValues(), status: HTTPResponse.Status = .ok
+        model: some Encodable = NoValues(), trail: [Navigation.Link] = [], status: HTTPResponse.Status = .ok
     ) -> Response {
         let flash = Flash.pending(in: request)
         let html = render(
-            template, title: title, section: section, principal: context.principal, flash: flash, model: model)
+            template, title: title, section: section, path: request.uri.path, principal: context.principal,
+            flash: flash, model: model, trail: trail)
         var response = Self.response(html, status: status)
         if request.cookies[Flash.cookieName] != nil { response.setCookie(Flash.clearing) }
         return response
@@ -47,18 +50,14 @@ package struct PageRenderer: Sendable {
 
     /// The page named `template`, inside the layout, with `title` in the tab and heading and the
     /// navigation the principal may use.
-    package func render(
-        _ template: String, title: String, section: String, principal: Principal?, flash: Flash? = nil,
-        model: some Encodable = NoValues()
+    private func render(
+        _ template: String, title: String, section: String, path: String, principal: Principal?, flash: Flash?,
+        model: some Encodable, trail: [Navigation.Link]
     ) -> String {
         let layout = Layout(
             title: title, version: BuildInfo.version, css: assets.url(for: "app.css"),
             js: assets.url(for: "app.js"), icon: assets.url(for: "icon.svg"),
-            nav: principal.map { principal in
-                Self.navigation.filter { principal.can($0.permission) }.map { item in
-                    Layout.NavItem(href: item.href, label: item.label, current: item.section == section)
-                }
-            } ?? [],
+            menu: principal.map { Navigation.menu(for: $0, section: section, path: path, trail: trail) },
             user: principal.map { principal in
                 let csrf: String? = if case .session(_, let csrf) = principal.credential { csrf } else { nil }
                 return Layout.User(name: principal.displayName, role: principal.role?.label ?? "API key", csrf: csrf)
@@ -98,11 +97,6 @@ package struct PageRenderer: Sendable {
 
     /// What the layout shows around every page.
     private struct Layout: Encodable {
-        struct NavItem: Encodable {
-            let href: String
-            let label: String
-            let current: Bool
-        }
         struct User: Encodable {
             let name: String
             let role: String
@@ -117,7 +111,7 @@ package struct PageRenderer: Sendable {
         let css: String
         let js: String
         let icon: String
-        let nav: [NavItem]
+        let menu: Navigation.Menu?
         let user: User?
         let flash: Message?
     }
@@ -152,22 +146,4 @@ package struct PageRenderer: Sendable {
         default: "Something went wrong"
         }
     }
-
-    private static let navigation: [(href: String, label: String, section: String, permission: Permission)] = [
-        ("/", "Home", "home", .signedIn),
-        ("/customers", "Customers", "customers", .customersRead),
-        ("/animals", "Animals", "animals", .animalsRead),
-        ("/samples", "Samples", "samples", .samplesRead),
-        ("/storage", "Storage", "storage", .storageRead),
-        ("/reproduction", "Reproduction", "reproduction", .reproductionRead),
-        ("/results", "Results", "results", .resultsRead),
-        ("/genomics", "Genomics", "genomics", .genomicsRead),
-        ("/billing", "Billing", "billing", .billingRead),
-        ("/jobs", "Jobs", "jobs", .signedIn),
-        ("/admin/users", "Users", "users", .admin),
-        ("/admin/health", "System", "system", .admin),
-        ("/admin/audit", "Audit trail", "audit", .auditRead),
-        ("/admin/security", "Security events", "security", .securityRead),
-        ("/docs", "API reference", "docs", .signedIn),
-    ]
 }

@@ -359,21 +359,25 @@ package struct ReproductionStore: Sendable {
         try await database.read { try Self.report($0, id: id) }
     }
 
-    /// OPU sessions, newest first, one page.
+    /// OPU sessions, the latest session day first, one page.
     package func opuSessions(donor: Int64?, after: KeysetPosition?, limit: Int) async throws
         -> (items: [OPUSession], next: KeysetPosition?)
     {
         try await database.read { db in
             var request = OPUSession.all()
             if let donor { request = request.filter(OPUSession.CodingKeys.donorId == donor) }
-            return try request.page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+            return try request.page(
+                db, order: ListOrder(column: "performed_on", descending: true), after: after, limit: limit)
         }
     }
 
+    /// IVF batches, the latest fertilisation day first (not the latest entered: batches are often
+    /// entered days late), one page.
     package func batches(after: KeysetPosition?, limit: Int) async throws -> (items: [IVFBatch], next: KeysetPosition?)
     {
         try await database.read { db in
-            try IVFBatch.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+            try IVFBatch.all().page(
+                db, order: ListOrder(column: "fertilised_on", descending: true), after: after, limit: limit)
         }
     }
 }

@@ -319,7 +319,7 @@ package struct ReproductionWebController {
                     Cell("\(opu.grade1) / \(opu.grade2) / \(opu.grade3) / \(opu.grade4) / \(opu.degenerate)"),
                     Cell(opu.recovery.text),
                 ])
-            }, emptyText: "No OPU sessions yet.")
+            }, emptyText: "No OPU sessions yet. Record one with “New OPU session”.")
         return (table, page.next)
     }
 
@@ -344,7 +344,7 @@ package struct ReproductionWebController {
                     Cell(String(report.inseminated)), Cell(report.cleavageRate?.text ?? "—"),
                     Cell(report.blastocystRate?.text ?? "—"), Cell(String(report.embryos.count)),
                 ])
-            }, emptyText: "No IVF batches yet.")
+            }, emptyText: "No IVF batches yet. Start one from an OPU session with “New IVF batch”.")
         return (table, page.next)
     }
 
@@ -372,7 +372,7 @@ package struct ReproductionWebController {
                     Cell(results[transfer.id ?? 0] ?? ""),
                     Cell(transfer.outcome.rawValue.replacingOccurrences(of: "_", with: " ")),
                 ])
-            }, emptyText: "No transfers yet.")
+            }, emptyText: "No transfers yet. Record one with “New transfer” once embryos are graded.")
         return (table, page.next)
     }
 
@@ -391,7 +391,7 @@ package struct ReproductionWebController {
                     Cell("\(percent(collection.totalMotility)) (\(percent(collection.progressiveMotility)))"),
                     Cell(percent(collection.postThawMotility)), Cell(String(collection.straws)),
                 ])
-            }, emptyText: "No semen collections yet.")
+            }, emptyText: "No semen collections yet. Record one with “New semen collection”.")
         return (table, page.next)
     }
 

@@ -176,12 +176,13 @@ package struct SemenStore: Sendable {
         }
     }
 
+    /// Semen collections, the latest collection day first, one page.
     package func collections(after: KeysetPosition?, limit: Int) async throws
         -> (items: [SemenCollection], next: KeysetPosition?)
     {
         try await database.read { db in
             try SemenCollection.all().page(
-                db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+                db, order: ListOrder(column: "collected_on", descending: true), after: after, limit: limit)
         }
     }
 

@@ -284,11 +284,13 @@ package struct TransferStore: Sendable {
         try await database.read { try Self.due($0, settings: settings, on: Day.today, ahead: ahead) }
     }
 
+    /// Transfers, the latest transfer day first, one page.
     package func transfers(after: KeysetPosition?, limit: Int) async throws -> (
         items: [Transfer], next: KeysetPosition?
     ) {
         try await database.read { db in
-            try Transfer.all().page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
+            try Transfer.all().page(
+                db, order: ListOrder(column: "transferred_on", descending: true), after: after, limit: limit)
         }
     }
 }
