@@ -1,12 +1,16 @@
 extension Sequence<UInt8> {
     /// Lower-case hex, the form in which LabBox stores and shows digests.
+    /// Every request hashes its credential and names itself in hex, so the digits are computed
+    /// rather than looked up in a table built on each call.
     package var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
+        func digit(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+        }
         var text: [UInt8] = []
         text.reserveCapacity(64)
         for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            text.append(digit(byte >> 4))
+            text.append(digit(byte & 0x0F))
         }
         return String(decoding: text, as: UTF8.self)
     }

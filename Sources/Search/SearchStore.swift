@@ -43,7 +43,7 @@ package struct SearchStore: Sendable {
                 items += try Sample.fetchAll(
                     db,
                     sql: """
-                        SELECT samples.* FROM samples_fts JOIN samples ON samples.id = samples_fts.rowid
+                        SELECT \(Sample.selection(of: "samples")) FROM samples_fts JOIN samples ON samples.id = samples_fts.rowid
                         WHERE samples_fts MATCH ? ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
                 ).map(Self.hit)

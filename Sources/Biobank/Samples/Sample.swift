@@ -145,25 +145,45 @@ package struct Sample: Codable, Sendable, Identifiable, FetchableRecord, Audited
 }
 
 extension Sample {
-    /// The row as read, column by column: lists decode fifty at a time, and `Codable` decoding
-    /// was the larger part of a page's cost.
+    /// The columns a sample is read from, in the order ``init(row:)`` reads them (the table's).
+    package static let columns: [CodingKeys] = [
+        .id, .externalId, .species, .kind, .status, .animalId, .collectedAt, .notes, .createdAt, .updatedAt,
+        .containerId, .position, .collectedBy, .quantity, .unit, .doses, .freezeThawCount,
+    ]
+
+    /// What every query of samples selects, so that ``init(row:)`` may read columns by position.
+    package static var databaseSelection: [any SQLSelectable] { columns }
+
+    /// ``columns`` for SQL written by hand, each qualified by `table` (a name or an alias).
+    package static func selection(of table: String) -> String {
+        columns.map { "\(table).\($0.rawValue)" }.joined(separator: ", ")
+    }
+
+    /// The row as read, column by column and by position: lists decode fifty at a time, `Codable`
+    /// decoding was the larger part of a page's cost, and then GRDB's lookup of each column by
+    /// name (a lowercased copy of the name and a dictionary lookup) and its date conversion were.
     package init(row: Row) throws {
-        id = row[CodingKeys.id]
-        externalId = row[CodingKeys.externalId]
-        species = row[CodingKeys.species]
-        kind = row[CodingKeys.kind]
-        status = row[CodingKeys.status]
-        animalId = row[CodingKeys.animalId]
-        collectedAt = row[CodingKeys.collectedAt]
-        notes = row[CodingKeys.notes]
-        containerId = row[CodingKeys.containerId]
-        position = row[CodingKeys.position]
-        collectedBy = row[CodingKeys.collectedBy]
-        quantity = row[CodingKeys.quantity]
-        unit = row[CodingKeys.unit]
-        doses = row[CodingKeys.doses]
-        freezeThawCount = row[CodingKeys.freezeThawCount]
-        createdAt = row[CodingKeys.createdAt]
-        updatedAt = row[CodingKeys.updatedAt]
+        id = row[0]
+        externalId = row[1]
+        species = row[2]
+        kind = row[3]
+        // Through `String`, which GRDB reads straight from the column; an enum is read through a
+        // `DatabaseValue` and generic code that looks type metadata up on every row.
+        guard let status = Status(rawValue: row[4]) else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "Unknown sample status \(row[4] as String)")
+        }
+        self.status = status
+        animalId = row[5]
+        collectedAt = row.date(atIndex: 6)
+        notes = row[7]
+        createdAt = row.date(atIndex: 8)
+        updatedAt = row.date(atIndex: 9)
+        containerId = row[10]
+        position = row[11]
+        collectedBy = row[12]
+        quantity = row[13]
+        unit = row[14]
+        doses = row[15]
+        freezeThawCount = row[16]
     }
 }

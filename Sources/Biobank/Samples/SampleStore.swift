@@ -298,9 +298,11 @@ package struct SampleStore: Sendable {
     /// The API's most frequent read, so its statement is prepared once per connection.
     package func sample(id: Int64) async throws -> Sample? {
         try await database.read(singleStatement: true) { db in
-            try Sample.fetchOne(db.cachedStatement(sql: "SELECT * FROM samples WHERE id = ?"), arguments: [id])
+            try Sample.fetchOne(db.cachedStatement(sql: Self.byID), arguments: [id])
         }
     }
+
+    private static let byID = "SELECT \(Sample.selection(of: "samples")) FROM samples WHERE id = ?"
 
     /// The columns sample lists may be sorted by (besides id).
     package static let sortable = ["collected_at", "external_id"]

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Gives each request an id: a sane incoming `X-Request-ID` (from a proxy or a client that wants to
 /// correlate), else a fresh random one. It is echoed in the response, logged and put in error bodies.
@@ -30,12 +31,24 @@ package struct RequestIDMiddleware: RouterMiddleware {
 
     private static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
-    /// 32 hex digits from 128 random bits.
+    /// 32 hex digits: 64 random bits drawn once per process, then a counter scrambled by
+    /// SplitMix64's finaliser (a bijection, so still unique, but not a count of the requests
+    /// served). Unique across processes and restarts, which is all an id for correlation needs
+    /// (it grants nothing); 128 random bits per request took two `getrandom` calls, 3 % of `/healthz`.
     package static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
-        return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (8 * (7 - $0 % 8))) }.hex
+        var low = counter.wrappingAdd(1, ordering: .relaxed).newValue ^ processPrefix
+        low = (low ^ (low >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        low = (low ^ (low >> 27)) &* 0x94d0_49bb_1331_11eb
+        low ^= low >> 31
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        withUnsafeBytes(of: processPrefix.bigEndian) { bytes += $0 }
+        withUnsafeBytes(of: low.bigEndian) { bytes += $0 }
+        return bytes.hex
     }
+
+    private static let processPrefix = UInt64.random(in: .min ... .max)
+    private static let counter = Atomic<UInt64>(0)
 
     package init() {}
 }

@@ -170,7 +170,7 @@ package struct SemenStore: Sendable {
             let straws = try Sample.fetchAll(
                 db,
                 sql:
-                    "SELECT s.* FROM samples s JOIN semen_straws l ON l.sample_id = s.id WHERE l.collection_id = ? ORDER BY s.id",
+                    "SELECT \(Sample.selection(of: "s")) FROM samples s JOIN semen_straws l ON l.sample_id = s.id WHERE l.collection_id = ? ORDER BY s.id",
                 arguments: [id])
             return (collection, straws)
         }

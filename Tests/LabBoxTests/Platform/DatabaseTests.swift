@@ -281,6 +281,34 @@ private func walFrames(_ path: String) throws -> Int {
             let text = date.databaseText
             let read = try #require(Date.fromDatabaseValue(text.databaseValue))
             #expect(read.databaseText == text)
+            let ours = try #require(Date(databaseText: text))
+            #expect(ours.databaseText == text)
+            #expect(abs(ours.timeIntervalSince(read)) < 1e-6)
         }
+    }
+
+    /// LabBox reads its stored dates by arithmetic; it must read what GRDB reads, and leave any
+    /// other form to GRDB (``GRDB/Row/date(atIndex:)``). (Before 1582 they part: Foundation's
+    /// calendar turns Julian there, LabBox's, like SQLite's, stays Gregorian.)
+    @Test func storedDateFormsAreReadAsGRDBReadsThem() throws {
+        for text in ["2024-02-29 23:59:59", "1969-12-31 23:59:59.999", "2026-01-01 00:00:00.5", "1600-02-29 12:00:00"] {
+            let ours = try #require(Date(databaseText: text), "\(text)")
+            let grdb = try #require(Date.fromDatabaseValue(text.databaseValue))
+            #expect(abs(ours.timeIntervalSince(grdb)) < 1e-6, "\(text)")
+        }
+        for text in [
+            "2026-01-01T00:00:00", "2026-01-01", "2026-13-01 00:00:00", "2026-01-01 00:00:00.", "2026-01-01 24:00:00",
+        ] {
+            #expect(Date(databaseText: text) == nil, "\(text)")
+        }
+        let queue = try DatabaseQueue()
+        // A cursor's rows read the statement's columns in place, as record fetches do.
+        let dates = try queue.read { db in
+            try Array(
+                Row.fetchCursor(
+                    db, sql: "SELECT '2026-03-01 09:30:00.250' UNION ALL SELECT '2026-03-01T09:30' UNION ALL SELECT 1.5"
+                ).map { $0.date(atIndex: 0).timeIntervalSince1970 })
+        }
+        #expect(dates == [1_772_357_400.25, 1_772_357_400, 1.5])
     }
 }

@@ -88,6 +88,35 @@ import Testing
         #expect(parsed["collected_at"] as? String == "2026-09-21T14:13:20.789Z")
     }
 
+    /// Samples are read by column position (``Sample/columns``): every column of the table is read,
+    /// and each by its own name.
+    @Test func sampleColumnsAreTheTablesAndReadBackEveryField() async throws {
+        let server = try TestServer()
+        let database = server.services.database
+        let table = try await database.read { db in try db.columns(in: "samples").map(\.name) }
+        #expect(Set(Sample.columns.map(\.rawValue)) == Set(table))
+        #expect(Sample.columns.count == table.count)
+        let now = Date(timeIntervalSince1970: 1_790_000_000.789)
+        let sample = Sample(
+            externalId: "COLUMNS-1", species: "bovine", kind: "semen", status: .stored, collectedAt: now, notes: "n",
+            collectedBy: "by", quantity: 0.5, unit: "mL", doses: 4, freezeThawCount: 2,
+            createdAt: now.addingTimeInterval(1),
+            updatedAt: now.addingTimeInterval(2))
+        let id = try await database.write { db in
+            var inserted = sample
+            try inserted.insert(db)
+            return inserted.id
+        }
+        var expected = sample
+        expected.id = id
+        let store = SampleStore(database: database, species: ["bovine"], kinds: ["semen"])
+        let sampleID = try #require(id)
+        let read = try #require(try await store.sample(id: sampleID))
+        #expect(read.columnValues == expected.columnValues)
+        let listed = try await store.list(.init(), after: nil, limit: 10).items
+        #expect(listed.map(\.columnValues) == [expected.columnValues])
+    }
+
     @Test func badInputIsRefusedWithTheField() async throws {
         let server = try TestServer()
         let key = try await server.apiKey(["samples:write"])
