@@ -164,4 +164,25 @@ import Testing
         let writes = try await server.services.database.read { try Int.fetchOne($0, sql: "SELECT n FROM probe_writes") }
         #expect(writes == 1)
     }
+
+    /// Asked more often than every two seconds, readiness is still probed again every two seconds:
+    /// a server that was not ready (a full disk) must be seen ready again, and the other way round.
+    @Test func readinessAskedOftenIsStillProbedEveryTwoSeconds() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            func probedAt() async throws -> String? {
+                try await server.services.database.read {
+                    try String.fetchOne($0, sql: "SELECT checked_at FROM readiness_probe")
+                }
+            }
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            let first = try await probedAt()
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .milliseconds(2600) {
+                _ = try await client.execute(uri: "/readyz", method: .get)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await probedAt() != first)
+        }
+    }
 }
