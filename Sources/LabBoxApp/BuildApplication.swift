@@ -99,7 +99,7 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(https: services.config.tlsMode != .off))
     router.add(middleware: CompressionMiddleware())
-    router.add(middleware: ErrorMiddleware(pages: services.pages))
+    router.add(middleware: ErrorMiddleware(pages: services.pages, database: services.database))
     router.add(
         middleware: IPFilterMiddleware(
             allow: services.config.ipAllow, deny: services.config.ipBlock, blocks: services.ipBlocks))

@@ -18,6 +18,8 @@ package struct APIError: Error, Sendable {
         package static let unprocessableContent = Status(code: 422)
         package static let tooManyRequests = Status(code: 429)
         package static let internalServerError = Status(code: 500)
+        package static let serviceUnavailable = Status(code: 503)
+        package static let insufficientStorage = Status(code: 507)
     }
 
     package let status: Status

@@ -21,6 +21,9 @@ struct CheckCommand: ParsableCommand {
         for finding in findings {
             print("\(finding.ok ? "ok  " : "FAIL")  \(finding.name): \(finding.detail)")
         }
+        if findings.contains(where: { $0.name == "integrity_check" && !$0.ok }) {
+            print("the database file is damaged. \(IntegrityCheck.restoreAdvice)")
+        }
         if findings.contains(where: { !$0.ok }) { throw ExitStatus.checkFailed }
     }
 }

@@ -22,11 +22,20 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Opens (creating the directory tree if needed) and migrates the database, or exits with a
-    /// clear message when this binary must not touch it.
+    /// clear message when this binary must not touch it: a damaged file, or one from a newer
+    /// LabBox or with an altered history.
     func openDatabase(_ config: AppConfig) throws -> AppDatabase {
         let files = FileManager.default
         for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
             try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        if files.fileExists(atPath: config.databasePath),
+            let damage = IntegrityCheck.damage(path: config.databasePath)
+        {
+            printError(
+                "refusing to start: the database file \(config.databasePath) is damaged (\(damage)). Nothing "
+                    + "was changed. \(IntegrityCheck.restoreAdvice)")
+            throw ExitStatus.databaseRefused
         }
         do {
             try Migrations.embedded.assertCompatible(databaseAt: config.databasePath)

@@ -141,8 +141,20 @@ package enum BackupCheck {
             || !((try? files.contentsOfDirectory(atPath: attachments.path)) ?? []).isEmpty
         if inUse && !force { throw RestoreError.notEmpty(dataDirectory.path) }
         let stamp = Backups.archiveName(at: Date()).dropFirst("labbox-".count).dropLast(".tar.gz".count)
-        let staging = URL(fileURLWithPath: dataDirectory.path + ".restoring-\(stamp)")
-        defer { try? files.removeItem(at: staging) }
+        // A token in the name: a staging directory left by a restore killed within the same second
+        // must not be unpacked into.
+        let staging = URL(fileURLWithPath: dataDirectory.path + ".restoring-\(stamp)-\(Secrets.token(bytes: 4))")
+        // Removed on the way out unless it holds the replaced directory (after the exchange below).
+        var stagingHoldsRestore = true
+        defer { if stagingHoldsRestore { try? files.removeItem(at: staging) } }
+        removeUnfinishedStaging(of: dataDirectory)
+        // Marks the staging directory as an unfinished restore until just before it becomes the data
+        // directory: what a killed restore leaves with it can go; see removeUnfinishedStaging(of:).
+        let unfinished = staging.appendingPathComponent(unfinishedMarker)
+        try files.createDirectory(at: staging, withIntermediateDirectories: true)
+        guard files.createFile(atPath: unfinished.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: unfinished.path])
+        }
         let report = unpack(archive, into: staging)
         guard report.passed else { throw RestoreError.failedChecks(report) }
         do {
@@ -153,30 +165,86 @@ package enum BackupCheck {
         try files.removeItem(at: staging.appendingPathComponent(BackupManifest.name))
         try files.createDirectory(at: staging.appendingPathComponent("backups"), withIntermediateDirectories: true)
         try files.createDirectory(at: staging.appendingPathComponent("attachments"), withIntermediateDirectories: true)
-        var replaced: URL?
-        if files.fileExists(atPath: dataDirectory.path) {
-            if inUse {
-                let aside = URL(fileURLWithPath: dataDirectory.path + ".replaced-\(stamp)")
-                try files.moveItem(at: dataDirectory, to: aside)
-                replaced = aside
-                // The config file and the secrets key belong to the installation, not to the data
-                // being replaced (backups never hold the key: decision 0021).
-                for name in ["labbox.toml", SecretBox.fileName] {
-                    let file = aside.appendingPathComponent(name)
-                    if files.fileExists(atPath: file.path) {
-                        try files.copyItem(at: file, to: staging.appendingPathComponent(name))
-                    }
-                }
-            } else {
-                for name in try files.contentsOfDirectory(atPath: dataDirectory.path)
-                where !["backups", "attachments"].contains(name) {
-                    try files.moveItem(
-                        at: dataDirectory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
-                }
-                try files.removeItem(at: dataDirectory)
+        guard files.fileExists(atPath: dataDirectory.path) else {
+            try files.removeItem(at: unfinished)
+            try files.moveItem(at: staging, to: dataDirectory)
+            return nil
+        }
+        if !inUse {
+            for name in try files.contentsOfDirectory(atPath: dataDirectory.path)
+            where !["backups", "attachments"].contains(name) {
+                try files.moveItem(
+                    at: dataDirectory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+            }
+            try files.removeItem(at: unfinished)
+            try files.removeItem(at: dataDirectory)
+            try files.moveItem(at: staging, to: dataDirectory)
+            return nil
+        }
+        // The config file and the secrets key belong to the installation, not to the data being
+        // replaced (backups never hold the key: decision 0021).
+        for name in ["labbox.toml", SecretBox.fileName] {
+            let file = dataDirectory.appendingPathComponent(name)
+            if files.fileExists(atPath: file.path) {
+                try files.copyItem(at: file, to: staging.appendingPathComponent(name))
             }
         }
-        try files.moveItem(at: staging, to: dataDirectory)
-        return replaced
+        try files.removeItem(at: unfinished)
+        // One atomic exchange: at every moment the data directory is either the old one or the
+        // restored one, whole. Moving the old one aside first and the restored one in after left a
+        // moment with no data directory at all; a kill there (scripts/test-faults) made the next
+        // start a new, empty installation.
+        try exchange(staging, dataDirectory)
+        stagingHoldsRestore = false
+        var aside = URL(fileURLWithPath: dataDirectory.path + ".replaced-\(stamp)")
+        var number = 1
+        while files.fileExists(atPath: aside.path) {
+            number += 1
+            aside = URL(fileURLWithPath: dataDirectory.path + ".replaced-\(stamp)-\(number)")
+        }
+        try files.moveItem(at: staging, to: aside)
+        return aside
+    }
+
+    private static let unfinishedMarker = ".unfinished-restore"
+
+    /// Removes what restores into `dataDirectory` that were killed before their swap left beside
+    /// it: `<data>.restoring-…` directories holding the unfinished marker. One without it holds a
+    /// whole data directory (a restore killed right after its swap leaves the previous one there)
+    /// and stays for the operator.
+    private static func removeUnfinishedStaging(of dataDirectory: URL) {
+        let files = FileManager.default
+        let parent = dataDirectory.deletingLastPathComponent()
+        let prefix = dataDirectory.lastPathComponent + ".restoring-"
+        for name in (try? files.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            let staging = parent.appendingPathComponent(name)
+            if files.fileExists(atPath: staging.appendingPathComponent(unfinishedMarker).path) {
+                try? files.removeItem(at: staging)
+            }
+        }
+    }
+
+    /// Swaps two directories in one step (Linux `renameat2` with `RENAME_EXCHANGE`; ext4, XFS,
+    /// Btrfs and tmpfs have it). Where the file system lacks it, two renames through a third name
+    /// do, and a kill between them leaves the old directory at `<staging>.old`.
+    private static func exchange(_ first: URL, _ second: URL) throws {
+        if renameat2(AT_FDCWD, first.path, AT_FDCWD, second.path, renameExchange) == 0 { return }
+        guard errno == EINVAL || errno == ENOSYS else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: second.path])
+        }
+        let old = URL(fileURLWithPath: first.path + ".old")
+        try FileManager.default.moveItem(at: second, to: old)
+        try FileManager.default.moveItem(at: first, to: second)
+        try FileManager.default.moveItem(at: old, to: first)
     }
 }
+
+/// `RENAME_EXCHANGE` from <linux/fs.h>.
+private let renameExchange: UInt32 = 1 << 1
+
+/// glibc's `renameat2` (2.28 and later), which the Glibc module does not import.
+@_silgen_name("renameat2")
+private func renameat2(
+    _ oldDirectory: Int32, _ oldPath: UnsafePointer<CChar>, _ newDirectory: Int32, _ newPath: UnsafePointer<CChar>,
+    _ flags: UInt32
+) -> Int32

@@ -44,14 +44,24 @@ package struct Backups: Sendable {
     ) async throws -> Created {
         let now = Date()
         let archive = destination ?? directory.appendingPathComponent(Self.archiveName(at: now))
-        let partial = archive.deletingLastPathComponent().appendingPathComponent(
-            ".\(archive.lastPathComponent).partial")
         let staging = directory.appendingPathComponent(".staging-\(Secrets.token(bytes: 6))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        // Held while this backup runs: a staging directory nobody holds was left by a backup that
+        // was killed, and goes (each holds a copy of the database; repeated kills filled the disk).
+        let hold = open(staging.path, O_RDONLY | O_DIRECTORY)
+        flock(hold, LOCK_EX)
+        Self.removeAbandonedStaging(in: directory)
+        // The archive is written inside the staging directory when it goes to `backups/` (so an
+        // abandoned one goes with it), beside its destination otherwise; renamed into place whole.
+        let partial =
+            destination == nil
+            ? staging.appendingPathComponent(archive.lastPathComponent)
+            : archive.deletingLastPathComponent().appendingPathComponent(".\(archive.lastPathComponent).partial")
         let copy = staging.appendingPathComponent("labbox.db")
         defer {
             DiskPacing.remove(copy)
             try? FileManager.default.removeItem(at: staging)
+            close(hold)
         }
         do {
             report(5, "Copying the database")
@@ -97,6 +107,22 @@ package struct Backups: Sendable {
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error
+        }
+    }
+
+    /// Removes the staging directories in `directory` that no running backup holds and that are
+    /// older than a minute (a backup takes its hold right after making its directory).
+    private static func removeAbandonedStaging(in directory: URL) {
+        let files = FileManager.default
+        for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(".staging-") {
+            let path = directory.appendingPathComponent(name).path
+            guard let modified = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                modified < Date().addingTimeInterval(-60)
+            else { continue }
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { try? files.removeItem(atPath: path) }
         }
     }
 

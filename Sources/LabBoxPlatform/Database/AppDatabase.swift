@@ -20,6 +20,8 @@ package final class AppDatabase: Sendable {
     private let checkpoints: AppConfig.Checkpoints
     /// Seals the secrets stored in this database with the data directory's `secrets.key`.
     package let secrets: SecretBox
+    /// The last full or read-only disk a write met, for readiness.
+    package let storageFaults = StorageFaultLog()
 
     package init(path: String, config: AppConfig, migrations: Migrations = .embedded) throws {
         var configuration = Configuration()
@@ -99,6 +101,15 @@ package final class AppDatabase: Sendable {
     {
         let policy = auditPolicy
         return try await write { db in try body(AuditedWrite(db: db, context: context, policy: policy)) }
+    }
+
+    /// The full or read-only disk behind `error`, if that is what it is (``StorageFault``); noted
+    /// for readiness.
+    package func storageFault(of error: any Error) -> StorageFault? {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard let fault = StorageFault.of(error, dataDirectory: directory) else { return nil }
+        storageFaults.record(fault)
+        return fault
     }
 
     /// Reads the database file at `path` through a read-only connection, for commands that only

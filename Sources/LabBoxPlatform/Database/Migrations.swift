@@ -120,7 +120,14 @@ package struct Migrations: Sendable {
             let stamp = Date().formatted(.iso8601).replacingOccurrences(of: ":", with: "")
             let copy = "\(backupDirectory)/pre-migrate-\(stamp).db"
             // VACUUM INTO makes a consistent copy even while other connections hold the WAL open.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+            // It is written under a hidden name and renamed when whole: a kill in the middle must
+            // not leave a file that looks like a copy to restore from (scripts/test-faults).
+            let partial = "\(backupDirectory)/.pre-migrate.db.partial"
+            try? FileManager.default.removeItem(atPath: partial)
+            try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [partial]) }
+            guard rename(partial, copy) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: copy])
+            }
         }
         try migrator.migrate(pool)
         return pending

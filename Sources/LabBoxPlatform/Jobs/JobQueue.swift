@@ -67,7 +67,9 @@ package final class JobQueue: Sendable {
         return job
     }
 
-    /// Takes the oldest due job and marks it running, or returns nil when none is due.
+    /// Takes the oldest due job and marks it running, or returns nil when none is due. A job not yet
+    /// attempted is always due: only retries wait for their `run_after`, so a wall clock set back
+    /// after a job was queued does not hold it back by as much.
     package func claim() async throws -> Job? {
         let now = Date()
         return try await database.write { db in
@@ -76,7 +78,9 @@ package final class JobQueue: Sendable {
                 sql: """
                     UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, progress = 0,
                         message = 'Starting', error = NULL
-                    WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY id LIMIT 1)
+                    WHERE id = (
+                        SELECT id FROM jobs WHERE state = 'queued' AND (attempts = 0 OR run_after <= ?)
+                        ORDER BY id LIMIT 1)
                     RETURNING *
                     """,
                 arguments: [now, now])
@@ -121,7 +125,8 @@ package final class JobQueue: Sendable {
             try JobLogLine.append(db, job: execution.id, live.pendingLog)
             job.progress = live.progress
             job.message = live.message
-            job.finishedAt = now
+            // The wall clock may have been set back while it ran: a run never ends before it began.
+            job.finishedAt = max(now, job.startedAt ?? now)
             switch ending {
             case .succeeded(let outcome):
                 (job.state, job.progress, job.message, job.resultFile) = (

@@ -31,13 +31,18 @@ package struct SearchIndex: Sendable {
         }
         guard waiting else { return }
         let columns = columns.joined(separator: ", ")
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO \(index) (rowid, \(columns))
-                    SELECT rowid, \(columns) FROM \(table) WHERE rowid IN (SELECT rowid FROM \(backlog));
-                    DELETE FROM \(backlog);
-                    """)
+        do {
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO \(index) (rowid, \(columns))
+                        SELECT rowid, \(columns) FROM \(table) WHERE rowid IN (SELECT rowid FROM \(backlog));
+                        DELETE FROM \(backlog);
+                        """)
+            }
+        } catch let error where database.storageFault(of: error) != nil {
+            // A full or read-only disk must not fail a search, which only reads: it finds what is
+            // indexed, and the backlog is indexed once the disk takes writes again.
         }
     }
 

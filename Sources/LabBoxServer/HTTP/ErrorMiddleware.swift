@@ -1,13 +1,18 @@
 import Foundation
 import Hummingbird
+import LabBoxPlatform
 import LabBoxValues
 import Logging
 
 /// Turns every thrown error into a response: JSON under `/api/`, an HTML page elsewhere.
-/// Internal errors are logged with the request id and answered without their details.
+/// Internal errors are logged with the request id and answered without their details. A full or
+/// read-only disk under the data directory (``StorageFault``) is logged the same way and answered
+/// 507 or 503 with a message saying what happened and what to do.
 package struct ErrorMiddleware: RouterMiddleware {
     package typealias Context = AppRequestContext
     package let pages: PageRenderer
+    /// Tells a full or read-only disk from a defect, and notes it for readiness.
+    package let database: AppDatabase
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws
@@ -16,7 +21,7 @@ package struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = Self.describe(error, logger: context.logger)
+            let apiError = Self.describe(error, database: database, logger: context.logger)
             var response =
                 request.uri.path.hasPrefix("/api/")
                 ? Self.json(apiError, requestID: context.requestID)
@@ -38,7 +43,7 @@ package struct ErrorMiddleware: RouterMiddleware {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    package static func describe(_ error: any Error, logger: Logger) -> APIError {
+    package static func describe(_ error: any Error, database: AppDatabase, logger: Logger) -> APIError {
         switch error {
         case let error as APIError:
             return error
@@ -55,6 +60,7 @@ package struct ErrorMiddleware: RouterMiddleware {
                 message: Self.message(for: error.status))
         default:
             logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            if let fault = database.storageFault(of: error) { return fault.apiError }
             return APIError(
                 status: .internalServerError, code: "internal_error",
                 message: "LabBox hit an internal error. The request id identifies it in the server log.")
@@ -70,8 +76,9 @@ package struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    package init(pages: PageRenderer) {
+    package init(pages: PageRenderer, database: AppDatabase) {
         self.pages = pages
+        self.database = database
     }
 }
 

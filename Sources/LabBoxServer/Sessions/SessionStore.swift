@@ -52,10 +52,13 @@ package struct SessionStore: Sendable {
         else { return nil }
         // Sliding the idle timeout on every request would turn every read into a write; a minute of
         // precision is enough.
+        // On a full or read-only disk the slide waits for the disk: reading must keep working.
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
-            try await database.write { db in
-                try Session.filter(key: sessionID).updateAll(db, Column("last_seen_at").set(to: now))
-            }
+            do {
+                try await database.write { db in
+                    try Session.filter(key: sessionID).updateAll(db, Column("last_seen_at").set(to: now))
+                }
+            } catch let error where database.storageFault(of: error) != nil {}
         }
         return Principal(
             userID: user.id, email: user.email, displayName: user.displayName, role: user.role,

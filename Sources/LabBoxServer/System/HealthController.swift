@@ -14,6 +14,8 @@ package struct HealthController {
     /// (a read and a write) at most once per ``readinessReuse``, however often it is asked.
     private let lastReadiness = LastReadiness()
     private static let readinessReuse = Duration.seconds(2)
+    /// How long a write refused for a full or read-only disk keeps readiness at "not ready".
+    private static let storageFaultMemory = Duration.seconds(5)
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/healthz", .anonymous, .liveness) { _, _ in
@@ -36,13 +38,16 @@ package struct HealthController {
     /// Ready means the database answers a read and commits a write, and its schema is this binary's.
     private func ready() async throws -> Response {
         let now = ContinuousClock.now
-        let (ok, checks) =
-            if let last = lastReadiness.value.withLock({ $0 }), now - last.at < Self.readinessReuse {
-                (last.ok, last.checks)
-            } else {
-                await probe()
-            }
-        lastReadiness.value.withLock { $0 = (now, ok, checks) }
+        let ok: Bool
+        let checks: [String: String]
+        if let last = lastReadiness.value.withLock({ $0 }), now - last.at < Self.readinessReuse {
+            (ok, checks) = (last.ok, last.checks)
+        } else {
+            // Stamped only when probed: stamping a reused answer too kept a server polled more often
+            // than every two seconds on its first answer for good (scripts/test-faults, full disk).
+            (ok, checks) = await probe()
+            lastReadiness.value.withLock { $0 = (now, ok, checks) }
+        }
         let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
         return Response(
             status: ok ? .ok : .serviceUnavailable,
@@ -55,12 +60,14 @@ package struct HealthController {
         var ok = true
         do {
             let statuses = try await database.probe()
-            checks["database"] = "ok"
+            let fault = database.storageFaults.recent(within: Self.storageFaultMemory)
+            checks["database"] = fault?.rawValue ?? "ok"
             let behind = statuses.filter { $0.state != .applied }
             checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
-            ok = behind.isEmpty
+            ok = behind.isEmpty && fault == nil
         } catch {
-            checks["database"] = "unavailable"
+            // "disk_full" or "read_only" tell the operator what to fix without reading the log.
+            checks["database"] = database.storageFault(of: error)?.rawValue ?? "unavailable"
             ok = false
         }
         return (ok, checks)

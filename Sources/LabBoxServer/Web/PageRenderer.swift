@@ -143,6 +143,7 @@ package struct PageRenderer: Sendable {
         case 404: "Page not found"
         case 429: "Too many requests"
         case 400..<500: "Please check your input"
+        case 503, 507: "Nothing can be saved right now"
         default: "Something went wrong"
         }
     }

@@ -171,3 +171,57 @@ import Testing
         #expect(archives.contains(where: Backups.isArchiveName))
     }
 }
+
+extension JobTests {
+    /// The wall clock set back an hour while a job ran: its end is not recorded before its start,
+    /// which would show as a negative duration.
+    @Test func aRunNeverEndsBeforeItBeganWhenTheClockGoesBack() async throws {
+        let server = try TestServer()
+        let database = server.services.database
+        server.services.jobs.register(
+            JobKind(type: "test.clock", title: "Clock", permission: "admin") { execution in
+                // The start as the clock read it an hour before the clock was set back.
+                let id = execution.id
+                try await database.write { db in
+                    try db.execute(
+                        sql: "UPDATE jobs SET started_at = ? WHERE id = ?",
+                        arguments: [Date().addingTimeInterval(3600), id])
+                }
+                return JobOutcome(message: "done", summary: [:])
+            })
+        let admin = try await server.apiKey(["admin"])
+        try await withJobRunner(server) {
+            try await server.test { client in
+                let job = try await server.services.jobs.enqueue("test.clock", by: nil, context: .commandLine)
+                let done = try await waitForJob(client, Int(job.id ?? 0), auth: admin)
+                #expect(done["state"] as? String == "succeeded")
+            }
+        }
+        let job = try #require(try await database.read { try Job.filter(Column("type") == "test.clock").fetchOne($0) })
+        let (started, finished) = (try #require(job.startedAt), try #require(job.finishedAt))
+        #expect(finished >= started)
+    }
+}
+
+extension JobTests {
+    /// A job queued just before the wall clock was set back an hour runs now, not an hour later.
+    @Test func aQueuedJobRunsAtOnceThoughTheClockWentBackAfterItWasQueued() async throws {
+        let server = try TestServer()
+        server.services.jobs.register(
+            JobKind(type: "test.quick", title: "Quick", permission: "admin") { _ in
+                JobOutcome(message: "done", summary: [:])
+            })
+        let admin = try await server.apiKey(["admin"])
+        let job = try await server.services.jobs.enqueue("test.quick", by: nil, context: .commandLine)
+        try await server.services.database.write { db in
+            try db.execute(
+                sql: "UPDATE jobs SET run_after = ? WHERE id = ?", arguments: [Date().addingTimeInterval(3600), job.id])
+        }
+        try await withJobRunner(server) {
+            try await server.test { client in
+                let done = try await waitForJob(client, Int(job.id ?? 0), auth: admin)
+                #expect(done["state"] as? String == "succeeded")
+            }
+        }
+    }
+}

@@ -58,3 +58,32 @@ import Testing
         #expect(states == [.succeeded])
     }
 }
+
+extension ScheduleTests {
+    /// The wall clock set an hour back (after a run) or an hour ahead: no schedule runs twice for
+    /// one time, and the missed hour is one run, not one per missed time (scripts/test-faults
+    /// drills this on a running server with libfaketime).
+    @Test func theClockJumpingAnHourBackOrAheadRunsNothingTwice() async throws {
+        let server = try TestServer()
+        let scheduler = server.services.scheduler
+        let start = Date()
+        try await scheduler.prepare(now: start)
+        func runs() async throws -> Int {
+            try await server.services.database.read {
+                try Job.filter(Column("schedule") == "retention").fetchCount($0)
+            }
+        }
+        let due = try #require(try await scheduler.list().first { $0.name == "retention" }?.nextRunAt)
+        try await scheduler.runDue(now: due)
+        #expect(try await runs() == 1)
+        try await scheduler.runDue(now: due.addingTimeInterval(-3600))
+        try await scheduler.runDue(now: due.addingTimeInterval(-3600 + 120))
+        #expect(try await runs() == 1)
+        try await scheduler.runDue(now: due.addingTimeInterval(3600))
+        #expect(try await runs() == 1)
+        // A day and an hour later: one run for the missed day.
+        try await scheduler.runDue(now: due.addingTimeInterval(86_400 + 3600))
+        try await scheduler.runDue(now: due.addingTimeInterval(86_400 + 3600 + 30))
+        #expect(try await runs() == 2)
+    }
+}
