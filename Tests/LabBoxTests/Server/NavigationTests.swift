@@ -23,8 +23,12 @@ import Testing
         let auditor = try await server.signIn(.auditor)
         try await server.test { client in
             let forAdmin = try await client.send(.get, "/", session: admin).text
-            #expect(links(in: forAdmin, nav: "Main") == ["Home", "Clients", "Lab", "Reproduction", "Results", "Admin"])
+            #expect(
+                links(in: forAdmin, nav: "Main") == [
+                    "Home", "Clients", "Lab", "Reproduction", "Results", "Billing", "Admin",
+                ])
             let forTechnician = try await client.send(.get, "/", session: technician).text
+            // Technicians see no money: no Billing section.
             #expect(links(in: forTechnician, nav: "Main") == ["Home", "Clients", "Lab", "Reproduction", "Results"])
             // An auditor reads the audit trail and security events but manages no users: the Admin
             // section opens on the first page they may use, and lists only those.
