@@ -43,7 +43,7 @@ package struct AppServices: Sendable {
             database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds),
             finished: Notification.jobFinished)
         self.scheduler = Scheduler(queue: jobs, configured: config.schedules)
-        self.backups = Backups(database: database, dataDirectory: config.dataDirectory)
+        self.backups = Backups(database: database, dataDirectory: config.dataDirectory, key: config.backupKey)
         let backupJobs = BackupJobs(
             backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
