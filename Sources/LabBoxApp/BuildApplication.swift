@@ -64,11 +64,12 @@ package struct AppServices: Sendable {
         }
     }
 
-    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
-    /// mail outbox.
+    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer, the
+    /// mail outbox and the monitoring gauges.
     package var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
+            HealthGauges(database: database, backups: backups),
             SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),

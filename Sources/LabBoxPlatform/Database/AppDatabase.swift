@@ -102,16 +102,30 @@ package final class AppDatabase: Sendable {
         return try queue.read(body)
     }
 
-    /// What readiness needs to know: the database takes a write (one row, rewritten) and answers
-    /// with the status of each migration.
-    package func probe() async throws -> [Migrations.Status] {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
-                    + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
-                arguments: [Date().formatted(.iso8601)])
-            return try self.migrations.status(db)
+    /// What `/readyz` answers: ready means the database takes a write (one row, rewritten) and its
+    /// schema is this binary's. Each answer also sets `labbox_ready`, which the background
+    /// ``HealthGauges`` keep current for monitoring when nobody asks `/readyz`.
+    package func readiness() async -> (ok: Bool, checks: [String: String]) {
+        var checks: [String: String] = [:]
+        var ok = true
+        do {
+            let statuses = try await write { db in
+                try db.execute(
+                    sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
+                    arguments: [Date().formatted(.iso8601)])
+                return try self.migrations.status(db)
+            }
+            checks["database"] = "ok"
+            let behind = statuses.filter { $0.state != .applied }
+            checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
+            ok = behind.isEmpty
+        } catch {
+            checks["database"] = "unavailable"
+            ok = false
         }
+        DatabaseMetrics.ready.set(ok ? 1.0 : 0.0)
+        return (ok, checks)
     }
 
     /// Folds the WAL back into the main file and closes every connection, leaving a clean single

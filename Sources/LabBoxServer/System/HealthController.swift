@@ -33,14 +33,14 @@ package struct HealthController {
         package var checks: [String: String]?
     }
 
-    /// Ready means the database answers a read and commits a write, and its schema is this binary's.
+    /// Ready means the database commits a write and its schema is this binary's (``AppDatabase/readiness()``).
     private func ready() async throws -> Response {
         let now = ContinuousClock.now
         let (ok, checks) =
             if let last = lastReadiness.value.withLock({ $0 }), now - last.at < Self.readinessReuse {
                 (last.ok, last.checks)
             } else {
-                await probe()
+                await database.readiness()
             }
         lastReadiness.value.withLock { $0 = (now, ok, checks) }
         let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
@@ -48,22 +48,6 @@ package struct HealthController {
             status: ok ? .ok : .serviceUnavailable,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    private func probe() async -> (ok: Bool, checks: [String: String]) {
-        var checks: [String: String] = [:]
-        var ok = true
-        do {
-            let statuses = try await database.probe()
-            checks["database"] = "ok"
-            let behind = statuses.filter { $0.state != .applied }
-            checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
-            ok = behind.isEmpty
-        } catch {
-            checks["database"] = "unavailable"
-            ok = false
-        }
-        return (ok, checks)
     }
 
     /// With `metrics.token` set, scrapers must present it; without it only this machine may scrape.
