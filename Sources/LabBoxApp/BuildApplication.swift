@@ -44,7 +44,7 @@ package struct AppServices: Sendable {
             database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds),
             finished: Notification.jobFinished)
         self.scheduler = Scheduler(queue: jobs, configured: config.schedules)
-        self.backups = Backups(database: database, dataDirectory: config.dataDirectory)
+        self.backups = Backups(database: database, dataDirectory: config.dataDirectory, key: config.backupKey)
         let backupJobs = BackupJobs(
             backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
@@ -69,11 +69,12 @@ package struct AppServices: Sendable {
         }
     }
 
-    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer and the
-    /// mail outbox.
+    /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer, the
+    /// mail outbox and the monitoring gauges.
     package var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
+            HealthGauges(database: database, backups: backups),
             SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),

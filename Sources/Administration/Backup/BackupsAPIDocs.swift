@@ -28,12 +28,12 @@ extension APIOperation {
 
     package static let downloadBackup = APIOperation(
         "Download a backup",
-        "The .tar.gz archive.",
+        "The .tar.gz archive, or the .tar.gz.enc of an encrypted backup.",
         parameters: [
             .path("name", "Archive name", .string)
         ],
         responses: [
-            200: .file("application/gzip", "The archive.", .binary),
+            200: .file("application/gzip", "The archive (application/octet-stream when encrypted).", .binary),
             403: "Not allowed.",
             404: "Not found.",
         ]
@@ -59,6 +59,7 @@ extension APISchema {
             "name": .string,
             "bytes": .integer,
             "created_at": .dateTime,
+            "encrypted": .boolean,
             "url": .string,
         ]
     ).named("Backup")

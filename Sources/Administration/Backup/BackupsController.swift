@@ -40,16 +40,17 @@ package struct BackupsController {
         package let name: String
         package let bytes: Int64
         package let createdAt: Date
+        package let encrypted: Bool
         package let url: String
 
         package init(_ archive: Backups.Archive) {
-            (name, bytes, createdAt, url) = (
-                archive.name, archive.bytes, archive.createdAt, "/api/v1/backups/\(archive.name)"
+            (name, bytes, createdAt, encrypted, url) = (
+                archive.name, archive.bytes, archive.createdAt, archive.isEncrypted, "/api/v1/backups/\(archive.name)"
             )
         }
 
         package enum CodingKeys: String, CodingKey {
-            case name, bytes, url
+            case name, bytes, url, encrypted
             case createdAt = "created_at"
         }
     }
@@ -87,11 +88,13 @@ package struct BackupsController {
             "administration/backups", title: "Backups", section: "system", request: request, context: context,
             model: BackupsPage(
                 empty: archives.isEmpty, status: status.message, stale: status.isStale,
+                encrypting: backups.key != nil, keyFingerprint: backups.key?.fingerprint ?? "",
                 backups: archives.map { archive in
                     BackupsPage.Row(
                         name: archive.name,
                         size: ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
-                        created: archive.createdAt.formatted(.iso8601), age: BackupStatus.age(of: archive.createdAt))
+                        created: archive.createdAt.formatted(.iso8601), age: BackupStatus.age(of: archive.createdAt),
+                        encrypted: archive.isEncrypted)
                 }))
     }
 
@@ -102,10 +105,15 @@ package struct BackupsController {
             let size: String
             let created: String
             let age: String
+            let encrypted: Bool
         }
         let empty: Bool
         let status: String
         let stale: Bool
+        /// Whether new backups are encrypted, and the fingerprint of `backup.encryption_key_file`'s
+        /// key (never the key).
+        let encrypting: Bool
+        let keyFingerprint: String
         let backups: [Row]
     }
 

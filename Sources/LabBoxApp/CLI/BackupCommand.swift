@@ -13,8 +13,8 @@ struct BackupCommand: AsyncParsableCommand {
             abstract: "Write a consistent .tar.gz backup while the server keeps running.",
             discussion: """
                 The database is copied from one snapshot (VACUUM INTO on a WAL reader), so writers are not \
-                held up. Default destination: <data>/backups/labbox-<UTC time>.tar.gz. Prints the file and \
-                its manifest summary.
+                held up. Default destination: <data>/backups/labbox-<UTC time>.tar.gz, encrypted into \
+                ….tar.gz.enc when backup.encryption_key_file is set. Prints the file and its manifest summary.
                 """)
 
         @OptionGroup var options: DataOptions
@@ -24,12 +24,13 @@ struct BackupCommand: AsyncParsableCommand {
             let config = try options.load()
             let database = try options.openDatabase(config)
             defer { try? database.close(checkpoint: .passive) }
-            let backups = Backups(database: database, dataDirectory: config.dataDirectory)
+            let backups = Backups(database: database, dataDirectory: config.dataDirectory, key: config.backupKey)
             let created = try await backups.create(to: to.map { URL(fileURLWithPath: $0) })
             let rows = created.manifest.rowCounts.values.reduce(0, +)
             print(
                 "OK \(created.archive.path) (\(created.bytes) bytes): schema \(created.manifest.schemaVersion), "
-                    + "\(rows) rows, audit head \(created.manifest.auditHeadHash)")
+                    + "\(rows) rows, audit head \(created.manifest.auditHeadHash)"
+                    + (config.backupKey.map { ", encrypted with the key \($0.fingerprint)" } ?? ""))
         }
     }
 
@@ -38,13 +39,17 @@ struct BackupCommand: AsyncParsableCommand {
             abstract: "Check a backup archive; exit 5 when any check fails.",
             discussion: """
                 Unpacks beside the archive (removed afterwards) and checks each file's SHA-256 against the \
-                manifest, SQLite's integrity_check, the audit chain and its head hash, row counts and schema.
+                manifest, SQLite's integrity_check, the audit chain and its head hash, row counts and schema. \
+                An encrypted archive needs the key it was made with (backup.encryption_key_file, from the \
+                config file or LABBOX_BACKUP_ENCRYPTION_KEY_FILE) and must authenticate to its last byte.
                 """)
 
-        @Argument(help: "The .tar.gz archive to verify.") var file: String
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The .tar.gz or .tar.gz.enc archive to verify.") var file: String
 
         func run() throws {
-            let report = BackupCheck.verify(URL(fileURLWithPath: file))
+            let config = try options.load()
+            let report = BackupCheck.verify(URL(fileURLWithPath: file), key: config.backupKey)
             for check in report.checks {
                 print("\(check.passed ? "ok  " : "FAIL") \(check.name): \(check.detail)")
             }
@@ -58,13 +63,14 @@ struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Restore a backup archive into the data directory (server stopped).",
         discussion: """
-            Verifies the archive before touching anything. Refuses while a server uses the directory, when \
+            Verifies the archive before touching anything (an encrypted one with backup.encryption_key_file, \
+            which must be the key it was made with). Refuses while a server uses the directory, when \
             the directory already holds data (unless --force, which renames it to <data>.replaced-<time>), \
             and when the backup comes from a newer LabBox. An older backup is migrated to this version.
             """)
 
     @OptionGroup var options: DataOptions
-    @Argument(help: "The .tar.gz archive to restore.") var file: String
+    @Argument(help: "The .tar.gz or .tar.gz.enc archive to restore.") var file: String
     @Flag(help: "Move existing data aside instead of refusing.") var force = false
 
     func run() async throws {
@@ -72,7 +78,8 @@ struct RestoreCommand: AsyncParsableCommand {
         let replaced: URL?
         do {
             replaced = try BackupCheck.restore(
-                URL(fileURLWithPath: file), into: URL(fileURLWithPath: config.dataDirectory), force: force)
+                URL(fileURLWithPath: file), key: config.backupKey, into: URL(fileURLWithPath: config.dataDirectory),
+                force: force)
         } catch let error as BackupCheck.RestoreError {
             printError("restore refused: \(error.description)")
             throw ExitStatus.databaseRefused

@@ -3,7 +3,8 @@ import GRDB
 
 /// Verification and restore of a backup archive.
 ///
-/// Both unpack the archive next to where it will be used and check it the same way: it holds only
+/// Both unpack the archive next to where it will be used and check it the same way: an encrypted
+/// archive opens with `key` and authenticates to its last chunk (``ArchiveInput``), it holds only
 /// what a backup holds (``BackupManifest/allows(_:)``) and fits the free space
 /// (``TarReader/Limits/freeSpace(at:)``), every member matches the manifest's size and SHA-256,
 /// nothing unlisted is present, SQLite's integrity check passes, the audit chain verifies and ends
@@ -26,7 +27,7 @@ package enum BackupCheck {
     }
 
     /// Verifies `archive`, unpacking it into a scratch folder beside it that is removed afterwards.
-    package static func verify(_ archive: URL) -> Report {
+    package static func verify(_ archive: URL, key: BackupKey?) -> Report {
         let scratch = archive.deletingLastPathComponent().appendingPathComponent(
             ".verify-\(Secrets.token(bytes: 6))")
         // A server may be running: its commits must not queue behind a gigabyte unpacked and deleted.
@@ -35,18 +36,23 @@ package enum BackupCheck {
             DiskPacing.remove(database)
             try? FileManager.default.removeItem(at: scratch)
         }
-        return DiskPacing.flushingBehind(database) { unpack(archive, into: scratch) }
+        return DiskPacing.flushingBehind(database) { unpack(archive, key: key, into: scratch) }
     }
 
     /// Unpacks `archive` into `directory` (created) and checks it there.
-    package static func unpack(_ archive: URL, into directory: URL) -> Report {
+    package static func unpack(_ archive: URL, key: BackupKey?, into directory: URL) -> Report {
         var report = Report()
         let members: [String: TarReader.Member]
         do {
+            let input = try ArchiveInput(reading: archive, key: key)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             members = try TarReader.extract(
-                archive, into: directory, limits: try .freeSpace(at: directory), allowed: BackupManifest.allows)
-            report.check("archive", true, "\(members.count) files unpacked")
+                input, into: directory, limits: try .freeSpace(at: directory), allowed: BackupManifest.allows)
+            report.check(
+                "archive", true,
+                "\(members.count) files unpacked, "
+                    + (input.fingerprint.map { "decrypted with the key \($0), every chunk authentic" }
+                        ?? "not encrypted"))
         } catch {
             report.check("archive", false, "cannot read the archive: \(error)")
             return report
@@ -131,7 +137,7 @@ package enum BackupCheck {
     /// Restores `archive` into `dataDirectory`. The archive is unpacked and verified beside the
     /// directory first, so a bad archive changes nothing; with `force`, an existing directory is
     /// renamed to `<dir>.replaced-<time>` rather than deleted. Returns that name, if any.
-    package static func restore(_ archive: URL, into dataDirectory: URL, force: Bool) throws -> URL? {
+    package static func restore(_ archive: URL, key: BackupKey?, into dataDirectory: URL, force: Bool) throws -> URL? {
         let files = FileManager.default
         if DataDirectoryLock.isHeld(dataDirectory.path) { throw RestoreError.serverRunning }
         let database = dataDirectory.appendingPathComponent("labbox.db")
@@ -140,7 +146,7 @@ package enum BackupCheck {
             files.fileExists(atPath: database.path)
             || !((try? files.contentsOfDirectory(atPath: attachments.path)) ?? []).isEmpty
         if inUse && !force { throw RestoreError.notEmpty(dataDirectory.path) }
-        let stamp = Backups.archiveName(at: Date()).dropFirst("labbox-".count).dropLast(".tar.gz".count)
+        let stamp = Backups.stamp(at: Date())
         // A token in the name: a staging directory left by a restore killed within the same second
         // must not be unpacked into.
         let staging = URL(fileURLWithPath: dataDirectory.path + ".restoring-\(stamp)-\(Secrets.token(bytes: 4))")
@@ -155,7 +161,7 @@ package enum BackupCheck {
         guard files.createFile(atPath: unfinished.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: unfinished.path])
         }
-        let report = unpack(archive, into: staging)
+        let report = unpack(archive, key: key, into: staging)
         guard report.passed else { throw RestoreError.failedChecks(report) }
         do {
             try Migrations.embedded.assertCompatible(databaseAt: staging.appendingPathComponent("labbox.db").path)

@@ -44,7 +44,7 @@ package struct BackupJobs: Sendable {
                 throw JobFailure(message: "'\(name)' is not a LabBox backup name")
             }
             execution.progress(10, "Unpacking and checking \(name)")
-            let report = BackupCheck.verify(backups.directory.appendingPathComponent(name))
+            let report = BackupCheck.verify(backups.directory.appendingPathComponent(name), key: backups.key)
             for check in report.checks {
                 execution.log("\(check.passed ? "ok" : "FAILED") \(check.name): \(check.detail)")
             }

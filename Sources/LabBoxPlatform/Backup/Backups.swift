@@ -2,32 +2,42 @@ import Foundation
 import GRDB
 
 /// Online backups of a data directory: a consistent copy of the database and the attachments,
-/// with a manifest, in one `.tar.gz`; their verification, restore and rotation.
+/// with a manifest, in one `.tar.gz` (encrypted whole, manifest included, when a backup key is
+/// set: decision 0024); their verification, restore and rotation.
 ///
 /// The database is copied with `VACUUM INTO` on a WAL reader: it reads one snapshot and takes no
 /// write lock, so writers carry on while it runs (see decision 0011).
 package struct Backups: Sendable {
     package let database: AppDatabase
     package let dataDirectory: URL
+    /// `backup.encryption_key_file`: new backups are encrypted with it, and it opens them again.
+    package let key: BackupKey?
 
-    package init(database: AppDatabase, dataDirectory: String) {
+    package init(database: AppDatabase, dataDirectory: String, key: BackupKey?) {
         self.database = database
         self.dataDirectory = URL(fileURLWithPath: dataDirectory)
+        self.key = key
     }
 
     package var directory: URL { dataDirectory.appendingPathComponent("backups") }
 
-    /// `labbox-20261125-020000.tar.gz`: the names LabBox gives, lists and rotates.
+    /// `labbox-20261125-020000.tar.gz`, or `….tar.gz.enc` when encrypted: the names LabBox gives,
+    /// lists and rotates.
     package static func isArchiveName(_ name: String) -> Bool {
-        name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz/) != nil
+        name.wholeMatch(of: /labbox-\d{8}-\d{6}\.tar\.gz(\.enc)?/) != nil
     }
 
-    package static func archiveName(at date: Date) -> String {
+    package static func archiveName(at date: Date, encrypted: Bool) -> String {
+        "labbox-\(stamp(at: date)).tar.gz" + (encrypted ? ".enc" : "")
+    }
+
+    /// `20261125-020000`: a UTC time in names.
+    package static func stamp(at date: Date) -> String {
         let format = Date.VerbatimFormatStyle(
             format:
                 "\(year: .defaultDigits)\(month: .twoDigits)\(day: .twoDigits)-\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased))\(minute: .twoDigits)\(second: .twoDigits)",
             timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
-        return "labbox-\(date.formatted(format)).tar.gz"
+        return date.formatted(format)
     }
 
     package struct Created: Sendable {
@@ -43,7 +53,7 @@ package struct Backups: Sendable {
         checkpoint: @escaping @Sendable () throws -> Void = {}
     ) async throws -> Created {
         let now = Date()
-        let archive = destination ?? directory.appendingPathComponent(Self.archiveName(at: now))
+        let archive = destination ?? directory.appendingPathComponent(Self.archiveName(at: now, encrypted: key != nil))
         let staging = directory.appendingPathComponent(".staging-\(Secrets.token(bytes: 6))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         // Held while this backup runs: a staging directory nobody holds was left by a backup that
@@ -82,7 +92,7 @@ package struct Backups: Sendable {
             let attachments = try attachmentFiles()
             let total = max(try Self.size(of: copy) + attachments.reduce(0) { $0 + $1.size }, 1)
             var done: Int64 = 0
-            let writer = try TarWriter(creating: partial)
+            let writer = try TarWriter(creating: partial, key: key)
             func add(_ name: String, _ url: URL) throws {
                 let before = done
                 let sha = try writer.add(name: name, file: url) { written in
@@ -171,6 +181,8 @@ package struct Backups: Sendable {
         package let url: URL
         package let bytes: Int64
         package let createdAt: Date
+
+        package var isEncrypted: Bool { name.hasSuffix(".enc") }
     }
 
     /// LabBox's archives in `backups/`, newest first.

@@ -6,18 +6,16 @@ import NIOCore
 /// Writes a gzip-compressed tar (ustar) archive, one file at a time, hashing each file as it goes.
 ///
 /// Streaming keeps memory flat whatever the database size; the SHA-256 of every member is known
-/// when the archive is done, so the manifest can be written last.
+/// when the archive is done, so the manifest can be written last. With a key, the compressed
+/// stream is encrypted on its way to the file (``ArchiveOutput``).
 package final class TarWriter {
-    private let output: FileHandle
+    private let output: ArchiveOutput
     private let compressor: ZlibCompressor
     private var window = ByteBufferAllocator().buffer(capacity: 1 << 16)
     package private(set) var bytesIn: Int64 = 0
 
-    package init(creating url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw BackupError("cannot create \(url.path)")
-        }
-        output = try FileHandle(forWritingTo: url)
+    package init(creating url: URL, key: BackupKey? = nil) throws {
+        output = try ArchiveOutput(creating: url, key: key)
         compressor = try ZlibCompressor(algorithm: .gzip)
     }
 
@@ -51,14 +49,13 @@ package final class TarWriter {
         return hash.finalize().hex
     }
 
-    /// Writes the end-of-archive blocks and the gzip trailer, and closes the file.
+    /// Writes the end-of-archive blocks and the gzip trailer (and the last sealed chunk), and closes the file.
     package func finish() throws {
         var end = ByteBuffer(repeating: 0, count: 1024)
         try end.compressStream(with: compressor, window: &window, flush: .finish) {
-            try output.write(contentsOf: Data($0.readableBytesView))
+            try output.write(Data($0.readableBytesView))
         }
-        try output.synchronize()
-        try output.close()
+        try output.finish()
     }
 
     private func header(name: String, size: Int64, modified: Date) throws {
@@ -108,7 +105,7 @@ package final class TarWriter {
         var buffer = ByteBuffer(bytes: data)
         bytesIn += Int64(data.count)
         try buffer.compressStream(with: compressor, window: &window, flush: .no) {
-            try output.write(contentsOf: Data($0.readableBytesView))
+            try output.write(Data($0.readableBytesView))
         }
     }
 }

@@ -45,15 +45,15 @@ package enum TarReader {
     }
 
     /// Extracts the archive into `directory`, refusing any member whose name `allowed` rejects.
+    /// The archive is read to its end, so an encrypted one is authenticated whole.
     package static func extract(
-        _ archive: URL, into directory: URL, limits: Limits, allowed: @escaping (String) -> Bool = { _ in true }
+        _ input: ArchiveInput, into directory: URL, limits: Limits, allowed: @escaping (String) -> Bool = { _ in true }
     ) throws -> [String: Member] {
-        let input = try FileHandle(forReadingFrom: archive)
-        defer { try? input.close() }
         let decompressor = try ZlibDecompressor(algorithm: .gzip)
         var window = ByteBufferAllocator().buffer(capacity: 1 << 16)
         var unpacker = Unpacker(directory: directory, limits: limits, allowed: allowed)
-        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while let chunk = try input.read() {
+            if chunk.isEmpty { continue }  // an encrypted archive's last chunk may be empty
             var compressed = ByteBuffer(bytes: chunk)
             try compressed.decompressStream(with: decompressor, window: &window) { output in
                 try unpacker.consume(Array(output.readableBytesView))

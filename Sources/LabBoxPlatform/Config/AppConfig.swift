@@ -56,6 +56,10 @@ package struct AppConfig: Sendable {
     package var backupKeepDaily = 7
     package var backupKeepWeekly = 4
     package var backupWarnHours = 36
+    /// `backup.encryption_key_file` and the key read from it when the setting was applied, so a
+    /// missing or malformed key stops a command or the server at start, not the nightly backup.
+    package var backupEncryptionKeyFile: String?
+    package var backupKey: BackupKey?
     package var ln2FillDays = 7
     package var parentage = ParentageThresholds()
     package var reproduction = ReproductionSettings()

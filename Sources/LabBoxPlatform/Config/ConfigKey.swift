@@ -108,6 +108,25 @@ package struct ConfigKey: Sendable {
         integer("backup.keep_weekly", "weekly backups kept, one per ISO week", 0...520, \.backupKeepWeekly),
         integer(
             "backup.warn_hours", "warn on the health page when the last backup is older", 1...8760, \.backupWarnHours),
+        .init(
+            name: "backup.encryption_key_file",
+            summary:
+                "file with the key that encrypts backups (32 random bytes, base64); unset: backups are not encrypted",
+            isSecret: false,
+            apply: { config, value in
+                guard !value.isEmpty else {
+                    config.backupEncryptionKeyFile = nil
+                    config.backupKey = nil
+                    return
+                }
+                do {
+                    config.backupKey = try BackupKey.load(path: value)
+                } catch let error as BackupError {
+                    throw ConfigError(key: "backup.encryption_key_file", message: error.description)
+                }
+                config.backupEncryptionKeyFile = value
+            },
+            read: { $0.backupEncryptionKeyFile ?? "" }),
         integer(
             "storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
         integer(

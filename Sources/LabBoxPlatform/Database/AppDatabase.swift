@@ -123,16 +123,36 @@ package final class AppDatabase: Sendable {
         return try queue.read(body)
     }
 
-    /// What readiness needs to know: the database takes a write (one row, rewritten) and answers
-    /// with the status of each migration.
-    package func probe() async throws -> [Migrations.Status] {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
-                    + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
-                arguments: [Date().formatted(.iso8601)])
-            return try self.migrations.status(db)
+    /// What `/readyz` answers: ready means the database takes a write (one row, rewritten) and its
+    /// schema is this binary's. Each answer also sets `labbox_ready`, which the background
+    /// ``HealthGauges`` keep current for monitoring when nobody asks `/readyz`.
+    /// How long a write refused for a full or read-only disk keeps readiness at "not ready", so a
+    /// poller sees the fault.
+    private static let storageFaultMemory = Duration.seconds(5)
+
+    package func readiness() async -> (ok: Bool, checks: [String: String]) {
+        var checks: [String: String] = [:]
+        var ok = true
+        do {
+            let statuses = try await write { db in
+                try db.execute(
+                    sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at",
+                    arguments: [Date().formatted(.iso8601)])
+                return try self.migrations.status(db)
+            }
+            let fault = storageFaults.recent(within: Self.storageFaultMemory)
+            checks["database"] = fault?.rawValue ?? "ok"
+            let behind = statuses.filter { $0.state != .applied }
+            checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
+            ok = behind.isEmpty && fault == nil
+        } catch {
+            // "disk_full" or "read_only" tell the operator what to fix without reading the log.
+            checks["database"] = storageFault(of: error)?.rawValue ?? "unavailable"
+            ok = false
         }
+        DatabaseMetrics.ready.set(ok ? 1.0 : 0.0)
+        return (ok, checks)
     }
 
     /// Folds the WAL back into the main file and closes every connection, leaving a clean single

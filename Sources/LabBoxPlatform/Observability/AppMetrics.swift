@@ -20,6 +20,10 @@ package enum AppMetrics {
             .seconds(2.5), .seconds(10),
         ]
         MetricsSystem.bootstrap(factory)
+        // Counters that may stay at 0 for a long time are registered now: a series that appears
+        // only with its first event shows "no data" on a dashboard, and `increase()` in an alert
+        // misses that first event.
+        _ = (LogSink.dropped, DatabaseMetrics.checkpointedByWriter, DatabaseMetrics.checkpointedInBackground)
     }()
 
     private static let residentBytes = registry.makeGauge(
@@ -71,6 +75,9 @@ package enum DatabaseMetrics {
         descriptor: checkpointed, labels: [("by", "writer")])
     package static let checkpointedInBackground = AppMetrics.registry.makeCounter(
         descriptor: checkpointed, labels: [("by", "background")])
+    /// 1 when the last readiness check passed, else 0 (``AppDatabase/readiness()``).
+    package static let ready = AppMetrics.registry.makeGauge(
+        descriptor: .labbox("ready", unit: "", help: "1 when the database takes writes and its schema is current"))
 }
 
 extension MetricNameDescriptor {

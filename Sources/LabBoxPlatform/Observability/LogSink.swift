@@ -21,14 +21,15 @@ package final class LogSink: Sendable {
     /// buffer is allocated again): the writer thread and ``flush()`` at exit take turns, in order.
     private let writing = Mutex<[UInt8]>([])
     private let wake = DispatchSemaphore(value: 0)
-    private static let dropped = AppMetrics.registry.makeCounter(
+    /// Registered with the other metrics (``AppMetrics/bootstrap()``), so that `/metrics` shows 0
+    /// until a line is dropped.
+    package static let dropped = AppMetrics.registry.makeCounter(
         descriptor: .labbox(
             "log_dropped_lines", unit: "total", help: "Log lines dropped because their reader did not keep up"))
 
     package init(descriptor: Int32, capacity: Int) {
         self.descriptor = descriptor
         self.capacity = capacity
-        _ = Self.dropped  // registered now, so that `/metrics` shows 0 until a line is dropped
         Thread.detachNewThread { [self] in
             while true {
                 wake.wait()

@@ -14,8 +14,6 @@ package struct HealthController {
     /// (a read and a write) at most once per ``readinessReuse``, however often it is asked.
     private let lastReadiness = LastReadiness()
     private static let readinessReuse = Duration.seconds(2)
-    /// How long a write refused for a full or read-only disk keeps readiness at "not ready".
-    private static let storageFaultMemory = Duration.seconds(5)
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/healthz", .anonymous, .liveness) { _, _ in
@@ -35,7 +33,7 @@ package struct HealthController {
         package var checks: [String: String]?
     }
 
-    /// Ready means the database answers a read and commits a write, and its schema is this binary's.
+    /// Ready means the database commits a write and its schema is this binary's (``AppDatabase/readiness()``).
     private func ready() async throws -> Response {
         let now = ContinuousClock.now
         let ok: Bool
@@ -45,7 +43,7 @@ package struct HealthController {
         } else {
             // Stamped only when probed: stamping a reused answer too kept a server polled more often
             // than every two seconds on its first answer for good (scripts/test-faults, full disk).
-            (ok, checks) = await probe()
+            (ok, checks) = await database.readiness()
             lastReadiness.value.withLock { $0 = (now, ok, checks) }
         }
         let body = try JSONEncoder().encode(Status(status: ok ? "ok" : "unavailable", checks: checks))
@@ -53,24 +51,6 @@ package struct HealthController {
             status: ok ? .ok : .serviceUnavailable,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    private func probe() async -> (ok: Bool, checks: [String: String]) {
-        var checks: [String: String] = [:]
-        var ok = true
-        do {
-            let statuses = try await database.probe()
-            let fault = database.storageFaults.recent(within: Self.storageFaultMemory)
-            checks["database"] = fault?.rawValue ?? "ok"
-            let behind = statuses.filter { $0.state != .applied }
-            checks["migrations"] = behind.isEmpty ? "ok" : behind.map(\.id).joined(separator: ",")
-            ok = behind.isEmpty && fault == nil
-        } catch {
-            // "disk_full" or "read_only" tell the operator what to fix without reading the log.
-            checks["database"] = database.storageFault(of: error)?.rawValue ?? "unavailable"
-            ok = false
-        }
-        return (ok, checks)
     }
 
     /// With `metrics.token` set, scrapers must present it; without it only this machine may scrape.

@@ -33,14 +33,14 @@ import Testing
         let writtenDuring = try await writer.value
         #expect(writtenDuring > 0)
 
-        let report = BackupCheck.verify(created.archive)
+        let report = BackupCheck.verify(created.archive, key: nil)
         #expect(report.passed, "\(report.checks.map { "\($0.name): \($0.detail)" })")
         #expect(
             report.checks.map(\.name) == ["archive", "checksums", "integrity", "audit chain", "row counts", "schema"])
 
         let target = try TemporaryDirectory()
         let data = URL(fileURLWithPath: target.path + "/restored")
-        #expect(try BackupCheck.restore(created.archive, into: data, force: false) == nil)
+        #expect(try BackupCheck.restore(created.archive, key: nil, into: data, force: false) == nil)
         let restored = try Self.rows(data.path + "/labbox.db")
         let original = try Self.rows(server.services.database.path)
         // The copy is one snapshot: exactly the rows committed before it, nothing half-written.
@@ -59,11 +59,12 @@ import Testing
         var bytes = try Data(contentsOf: created.archive)
         bytes[bytes.count / 2] ^= 0xFF
         try bytes.write(to: created.archive)
-        let report = BackupCheck.verify(created.archive)
+        let report = BackupCheck.verify(created.archive, key: nil)
         #expect(!report.passed)
         let target = try TemporaryDirectory()
         #expect(throws: BackupCheck.RestoreError.self) {
-            try BackupCheck.restore(created.archive, into: URL(fileURLWithPath: target.path + "/data"), force: true)
+            try BackupCheck.restore(
+                created.archive, key: nil, into: URL(fileURLWithPath: target.path + "/data"), force: true)
         }
         #expect(!FileManager.default.fileExists(atPath: target.path + "/data/labbox.db"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).isEmpty)
@@ -81,14 +82,15 @@ import Testing
 
         let target = try TemporaryDirectory()
         let data = URL(fileURLWithPath: target.path + "/data")
-        #expect(try BackupCheck.restore(good.archive, into: data, force: false) == nil)
+        #expect(try BackupCheck.restore(good.archive, key: nil, into: data, force: false) == nil)
         #expect {
-            try BackupCheck.restore(good.archive, into: data, force: false)
+            try BackupCheck.restore(good.archive, key: nil, into: data, force: false)
         } throws: { ($0 as? BackupCheck.RestoreError)?.description.contains("--force") == true }
-        let aside = try #require(try BackupCheck.restore(good.archive, into: data, force: true))
+        let aside = try #require(try BackupCheck.restore(good.archive, key: nil, into: data, force: true))
         #expect(FileManager.default.fileExists(atPath: aside.path + "/labbox.db"))
         #expect {
-            try BackupCheck.restore(future.archive, into: URL(fileURLWithPath: target.path + "/other"), force: false)
+            try BackupCheck.restore(
+                future.archive, key: nil, into: URL(fileURLWithPath: target.path + "/other"), force: false)
         } throws: { ($0 as? BackupCheck.RestoreError)?.description.contains("newer LabBox") == true }
     }
 
@@ -105,6 +107,10 @@ import Testing
                 "labbox-20261125-120000.tar.gz", "labbox-20261124-023000.tar.gz", "labbox-20261122-023000.tar.gz",
                 "labbox-20261115-023000.tar.gz",
             ])
+        // Encrypted archives rotate with the plain ones, by the time in their names.
+        #expect(
+            Backups.keep(["labbox-20261126-023000.tar.gz.enc", "labbox-20261126-010000.tar.gz"], daily: 1, weekly: 0)
+                == ["labbox-20261126-023000.tar.gz.enc"])
     }
 
     @Test func theCommandLineBacksUpVerifiesAndRestoresAndAFileCopyWorksToo() async throws {
@@ -190,7 +196,8 @@ import Testing
         try writer.finish()
         func extract(_ bytes: Int64, _ files: Int) throws -> URL {
             let into = URL(fileURLWithPath: directory.path + "/out-\(bytes)-\(files)")
-            _ = try TarReader.extract(archive, into: into, limits: .init(bytes: bytes, files: files))
+            _ = try TarReader.extract(
+                ArchiveInput(reading: archive, key: nil), into: into, limits: .init(bytes: bytes, files: files))
             return into
         }
         // Each file takes three 4 KiB blocks: the second one is refused before a byte of it is written.
@@ -214,7 +221,8 @@ import Testing
     private static func repack(_ created: Backups.Created, adding extra: [String: Data], to url: URL) throws {
         let unpacked = try TemporaryDirectory()
         let members = try TarReader.extract(
-            created.archive, into: URL(fileURLWithPath: unpacked.path), limits: .init(bytes: 1 << 32, files: 1000))
+            ArchiveInput(reading: created.archive, key: nil), into: URL(fileURLWithPath: unpacked.path),
+            limits: .init(bytes: 1 << 32, files: 1000))
         let writer = try TarWriter(creating: url)
         var manifest = created.manifest
         for name in members.keys.sorted() where name != BackupManifest.name {
@@ -234,12 +242,12 @@ import Testing
         let created = try await server.services.backups.create()
         let hostile = URL(fileURLWithPath: server.directory.path + "/hostile.tar.gz")
         try Self.repack(created, adding: [member: Data("[server]\nport = 1\n".utf8)], to: hostile)
-        let report = BackupCheck.verify(hostile)
+        let report = BackupCheck.verify(hostile, key: nil)
         #expect(report.passed == false)
         #expect(report.checks.first?.detail.contains(member) == true, "\(report.checks.map(\.detail))")
         let target = try TemporaryDirectory()
         #expect(throws: BackupCheck.RestoreError.self) {
-            try BackupCheck.restore(hostile, into: URL(fileURLWithPath: target.path + "/data"), force: false)
+            try BackupCheck.restore(hostile, key: nil, into: URL(fileURLWithPath: target.path + "/data"), force: false)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).isEmpty)
     }
