@@ -8,97 +8,97 @@ import Testing
 
 /// The `labbox` executable driven as a separate process, the way an operator uses it.
 @Suite struct CLITests {
-    @Test func versionPrintsVersionCommitCommitDateSwiftAndSQLite() throws {
-        let result = try LabBoxProcess.run(["version"])
+    @Test func versionPrintsVersionCommitCommitDateSwiftAndSQLite() async throws {
+        let result = try await LabBoxProcess.run(["version"])
         #expect(result.status == 0)
         for label in ["labbox 0.1.0", "commit:", "date:", "swift:", "sqlite:  3."] {
             #expect(result.stdout.contains(label))
         }
     }
 
-    @Test func everyCommandHasHelp() throws {
+    @Test func everyCommandHasHelp() async throws {
         for command in ["serve", "migrate", "check", "config", "version"] {
-            let result = try LabBoxProcess.run([command, "--help"])
+            let result = try await LabBoxProcess.run([command, "--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("USAGE"))
         }
     }
 
-    @Test func migrateThenStatusThenCheck() throws {
+    @Test func migrateThenStatusThenCheck() async throws {
         let directory = try TemporaryDirectory()
         let data = directory.path + "/data"
-        let pending = try LabBoxProcess.run(["migrate", "--status", "--data", data])
+        let pending = try await LabBoxProcess.run(["migrate", "--status", "--data", data])
         #expect(pending.status == 0)
         #expect(pending.stdout.contains("0001_foundation  pending"))
-        #expect(try LabBoxProcess.run(["migrate", "--data", data]).status == 0)
-        let applied = try LabBoxProcess.run(["migrate", "--status", "--data", data])
+        #expect(try await LabBoxProcess.run(["migrate", "--data", data]).status == 0)
+        let applied = try await LabBoxProcess.run(["migrate", "--status", "--data", data])
         #expect(applied.stdout.contains("0001_foundation  applied"))
-        let check = try LabBoxProcess.run(["check", "--data", data])
+        let check = try await LabBoxProcess.run(["check", "--data", data])
         #expect(check.status == 0)
         #expect(check.stdout.contains("ok    integrity_check: ok"))
     }
 
-    @Test func checkFailsOnAMissingDatabaseAndOnPendingMigrations() throws {
+    @Test func checkFailsOnAMissingDatabaseAndOnPendingMigrations() async throws {
         let directory = try TemporaryDirectory()
-        let missing = try LabBoxProcess.run(["check", "--data", directory.path])
+        let missing = try await LabBoxProcess.run(["check", "--data", directory.path])
         #expect(missing.status == 5)
         _ = try DatabaseQueue(path: directory.path + "/labbox.db")
-        let unmigrated = try LabBoxProcess.run(["check", "--data", directory.path])
+        let unmigrated = try await LabBoxProcess.run(["check", "--data", directory.path])
         #expect(unmigrated.status == 5)
         #expect(unmigrated.stdout.contains("FAIL  migrations"))
     }
 
-    @Test func serveRefusesADatabaseFromANewerVersionWithAClearMessage() throws {
+    @Test func serveRefusesADatabaseFromANewerVersionWithAClearMessage() async throws {
         let directory = try TemporaryDirectory()
-        #expect(try LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
+        #expect(try await LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
         let queue = try DatabaseQueue(path: directory.path + "/labbox.db")
-        try queue.write {
+        try await queue.write {
             try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9000_from_the_future')")
         }
         try queue.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db"))
-        let result = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
+        let result = try await LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
         #expect(result.status == 4)
         #expect(result.stderr.contains("9000_from_the_future"))
         #expect(result.stderr.contains("newer LabBox"))
-        let status = try LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
+        let status = try await LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
         #expect(status.status == 4)
         #expect(status.stdout.contains("9000_from_the_future  UNKNOWN TO THIS BINARY"))
-        let check = try LabBoxProcess.run(["check", "--data", directory.path])
+        let check = try await LabBoxProcess.run(["check", "--data", directory.path])
         #expect(check.status == 5)
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/labbox.db")) == before)
     }
 
-    @Test func serveRefusesATamperedMigration() throws {
+    @Test func serveRefusesATamperedMigration() async throws {
         let directory = try TemporaryDirectory()
-        #expect(try LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
+        #expect(try await LabBoxProcess.run(["migrate", "--data", directory.path]).status == 0)
         let queue = try DatabaseQueue(path: directory.path + "/labbox.db")
-        try queue.write { try $0.execute(sql: "UPDATE schema_checksums SET checksum = 'edited'") }
+        try await queue.write { try $0.execute(sql: "UPDATE schema_checksums SET checksum = 'edited'") }
         try queue.close()
-        let result = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
+        let result = try await LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
         #expect(result.status == 4)
         #expect(result.stderr.contains("checksum mismatch"))
-        let status = try LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
+        let status = try await LabBoxProcess.run(["migrate", "--status", "--data", directory.path])
         #expect(status.status == 4)
         #expect(status.stdout.contains("CHECKSUM MISMATCH"))
     }
 
-    @Test func badConfigurationStopsStartWithTheKeyNamed() throws {
+    @Test func badConfigurationStopsStartWithTheKeyNamed() async throws {
         let directory = try TemporaryDirectory()
         try "[server]\nport = \"high\"\n".write(
             toFile: directory.path + "/labbox.toml", atomically: true, encoding: .utf8)
-        let result = try LabBoxProcess.run(["serve", "--data", directory.path])
+        let result = try await LabBoxProcess.run(["serve", "--data", directory.path])
         #expect(result.status == 3)
         #expect(result.stderr.contains("server.port"))
-        let env = try LabBoxProcess.run(
+        let env = try await LabBoxProcess.run(
             ["config", "show", "--data", directory.path + "/other"], environment: ["LABBOX_NOPE": "1"])
         #expect(env.status == 3)
         #expect(env.stderr.contains("LABBOX_NOPE"))
     }
 
-    @Test func configShowMasksSecrets() throws {
+    @Test func configShowMasksSecrets() async throws {
         let directory = try TemporaryDirectory()
-        let result = try LabBoxProcess.run(
+        let result = try await LabBoxProcess.run(
             ["config", "show", "--data", directory.path],
             environment: ["LABBOX_METRICS_TOKEN": "secret-token-for-prometheus"])
         #expect(result.status == 0)

@@ -10,13 +10,13 @@ import Testing
 /// writing into the damaged file. Nothing touches the file.
 @Suite struct DamagedDatabaseTests {
     /// A migrated data directory whose `samples` table has its first page overwritten.
-    private func damagedDirectory() throws -> (TemporaryDirectory, String) {
+    private func damagedDirectory() async throws -> (TemporaryDirectory, String) {
         let directory = try TemporaryDirectory()
         let database = directory.path + "/labbox.db"
         try FileManager.default.copyItem(atPath: UpgradeTests.fixture.path, toPath: database)
-        let migrated = try LabBoxProcess.run(["migrate", "--data", directory.path])
+        let migrated = try await LabBoxProcess.run(["migrate", "--data", directory.path])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        let (page, pageSize) = try DatabaseQueue(path: database).read { db in
+        let (page, pageSize) = try await DatabaseQueue(path: database).read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'samples'") ?? 0,
                 try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
@@ -33,16 +33,16 @@ import Testing
         SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).hex
     }
 
-    @Test func checkNamesTheDamageAndServeRefusesWithoutTouchingTheFile() throws {
-        let (directory, database) = try damagedDirectory()
+    @Test func checkNamesTheDamageAndServeRefusesWithoutTouchingTheFile() async throws {
+        let (directory, database) = try await damagedDirectory()
         let before = try hash(database)
 
-        let check = try LabBoxProcess.run(["check", "--data", directory.path])
+        let check = try await LabBoxProcess.run(["check", "--data", directory.path])
         #expect(check.status == 5)
         #expect(check.stdout.contains("FAIL  integrity_check"), "\(check.stdout)")
         #expect(check.stdout.contains("labbox restore"), "\(check.stdout)")
 
-        let serve = try LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
+        let serve = try await LabBoxProcess.run(["serve", "--data", directory.path, "--port", "0"])
         #expect(serve.status == 4)
         #expect(serve.stderr.contains("is damaged"), "\(serve.stderr)")
         #expect(serve.stderr.contains("labbox restore"), "\(serve.stderr)")

@@ -98,7 +98,7 @@ import Testing
 
     /// The rules file is YAML Prometheus loads: groups of rules, each with a name, an expression
     /// and a summary.
-    @Test func theAlertRulesAreWellFormed() throws {
+    @Test func theAlertRulesAreWellFormed() async throws {
         let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/python3"
         let check = """
             import sys, yaml
@@ -107,7 +107,7 @@ import Testing
             for r in rules:
                 assert r["alert"] and r["expr"] and r["annotations"]["summary"], r
             """
-        let result = try LabBoxProcess.run(
+        let result = try await LabBoxProcess.run(
             ["-c", check, packageRoot.appendingPathComponent("packaging/labbox-alerts.yml").path], binary: python)
         #expect(result.status == 0, "\(result.stderr)")
     }

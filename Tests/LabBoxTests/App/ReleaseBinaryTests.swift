@@ -17,9 +17,9 @@ struct ReleaseBinaryTests {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    @Test func isAFullyStaticExecutableOfAtMost100MiB() throws {
+    @Test func isAFullyStaticExecutableOfAtMost100MiB() async throws {
         let path = try binaryPath()
-        let ldd = try LabBoxProcess.run([path], binary: "/usr/bin/ldd")
+        let ldd = try await LabBoxProcess.run([path], binary: "/usr/bin/ldd")
         #expect((ldd.stdout + ldd.stderr).contains("not a dynamic executable"))
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size <= 100 * 1024 * 1024)
@@ -29,7 +29,7 @@ struct ReleaseBinaryTests {
         let directory = try TemporaryDirectory()
         let copy = directory.path + "/labbox"
         try FileManager.default.copyItem(atPath: try binaryPath(), toPath: copy)
-        #expect(try LabBoxProcess.run(["version"], binary: copy, directory: directory.path).status == 0)
+        #expect(try await LabBoxProcess.run(["version"], binary: copy, directory: directory.path).status == 0)
 
         let server = try RunningServer(binary: copy, directory: directory.path)
         #expect(server.logText.contains("/setup?token="))
@@ -54,19 +54,19 @@ struct ReleaseBinaryTests {
 
     @Test func debianPackageHoldsTheBinaryUnitAndConfig() async throws {
         let root = packageRoot.path
-        let build = try await LabBoxProcess.runOnOwnThread(
+        let build = try await LabBoxProcess.run(
             [root + "/packaging/build-deb"], binary: "/bin/bash", directory: root)
         #expect(build.status == 0, "\(build.stderr)")
         let deb = root + "/" + build.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(deb.hasSuffix("_amd64.deb"))
-        let listing = try LabBoxProcess.run(["-c", deb], binary: "/usr/bin/dpkg-deb").stdout
+        let listing = try await LabBoxProcess.run(["-c", deb], binary: "/usr/bin/dpkg-deb").stdout
         for path in ["./usr/bin/labbox", "./lib/systemd/system/labbox.service", "./etc/labbox/labbox.toml"] {
             #expect(listing.contains(path))
         }
-        let control = try LabBoxProcess.run(["-f", deb, "Package", "Version"], binary: "/usr/bin/dpkg-deb").stdout
+        let control = try await LabBoxProcess.run(["-f", deb, "Package", "Version"], binary: "/usr/bin/dpkg-deb").stdout
         #expect(control.contains("Package: labbox"))
         #expect(control.contains("Version: \(BuildInfo.version)"))
-        let scripts = try LabBoxProcess.run(["-I", deb], binary: "/usr/bin/dpkg-deb").stdout
+        let scripts = try await LabBoxProcess.run(["-I", deb], binary: "/usr/bin/dpkg-deb").stdout
         #expect(scripts.contains("postinst"))
     }
 }

@@ -32,10 +32,10 @@ import Testing
         let before = try await counts(database)
         #expect(before["samples"] ?? 0 > 0 && before["audit_events"] ?? 0 > 0 && before["signing_keys"] == 1)
 
-        let migrated = try LabBoxProcess.run(["migrate", "--data", directory.path])
+        let migrated = try await LabBoxProcess.run(["migrate", "--data", directory.path])
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.stderr.contains("sealed 1 second-factor secrets"), "\(migrated.stderr)")
-        let check = try LabBoxProcess.run(["check", "--data", directory.path])
+        let check = try await LabBoxProcess.run(["check", "--data", directory.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("audit_chain: \(before["audit_events"] ?? 0) events"), "\(check.stdout)")
 

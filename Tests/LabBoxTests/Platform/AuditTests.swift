@@ -86,10 +86,10 @@ import Testing
 
         // The command line says so too, and exits non-zero.
         try server.services.database.close()
-        let result = try LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
+        let result = try await LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
         #expect(result.status == 5)
         #expect(result.stdout.hasPrefix("BROKEN at event \(broken.seq)"))
-        let check = try LabBoxProcess.run(["check", "--data", server.directory.path])
+        let check = try await LabBoxProcess.run(["check", "--data", server.directory.path])
         #expect(check.status == 5)
         #expect(check.stdout.contains("FAIL  audit_chain"))
     }
@@ -98,7 +98,7 @@ import Testing
         let (server, _) = try await serverWithSamples(2)
         let head = try await server.verifyAudit()
         try server.services.database.close()
-        let result = try LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
+        let result = try await LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
         #expect(result.status == 0)
         #expect(result.stdout == "OK \(head.count) events, head \(head.headHash)\n")
     }
@@ -109,15 +109,15 @@ import Testing
         try server.services.database.close()
         let tomorrow = Date().addingTimeInterval(86_400).formatted(Date.ISO8601FormatStyle().year().month().day())
         let file = server.directory.path + "/backups/archive.jsonl"
-        let archived = try LabBoxProcess.run(
+        let archived = try await LabBoxProcess.run(
             ["audit", "archive", "--data", server.directory.path, "--before", tomorrow, "--to", file])
         #expect(archived.status == 0, "\(archived.stderr)")
         #expect(archived.stdout.contains("archived \(before.count) events"))
 
-        let verify = try LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
+        let verify = try await LabBoxProcess.run(["audit", "verify", "--data", server.directory.path])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("(events up to \(before.last?.seq ?? 0) archived)"))
-        let file1 = try LabBoxProcess.run(["audit", "verify", "--archive", file])
+        let file1 = try await LabBoxProcess.run(["audit", "verify", "--archive", file])
         #expect(file1.status == 0)
         #expect(file1.stdout.contains("\(before.count) events"))
 
@@ -139,7 +139,7 @@ import Testing
         // An edited archive file no longer verifies.
         try String(decoding: data, as: UTF8.self).replacingOccurrences(of: "A-1", with: "A-9")
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let tampered = try LabBoxProcess.run(["audit", "verify", "--archive", file])
+        let tampered = try await LabBoxProcess.run(["audit", "verify", "--archive", file])
         #expect(tampered.status == 5)
     }
 }

@@ -116,30 +116,30 @@ import Testing
     @Test func theCommandLineBacksUpVerifiesAndRestoresAndAFileCopyWorksToo() async throws {
         let directory = try TemporaryDirectory()
         let data = directory.path + "/data"
-        #expect(try LabBoxProcess.run(["demo-data", "--data", data, "--samples", "50"]).status == 0)
+        #expect(try await LabBoxProcess.run(["demo-data", "--data", data, "--samples", "50"]).status == 0)
         let archive = directory.path + "/nightly.tar.gz"
-        let backup = try LabBoxProcess.run(["backup", "--data", data, "--to", archive])
+        let backup = try await LabBoxProcess.run(["backup", "--data", data, "--to", archive])
         #expect(backup.status == 0, "\(backup.stderr)")
         #expect(backup.stdout.hasPrefix("OK \(archive)"))
-        let verify = try LabBoxProcess.run(["backup", "verify", archive])
+        let verify = try await LabBoxProcess.run(["backup", "verify", archive])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("ok   audit chain"))
 
         // A server holds the data directory: restore must not pull it from under it.
         let server = try RunningServer(directory: directory.path, arguments: ["--data", data])
-        let refused = try LabBoxProcess.run(["restore", archive, "--data", data, "--force"])
+        let refused = try await LabBoxProcess.run(["restore", archive, "--data", data, "--force"])
         #expect(refused.status == 4)
         #expect(refused.stderr.contains("server is using this data directory"))
         #expect(server.terminate() == 0)
 
-        let restored = try LabBoxProcess.run(["restore", archive, "--data", directory.path + "/restored"])
+        let restored = try await LabBoxProcess.run(["restore", archive, "--data", directory.path + "/restored"])
         #expect(restored.status == 0, "\(restored.stderr)")
-        #expect(try LabBoxProcess.run(["audit", "verify", "--data", directory.path + "/restored"]).status == 0)
+        #expect(try await LabBoxProcess.run(["audit", "verify", "--data", directory.path + "/restored"]).status == 0)
         #expect(try Self.rows(directory.path + "/restored/labbox.db") == (try Self.rows(data + "/labbox.db")))
 
         // The documented cold backup: service stopped, directory copied.
         try FileManager.default.copyItem(atPath: data, toPath: directory.path + "/copy")
-        #expect(try LabBoxProcess.run(["check", "--data", directory.path + "/copy"]).status == 0)
+        #expect(try await LabBoxProcess.run(["check", "--data", directory.path + "/copy"]).status == 0)
         #expect(try Self.rows(directory.path + "/copy/labbox.db") == (try Self.rows(data + "/labbox.db")))
     }
 

@@ -149,33 +149,33 @@ import Testing
     @Test func theCommandLineEncryptsWithTheConfiguredKeyAndNeedsItToVerifyAndRestore() async throws {
         let directory = try TemporaryDirectory()
         let data = directory.path + "/data"
-        #expect(try LabBoxProcess.run(["demo-data", "--data", data, "--samples", "20"]).status == 0)
+        #expect(try await LabBoxProcess.run(["demo-data", "--data", data, "--samples", "20"]).status == 0)
         let (keyPath, key) = try Self.keyFile(in: directory.path)
         let withKey = ["LABBOX_BACKUP_ENCRYPTION_KEY_FILE": keyPath]
         let archive = directory.path + "/offsite.tar.gz.enc"
-        let backup = try LabBoxProcess.run(["backup", "--data", data, "--to", archive], environment: withKey)
+        let backup = try await LabBoxProcess.run(["backup", "--data", data, "--to", archive], environment: withKey)
         #expect(backup.status == 0, "\(backup.stderr)")
         #expect(backup.stdout.contains("encrypted with the key \(key.fingerprint)"))
 
-        let refused = try LabBoxProcess.run(["backup", "verify", archive], directory: directory.path)
+        let refused = try await LabBoxProcess.run(["backup", "verify", archive], directory: directory.path)
         #expect(refused.status == 5)
         #expect(refused.stdout.contains("set backup.encryption_key_file"), "\(refused.stdout)")
-        let verified = try LabBoxProcess.run(
+        let verified = try await LabBoxProcess.run(
             ["backup", "verify", archive], directory: directory.path, environment: withKey)
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
 
         let restoredPath = directory.path + "/restored"
-        let noKey = try LabBoxProcess.run(["restore", archive, "--data", restoredPath])
+        let noKey = try await LabBoxProcess.run(["restore", archive, "--data", restoredPath])
         #expect(noKey.status == 4)
         #expect(noKey.stderr.contains("is encrypted"))
         #expect(!FileManager.default.fileExists(atPath: restoredPath))
-        let restored = try LabBoxProcess.run(["restore", archive, "--data", restoredPath], environment: withKey)
+        let restored = try await LabBoxProcess.run(["restore", archive, "--data", restoredPath], environment: withKey)
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(try Self.samples(restoredPath + "/labbox.db") == (try Self.samples(data + "/labbox.db")))
 
         let bad = directory.path + "/bad.key"
         try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: bad))
-        let badKey = try LabBoxProcess.run(
+        let badKey = try await LabBoxProcess.run(
             ["backup", "--data", data], environment: ["LABBOX_BACKUP_ENCRYPTION_KEY_FILE": bad])
         #expect(badKey.status != 0)
         #expect(badKey.stderr.contains("backup.encryption_key_file"), "\(badKey.stderr)")

@@ -57,9 +57,9 @@ import Testing
         let archive = try await server.services.backups.create().archive
         let target = try TemporaryDirectory()
         let data = URL(fileURLWithPath: target.path + "/data")
-        #expect(try BackupCheck.restore(archive, into: data, force: false) == nil)
-        let first = try #require(try BackupCheck.restore(archive, into: data, force: true))
-        let second = try #require(try BackupCheck.restore(archive, into: data, force: true))
+        #expect(try BackupCheck.restore(archive, key: nil, into: data, force: false) == nil)
+        let first = try #require(try BackupCheck.restore(archive, key: nil, into: data, force: true))
+        let second = try #require(try BackupCheck.restore(archive, key: nil, into: data, force: true))
         #expect(first != second)
         for directory in [data, first, second] {
             #expect(FileManager.default.fileExists(atPath: directory.path + "/labbox.db"))

@@ -199,7 +199,7 @@ final class SMTPSink {
     @Test func theRunningServerMailsAdminsAboutALockout() async throws {
         let sink = try SMTPSink()
         let directory = try TemporaryDirectory()
-        let created = try LabBoxProcess.run(
+        let created = try await LabBoxProcess.run(
             [
                 "user", "create", "--data", directory.path, "--email", "admin@clinic.example", "--role", "admin",
                 "--password-stdin",

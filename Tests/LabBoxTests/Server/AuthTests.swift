@@ -682,9 +682,9 @@ import Testing
         }
     }
 
-    @Test func apiKeyCommandsListAndRevoke() throws {
+    @Test func apiKeyCommandsListAndRevoke() async throws {
         let directory = try TemporaryDirectory()
-        let created = try LabBoxProcess.run(
+        let created = try await LabBoxProcess.run(
             [
                 "apikey", "create", "--data", directory.path, "--name", "nightly export", "--scopes", "samples:read",
                 "--expires", "2099-12-31",
@@ -692,12 +692,12 @@ import Testing
         #expect(created.status == 0)
         let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret.hasPrefix("lbx_") && !secret.contains("\n"))
-        let listed = try LabBoxProcess.run(["apikey", "list", "--data", directory.path])
+        let listed = try await LabBoxProcess.run(["apikey", "list", "--data", directory.path])
         #expect(listed.stdout.contains("nightly export") && listed.stdout.contains("active"))
         #expect(!listed.stdout.contains(secret))
-        #expect(try LabBoxProcess.run(["apikey", "revoke", "1", "--data", directory.path]).status == 0)
-        #expect(try LabBoxProcess.run(["apikey", "list", "--data", directory.path]).stdout.contains("revoked"))
-        let bad = try LabBoxProcess.run(
+        #expect(try await LabBoxProcess.run(["apikey", "revoke", "1", "--data", directory.path]).status == 0)
+        #expect(try await LabBoxProcess.run(["apikey", "list", "--data", directory.path]).stdout.contains("revoked"))
+        let bad = try await LabBoxProcess.run(
             ["apikey", "create", "--data", directory.path, "--name", "x", "--scopes", "everything"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("scopes"))

@@ -104,7 +104,7 @@ import Testing
         let file = directory.path + "/big.json"
         try (#"{"email":"a@b.example","password":""# + String(repeating: "A", count: 100_000) + #""}"#)
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let curl = try LabBoxProcess.run(
+        let curl = try await LabBoxProcess.run(
             [
                 "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Transfer-Encoding: chunked", "-H",
                 "Content-Type: application/json", "--data-binary", "@" + file,
@@ -131,7 +131,7 @@ import Testing
             start = time.time()
             print("closed" if s.recv(1) == b"" else "data", round(time.time() - start))
             """
-        let result = try LabBoxProcess.run(["-c", script, String(server.port)], binary: python)
+        let result = try await LabBoxProcess.run(["-c", script, String(server.port)], binary: python)
         #expect(result.stdout.hasPrefix("closed"), "\(result.stdout) \(result.stderr)")
     }
 

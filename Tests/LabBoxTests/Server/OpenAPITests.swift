@@ -38,7 +38,7 @@ import Testing
         try Data(buffer: document).write(to: URL(fileURLWithPath: file))
         // scripts/test points this at a venv with the validator; otherwise the system Python must have it.
         let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/python3"
-        let result = try LabBoxProcess.run(
+        let result = try await LabBoxProcess.run(
             ["-c", "import json, sys, openapi_spec_validator as v; v.validate(json.load(open(sys.argv[1])))", file],
             binary: python)
         #expect(result.status == 0, "\(result.stderr)")

@@ -194,18 +194,18 @@ import Testing
         let tls = ["LABBOX_TLS_MODE": "self-signed"]
         let server = try RunningServer(directory: directory.path, environment: tls)
         #expect(server.logText.contains("ready at https://"))
-        let curl = try LabBoxProcess.run(
+        let curl = try await LabBoxProcess.run(
             ["-sk", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(server.port)/healthz"], binary: "/usr/bin/curl")
         #expect(curl.stdout.contains("HTTP/1.1 200"))
         #expect(curl.stdout.lowercased().contains("strict-transport-security: max-age=31536000"))
-        let plain = try LabBoxProcess.run(
+        let plain = try await LabBoxProcess.run(
             ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/healthz"],
             binary: "/usr/bin/curl")
         #expect(plain.stdout != "200")
         // The certificate is well-formed, signed by its key and names localhost: curl trusts it
         // when told to, with full verification.
         let certificate = directory.path + "/labbox-data/tls/cert.pem"
-        let verified = try LabBoxProcess.run(
+        let verified = try await LabBoxProcess.run(
             ["-s", "--cacert", certificate, "https://localhost:\(server.port)/healthz"], binary: "/usr/bin/curl")
         #expect(verified.status == 0)
         #expect(verified.stdout.contains("ok"))
@@ -235,11 +235,11 @@ import Testing
         let directory = try TemporaryDirectory()
         let data = directory.path + "/labbox-data"
         let password = "unmistakable-password-9731"
-        let create = try LabBoxProcess.run(
+        let create = try await LabBoxProcess.run(
             ["user", "create", "--data", data, "--email", "ops@lab.example", "--role", "admin", "--password-stdin"],
             stdin: password + "\n")
         #expect(create.status == 0, "\(create.stderr)")
-        let key = try LabBoxProcess.run(
+        let key = try await LabBoxProcess.run(
             ["apikey", "create", "--data", data, "--name", "ci", "--scopes", "admin"]
         ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(key.hasPrefix("lbx_"))

@@ -23,9 +23,25 @@ struct LabBoxProcess {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("labbox").path
     }
 
+    /// Waits on a thread of its own: a command can take seconds (a backup, a package build), and
+    /// waiting on one of the two threads every test of the process shares (2 cores) stalled the
+    /// others until their timing checks and live servers failed.
     static func run(
         _ arguments: [String], binary: String = debugBinary, directory: String? = nil,
         environment: [String: String] = [:], stdin: String? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try wait(arguments, binary: binary, directory: directory, environment: environment, stdin: stdin)
+                    })
+            }
+        }
+    }
+
+    private static func wait(
+        _ arguments: [String], binary: String, directory: String?, environment: [String: String], stdin: String?
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -48,19 +64,6 @@ struct LabBoxProcess {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
-    }
-}
-
-extension LabBoxProcess {
-    /// ``run(_:binary:directory:environment:stdin:)`` waiting on a thread of its own. Building the
-    /// Debian package takes tens of seconds; waiting for it on one of the two threads every test
-    /// of the process shares (2 cores) stalled the others until their timing checks failed.
-    static func runOnOwnThread(_ arguments: [String], binary: String, directory: String) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try run(arguments, binary: binary, directory: directory) })
-            }
-        }
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
     @Test(
         .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/zbarimg"), "needs zbar-tools"),
         arguments: ["LB-0000042", "BULL-0042-S1", "straw #7 (T3/C2/G1)"])
-    func scannerReadsCode128(text: String) throws {
+    func scannerReadsCode128(text: String) async throws {
         let code = try Code128(text)
         let scale = 3
         let modules = code.widths.enumerated().flatMap { index, width in
@@ -20,7 +20,7 @@ import Testing
         let lines = Array(repeating: row.joined(separator: " "), count: 60)
         try ("P1\n\(row.count) 60\n" + lines.joined(separator: "\n") + "\n").write(
             toFile: file, atomically: true, encoding: .utf8)
-        let result = try LabBoxProcess.run(["--raw", "-q", file], binary: "/usr/bin/zbarimg")
+        let result = try await LabBoxProcess.run(["--raw", "-q", file], binary: "/usr/bin/zbarimg")
         #expect(result.stdout.trimmingCharacters(in: .newlines) == text)
         #expect(code.length == 11 * (text.count + 2) + 13)
     }

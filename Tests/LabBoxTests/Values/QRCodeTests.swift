@@ -10,7 +10,7 @@ import Testing
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/zbarimg"), "needs zbar-tools"))
 struct QRCodeTests {
     /// Writes the symbol as a plain PBM image, 4 pixels per module with the quiet zone, and decodes it.
-    private func decode(_ code: QRCode) throws -> String {
+    private func decode(_ code: QRCode) async throws -> String {
         let directory = try TemporaryDirectory()
         let scale = 4
         let side = (code.size + 8) * scale
@@ -26,7 +26,7 @@ struct QRCodeTests {
         let file = directory.path + "/code.pbm"
         try ("P1\n\(side) \(side)\n" + rows.joined(separator: "\n") + "\n").write(
             toFile: file, atomically: true, encoding: .utf8)
-        let result = try LabBoxProcess.run(["--raw", "-q", file], binary: "/usr/bin/zbarimg")
+        let result = try await LabBoxProcess.run(["--raw", "-q", file], binary: "/usr/bin/zbarimg")
         return result.stdout.trimmingCharacters(in: .newlines)
     }
 
