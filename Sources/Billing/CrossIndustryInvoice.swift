@@ -238,7 +238,10 @@ package enum CrossIndustryInvoice {
                 country = last.uppercased()
                 lines.removeLast()
             }
-            if let last = lines.last, let match = last.wholeMatch(of: /([A-Z0-9-]*[0-9][A-Z0-9-]*) (.+)/) {
+            // The street comes first: a lone `12 High Street` is a street, not a postcode and town.
+            if lines.count > 1, let last = lines.last,
+                let match = last.wholeMatch(of: /([A-Z0-9-]*[0-9][A-Z0-9-]*) (.+)/)
+            {
                 (postcode, city) = (String(match.1), String(match.2))
                 lines.removeLast()
             }

@@ -135,6 +135,7 @@ import Testing
         let address = CrossIndustryInvoice.Address("Hofweg 1\n29221 Celle\nDE")
         #expect(address.lines == ["Hofweg 1"])
         #expect(address.postcode == "29221" && address.city == "Celle" && address.country == "DE")
+        #expect(CrossIndustryInvoice.Address("12 High Street, GB").lines == ["12 High Street"])
         #expect(CrossIndustryInvoice.country("Labweg 2, 10115 Berlin", vatId: "EL123456789") == "GR")
         #expect(CrossIndustryInvoice.country("Labweg 2", vatId: "") == nil)
         #expect(CrossIndustryInvoice.unitCode("Hours") == "HUR" && CrossIndustryInvoice.unitCode("straw") == "C62")
