@@ -98,6 +98,16 @@ extension APIOperation {
         "One invoice or credit note", parameters: [.id],
         responses: [200: .json(.invoice, "With lines, VAT breakdown and payments."), 404: "No such invoice."])
 
+    package static let invoiceEInvoice = APIOperation(
+        "An issued invoice or credit note as an e-invoice",
+        "EN 16931 in UN/CEFACT CII syntax (the Factur-X / ZUGFeRD EN 16931 profile): type code 380 or 381 (with the invoice it corrects, BT-25), parties, lines, VAT breakdown, totals, payment means and due date, as issued. An attachment named after the number.",
+        parameters: [.id],
+        responses: [
+            200: .file("application/xml", "The CrossIndustryInvoice document."),
+            404: "No such invoice.",
+            409: "A draft (it has no number yet), or neither party's country is known.",
+        ])
+
     package static let changeDraftInvoice = APIOperation(
         "Change a draft", "The purchase order or due date of a draft.", parameters: [.id],
         body: .json(.draftInput),

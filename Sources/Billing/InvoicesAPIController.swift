@@ -31,6 +31,9 @@ package struct InvoicesAPIController {
         routes.get("/api/v1/invoices/{id}", .billingRead, .oneInvoice) { _, context in
             try await one(try context.id())
         }
+        routes.get("/api/v1/invoices/{id}/einvoice", .billingRead, .invoiceEInvoice) { _, context in
+            try await eInvoice(try context.id())
+        }
         routes.patch("/api/v1/invoices/{id}", .billingWrite, .changeDraftInvoice) { request, context in
             let input = try await request.decode(as: InvoiceStore.DraftInput.self, context: context)
             return try await one(
@@ -95,6 +98,30 @@ package struct InvoicesAPIController {
     private func one(_ id: Int64?) async throws -> BillingJSON.Invoice {
         guard let document = try await invoices.document(id: id ?? 0) else { throw InvoiceStore.notFound }
         return BillingJSON.Invoice(document.summary, document: document)
+    }
+
+    /// The e-invoice of an issued (or since voided) document; a draft has no number to state.
+    private func eInvoice(_ id: Int64?) async throws -> Response {
+        guard let document = try await invoices.document(id: id ?? 0) else { throw InvoiceStore.notFound }
+        let invoice = document.invoice
+        guard invoice.state != .draft, let number = invoice.number else {
+            throw APIError(status: .conflict, code: "conflict", message: "A draft has no e-invoice: issue it first.")
+        }
+        let xml: String
+        do {
+            xml = try CrossIndustryInvoice.xml(document)
+        } catch is CrossIndustryInvoice.NoCountry {
+            throw APIError(
+                status: .conflict, code: "conflict",
+                message:
+                    "No country for the seller or buyer: end lab.address or the customer's address with its ISO code.")
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/xml; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(number).xml\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 
     private func onePayment(_ id: Int64) async throws -> BillingJSON.Payment {

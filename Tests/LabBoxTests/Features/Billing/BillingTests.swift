@@ -379,6 +379,9 @@ import Testing
             #expect(paid.status == .seeOther)
             let invoice = try await client.send(.get, location, session: director)
             #expect(invoice.text.contains("status-paid"))
+            #expect(invoice.text.contains("/api/v1/invoices/\(invoiceID)/einvoice"))
+            let xml = try await client.send(.get, "/api/v1/invoices/\(invoiceID)/einvoice", session: director)
+            #expect(xml.status == .ok && xml.text.contains("<ram:TypeCode>380</ram:TypeCode>"))
             let customerPage = try await client.send(.get, "/billing/customers/\(customer)", session: director)
             #expect(customerPage.text.contains("45.30"))  // 200 − 154.70 credit
             for path in ["/billing", "/billing/invoices", "/billing/payments", "/billing/aging?as_of=2026-01-01"] {
