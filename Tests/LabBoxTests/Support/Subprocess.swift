@@ -34,7 +34,8 @@ struct LabBoxProcess {
             Thread.detachNewThread {
                 continuation.resume(
                     with: Swift.Result {
-                        try wait(arguments, binary: binary, directory: directory, environment: environment, stdin: stdin)
+                        try wait(
+                            arguments, binary: binary, directory: directory, environment: environment, stdin: stdin)
                     })
             }
         }
