@@ -35,9 +35,9 @@ struct QRCodeTests {
         "otpauth://totp/LabBox:dana.director@lab.example?secret=OV3FUNTNMNRDMZJTGZJWE53UGI2WUSSY&issuer=LabBox",
         String(repeating: "0123456789abcdef", count: 13),
     ])
-    func scannerReadsBackTheText(text: String) throws {
+    func scannerReadsBackTheText(text: String) async throws {
         let code = try QRCode(text: text)
-        #expect(try decode(code) == text)
+        #expect(try await decode(code) == text)
     }
 
     @Test func refusesTextBeyondVersion10() {

@@ -13,14 +13,14 @@ import Testing
 /// against the official EN 16931 schema, its arithmetic rechecked outside LabBox.
 @Suite struct EInvoiceTests {
     /// What `Tests/support/einvoice_check.py` says of a document: schema validity and its terms.
-    static func check(_ xml: String) throws -> [String: Any] {
+    static func check(_ xml: String) async throws -> [String: Any] {
         let directory = try TemporaryDirectory()
         let file = directory.path + "/invoice.xml"
         try xml.write(toFile: file, atomically: true, encoding: .utf8)
         // scripts/test points this at a venv with factur-x; otherwise the system Python must have it.
         let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/python3"
         let script = packageRoot.appendingPathComponent("Tests/support/einvoice_check.py").path
-        let result = try LabBoxProcess.run([script, file], binary: python)
+        let result = try await LabBoxProcess.run([script, file], binary: python)
         #expect(result.status == 0, "is factur-x installed? scripts/test installs it: \(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return try #require(object as? [String: Any])
@@ -74,7 +74,7 @@ import Testing
             #expect(download.status == .ok)
             #expect(download.headers[.contentType]?.hasPrefix("application/xml") == true)
             #expect(download.headers[.contentDisposition] == "attachment; filename=\"\(number).xml\"")
-            let terms = try Self.check(download.text)
+            let terms = try await Self.check(download.text)
             #expect(terms["valid"] as? Bool == true, "\(terms["error"] ?? "")")
             #expect(terms["type_code"] as? String == "380")
             #expect(terms["number"] as? String == number)
@@ -94,14 +94,14 @@ import Testing
             let tampered = download.text.replacingOccurrences(
                 of: "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>", with: "")
             #expect(tampered != download.text)
-            #expect(try Self.check(tampered)["valid"] as? Bool == false)
+            #expect(try await Self.check(tampered)["valid"] as? Bool == false)
 
             let note = try await client.postJSON(
                 "/api/v1/invoices/\(id)/credit-notes", auth: key, ["reason": "wrong customer"])
             let noteID = try #require(note["id"] as? Int)
             let noteXML = try await client.send(.get, "/api/v1/invoices/\(noteID)/einvoice", auth: key)
             #expect(noteXML.status == .ok)
-            let credit = try Self.check(noteXML.text)
+            let credit = try await Self.check(noteXML.text)
             #expect(credit["valid"] as? Bool == true, "\(credit["error"] ?? "")")
             #expect(credit["type_code"] as? String == "381")
             #expect(credit["preceding_invoice"] as? String == number)
