@@ -61,7 +61,9 @@ import Testing
         let free = try #require(Self.value("labbox_data_filesystem_free_bytes", in: text))
         let size = try #require(Self.value("labbox_data_filesystem_size_bytes", in: text))
         #expect(free > 0 && free <= size)
-        #expect(Self.value("labbox_ready", in: text) == 1)
+        // The gauge is the process's: tests that fill or freeze their disk at the same time set it
+        // to 0, so only its presence is this test's to check (`/readyz` tests check its meaning).
+        #expect([0, 1].contains(try #require(Self.value("labbox_ready", in: text))))
     }
 
     @Test func everyMetricTheDashboardAndTheAlertRulesNameIsExported() async throws {
