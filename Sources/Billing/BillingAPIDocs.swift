@@ -260,7 +260,7 @@ extension APISchema {
 
     static let creditInput: APISchema = .object([
         "reason": .string(maxLength: AuditTrail.maxReason),
-        "lines": .array(.object(["line_id": .recordID, "quantity": .string(maxLength: 20)])),
+        "lines": .array(.object(["line_id": .recordID, "quantity": .string(maxLength: 20)], required: ["line_id"])),
     ]).named("CreditInput")
 
     static let payment: APISchema = .object([
@@ -270,9 +270,9 @@ extension APISchema {
         "created_at": .dateTime,
     ]).named("Payment")
 
-    static let allocationInput: APISchema = .object([
-        "invoice_id": .recordID, "amount": .string(maxLength: 20),
-    ]).named("AllocationInput")
+    static let allocationInput: APISchema = .object(
+        ["invoice_id": .recordID, "amount": .string(maxLength: 20)], required: ["invoice_id", "amount"]
+    ).named("AllocationInput")
 
     static let paymentInput: APISchema = .object([
         "customer_id": .recordID, "received_on": .string(maxLength: 10), "amount": .string(maxLength: 20),

@@ -299,7 +299,8 @@ package struct BillingWebController {
     }
 
     private func aging(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let day = try InvoicesAPIController.asOf(ListQuery(request)["as_of"])
+        // The form sends an empty field for "today".
+        let day = try InvoicesAPIController.asOf(FormText.text(ListQuery(request)["as_of"]))
         let report = try await payments.aging(asOf: day)
         func row(_ id: Int64, _ name: String, _ amounts: [PaymentStore.Bucket: Int64]) -> AgingPage.Row {
             let text = { (bucket: PaymentStore.Bucket) in currency.text(amounts[bucket] ?? 0) }

@@ -80,9 +80,9 @@ package struct InvoicesAPIController {
         }
     }
 
-    /// `as_of` (YYYY-MM-DD), today when absent.
+    /// `as_of` (YYYY-MM-DD), today when absent; present but empty is refused like any other non-date.
     static func asOf(_ text: String?) throws -> String {
-        guard let text = FormText.text(text) else { return Day.today }
+        guard let text else { return Day.today }
         guard let day = Day.date(text) else { throw APIError.invalid("as_of must be YYYY-MM-DD.", field: "as_of") }
         return Day.text(day)
     }

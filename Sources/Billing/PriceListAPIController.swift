@@ -37,7 +37,8 @@ package struct PriceListAPIController {
         routes.get("/api/v1/charges", .billingRead, .listCharges) { request, _ in
             let query = ListQuery(request)
             let filter = ChargeStore.Filter(
-                customer: try query.id("customer_id"), unbilled: query["unbilled"] == "true",
+                customer: try query.id("customer_id"),
+                unbilled: try query.choice("unbilled", in: ["true", "false"]) == "true",
                 invoice: try query.id("invoice_id"))
             return ItemList(items: try await charges.list(filter).map { BillingJSON.Charge($0, currency) })
         }
