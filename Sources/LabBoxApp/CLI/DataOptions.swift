@@ -29,7 +29,8 @@ struct DataOptions: ParsableArguments {
         for directory in [config.dataDirectory, config.attachmentsDirectory, config.backupsDirectory] {
             try files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        if files.fileExists(atPath: config.databasePath),
+        // Unchanged since LabBox last closed it cleanly: the start it was checked on still holds.
+        if files.fileExists(atPath: config.databasePath), !CleanClose.isUnchanged(config.databasePath),
             let damage = IntegrityCheck.damage(path: config.databasePath)
         {
             printError(

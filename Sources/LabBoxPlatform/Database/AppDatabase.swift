@@ -170,6 +170,7 @@ package final class AppDatabase: Sendable {
         }
         try pool.close()
         checkpointer.closeFile()
+        CleanClose.record(path)
     }
 }
 

@@ -47,22 +47,40 @@ package struct ListOrder: Sendable, Equatable {
     }
 }
 
+extension ListOrder {
+    /// Where the rows after `position` are in this order, and the order itself: the keyset, for
+    /// the query interface and SQL written by hand alike.
+    package func keyset(after position: KeysetPosition?) -> (condition: SQL?, orderBy: SQL) {
+        let direction = descending ? "DESC" : "ASC"
+        let orderBy = SQL(sql: "\(expression) \(direction), id \(direction)")
+        guard let position else { return (nil, orderBy) }
+        let comparison = descending ? "<" : ">"
+        if let value = position.value, column != "id" {
+            return (
+                SQL(
+                    sql: "(\(expression) \(comparison) ? OR (\(expression) = ? AND id \(comparison) ?))",
+                    arguments: [value, value, position.id]), orderBy
+            )
+        }
+        return (SQL(sql: "id \(comparison) ?", arguments: [position.id]), orderBy)
+    }
+
+    /// A page of `limit` from `rows`, fetched with one more so that a next page shows, and where
+    /// that page starts (nil on the last page).
+    package func page<Record: MutablePersistableRecord>(of rows: [Record], limit: Int) throws
+        -> (items: [Record], next: KeysetPosition?)
+    {
+        let items = Array(rows.prefix(limit))
+        return (items, rows.count > limit ? try items.last.map(position) : nil)
+    }
+}
+
 extension QueryInterfaceRequest {
     /// The rows after `position` in `order`.
     package func keyset(_ order: ListOrder, after position: KeysetPosition?) -> Self {
-        let direction = order.descending ? "DESC" : "ASC"
-        var request = self.order(SQL(sql: "\(order.expression) \(direction), id \(direction)"))
-        guard let position else { return request }
-        let comparison = order.descending ? "<" : ">"
-        if let value = position.value, order.column != "id" {
-            request = request.filter(
-                SQL(
-                    sql: "(\(order.expression) \(comparison) ? OR (\(order.expression) = ? AND id \(comparison) ?))",
-                    arguments: [value, value, position.id]))
-        } else {
-            request = request.filter(SQL(sql: "id \(comparison) ?", arguments: [position.id]))
-        }
-        return request
+        let (condition, orderBy) = order.keyset(after: position)
+        let request = self.order(orderBy)
+        return condition.map { request.filter($0) } ?? request
     }
 }
 
@@ -71,9 +89,7 @@ extension QueryInterfaceRequest where RowDecoder: FetchableRecord & MutablePersi
     package func page(_ db: Database, order: ListOrder, after: KeysetPosition?, limit: Int) throws
         -> (items: [RowDecoder], next: KeysetPosition?)
     {
-        let rows = try keyset(order, after: after).limit(limit + 1).fetchAll(db)
-        let items = Array(rows.prefix(limit))
-        return (items, rows.count > limit ? try items.last.map(order.position) : nil)
+        try order.page(of: keyset(order, after: after).limit(limit + 1).fetchAll(db), limit: limit)
     }
 }
 

@@ -52,4 +52,22 @@ import Testing
         let wal = try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int
         #expect((wal ?? 0) == 0)
     }
+
+    /// A start skips `quick_check` only on the file a clean stop left: a byte written in place
+    /// (same size) is enough to have the next start check it again.
+    @Test func aCleanStopIsRememberedUntilTheFileChanges() async throws {
+        let directory = try TemporaryDirectory()
+        let database = directory.path + "/labbox.db"
+        let migrated = try await LabBoxProcess.run(["migrate", "--data", directory.path])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(CleanClose.isUnchanged(database))
+
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: database))
+        try file.seek(toOffset: 200)
+        let byte = try #require(try file.read(upToCount: 1))
+        try file.seek(toOffset: 200)
+        try file.write(contentsOf: byte)
+        try file.close()
+        #expect(!CleanClose.isUnchanged(database))
+    }
 }
