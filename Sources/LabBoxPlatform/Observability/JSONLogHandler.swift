@@ -32,39 +32,45 @@ package struct JSONLogHandler: LogHandler {
     /// One line, newline included: metadata replace the fixed fields of the same name except
     /// `source`, as in the dictionary this handler used to serialise.
     package func line(_ event: LogEvent, at time: Date) -> [UInt8] {
-        // A nil value stands for the time, written straight into the line.
-        var fields: [(key: String, value: Logger.Metadata.Value?)] = []
-        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 5)
-        for (key, value) in metadata where event.metadata?[key] == nil { fields.append((key, value)) }
-        for (key, value) in event.metadata ?? [:] { fields.append((key, value)) }
-        if event.level >= .error {
-            fields.removeAll { $0.key == "source" }
-            fields.append(("source", .string("\(event.file):\(event.line)")))
-        }
-        let fixed: [(key: String, value: Logger.Metadata.Value?)] = [
-            ("ts", nil), ("level", .string(event.level.rawValue)), ("msg", .string(event.message.description)),
-            ("logger", .string(label)),
-        ]
-        for field in fixed where !fields.contains(where: { $0.key == field.key }) { fields.append(field) }
-        fields.sort { $0.key < $1.key }
+        // The keys are gathered and sorted, and each value is read where it is when it is written,
+        // rather than every value copied into a list of fields first (a line per request).
+        let eventMetadata = event.metadata ?? [:]
+        let source = event.level >= .error
+        var keys: [String] = []
+        keys.reserveCapacity(metadata.count + eventMetadata.count + Self.fixedKeys.count + 1)
+        keys.append(contentsOf: eventMetadata.keys)
+        for key in metadata.keys where eventMetadata[key] == nil { keys.append(key) }
+        if source && !keys.contains("source") { keys.append("source") }
+        for key in Self.fixedKeys where !keys.contains(key) { keys.append(key) }
+        keys.sort()
         var line: [UInt8] = []
         line.reserveCapacity(256)
         line.append(UInt8(ascii: "{"))
-        for (index, field) in fields.enumerated() {
+        for (index, key) in keys.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }
-            JSONText.append(field.key, to: &line, escapingSlashes: true)
+            JSONText.append(key, to: &line, escapingSlashes: true)
             line.append(UInt8(ascii: ":"))
-            if let value = field.value {
+            if source && key == "source" {
+                JSONText.append("\(event.file):\(event.line)", to: &line, escapingSlashes: true)
+            } else if let value = eventMetadata[key] ?? metadata[key] {
                 Self.append(value, to: &line)
             } else {
-                line.append(UInt8(ascii: "\""))
-                time.appendRFC3339Milliseconds(to: &line)
-                line.append(UInt8(ascii: "\""))
+                switch key {
+                case "ts":
+                    line.append(UInt8(ascii: "\""))
+                    time.appendRFC3339Milliseconds(to: &line)
+                    line.append(UInt8(ascii: "\""))
+                case "level": JSONText.append(event.level.rawValue, to: &line, escapingSlashes: true)
+                case "msg": JSONText.append(event.message.description, to: &line, escapingSlashes: true)
+                default: JSONText.append(label, to: &line, escapingSlashes: true)
+                }
             }
         }
         line.append(contentsOf: "}\n".utf8)
         return line
     }
+
+    private static let fixedKeys = ["ts", "level", "msg", "logger"]
 
     /// Integers and doubles as numbers, other values as text, lists and dictionaries as JSON.
     private static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
