@@ -203,4 +203,38 @@ import Testing
             #expect(emptied["unallocated"] as? String == "0.00")
         }
     }
+    @Test func theOfficeImportsAndConfirmsAStatementInTheBrowser() async throws {
+        let server = try TestServer()
+        let key = try await server.apiKey(BillingFixture.scopes)
+        let director = try await server.signIn(.director)
+        try await server.test { client in
+            let customer = try await BillingFixture.customer(client, key: key, name: "Birch Farm")
+            _ = try await BillingFixture.charge(client, key: key, customer: customer, price: "100")
+            let invoice = try await BillingFixture.issued(client, key: key, customer: customer)
+            let invoiceID = try #require(invoice["id"] as? Int)
+            let bad = try await client.sendForm(
+                "/billing/statements", session: director, ["csv": "date,amount\n2026-01-02,abc\n", "filename": ""])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("Line 2:"))
+            let today = Self.european(Day.today)
+            let uploaded = try await client.sendForm(
+                "/billing/statements", session: director,
+                [
+                    "csv": "date;amount;reference\n\(today);119,00;\(invoice["number"] as? String ?? "")\n",
+                    "filename": "march",
+                ])
+            let location = try #require(uploaded.headers[.location])
+            let id = try #require(Int(location.split(separator: "/").last ?? ""))
+            let review = try await client.send(.get, "/api/v1/bank-statements/\(id)", auth: key).json()
+            let line = try #require((review["items"] as? [[String: Any]])?.first?["id"] as? Int)
+            let confirmed = try await client.sendForm(
+                location + "/confirm", session: director, ["line_\(line)": "invoice:\(invoiceID)"])
+            #expect(confirmed.headers[.location] == location)
+            let paid = try await client.send(.get, "/api/v1/invoices/\(invoiceID)", auth: key).json()
+            #expect(paid["status"] as? String == "paid")
+            let list = try await client.send(.get, "/billing/statements", session: director)
+            #expect(list.text.contains("march"))
+            let page = try await client.send(.get, location, session: director)
+            #expect(page.text.contains("status-recorded"))
+        }
+    }
 }
