@@ -83,9 +83,11 @@ package struct BankStatementStore: Sendable {
     }
 
     static func openInvoices(_ db: Database) throws -> [OpenInvoice] {
+        // `paid` and `credited` are the summary's columns (SQLite reads result aliases in WHERE).
         try InvoiceSummary.fetch(
-            db, where: "i.kind = 'invoice' AND i.state = 'issued'", arguments: [100_000], today: Day.today
-        ).filter { $0.open > 0 }.reversed().map {
+            db, where: "i.kind = 'invoice' AND i.state = 'issued' AND i.gross_minor + credited - paid > 0",
+            arguments: [100_000], today: Day.today
+        ).reversed().map {
             OpenInvoice(
                 id: $0.invoice.id ?? 0, number: $0.invoice.number ?? "", customerId: $0.invoice.customerId,
                 customerName: $0.customerName, open: $0.open)

@@ -57,7 +57,11 @@ struct StatementReviewPage: Encodable {
             Choice(
                 value: "invoice:\($0.id)", label: "\($0.number) · \($0.customerName) · open \(currency.text($0.open))")
         }
-        let customers = review.customers.map { Choice(value: "customer:\($0.id)", label: "Credit of \($0.name)") }
+        // Credit for a customer who owes something; anyone else's payment is a proposal's, or the API's.
+        let owing = Set(review.openInvoices.map(\.customerId))
+        let customers = review.customers.filter { owing.contains($0.id) }.map {
+            Choice(value: "customer:\($0.id)", label: "Credit of \($0.name)")
+        }
         lines = review.lines.map { line, proposal in
             var choices = [Choice(value: "", label: "Decide later"), Choice(value: "ignore", label: "Ignore")]
             var proposed = proposal?.rule == .outgoing ? "ignore" : ""
@@ -78,6 +82,8 @@ struct StatementReviewPage: Encodable {
                 }
             }
             choices += line.amountMinor > 0 ? invoices + customers : []
+            var seen: Set<String> = []
+            choices = choices.filter { seen.insert($0.value).inserted }
             return Line(
                 id: line.id ?? 0, number: line.lineNumber, bookedOn: line.bookedOn,
                 amount: currency.text(line.amountMinor), reference: line.reference, counterparty: line.counterparty,

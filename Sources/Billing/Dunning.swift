@@ -54,9 +54,11 @@ package struct Dunning: Sendable {
         let today = Day.today
         return try await database.write(context) { write in
             let overdue = try InvoiceSummary.fetch(
-                write.db, where: "i.kind = 'invoice' AND i.state = 'issued' AND i.due_date < ?",
+                write.db,
+                where:
+                    "i.kind = 'invoice' AND i.state = 'issued' AND i.due_date < ? AND i.gross_minor + credited - paid > 0",
                 arguments: [today, 100_000], today: today
-            ).filter { $0.open > 0 }
+            )
             var sent: [InvoiceReminder] = []
             for summary in overdue.reversed() {
                 let invoice = summary.invoice
