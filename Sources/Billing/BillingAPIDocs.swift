@@ -266,7 +266,9 @@ extension APISchema {
     static let payment: APISchema = .object([
         "id": .integer, "customer_id": .integer, "customer_name": .string, "received_on": .date,
         "amount": .money, "method": .enumeration(["bank_transfer", "card", "cash", "direct_debit", "other"]),
-        "reference": .string, "notes": .string, "allocated": .money, "unallocated": .money,
+        "reference": .string, "notes": .string, "allocated": .money,
+        "refunded": .money.described("Of its credit, paid back to the customer."),
+        "unallocated": .money.described("The customer's credit: not allocated, not refunded."),
         "created_at": .dateTime,
     ]).named("Payment")
 

@@ -254,11 +254,12 @@ enum BillingJSON {
         let reference: String
         let notes: String
         let allocated: String
+        let refunded: String
         let unallocated: String
         let createdAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, amount, method, reference, notes, allocated, unallocated
+            case id, amount, method, reference, notes, allocated, refunded, unallocated
             case customerId = "customer_id"
             case customerName = "customer_name"
             case receivedOn = "received_on"
@@ -273,6 +274,7 @@ enum BillingJSON {
             )
             (reference, notes, createdAt) = (payment.reference, payment.notes, payment.createdAt)
             allocated = currency.text(settled.allocated)
+            refunded = currency.text(settled.refunded)
             unallocated = currency.text(settled.unallocated)
         }
     }

@@ -180,6 +180,7 @@ struct InvoicePage: Encodable {
 /// `billing/payments.mustache`: payments and the record form.
 struct PaymentsPage: Encodable {
     struct Row: Encodable {
+        let id: Int64
         let receivedOn: String
         let customer: String
         let amount: String

@@ -266,7 +266,7 @@ package struct BillingWebController {
             model: PaymentsPage(
                 payments: list.map {
                     PaymentsPage.Row(
-                        receivedOn: $0.payment.receivedOn, customer: $0.customerName,
+                        id: $0.payment.id ?? 0, receivedOn: $0.payment.receivedOn, customer: $0.customerName,
                         amount: currency.text($0.payment.amountMinor), method: $0.payment.method.rawValue,
                         reference: $0.payment.reference, unallocated: currency.text($0.unallocated))
                 },

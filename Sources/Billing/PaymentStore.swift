@@ -95,10 +95,10 @@ package struct PaymentStore: Sendable {
 
     /// Each allocation goes to an open invoice of the payment's customer, never beyond what the
     /// invoice still owes, and all of them never beyond what the payment has left.
-    private func allocate(
+    func allocate(
         _ allocations: [AllocationInput], of payment: Payment, field: String, _ write: AuditedWrite
     ) throws {
-        var left = payment.amountMinor - (try allocated(write.db, payment: payment.id ?? 0))
+        var left = payment.amountMinor - (try Self.used(write.db, payment: payment.id ?? 0))
         for (index, wanted) in allocations.enumerated() {
             let path = "\(field).\(index)"
             guard let amount = settings.currency.minor(wanted.amount), amount > 0 else {
@@ -135,10 +135,14 @@ package struct PaymentStore: Sendable {
         }
     }
 
-    private func allocated(_ db: Database, payment: Int64) throws -> Int64 {
+    /// What of a payment is allocated to invoices or refunded: the rest is the customer's credit.
+    static func used(_ db: Database, payment: Int64) throws -> Int64 {
         try Int64.fetchOne(
-            db, sql: "SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocations WHERE payment_id = ?",
-            arguments: [payment]) ?? 0
+            db,
+            sql: """
+                SELECT COALESCE((SELECT SUM(amount_minor) FROM payment_allocations WHERE payment_id = :id), 0)
+                     + COALESCE((SELECT SUM(amount_minor) FROM payment_refunds WHERE payment_id = :id), 0)
+                """, arguments: ["id": payment]) ?? 0
     }
 
     /// A payment and what of it went where.
@@ -146,7 +150,9 @@ package struct PaymentStore: Sendable {
         package let payment: Payment
         package let customerName: String
         package let allocated: Int64
-        package var unallocated: Int64 { payment.amountMinor - allocated }
+        package let refunded: Int64
+        /// The customer's credit from it.
+        package var unallocated: Int64 { payment.amountMinor - allocated - refunded }
     }
 
     /// Newest first; of one customer, or the one payment `id`.
@@ -157,13 +163,17 @@ package struct PaymentStore: Sendable {
                 sql: """
                     SELECT p.*, c.name AS customer_name,
                       COALESCE((SELECT SUM(amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0)
-                        AS allocated
+                        AS allocated,
+                      COALESCE((SELECT SUM(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id), 0)
+                        AS refunded
                     FROM payments p JOIN customers c ON c.id = p.customer_id
                     WHERE (:customer IS NULL OR p.customer_id = :customer) AND (:id IS NULL OR p.id = :id)
                     ORDER BY p.received_on DESC, p.id DESC LIMIT :limit
                     """, arguments: ["customer": customer, "id": id, "limit": limit]
             ).map {
-                Settled(payment: try Payment(row: $0), customerName: $0["customer_name"], allocated: $0["allocated"])
+                Settled(
+                    payment: try Payment(row: $0), customerName: $0["customer_name"], allocated: $0["allocated"],
+                    refunded: $0["refunded"])
             }
         }
     }

@@ -52,8 +52,10 @@ package struct AppServices: Sendable {
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
         let capture = ChargeCapture(database: database)
+        let dunning = Dunning(database: database, settings: config.billing)
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
+            dunning.job,
             sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
             CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
@@ -63,7 +65,7 @@ package struct AppServices: Sendable {
         }
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
-            ChargeCapture.schedule,
+            ChargeCapture.schedule, Dunning.schedule,
         ] {
             scheduler.register(task)
         }
@@ -197,6 +199,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         prices: prices, charges: charges, capture: capture, invoices: invoices, payments: payments,
         customers: customers, pages: pages
     ).addRoutes(to: routes)
+    let office = BillingOffice(database: services.database, invoices: invoices, payments: payments, pages: pages)
+    BillingOfficeAPIController(office: office).addRoutes(to: routes)
+    BillingOfficeWebController(office: office, pages: pages).addRoutes(to: routes)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)

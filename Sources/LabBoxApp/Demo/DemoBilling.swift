@@ -42,10 +42,17 @@ package struct DemoBilling {
         let customers = try await ChargeStore(database: database, settings: settings).unbilled()
             .sorted { $0.charges > $1.charges }.prefix(invoices)
         var paid = 0
+        var unpaid: [Invoice] = []
         for (index, customer) in customers.enumerated() {
-            let draft = try await store.draft(.init(customerId: customer.customerId), context: context)
+            var input = InvoiceStore.DraftInput(customerId: customer.customerId)
+            // The unpaid ones fell due a while ago, so the aging report and the reminders have work.
+            if !index.isMultiple(of: 2) { input.dueDate = Day.adding(-10 * index, to: Day.today) }
+            let draft = try await store.draft(input, context: context)
             let invoice = try await store.issue(id: draft.id ?? 0, context: context)
-            guard index.isMultiple(of: 2) else { continue }
+            guard index.isMultiple(of: 2) else {
+                unpaid.append(invoice)
+                continue
+            }
             let amount = settings.currency.text(invoice.grossMinor)
             _ = try await payments.record(
                 .init(
@@ -53,6 +60,36 @@ package struct DemoBilling {
                     allocations: [.init(invoiceId: invoice.id ?? 0, amount: amount)]), context: context)
             paid += 1
         }
-        return "\(Self.services.count) services, \(charged) charges, \(customers.count) invoices (\(paid) paid)"
+        let reminders = try await Dunning(database: database, settings: settings).run(context: context)
+        let statement = try await bankStatement(paying: unpaid, payments: payments, context: context)
+        return "\(Self.services.count) services, \(charged) charges, \(customers.count) invoices (\(paid) paid), "
+            + "\(reminders.count) reminders, a bank statement of \(statement) lines"
+    }
+
+    /// A statement quoting the unpaid invoices' numbers and a bank fee; the first line is
+    /// confirmed as proposed, the rest wait for review.
+    private func bankStatement(paying invoices: [Invoice], payments: PaymentStore, context: EventContext)
+        async throws -> Int
+    {
+        let currency = config.billing.currency
+        let lines = invoices.prefix(3).map {
+            "\(Day.today),\(currency.text($0.grossMinor)),Invoice \($0.number ?? ""),"
+                + "\"\($0.buyerName.replacingOccurrences(of: "\"", with: "\"\""))\""
+        }
+        let csv = (["date,amount,reference,counterparty"] + lines + ["\(Day.today),-12.50,Account fee,Bank"])
+            .joined(separator: "\n")
+        let store = BankStatementStore(database: database, payments: payments)
+        let statement = try await store.importCSV(csv, filename: "demo-statement.csv", context: context)
+        let review = try await store.review(id: statement.id ?? 0)
+        if let (line, proposal) = review.lines.first, let proposal, let customer = proposal.customer {
+            _ = try await store.confirm(
+                statement: statement.id ?? 0,
+                [
+                    .init(
+                        lineId: line.id ?? 0, action: "record", customerId: customer.id,
+                        invoiceIds: proposal.invoices.map(\.id))
+                ], context: context)
+        }
+        return statement.lines
     }
 }

@@ -173,11 +173,27 @@ package struct ConfigKey: Sendable {
         text("billing.vat_id", "the lab's VAT id, printed on invoices", \.billing.vatID),
         text("billing.iban", "the bank account (IBAN) invoices ask customers to pay to", \.billing.iban),
         text("billing.bic", "the bank's BIC, printed beside the IBAN", \.billing.bic),
+        .init(
+            name: "billing.dunning_days",
+            summary: "days past due of each reminder level, rising, comma-separated (7,21,35: friendly, second, final)",
+            isSecret: false,
+            apply: { config, value in
+                let days = value.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard (1...5).contains(days.count), days.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 365 }),
+                    zip(days, days.dropFirst()).allSatisfy({ ($0 ?? 0) < ($1 ?? 0) })
+                else {
+                    throw ConfigError(
+                        key: "billing.dunning_days", message: "1 to 5 rising day counts from 1 to 365, e.g. 7,21,35")
+                }
+                config.billing.dunningDays = days.compactMap { $0 }
+            },
+            read: { $0.billing.dunningDays.map(String.init).joined(separator: ",") }),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),
         cron("pregnancy_reminders"),
         cron("billing_capture"),
+        cron("billing_dunning"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),

@@ -47,6 +47,9 @@ package struct BillingSettings: Sendable {
     package var vatID = ""
     package var iban = ""
     package var bic = ""
+    /// Days past due at which each dunning level is reached: level 1 (friendly) at the first, the
+    /// last is the final notice.
+    package var dunningDays = [7, 21, 35]
 
     package init() {}
 }

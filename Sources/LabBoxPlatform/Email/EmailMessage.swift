@@ -18,6 +18,9 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
     package var recipient: String
     package var subject: String
     package var body: String
+    /// The HTML alternative of `body`; empty for a plain-text message.
+    package var html = ""
+    package var attachments: [Attachment] = []
     package var state: State
     package var attempts: Int
     package var nextAttemptAt: Date
@@ -26,14 +29,31 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
     package var sentAt: Date?
 
     package enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, recipient, subject, body, state, attempts
+        case id, recipient, subject, body, html, attachments, state, attempts
         case nextAttemptAt = "next_attempt_at"
         case lastError = "last_error"
         case createdAt = "created_at"
         case sentAt = "sent_at"
     }
 
-    /// Email bodies are plain text from `Resources/templates/<template>.mustache`.
+    /// A file sent with the message (stored as JSON in the outbox row, its bytes base64).
+    package struct Attachment: Codable, Sendable, Equatable {
+        package var filename: String
+        package var contentType: String
+        package var content: Data
+
+        package enum CodingKeys: String, CodingKey {
+            case filename, content
+            case contentType = "content_type"
+        }
+
+        package init(filename: String, contentType: String, content: Data) {
+            (self.filename, self.contentType, self.content) = (filename, contentType, content)
+        }
+    }
+
+    /// Email bodies are plain text from `Resources/templates/<template>.mustache`; where a
+    /// `<template>.html.mustache` exists too, the message also has that HTML alternative.
     private static let templates: MustacheLibrary = {
         var library = MustacheLibrary()
         for path in EmbeddedFiles.paths(under: "templates/email-") where path.hasSuffix(".mustache") {
@@ -47,10 +67,9 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
     /// line break (an animal's name in a subject must not add a `Bcc:`): a recipient with one is
     /// refused, a subject's control characters become spaces.
     package static func queue(
-        _ db: Database, to recipient: String, template: String, values: [String: Any], subject: String
-    )
-        throws
-    {
+        _ db: Database, to recipient: String, template: String, values: [String: Any], subject: String,
+        attachments: [Attachment] = []
+    ) throws {
         guard
             !recipient.unicodeScalars.contains(where: {
                 $0.properties.generalCategory == .control || "<>".unicodeScalars.contains($0)
@@ -66,19 +85,23 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
         let now = Date()
         var message = EmailMessage(
             recipient: recipient, subject: subject,
-            body: templates.render(values, withTemplate: template) ?? subject, state: .queued, attempts: 0,
-            nextAttemptAt: now, createdAt: now)
+            body: templates.render(values, withTemplate: template) ?? subject,
+            html: templates.render(values, withTemplate: template + ".html") ?? "", attachments: attachments,
+            state: .queued, attempts: 0, nextAttemptAt: now, createdAt: now)
         try message.insert(db)
     }
 
     package init(
-        id: Int64? = nil, recipient: String, subject: String, body: String, state: State, attempts: Int,
-        nextAttemptAt: Date, lastError: String? = nil, createdAt: Date, sentAt: Date? = nil
+        id: Int64? = nil, recipient: String, subject: String, body: String, html: String = "",
+        attachments: [Attachment] = [], state: State, attempts: Int, nextAttemptAt: Date, lastError: String? = nil,
+        createdAt: Date, sentAt: Date? = nil
     ) {
         self.id = id
         self.recipient = recipient
         self.subject = subject
         self.body = body
+        self.html = html
+        self.attachments = attachments
         self.state = state
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt

@@ -126,12 +126,10 @@ package enum SMTPClient {
         let headers = [
             "From: LabBox <\(from)>", "To: <\(message.recipient)>", "Subject: \(subject)", "Date: \(date)",
             "Message-ID: <labbox-\(message.id ?? 0)-\(Secrets.token(bytes: 6))@\(from.split(separator: "@").last ?? "labbox")>",
-            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
+            "MIME-Version: 1.0",
         ]
-        let body = message.body.replacingOccurrences(of: "\r\n", with: "\n").split(
-            separator: "\n", omittingEmptySubsequences: false
-        ).map { $0.hasPrefix(".") ? "." + $0 : String($0) }
-        return (headers + [""] + body).joined(separator: "\r\n")
+        let body = MIMEBody.lines(of: message).map { $0.hasPrefix(".") ? "." + $0 : $0 }
+        return (headers + body).joined(separator: "\r\n")
     }
 
     /// The name to send as SNI and check the certificate against; TLS forbids IP addresses there.

@@ -41,6 +41,12 @@ package struct PageRenderer: Sendable {
         return response
     }
 
+    /// The template named `template` on its own, outside the layout: a document that leaves
+    /// LabBox (an emailed invoice), which must carry everything it shows.
+    package func document(_ template: String, model: some Encodable) -> String {
+        library.render(Self.values(of: model), withTemplate: template) ?? "template \(template) is missing"
+    }
+
     package static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,

@@ -120,6 +120,15 @@ import Testing
         }
         #expect(!numbers.isEmpty)
         #expect(numbers.compactMap { Int($0.suffix(6)) } == Array(1...numbers.count))
+        // The office's work: reminders of the overdue ones, a bank statement partly reviewed.
+        let (reminders, recorded, pending) = try await server.services.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice_reminders") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bank_statement_lines WHERE state = 'recorded'") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bank_statement_lines WHERE state = 'pending'") ?? 0
+            )
+        }
+        #expect(reminders > 0 && recorded == 1 && pending > 0)
         #expect(try await server.verifyAudit().isIntact)
     }
 }

@@ -248,6 +248,10 @@ import Testing
                 try await AuditedBillingRoutes.exercise(
                     client, adminKey: adminKey, expectAudited: { try await expectAudited($0, action: $1, $2) })
             }
+            try await step("the billing office") {
+                try await AuditedBillingOfficeRoutes.exercise(
+                    client, adminKey: adminKey, expectAudited: { try await expectAudited($0, action: $1, $2) })
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 
