@@ -444,13 +444,14 @@ import Testing
             // Interleaved rounds, so that load from tests running beside this one falls on all three.
             let emails = ["nobody@lab.example", "auditor@lab.example", "technician@lab.example"]
             var times: [[Duration]] = [[], [], []]
-            for _ in 0..<5 {
+            for _ in 0..<7 {
                 for (index, email) in emails.enumerated() { times[index].append(try await attempt(email)) }
             }
-            let medians = times.map { $0.sorted()[2] }
-            // Generous: bcrypt dominates each answer, so a real difference is a multiple (a locked
-            // account answered 100 times faster).
-            #expect(medians.min()! * 3 > medians.max()!, "unknown, wrong password, locked: \(medians)")
+            // The fastest of each: load from other tests only ever adds time, so the minimum is
+            // the answer's own cost. Generous: bcrypt dominates each answer, so a real difference
+            // is a multiple (a locked account answered 100 times faster).
+            let fastest = times.map { $0.min()! }
+            #expect(fastest.min()! * 3 > fastest.max()!, "unknown, wrong password, locked: \(fastest)")
         }
     }
 
