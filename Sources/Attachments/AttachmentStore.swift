@@ -80,6 +80,7 @@ package struct AttachmentStore: Sendable {
                 field: "file")
         }
         let name = try Self.fileName(upload.fileName)
+        guard !upload.bytes.isEmpty else { throw APIError.validationFailed("\(name) is empty.", field: "file") }
         let poNumber = try InputCheck.text(upload.poNumber, field: "po_number", limit: Self.maxPONumber)
         let type = try FileType.sniff(upload.bytes, name: name)
         // Checked before the bytes are stored, so a refused upload leaves nothing behind; checked

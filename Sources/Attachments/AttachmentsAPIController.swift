@@ -43,8 +43,13 @@ package struct AttachmentsAPIController {
         let query = ListQuery(request)
         let readable = store.records.readable(by: context.principal)
         let type = try query.configured("entity_type", in: store.records.entities)
+        let po = query["po_number"]
+        guard (po?.count ?? 0) <= AttachmentStore.maxPONumber else {
+            throw APIError.invalid(
+                "po_number is at most \(AttachmentStore.maxPONumber) characters.", field: "po_number")
+        }
         let filter = AttachmentStore.Filter(
-            entityType: type, entityID: try query.id("entity_id"), poNumber: query["po_number"], readable: readable)
+            entityType: type, entityID: try query.id("entity_id"), poNumber: po, readable: readable)
         let page = try await store.list(filter, after: try query.cursor(), limit: try query.limit())
         return KeysetPage(items: page.items, next: page.next)
     }

@@ -41,8 +41,11 @@ extension APIOperation {
             400: "Not a well-formed multipart body.",
             403: "The credential lacks attachments:write or the record's write permission.",
             413: "The file is larger than attachments.max_bytes.",
-            415: "Not multipart/form-data, or the content is not an allowed type.",
-            422: "No file, several files, an unknown record, or a name that disguises the content (field names it).",
+            415: "Not multipart/form-data.",
+            422: """
+            No file, several files, an unknown record, content of no allowed type (code \
+            file_type_not_allowed), or a name that disguises the content (field names it).
+            """,
         ]
     )
 

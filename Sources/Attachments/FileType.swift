@@ -42,12 +42,14 @@ package enum FileType: String, Sendable, CaseIterable {
 
     /// The type of `bytes`, which were uploaded as `name`.
     ///
-    /// - Throws: 415 when the content is none of the allowed types; 422 when it is one but the
-    ///   name says it is another (a PNG named `.pdf`): a disguised file is refused, not renamed.
+    /// - Throws: 422 `file_type_not_allowed` when the content is none of the allowed types (the
+    ///   request itself, multipart, is of a supported type, so not 415); 422 `validation_failed`
+    ///   when it is one but the name says it is another (a PNG named `.pdf`): a disguised file is
+    ///   refused, not renamed.
     package static func sniff(_ bytes: some Collection<UInt8>, name: String) throws -> FileType {
         guard let type = detect(Array(bytes.prefix(1 << 16)), whole: bytes) else {
             throw APIError(
-                status: .unsupportedMediaType, code: "unsupported_media_type",
+                status: .unprocessableContent, code: "file_type_not_allowed",
                 message: "The content of \(name) is not an allowed type (\(allowed)).", field: "file")
         }
         let ending = name.split(separator: ".").count > 1 ? name.split(separator: ".").last?.lowercased() : nil

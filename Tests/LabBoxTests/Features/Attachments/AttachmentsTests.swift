@@ -11,7 +11,12 @@ import Testing
 
 /// Files on records, through the real HTTP stack: stored once per content, typed by their bytes,
 /// bounded in size, downloaded safely, deleted only with a reason, and audited with their hash.
-@Suite struct AttachmentsTests {
+///
+/// One test at a time: run in parallel beside the whole suite, these servers (each a pool of SQLite
+/// connections) made the test process crash inside Foundation's `Process.run` in the tests that
+/// start `labbox` subprocesses, three runs out of three; serialized, the suite passes. The cause
+/// inside Foundation (descriptor pressure is the suspect) was not pinned down.
+@Suite(.serialized) struct AttachmentsTests {
     static let pdf = Data("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
     static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8))
     static let scopes: Set<String> = ["attachments:read", "attachments:write", "animals:read", "animals:write"]
@@ -82,15 +87,21 @@ import Testing
             let animal = try await client.newAnimal(auth: key, name: "Sniffed")
             let program = Data([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]) + Data(count: 64)
             let cases: [(String, Data, Int, String?)] = [
-                ("scan.pdf", program, 415, "file"),  // a program, named as a PDF
+                ("scan.pdf", program, 422, "file"),  // a program, named as a PDF
                 ("report.pdf", Self.png, 422, "file"),  // an image, named as a PDF
-                ("archive.zip", Data([0x50, 0x4B, 0x03, 0x04]) + Data("evil.exe".utf8), 415, "file"),
+                ("archive.zip", Data([0x50, 0x4B, 0x03, 0x04]) + Data("evil.exe".utf8), 422, "file"),
+                ("empty.txt", Data(), 422, "file"),
                 ("page.pdf", Data("<html><script>alert(1)</script></html>".utf8), 422, "file"),
             ]
             for (name, bytes, status, field) in cases {
                 let response = try await Self.upload(client, key: key, animal: animal, name: name, bytes: bytes)
                 #expect(response.status.code == status, "\(name): \(response.text)")
-                #expect(try response.apiError()["field"] as? String == field, "\(name)")
+                let error = try response.apiError()
+                #expect(error["field"] as? String == field, "\(name)")
+                #expect(
+                    error["code"] as? String
+                        == (["scan.pdf", "archive.zip"].contains(name) ? "file_type_not_allowed" : "validation_failed"),
+                    "\(name)")
             }
             #expect(try await Self.rows(server) == 0)
             #expect(!FileManager.default.fileExists(atPath: server.directory.path + "/attachments/files"))
