@@ -56,8 +56,8 @@ package struct AttachmentsAPIController {
 
     /// The stored file, streamed from disk, typed by what it was sniffed as; never rendered by the
     /// browser as anything else (`X-Content-Type-Options: nosniff`, which every response carries,
-    /// `SecurityHeadersMiddleware`), and saved under its own name unless it is an image asked for
-    /// inline.
+    /// `SecurityHeadersMiddleware`, as is `Cache-Control: no-store`: these are people's papers), and
+    /// saved under its own name unless it is an image asked for inline.
     private func download(_ attachment: Attachment, inline: Bool, context: AppRequestContext) async throws -> Response {
         let path = store.files.url(sha256: attachment.sha256).path
         guard FileManager.default.fileExists(atPath: path) else { throw APIError.notFound("The file is gone.") }
@@ -67,7 +67,6 @@ package struct AttachmentsAPIController {
             headers: [
                 .contentType: attachment.mediaType, .contentLength: String(attachment.size),
                 .contentDisposition: Self.contentDisposition(disposition, fileName: attachment.fileName),
-                .cacheControl: "private, max-age=3600",
             ],
             body: try await FileIO().loadFile(path: path, context: context))
     }

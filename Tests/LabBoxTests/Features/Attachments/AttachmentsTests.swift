@@ -180,6 +180,7 @@ import Testing
             #expect(Data(buffer: download.body) == Self.pdf)
             #expect(download.headers[.contentType] == "application/pdf")
             #expect(download.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(download.headers[.cacheControl] == "no-store")
             let disposition = try #require(download.headers[.contentDisposition])
             #expect(disposition.hasPrefix("attachment; filename=\"Zertifikat M_ller 100_.pdf\""), "\(disposition)")
             #expect(disposition.hasSuffix("filename*=UTF-8''Zertifikat%20M%C3%BCller%20100%25.pdf"), "\(disposition)")
