@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // The floors, top first. A target depends only on targets below it, so the compiler refuses
@@ -63,16 +64,18 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
-        feature("Billing", ["Results", "Reproduction", "Customers"]),
+        feature("Billing", ["Results", "Reproduction", "Customers", "Attachments"]),
         feature("Home", ["Animals", "Customers", "Biobank"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
-        feature("Results", ["Customers", "Biobank"]),
-        feature("Reproduction", ["Animals", "Biobank"]),
-        feature("Biobank"),
-        feature("Animals", ["Customers"]),
-        feature("Customers"),
+        feature("Results", ["Customers", "Biobank", "Attachments"]),
+        feature("Reproduction", ["Animals", "Biobank", "Attachments"]),
+        feature("Biobank", ["Attachments"]),
+        feature("Animals", ["Customers", "Attachments"]),
+        feature("Customers", ["Attachments"]),
+        // Files on any record; the records' features show them (decision 0031).
+        feature("Attachments"),
         feature("Administration"),
 
         // Server: HTTP (request context, middleware, errors, rendering, forms, static assets, lists,
@@ -98,6 +101,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: instrumented
         ),
@@ -163,7 +167,7 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 var features: [Target.Dependency] {
     [
         "Billing", "Home", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
-        "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
+        "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }
 

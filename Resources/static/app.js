@@ -230,3 +230,73 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("online", check);
   setInterval(check, 20000);
 });
+
+// Attachments: files chosen or dropped on a record's panel go to the API one at a time, with a
+// progress bar; without script the same form posts them all at once and the page comes back.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-attachment-upload]")) {
+    const input = form.querySelector("input[type=file]");
+    const box = form.querySelector("[data-upload-progress]");
+    const bar = box.querySelector("progress");
+    const status = box.querySelector("[role=status]");
+
+    const send = (file) => new Promise((resolve) => {
+      const data = new FormData();
+      for (const name of ["entity_type", "entity_id", "po_number"]) data.append(name, form.elements[name].value);
+      data.append("file", file, file.name);
+      const request = new XMLHttpRequest();
+      request.open("POST", "/api/v1/attachments");
+      request.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) bar.value = Math.round((event.loaded / event.total) * 100);
+      });
+      request.addEventListener("load", () => {
+        let message = "";
+        try {
+          message = JSON.parse(request.responseText).error?.message || "";
+        } catch (error) {
+          message = request.statusText;
+        }
+        resolve(request.status === 201 ? null : `${file.name}: ${message || `error ${request.status}`}`);
+      });
+      request.addEventListener("error", () => resolve(`${file.name}: the upload was interrupted.`));
+      request.send(data);
+    });
+
+    const upload = async (files) => {
+      if (files.length === 0) return;
+      box.hidden = false;
+      const problems = [];
+      for (const [index, file] of [...files].entries()) {
+        bar.value = 0;
+        status.textContent = `Uploading ${file.name} (${index + 1} of ${files.length})…`;
+        const problem = await send(file);
+        if (problem) problems.push(problem);
+      }
+      if (problems.length === 0) {
+        window.location.reload();
+      } else {
+        status.textContent = problems.join(" ");
+        status.className = "form-error";
+      }
+    };
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      upload(input.files);
+    });
+    for (const name of ["dragenter", "dragover"]) {
+      form.addEventListener(name, (event) => {
+        event.preventDefault();
+        form.classList.add("dropzone-active");
+      });
+    }
+    form.addEventListener("dragleave", () => form.classList.remove("dropzone-active"));
+    form.addEventListener("drop", (event) => {
+      event.preventDefault();
+      form.classList.remove("dropzone-active");
+      upload(event.dataTransfer.files);
+    });
+  }
+});

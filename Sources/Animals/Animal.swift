@@ -1,7 +1,9 @@
+import Attachments
 import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// An animal: donor, sire, recipient or offspring, with its owner and parents.
 package struct Animal: Codable, Sendable, Identifiable, FetchableRecord, SoftDeletable,
@@ -84,4 +86,10 @@ package struct AnimalIdentifier: Codable, Sendable, Equatable, FetchableRecord, 
         case id, species, type, value
         case animalId = "animal_id"
     }
+}
+
+extension Animal {
+    /// Files on an animal: ultrasound images, health certificates, registration papers.
+    package static let attachable = AttachableRecord(
+        Animal.self, noun: "animal", read: .animalsRead, write: .animalsWrite, page: "/animals")
 }

@@ -1,3 +1,4 @@
+import Attachments
 import LabBoxPlatform
 import LabBoxServer
 
@@ -139,5 +140,6 @@ struct AnimalDetailPage: Encodable {
     let tabHistory: Bool
     let canWrite: Bool
     let canRestore: Bool
+    let attachments: AttachmentPanel?
     let error: String?
 }

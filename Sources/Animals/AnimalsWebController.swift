@@ -1,3 +1,4 @@
+import Attachments
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -200,7 +201,10 @@ package struct AnimalsWebController {
             tabDetails: tab != "pedigree" && tab != "history", tabPedigree: tab == "pedigree",
             tabHistory: tab == "history",
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
-            canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil, error: error?.message)
+            canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil,
+            attachments: try await AttachmentPanel.load(
+                Animal.attachable, id: id, database: store.database, principal: context.principal),
+            error: error?.message)
         return pages.page(
             "animals/animal", title: animal.label, section: "animals", request: request, context: context, model: model,
             status: error?.httpStatus ?? .ok)

@@ -1,3 +1,4 @@
+import Attachments
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
@@ -175,6 +176,8 @@ struct InvoicePage: Encodable {
     let sha256: String
     let paper: String
     let canWrite: Bool
+    /// Not on the printed invoice.
+    var attachments: AttachmentPanel?
 }
 
 /// `billing/payments.mustache`: payments and the record form.

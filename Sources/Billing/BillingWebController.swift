@@ -1,3 +1,4 @@
+import Attachments
 import Customers
 import Foundation
 import Hummingbird
@@ -213,8 +214,13 @@ package struct BillingWebController {
 
     private func invoice(_ request: Request, _ context: AppRequestContext, template: String) async throws -> Response {
         guard let document = try await invoices.document(id: try context.id()) else { throw InvoiceStore.notFound }
-        let model = InvoicePage(
+        var model = InvoicePage(
             document, paper: ListQuery(request)["paper"] == "letter" ? "letter" : "a4", canWrite: canWrite(context))
+        if template == "billing/invoice" {
+            model.attachments = try await AttachmentPanel.load(
+                Invoice.attachable, id: document.invoice.id ?? 0, database: invoices.database,
+                principal: context.principal)
+        }
         return pages.page(
             template, title: model.title, section: "billing", request: request, context: context, model: model)
     }

@@ -1,6 +1,8 @@
+import Attachments
 import Foundation
 import GRDB
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// An invoice (UNTDID 1001 type 380) or a credit note (381): a draft until issued, then final.
@@ -113,4 +115,10 @@ package struct InvoiceLine: Codable, Sendable, FetchableRecord, RowIDRecord, Aud
             category: VATCategory(rawValue: vatCategory) ?? .standard,
             rate: VATRate(basisPoints: vatRateBp) ?? VATRate(basisPoints: 0)!)
     }
+}
+
+extension Invoice {
+    /// Files on an invoice: the customer's purchase order, delivery notes, correspondence.
+    package static let attachable = AttachableRecord(
+        Invoice.self, noun: "invoice", read: .billingRead, write: .billingWrite, page: "/billing/invoices")
 }

@@ -1,7 +1,9 @@
+import Attachments
 import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// Who pays: a clinic, breeder, farm or owner, as an organisation or a person.
 package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftDeletable,
@@ -65,4 +67,10 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
     }
+}
+
+extension Customer {
+    /// Files on a customer: contracts, consent forms, import permits.
+    package static let attachable = AttachableRecord(
+        Customer.self, noun: "customer", read: .customersRead, write: .customersWrite, page: "/customers")
 }

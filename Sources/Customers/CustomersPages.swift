@@ -1,3 +1,4 @@
+import Attachments
 import LabBoxPlatform
 import LabBoxServer
 
@@ -98,5 +99,6 @@ struct CustomerDetailPage: Encodable {
     let tabHistory: Bool
     let canWrite: Bool
     let canRestore: Bool
+    let attachments: AttachmentPanel?
     let error: String?
 }

@@ -1,3 +1,4 @@
+import Attachments
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -113,7 +114,10 @@ package struct CustomersWebController {
             history: history.map(History.Row.init), historyCount: history.count, hasHistory: !history.isEmpty,
             tabHistory: ListQuery(request)["tab"] == "history",
             canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
-            canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil, error: error?.message)
+            canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil,
+            attachments: try await AttachmentPanel.load(
+                Customer.attachable, id: id, database: store.database, principal: context.principal),
+            error: error?.message)
         return pages.page(
             "customers/customer", title: customer.name, section: "customers", request: request, context: context,
             model: model, status: error?.httpStatus ?? .ok)

@@ -1,5 +1,6 @@
 import Administration
 import Animals
+import Attachments
 import Billing
 import Biobank
 import Customers
@@ -31,6 +32,7 @@ package struct AppServices: Sendable {
     package let scheduler: Scheduler
     package let backups: Backups
     package let samples: SampleStore
+    package let attachments: AttachmentStore
 
     package init(config: AppConfig, database: AppDatabase) throws {
         self.config = config
@@ -40,6 +42,7 @@ package struct AppServices: Sendable {
         self.identity = Identity(database: database, config: config)
         self.ipBlocks = try IPBlocks(database: database)
         self.samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
+        self.attachments = AttachmentStore(config: config, database: database)
         self.jobs = JobQueue(
             database: database, dataDirectory: config.dataDirectory, retryBase: .seconds(config.jobRetrySeconds),
             finished: Notification.jobFinished)
@@ -84,6 +87,19 @@ package struct AppServices: Sendable {
     }
 }
 
+extension AttachmentStore {
+    /// The records files can be attached to: each feature declares its own (`Animal.attachable`);
+    /// Attachments, beneath them all, learns them here (decision 0031).
+    package init(config: AppConfig, database: AppDatabase) {
+        self.init(
+            database: database, files: AttachmentFiles(dataDirectory: config.dataDirectory),
+            records: AttachableRecords([
+                Animal.attachable, Customer.attachable, Sample.attachable, LabOrder.attachable,
+                Transfer.attachable, Invoice.attachable,
+            ]), maxBytes: config.attachmentMaxBytes)
+    }
+}
+
 /// The router with LabBox's middleware stack and every controller's routes.
 ///
 /// Middleware order, outermost first: request id (so all later logs carry it), the client's address
@@ -109,7 +125,9 @@ package func buildRouter(_ services: AppServices) throws -> Router<AppRequestCon
     router.add(
         middleware: HostAndOriginMiddleware(
             trustedHosts: services.config.trustedHosts, corsOrigins: services.config.corsOrigins))
-    router.add(middleware: BodyLimitMiddleware(limit: services.config.maxBodyBytes))
+    router.add(
+        middleware: BodyLimitMiddleware(
+            limit: services.config.maxBodyBytes, uploadLimit: services.config.attachmentMaxBytes))
     router.add(middleware: AuthenticationMiddleware(identity: services.identity))
     router.add(
         middleware: AbuseDetectionMiddleware(
@@ -203,6 +221,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     BillingOfficeAPIController(office: office).addRoutes(to: routes)
     BillingOfficeWebController(office: office, pages: pages).addRoutes(to: routes)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
+    let attachments = services.attachments
+    AttachmentsAPIController(store: attachments).addRoutes(to: routes)
+    AttachmentsWebController(store: attachments).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)
     AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)

@@ -9,7 +9,7 @@ import LabBoxValues
 /// input with an error is fine; a crash, a hang or a broken promise (``promise(_:_:)``) is a finding.
 enum FuzzTargets {
     static let all: [String: @Sendable (Data) -> Void] = [
-        "tar": tar, "csv": csv, "cron": cron, "form": form, "barcode": barcode,
+        "tar": tar, "csv": csv, "cron": cron, "form": form, "barcode": barcode, "multipart": multipart,
     ]
 
     /// A restore's tar layer (the gzip layer is zlib's): members unpack to the size their header
@@ -81,6 +81,23 @@ enum FuzzTargets {
             _ = try? FormText.number(value, field: "f")
         }
         _ = fields.byID(prefix: "embryo_")
+    }
+
+    /// File uploads: the first line is the `Content-Type` (its boundary), the rest the body. Parts
+    /// hold only bytes of the body, never more parts than the bound, and files are named parts.
+    static func multipart(_ data: Data) {
+        let bytes = [UInt8](data)
+        let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
+        let contentType = String(decoding: bytes[..<newline], as: UTF8.self)
+        let body = ByteBuffer(bytes: bytes[min(newline + 1, bytes.count)...])
+        guard let form = try? MultipartForm(contentType: contentType, body: body) else { return }
+        promise(form.parts.count <= MultipartForm.maxParts, "\(form.parts.count) parts")
+        let total = form.parts.reduce(0) { $0 + $1.body.readableBytes }
+        promise(total <= body.readableBytes, "parts of \(total) bytes from a body of \(body.readableBytes)")
+        for name in Set(form.parts.map(\.name)) {
+            promise(form.files(name).allSatisfy { $0.filename?.isEmpty == false }, "a file of \(name) has no name")
+            _ = form.text(name)
+        }
     }
 
     /// What a scanner types: the search box turns it into an FTS5 query SQLite must accept (else

@@ -1,7 +1,9 @@
+import Attachments
 import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// A customer's request for tests on samples.
 package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
@@ -96,4 +98,10 @@ package struct Analysis: Codable, Sendable, Identifiable, FetchableRecord, RowID
             return AuditValue.encode(values)
         }
     }
+}
+
+extension LabOrder {
+    /// Files on an order: the submission form, the purchase order, the client's instructions.
+    package static let attachable = AttachableRecord(
+        LabOrder.self, noun: "order", read: .resultsRead, write: .resultsWrite, page: "/results/orders")
 }

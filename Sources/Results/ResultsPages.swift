@@ -1,3 +1,4 @@
+import Attachments
 import Foundation
 import LabBoxValues
 
@@ -125,6 +126,7 @@ extension ResultsWebController {
         let rows: [AnalysisLine.With<Actions>]
         let instruments: [InstrumentChoice]
         let complete: Bool
+        let attachments: AttachmentPanel?
     }
 
     /// `result-report.mustache`: the printable report.

@@ -1,3 +1,4 @@
+import Attachments
 import Biobank
 import Foundation
 import GRDB
@@ -234,7 +235,10 @@ package struct ResultsWebController {
                     date: report.order.orderedOn,
                     reference: report.order.reference.isEmpty ? "—" : report.order.reference),
                 rows: rows, instruments: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
-                complete: report.complete))
+                complete: report.complete,
+                attachments: try await AttachmentPanel.load(
+                    LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
+                    principal: context.principal)))
     }
 
     private func reportPage(_ report: ResultStore.OrderReport) -> ResultReportPage {

@@ -1,7 +1,9 @@
+import Attachments
 import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 import LabBoxValues
 
 /// A biological sample: the record of `../shared/contracts/samples-api.md`.
@@ -186,4 +188,10 @@ extension Sample {
         doses = row[15]
         freezeThawCount = row[16]
     }
+}
+
+extension Sample {
+    /// Files on a sample: health certificates, shipping papers, images.
+    package static let attachable = AttachableRecord(
+        Sample.self, noun: "sample", read: .samplesRead, write: .samplesWrite, page: "/samples")
 }

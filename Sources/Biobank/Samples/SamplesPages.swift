@@ -1,3 +1,4 @@
+import Attachments
 import LabBoxPlatform
 import LabBoxServer
 
@@ -152,4 +153,5 @@ struct SampleDetailPage: Encodable {
     let canWrite: Bool
     let canSign: Bool
     let needsCode: Bool
+    let attachments: AttachmentPanel?
 }

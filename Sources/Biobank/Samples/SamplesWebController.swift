@@ -1,3 +1,4 @@
+import Attachments
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -322,7 +323,9 @@ package struct SamplesWebController {
                 },
                 signatureCount: manifest.count, hasSignatures: !manifest.isEmpty,
                 meanings: Signature.Meaning.allCases.map { Choice(value: $0.rawValue) }, canWrite: canWrite,
-                canSign: context.principal?.credential.isPerson == true && canWrite, needsCode: needsCode),
+                canSign: context.principal?.credential.isPerson == true && canWrite, needsCode: needsCode,
+                attachments: try await AttachmentPanel.load(
+                    Sample.attachable, id: id, database: store.database, principal: context.principal)),
             status: error?.httpStatus ?? .ok)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Attachments
 import Foundation
 import LabBoxServer
 
@@ -54,6 +55,9 @@ struct DemoDataCommand: AsyncParsableCommand {
             let billing = try await DemoBilling(database: database, config: config)
                 .generate(invoices: max(1, sessions / 10), context: .commandLine)
             print("created \(billing)")
+            let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))
+                .generate(context: .commandLine)
+            print("created \(attachments)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

@@ -20,6 +20,9 @@ package struct AppConfig: Sendable {
     package var host = "127.0.0.1"
     package var port = 8080
     package var maxBodyBytes = 10 * 1024 * 1024
+    /// The largest file an attachment may be; a `multipart/form-data` upload may be this large
+    /// (plus its framing) whatever `server.max_body_bytes` says.
+    package var attachmentMaxBytes = 25 * 1024 * 1024
     /// A connection that sends and receives nothing this long is closed, so slow or abandoned
     /// clients cannot hold every file handle.
     package var idleTimeoutSeconds = 60

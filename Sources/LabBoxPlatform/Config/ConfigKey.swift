@@ -128,6 +128,9 @@ package struct ConfigKey: Sendable {
             },
             read: { $0.backupEncryptionKeyFile ?? "" }),
         integer(
+            "attachments.max_bytes", "largest file that can be attached to a record (413 beyond)", 1024...(1 << 30),
+            \.attachmentMaxBytes),
+        integer(
             "storage.ln2_fill_days", "remind when a tank has had no LN2 fill for this many days", 1...90, \.ln2FillDays),
         integer(
             "genomics.max_conflict_percent",

@@ -61,6 +61,12 @@ package struct APIBody: Sendable {
         APIBody(mediaType: "application/json", schema: schema, required: required)
     }
 
+    /// A `multipart/form-data` body (a file upload): `schema` is an object whose properties are the
+    /// form's fields, files among them as `.binary` strings.
+    package static func multipart(_ schema: APISchema) -> APIBody {
+        APIBody(mediaType: "multipart/form-data", schema: schema, required: true)
+    }
+
     /// A `text/csv` body; `columns` describes what it holds.
     package static func csv(_ columns: String? = nil) -> APIBody {
         APIBody(mediaType: "text/csv", schema: columns.map { .string.described($0) } ?? .string, required: true)

@@ -67,8 +67,8 @@ package struct AuthorizationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Accepts the token from the `X-CSRF-Token` header or the `_csrf` form field. Reading the
-    /// form consumes the body, so the request goes on with the collected copy.
+    /// Accepts the token from the `X-CSRF-Token` header or the `_csrf` form field (URL-encoded or
+    /// multipart). Reading the form consumes the body, so the request goes on with the collected copy.
     private func checkCSRF(_ request: Request, expected: String, context: Context) async throws -> Request {
         if let header = request.headers[Self.csrfHeader] {
             guard Secrets.constantTimeEquals(header, expected) else { throw try await csrfRejected(context) }
@@ -76,8 +76,14 @@ package struct AuthorizationMiddleware: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let form = try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(buffer: body))
-        guard let field = form?.token, Secrets.constantTimeEquals(field, expected) else {
+        // A form with a file input posts multipart/form-data (attachments without script).
+        let field =
+            if let multipart = try? MultipartForm(contentType: request.headers[.contentType], body: body) {
+                multipart.text("_csrf")
+            } else {
+                (try? URLEncodedFormDecoder().decode(CSRFField.self, from: String(buffer: body)))?.token
+            }
+        guard let field, Secrets.constantTimeEquals(field, expected) else {
             throw try await csrfRejected(context)
         }
         return request

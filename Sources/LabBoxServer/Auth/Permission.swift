@@ -36,6 +36,10 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let resultsWrite = Permission(rawValue: "results:write")
     package static let genomicsRead = Permission(rawValue: "genomics:read")
     package static let genomicsWrite = Permission(rawValue: "genomics:write")
+    /// Files on records. A file is also its record's: reading or attaching one needs the record's
+    /// own permission as well (an invoice's files need billing:read).
+    package static let attachmentsRead = Permission(rawValue: "attachments:read")
+    package static let attachmentsWrite = Permission(rawValue: "attachments:write")
     /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
     package static let billingRead = Permission(rawValue: "billing:read")
     package static let billingWrite = Permission(rawValue: "billing:write")

@@ -1,7 +1,9 @@
+import Attachments
 import Foundation
 import GRDB
 import Hummingbird
 import LabBoxPlatform
+import LabBoxServer
 
 /// Embryos placed in a recipient on one day, witnessed; later the calving or foaling outcome.
 package struct Transfer: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord, AuditedRecord,
@@ -77,4 +79,11 @@ package struct PregnancyCheck: Codable, Sendable, Identifiable, FetchableRecord,
         case checkedBy = "checked_by"
         case createdAt = "created_at"
     }
+}
+
+extension Transfer {
+    /// Files on an embryo transfer: the recipient's ultrasound images, the transfer certificate.
+    package static let attachable = AttachableRecord(
+        Transfer.self, noun: "transfer", read: .reproductionRead, write: .reproductionWrite,
+        page: "/reproduction/transfers")
 }

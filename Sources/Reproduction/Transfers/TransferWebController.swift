@@ -1,3 +1,4 @@
+import Attachments
 import Biobank
 import Foundation
 import Hummingbird
@@ -256,7 +257,9 @@ package struct TransferWebController {
                         current: signature.matchesCurrentVersion)
                 },
                 canCheck: canWrite && transfer.outcome == .unknown,
-                canOutcome: canWrite && lastResult == .pregnant && transfer.outcome == .unknown, today: Day.today))
+                canOutcome: canWrite && lastResult == .pregnant && transfer.outcome == .unknown, today: Day.today,
+                attachments: try await AttachmentPanel.load(
+                    Transfer.attachable, id: id, database: database, principal: context.principal)))
     }
 
     /// `transfer.mustache`: the trace from sire and donor to the transfer and what came of it.
@@ -324,6 +327,7 @@ package struct TransferWebController {
         let canCheck: Bool
         let canOutcome: Bool
         let today: String
+        let attachments: AttachmentPanel?
     }
 
     package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {

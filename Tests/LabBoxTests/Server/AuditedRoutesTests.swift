@@ -252,6 +252,20 @@ import Testing
                 try await AuditedBillingOfficeRoutes.exercise(
                     client, adminKey: adminKey, expectAudited: { try await expectAudited($0, action: $1, $2) })
             }
+            try await step("attachments") {
+                let animal = try await client.newAnimal(auth: adminKey, name: "Attached")
+                let attachment = try await expectAudited("POST /api/v1/attachments", action: "create") {
+                    try await client.sendMultipart(
+                        "/api/v1/attachments", auth: adminKey,
+                        fields: [("entity_type", "animal"), ("entity_id", String(animal))],
+                        files: [("file", "note.txt", Data("seen on day 3".utf8))])
+                }
+                let id = try #require(try attachment.json()["id"] as? Int)
+                _ = try await expectAudited("DELETE /api/v1/attachments/{id}", action: "delete") {
+                    try await client.send(
+                        .delete, "/api/v1/attachments/\(id)", auth: adminKey, json: ["reason": "wrong animal"])
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

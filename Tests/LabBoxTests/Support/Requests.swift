@@ -39,6 +39,36 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// A `multipart/form-data` post, as a browser's file form or an API client sends it: text
+    /// fields, then files (field name, file name, bytes).
+    func sendMultipart(
+        _ uri: String, auth: String? = nil, session: BrowserSession? = nil, csrfHeader: Bool = true,
+        fields: [(String, String)] = [], files: [(field: String, name: String, bytes: Data)]
+    ) async throws -> TestResponse {
+        let boundary = "----LabBoxTest" + UUID().uuidString.prefix(8)
+        var body = Data()
+        for (name, value) in fields {
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8))
+            body.append(file.bytes)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        if let auth { headers[.authorization] = auth }
+        if let session {
+            headers[.cookie] = session.cookie
+            if csrfHeader { headers[AuthorizationMiddleware.csrfHeader] = session.csrf }
+        }
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(data: body))
+    }
+
     /// A `text/csv` upload.
     func sendCSV(_ uri: String, auth: String, _ csv: String) async throws -> TestResponse {
         try await execute(

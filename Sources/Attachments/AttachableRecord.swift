@@ -1,0 +1,59 @@
+import GRDB
+import LabBoxPlatform
+import LabBoxServer
+
+/// A kind of record files can be attached to, as its own feature declares it: how the trail names
+/// it, how to tell that one exists, who may see and change it, and where its page is. Attachments
+/// sits beneath the records' features, so it learns them from the composition root (decision 0031).
+package struct AttachableRecord: Sendable {
+    /// The entity type, as the audit trail names it: `animal`, `lab_order`, `invoice`…
+    package let entity: String
+    /// What people call it (`order`).
+    package let noun: String
+    package let read: Permission
+    package let write: Permission
+    /// The record's page is `<page>/<id>`.
+    package let page: String
+    private let exists: @Sendable (Database, Int64) throws -> Bool
+
+    package init<R: AuditedRecord & TableRecord>(
+        _: R.Type, noun: String, read: Permission, write: Permission, page: String
+    ) {
+        entity = R.auditEntity
+        self.noun = noun
+        self.read = read
+        self.write = write
+        self.page = page
+        exists = { db, id in try R.exists(db, key: id) }
+    }
+
+    /// A soft-deleted record takes no new files.
+    package init<R: SoftDeletable>(_: R.Type, noun: String, read: Permission, write: Permission, page: String) {
+        entity = R.auditEntity
+        self.noun = noun
+        self.read = read
+        self.write = write
+        self.page = page
+        exists = { db, id in try R.fetchOne(db, key: id).map { $0.deletedAt == nil } ?? false }
+    }
+
+    package func exists(_ db: Database, id: Int64) throws -> Bool { try exists(db, id) }
+}
+
+/// Every kind of record that takes attachments, by entity type.
+package struct AttachableRecords: Sendable {
+    package let all: [AttachableRecord]
+
+    package init(_ all: [AttachableRecord]) {
+        self.all = all
+    }
+
+    package subscript(entity entity: String) -> AttachableRecord? { all.first { $0.entity == entity } }
+
+    package var entities: [String] { all.map(\.entity) }
+
+    /// The kinds `principal` may read.
+    package func readable(by principal: Principal?) -> [String] {
+        all.filter { principal?.can($0.read) == true }.map(\.entity)
+    }
+}
