@@ -13,7 +13,7 @@ import Testing
 
 /// Tests/support/smtp_sink.py (aiosmtpd) on a free loopback port; what it receives lands in a file.
 final class SMTPSink {
-    let process = Process()
+    let child: ChildProcess
     let port: Int
     let output: String
 
@@ -24,15 +24,11 @@ final class SMTPSink {
         let script = packageRoot.appendingPathComponent("Tests/support/smtp_sink.py").path
         // scripts/test points this at a venv with aiosmtpd; otherwise the system Python must have it.
         let python = ProcessInfo.processInfo.environment["LABBOX_TEST_PYTHON"] ?? "/usr/bin/env"
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = (python.hasSuffix("env") ? ["python3"] : []) + [script, output] + options
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+        child = try ChildProcess(
+            python, (python.hasSuffix("env") ? ["python3"] : []) + [script, output] + options, errors: .discarded)
+        let line = String(decoding: child.output.availableData, as: UTF8.self)
         guard let port = line.firstMatch(of: /READY (\d+)/).flatMap({ Int($0.1) }) else {
-            process.terminate()
+            child.signal()
             throw ServerStartError(log: "smtp sink: \(line) (is aiosmtpd installed? scripts/test installs it)")
         }
         self.port = port
@@ -46,8 +42,8 @@ final class SMTPSink {
     }
 
     deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        child.signal(SIGKILL)
+        child.waitForExit()
     }
 }
 
@@ -121,15 +117,13 @@ final class SMTPSink {
         let directory = try TemporaryDirectory()
         let key = directory.path + "/key.pem"
         let cert = directory.path + "/cert.pem"
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
-            "/CN=127.0.0.1",
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        try ChildProcess(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                "/CN=127.0.0.1",
+            ], errors: .discarded
+        ).waitForExit()
         let sink = try SMTPSink(["--starttls", cert, key, "--user", "labbox:mail-secret"])
         let server = try TestServer()
         _ = try await queueAlert(server)

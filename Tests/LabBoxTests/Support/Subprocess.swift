@@ -44,59 +44,46 @@ struct LabBoxProcess {
     private static func wait(
         _ arguments: [String], binary: String, directory: String?, environment: [String: String], stdin: String?
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
-            .merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let child = try ChildProcess(
+            binary, arguments, directory: directory,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
+                .merging(environment) { _, new in new },
+            stdin: true)
+        child.input?.write(Data((stdin ?? "").utf8))
+        try child.input?.close()
+        let outData = child.output.readDataToEndOfFile()
+        let errData = child.errors?.readDataToEndOfFile() ?? Data()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            status: child.waitForExit(), stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 
 /// A `labbox serve` child process on a free loopback port.
 final class RunningServer {
-    let process = Process()
+    let child: ChildProcess
     let port: Int
-    private let output = Pipe()
     private let log = LogCollector()
 
     init(
         binary: String = LabBoxProcess.debugBinary, directory: String, arguments: [String] = [],
         environment: [String: String] = [:]
     ) throws {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
-            .merging(environment) { _, new in new }
-        process.standardOutput = output
-        process.standardError = output
+        child = try ChildProcess(
+            binary, ["serve", "--port", "0"] + arguments, directory: directory,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LABBOX_") }
+                .merging(environment) { _, new in new },
+            errors: .merged)
         let log = self.log
-        output.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
-        try process.run()
+        child.output.readabilityHandler = { handle in log.append(handle.availableData) }
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
-        while found == nil, Date() < deadline, process.isRunning {
+        while found == nil, Date() < deadline, child.isRunning {
             found = log.text.firstMatch(of: /ready at https?:\/\/127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
             if found == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
         guard let found else {
-            process.terminate()
+            child.signal()
             throw ServerStartError(log: log.text)
         }
         port = found
@@ -111,14 +98,14 @@ final class RunningServer {
 
     /// Sends SIGTERM and waits for the exit status.
     func terminate() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        return process.terminationStatus
+        child.signal()
+        let status = child.waitForExit()
+        child.output.readabilityHandler = nil
+        return status
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        child.signal()
     }
 }
 
