@@ -180,16 +180,6 @@ package struct PaymentStore: Sendable {
         case days31to60 = "31-60"
         case days61to90 = "61-90"
         case over90 = "over_90"
-
-        static func of(daysPastDue days: Int) -> Bucket {
-            switch days {
-            case ..<1: .current
-            case 1...30: .days1to30
-            case 31...60: .days31to60
-            case 61...90: .days61to90
-            default: .over90
-            }
-        }
     }
 
     package struct AgingRow: Sendable {
@@ -210,38 +200,45 @@ package struct PaymentStore: Sendable {
     }
 
     /// What each customer owed on `day` by days past due: invoices issued by then, less credit
-    /// notes issued and payments received by then.
+    /// notes issued and payments received by then. Summed in SQL from the `invoices_issued` index
+    /// and one pass over credit notes and allocations, so that 100,000 invoices take milliseconds
+    /// (scripts/bench).
     package func aging(asOf day: String) async throws -> Aging {
         try await database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.customer_id, c.name AS customer_name,
-                      CAST(julianday(:day) - julianday(i.due_date) AS INTEGER) AS past_due,
-                      i.gross_minor
-                        + COALESCE((SELECT SUM(n.gross_minor) FROM invoices n WHERE n.corrects_id = i.id
-                                    AND n.state = 'issued' AND n.issue_date <= :day), 0)
-                        - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a
-                                    JOIN payments p ON p.id = a.payment_id
-                                    WHERE a.invoice_id = i.id AND p.received_on <= :day), 0) AS open
-                    FROM invoices i JOIN customers c ON c.id = i.customer_id
-                    WHERE i.kind = 'invoice' AND i.state = 'issued' AND i.issue_date <= :day
+                    WITH credited AS (
+                      SELECT corrects_id AS id, SUM(gross_minor) AS amount FROM invoices
+                      WHERE kind = 'credit_note' AND state = 'issued' AND issue_date <= :day GROUP BY corrects_id),
+                    paid AS (
+                      SELECT a.invoice_id AS id, SUM(a.amount_minor) AS amount FROM payment_allocations a
+                      JOIN payments p ON p.id = a.payment_id WHERE p.received_on <= :day GROUP BY a.invoice_id),
+                    receivable AS (
+                      SELECT i.customer_id, CAST(julianday(:day) - julianday(i.due_date) AS INTEGER) AS past_due,
+                        i.gross_minor + COALESCE(cr.amount, 0) - COALESCE(pd.amount, 0) AS open
+                      FROM invoices i LEFT JOIN credited cr ON cr.id = i.id LEFT JOIN paid pd ON pd.id = i.id
+                      WHERE i.kind = 'invoice' AND i.state = 'issued' AND i.issue_date <= :day)
+                    SELECT r.customer_id, c.name AS customer_name,
+                      SUM(CASE WHEN past_due < 1 THEN open ELSE 0 END) AS "current",
+                      SUM(CASE WHEN past_due BETWEEN 1 AND 30 THEN open ELSE 0 END) AS "1-30",
+                      SUM(CASE WHEN past_due BETWEEN 31 AND 60 THEN open ELSE 0 END) AS "31-60",
+                      SUM(CASE WHEN past_due BETWEEN 61 AND 90 THEN open ELSE 0 END) AS "61-90",
+                      SUM(CASE WHEN past_due > 90 THEN open ELSE 0 END) AS "over_90"
+                    FROM receivable r JOIN customers c ON c.id = r.customer_id
+                    WHERE r.open > 0 GROUP BY r.customer_id
                     """, arguments: ["day": day])
-            var byCustomer: [Int64: AgingRow] = [:]
-            for row in rows {
-                let open: Int64 = row["open"]
-                guard open > 0 else { continue }
-                let customer: Int64 = row["customer_id"]
-                byCustomer[
-                    customer, default: AgingRow(customerId: customer, customerName: row["customer_name"], amounts: [:])
-                ]
-                .amounts[Bucket.of(daysPastDue: row["past_due"]), default: 0] += open
-            }
             return Aging(
                 asOf: day,
-                rows: byCustomer.values.sorted {
-                    $0.customerName.localizedStandardCompare($1.customerName) == .orderedAscending
-                })
+                rows: rows.map { row in
+                    var amounts: [Bucket: Int64] = [:]
+                    for bucket in Bucket.allCases {
+                        let amount: Int64 = row[bucket.rawValue]
+                        if amount != 0 { amounts[bucket] = amount }
+                    }
+                    return AgingRow(
+                        customerId: row["customer_id"], customerName: row["customer_name"], amounts: amounts)
+                }.sorted { $0.customerName.localizedStandardCompare($1.customerName) == .orderedAscending })
         }
     }
 

@@ -52,8 +52,11 @@ package struct AppServices: Sendable {
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
         let capture = ChargeCapture(database: database)
+        let priceList = PriceListCSV(store: PriceListStore(database: database, settings: config.billing))
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
+            StorageAccrual(database: database).job,
+            priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
             CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
@@ -63,7 +66,7 @@ package struct AppServices: Sendable {
         }
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
-            ChargeCapture.schedule,
+            ChargeCapture.schedule, StorageAccrual.schedule,
         ] {
             scheduler.register(task)
         }
@@ -197,6 +200,13 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         prices: prices, charges: charges, capture: capture, invoices: invoices, payments: payments,
         customers: customers, pages: pages
     ).addRoutes(to: routes)
+    let reports = ReportStore(database: services.database, settings: billing)
+    let accrual = StorageAccrual(database: services.database)
+    ReportsAPIController(
+        reports: reports, invoices: invoices, accrual: accrual, priceList: PriceListCSV(store: prices),
+        jobs: services.jobs
+    ).addRoutes(to: routes)
+    ReportsWebController(reports: reports, invoices: invoices, accrual: accrual, pages: pages).addRoutes(to: routes)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)

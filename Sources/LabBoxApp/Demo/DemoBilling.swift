@@ -23,10 +23,12 @@ package struct DemoBilling {
         ("ET", "Embryo transfer", "recipient", "65", "embryo_transfer"),
         ("LAB-P4", "Progesterone (ELISA)", "test", "14.90", "lab_test:P4"),
         ("LAB-PTM", "Post-thaw motility (CASA)", "test", "12.50", "lab_test:PTM"),
-        ("STORE", "Straw storage", "straw-month", "0.125", nil),
+        ("STORE", "Straw storage", "straw-month", "0.125", StorageAccrual.work),
     ]
 
-    /// Creates the list, captures the work, issues up to `invoices` invoices and pays every other one.
+    /// Creates the list, captures the work and last month's storage, issues up to `invoices`
+    /// invoices (every third under a purchase order of its own unless its lab orders name one)
+    /// and pays every other one.
     package func generate(invoices: Int, context: EventContext) async throws -> String {
         let settings = config.billing
         let prices = PriceListStore(database: database, settings: settings)
@@ -37,13 +39,17 @@ package struct DemoBilling {
                     validFrom: "2020-01-01"), context: context)
         }
         let charged = try await ChargeCapture(database: database).capture(context: context)
+        let stored = try await StorageAccrual(database: database).accrue(
+            month: StorageAccrual.lastMonth, context: context)
         let store = InvoiceStore(database: database, settings: settings, seller: (config.labName, config.labAddress))
         let payments = PaymentStore(database: database, settings: settings)
         let customers = try await ChargeStore(database: database, settings: settings).unbilled()
             .sorted { $0.charges > $1.charges }.prefix(invoices)
         var paid = 0
         for (index, customer) in customers.enumerated() {
-            let draft = try await store.draft(.init(customerId: customer.customerId), context: context)
+            let order = index % 3 == 1 ? "PO-\(Day.today.prefix(4))-\(100 + index)" : nil
+            let draft = try await store.draft(
+                .init(customerId: customer.customerId, purchaseOrder: order), context: context)
             let invoice = try await store.issue(id: draft.id ?? 0, context: context)
             guard index.isMultiple(of: 2) else { continue }
             let amount = settings.currency.text(invoice.grossMinor)
@@ -53,6 +59,7 @@ package struct DemoBilling {
                     allocations: [.init(invoiceId: invoice.id ?? 0, amount: amount)]), context: context)
             paid += 1
         }
-        return "\(Self.services.count) services, \(charged) charges, \(customers.count) invoices (\(paid) paid)"
+        return "\(Self.services.count) services, \(charged) charges, storage of \(StorageAccrual.lastMonth) for "
+            + "\(stored) customers, \(customers.count) invoices (\(paid) paid)"
     }
 }

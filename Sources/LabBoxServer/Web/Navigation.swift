@@ -86,6 +86,7 @@ package enum Navigation {
                 Page(href: "/billing/invoices", label: "Invoices", section: "billing", permission: .billingRead),
                 Page(href: "/billing/payments", label: "Payments", section: "billing", permission: .billingRead),
                 Page(href: "/billing/aging", label: "Aging", section: "billing", permission: .billingRead),
+                Page(href: "/billing/revenue", label: "Revenue", section: "billing", permission: .billingRead),
                 Page(href: "/billing/services", label: "Price list", section: "billing", permission: .billingRead),
             ]),
         Section(
