@@ -13,3 +13,6 @@ ALTER TABLE lab_orders ADD COLUMN purchase_order TEXT NOT NULL DEFAULT '';
 -- reads every receivable it needs from this index alone.
 CREATE INDEX invoices_issued ON invoices (kind, state, issue_date, customer_id, due_date, gross_minor);
 CREATE INDEX payments_received ON payments (received_on);
+-- What a payment allocated to each invoice, read in invoice order without a table lookup.
+DROP INDEX payment_allocations_invoice;
+CREATE INDEX payment_allocations_invoice ON payment_allocations (invoice_id, payment_id, amount_minor);

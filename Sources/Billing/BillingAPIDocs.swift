@@ -85,9 +85,7 @@ extension APIOperation {
             .query("customer_id", "One customer's.", .recordID),
             .query("state", "draft, issued or void.", .enumeration(["draft", "issued", "void"])),
             .query("kind", "invoice or credit_note.", .enumeration(["invoice", "credit_note"])),
-            .query(
-                "purchase_order", "Those whose purchase-order number contains this, in any case.",
-                .string(maxLength: 100)),
+            .query("purchase_order", "Those whose purchase-order number contains this, in any case."),
         ],
         responses: [200: .json(.list(of: .invoice), "The invoices (without lines)."), 400: "A bad parameter."])
 

@@ -190,7 +190,7 @@ package struct BillingWebController {
     private func invoiceList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
         let state = try query.choice("state", in: Invoice.State.allCases.map(\.rawValue))
-        let order = try query["purchase_order"].map { try InputCheck.text($0, field: "purchase_order", limit: 100) }
+        let order = query["purchase_order"]
         let list = try await invoices.list(.init(state: state.flatMap(Invoice.State.init), purchaseOrder: order))
         return pages.page(
             "billing/invoices", title: "Invoices", section: "billing", request: request, context: context,

@@ -20,9 +20,7 @@ package struct InvoicesAPIController {
                 state: try query.choice("state", in: Invoice.State.allCases.map(\.rawValue)).flatMap(
                     Invoice.State.init),
                 kind: try query.choice("kind", in: Invoice.Kind.allCases.map(\.rawValue)).flatMap(Invoice.Kind.init),
-                purchaseOrder: try query["purchase_order"].map {
-                    try InputCheck.text($0, field: "purchase_order", limit: 100)
-                })
+                purchaseOrder: query["purchase_order"])
             return ItemList(items: try await invoices.list(filter).map { BillingJSON.Invoice($0) })
         }
         routes.post("/api/v1/invoices", .billingWrite, .draftInvoice) { request, context in

@@ -32,7 +32,7 @@ enum DemoBillingBench {
                     INSERT INTO invoices (kind, state, number, customer_id, issue_date, due_date, currency, rounding,
                       net_minor, vat_minor, gross_minor, created_at, updated_at)
                     SELECT 'invoice', 'issued', 'BENCH-' || i, :base + 1 + i % :customers,
-                      date(:today, '-' || (i % 365) || ' days'), date(:today, '-' || (i % 365 - 30) || ' days'),
+                      date(:today, '-' || (i % 365) || ' days'), date(:today, '-' || (i % 365) || ' days', '+30 days'),
                       :currency, 'rate', 10000 + i % 5000, (10000 + i % 5000) * 19 / 100,
                       10000 + i % 5000 + (10000 + i % 5000) * 19 / 100, :now, :now FROM n;
                     INSERT INTO invoices (kind, state, number, customer_id, corrects_id, issue_date, due_date, currency,
