@@ -34,7 +34,14 @@ package struct ReportsAPIController {
         }
         routes.post("/api/v1/invoices/run", .billingWrite, .invoiceRun) { request, context in
             let input = try await request.decode(as: RunInput.self, context: context)
-            let until = try Self.day(input.until, field: "until") ?? Day.today
+            // A body field: a bad day breaks a rule (422), unlike a malformed query parameter.
+            let until =
+                try input.until.map {
+                    guard let day = Day.date($0) else {
+                        throw APIError.validationFailed("until must be YYYY-MM-DD.", field: "until")
+                    }
+                    return Day.text(day)
+                } ?? Day.today
             let order = try input.purchaseOrder.map {
                 try InputCheck.text($0, field: "purchase_order", limit: 100)
             }
@@ -66,9 +73,10 @@ package struct ReportsAPIController {
         let today = Day.today
         let from = try day(query["from"], field: "from") ?? String(today.prefix(4)) + "-01-01"
         let to = try day(query["to"], field: "to") ?? today
-        guard from <= to else { throw APIError.invalid("from is after to.", field: "to") }
+        // Each a valid day, but not a range (422).
+        guard from <= to else { throw APIError.validationFailed("from is after to.", field: "to") }
         guard (Day.between(from, to) ?? 0) <= 3660 else {
-            throw APIError.invalid("At most ten years at once.", field: "to")
+            throw APIError.validationFailed("At most ten years at once.", field: "to")
         }
         return (from, to)
     }

@@ -13,18 +13,27 @@ extension APIOperation {
         "Revenue by month, service and customer",
         "Issued invoices less issued credit notes, by issue date (void invoices are not revenue). Net from the lines; VAT the documents' own, shared among the lines of each rate by their net, so every sum equals the documents'. A credit note's line counts for the service of the line it reverses; work billed without a service is 'Other work'.",
         parameters: range,
-        responses: [200: .json(.revenue, "The report."), 400: "A bad date or range."])
+        responses: [
+            200: .json(.revenue, "The report."), 400: "A malformed date.",
+            422: "from after to, or more than ten years.",
+        ])
 
     package static let revenueExport = APIOperation(
         "Revenue report as CSV", "One line per month, service and customer: month, service, customer, net, vat, gross.",
         parameters: range,
-        responses: [200: .file("text/csv", "The report."), 400: "A bad date or range."])
+        responses: [
+            200: .file("text/csv", "The report."), 400: "A malformed date.",
+            422: "from after to, or more than ten years.",
+        ])
 
     package static let journalExport = APIOperation(
         "Journal for the accountant (CSV)",
         "Balanced journal lines (date, document, account, debit, credit, vat_code, customer) of the invoices and credit notes issued and the payments received in the range. An invoice debits billing.account_receivable with its gross and credits each service's revenue account (billing.account_revenue when it has none) with its net and the VAT account of each rate (billing.vat_accounts, else billing.account_vat) with its VAT; a credit note the reverse; a payment (document PAY-<id>) debits billing.account_bank and credits receivables. Debits equal credits per document.",
         parameters: range,
-        responses: [200: .file("text/csv", "The journal."), 400: "A bad date or range."])
+        responses: [
+            200: .file("text/csv", "The journal."), 400: "A malformed date.",
+            422: "from after to, or more than ten years.",
+        ])
 
     package static let invoiceRun = APIOperation(
         "Invoice all unbilled work",
@@ -38,8 +47,7 @@ extension APIOperation {
                     "issued": .integer, "first_number": .string, "last_number": .string,
                     "skipped_customer_ids": .array(.integer),
                 ]), "What was issued."),
-            400: "A bad date.",
-            422: "A rule failed (field names it).",
+            422: "A rule failed (field names it): until not a day, purchase_order too long.",
         ])
 
     package static let accrueStorage = APIOperation(
