@@ -64,7 +64,7 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
-        feature("Billing", ["Results", "Reproduction", "Customers", "Attachments"]),
+        feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments"]),
         feature("Home", ["Animals", "Customers", "Biobank"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),

@@ -1,7 +1,7 @@
 """The benchmark harness behind scripts/bench: dataset, server, wrk scenarios, non-HTTP
 measurements; writes bench.json and bench.md into the output directory.
 
-Usage: bench.py BINARY WORK_DIR OUT_DIR SAMPLES SECONDS CONNECTIONS
+Usage: bench.py BINARY WORK_DIR OUT_DIR SAMPLES SECONDS CONNECTIONS INVOICES
 """
 import atexit
 import hashlib
@@ -19,6 +19,7 @@ import backup_stall
 
 binary, work, out = sys.argv[1], sys.argv[2], sys.argv[3]
 samples, seconds, connections = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+invoices = int(sys.argv[7])
 data = os.path.join(work, "data")
 results = {"http": [], "other": []}
 
@@ -76,8 +77,9 @@ port = 18000 + random.randrange(1000)
 log_lines = [0]
 
 
-def start_server(*extra):
-    process = subprocess.Popen([binary, "serve", "--data", data, "--port", str(port), *extra], env=environment,
+def start_server(*extra, directory=None):
+    process = subprocess.Popen([binary, "serve", "--data", directory or data, "--port", str(port), *extra],
+                               env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     atexit.register(process.kill)  # a failed measurement must not leave the server running
 
@@ -271,6 +273,36 @@ other("backup (server job) while writing", round(stall["backup_seconds"], 1), "s
            + ", ".join(f"{phase} {ms} ms" for phase, ms in stall["slowest_by_phase_ms"].items()))
 results["backup"] = stall
 
+stop_server(server)
+
+# Billing: the month-end invoice run and the aging report ---------------------------------------
+# A dataset of its own: INVOICES customers with three unbilled charges each, and 10 × INVOICES issued
+# invoices over the past year (half of them half paid, a tenth partly credited), seeded by SQL.
+billing_data = os.path.join(work, "billing")
+subprocess.run([binary, "demo-data", "--data", billing_data, "--customers", "10", "--animals", "10", "--samples", "10",
+                "--opu-sessions", "0", "--bench-unbilled", str(invoices), "--bench-open", str(invoices * 10)],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+billing_key = subprocess.run([binary, "apikey", "create", "--data", billing_data, "--name", "bench", "--scopes",
+                              "billing:read,billing:write"], check=True, capture_output=True,
+                             text=True).stdout.strip().splitlines()[-1]
+billing_headers = {"Authorization": "Bearer " + billing_key, "Content-Type": "application/json"}
+server = start_server(directory=billing_data)
+wait_ready(server)
+timings = []
+for _ in range(21):
+    started = time.perf_counter()
+    status, payload = request("GET", "/api/v1/receivables/aging", extra=billing_headers)
+    timings.append((time.perf_counter() - started) * 1000)
+    assert status == 200, payload[:500]
+first, timings = timings[0], sorted(timings[1:])
+other(f"aging report over {invoices * 10} invoices", round(timings[len(timings) // 2], 1), "ms", "< 200 ms at 100,000",
+      note=f"GET /api/v1/receivables/aging, median of 20 after a first of {first:.1f} ms; slowest {timings[-1]:.1f} ms")
+started = time.perf_counter()
+status, payload = request("POST", "/api/v1/invoices/run", "{}", billing_headers)
+elapsed = time.perf_counter() - started
+assert status == 201 and json.loads(payload)["issued"] == invoices, payload[:500]
+other(f"invoice run: {invoices} invoices from {invoices * 3} charges", round(elapsed, 1), "s", "< 10 s at 10,000",
+      note="POST /api/v1/invoices/run: drafted, numbered, frozen and audited, 250 per transaction")
 stop_server(server)
 other("binary size", round(os.path.getsize(binary) / (1 << 20), 1), "MiB", "≤ 100 MiB")
 other("machine check: one core hashes 256 MiB", f"{machine_at_start} → {machine_check()}", "ms",

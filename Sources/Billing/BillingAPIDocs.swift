@@ -85,6 +85,7 @@ extension APIOperation {
             .query("customer_id", "One customer's.", .recordID),
             .query("state", "draft, issued or void.", .enumeration(["draft", "issued", "void"])),
             .query("kind", "invoice or credit_note.", .enumeration(["invoice", "credit_note"])),
+            .query("purchase_order", "Those whose purchase-order number contains this, in any case."),
         ],
         responses: [200: .json(.list(of: .invoice), "The invoices (without lines)."), 400: "A bad parameter."])
 
@@ -193,7 +194,9 @@ extension APISchema {
     static let service: APISchema = .object([
         "id": .integer, "code": .string, "name": .string, "unit": .string,
         "vat_category": .enumeration(["S", "Z", "E", "AE", "K", "G", "O"]), "vat_rate": .string,
-        "work": .string.described("opu_session, ivf_batch, embryo_transfer or lab_test:<code>; absent: manual only."),
+        "work": .string.described(
+            "opu_session, ivf_batch, embryo_transfer, storage_straw_month or lab_test:<code>; absent: manual only."),
+        "revenue_account": .string.described("Journal export: its revenue account; empty: billing.account_revenue."),
         "prices": .array(.servicePrice), "created_at": .dateTime, "updated_at": .dateTime,
     ]).named("Service")
 
@@ -204,6 +207,7 @@ extension APISchema {
         "work": .string(maxLength: 50).described("The performed work it bills; empty: none."),
         "unit_price": .string(maxLength: 20).described("Net, up to 4 decimals; on create only."),
         "valid_from": .string(maxLength: 10).described("The first price's first day; on create only."),
+        "revenue_account": .string(maxLength: 20).described("The ledger account of its revenue; empty: the default."),
         "reason": .string(maxLength: AuditTrail.maxReason),
     ]).described("code, name and unit_price are required on create.").named("ServiceInput")
 

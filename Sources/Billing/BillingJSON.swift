@@ -36,6 +36,7 @@ enum BillingJSON {
         let vatCategory: String
         let vatRate: String
         let work: String?
+        let revenueAccount: String
         let prices: [Price]
         let createdAt: Date
         let updatedAt: Date
@@ -44,12 +45,14 @@ enum BillingJSON {
             case id, code, name, unit, work, prices
             case vatCategory = "vat_category"
             case vatRate = "vat_rate"
+            case revenueAccount = "revenue_account"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }
 
         init(_ service: BillingService, prices: [ServicePrice], _ currency: Currency) {
             (id, code, name, unit, work) = (service.id ?? 0, service.code, service.name, service.unit, service.work)
+            revenueAccount = service.revenueAccount
             (vatCategory, vatRate) = (service.vatCategory, service.rate.text)
             self.prices = prices.map { Price($0, currency) }
             (createdAt, updatedAt) = (service.createdAt, service.updatedAt)
@@ -332,6 +335,68 @@ enum BillingJSON {
                     customerId: $0.customerId, customerName: $0.customerName, amounts: Amounts($0.amounts, currency))
             }
             totals = Amounts(aging.totals, currency)
+        }
+    }
+}
+
+extension BillingJSON {
+    struct Revenue: Encodable, Sendable, ResponseEncodable {
+        struct Amounts: Encodable, Sendable {
+            let net: String
+            let vat: String
+            let gross: String
+
+            init(net: Int64, vat: Int64, _ currency: Currency) {
+                (self.net, self.vat, gross) = (currency.text(net), currency.text(vat), currency.text(net + vat))
+            }
+        }
+        struct Sum: Encodable, Sendable {
+            let key: String
+            let label: String
+            let amounts: Amounts
+        }
+        struct Row: Encodable, Sendable {
+            let month: String
+            let serviceId: Int64?
+            let service: String
+            let customerId: Int64
+            let customer: String
+            let amounts: Amounts
+
+            enum CodingKeys: String, CodingKey {
+                case month, service, customer, amounts
+                case serviceId = "service_id"
+                case customerId = "customer_id"
+            }
+        }
+        let from: String
+        let to: String
+        let currency: String
+        let rows: [Row]
+        let byMonth: [Sum]
+        let byService: [Sum]
+        let byCustomer: [Sum]
+        let total: Amounts
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, currency, rows, total
+            case byMonth = "by_month"
+            case byService = "by_service"
+            case byCustomer = "by_customer"
+        }
+
+        init(_ report: RevenueReport, _ currency: Currency) {
+            func sums(_ list: [RevenueReport.Sum]) -> [Sum] {
+                list.map { Sum(key: $0.key, label: $0.label, amounts: Amounts(net: $0.net, vat: $0.vat, currency)) }
+            }
+            (from, to, self.currency) = (report.from, report.to, currency.code)
+            rows = report.rows.map {
+                Row(
+                    month: $0.month, serviceId: $0.serviceId, service: $0.service, customerId: $0.customerId,
+                    customer: $0.customer, amounts: Amounts(net: $0.net, vat: $0.vat, currency))
+            }
+            (byMonth, byService, byCustomer) = (sums(report.byMonth), sums(report.byService), sums(report.byCustomer))
+            total = Amounts(net: report.total.net, vat: report.total.vat, currency)
         }
     }
 }

@@ -21,6 +21,9 @@ struct BillingOverviewPage: Encodable {
     let canWrite: Bool
     let hasUnbilled: Bool
     let hasInvoices: Bool
+    /// The month-end forms' defaults.
+    let lastMonth = StorageAccrual.lastMonth
+    let today = Day.today
 }
 
 /// An invoice in a table.
@@ -30,6 +33,7 @@ struct InvoiceRow: Encodable {
     let kind: String
     let customerId: Int64
     let customer: String
+    let purchaseOrder: String
     let issueDate: String
     let dueDate: String
     let gross: String
@@ -43,6 +47,7 @@ struct InvoiceRow: Encodable {
         (id, kind, customerId, customer) =
             (invoice.id ?? 0, invoice.kind.label, invoice.customerId, summary.customerName)
         number = invoice.number ?? "draft"
+        purchaseOrder = invoice.purchaseOrder
         (issueDate, dueDate) = (invoice.issueDate ?? "—", invoice.dueDate ?? "—")
         (gross, open) = (currency.text(invoice.grossMinor), currency.text(summary.open))
         (status, statusLabel) = (summary.status.rawValue, summary.status.label)
@@ -54,6 +59,7 @@ struct InvoicesPage: Encodable {
     let invoices: [InvoiceRow]
     let hasInvoices: Bool
     let states: [Choice]
+    let purchaseOrder: String
     let currency: String
 }
 
@@ -90,6 +96,7 @@ struct ServicePage: Encodable {
     let unit: String
     let vatRate: String
     let work: String
+    let revenueAccount: String
     let categories: [Choice]
     let prices: [Price]
     let customers: [Choice]
@@ -228,6 +235,7 @@ struct ServiceForm: Decodable {
     var work: String?
     var unitPrice: String?
     var validFrom: String?
+    var revenueAccount: String?
 
     enum CodingKeys: String, CodingKey {
         case code, name, unit, work
@@ -235,12 +243,13 @@ struct ServiceForm: Decodable {
         case vatRate = "vat_rate"
         case unitPrice = "unit_price"
         case validFrom = "valid_from"
+        case revenueAccount = "revenue_account"
     }
 
     var input: PriceListStore.ServiceInput {
         PriceListStore.ServiceInput(
             code: code, name: name, unit: unit, vatCategory: vatCategory, vatRate: vatRate, work: work,
-            unitPrice: FormText.text(unitPrice), validFrom: validFrom)
+            unitPrice: FormText.text(unitPrice), validFrom: validFrom, revenueAccount: revenueAccount)
     }
 }
 

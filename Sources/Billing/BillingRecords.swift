@@ -16,11 +16,14 @@ package struct BillingService: Codable, Sendable, FetchableRecord, RowIDRecord, 
     package var vatRateBp: Int64
     /// The kind of performed work it bills (``ChargeCapture``), nil when billed by hand only.
     package var work: String?
+    /// The ledger account its revenue is booked to in the journal export; empty: the default.
+    package var revenueAccount = ""
     package var createdAt: Date
     package var updatedAt: Date
 
     package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, code, name, unit, work
+        case revenueAccount = "revenue_account"
         case vatCategory = "vat_category"
         case vatRateBp = "vat_rate_bp"
         case createdAt = "created_at"

@@ -118,7 +118,7 @@ package struct BillingWebController {
             context: context,
             model: ServicePage(
                 id: service.id ?? 0, code: service.code, name: service.name, unit: service.unit,
-                vatRate: service.rate.text, work: service.work ?? "",
+                vatRate: service.rate.text, work: service.work ?? "", revenueAccount: service.revenueAccount,
                 categories: Self.categories(selected: service.vatCategory),
                 prices: list.map {
                     ServicePage.Price(
@@ -189,14 +189,16 @@ package struct BillingWebController {
     }
 
     private func invoiceList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let state = try ListQuery(request).choice("state", in: Invoice.State.allCases.map(\.rawValue))
-        let list = try await invoices.list(.init(state: state.flatMap(Invoice.State.init)))
+        let query = ListQuery(request)
+        let state = try query.choice("state", in: Invoice.State.allCases.map(\.rawValue))
+        let order = query["purchase_order"]
+        let list = try await invoices.list(.init(state: state.flatMap(Invoice.State.init), purchaseOrder: order))
         return pages.page(
             "billing/invoices", title: "Invoices", section: "billing", request: request, context: context,
             model: InvoicesPage(
                 invoices: list.map(InvoiceRow.init), hasInvoices: !list.isEmpty,
                 states: Invoice.State.allCases.map { Choice(value: $0.rawValue, selected: $0.rawValue == state) },
-                currency: currency.code))
+                purchaseOrder: order ?? "", currency: currency.code))
     }
 
     private func draft(_ request: Request, _ context: AppRequestContext) async throws -> Response {

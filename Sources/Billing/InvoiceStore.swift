@@ -59,40 +59,115 @@ package struct InvoiceStore: Sendable {
         guard let customerID = input.customerId else {
             throw APIError.validationFailed("The field 'customer_id' is required.", field: "customer_id")
         }
-        return try await database.write(context) { write in
-            guard let customer = try Customer.fetchOne(write.db, key: customerID), customer.deletedAt == nil else {
-                throw APIError.validationFailed("No customer has id \(customerID).", field: "customer_id")
-            }
-            var charges = try Charge.filter(Charge.CodingKeys.customerId == customerID)
-                .filter(Charge.CodingKeys.invoiceId == nil).order(sql: "performed_on, id").fetchAll(write.db)
-            if let wanted = input.chargeIds {
-                let open = Set(charges.compactMap(\.id))
-                if let stray = wanted.first(where: { !open.contains($0) }) {
-                    throw APIError.validationFailed(
-                        "Charge \(stray) is not unbilled work of this customer.", field: "charge_ids")
-                }
-                charges = charges.filter { wanted.contains($0.id ?? 0) }
-            }
-            guard !charges.isEmpty else {
-                throw APIError.validationFailed("The customer has no unbilled work.", field: "customer_id")
-            }
-            let now = Date()
-            var invoice = Invoice(
-                kind: .invoice, state: .draft, customerId: customerID, currency: settings.currency.code,
-                rounding: settings.rounding.rawValue, createdAt: now, updatedAt: now)
-            try applyDraft(input, to: &invoice)
-            try write.insert(&invoice)
-            let invoiceID = invoice.id ?? 0
-            for (position, previous) in charges.enumerated() {
-                var line = try Self.line(of: previous, invoice: invoiceID, position: position + 1, settings.currency)
-                try write.insert(&line)
-                var charge = previous
-                charge.invoiceId = invoiceID
-                charge.updatedAt = now
-                try write.update(charge, from: previous, action: "bill", reason: nil)
-            }
-            return try refreshTotals(invoice, write)
+        return try await database.write(context) { write in try draft(input, customer: customerID, write) }
+    }
+
+    /// A draft of the customer's unbilled charges (those of `input.chargeIds`, or all performed by
+    /// `until`), in the caller's transaction. Its totals are saved unless it is issued at once
+    /// (`toIssue`), which computes and freezes them anyway; `reason` goes with its audit events.
+    private func draft(
+        _ input: DraftInput, customer customerID: Int64, until: String? = nil, toIssue: Bool = false,
+        reason: String? = nil, _ write: AuditedWrite
+    ) throws -> Invoice {
+        guard let customer = try Customer.fetchOne(write.db, key: customerID), customer.deletedAt == nil else {
+            throw APIError.validationFailed("No customer has id \(customerID).", field: "customer_id")
         }
+        // A cached statement: the month-end run drafts thousands in a row.
+        var charges = try Charge.fetchAll(
+            write.db.cachedStatement(
+                sql: """
+                    SELECT * FROM charges WHERE customer_id = ? AND invoice_id IS NULL AND performed_on <= ?
+                    ORDER BY performed_on, id
+                    """), arguments: [customerID, until ?? "9999-12-31"])
+        if let wanted = input.chargeIds {
+            let open = Set(charges.compactMap(\.id))
+            if let stray = wanted.first(where: { !open.contains($0) }) {
+                throw APIError.validationFailed(
+                    "Charge \(stray) is not unbilled work of this customer.", field: "charge_ids")
+            }
+            charges = charges.filter { wanted.contains($0.id ?? 0) }
+        }
+        guard !charges.isEmpty else {
+            throw APIError.validationFailed("The customer has no unbilled work.", field: "customer_id")
+        }
+        let now = Date()
+        var invoice = Invoice(
+            kind: .invoice, state: .draft, customerId: customerID, currency: settings.currency.code,
+            rounding: settings.rounding.rawValue, createdAt: now, updatedAt: now)
+        try applyDraft(input, to: &invoice)
+        if input.purchaseOrder == nil, charges.contains(where: { $0.sourceKey?.hasPrefix("lab_analysis:") == true }) {
+            invoice.purchaseOrder = try Self.orderedUnder(write.db, charges: charges.compactMap(\.id)) ?? ""
+        }
+        try write.insert(&invoice)
+        let invoiceID = invoice.id ?? 0
+        for (position, previous) in charges.enumerated() {
+            var line = try Self.line(of: previous, invoice: invoiceID, position: position + 1, settings.currency)
+            try write.insert(&line)
+            var charge = previous
+            charge.invoiceId = invoiceID
+            charge.updatedAt = now
+            try write.update(charge, from: previous, action: "bill", reason: reason)
+        }
+        return toIssue ? invoice : try refreshTotals(invoice, write)
+    }
+
+    /// The month-end run: every customer's unbilled work performed by `until` becomes an issued
+    /// invoice, customer by customer in runs of ``runBatch`` per transaction (numbers stay
+    /// gap-free: each transaction takes its own). Customers that cannot be invoiced yet (reverse
+    /// charge without a VAT id) are skipped and named.
+    package struct Run: Sendable {
+        package var issued: [Invoice] = []
+        package var skipped: [Int64] = []
+    }
+
+    static let runBatch = 250
+
+    package func invoiceAll(until: String, purchaseOrder: String? = nil, context: EventContext) async throws -> Run {
+        // Who has work to invoice, and who cannot be invoiced for lack of a VAT id.
+        let (customers, skipped) = try await database.read { db -> ([Int64], [Int64]) in
+            var customers: [Int64] = []
+            var skipped: [Int64] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ch.customer_id, MAX(ch.vat_category = 'AE') AND c.vat_id = '' AS blocked
+                    FROM charges ch JOIN customers c ON c.id = ch.customer_id AND c.deleted_at IS NULL
+                    WHERE ch.invoice_id IS NULL AND ch.performed_on <= ?
+                    GROUP BY ch.customer_id ORDER BY ch.customer_id
+                    """, arguments: [until])
+            {
+                let blocked: Bool = row["blocked"]
+                if blocked { skipped.append(row["customer_id"]) } else { customers.append(row["customer_id"]) }
+            }
+            return (customers, skipped)
+        }
+        var run = Run(skipped: skipped)
+        let reason = "Month-end invoice run, work done by \(until)"
+        for start in stride(from: 0, to: customers.count, by: Self.runBatch) {
+            let batch = customers[start..<min(start + Self.runBatch, customers.count)]
+            run.issued += try await database.write(context) { write in
+                try batch.map { customer in
+                    try issue(
+                        try draft(
+                            .init(purchaseOrder: purchaseOrder), customer: customer, until: until, toIssue: true,
+                            reason: reason, write), write, reason: reason)
+                }
+            }
+        }
+        return run
+    }
+
+    /// The purchase order the charges' lab orders share, when they name exactly one.
+    static func orderedUnder(_ db: Database, charges: [Int64]) throws -> String? {
+        let orders = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT o.purchase_order FROM charges ch
+                JOIN analyses a ON ch.source_key LIKE 'lab_analysis:%' AND a.id = CAST(substr(ch.source_key, 14) AS INTEGER)
+                JOIN lab_orders o ON o.id = a.order_id
+                WHERE ch.id IN (SELECT value FROM json_each(?)) AND o.purchase_order != ''
+                """, arguments: [String(describing: charges)])
+        return orders.count == 1 ? orders[0] : nil
     }
 
     static func line(of charge: Charge, invoice: Int64, position: Int, _ currency: Currency) throws -> InvoiceLine {
@@ -193,7 +268,8 @@ package struct InvoiceStore: Sendable {
         }
     }
 
-    private func issue(_ previous: Invoice, _ write: AuditedWrite) throws -> Invoice {
+    /// `reason` goes with the audit event: the credit note's or voided invoice's own when absent.
+    private func issue(_ previous: Invoice, _ write: AuditedWrite, reason: String? = nil) throws -> Invoice {
         let id = previous.id ?? 0
         let lines = try lines(write.db, of: id)
         guard !lines.isEmpty else { throw APIError.validationFailed("The invoice has no lines.", field: "lines") }
@@ -237,7 +313,8 @@ package struct InvoiceStore: Sendable {
             ).hex
         invoice.updatedAt = Date()
         try write.update(
-            invoice, from: previous, action: "issue", reason: previous.reason.isEmpty ? nil : previous.reason)
+            invoice, from: previous, action: "issue",
+            reason: reason ?? (previous.reason.isEmpty ? nil : previous.reason))
         return invoice
     }
 
@@ -374,9 +451,13 @@ package struct InvoiceStore: Sendable {
         package var customer: Int64?
         package var state: Invoice.State?
         package var kind: Invoice.Kind?
+        /// Part of the customer's purchase-order number, in any case.
+        package var purchaseOrder: String?
 
-        package init(customer: Int64? = nil, state: Invoice.State? = nil, kind: Invoice.Kind? = nil) {
-            (self.customer, self.state, self.kind) = (customer, state, kind)
+        package init(
+            customer: Int64? = nil, state: Invoice.State? = nil, kind: Invoice.Kind? = nil, purchaseOrder: String? = nil
+        ) {
+            (self.customer, self.state, self.kind, self.purchaseOrder) = (customer, state, kind, purchaseOrder)
         }
     }
 
@@ -396,6 +477,10 @@ package struct InvoiceStore: Sendable {
             if let kind = filter.kind {
                 conditions.append("i.kind = ?")
                 _ = arguments.append(contentsOf: [kind.rawValue])
+            }
+            if let order = filter.purchaseOrder {
+                conditions.append("instr(lower(i.purchase_order), lower(?)) > 0")
+                _ = arguments.append(contentsOf: [order])
             }
             _ = arguments.append(contentsOf: [limit])
             return try InvoiceSummary.fetch(

@@ -19,7 +19,8 @@ package struct InvoicesAPIController {
                 customer: try query.id("customer_id"),
                 state: try query.choice("state", in: Invoice.State.allCases.map(\.rawValue)).flatMap(
                     Invoice.State.init),
-                kind: try query.choice("kind", in: Invoice.Kind.allCases.map(\.rawValue)).flatMap(Invoice.Kind.init))
+                kind: try query.choice("kind", in: Invoice.Kind.allCases.map(\.rawValue)).flatMap(Invoice.Kind.init),
+                purchaseOrder: query["purchase_order"])
             return ItemList(items: try await invoices.list(filter).map { BillingJSON.Invoice($0) })
         }
         routes.post("/api/v1/invoices", .billingWrite, .draftInvoice) { request, context in

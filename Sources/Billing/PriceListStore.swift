@@ -21,10 +21,12 @@ package struct PriceListStore: Sendable {
         package var work: String?
         package var unitPrice: String?
         package var validFrom: String?
+        package var revenueAccount: String?
         package var reason: String?
 
         package enum CodingKeys: String, CodingKey {
             case code, name, unit, work, reason
+            case revenueAccount = "revenue_account"
             case vatCategory = "vat_category"
             case vatRate = "vat_rate"
             case unitPrice = "unit_price"
@@ -33,10 +35,13 @@ package struct PriceListStore: Sendable {
 
         package init(
             code: String? = nil, name: String? = nil, unit: String? = nil, vatCategory: String? = nil,
-            vatRate: String? = nil, work: String? = nil, unitPrice: String? = nil, validFrom: String? = nil
+            vatRate: String? = nil, work: String? = nil, unitPrice: String? = nil, validFrom: String? = nil,
+            revenueAccount: String? = nil
         ) {
             (self.code, self.name, self.unit, self.vatCategory, self.vatRate) = (code, name, unit, vatCategory, vatRate)
-            (self.work, self.unitPrice, self.validFrom) = (work, unitPrice, validFrom)
+            (self.work, self.unitPrice, self.validFrom, self.revenueAccount) = (
+                work, unitPrice, validFrom, revenueAccount
+            )
         }
     }
 
@@ -61,8 +66,11 @@ package struct PriceListStore: Sendable {
         }
     }
 
-    /// What the capture knows how to bill: `lab_test:<code>` names a catalog test.
-    static var workPattern: Regex<Substring> { /opu_session|ivf_batch|embryo_transfer|lab_test:[A-Za-z0-9_.-]{1,32}/ }
+    /// What the capture knows how to bill: `lab_test:<code>` names a catalog test;
+    /// `storage_straw_month` is billed by the monthly ``StorageAccrual``.
+    static var workPattern: Regex<Substring> {
+        /opu_session|ivf_batch|embryo_transfer|storage_straw_month|lab_test:[A-Za-z0-9_.-]{1,32}/
+    }
 
     func apply(_ input: ServiceInput, to service: inout BillingService) throws {
         if let code = input.code {
@@ -102,9 +110,19 @@ package struct PriceListStore: Sendable {
             let trimmed = work.trimmingCharacters(in: .whitespaces)
             guard trimmed.isEmpty || trimmed.wholeMatch(of: Self.workPattern) != nil else {
                 throw APIError.validationFailed(
-                    "Work billed: opu_session, ivf_batch, embryo_transfer or lab_test:<test code>.", field: "work")
+                    "Work billed: opu_session, ivf_batch, embryo_transfer, storage_straw_month or lab_test:<test code>.",
+                    field: "work")
             }
             service.work = trimmed.isEmpty ? nil : trimmed
+        }
+        if let account = input.revenueAccount {
+            let trimmed = account.trimmingCharacters(in: .whitespaces)
+            guard trimmed.isEmpty || trimmed.wholeMatch(of: /[A-Za-z0-9_.\-]{1,20}/) != nil else {
+                throw APIError.validationFailed(
+                    "A ledger account of up to 20 letters, digits, _ . or -; empty for the default.",
+                    field: "revenue_account")
+            }
+            service.revenueAccount = trimmed
         }
     }
 
@@ -148,7 +166,7 @@ package struct PriceListStore: Sendable {
         }
     }
 
-    private func price(_ input: PriceInput, service: Int64, _ db: Database) throws -> ServicePrice {
+    func price(_ input: PriceInput, service: Int64, _ db: Database) throws -> ServicePrice {
         guard let text = input.unitPrice, let price = UnitPrice(text), price.e4 >= 0 else {
             throw APIError.validationFailed(
                 "A net unit price of 0 or more with up to 4 decimals, e.g. 12.50 or 0.125.", field: "unit_price")
@@ -172,7 +190,7 @@ package struct PriceListStore: Sendable {
         return Day.text(date)
     }
 
-    private func unique(_ db: Database, _ service: BillingService) throws {
+    func unique(_ db: Database, _ service: BillingService) throws {
         let others = BillingService.filter(BillingService.CodingKeys.id != service.id)
         if try others.filter(sql: "code = ? COLLATE NOCASE", arguments: [service.code]).fetchCount(db) > 0 {
             throw APIError(

@@ -56,9 +56,11 @@ package struct AppServices: Sendable {
         let sampleCSV = SampleCSV(store: samples)
         let capture = ChargeCapture(database: database)
         let dunning = Dunning(database: database, settings: config.billing)
+        let priceList = PriceListCSV(store: PriceListStore(database: database, settings: config.billing))
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
-            dunning.job,
+            dunning.job, StorageAccrual(database: database).job,
+            priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
             CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
@@ -68,7 +70,7 @@ package struct AppServices: Sendable {
         }
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
-            ChargeCapture.schedule, Dunning.schedule,
+            ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
         ] {
             scheduler.register(task)
         }
@@ -220,6 +222,13 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     let office = BillingOffice(database: services.database, invoices: invoices, payments: payments, pages: pages)
     BillingOfficeAPIController(office: office).addRoutes(to: routes)
     BillingOfficeWebController(office: office, pages: pages).addRoutes(to: routes)
+    let reports = ReportStore(database: services.database, settings: billing)
+    let accrual = StorageAccrual(database: services.database)
+    ReportsAPIController(
+        reports: reports, invoices: invoices, accrual: accrual, priceList: PriceListCSV(store: prices),
+        jobs: services.jobs
+    ).addRoutes(to: routes)
+    ReportsWebController(reports: reports, invoices: invoices, accrual: accrual, pages: pages).addRoutes(to: routes)
     GenomicsAPIController(store: genotypes, thresholds: services.config.parentage).addRoutes(to: routes)
     let attachments = services.attachments
     AttachmentsAPIController(store: attachments).addRoutes(to: routes)

@@ -16,12 +16,15 @@ package struct LabOrder: Codable, Sendable, Identifiable, FetchableRecord, RowID
     package var customerId: Int64
     package var orderedOn: String
     package var reference = ""
+    /// The customer's purchase-order number (BT-13 on the invoice that bills the order).
+    package var purchaseOrder = ""
     package var notes = ""
     package var createdAt: Date
     package var updatedAt: Date
 
     package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, reference, notes
+        case purchaseOrder = "purchase_order"
         case customerId = "customer_id"
         case orderedOn = "ordered_on"
         case createdAt = "created_at"

@@ -20,18 +20,21 @@ package struct ResultStore: Sendable {
         package var tests: [String]?
         package var profiles: [String]?
         package var reference: String?
+        package var purchaseOrder: String?
         package var notes: String?
 
         package enum CodingKeys: String, CodingKey {
             case tests, profiles, reference, notes
+            case purchaseOrder = "purchase_order"
             case customerId = "customer_id"
             case sampleIds = "sample_ids"
         }
 
         package init(
             customerId: Int64? = nil, sampleIds: [Int64]? = nil, tests: [String]? = nil, profiles: [String]? = nil,
-            reference: String? = nil, notes: String? = nil
+            reference: String? = nil, purchaseOrder: String? = nil, notes: String? = nil
         ) {
+            self.purchaseOrder = purchaseOrder
             self.customerId = customerId
             self.sampleIds = sampleIds
             self.tests = tests
@@ -71,6 +74,7 @@ package struct ResultStore: Sendable {
             var order = LabOrder(
                 id: nil, customerId: customerID, orderedOn: Day.today,
                 reference: try InputCheck.text(input.reference, field: "reference"),
+                purchaseOrder: try InputCheck.text(input.purchaseOrder, field: "purchase_order", limit: 100),
                 notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
             try write.insert(&order)
             for sampleID in sampleIDs {

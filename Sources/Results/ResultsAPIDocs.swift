@@ -146,6 +146,8 @@ extension APIOperation {
                     "tests": .array(.string(maxLength: 64)),
                     "profiles": .array(.string(maxLength: 64)),
                     "reference": .string(maxLength: 200),
+                    "purchase_order": .string(maxLength: 100).described(
+                        "The customer's purchase-order number; the invoice of the order's tests takes it."),
                     "notes": .string(maxLength: 2000),
                 ], required: ["customer_id", "sample_ids"]
             )),
@@ -383,6 +385,7 @@ extension APISchema {
             "customer_id": .integer,
             "ordered_on": .date,
             "reference": .string,
+            "purchase_order": .string,
             "notes": .string,
             "created_at": .dateTime,
             "updated_at": .dateTime,

@@ -109,6 +109,7 @@ extension ResultsWebController {
             let customerId: Int64
             let date: String
             let reference: String
+            let purchaseOrder: String
         }
         /// What the principal may do with an analysis, and the QC runs of its test.
         struct Actions: Encodable {

@@ -24,6 +24,7 @@ package struct ResultsWebController {
     struct OrderForm: Codable {
         var customerId: String?
         var reference: String?
+        var purchaseOrder: String?
         /// One barcode per line.
         var barcodes: String?
         var notes: String?
@@ -32,6 +33,7 @@ package struct ResultsWebController {
         enum CodingKeys: String, CodingKey {
             case reference, barcodes, notes
             case customerId = "customer_id"
+            case purchaseOrder = "purchase_order"
         }
 
         init() {}
@@ -40,6 +42,7 @@ package struct ResultsWebController {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             customerId = try container.decodeIfPresent(String.self, forKey: .customerId)
             reference = try container.decodeIfPresent(String.self, forKey: .reference)
+            purchaseOrder = try container.decodeIfPresent(String.self, forKey: .purchaseOrder)
             barcodes = try container.decodeIfPresent(String.self, forKey: .barcodes)
             notes = try container.decodeIfPresent(String.self, forKey: .notes)
             choices = try FieldsByID(from: decoder)
@@ -99,7 +102,8 @@ package struct ResultsWebController {
                     .init(
                         customerId: try FormText.id(form.customerId, field: "customer_id"), sampleIds: ids,
                         tests: form.checked(prefix: "test_"), profiles: form.checked(prefix: "profile_"),
-                        reference: FormText.text(form.reference), notes: FormText.text(form.notes)),
+                        reference: FormText.text(form.reference), purchaseOrder: FormText.text(form.purchaseOrder),
+                        notes: FormText.text(form.notes)),
                     context: context.eventContext)
                 return Flash(
                     kind: .success, message: "Order #\(report.order.id ?? 0): \(report.analyses.count) analyses."
@@ -233,7 +237,8 @@ package struct ResultsWebController {
                 order: OrderPage.Order(
                     id: report.order.id ?? 0, customer: report.customer, customerId: report.order.customerId,
                     date: report.order.orderedOn,
-                    reference: report.order.reference.isEmpty ? "—" : report.order.reference),
+                    reference: report.order.reference.isEmpty ? "—" : report.order.reference,
+                    purchaseOrder: report.order.purchaseOrder.isEmpty ? "—" : report.order.purchaseOrder),
                 rows: rows, instruments: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
                 complete: report.complete,
                 attachments: try await AttachmentPanel.load(

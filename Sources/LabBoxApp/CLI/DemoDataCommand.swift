@@ -24,6 +24,9 @@ struct DemoDataCommand: AsyncParsableCommand {
     @Option(help: "OPU sessions, each with its IVF batch and embryos (default: one per 100 animals).")
     var opuSessions: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    // scripts/bench's billing data (DemoBillingBench): not part of the demo.
+    @Option(help: .hidden) var benchUnbilled = 0
+    @Option(help: .hidden) var benchOpen = 0
 
     func run() async throws {
         for (value, name) in [
@@ -46,6 +49,9 @@ struct DemoDataCommand: AsyncParsableCommand {
         do {
             let counts = try await demo.generate(into: database, context: .commandLine)
             print("created \(counts) in \(started.duration(to: .now).formatted(.units(allowed: [.seconds])))")
+            let bench = try await DemoBillingBench.seed(
+                database, currency: config.billing.currency, unbilled: benchUnbilled, open: benchOpen)
+            if !bench.isEmpty { print("created \(bench)") }
             let sessions = opuSessions ?? animals / 100
             guard sessions > 0 else { return }
             let staff = try await DemoReproduction.staff(identity: Identity(database: database, config: config))

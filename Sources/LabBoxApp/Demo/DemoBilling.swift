@@ -23,10 +23,12 @@ package struct DemoBilling {
         ("ET", "Embryo transfer", "recipient", "65", "embryo_transfer"),
         ("LAB-P4", "Progesterone (ELISA)", "test", "14.90", "lab_test:P4"),
         ("LAB-PTM", "Post-thaw motility (CASA)", "test", "12.50", "lab_test:PTM"),
-        ("STORE", "Straw storage", "straw-month", "0.125", nil),
+        ("STORE", "Straw storage", "straw-month", "0.125", StorageAccrual.work),
     ]
 
-    /// Creates the list, captures the work, issues up to `invoices` invoices and pays every other one.
+    /// Creates the list, captures the work and last month's storage, issues up to `invoices`
+    /// invoices (every third under a purchase order of its own unless its lab orders name one)
+    /// and pays every other one.
     package func generate(invoices: Int, context: EventContext) async throws -> String {
         let settings = config.billing
         let prices = PriceListStore(database: database, settings: settings)
@@ -37,6 +39,8 @@ package struct DemoBilling {
                     validFrom: "2020-01-01"), context: context)
         }
         let charged = try await ChargeCapture(database: database).capture(context: context)
+        let stored = try await StorageAccrual(database: database).accrue(
+            month: StorageAccrual.lastMonth, context: context)
         let store = InvoiceStore(database: database, settings: settings, seller: (config.labName, config.labAddress))
         let payments = PaymentStore(database: database, settings: settings)
         let customers = try await ChargeStore(database: database, settings: settings).unbilled()
@@ -44,7 +48,8 @@ package struct DemoBilling {
         var paid = 0
         var unpaid: [Invoice] = []
         for (index, customer) in customers.enumerated() {
-            var input = InvoiceStore.DraftInput(customerId: customer.customerId)
+            let order = index % 3 == 1 ? "PO-\(Day.today.prefix(4))-\(100 + index)" : nil
+            var input = InvoiceStore.DraftInput(customerId: customer.customerId, purchaseOrder: order)
             // The unpaid ones fell due a while ago, so the aging report and the reminders have work.
             if !index.isMultiple(of: 2) { input.dueDate = Day.adding(-10 * index, to: Day.today) }
             let draft = try await store.draft(input, context: context)
@@ -62,8 +67,9 @@ package struct DemoBilling {
         }
         let reminders = try await Dunning(database: database, settings: settings).run(context: context)
         let statement = try await bankStatement(paying: unpaid, payments: payments, context: context)
-        return "\(Self.services.count) services, \(charged) charges, \(customers.count) invoices (\(paid) paid), "
-            + "\(reminders.count) reminders, a bank statement of \(statement) lines"
+        return "\(Self.services.count) services, \(charged) charges, storage of \(StorageAccrual.lastMonth) for "
+            + "\(stored) customers, \(customers.count) invoices (\(paid) paid), \(reminders.count) reminders, "
+            + "a bank statement of \(statement) lines"
     }
 
     /// A statement quoting the unpaid invoices' numbers and a bank fee; the first line is

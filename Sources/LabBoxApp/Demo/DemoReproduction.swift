@@ -182,12 +182,13 @@ package struct DemoReproduction {
         }
         guard !customers.isEmpty, !blood.isEmpty else { return 0 }
         var entered = 0
-        for _ in 0..<orders {
+        for index in 0..<orders {
             let samples = Set((0...random.next(2)).map { _ in blood[random.next(blood.count)] })
+            // A third of the customers order under a purchase order, which their invoice quotes.
             let order = try await store.createOrder(
                 .init(
                     customerId: customers[random.next(customers.count)], sampleIds: Array(samples).sorted(),
-                    tests: ["P4"]), context: context)
+                    tests: ["P4"], purchaseOrder: index % 3 == 0 ? "PO-\(4711 + index)" : nil), context: context)
             for line in order.analyses {
                 let value = Double(random.next(1200)) / 100
                 _ = try await store.enter(

@@ -191,12 +191,24 @@ package struct ConfigKey: Sendable {
                 config.billing.dunningDays = days.compactMap { $0 }
             },
             read: { $0.billing.dunningDays.map(String.init).joined(separator: ",") }),
+        text("billing.account_receivable", "journal export: the receivables account", \.billing.accountReceivable),
+        text("billing.account_bank", "journal export: the bank account payments are booked to", \.billing.accountBank),
+        text(
+            "billing.account_revenue", "journal export: revenue of services without their own account",
+            \.billing.accountRevenue),
+        text(
+            "billing.account_vat", "journal export: output VAT of rates billing.vat_accounts does not list",
+            \.billing.accountVAT),
+        list(
+            "billing.vat_accounts", "journal export: output VAT account per rate, rate:account, e.g. 19:1776, 7:1771",
+            \.billing.vatAccounts),
         cron("nightly_backup"),
         cron("retention"),
         cron("ln2_reminders"),
         cron("pregnancy_reminders"),
         cron("billing_capture"),
         cron("billing_dunning"),
+        cron("billing_storage"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),

@@ -50,6 +50,23 @@ package struct BillingSettings: Sendable {
     /// Days past due at which each dunning level is reached: level 1 (friendly) at the first, the
     /// last is the final notice.
     package var dunningDays = [7, 21, 35]
+    /// The accountant's general-ledger accounts for the journal export: receivables, the bank,
+    /// revenue of services without their own account, and VAT (`rate:account` entries, e.g.
+    /// `19:1776`, the rest to `accountVAT`).
+    package var accountReceivable = "1400"
+    package var accountBank = "1200"
+    package var accountRevenue = "8400"
+    package var accountVAT = "1770"
+    package var vatAccounts: [String] = []
+
+    /// The VAT account of `rate` (per cent as the price list writes it: `19`, `7.7`).
+    package func vatAccount(rate: String) -> String {
+        for entry in vatAccounts {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0] == rate { return String(parts[1]) }
+        }
+        return accountVAT
+    }
 
     package init() {}
 }

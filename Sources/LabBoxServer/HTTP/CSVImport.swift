@@ -22,6 +22,9 @@ package struct CSVImport<Item: Sendable>: Sendable {
         package let row: Int
         package let field: String?
         package let message: String
+
+        /// `Row 3 (vat_rate): …`: where the problem is, then what it is.
+        package var text: String { "Row \(row)\(field.map { " (\($0))" } ?? ""): \(message)" }
     }
 
     package struct Report: ResponseEncodable, Sendable {
@@ -87,11 +90,12 @@ package struct CSVImport<Item: Sendable>: Sendable {
     }
 
     /// The import as a background job (`<noun>.import`), for files big enough to want a progress
-    /// bar: the uploaded text travels in the job's parameters and is deleted with the job.
-    package func job(noun: String) -> JobKind {
+    /// bar: the uploaded text travels in the job's parameters and is deleted with the job. Who may
+    /// see it: `permission`, `<noun>:write` when absent.
+    package func job(noun: String, permission: String? = nil) -> JobKind {
         JobKind(
             type: "\(noun).import", title: "\(noun.prefix(1).uppercased())\(noun.dropFirst()) import",
-            permission: "\(noun):write"
+            permission: permission ?? "\(noun):write"
         ) {
             execution in
             let rows = try parse(try execution.job.decodedParameters(JobParameters.self).csv)
@@ -105,9 +109,7 @@ package struct CSVImport<Item: Sendable>: Sendable {
                 return JobOutcome(
                     message: "\(report.imported) \(noun) imported", summary: ["imported": String(report.imported)])
             } catch let failure as Failure {
-                for problem in failure.problems.prefix(100) {
-                    execution.log("Row \(problem.row)\(problem.field.map { " (\($0))" } ?? ""): \(problem.message)")
-                }
+                for problem in failure.problems.prefix(100) { execution.log(problem.text) }
                 throw JobFailure(
                     message: "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported.")
             }
@@ -156,7 +158,7 @@ package struct CSVImport<Item: Sendable>: Sendable {
             } catch let failure as Failure {
                 throw APIError.validationFailed(
                     "\(failure.problems.count) of \(rows.count) rows have problems; nothing was imported. "
-                        + failure.problems.prefix(3).map { "Row \($0.row): \($0.message)" }.joined(separator: " "),
+                        + failure.problems.prefix(3).map(\.text).joined(separator: " "),
                     field: "file")
             }
         }

@@ -89,6 +89,7 @@ package enum Navigation {
                 Page(
                     href: "/billing/statements", label: "Bank statements", section: "billing", permission: .billingRead),
                 Page(href: "/billing/reminders", label: "Reminders", section: "billing", permission: .billingRead),
+                Page(href: "/billing/revenue", label: "Revenue", section: "billing", permission: .billingRead),
                 Page(href: "/billing/services", label: "Price list", section: "billing", permission: .billingRead),
             ]),
         Section(

@@ -34,7 +34,25 @@ package struct StatisticsWebController {
                 groupings: ReproductionStats.Grouping.allCases.map {
                     Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == grouping)
                 },
-                rows: rows, empty: rows.isEmpty, chart: RateChart(rows: Array(report.items.prefix(12)))))
+                rows: rows, empty: rows.isEmpty, chart: Self.chart(Array(report.items.prefix(12)))))
+    }
+
+    /// Cleavage, blastocyst and pregnancy rates per group.
+    static func chart(_ rows: [ReproductionStats.Row]) -> BarChart? {
+        BarChart(
+            title: "Cleavage, blastocyst and pregnancy rates",
+            series: [
+                .init(class: "bar-a", "Cleavage"), .init(class: "bar-b", "Blastocysts (of oocytes)"),
+                .init(class: "bar-c", "Pregnancy"),
+            ],
+            rows: rows.map { row in
+                (
+                    row.key,
+                    [row.cleavage, row.blastocyst, row.pregnancy].map {
+                        BarChart.Value(permille: Int(($0.percent ?? 0) * 10), text: $0.text)
+                    }
+                )
+            })
     }
 
     /// `reproduction-stats.mustache`.
@@ -53,7 +71,7 @@ package struct StatisticsWebController {
         let groupings: [Choice]
         let rows: [Row]
         let empty: Bool
-        let chart: RateChart?
+        let chart: BarChart?
     }
 
     /// An animal's reproduction history: its OPU sessions and semen collections, and every embryo

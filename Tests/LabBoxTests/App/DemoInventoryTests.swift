@@ -129,6 +129,15 @@ import Testing
             )
         }
         #expect(reminders > 0 && recorded == 1 && pending > 0)
+        // Last month's storage is charged, and purchase orders reach the invoices.
+        let (storage, ordered) = try await server.services.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM charges WHERE source_key LIKE 'storage:%'") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoices WHERE purchase_order != ''") ?? 0
+            )
+        }
+        #expect(storage > 0)
+        #expect(ordered > 0)
         #expect(try await server.verifyAudit().isIntact)
     }
 }

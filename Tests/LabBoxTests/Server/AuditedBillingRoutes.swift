@@ -94,5 +94,51 @@ enum AuditedBillingRoutes {
                 .post, "/api/v1/payments/\(payment)/allocations", auth: adminKey,
                 json: ["allocations": [["invoice_id": open, "amount": "5"]]])
         }
+        try await reports(client, adminKey: adminKey, customer: customer, expectAudited: expectAudited)
+    }
+
+    /// The reports and bookkeeping routes that write: the invoice run, the storage charges and
+    /// the price list's CSV import.
+    static func reports(
+        _ client: some TestClientProtocol, adminKey: String, customer: Int, expectAudited: ExpectAudited
+    ) async throws {
+        let freezer = try #require(
+            try await client.postJSON(
+                "/api/v1/storage/containers", auth: adminKey, ["kind": "freezer", "name": "Rental freezer"]
+            )["id"] as? Int)
+        let box = try #require(
+            try await client.postJSON(
+                "/api/v1/storage/containers", auth: adminKey,
+                ["kind": "box", "name": "Rental", "rows": 1, "columns": 1, "parent_id": freezer]
+            )["id"] as? Int)
+        let animal = try #require(
+            try await client.postJSON(
+                "/api/v1/animals", auth: adminKey, ["species": "bovine", "sex": "male", "owner_id": customer]
+            )["id"] as? Int)
+        var body = TestServer.sampleBody()
+        body["animal_id"] = animal
+        let sample = try #require(try await client.postJSON("/api/v1/samples", auth: adminKey, body)["id"] as? Int)
+        _ = try await client.send(
+            .post, "/api/v1/storage/check-in", auth: adminKey,
+            json: ["sample_id": sample, "container_id": box, "position": 1])
+        _ = try await client.postJSON(
+            "/api/v1/services", auth: adminKey,
+            [
+                "code": "RENT", "name": "Storage", "vat_rate": "19", "unit_price": "0.5", "work": "storage_straw_month",
+                "valid_from": "2020-01-01",
+            ])
+        _ = try await expectAudited("POST /api/v1/charges/storage", "accrue") {
+            try await client.send(.post, "/api/v1/charges/storage", auth: adminKey, json: [:])
+        }
+        _ = try await expectAudited("POST /api/v1/invoices/run", "issue") {
+            try await client.send(.post, "/api/v1/invoices/run", auth: adminKey, json: [:])
+        }
+        _ = try await expectAudited("POST /api/v1/services/import", "import") {
+            try await client.sendCSV(
+                "/api/v1/services/import", auth: adminKey, "code,name,vat_rate,unit_price\r\nCSV,Imported,19,3\r\n")
+        }
+        _ = try await expectAudited("POST /api/v1/services/import/jobs", "start") {
+            try await client.sendCSV("/api/v1/services/import/jobs", auth: adminKey, "code,name\r\nCSV,Renamed\r\n")
+        }
     }
 }

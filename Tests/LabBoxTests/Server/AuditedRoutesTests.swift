@@ -181,7 +181,8 @@ import Testing
                     try await client.sendCSV("/api/v1/animals/import", auth: adminKey, "species\r\novine\r\n")
                 }
                 // Dry runs write nothing.
-                checked.formUnion(["/samples", "/customers", "/animals"].map { "POST /api/v1\($0)/import/check" })
+                checked.formUnion(
+                    ["/samples", "/customers", "/animals", "/services"].map { "POST /api/v1\($0)/import/check" })
             }
             try await step("bulk sample changes and lifting an IP block") {
                 _ = try await expectAudited("POST /api/v1/samples/bulk", action: "update") {
