@@ -41,7 +41,9 @@ final class ChildProcess: @unchecked Sendable {
         /// A pipe whose `childEnd` (0 read, 1 write) becomes the child's descriptor `target`.
         func pipe(to target: Int32, childEnd: Int) throws -> Int32 {
             var ends: [Int32] = [0, 0]
-            guard pipe2(&ends, O_CLOEXEC) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            // Another thread's child may inherit these before they are marked; its closefrom drops them.
+            guard Glibc.pipe(&ends) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
             posix_spawn_file_actions_adddup2(&actions, ends[childEnd], target)
             childEnds.append(ends[childEnd])
             parentEnds.append(ends[1 - childEnd])
@@ -62,17 +64,17 @@ final class ChildProcess: @unchecked Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer {
-            argv.forEach { free($0) }
-            envp?.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp ?? [] { free(variable) }
         }
         var pid: pid_t = 0
         let result =
             if let envp { posix_spawn(&pid, executable, &actions, nil, argv, envp) } else {
                 posix_spawn(&pid, executable, &actions, nil, argv, environ)
             }
-        childEnds.forEach { close($0) }
+        for end in childEnds { close(end) }
         guard result == 0 else {
-            parentEnds.forEach { close($0) }
+            for end in parentEnds { close(end) }
             throw POSIXError(.init(rawValue: result) ?? .EIO)
         }
         self.pid = pid
