@@ -81,8 +81,14 @@ def test_login_refuses_a_wrong_password(driver):
 def test_home(driver):
     driver.get_log("browser")  # the failed sign-in before logged its 401; start clean
     sign_in(driver)
-    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
-    assert driver.find_element(By.TAG_NAME, "h1").text == "LabBox"
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Home"
+    # The work queue: every list an admin may act on, each empty one saying what to do, no alert.
+    queues = [section.get_attribute("id") for section in driver.find_elements(By.CSS_SELECTOR, "section.queue")]
+    assert queues == ["queue-pregnancy", "queue-culture", "queue-verify", "queue-tanks", "queue-unbilled",
+                      "queue-changes"], queues
+    assert "No pregnancy check is due" in driver.find_element(By.ID, "queue-pregnancy").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "main .alert"), "an alert with nothing wrong"
     assert "Dana Director" in driver.find_element(By.CSS_SELECTOR, ".account-name").text
     facts = driver.find_elements(By.CSS_SELECTOR, ".facts dt")
     assert "Schema" in [fact.text for fact in facts]
