@@ -113,8 +113,10 @@ package struct WorkQueue: Sendable {
                     items: mine.prefix(Self.shown).map { line in
                         Item(
                             label: "\(line.sample): \(line.testName)",
-                            detail: "\(line.value.map { "\($0.formatted()) \(line.unit)" } ?? "") entered by "
-                                + (line.enteredByName ?? "someone else"),
+                            detail: [
+                                line.value.map { "\($0.formatted()) \(line.unit)" },
+                                line.enteredByName.map { "entered by \($0)" },
+                            ].compactMap { $0 }.joined(separator: ", "),
                             href: "/results/orders/\(line.orderId)")
                     }, total: total - (lines.count - mine.count))
             }
