@@ -74,7 +74,7 @@ package struct WorkQueue: Sendable {
                     let checked = Set(((row["checked"] as String?) ?? "").split(separator: ",").compactMap { Int($0) })
                     return Item(
                         label: "\(row["code"] as String) (\(row["donor"] as String))",
-                        detail: "D\(day)" + Self.check(day: day, checked: checked),
+                        detail: "day \(day) of culture" + Self.check(day: day, checked: checked),
                         href: "/reproduction/batches/\(row["id"] as Int64)")
                 }
                 return Items(items: Array(items.prefix(Self.shown)), total: items.count)
