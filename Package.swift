@@ -64,8 +64,8 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
+        feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank"]),
         feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments"]),
-        feature("Home", ["Animals", "Customers", "Biobank"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
@@ -166,7 +166,7 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 /// Every feature target, for the composition root and the tests.
 var features: [Target.Dependency] {
     [
-        "Billing", "Home", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
+        "Home", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
         "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }

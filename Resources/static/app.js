@@ -202,17 +202,21 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// "Connection lost": when the server stops answering (checked every 20 s, and at once when the
-// browser goes offline), a notice says so until it answers again, so nobody fills in a form that
-// cannot be sent. The notice is added when it is first needed: an alert that is there but hidden
-// is still an alert to some screen readers.
+// "Connection lost": when the server stops answering (checked every 30 s while the page is
+// visible, at once when it becomes visible again or the browser goes offline, and every 5 s while
+// lost), a notice says so until it answers again, so nobody fills in a form that cannot be sent.
+// The notice is added when it is first needed: an alert that is there but hidden is still an
+// alert to some screen readers.
 document.addEventListener("DOMContentLoaded", () => {
   if (!document.querySelector(".topbar .account")) return;
   let notice = null;
-  const show = (lost) => {
+  let lost = false;
+  const show = (isLost) => {
+    lost = isLost;
     if (!notice && lost) {
       notice = document.createElement("div");
       notice.className = "offline";
+      notice.id = "connection-lost";
       notice.setAttribute("role", "alert");
       notice.textContent = "Connection lost: the LabBox server is not answering. What you enter now cannot be saved until it is back.";
       document.body.append(notice);
@@ -226,9 +230,16 @@ document.addEventListener("DOMContentLoaded", () => {
       show(true);
     }
   };
+  const tick = () => {
+    if (lost || document.visibilityState === "visible") check();
+    setTimeout(tick, lost ? 5000 : 30000);
+  };
+  setTimeout(tick, 30000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") check();
+  });
   window.addEventListener("offline", () => show(true));
   window.addEventListener("online", check);
-  setInterval(check, 20000);
 });
 
 // Attachments: files chosen or dropped on a record's panel go to the API one at a time, with a

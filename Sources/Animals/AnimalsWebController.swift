@@ -193,11 +193,12 @@ package struct AnimalsWebController {
             }
         let model = AnimalDetailPage(
             animal: .init(
-                id: id, deleted: animal.deletedAt != nil, deletedAt: animal.deletedAt?.formatted(.iso8601) ?? ""),
+                id: id, deleted: animal.deletedAt != nil, deletedAt: pages.time.text(animal.deletedAt, absent: "")),
             facts: facts, ownerId: animal.ownerId, pedigree: AnimalDetailPage.Node(pedigree.root),
             offspring: pedigree.offspring.map { .init(id: $0.id, name: $0.name.isEmpty ? "#\($0.id)" : $0.name) },
             form: AnimalFields(form ?? Form(detail), species: store.species),
-            history: history.map(History.Row.init), historyCount: history.count, hasHistory: !history.isEmpty,
+            history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
+            hasHistory: !history.isEmpty,
             tabDetails: tab != "pedigree" && tab != "history", tabPedigree: tab == "pedigree",
             tabHistory: tab == "history",
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,

@@ -109,9 +109,10 @@ package struct CustomersWebController {
         ].map { CustomerDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
         let model = CustomerDetailPage(
             customer: .init(
-                id: id, deleted: customer.deletedAt != nil, deletedAt: customer.deletedAt?.formatted(.iso8601) ?? ""),
+                id: id, deleted: customer.deletedAt != nil, deletedAt: pages.time.text(customer.deletedAt, absent: "")),
             facts: facts, orders: orders, form: CustomerFields(input ?? current),
-            history: history.map(History.Row.init), historyCount: history.count, hasHistory: !history.isEmpty,
+            history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
+            hasHistory: !history.isEmpty,
             tabHistory: ListQuery(request)["tab"] == "history",
             canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil,

@@ -124,7 +124,7 @@ package struct GenomicsWebController {
             GenomicsPage.Import(
                 animalId: summary.animalId, animal: summary.animalName, panel: summary.panel,
                 typed: summary.markersTyped, callRate: String(summary.callRatePercent), source: summary.source,
-                importedAt: summary.importedAt.formatted(date: .abbreviated, time: .shortened))
+                importedAt: pages.time.text(summary.importedAt))
         }
         return pages.page(
             "genomics/genomics", title: "Genomics", section: "genomics", request: request, context: context,

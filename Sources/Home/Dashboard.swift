@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 import LabBoxPlatform
 
-/// The home page's figures: samples per status, customers, animals and tanks overdue for LN2.
+/// The home page's figures: samples per status, customers and animals.
 ///
 /// Counting a million samples takes a noticeable moment and the home page is the most visited,
 /// so the figures are cached until one of the tables they come from changes, and warmed at start.
@@ -13,10 +13,9 @@ package struct Dashboard: Codable, Sendable {
     package var samplesByStatus: [String: Int]
     package var customers: Int
     package var animals: Int
-    package var tanksOverdue: Int
 
-    package static func load(_ database: AppDatabase, fillDays: Int) async throws -> Dashboard {
-        let tables = ["samples", "customers", "animals", "storage_containers", "tank_fills"]
+    package static func load(_ database: AppDatabase) async throws -> Dashboard {
+        let tables = ["samples", "customers", "animals"]
         return try await database.cache.value(
             "dashboard", tags: tables.map(TableInvalidation.tag), ttl: .seconds(3600), cost: 1024
         ) {
@@ -28,8 +27,7 @@ package struct Dashboard: Codable, Sendable {
                 return Dashboard(
                     samplesByStatus: byStatus,
                     customers: try Customer.filter(Column("deleted_at") == nil).fetchCount(db),
-                    animals: try Animal.filter(Column("deleted_at") == nil).fetchCount(db),
-                    tanksOverdue: try TankReminders.overdue(db, fillDays: fillDays, now: Date()).count)
+                    animals: try Animal.filter(Column("deleted_at") == nil).fetchCount(db))
             }
         }
     }

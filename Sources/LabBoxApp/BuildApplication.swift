@@ -38,7 +38,7 @@ package struct AppServices: Sendable {
         self.config = config
         self.database = database
         self.assets = StaticAssets()
-        self.pages = try PageRenderer(assets: assets)
+        self.pages = try PageRenderer(assets: assets, time: config.labTime)
         self.identity = Identity(database: database, config: config)
         self.ipBlocks = try IPBlocks(database: database)
         self.samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
@@ -51,7 +51,7 @@ package struct AppServices: Sendable {
         let backupJobs = BackupJobs(
             backups: backups, keepDaily: config.backupKeepDaily, keepWeekly: config.backupKeepWeekly)
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
-        let reminders = TankReminders(fillDays: config.ln2FillDays)
+        let reminders = TankReminders(fillDays: config.ln2FillDays, time: config.labTime)
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
         let capture = ChargeCapture(database: database)
@@ -153,8 +153,12 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         .addRoutes(to: routes)
     OpenAPIController(pages: pages).addRoutes(to: routes)
     services.assets.addRoutes(to: routes)
-    HomeController(database: services.database, pages: pages, fillDays: services.config.ln2FillDays)
-        .addRoutes(to: routes)
+    HomeController(
+        database: services.database, pages: pages,
+        queue: WorkQueue(
+            database: services.database, fillDays: services.config.ln2FillDays,
+            reproduction: services.config.reproduction, billing: services.config.billing)
+    ).addRoutes(to: routes)
     LoginController(
         identity: identity, pages: pages, setup: services.setup, secureCookies: services.config.tlsMode != .off
     )

@@ -21,7 +21,7 @@ struct SystemController {
                     facts: [
                         .init(label: "Version", value: report.version),
                         .init(label: "Schema", value: report.schema),
-                        .init(label: "Up since", value: AppMetrics.startedAt.formatted(.iso8601)),
+                        .init(label: "Up since", value: services.pages.time.text(AppMetrics.startedAt)),
                         .init(label: "Memory (RSS)", value: bytes(report.residentBytes)),
                         .init(label: "Database", value: bytes(report.databaseBytes)),
                         .init(label: "Write-ahead log", value: bytes(report.walBytes)),

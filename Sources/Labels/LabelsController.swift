@@ -48,7 +48,7 @@ package struct LabelsController {
                 code: sample.externalId,
                 lines: [
                     "\(sample.species) \(sample.kind)",
-                    "collected \(sample.collectedAt.formatted(.iso8601).prefix(10))",
+                    "collected \(pages.time.day(sample.collectedAt))",
                 ] + (sample.doses.map { ["\($0) doses"] } ?? []))
         }
     }

@@ -258,7 +258,7 @@ package struct CatalogWebController {
                         id: run.id ?? 0, material: materials[run.materialId]?.name ?? "?",
                         instrument: instruments[run.instrumentId]?.name ?? "?", measured: run.measured.formatted(),
                         inControl: run.inControl, by: run.runBy,
-                        at: run.runAt.formatted(date: .abbreviated, time: .shortened))
+                        at: pages.time.text(run.runAt))
                 },
                 calibrated: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
                 species: store.species.map(CatalogPage.Name.init), kinds: store.sampleKinds.map(CatalogPage.Name.init),

@@ -220,7 +220,7 @@ package struct ResultsWebController {
                 runs: catalog.runs.filter { materials.contains($0.materialId) }.map {
                     OrderPage.Actions.Run(
                         id: $0.id ?? 0,
-                        label: "#\($0.id ?? 0) \($0.runAt.formatted(date: .abbreviated, time: .shortened))"
+                        label: "#\($0.id ?? 0) \(pages.time.text($0.runAt))"
                             + ($0.inControl ? "" : " — out of control"))
                 },
                 canEnter: canWrite && [.received, .inProgress, .retest, .toVerify, .verified].contains(line.state),

@@ -81,8 +81,14 @@ def test_login_refuses_a_wrong_password(driver):
 def test_home(driver):
     driver.get_log("browser")  # the failed sign-in before logged its 401; start clean
     sign_in(driver)
-    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
-    assert driver.find_element(By.TAG_NAME, "h1").text == "LabBox"
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Home"
+    # The work queue: every list an admin may act on, each empty one saying what to do, no alert.
+    queues = [section.get_attribute("id") for section in driver.find_elements(By.CSS_SELECTOR, "section.queue")]
+    assert queues == ["queue-pregnancy", "queue-culture", "queue-verify", "queue-tanks", "queue-unbilled",
+                      "queue-changes"], queues
+    assert "No pregnancy check is due" in driver.find_element(By.ID, "queue-pregnancy").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "main .alert"), "an alert with nothing wrong"
     assert "Dana Director" in driver.find_element(By.CSS_SELECTOR, ".account-name").text
     facts = driver.find_elements(By.CSS_SELECTOR, ".facts dt")
     assert "Schema" in [fact.text for fact in facts]
@@ -598,8 +604,13 @@ def test_result_verification(driver):
     assert not driver.find_elements(By.CSS_SELECTOR, "[data-open-dialog^=verify-]")
     driver.delete_all_cookies()
     sign_in(driver, "tomas@lab.example", "first-day-at-the-bench")
-    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
-    driver.get(order)
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    # The colleague's home page lists the result as waiting for their verification, a link to it.
+    waiting = driver.find_element(By.CSS_SELECTOR, "#queue-verify a[href^='/results/orders/']")
+    assert "PTM" in waiting.text or "Post-thaw motility" in waiting.text, waiting.text
+    driver.save_screenshot(f"{SHOTS}/home-work-queue.png")
+    submit(driver, waiting.click)
+    assert driver.current_url == order, driver.current_url
     driver.find_element(By.CSS_SELECTOR, "[data-open-dialog^=verify-]").click()
     assert driver.switch_to.active_element.get_attribute("type") == "password"
     driver.switch_to.active_element.send_keys("first-day-at-the-bench")
@@ -612,7 +623,7 @@ def test_result_verification(driver):
     driver.save_screenshot(f"{SHOTS}/result-report.png")
     driver.delete_all_cookies()
     sign_in(driver)
-    WebDriverWait(driver, 10).until(expected_conditions.title_is("LabBox · LabBox"))
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
 
 
 TRIO = {  # offspring, putative sire, putative dam: the dam conflicts at M1 and M3

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 import NIOCore
 
 /// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.
@@ -52,7 +53,7 @@ package struct AuditController {
 
     private func list(_ request: Request) async throws -> KeysetPage<AuditEvent> {
         let query = ListQuery(request)
-        let filter = try AuditStore.Filter(query)
+        let filter = try AuditStore.Filter(query, days: pages.time)
         let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: try query.limit())
         return KeysetPage(items: page.items, next: page.more ? page.items.last.map { KeysetPosition(id: $0.seq) } : nil)
     }
@@ -60,7 +61,7 @@ package struct AuditController {
     /// The filtered range, oldest first, with every field and both hashes, streamed in batches.
     private func export(_ request: Request) throws -> Response {
         let query = ListQuery(request)
-        let filter = try AuditStore.Filter(query)
+        let filter = try AuditStore.Filter(query, days: pages.time)
         let format = try query.choice("format", in: ["csv", "json"]) ?? "csv"
         let store = store
         let body = ResponseBody { writer in
@@ -92,11 +93,12 @@ package struct AuditController {
         async throws -> Response
     {
         let query = ListQuery(request)
-        let filter = try AuditStore.Filter(query)
+        let filter = try AuditStore.Filter(query, days: pages.time)
         let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: 50)
         let rows = page.items.map { event in
             AuditPage.Event(
-                seq: event.seq, at: event.at, actor: event.actorName, action: event.action,
+                seq: event.seq, at: Timestamp.parse(event.at).map(pages.time.text) ?? event.at, actor: event.actorName,
+                action: event.action,
                 entity: "\(event.entityType) \(event.entityId)", reason: event.reason ?? "",
                 changes: History.changes(before: event.before, after: event.after).map(History.Row.Change.init),
                 hash: String(event.hash.prefix(12)))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// Searching and exporting the audit trail.
 package struct AuditStore: Sendable {
@@ -17,14 +18,15 @@ package struct AuditStore: Sendable {
         package var from: String?
         package var to: String?
 
-        package init(_ query: ListQuery) throws {
+        /// `days`: the lab's clock, on which a date without a time begins.
+        package init(_ query: ListQuery, days: LabTime) throws {
             userID = try query.integer("user_id")
             apiKeyID = try query.integer("api_key_id")
             entityType = query["entity_type"]
             entityID = query["entity_id"]
             action = query["action"]
-            from = try query.time("from")
-            to = try query.time("to")
+            from = try query.time("from", days: days)
+            to = try query.time("to", days: days)
         }
 
         package func apply(_ request: QueryInterfaceRequest<AuditEvent>) -> QueryInterfaceRequest<AuditEvent> {

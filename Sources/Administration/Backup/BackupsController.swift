@@ -93,7 +93,7 @@ package struct BackupsController {
                     BackupsPage.Row(
                         name: archive.name,
                         size: ByteCountFormatter.string(fromByteCount: archive.bytes, countStyle: .file),
-                        created: archive.createdAt.formatted(.iso8601), age: BackupStatus.age(of: archive.createdAt),
+                        created: pages.time.text(archive.createdAt), age: BackupStatus.age(of: archive.createdAt),
                         encrypted: archive.isEncrypted)
                 }))
     }

@@ -38,7 +38,7 @@ package struct OutboxController {
                         OutboxPage.Row(
                             id: message.id ?? 0, recipient: message.recipient, subject: message.subject,
                             state: message.state.rawValue, attempts: message.attempts, error: message.lastError ?? "",
-                            dead: message.state == .dead, created: message.createdAt.formatted(.iso8601))
+                            dead: message.state == .dead, created: pages.time.text(message.createdAt))
                     },
                     next: query.nextPage(
                         keeping: ["state"], after: .before(items.map(\.id), limit: try query.limit()))))

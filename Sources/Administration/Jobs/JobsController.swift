@@ -83,7 +83,7 @@ package struct JobsController {
                     JobsPage.Row(
                         id: job.id ?? 0, title: queue.title(of: job.type), state: job.state.rawValue,
                         progress: job.progress, message: job.message, startedBy: job.startedBy,
-                        scheduled: job.schedule != nil, created: job.createdAt.formatted(.iso8601))
+                        scheduled: job.schedule != nil, created: pages.time.text(job.createdAt))
                 },
                 empty: jobs.isEmpty,
                 states: Job.State.allCases.map { .init(value: $0.rawValue, selected: query["state"] == $0.rawValue) },
@@ -123,7 +123,7 @@ package struct JobsController {
             model: JobPage(
                 id: id, state: job.state.rawValue, progress: job.progress, message: job.message,
                 startedBy: job.startedBy, schedule: job.schedule ?? "", scheduled: job.schedule != nil,
-                created: job.createdAt.formatted(.iso8601), active: !job.state.isFinished,
+                created: pages.time.text(job.createdAt), active: !job.state.isFinished,
                 attempts: "\(job.attempts) of \(job.maxAttempts)", error: job.error ?? "", hasError: job.error != nil,
                 summary: summary.sorted { $0.key < $1.key }.map { name, value in
                     .init(

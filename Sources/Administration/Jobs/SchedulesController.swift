@@ -35,8 +35,8 @@ package struct SchedulesController {
                     schedules: schedules.map { schedule in
                         SchedulesPage.Row(
                             name: schedule.name, title: schedule.title, cron: schedule.cron, enabled: schedule.enabled,
-                            next: schedule.enabled ? schedule.nextRunAt?.formatted(.iso8601) ?? "—" : "paused",
-                            last: schedule.lastRunAt?.formatted(.iso8601) ?? "never",
+                            next: schedule.enabled ? pages.time.text(schedule.nextRunAt, absent: "—") : "paused",
+                            last: pages.time.text(schedule.lastRunAt, absent: "never"),
                             lastJob: schedule.lastJobId ?? 0, hasLastJob: schedule.lastJobId != nil,
                             result: schedule.lastResult?.rawValue ?? "")
                     }))

@@ -1,6 +1,7 @@
 import Attachments
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// `samples.mustache`.
 struct SamplesPage: Encodable {
@@ -14,14 +15,14 @@ struct SamplesPage: Encodable {
         let collected: String
         let animal: String
 
-        init(_ sample: Sample) {
+        init(_ sample: Sample, time: LabTime) {
             id = sample.id ?? 0
             externalId = sample.externalId
             species = sample.species
             kind = sample.kind
             status = sample.status.rawValue
             statusLabel = sample.status.label
-            collected = sample.collectedAt.formatted(.iso8601)
+            collected = time.text(sample.collectedAt)
             animal = sample.animalId.map(String.init) ?? ""
         }
     }
@@ -95,8 +96,8 @@ struct SampleDetailPage: Encodable {
         let address: String?
         let containerId: Int64?
 
-        init(_ sample: Sample, address: String?) {
-            let row = SamplesPage.Row(sample)
+        init(_ sample: Sample, address: String?, time: LabTime) {
+            let row = SamplesPage.Row(sample, time: time)
             (id, externalId, species, kind, status) = (row.id, row.externalId, row.species, row.kind, row.status)
             (statusLabel, collected, animal) = (row.statusLabel, row.collected, row.animal)
             notes = sample.notes

@@ -213,7 +213,7 @@ package struct SamplesWebController {
         return pages.page(
             "biobank/samples", title: "Samples", section: "samples", request: request, context: context,
             model: SamplesPage(
-                samples: page.items.map(SamplesPage.Row.init), empty: page.items.isEmpty,
+                samples: page.items.map { SamplesPage.Row($0, time: pages.time) }, empty: page.items.isEmpty,
                 next: query.nextPage(keeping: filters, after: page.next),
                 sorts: sortOptions(["collected_at": "collected", "external_id": "external id"], current: order),
                 firstPage: query.firstPage("/samples", keeping: filters), exportQuery: query.filters(filters),
@@ -305,7 +305,7 @@ package struct SamplesWebController {
             "biobank/sample", title: "Sample \(sample.externalId)", section: "samples", request: request,
             context: context,
             model: SampleDetailPage(
-                sample: SampleDetailPage.Details(sample, address: record.address),
+                sample: SampleDetailPage.Details(sample, address: record.address, time: pages.time),
                 form: SampleFormValues(form ?? Form(sample)), error: error?.message,
                 tabDetails: !["history", "signatures", "lineage"].contains(tab), tabHistory: tab == "history",
                 tabSignatures: tab == "signatures", tabLineage: tab == "lineage",
@@ -313,12 +313,12 @@ package struct SamplesWebController {
                 descendants: record.lineage.descendants.map(SampleDetailPage.LineageNode.init),
                 hasLineage: !record.lineage.ancestors.isEmpty || !record.lineage.descendants.isEmpty,
                 nextStatuses: sample.status.next.map { Choice(value: $0.rawValue, label: $0.label) },
-                history: history.map(History.Row.init), historyCount: history.count,
+                history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
                 hasHistory: !history.isEmpty,
                 signatures: manifest.map { signature in
                     SampleDetailPage.SignatureRow(
                         signer: signature.signer, meaning: signature.meaning.rawValue,
-                        at: signature.signedAt.formatted(Date.ISO8601FormatStyle()),
+                        at: pages.time.text(signature.signedAt),
                         current: signature.matchesCurrentVersion, hash: String(signature.recordHash.prefix(16)))
                 },
                 signatureCount: manifest.count, hasSignatures: !manifest.isEmpty,

@@ -148,7 +148,7 @@ package struct StorageWebController {
                 model.isTank = true
                 model.fills = try await store.fills(tank: id).map { fill in
                     StoragePage.Fill(
-                        at: fill.filledAt.formatted(.iso8601), by: fill.byName,
+                        at: pages.time.text(fill.filledAt), by: fill.byName,
                         before: fill.levelBeforeCm.map { "\($0) cm" } ?? "—",
                         after: fill.levelAfterCm.map { "\($0) cm" } ?? "—",
                         litres: fill.litres.map { "\($0) L" } ?? "—", notes: fill.notes)

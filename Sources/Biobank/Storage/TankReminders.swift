@@ -2,11 +2,14 @@ import Foundation
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// LN2 fill reminders (`storage.ln2_reminders`): a tank whose last fill (or, never filled, its
 /// creation) is older than `storage.ln2_fill_days` notifies lab staff, at most once a day per tank.
 package struct TankReminders: Sendable {
     package let fillDays: Int
+    /// The reminder names the last fill on the lab's clock.
+    package let time: LabTime
 
     package static let schedule = ScheduledTask(
         name: "ln2_reminders", title: "LN2 fill reminders", jobType: "storage.ln2_reminders", defaultCron: "0 7 * * *")
@@ -39,10 +42,10 @@ package struct TankReminders: Sendable {
         ) {
             execution in
             let now = Date()
-            let fillDays = fillDays
+            let (fillDays, time) = (fillDays, time)
             let notified = try await execution.database.write { db -> [String] in
                 try Self.overdue(db, fillDays: fillDays, now: now).filter { tank in
-                    let since = tank.lastFill.map { "since \($0.formatted(date: .abbreviated, time: .shortened))" }
+                    let since = tank.lastFill.map { "since \(time.text($0))" }
                     return try Notification.remindDaily(
                         db, link: "/storage/\(tank.id)", title: "LN2 fill overdue: \(tank.name)",
                         body: "No fill recorded \(since ?? "yet") (interval \(fillDays) days).", now: now)
@@ -56,7 +59,8 @@ package struct TankReminders: Sendable {
         }
     }
 
-    package init(fillDays: Int) {
+    package init(fillDays: Int, time: LabTime) {
         self.fillDays = fillDays
+        self.time = time
     }
 }

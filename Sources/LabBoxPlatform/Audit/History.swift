@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LabBoxValues
 
 /// A record's audit events as people read them: who, when, what changed (field by field), why.
 package enum History {
@@ -65,8 +66,10 @@ package enum History {
         package let reason: String
         package let changes: [Change]
 
-        package init(_ entry: Entry) {
-            (at, actor, action, reason) = (entry.at, entry.actor, entry.action, entry.reason ?? "")
+        /// `time`: the lab's clock, which the audit trail's UTC time is shown on.
+        package init(_ entry: Entry, time: LabTime) {
+            at = Timestamp.parse(entry.at).map(time.text) ?? entry.at
+            (actor, action, reason) = (entry.actor, entry.action, entry.reason ?? "")
             changes = entry.changes.map(Change.init)
         }
     }

@@ -73,6 +73,8 @@ package struct AppConfig: Sendable {
     /// The letterhead of result reports.
     package var labName = "LabBox laboratory"
     package var labAddress = ""
+    /// The zone and locale every page and email shows times in (`lab.timezone`, `lab.locale`).
+    package var labTime = LabTime()
     /// Cron expressions set for registered schedules (`schedule.<name>`).
     package var schedules: [String: String] = [:]
     package var smtpHost: String?

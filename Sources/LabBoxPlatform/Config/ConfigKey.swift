@@ -160,6 +160,27 @@ package struct ConfigKey: Sendable {
             name: "lab.address", summary: "the laboratory's address line on result reports", isSecret: false,
             apply: { config, value in config.labAddress = value }, read: { $0.labAddress }),
         .init(
+            name: "lab.timezone",
+            summary: "IANA time zone pages and emails show times in, e.g. Europe/Berlin (default: the box's zone)",
+            isSecret: false,
+            apply: { config, value in
+                guard let zone = LabTime.zone(named: value) else {
+                    throw ConfigError(key: "lab.timezone", message: "'\(value)' is not an IANA time zone name")
+                }
+                config.labTime = LabTime(zone: zone, locale: config.labTime.locale)
+            },
+            read: { $0.labTime.zone.identifier }),
+        .init(
+            name: "lab.locale", summary: "language and region of dates and numbers on pages, e.g. en-GB, de-DE",
+            isSecret: false,
+            apply: { config, value in
+                guard let locale = LabTime.locale(named: value) else {
+                    throw ConfigError(key: "lab.locale", message: "'\(value)' is not a known locale such as en-GB")
+                }
+                config.labTime = LabTime(zone: config.labTime.zone, locale: locale)
+            },
+            read: { $0.labTime.locale.identifier.replacingOccurrences(of: "_", with: "-") }),
+        .init(
             name: "billing.currency", summary: "the lab's currency, an ISO 4217 code (its minor-unit digits follow)",
             isSecret: false,
             apply: { config, value in

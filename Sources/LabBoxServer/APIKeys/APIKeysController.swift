@@ -95,8 +95,8 @@ package struct APIKeysController {
         let keys = try await identity.apiKeys.list(ownedBy: context.principal?.userID ?? -1).map { key in
             KeysPage.Row(
                 id: key.id ?? 0, name: key.name, prefix: APIKey.keyPrefix + key.prefix,
-                scopes: key.scopeSet.sorted().joined(separator: ", "), created: key.createdAt.formatted(.iso8601),
-                lastUsed: key.lastUsedAt?.formatted(.iso8601) ?? "never", revoked: key.revokedAt != nil)
+                scopes: key.scopeSet.sorted().joined(separator: ", "), created: pages.time.text(key.createdAt),
+                lastUsed: pages.time.text(key.lastUsedAt, absent: "never"), revoked: key.revokedAt != nil)
         }
         return pages.page(
             "keys", title: "My API keys", section: "account", request: request, context: context,

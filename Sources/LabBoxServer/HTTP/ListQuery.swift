@@ -256,11 +256,11 @@ extension ListQuery {
         return value
     }
 
-    /// An RFC 3339 timestamp or a date (`2026-11-25`, midnight UTC), in the trail's format.
-    package func time(_ name: String) throws -> String? {
+    /// An RFC 3339 timestamp or a date (`2026-11-25`: the start of that day on the lab's clock,
+    /// `days`), in the trail's format.
+    package func time(_ name: String, days: LabTime) throws -> String? {
         guard let text = self[name] else { return nil }
-        let date =
-            Timestamp.parse(text) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()))
+        let date = Timestamp.parse(text) ?? days.start(ofDay: text)
         guard let date else {
             throw APIError.invalid("\(name) must be a date (2026-11-25) or an RFC 3339 timestamp.", field: name)
         }

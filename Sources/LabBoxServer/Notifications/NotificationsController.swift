@@ -106,7 +106,7 @@ package struct NotificationsController {
                 items: items.map { item in
                     NotificationsPage.Item(
                         id: item.id ?? 0, title: item.title, body: item.body, kind: item.kind.rawValue,
-                        unread: item.readAt == nil, time: item.createdAt.formatted(.iso8601),
+                        unread: item.readAt == nil, time: pages.time.text(item.createdAt),
                         hasLink: item.link != nil, link: item.link ?? "")
                 },
                 next: query.nextPage(keeping: [], after: .before(items.map(\.id), limit: Self.pageSize))))

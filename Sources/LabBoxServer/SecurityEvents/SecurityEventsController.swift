@@ -130,7 +130,7 @@ package struct SecurityEventsController {
         let (events, next) = try await events(filter)
         let rows = events.map { event in
             SecurityPage.Event(
-                time: event.occurredAt.formatted(.iso8601), kind: event.kind.rawValue,
+                time: pages.time.text(event.occurredAt), kind: event.kind.rawValue,
                 failure: [.loginFailed, .lockout, .csrfRejected, .tokenReuse, .rateLimited].contains(event.kind),
                 email: event.email ?? "", ip: event.clientIp, detail: event.detail)
         }
@@ -145,7 +145,7 @@ package struct SecurityEventsController {
         }
         let blockRows = try await blocks.current().map { block in
             SecurityPage.Block(
-                ip: block.ip, reason: block.reason, until: block.expiresAt.formatted(.iso8601),
+                ip: block.ip, reason: block.reason, until: pages.time.text(block.expiresAt),
                 canLift: context.principal?.can(.admin) == true)
         }
         return pages.page(

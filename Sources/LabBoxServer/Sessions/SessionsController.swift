@@ -20,8 +20,8 @@ package struct SessionsController {
         let sessions = try await identity.sessions.active(userID: userID).map { session in
             SessionsPage.Row(
                 id: session.id ?? 0, device: session.userAgent.isEmpty ? "Unknown device" : session.userAgent,
-                ip: session.clientIp, signedIn: session.createdAt.formatted(.iso8601),
-                lastSeen: session.lastSeenAt.formatted(.iso8601), current: session.id == currentID)
+                ip: session.clientIp, signedIn: pages.time.text(session.createdAt),
+                lastSeen: pages.time.text(session.lastSeenAt), current: session.id == currentID)
         }
         return pages.page(
             "sessions", title: "My sessions", section: "account", request: request, context: context,

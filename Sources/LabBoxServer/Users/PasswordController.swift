@@ -21,7 +21,7 @@ package struct PasswordController {
         routes.post("/account/password", .account) { request, context in try await change(request, context) }
         routes.post("/admin/users/{id}/reset-link", .admin) { request, context in
             let (url, expires) = try await issue(request, context)
-            return Flash(kind: .success, message: "Reset link, valid until \(expires.formatted(.iso8601)): \(url)")
+            return Flash(kind: .success, message: "Reset link, valid until \(pages.time.text(expires)): \(url)")
                 .redirect(to: "/admin/users")
         }
         routes.post("/api/v1/users/{id}/reset-link", .admin, .issuePasswordResetLink) { request, context in

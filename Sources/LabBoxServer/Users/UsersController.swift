@@ -121,10 +121,12 @@ package struct UsersController {
         }
         let profile = UserPage.Profile(
             email: user.email, role: user.role.label, status: user.status.rawValue,
-            totp: user.totpEnabled ? "on" : "off", created: user.createdAt.formatted(.iso8601))
+            totp: user.totpEnabled ? "on" : "off", created: pages.time.text(user.createdAt))
         return pages.page(
             "user", title: user.displayName, section: "users", request: request, context: context,
-            model: UserPage(profile: profile, history: history.map(History.Row.init), hasHistory: !history.isEmpty))
+            model: UserPage(
+                profile: profile, history: history.map { History.Row($0, time: pages.time) },
+                hasHistory: !history.isEmpty))
     }
 
     /// `user.mustache`.
@@ -149,7 +151,7 @@ package struct UsersController {
                 id: user.id ?? 0, email: user.email, name: user.displayName,
                 roles: Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == user.role) },
                 active: user.status == .active, disabled: user.status == .disabled,
-                lastLogin: user.lastLoginAt?.formatted(.iso8601) ?? "never",
+                lastLogin: pages.time.text(user.lastLoginAt, absent: "never"),
                 isSelf: user.id == context.principal?.userID, totp: user.totpEnabled)
         }
         return pages.page(

@@ -12,8 +12,10 @@ import Mustache
 package struct PageRenderer: Sendable {
     package let library: MustacheLibrary
     package let assets: StaticAssets
+    /// How pages show times: the lab's zone and locale. Controllers format through it, never on their own.
+    package let time: LabTime
 
-    package init(assets: StaticAssets) throws {
+    package init(assets: StaticAssets, time: LabTime) throws {
         var library = MustacheLibrary()
         for path in EmbeddedFiles.paths(under: "templates/") where path.hasSuffix(".mustache") {
             let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
@@ -21,6 +23,7 @@ package struct PageRenderer: Sendable {
         }
         self.library = library
         self.assets = assets
+        self.time = time
     }
 
     /// The page named `template` as an HTML response for the request's principal, showing and then

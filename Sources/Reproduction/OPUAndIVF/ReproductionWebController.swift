@@ -309,7 +309,7 @@ package struct ReproductionWebController {
         let page = try await stores.lab.opuSessions(donor: nil, after: after, limit: 50)
         let names = try await database.read { try Breeding.animalNames($0, page.items.map(\.donorId)) }
         let table = ReproductionPage.Table(
-            caption: "OPU sessions, newest first",
+            caption: "OPU sessions, the latest session day first",
             columns: ["Date", "Donor", "Operator", "Follicles", "Oocytes", "I / II / III / IV / deg.", "Recovery"],
             rows: page.items.map { opu in
                 Row([
@@ -332,7 +332,7 @@ package struct ReproductionWebController {
             )
         }
         let table = ReproductionPage.Table(
-            caption: "IVF batches, newest first",
+            caption: "IVF batches, the latest fertilisation day first",
             columns: [
                 "Batch", "Fertilised", "Donor × sire", "Protocol", "Oocytes", "Cleavage", "Blastocysts", "Embryos",
             ],
@@ -363,7 +363,7 @@ package struct ReproductionWebController {
             )
         }
         let table = ReproductionPage.Table(
-            caption: "Transfers, newest first",
+            caption: "Transfers, the latest transfer day first",
             columns: ["Transfer", "Date", "Recipient", "Technician", "Diagnosis", "Outcome"],
             rows: page.items.map { transfer in
                 Row([
@@ -381,7 +381,7 @@ package struct ReproductionWebController {
         let names = try await database.read { try Breeding.animalNames($0, page.items.map(\.sireId)) }
         func percent(_ value: Int?) -> String { value.map { "\($0) %" } ?? "—" }
         let table = ReproductionPage.Table(
-            caption: "Semen collections, newest first",
+            caption: "Semen collections, the latest collection day first",
             columns: ["Collection", "Date", "Sire", "Volume", "Motility (prog.)", "Post-thaw", "Straws"],
             rows: page.items.map { collection in
                 Row([

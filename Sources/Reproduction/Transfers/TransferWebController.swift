@@ -253,7 +253,7 @@ package struct TransferWebController {
                 signatures: trace.signatures.map { signature in
                     TransferPage.Signature(
                         signer: signature.signer, meaning: signature.meaning.rawValue,
-                        at: signature.signedAt.formatted(date: .abbreviated, time: .shortened),
+                        at: pages.time.text(signature.signedAt),
                         current: signature.matchesCurrentVersion)
                 },
                 canCheck: canWrite && transfer.outcome == .unknown,

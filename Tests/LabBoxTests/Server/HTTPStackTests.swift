@@ -221,7 +221,7 @@ import Testing
         try await server.test { client in
             let response = try await client.execute(uri: "/", method: .get, headers: session.headers)
             #expect(response.status == .ok)
-            #expect(response.text.contains("<title>LabBox · LabBox</title>"))
+            #expect(response.text.contains("<title>Home · LabBox</title>"))
             #expect(response.text.contains("aria-current=\"page\""))
             #expect(response.text.contains(Migrations.embedded.list.last?.id ?? "?"))
             #expect(!response.text.contains("<script>"))
