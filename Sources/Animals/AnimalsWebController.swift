@@ -204,7 +204,7 @@ package struct AnimalsWebController {
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil,
             attachments: try await AttachmentPanel.load(
-                Animal.attachable, id: id, database: store.database, principal: context.principal),
+                Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
         return pages.page(
             "animals/animal", title: animal.label, section: "animals", request: request, context: context, model: model,

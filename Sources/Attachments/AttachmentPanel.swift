@@ -1,6 +1,7 @@
 import Foundation
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// The files of one record, as its page shows them (`attachments/panel.mustache`, which the
 /// record's template includes): images in place, the rest as links, an upload form and a delete
@@ -26,14 +27,14 @@ package struct AttachmentPanel: Encodable, Sendable {
 
     /// The panel of record `id`, or nil when `principal` may not see its files.
     package static func load(
-        _ record: AttachableRecord, id: Int64, database: AppDatabase, principal: Principal?
+        _ record: AttachableRecord, id: Int64, database: AppDatabase, principal: Principal?, time: LabTime
     ) async throws -> AttachmentPanel? {
         guard let principal, principal.can(.attachmentsRead), principal.can(record.read) else { return nil }
         let items = try await AttachmentStore.attachments(in: database, of: record.entity, id: id).map {
             Item(
                 id: $0.id ?? 0, fileName: $0.fileName, size: size($0.size), mediaType: $0.mediaType,
                 isImage: $0.isImage, uploadedBy: $0.uploadedBy,
-                uploadedAt: $0.createdAt.formatted(.iso8601.year().month().day()),
+                uploadedAt: time.text($0.createdAt),
                 poNumber: $0.poNumber.isEmpty ? nil : $0.poNumber)
         }
         return AttachmentPanel(

@@ -66,7 +66,7 @@ package struct BillingOfficeWebController {
             BankStatementsPage.Row(
                 id: $0.statement.id ?? 0,
                 filename: $0.statement.filename.isEmpty ? "Statement \($0.statement.id ?? 0)" : $0.statement.filename,
-                importedAt: Day.text($0.statement.createdAt), lines: $0.statement.lines,
+                importedAt: pages.time.day($0.statement.createdAt), lines: $0.statement.lines,
                 skipped: $0.statement.skipped, pending: $0.pending)
         }
         return pages.page(

@@ -221,7 +221,7 @@ package struct BillingWebController {
         if template == "billing/invoice" {
             model.attachments = try await AttachmentPanel.load(
                 Invoice.attachable, id: document.invoice.id ?? 0, database: invoices.database,
-                principal: context.principal)
+                principal: context.principal, time: pages.time)
         }
         return pages.page(
             template, title: model.title, section: "billing", request: request, context: context, model: model)

@@ -117,7 +117,7 @@ package struct CustomersWebController {
             canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil,
             attachments: try await AttachmentPanel.load(
-                Customer.attachable, id: id, database: store.database, principal: context.principal),
+                Customer.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
         return pages.page(
             "customers/customer", title: customer.name, section: "customers", request: request, context: context,

@@ -243,7 +243,7 @@ package struct ResultsWebController {
                 complete: report.complete,
                 attachments: try await AttachmentPanel.load(
                     LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
-                    principal: context.principal)))
+                    principal: context.principal, time: pages.time)))
     }
 
     private func reportPage(_ report: ResultStore.OrderReport) -> ResultReportPage {

@@ -325,7 +325,8 @@ package struct SamplesWebController {
                 meanings: Signature.Meaning.allCases.map { Choice(value: $0.rawValue) }, canWrite: canWrite,
                 canSign: context.principal?.credential.isPerson == true && canWrite, needsCode: needsCode,
                 attachments: try await AttachmentPanel.load(
-                    Sample.attachable, id: id, database: store.database, principal: context.principal)),
+                    Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time)
+            ),
             status: error?.httpStatus ?? .ok)
     }
 

@@ -259,7 +259,7 @@ package struct TransferWebController {
                 canCheck: canWrite && transfer.outcome == .unknown,
                 canOutcome: canWrite && lastResult == .pregnant && transfer.outcome == .unknown, today: Day.today,
                 attachments: try await AttachmentPanel.load(
-                    Transfer.attachable, id: id, database: database, principal: context.principal)))
+                    Transfer.attachable, id: id, database: database, principal: context.principal, time: pages.time)))
     }
 
     /// `transfer.mustache`: the trace from sire and donor to the transfer and what came of it.
