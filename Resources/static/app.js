@@ -17,6 +17,24 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const flash of document.querySelectorAll(".flash")) {
     setTimeout(() => flash.classList.add("flash-faded"), 8000);
   }
+  // A box that scrolls sideways (a wide table on a phone) must take the keyboard's focus, or it
+  // cannot be scrolled without a pointer (WCAG 2.1.1); it does only while it scrolls.
+  const scrollers = document.querySelectorAll(".scroll, .label-sheet, .pedigree, pre");
+  const reachable = () => {
+    for (const box of scrollers) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.querySelector("caption")?.textContent || "Scrolling content");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  };
+  reachable();
+  window.addEventListener("resize", reachable);
 });
 
 // Buttons that open and close <dialog>s (the signing dialog); Escape closes them natively.
@@ -311,3 +329,154 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Pickers: a field that takes a record's id (`data-pick` names its lookup route) becomes a search
+// box, an ARIA combobox: type a name or code, or scan a barcode (the scanner's Enter chooses a lone
+// exact match), and the hidden field carries the chosen id. The form posts what it posted before,
+// so without script the field is the plain id field it always was.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const field of document.querySelectorAll("input[data-pick]")) picker(field);
+});
+
+function picker(field) {
+  const box = document.createElement("input");
+  const list = document.createElement("ul");
+  const chosen = document.createElement("span");
+  // The label points at the box: it is what a person types into.
+  box.id = field.id;
+  field.id = `${box.id}-id`;
+  box.type = "text";
+  box.autocomplete = "off";
+  box.required = field.required;
+  box.autofocus = field.autofocus;
+  box.setAttribute("role", "combobox");
+  box.setAttribute("aria-autocomplete", "list");
+  box.setAttribute("aria-expanded", "false");
+  box.setAttribute("aria-controls", `${box.id}-options`);
+  box.setAttribute("aria-describedby", `${box.id}-chosen`);
+  list.id = `${box.id}-options`;
+  list.className = "pick-list";
+  list.setAttribute("role", "listbox");
+  list.hidden = true;
+  chosen.id = `${box.id}-chosen`;
+  chosen.className = "hint pick-chosen";
+  chosen.setAttribute("aria-live", "polite");
+  field.required = false;
+  field.type = "hidden";
+  field.removeAttribute("inputmode");
+  field.parentElement.classList.add("pick");
+  field.after(box, list, chosen);
+  const hint = document.querySelector(`label[for="${box.id}"] .hint`);
+  if (hint && field.dataset.pickHint) hint.textContent = field.dataset.pickHint;
+  if (box.autofocus) box.focus();
+
+  let matches = [];
+  let active = -1;
+  let pending = null;
+  let asked = 0;
+
+  async function find(words) {
+    const ask = ++asked;
+    const url = new URL(field.dataset.pick, location.origin);
+    url.searchParams.set("q", words);
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok || ask !== asked) return null;
+    return (await response.json()).items;
+  }
+
+  function choose(match) {
+    field.value = match.id;
+    box.value = match.label;
+    chosen.textContent = `${match.detail} · #${match.id}`;
+    box.setCustomValidity("");
+    close();
+  }
+
+  function close() {
+    list.hidden = true;
+    active = -1;
+    box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
+  }
+
+  function show(items) {
+    matches = items;
+    active = -1;
+    list.replaceChildren(...items.map((match, index) => {
+      const option = document.createElement("li");
+      option.id = `${list.id}-${index}`;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      const detail = document.createElement("span");
+      detail.className = "hint";
+      detail.textContent = match.detail;
+      option.append(match.label, " ", detail);
+      option.addEventListener("mousedown", (event) => event.preventDefault());
+      option.addEventListener("click", () => choose(match));
+      return option;
+    }));
+    if (items.length === 0) {
+      const none = document.createElement("li");
+      none.className = "hint";
+      none.textContent = "No match.";
+      list.append(none);
+    }
+    list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+  }
+
+  function highlight(index) {
+    const options = list.querySelectorAll("[role=option]");
+    if (options.length === 0) return;
+    active = (index + options.length) % options.length;
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+    box.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({ block: "nearest" });
+  }
+
+  // The words no longer name the chosen record: nothing is chosen until a match is.
+  box.addEventListener("input", () => {
+    field.value = "";
+    chosen.textContent = "";
+    box.setCustomValidity(box.value.trim() ? "Choose one of the matches, or clear the field." : "");
+    clearTimeout(pending);
+    const words = box.value.trim();
+    if (!words) return close();
+    pending = setTimeout(async () => {
+      const items = await find(words);
+      if (items) show(items);
+    }, 150);
+  });
+
+  box.addEventListener("keydown", async (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (list.hidden && matches.length) show(matches);
+      highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close();
+    } else if (event.key === "Enter" && (!list.hidden || (box.value.trim() && !field.value))) {
+      // A scanner types the code and Enter at once: look it up now rather than send the form.
+      event.preventDefault();
+      if (active >= 0) return choose(matches[active]);
+      clearTimeout(pending);
+      const items = await find(box.value.trim());
+      if (!items) return;
+      const exact = items.filter((match) => match.exact);
+      if (exact.length === 1) choose(exact[0]);
+      else if (items.length === 1) choose(items[0]);
+      else show(items);
+    }
+  });
+  box.addEventListener("blur", close);
+
+  // A form shown again (after an error, or opened with ?donor_id=…) names what it holds.
+  if (field.value) {
+    box.value = `#${field.value}`;
+    find(`#${field.value}`).then((items) => {
+      const match = items?.find((item) => String(item.id) === field.value);
+      if (match) choose(match);
+    });
+  }
+}

@@ -35,6 +35,12 @@ package struct AnimalsAPIController {
             }
             return try await store.changeAll(ids: body.ids, body.input, context: context.eventContext).response
         }
+        routes.get("/api/v1/animals/lookup", .animalsRead, .findAnimals) { request, _ in
+            let query = ListQuery(request)
+            let sex = try query.choice("sex", in: Animal.Sex.allCases.map(\.rawValue)).flatMap(Animal.Sex.init)
+            guard let words = try Lookup.words(query) else { return ItemList<Lookup.Match>(items: []) }
+            return try await store.lookup(words, sex: sex)
+        }
         let csv = AnimalCSV(store: store)
         routes.get("/api/v1/animals/export", .animalsRead, .exportAnimalsAsCSV) { request, context in
             csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))

@@ -4,6 +4,10 @@ import LabBoxServer
 // The JSON API documentation of the routes of Animals: each operation is named where its route is declared.
 
 extension APIOperation {
+    package static let findAnimals = lookup(
+        "animal", matchedBy: "registration number, microchip or ear tag",
+        filters: [.query("sex", "female (donors, dams) or male (sires).", .enumeration(["female", "male", "unknown"]))])
+
     package static let listAnimals = APIOperation(
         "List animals",
         "Deleted records are left out; admins may add include_deleted=true.",

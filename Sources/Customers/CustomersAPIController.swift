@@ -30,6 +30,10 @@ package struct CustomersAPIController {
             to: routes, path: "/api/v1/customers", read: .customersRead, write: .customersWrite,
             operations: .standard(noun: "customer", record: .customer))
         let csv = CustomerCSV(store: store)
+        routes.get("/api/v1/customers/lookup", .customersRead, .findCustomers) { request, _ in
+            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
+            return try await store.lookup(words)
+        }
         routes.get("/api/v1/customers/export", .customersRead, .exportCustomersAsCSV) { request, context in
             csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
         }

@@ -4,6 +4,8 @@ import LabBoxServer
 // The JSON API documentation of the routes of Customers: each operation is named where its route is declared.
 
 extension APIOperation {
+    package static let findCustomers = lookup("customer", matchedBy: "email")
+
     package static let listCustomers = APIOperation(
         "List customers",
         "Deleted records are left out; admins may add include_deleted=true.",

@@ -4,7 +4,8 @@ Crawls the app's own links from the home page, signed in as an admin on a server
 (LABBOX_DEMO_URL), one page per route pattern (/samples/{id}, /samples/{id}?tab=history), and
 renders each at 390, 768 and 1,366 px. A page fails when it scrolls sideways (naming the element
 that sticks out furthest), when a control is shorter than a finger (44 px) on the phone, or when a
-record's page has the <title> of a list. Screenshots of each page at each width land in
+record's page has the <title> of a list, or when axe-core (vendor/axe.min.js) finds a WCAG 2.1 A or
+AA violation at the phone or the desktop width. Screenshots of each page at each width land in
 SCREENSHOTS/layout/.
 """
 import os
@@ -57,6 +58,17 @@ return [...document.querySelectorAll(selector)].filter((element) => {
 }).slice(0, 5).map((element) => `${element.tagName.toLowerCase()} "${(element.textContent || element.name || "").trim().slice(0, 30)}" ${Math.round(element.getBoundingClientRect().height)} px`);
 """
 
+AXE = open(os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js"), encoding="utf-8").read()
+# Each violation as "rule (impact): the first elements", for WCAG 2.0 and 2.1, levels A and AA.
+AXE_RUN = """
+const done = arguments[0];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+  .then((result) => done(result.violations.map((violation) => `${violation.id} (${violation.impact}): ` +
+    violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ") +
+    ` — ${violation.help}`)))
+  .catch((error) => done([`axe failed: ${error}`]));
+"""
+
 LINKS = "return [...document.querySelectorAll('a[href]')].filter((a) => !a.hasAttribute('download')).map((a) => a.href)"
 
 
@@ -104,6 +116,7 @@ def crawl(driver, base):
 def check_every_page(make_driver, sign_in, base, shots):
     os.makedirs(f"{shots}/layout", exist_ok=True)
     driver = make_driver(1366, 900)
+    driver.set_script_timeout(60)
     problems = []
     try:
         sign_in(driver, base=base)
@@ -121,6 +134,10 @@ def check_every_page(make_driver, sign_in, base, shots):
                 overflow = driver.execute_script(OVERFLOW)
                 if overflow:
                     problems.append(f"{pattern} at {width} px scrolls sideways: {overflow}")
+                if width != WIDTHS[1]:
+                    driver.execute_script(AXE)
+                    for violation in driver.execute_async_script(AXE_RUN):
+                        problems.append(f"{pattern} at {width} px is not accessible: {violation}")
                 if width == WIDTHS[0]:
                     small = driver.execute_script(SMALL_TARGETS)
                     if small:

@@ -225,7 +225,7 @@ def test_sample_is_recorded_and_its_history_shows_each_change(driver):
     submit(driver, driver.find_element(By.XPATH, "//button[text()='Save change']").click)
     flash_text(driver)
     submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "History").click)
-    rows = driver.find_elements(By.CSS_SELECTOR, "[role=tabpanel] tbody tr")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#tab-view tbody tr")
     assert len(rows) == 2, len(rows)
     latest = rows[0].text
     assert "Moved to long-term storage" in latest, latest
@@ -240,7 +240,7 @@ def add_animal(driver, name, sex, sire_id=""):
     driver.find_element(By.ID, "animal-sex").send_keys(sex)
     driver.find_element(By.ID, "animal-breed").send_keys("Holstein")
     if sire_id:
-        driver.find_element(By.ID, "animal-sire").send_keys(sire_id)
+        pick(driver, "animal-sire", f"#{sire_id}")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/animals'] button[type=submit]").click)
     flash_text(driver)
     return driver.current_url.rstrip("/").split("/")[-1]
@@ -426,7 +426,7 @@ def test_lineage_tree(driver):
     driver.save_screenshot(f"{SHOTS}/lineage-up.png")
     submit(driver, driver.find_element(By.LINK_TEXT, "BULL-0042-S1").click)
     submit(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Lineage").click)
-    assert "BULL-0042-S1-A1" in driver.find_element(By.CSS_SELECTOR, "[role=tabpanel]").text
+    assert "BULL-0042-S1-A1" in driver.find_element(By.CSS_SELECTOR, "#tab-view").text
     driver.save_screenshot(f"{SHOTS}/lineage-down.png")
 
 
@@ -510,11 +510,35 @@ HERD = {}
 
 
 def fill(driver, values):
-    """Types each value into the field with that id."""
+    """Types each value into the field with that id; a picker's value is an id, typed and Entered
+    as a scanner would."""
     for field, value in values.items():
         element = driver.find_element(By.ID, field)
         element.clear()
-        element.send_keys(value)
+        if element.get_attribute("role") == "combobox":
+            pick(driver, field, f"#{value}")
+        else:
+            element.send_keys(value)
+
+
+def pick(driver, field, words, option=None):
+    """Types `words` into the picker `field`; then chooses the match whose text holds `option` with
+    the arrow keys and Enter, or, without `option`, lets Enter choose the lone exact match. Waits
+    until the hidden field holds the chosen id and returns it."""
+    box = driver.find_element(By.ID, field)
+    box.send_keys(words)
+    if option:
+        WebDriverWait(driver, 10).until(lambda _: any(
+            option in element.text for element in driver.find_elements(By.CSS_SELECTOR, f"#{field}-options [role=option]")))
+        options = driver.find_elements(By.CSS_SELECTOR, f"#{field}-options [role=option]")
+        index = next(i for i, element in enumerate(options) if option in element.text)
+        for _ in range(index + 1):
+            box.send_keys(Keys.ARROW_DOWN)
+        assert box.get_attribute("aria-activedescendant") == options[index].get_attribute("id")
+    box.send_keys(Keys.ENTER)
+    hidden = driver.find_element(By.ID, f"{field}-id")
+    WebDriverWait(driver, 10).until(lambda _: hidden.get_attribute("value"))
+    return hidden.get_attribute("value")
 
 
 def test_opu_entry_batch_and_embryo_grading(driver):
@@ -525,7 +549,16 @@ def test_opu_entry_batch_and_embryo_grading(driver):
     assert "No OPU sessions yet" in driver.find_element(By.CSS_SELECTOR, ".empty").text
     submit(driver, driver.find_element(By.LINK_TEXT, "New OPU session").click)
     assert driver.switch_to.active_element.get_attribute("id") == "opu-donor"
-    fill(driver, {"opu-donor": HERD["donor"], "opu-follicles": "15", "opu-oocytes": "12", "opu-grade-1": "5",
+    # The donor is found by her name: the picker offers females only, Rosie and Daisy alike.
+    driver.find_element(By.ID, "opu-donor").send_keys("Ro")
+    WebDriverWait(driver, 10).until(lambda _: "Rosie" in driver.find_element(By.ID, "opu-donor-options").text)
+    assert "Bruno" not in driver.find_element(By.ID, "opu-donor-options").text
+    driver.save_screenshot(f"{SHOTS}/picker-matches.png")
+    driver.find_element(By.ID, "opu-donor").clear()
+    assert pick(driver, "opu-donor", "Dai", option="Daisy") == HERD["donor"]
+    assert "Holstein" in driver.find_element(By.ID, "opu-donor-chosen").text
+    driver.save_screenshot(f"{SHOTS}/picker.png")
+    fill(driver, {"opu-follicles": "15", "opu-oocytes": "12", "opu-grade-1": "5",
                   "opu-grade-2": "4", "opu-grade-3": "2", "opu-grade-4": "1"})
     driver.save_screenshot(f"{SHOTS}/opu-entry.png")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/opu'] button").click)

@@ -11,6 +11,10 @@ package struct StorageAPIController {
         routes.get("/api/v1/storage/containers", .storageRead, .listContainers) { request, _ in
             ContainerList(items: try await store.children(of: try ListQuery(request).integer("parent_id")))
         }
+        routes.get("/api/v1/storage/containers/lookup", .storageRead, .findContainers) { request, _ in
+            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
+            return try await store.lookup(words)
+        }
         routes.post("/api/v1/storage/containers", .admin, .addContainer) { request, context in
             let input = try await request.decode(as: StorageStore.ContainerInput.self, context: context)
             return EditedResponse(

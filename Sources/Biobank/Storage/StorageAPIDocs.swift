@@ -4,6 +4,8 @@ import LabBoxServer
 // The JSON API documentation of the routes of Storage: each operation is named where its route is declared.
 
 extension APIOperation {
+    package static let findContainers = lookup("container", matchedBy: "whole address (Tank 3 / C2 / G1)")
+
     package static let listContainers = APIOperation(
         "List containers",
         "The top level, or the children of parent_id, by name.",
