@@ -102,7 +102,7 @@ package struct AnimalStore: Sendable {
             if text.isEmpty {
                 animal.birthDate = nil
             } else {
-                guard let date = try? Date(text, strategy: Day.style), date <= Date() else {
+                guard let date = try? Date(text, strategy: Day.style), Day.text(date) <= Day.today else {
                     throw APIError.validationFailed(
                         "Give the birth date as YYYY-MM-DD, not in the future.", field: "birth_date")
                 }

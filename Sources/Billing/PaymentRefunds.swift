@@ -67,7 +67,7 @@ extension PaymentStore {
     /// The day of a refund, today when absent; not in the future (a rule: 422, not a malformed 400).
     static func refundDay(_ text: String?) throws -> String {
         guard let text = FormText.text(text) else { return Day.today }
-        guard let date = Day.date(text), date <= Date() else {
+        guard let date = Day.date(text), Day.text(date) <= Day.today else {
             throw APIError.validationFailed(
                 "The day of the refund as YYYY-MM-DD, not in the future.", field: "refunded_on")
         }

@@ -33,9 +33,38 @@ package struct LabTime: Sendable {
     package func start(ofDay day: String) -> Date? {
         guard day.utf8.count == 10, CalendarText.exists(day) else { return nil }
         let parts = day.split(separator: "-").compactMap { Int($0) }
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    /// `date` as a browser's `datetime-local` field shows it on the lab's wall clock
+    /// (`2026-12-06T09:30`): a form shows a stored time as the person entered it.
+    package func fieldText(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let number = { (value: Int?, digits: Int) in
+            String(repeating: "0", count: max(0, digits - String(value ?? 0).count)) + String(value ?? 0)
+        }
+        return "\(number(parts.year, 4))-\(number(parts.month, 2))-\(number(parts.day, 2))T"
+            + "\(number(parts.hour, 2)):\(number(parts.minute, 2))"
+    }
+
+    /// The instant a `datetime-local` field's `YYYY-MM-DDTHH:MM` (seconds optional) means on the
+    /// lab's wall clock; nil when it is not such a time. In the hour a clock goes back, the first.
+    package func date(fieldText text: String) -> Date? {
+        let pieces = text.split(separator: "T")
+        guard pieces.count == 2, let start = start(ofDay: String(pieces[0])) else { return nil }
+        let clock = pieces[1].split(separator: ":").map { Int($0) }
+        guard (2...3).contains(clock.count), let hour = clock[0], let minute = clock[1],
+            (0..<24).contains(hour), (0..<60).contains(minute)
+        else { return nil }
+        let second = clock.count == 3 ? clock[2] : 0
+        guard let second, (0..<60).contains(second) else { return nil }
+        return calendar.date(bySettingHour: hour, minute: minute, second: second, of: start)
+    }
+
+    private var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        return calendar
     }
 
     /// The zone's short name at `date` as people there write it (CET, CEST, CST): the locale's,
@@ -48,6 +77,16 @@ package struct LabTime: Sendable {
             if let name = zone.localizedName(for: style, locale: locale), !name.hasPrefix("GMT") { return name }
         }
         return zone.abbreviation(for: date) ?? zone.identifier
+    }
+
+    /// Makes `zone` the process's own, before anything else runs: "today" (``Day/today``) and the
+    /// scheduler's cron expressions then follow the lab's clock, not the box's. Logs, storage and
+    /// the API name their zone (UTC) and do not change.
+    package static func adopt(_ zone: TimeZone) {
+        guard zone.identifier != TimeZone.current.identifier else { return }
+        setenv("TZ", zone.identifier, 1)
+        tzset()
+        NSTimeZone.resetSystemTimeZone()
     }
 
     /// A time zone from its IANA name (`Europe/Berlin`); nil for an abbreviation or an unknown name.

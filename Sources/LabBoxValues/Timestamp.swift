@@ -42,8 +42,9 @@ package enum CalendarText {
     }
 }
 
-/// Calendar days as the lab records them (`YYYY-MM-DD`, UTC): a transfer or a check has a day,
-/// rarely a meaningful time.
+/// Calendar days as the lab records them (`YYYY-MM-DD`): a transfer or a check has a day, rarely a
+/// meaningful time. Arithmetic on days is zone-free; only ``today`` asks a clock, the lab's
+/// (`labbox serve` makes `lab.timezone` the process's zone, decision 0032).
 package enum Day {
     package static let style = Date.ISO8601FormatStyle().year().month().day()
 
@@ -55,7 +56,11 @@ package enum Day {
 
     package static func text(_ date: Date) -> String { date.formatted(style) }
 
-    package static var today: String { text(Date()) }
+    /// Today on the lab's calendar: in Sydney a transfer done at 8 in the morning is today's even
+    /// while UTC is still on yesterday.
+    package static var today: String {
+        Date().formatted(Date.ISO8601FormatStyle(timeZone: .current).year().month().day())
+    }
 
     /// Whole days from `start` to `end` (negative when `end` is earlier).
     package static func between(_ start: String, _ end: String) -> Int? {
@@ -71,7 +76,7 @@ package enum Day {
     /// (and `label`, what the day is of, in the message).
     package static func past(_ input: String?, field: String, label: String) throws -> String {
         guard let input, !input.trimmingCharacters(in: .whitespaces).isEmpty else { return today }
-        guard let day = date(input), day <= Date() else {
+        guard let day = date(input), text(day) <= today else {
             throw APIError.invalid("Give the \(label) as YYYY-MM-DD, not in the future.", field: field)
         }
         return text(day)

@@ -89,13 +89,13 @@ package struct SamplesWebController {
             case witnessCode = "witness_code"
         }
 
-        package init(_ sample: Sample) {
+        package init(_ sample: Sample, time: LabTime) {
             externalId = sample.externalId
             species = sample.species
             kind = sample.kind
             status = sample.status.rawValue
             animalId = sample.animalId.map(String.init) ?? ""
-            collectedAt = sample.collectedAt.formatted(.iso8601)
+            collectedAt = time.fieldText(sample.collectedAt)
             notes = sample.notes
             collectedBy = sample.collectedBy
             quantity = sample.quantity.map { String($0) } ?? ""
@@ -103,8 +103,8 @@ package struct SamplesWebController {
             doses = sample.doses.map(String.init) ?? ""
         }
 
-        /// The browser's datetime-local field has no zone; LabBox runs on UTC.
-        package func input() throws -> SampleStore.Input {
+        /// The browser's datetime-local field has no zone: it means the lab's wall clock.
+        package func input(time: LabTime) throws -> SampleStore.Input {
             func given(_ text: String) -> String? { text.isEmpty ? nil : text }
             var animal: Int64?
             if !animalId.isEmpty {
@@ -127,8 +127,10 @@ package struct SamplesWebController {
                 }
                 doseCount = value
             }
-            var collected = given(collectedAt)
-            if let text = collected, text.count == 16 { collected = text + ":00Z" }
+            // What is not a wall-clock time goes to the store as typed, which names the fault.
+            let collected = given(collectedAt).map { text in
+                time.date(fieldText: text).map { $0.formatted(.iso8601) } ?? text
+            }
             return SampleStore.Input(
                 externalId: given(externalId), species: given(species), kind: given(kind),
                 status: given(status).flatMap(Sample.Status.init), animalId: animal, collectedAt: collected,
@@ -189,7 +191,8 @@ package struct SamplesWebController {
             let form = bulk.fields
             let witness = try await witness(form, context)
             let outcome = try await store.changeAll(
-                ids: bulk.ids, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
+                ids: bulk.ids, try form.input(time: pages.time), reason: form.reason, witness: witness,
+                context: context.eventContext)
             guard outcome.applied else {
                 throw APIError.validationFailed(
                     "Nothing was changed: \(outcome.failures.count) of \(bulk.ids.count) samples cannot be. "
@@ -243,7 +246,7 @@ package struct SamplesWebController {
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await request.decode(as: Form.self, context: context)
         do {
-            var input = try form.input()
+            var input = try form.input(time: pages.time)
             let barcodes = form.parentBarcodes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             if !barcodes.isEmpty {
@@ -264,7 +267,8 @@ package struct SamplesWebController {
         do {
             let witness = try await witness(form, context)
             let sample = try await store.update(
-                id: id, try form.input(), reason: form.reason, witness: witness, context: context.eventContext)
+                id: id, try form.input(time: pages.time), reason: form.reason, witness: witness,
+                context: context.eventContext)
             return Flash(kind: .success, message: "Sample \(sample.externalId) was saved.").redirect(
                 to: "/samples/\(id)")
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
@@ -306,7 +310,7 @@ package struct SamplesWebController {
             context: context,
             model: SampleDetailPage(
                 sample: SampleDetailPage.Details(sample, address: record.address, time: pages.time),
-                form: SampleFormValues(form ?? Form(sample)), error: error?.message,
+                form: SampleFormValues(form ?? Form(sample, time: pages.time)), error: error?.message,
                 tabDetails: !["history", "signatures", "lineage"].contains(tab), tabHistory: tab == "history",
                 tabSignatures: tab == "signatures", tabLineage: tab == "lineage",
                 ancestors: record.lineage.ancestors.map(SampleDetailPage.LineageNode.init),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabBoxPlatform
+import LabBoxValues
 import Logging
 
 struct ServeCommand: AsyncParsableCommand {
@@ -28,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags["log.level"] = logLevel
         flags["log.format"] = logFormat
         let config = try options.load(flags: flags)
+        LabTime.adopt(config.labTime.zone)
         LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         // Taken before SQLite opens the file, and held until the process ends.

@@ -6,6 +6,10 @@ import LabBoxServer
 import LabBoxValues
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The `labbox` executable driven as a separate process, the way an operator uses it.
 @Suite struct CLITests {
     @Test func versionPrintsVersionCommitCommitDateSwiftAndSQLite() async throws {
@@ -123,5 +127,34 @@ import Testing
         #expect(server.logText.contains("shutdown complete"))
         let wal = directory.path + "/labbox-data/labbox.db-wal"
         #expect(((try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) == 0)
+    }
+
+    @Test func serveCountsTodayOnTheLabsCalendar() async throws {
+        // At any instant one of these zones is on another day than UTC (UTC+14 from 10:00 UTC,
+        // UTC−11 until 11:00 UTC), so the check fails whenever "today" were UTC's.
+        func day(_ zone: String) -> String {
+            Date().formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: zone)!).year().month().day())
+        }
+        let zone = try #require(["Pacific/Kiritimati", "Pacific/Pago_Pago"].first { day($0) != day("UTC") })
+        let directory = try TemporaryDirectory()
+        let key = try await LabBoxProcess.run(
+            ["apikey", "create", "--data", directory.path + "/labbox-data", "--name", "t", "--scopes", "admin"]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try RunningServer(directory: directory.path, environment: ["LABBOX_LAB_TIMEZONE": zone])
+        func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            let (data, _) = try await URLSession.shared.data(for: request)
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let before = day(zone)
+        let donor = try await post("/api/v1/animals", ["species": "bovine", "name": "Moana", "sex": "female"])
+        let session = try await post(
+            "/api/v1/opu-sessions", ["donor_id": donor["id"] ?? 0, "follicles": 4, "oocytes": 3])
+        #expect([before, day(zone)].contains(session["performed_on"] as? String ?? ""), "\(session)")
+        #expect(server.terminate() == 0)
     }
 }

@@ -31,4 +31,17 @@ import Testing
         #expect(berlin.text(noon).hasSuffix("19:00 MESZ") || berlin.text(noon).hasSuffix("19:00 CEST"))
         #expect(LabTime(zone: TimeZone(identifier: "UTC")!).text(noon).hasSuffix("17:00 UTC"))
     }
+
+    @Test func aFormsWallClockTimeIsTheLabs() throws {
+        let chicago = LabTime(zone: TimeZone(identifier: "America/Chicago")!)
+        let noon = try #require(Date(databaseText: "2026-07-15 17:00:00"))
+        #expect(chicago.fieldText(noon) == "2026-07-15T12:00")
+        #expect(chicago.date(fieldText: "2026-07-15T12:00") == noon)
+        #expect(chicago.date(fieldText: "2026-07-15T12:00:30") == noon.addingTimeInterval(30))
+        // The night the clocks go back (1 November 2026), 01:30 happens twice: the first is meant.
+        #expect(chicago.date(fieldText: "2026-11-01T01:30")?.databaseText == "2026-11-01 06:30:00.000")
+        for bad in ["2026-07-15", "2026-07-15T24:00", "2026-02-30T10:00", "2026-07-15T10", "noon"] {
+            #expect(chicago.date(fieldText: bad) == nil, "\(bad)")
+        }
+    }
 }

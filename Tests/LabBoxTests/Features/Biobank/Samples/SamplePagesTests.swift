@@ -30,4 +30,29 @@ import Testing
             #expect(sample?.status == .received)
         }
     }
+
+    @Test func theCollectedTimeIsTypedAndShownOnTheLabsClock() async throws {
+        let server = try TestServer { $0.labTime = LabTime(zone: TimeZone(identifier: "America/Chicago")!) }
+        let session = try await server.signIn(.technician)
+        try await server.test { client in
+            var headers = session.headers
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let created = try await client.execute(
+                uri: "/samples", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string:
+                        "_csrf=\(session.csrf)&external_id=CHI-1&species=bovine&kind=semen&collected_at=2026-01-15T12:00"
+                ))
+            #expect(created.status == .seeOther, "\(created.text)")
+            let sample = try #require(
+                try await server.services.database.read {
+                    try Sample.filter(Sample.CodingKeys.externalId == "CHI-1").fetchOne($0)
+                })
+            // Noon in Chicago (CST, UTC−6) is 18:00 UTC, and the edit form shows noon again.
+            #expect(sample.collectedAt.databaseText == "2026-01-15 18:00:00.000")
+            let edit = try await client.execute(
+                uri: "/samples/\(sample.id ?? 0)", method: .get, headers: session.headers)
+            #expect(edit.text.contains("value=\"2026-01-15T12:00\""))
+        }
+    }
 }
