@@ -230,6 +230,7 @@ extension APISchema {
         "performed_on": .string(maxLength: 10), "quantity": .string(maxLength: 20).described("Above 0; 1 when absent."),
         "unit": .string(maxLength: 50), "unit_price": .string(maxLength: 20),
         "vat_category": .string(maxLength: 2), "vat_rate": .string(maxLength: 6),
+        "currency": .string(maxLength: 3).described("ISO 4217; when given, the lab's (billing.currency)."),
     ]).named("ChargeInput")
 
     static let party: APISchema = .object(["name": .string, "address": .string, "vat_id": .string])
@@ -284,6 +285,7 @@ extension APISchema {
         "customer_id": .recordID, "received_on": .string(maxLength: 10), "amount": .string(maxLength: 20),
         "method": .string(maxLength: 20), "reference": .string(maxLength: 200), "notes": .string(maxLength: 2000),
         "allocations": .array(.allocationInput),
+        "currency": .string(maxLength: 3).described("ISO 4217; when given, the lab's (billing.currency)."),
     ]).named("PaymentInput")
 
     static let agingAmounts: APISchema = .object([

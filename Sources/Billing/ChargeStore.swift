@@ -23,9 +23,11 @@ package struct ChargeStore: Sendable {
         package var unitPrice: String?
         package var vatCategory: String?
         package var vatRate: String?
+        /// The unit price's currency when the client states it: the lab's, or refused.
+        package var currency: String?
 
         package enum CodingKeys: String, CodingKey {
-            case description, quantity, unit
+            case description, quantity, unit, currency
             case customerId = "customer_id"
             case serviceId = "service_id"
             case performedOn = "performed_on"
@@ -58,6 +60,7 @@ package struct ChargeStore: Sendable {
         guard try Customer.filter(key: customer).filter(Customer.CodingKeys.deletedAt == nil).fetchCount(db) == 1
         else { throw APIError.validationFailed("No customer has id \(customer).", field: "customer_id") }
         let day = try Day.past(input.performedOn, field: "performed_on", label: "day the work was performed")
+        try settings.requireCurrency(input.currency)
         guard let quantity = Quantity(input.quantity ?? "1"), quantity.milli > 0 else {
             throw APIError.validationFailed(
                 "A quantity above 0 with up to 3 decimals; only credit notes reverse work.", field: "quantity")

@@ -44,6 +44,10 @@ package struct InvoiceStore: Sendable {
                 case lineId = "line_id"
                 case quantity
             }
+
+            package init(lineId: Int64, quantity: String? = nil) {
+                (self.lineId, self.quantity) = (lineId, quantity)
+            }
         }
         package var reason: String?
         package var lines: [Line]?
@@ -59,17 +63,18 @@ package struct InvoiceStore: Sendable {
         guard let customerID = input.customerId else {
             throw APIError.validationFailed("The field 'customer_id' is required.", field: "customer_id")
         }
-        return try await database.write(context) { write in try draft(input, customer: customerID, write) }
+        return try await database.write(context) { write in try draft(input, customer: customerID, write).invoice }
     }
 
     /// A draft of the customer's unbilled charges (those of `input.chargeIds`, or all performed by
-    /// `until`), in the caller's transaction. Its totals are saved unless it is issued at once
-    /// (`toIssue`), which computes and freezes them anyway; `reason` goes with its audit events.
+    /// `until`), with its lines, in the caller's transaction. Its totals are saved unless it is
+    /// issued at once (`toIssue`), which computes and freezes them anyway; `reason` goes with its
+    /// audit events.
     private func draft(
         _ input: DraftInput, customer customerID: Int64, until: String? = nil, toIssue: Bool = false,
         reason: String? = nil, _ write: AuditedWrite
-    ) throws -> Invoice {
-        guard let customer = try Customer.fetchOne(write.db, key: customerID), customer.deletedAt == nil else {
+    ) throws -> (invoice: Invoice, lines: [InvoiceLine]) {
+        guard let customer = try Self.customer(write.db, id: customerID), customer.deletedAt == nil else {
             throw APIError.validationFailed("No customer has id \(customerID).", field: "customer_id")
         }
         // A cached statement: the month-end run drafts thousands in a row.
@@ -100,15 +105,17 @@ package struct InvoiceStore: Sendable {
         }
         try write.insert(&invoice)
         let invoiceID = invoice.id ?? 0
+        var lines: [InvoiceLine] = []
         for (position, previous) in charges.enumerated() {
             var line = try Self.line(of: previous, invoice: invoiceID, position: position + 1, settings.currency)
             try write.insert(&line)
+            lines.append(line)
             var charge = previous
             charge.invoiceId = invoiceID
             charge.updatedAt = now
             try write.update(charge, from: previous, action: "bill", reason: reason)
         }
-        return toIssue ? invoice : try refreshTotals(invoice, write)
+        return (toIssue ? invoice : try refreshTotals(invoice, lines: lines, write), lines)
     }
 
     /// The month-end run: every customer's unbilled work performed by `until` becomes an issued
@@ -122,7 +129,11 @@ package struct InvoiceStore: Sendable {
 
     static let runBatch = 250
 
-    package func invoiceAll(until: String, purchaseOrder: String? = nil, context: EventContext) async throws -> Run {
+    /// `day` is the issue date: today, except in the demo's year of invoices, which runs month
+    /// by month in date order so that the numbers stay in date order.
+    package func invoiceAll(
+        until: String, purchaseOrder: String? = nil, on day: String = Day.today, context: EventContext
+    ) async throws -> Run {
         // Who has work to invoice, and who cannot be invoiced for lack of a VAT id.
         let (customers, skipped) = try await database.read { db -> ([Int64], [Int64]) in
             var customers: [Int64] = []
@@ -147,10 +158,10 @@ package struct InvoiceStore: Sendable {
             let batch = customers[start..<min(start + Self.runBatch, customers.count)]
             run.issued += try await database.write(context) { write in
                 try batch.map { customer in
-                    try issue(
-                        try draft(
-                            .init(purchaseOrder: purchaseOrder), customer: customer, until: until, toIssue: true,
-                            reason: reason, write), write, reason: reason)
+                    let drafted = try draft(
+                        .init(purchaseOrder: purchaseOrder), customer: customer, until: until, toIssue: true,
+                        reason: reason, write)
+                    return try issue(drafted.invoice, lines: drafted.lines, write, reason: reason, on: day)
                 }
             }
         }
@@ -195,8 +206,8 @@ package struct InvoiceStore: Sendable {
     }
 
     /// The draft's totals from its lines, saved.
-    private func refreshTotals(_ previous: Invoice, _ write: AuditedWrite) throws -> Invoice {
-        let totals = try Self.totals(of: try lines(write.db, of: previous.id ?? 0), previous)
+    private func refreshTotals(_ previous: Invoice, lines: [InvoiceLine], _ write: AuditedWrite) throws -> Invoice {
+        let totals = try Self.totals(of: lines, previous)
         var invoice = previous
         (invoice.netMinor, invoice.vatMinor, invoice.grossMinor) = (
             totals.net.minor, totals.vat.minor, totals.gross.minor
@@ -264,22 +275,24 @@ package struct InvoiceStore: Sendable {
     /// the audit event. One write transaction, so two issuers never share a number or leave a gap.
     package func issue(id: Int64, context: EventContext) async throws -> Invoice {
         try await database.write(context) { write in
-            try issue(try draft(write.db, id: id), write)
+            try issue(try draft(write.db, id: id), lines: try lines(write.db, of: id), write)
         }
     }
 
-    /// `reason` goes with the audit event: the credit note's or voided invoice's own when absent.
-    private func issue(_ previous: Invoice, _ write: AuditedWrite, reason: String? = nil) throws -> Invoice {
+    /// `lines` are the draft's, in order; `reason` goes with the audit event: the credit note's
+    /// own when absent.
+    private func issue(
+        _ previous: Invoice, lines: [InvoiceLine], _ write: AuditedWrite, reason: String? = nil,
+        on day: String = Day.today
+    ) throws -> Invoice {
         let id = previous.id ?? 0
-        let lines = try lines(write.db, of: id)
         guard !lines.isEmpty else { throw APIError.validationFailed("The invoice has no lines.", field: "lines") }
-        guard let customer = try Customer.fetchOne(write.db, key: previous.customerId) else { throw Self.notFound }
+        guard let customer = try Self.customer(write.db, id: previous.customerId) else { throw Self.notFound }
         let totals = try Self.totals(of: lines, previous)
-        let today = Day.today
         var invoice = previous
-        invoice.issueDate = today
-        invoice.dueDate = previous.dueDate ?? Day.adding(settings.paymentDays, to: today)
-        if invoice.kind == .creditNote { invoice.dueDate = today }
+        invoice.issueDate = day
+        invoice.dueDate = previous.dueDate ?? Day.adding(settings.paymentDays, to: day)
+        if invoice.kind == .creditNote { invoice.dueDate = day }
         invoice.buyerName = customer.name
         invoice.buyerAddress = [
             customer.address,
@@ -296,14 +309,15 @@ package struct InvoiceStore: Sendable {
         if totals.groups.contains(where: { $0.category == .reverseCharge }) && invoice.buyerVatId.isEmpty {
             throw APIError.validationFailed("Reverse charge needs the buyer's VAT id.", field: "customer_id")
         }
-        invoice.number = try Self.nextNumber(write.db, series: invoice.kind.series, year: String(today.prefix(4)))
+        invoice.number = try Self.nextNumber(write.db, series: invoice.kind.series, year: String(day.prefix(4)))
         invoice.state = .issued
         for group in totals.groups {
-            try write.db.execute(
+            try write.db.cachedStatement(
                 sql: """
                     INSERT INTO invoice_vat (invoice_id, vat_category, vat_rate_bp, taxable_minor, vat_minor)
                     VALUES (?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [id, group.category.rawValue, group.rate.basisPoints, group.taxable.minor, group.vat.minor])
         }
         let corrected = try invoice.correctsId.flatMap { try Invoice.fetchOne(write.db, key: $0)?.number }
@@ -318,16 +332,21 @@ package struct InvoiceStore: Sendable {
         return invoice
     }
 
+    /// The customer, by a cached statement: the month-end run reads two per invoice.
+    private static func customer(_ db: Database, id: Int64) throws -> Customer? {
+        try Customer.fetchOne(db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [id])
+    }
+
     /// The next number of `series` in `year`: `2026-000123`, `CN-2026-000004`. The sequence row
     /// advances inside the issuing transaction: a rollback takes the number back with it.
     static func nextNumber(_ db: Database, series: String, year: String) throws -> String {
         let next =
             try Int.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO invoice_sequences (series, year, last) VALUES (?, ?, 1)
-                    ON CONFLICT (series, year) DO UPDATE SET last = last + 1 RETURNING last
-                    """, arguments: [series, Int(year) ?? 0]) ?? 1
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO invoice_sequences (series, year, last) VALUES (?, ?, 1)
+                        ON CONFLICT (series, year) DO UPDATE SET last = last + 1 RETURNING last
+                        """), arguments: [series, Int(year) ?? 0]) ?? 1
         let digits = String(next)
         return (series.isEmpty ? "" : series + "-") + year + "-"
             + String(repeating: "0", count: max(0, 6 - digits.count))
@@ -420,6 +439,7 @@ package struct InvoiceStore: Sendable {
                 reason: reason, createdAt: now, updatedAt: now)
             try write.insert(&note, reason: reason)
             guard let currency = Currency(invoice.currency) else { throw Self.notFound }
+            var noteLines: [InvoiceLine] = []
             for (position, (original, quantity)) in reversal.enumerated() {
                 let net =
                     InvoiceArithmetic.lineNet(
@@ -430,8 +450,9 @@ package struct InvoiceStore: Sendable {
                     unit: original.unit, unitPriceE4: original.unitPriceE4, vatCategory: original.vatCategory,
                     vatRateBp: original.vatRateBp, netMinor: net.minor)
                 try write.insert(&line)
+                noteLines.append(line)
             }
-            return try issue(note, write)
+            return try issue(note, lines: noteLines, write)
         }
     }
 

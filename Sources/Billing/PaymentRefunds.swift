@@ -39,7 +39,7 @@ extension PaymentStore {
         }
         let reason = try InputCheck.text(input.reason, field: "reason", limit: AuditTrail.maxReason)
         guard !reason.isEmpty else { throw APIError.validationFailed("Give the reason.", field: "reason") }
-        let day = try Self.refundDay(input.refundedOn)
+        let day = try Day.past(input.refundedOn, field: "refunded_on", label: "day of the refund")
         let reference = try InputCheck.text(input.reference, field: "reference", limit: 200)
         return try await database.write(context) { write in
             guard let payment = try Payment.fetchOne(write.db, key: id) else {
@@ -60,18 +60,6 @@ extension PaymentStore {
             try write.insert(&refund, action: "refund", reason: reason)
             return refund
         }
-    }
-}
-
-extension PaymentStore {
-    /// The day of a refund, today when absent; not in the future (a rule: 422, not a malformed 400).
-    static func refundDay(_ text: String?) throws -> String {
-        guard let text = FormText.text(text) else { return Day.today }
-        guard let date = Day.date(text), Day.text(date) <= Day.today else {
-            throw APIError.validationFailed(
-                "The day of the refund as YYYY-MM-DD, not in the future.", field: "refunded_on")
-        }
-        return Day.text(date)
     }
 
     package func refunds(payment id: Int64) async throws -> [PaymentRefund] {

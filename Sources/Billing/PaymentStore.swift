@@ -33,9 +33,11 @@ package struct PaymentStore: Sendable {
         package var reference: String?
         package var notes: String?
         package var allocations: [AllocationInput]?
+        /// The amount's currency when the client states it: the lab's, or refused.
+        package var currency: String?
 
         package enum CodingKeys: String, CodingKey {
-            case amount, method, reference, notes, allocations
+            case amount, method, reference, notes, allocations, currency
             case customerId = "customer_id"
             case receivedOn = "received_on"
         }
@@ -54,6 +56,7 @@ package struct PaymentStore: Sendable {
         guard let customer = input.customerId else {
             throw APIError.validationFailed("The field 'customer_id' is required.", field: "customer_id")
         }
+        try settings.requireCurrency(input.currency)
         guard let amount = input.amount.flatMap(currency.minor), amount > 0, amount <= InvoiceArithmetic.maximumMinor
         else {
             throw APIError.validationFailed(
@@ -275,5 +278,15 @@ package struct PaymentStore: Sendable {
     package init(database: AppDatabase, settings: BillingSettings) {
         self.database = database
         self.settings = settings
+    }
+}
+
+extension BillingSettings {
+    /// A request that states its amounts' currency must state the lab's: LabBox bills in one
+    /// currency and never converts, so another is refused (422 on `currency`), not ignored.
+    func requireCurrency(_ code: String?) throws {
+        guard let code, !code.isEmpty, code.uppercased() != currency.code else { return }
+        throw APIError.validationFailed(
+            "Amounts are in the lab's currency, \(currency.code), not \(code).", field: "currency")
     }
 }

@@ -72,12 +72,13 @@ package enum Day {
         date(day).map { text($0.addingTimeInterval(Double(days) * 86_400)) }
     }
 
-    /// `input` as a day not in the future, or today when absent; a validation error naming `field`
-    /// (and `label`, what the day is of, in the message).
+    /// `input` as a day not in the future, or today when absent; else a 422 naming `field` (and
+    /// `label`, what the day is of, in the message): a day that does not exist or has not come is
+    /// a rule no schema states, not a malformed request.
     package static func past(_ input: String?, field: String, label: String) throws -> String {
         guard let input, !input.trimmingCharacters(in: .whitespaces).isEmpty else { return today }
         guard let day = date(input), text(day) <= today else {
-            throw APIError.invalid("Give the \(label) as YYYY-MM-DD, not in the future.", field: field)
+            throw APIError.validationFailed("Give the \(label) as YYYY-MM-DD, not in the future.", field: field)
         }
         return text(day)
     }

@@ -283,6 +283,44 @@ package struct CatalogStore: Sendable {
         package let instruments: [Instrument]
         package let materials: [QCMaterial]
         package let runs: [QCRun]
+        /// Prices are money: false for a caller who may not bill (`billing:read`), a technician
+        /// by default, and the tests go without `price_cents`.
+        package var showsPrices = true
+
+        enum CodingKeys: String, CodingKey {
+            case tests, ranges, profiles, instruments, materials, runs
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if showsPrices {
+                try container.encode(tests, forKey: .tests)
+            } else {
+                try container.encode(tests.map(UnpricedTest.init), forKey: .tests)
+            }
+            try container.encode(ranges, forKey: .ranges)
+            try container.encode(profiles, forKey: .profiles)
+            try container.encode(instruments, forKey: .instruments)
+            try container.encode(materials, forKey: .materials)
+            try container.encode(runs, forKey: .runs)
+        }
+    }
+
+    /// A test as a caller who may not see money gets it: every column but the price.
+    private struct UnpricedTest: Encodable {
+        let test: LabTest
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: LabTest.CodingKeys.self)
+            try container.encodeIfPresent(test.id, forKey: .id)
+            try container.encode(test.code, forKey: .code)
+            try container.encode(test.name, forKey: .name)
+            try container.encode(test.sampleKinds, forKey: .sampleKinds)
+            try container.encode(test.unit, forKey: .unit)
+            try container.encode(test.method, forKey: .method)
+            try container.encode(test.createdAt, forKey: .createdAt)
+            try container.encode(test.updatedAt, forKey: .updatedAt)
+        }
     }
 
     package func catalog() async throws -> Catalog {

@@ -10,8 +10,10 @@ package struct ResultsAPIController {
     package let identity: Identity
 
     package func addRoutes(to routes: RouteTable) {
-        routes.get("/api/v1/lab-catalog", .resultsRead, .testCatalog) { _, _ in
-            CatalogBody(catalog: try await catalog.catalog())
+        routes.get("/api/v1/lab-catalog", .resultsRead, .testCatalog) { _, context in
+            var body = CatalogBody(catalog: try await catalog.catalog())
+            body.catalog.showsPrices = context.principal?.can(.billingRead) == true
+            return body
         }
         routes.post("/api/v1/lab-tests", .admin, .addTest) { request, context in
             let input = try await request.decode(as: CatalogStore.TestInput.self, context: context)
@@ -99,7 +101,7 @@ package struct ResultsAPIController {
         }
     }
 
-    package struct CatalogBody: Encodable, Sendable, ResponseEncodable { let catalog: CatalogStore.Catalog }
+    package struct CatalogBody: Encodable, Sendable, ResponseEncodable { var catalog: CatalogStore.Catalog }
 
     /// The signer's password (and authenticator code) again, as every e-signature needs.
     package struct Credentials: Decodable, Sendable {

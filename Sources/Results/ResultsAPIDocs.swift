@@ -287,7 +287,7 @@ extension APISchema {
             "sample_kinds": .string,
             "unit": .string,
             "method": .string,
-            "price_cents": .integer,
+            "price_cents": .integer.described("Only for callers who may see money (billing:read)."),
             "created_at": .dateTime,
             "updated_at": .dateTime,
         ]

@@ -11,7 +11,9 @@ struct DemoDataCommand: AsyncParsableCommand {
             Customers, animals with three to four generations of pedigree, full LN2 tanks (6 canisters × \
             10 goblets × 10 straws each) and samples with their audit events; then OPU sessions with their \
             IVF batches, embryos, witnessed transfers and pregnancy checks, and lab orders with verified \
-            results. Transfers are witnessed and results verified by a demo technician account \
+            results; then a year of billing (a price list, the work charged, each month's storage and work \
+            invoiced, payments in full and in part, overdue invoices, a credit note, reminders and a bank \
+            statement to review). Transfers are witnessed and results verified by a demo technician account \
             (demo.staff@labbox.example, password unknown: reset it to sign in as them). The same --seed \
             gives the same data. Refuses a database that already has animals or samples.
             """)
@@ -58,8 +60,7 @@ struct DemoDataCommand: AsyncParsableCommand {
             var reproduction = DemoReproduction(database: database, config: config, staff: staff, seed: seed)
             let work = try await reproduction.generate(opuSessions: sessions, context: .commandLine)
             print("created \(work)")
-            let billing = try await DemoBilling(database: database, config: config)
-                .generate(invoices: max(1, sessions / 10), context: .commandLine)
+            let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))
                 .generate(context: .commandLine)

@@ -112,14 +112,49 @@ import Testing
             let rows = try #require(stats["items"] as? [[String: Any]])
             #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
         }
-        // The work is billed: a price list, charges from it, invoices numbered without gaps.
+        // A year of billing: invoices issued on the first of each of the past twelve months (the
+        // last this month), each series' numbers gap-free and in date order within a year.
         _ = try await DemoBilling(database: server.services.database, config: server.services.config)
-            .generate(invoices: 3, context: .commandLine)
-        let numbers = try await server.services.database.read { db in
-            try String.fetchAll(db, sql: "SELECT number FROM invoices WHERE kind = 'invoice' ORDER BY number")
+            .generate(context: .commandLine)
+        let issued = try await server.services.database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT number, issue_date FROM invoices WHERE number IS NOT NULL ORDER BY issue_date, id"
+            ).map { (number: $0["number"] as String, day: $0["issue_date"] as String) }
         }
-        #expect(!numbers.isEmpty)
-        #expect(numbers.compactMap { Int($0.suffix(6)) } == Array(1...numbers.count))
+        let series = Dictionary(grouping: issued) { $0.number.dropLast(6) }
+        #expect(Set(issued.map { $0.day.prefix(7) }).count == 12)
+        #expect(series.keys.contains { $0.hasPrefix("CN-") })
+        for (prefix, numbers) in series {
+            #expect(numbers.allSatisfy { $0.day.hasPrefix(prefix.suffix(5).dropLast()) })
+            #expect(numbers.compactMap { Int($0.number.suffix(6)) } == Array(1...numbers.count))
+        }
+        // Paid in full, in part and not at all, one payment for several invoices, one credit note:
+        // the aging report has amounts in every bucket.
+        let (credits, partly, shared) = try await server.services.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoices WHERE kind = 'credit_note'") ?? 0,
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM invoices i
+                        WHERE (SELECT SUM(amount_minor) FROM payment_allocations WHERE invoice_id = i.id) < i.gross_minor
+                        """) ?? 0,
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM payment_allocations GROUP BY payment_id HAVING COUNT(*) > 1)"
+                ) ?? 0
+            )
+        }
+        #expect(credits == 1 && partly > 0 && shared > 0)
+        let billing = try await server.apiKey(["billing:read"])
+        try await server.test { client in
+            let aging = try await client.send(.get, "/api/v1/receivables/aging", auth: billing).json()
+            let totals = try #require(aging["totals"] as? [String: String])
+            for bucket in ["current", "days_1_30", "days_31_60", "days_61_90", "over_90"] {
+                #expect(totals[bucket].map { $0 != "0.00" } == true, "\(bucket)")
+            }
+        }
         // The office's work: reminders of the overdue ones, a bank statement partly reviewed.
         let (reminders, recorded, pending) = try await server.services.database.read { db in
             (

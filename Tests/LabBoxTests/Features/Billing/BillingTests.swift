@@ -206,6 +206,9 @@ import Testing
                     "customer_id": customer, "amount": "50", "allocations": [["invoice_id": secondID, "amount": "50"]],
                 ])
             #expect(payVoid.status == .conflict)
+            #expect(try payVoid.apiError()["field"] as? String == "allocations.0.invoice_id")
+            let payments = try await client.send(.get, "/api/v1/payments?customer_id=\(customer)", auth: key).json()
+            #expect((payments["items"] as? [Any])?.isEmpty == true)
             // The next invoice takes the next number: the void one's is never reused.
             let third = try await BillingFixture.issued(client, key: key, customer: customer)
             #expect(third["number"] as? String == "\(Day.today.prefix(4))-000003")
@@ -241,6 +244,61 @@ import Testing
             let numbers = outcomes.compactMap(\.1).sorted()
             let year = Day.today.prefix(4)
             #expect(numbers == (1...drafts.count).map { "\(year)-" + String(format: "%06d", $0) })
+        }
+    }
+
+    /// Allocations of random amounts from random payments to random invoices: a model of what
+    /// each invoice owes and each payment has left predicts every answer (200, or 422 naming the
+    /// amount), and in the end no invoice has received more than its gross amount.
+    @Test(arguments: 0..<3) func allocationsNeverExceedWhatAnInvoiceOwesOrAPaymentHasLeft(seed: UInt64) async throws {
+        let server = try TestServer {
+            $0.requestsPerSecond = 10_000
+            $0.requestBurst = 10_000
+        }
+        let key = try await server.apiKey(BillingFixture.scopes)
+        try await server.test { client in
+            var generator = MoneyTests.Generator(state: seed)
+            func cents(_ text: Any?) -> Int {
+                Int((text as? String ?? "").replacingOccurrences(of: ".", with: "")) ?? -1
+            }
+            func text(_ cents: Int) -> String { "\(cents / 100)." + (cents % 100 < 10 ? "0" : "") + "\(cents % 100)" }
+            let customer = try await BillingFixture.customer(client, key: key, name: "Elm Farm")
+            var owed: [Int: Int] = [:]
+            for _ in 0..<3 {
+                let price = text(Int.random(in: 1...20_000, using: &generator))
+                _ = try await BillingFixture.charge(client, key: key, customer: customer, price: price, rate: "0")
+                let invoice = try await BillingFixture.issued(client, key: key, customer: customer)
+                owed[try #require(invoice["id"] as? Int)] = cents(invoice["gross"])
+            }
+            let gross = owed
+            var left: [Int: Int] = [:]
+            for _ in 0..<2 {
+                let amount = Int.random(in: 1...30_000, using: &generator)
+                let payment = try await client.postJSON(
+                    "/api/v1/payments", auth: key, ["customer_id": customer, "amount": text(amount)])
+                left[try #require(payment["id"] as? Int)] = amount
+            }
+            for _ in 0..<25 {
+                let (invoice, payment) = (
+                    owed.keys.randomElement(using: &generator)!, left.keys.randomElement(using: &generator)!
+                )
+                let amount = Int.random(in: 1...max(1, min(owed[invoice]!, left[payment]!) * 3 / 2), using: &generator)
+                let response = try await client.send(
+                    .post, "/api/v1/payments/\(payment)/allocations", auth: key,
+                    json: ["allocations": [["invoice_id": invoice, "amount": text(amount)]]])
+                if amount <= owed[invoice]! && amount <= left[payment]! {
+                    #expect(response.status == .ok, "\(response.text)")
+                    owed[invoice]! -= amount
+                    left[payment]! -= amount
+                } else {
+                    #expect(response.status == .unprocessableContent, "\(response.text)")
+                    #expect(try response.apiError()["field"] as? String == "allocations.0.amount")
+                }
+            }
+            for (invoice, total) in gross {
+                let json = try await client.send(.get, "/api/v1/invoices/\(invoice)", auth: key).json()
+                #expect(cents(json["open"]) == owed[invoice] && owed[invoice]! >= 0 && owed[invoice]! <= total)
+            }
         }
     }
 
@@ -308,6 +366,33 @@ import Testing
                 ("/api/v1/invoices", ["customer_id": customer], "customer_id"),
                 ("/api/v1/payments", ["customer_id": customer, "amount": "1.001"], "amount"),
                 ("/api/v1/payments", ["customer_id": customer, "amount": "1", "method": "cheque"], "method"),
+                // A day that does not exist or has not come is a rule (422), not a malformed request.
+                (
+                    "/api/v1/payments", ["customer_id": customer, "amount": "1", "received_on": "2026-02-30"],
+                    "received_on"
+                ),
+                (
+                    "/api/v1/payments", ["customer_id": customer, "amount": "1", "received_on": "2999-01-01"],
+                    "received_on"
+                ),
+                (
+                    "/api/v1/charges",
+                    [
+                        "customer_id": customer, "description": "x", "unit_price": "1", "vat_rate": "19",
+                        "performed_on": "2026-13-01",
+                    ],
+                    "performed_on"
+                ),
+                // One currency per lab: another is refused, never converted or ignored.
+                ("/api/v1/payments", ["customer_id": customer, "amount": "1", "currency": "USD"], "currency"),
+                (
+                    "/api/v1/charges",
+                    [
+                        "customer_id": customer, "description": "x", "unit_price": "1", "vat_rate": "19",
+                        "currency": "CHF",
+                    ],
+                    "currency"
+                ),
             ]
             for (path, body, field) in cases {
                 let response = try await client.send(.post, path, auth: key, json: body)
@@ -315,6 +400,13 @@ import Testing
                 #expect(try response.apiError()["field"] as? String == field, "\(path) \(body)")
             }
             #expect(try await server.auditEvents().count == before)
+            let payment = try await client.postJSON(
+                "/api/v1/payments", auth: key, ["customer_id": customer, "amount": "10"])
+            let refund = try await client.send(
+                .post, "/api/v1/payments/\(payment["id"] as? Int ?? 0)/refunds", auth: key,
+                json: ["amount": "1", "refunded_on": "2026-02-30", "reason": "closing account"])
+            #expect(refund.status == .unprocessableContent)
+            #expect(try refund.apiError()["field"] as? String == "refunded_on")
             _ = try await BillingFixture.service(client, key: key, code: "X", price: "1")
             let duplicate = try await client.send(
                 .post, "/api/v1/services", auth: key,
@@ -337,6 +429,14 @@ import Testing
             let catalog = try await client.send(.get, "/results/catalog", session: technician)
             #expect(catalog.status == .ok && !catalog.text.contains(">Price<"))
             #expect(try await client.send(.get, "/results/catalog", session: director).text.contains(">Price<"))
+            // The catalog's JSON, too, shows a test's price only to those who may see money.
+            _ = try await client.postJSON(
+                "/api/v1/lab-tests", auth: try await server.apiKey(["admin"]),
+                ["code": "P4", "name": "Progesterone", "sample_kinds": ["blood"], "price_cents": 1500])
+            let unpriced = try await client.send(.get, "/api/v1/lab-catalog", session: technician)
+            #expect(unpriced.status == .ok && unpriced.text.contains("Progesterone"))
+            #expect(!unpriced.text.contains("price_cents"))
+            #expect(try await client.send(.get, "/api/v1/lab-catalog", session: director).text.contains("1500"))
 
             let customer = try await BillingFixture.customer(client, key: key, name: "Oak Farm")
             let added = try await client.sendForm(
