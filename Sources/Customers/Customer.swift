@@ -30,6 +30,8 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
     package var vatId = ""
     package var billingEmail = ""
     package var notes = ""
+    /// How verified results reach the customer; empty follows `results.delivery`.
+    package var resultsDelivery = ""
     package var createdAt: Date
     package var updatedAt: Date
     /// Set when deleted: the customer leaves every list but keeps its record and history.
@@ -40,6 +42,7 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
         case contactName = "contact_name"
         case vatId = "vat_id"
         case billingEmail = "billing_email"
+        case resultsDelivery = "results_delivery"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case deletedAt = "deleted_at"
@@ -48,7 +51,8 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
     package init(
         id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "",
         address: String = "", postcode: String = "", city: String = "", country: String = "", vatId: String = "",
-        billingEmail: String = "", notes: String = "", createdAt: Date, updatedAt: Date, deletedAt: Date? = nil
+        billingEmail: String = "", notes: String = "", resultsDelivery: String = "", createdAt: Date, updatedAt: Date,
+        deletedAt: Date? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -63,6 +67,7 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
         self.vatId = vatId
         self.billingEmail = billingEmail
         self.notes = notes
+        self.resultsDelivery = resultsDelivery
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
@@ -70,6 +75,11 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
 }
 
 extension Customer {
+    /// The customer's own way of receiving verified results, or `fallback` (the lab's setting).
+    package func delivery(fallback: ReportDelivery) -> ReportDelivery {
+        ReportDelivery(rawValue: resultsDelivery) ?? fallback
+    }
+
     /// Files on a customer: contracts, consent forms, import permits.
     package static let attachable = AttachableRecord(
         Customer.self, noun: "customer", read: .customersRead, write: .customersWrite, page: "/customers")

@@ -22,6 +22,7 @@ package struct CustomerStore: Sendable {
         package var vatId: String?
         package var billingEmail: String?
         package var notes: String?
+        package var resultsDelivery: String?
         package var reason: String?
 
         package enum CodingKeys: String, CodingKey {
@@ -29,6 +30,7 @@ package struct CustomerStore: Sendable {
             case contactName = "contact_name"
             case vatId = "vat_id"
             case billingEmail = "billing_email"
+            case resultsDelivery = "results_delivery"
         }
     }
 
@@ -52,6 +54,14 @@ package struct CustomerStore: Sendable {
                 throw APIError.validationFailed("Enter a name of 1 to 200 characters.", field: "name")
             }
             customer.name = trimmed
+        }
+        if let delivery = input.resultsDelivery {
+            guard delivery.isEmpty || ReportDelivery(rawValue: delivery) != nil else {
+                throw APIError.validationFailed(
+                    "Results delivery must be attach, link, none, or empty for the lab's default.",
+                    field: "results_delivery")
+            }
+            customer.resultsDelivery = delivery
         }
         let texts: [(String?, WritableKeyPath<Customer, String>, String, Int)] = [
             (input.contactName, \.contactName, "contact_name", 200), (input.phone, \.phone, "phone", 50),

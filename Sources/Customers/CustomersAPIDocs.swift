@@ -143,6 +143,8 @@ extension APISchema {
             "vat_id": .string,
             "billing_email": .string,
             "notes": .string,
+            "results_delivery": .enumeration(["", "attach", "link", "none"]).described(
+                "How verified results are emailed to the customer; empty follows the setting results.delivery."),
             "created_at": .dateTime,
             "updated_at": .dateTime,
             "deleted_at": .dateTime.described("Present when deleted."),
@@ -163,6 +165,7 @@ extension APISchema {
             "vat_id": .string(maxLength: 50),
             "billing_email": .string(maxLength: 254),
             "notes": .string(maxLength: 5000),
+            "results_delivery": .enumeration(["", "attach", "link", "none"]),
             "reason": .string(maxLength: AuditTrail.maxReason),
         ]
     ).described("Writable fields; name is required on create. reason is recorded in the audit trail.").named(

@@ -50,6 +50,7 @@ struct CustomerFields: Encodable {
     let vatId: String
     let billingEmail: String
     let notes: String
+    let deliveries: [Choice]
 
     init(_ input: CustomerStore.Input) {
         kinds = Customer.Kind.allCases.map { Choice(value: $0.rawValue, selected: $0.rawValue == input.kind) }
@@ -64,6 +65,10 @@ struct CustomerFields: Encodable {
         vatId = input.vatId ?? ""
         billingEmail = input.billingEmail ?? ""
         notes = input.notes ?? ""
+        deliveries = [
+            ("", "the lab's default"), ("attach", "report attached to an email"),
+            ("link", "email with a link to the report"), ("none", "no email"),
+        ].map { Choice(value: $0.0, label: $0.1, selected: $0.0 == (input.resultsDelivery ?? "")) }
     }
 }
 

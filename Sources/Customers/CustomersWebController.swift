@@ -92,7 +92,7 @@ package struct CustomersWebController {
             kind: customer.kind.rawValue, name: customer.name, contactName: customer.contactName,
             email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
             city: customer.city, country: customer.country, vatId: customer.vatId,
-            billingEmail: customer.billingEmail, notes: customer.notes)
+            billingEmail: customer.billingEmail, notes: customer.notes, resultsDelivery: customer.resultsDelivery)
         // The customer's lab orders: each links to its result report.
         let orders = try await self.orders(id).map {
             CustomerDetailPage.Order(id: $0.id, date: $0.date, reference: $0.reference.isEmpty ? "—" : $0.reference)
@@ -105,7 +105,9 @@ package struct CustomersWebController {
                 [customer.address, customer.postcode, customer.city, customer.country]
                     .filter { !$0.isEmpty }.joined(separator: ", ")
             ),
-            ("VAT id", customer.vatId), ("Billing email", customer.billingEmail), ("Notes", customer.notes),
+            ("VAT id", customer.vatId), ("Billing email", customer.billingEmail),
+            ("Results by", customer.resultsDelivery.isEmpty ? "the lab's default" : customer.resultsDelivery),
+            ("Notes", customer.notes),
         ].map { CustomerDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
         let model = CustomerDetailPage(
             customer: .init(

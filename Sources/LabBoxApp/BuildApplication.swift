@@ -166,10 +166,13 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     AuthAPIController(identity: identity).addRoutes(to: routes)
     SessionsController(identity: identity, pages: pages).addRoutes(to: routes)
     APIKeysController(identity: identity, pages: pages).addRoutes(to: routes)
-    UsersController(identity: identity, pages: pages).addRoutes(to: routes)
+    let accountMail = services.config.linkBase.map {
+        AccountMail(linkBase: $0, labName: services.config.labName, time: services.config.labTime)
+    }
+    UsersController(identity: identity, pages: pages, welcome: accountMail).addRoutes(to: routes)
     PasswordController(
         identity: identity, pages: pages, https: services.config.tlsMode != .off,
-        publicHost: services.config.trustedHosts.first
+        mail: accountMail
     ).addRoutes(to: routes)
     TwoFactorController(identity: identity, pages: pages).addRoutes(to: routes)
     let customers = CustomerStore(database: services.database)
@@ -200,13 +203,13 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(
-        database: services.database, verificationsRequired: services.config.verificationsRequired)
+        database: services.database, verificationsRequired: services.config.verificationsRequired,
+        mail: ResultsMail(config: services.config, pages: pages))
     ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
     CustomersWebController(store: customers, orders: results.orderLinks, pages: pages).addRoutes(to: routes)
-    ResultsWebController(
-        catalog: catalog, results: results, samples: samples, identity: identity, labName: services.config.labName,
-        labAddress: services.config.labAddress, pages: pages
-    ).addRoutes(to: routes)
+    ResultsWebController(catalog: catalog, results: results, samples: samples, identity: identity, pages: pages)
+        .addRoutes(to: routes)
+    ResultsDeliveryController(results: results, pages: pages).addRoutes(to: routes)
     CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     let billing = services.config.billing
@@ -250,6 +253,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     NotificationsController(database: services.database, pages: pages).addRoutes(to: routes)
     OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
         .addRoutes(to: routes)
+    MailTemplatesController(templates: MailTemplates(database: services.database), pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
     return routes
 }

@@ -13,6 +13,7 @@ package struct APIError: Error, Sendable {
         package static let forbidden = Status(code: 403)
         package static let notFound = Status(code: 404)
         package static let conflict = Status(code: 409)
+        package static let gone = Status(code: 410)
         package static let contentTooLarge = Status(code: 413)
         package static let unsupportedMediaType = Status(code: 415)
         package static let unprocessableContent = Status(code: 422)
@@ -70,6 +71,7 @@ package struct APIError: Error, Sendable {
         case 404: "not_found"
         case 405: "method_not_allowed"
         case 409: "conflict"
+        case 410: "gone"
         case 413: "payload_too_large"
         case 415: "unsupported_media_type"
         case 422: "validation_failed"

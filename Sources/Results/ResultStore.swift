@@ -13,6 +13,7 @@ import LabBoxValues
 package struct ResultStore: Sendable {
     package let database: AppDatabase
     package let verificationsRequired: Int
+    package let mail: ResultsMail
 
     package struct OrderInput: Codable, Sendable {
         package var customerId: Int64?
@@ -226,9 +227,11 @@ package struct ResultStore: Sendable {
             }
             try Signature.sign(previous, as: signer, meaning: .verified, in: write)
             guard signers.count + 1 >= verificationsRequired else { return previous }
-            return try Self.move(
+            let verified = try Self.move(
                 previous, to: .verified, reason: "verified by \(signers.count + 1) of \(verificationsRequired)",
                 in: write)
+            try mail.orderDecided(write, order: previous.orderId)
+            return verified
         }
     }
 
@@ -254,7 +257,10 @@ package struct ResultStore: Sendable {
             guard [.toVerify, .inProgress, .received].contains(previous.state) else {
                 throw APIError.validationFailed("A \(previous.state.label) result cannot be rejected.", field: "state")
             }
-            return try Self.move(previous, to: retest ? .retest : .rejected, reason: reason, in: write)
+            let decided = try Self.move(previous, to: retest ? .retest : .rejected, reason: reason, in: write)
+            // Rejecting the last open analysis for good completes the order as much as verifying it.
+            if !retest { try mail.orderDecided(write, order: previous.orderId) }
+            return decided
         }
     }
 
@@ -356,14 +362,14 @@ package struct ResultStore: Sendable {
     }
 
     package func report(id: Int64) async throws -> OrderReport {
-        try await database.read { db in
-            guard let order = try LabOrder.fetchOne(db, key: id) else {
-                throw APIError.notFound("No order has id \(id).")
-            }
-            return OrderReport(
-                order: order, customer: try Customer.fetchOne(db, key: order.customerId)?.name ?? "?",
-                analyses: try Self.lines(db, where: "a.order_id = ? ORDER BY s.external_id, t.code", arguments: [id]))
-        }
+        try await database.read { try Self.report($0, id: id) }
+    }
+
+    package static func report(_ db: Database, id: Int64) throws -> OrderReport {
+        guard let order = try LabOrder.fetchOne(db, key: id) else { throw APIError.notFound("No order has id \(id).") }
+        return OrderReport(
+            order: order, customer: try Customer.fetchOne(db, key: order.customerId)?.name ?? "?",
+            analyses: try lines(db, where: "a.order_id = ? ORDER BY s.external_id, t.code", arguments: [id]))
     }
 
     /// The worklist: analyses in `states`, oldest first, one page.
@@ -391,8 +397,9 @@ package struct ResultStore: Sendable {
         }
     }
 
-    package init(database: AppDatabase, verificationsRequired: Int) {
+    package init(database: AppDatabase, verificationsRequired: Int, mail: ResultsMail) {
         self.database = database
         self.verificationsRequired = verificationsRequired
+        self.mail = mail
     }
 }

@@ -127,7 +127,48 @@ extension ResultsWebController {
         let rows: [AnalysisLine.With<Actions>]
         let instruments: [InstrumentChoice]
         let complete: Bool
+        let deliveries: [Delivery]
+        let hasDeliveries: Bool
         let attachments: AttachmentPanel?
+
+        /// A sending of the report to the customer, with every opening of its link.
+        struct Delivery: Encodable {
+            struct Access: Encodable {
+                let at: String
+                let clientIp: String
+                let userAgent: String
+                let outcome: String
+            }
+            let id: Int64
+            let sent: String
+            let recipient: String
+            let method: String
+            let state: String
+            let expires: String?
+            let revoked: String?
+            let canRevoke: Bool
+            let accesses: [Access]
+            let accessCount: Int
+            let hasAccesses: Bool
+
+            init(_ view: DeliveryView, time: LabTime, canRevoke: Bool) {
+                id = view.id
+                sent = time.text(view.createdAt)
+                recipient = view.recipient
+                method = view.method == .link ? "link" : "attached"
+                state = view.state.rawValue
+                expires = view.expiresAt.map(time.text)
+                revoked = view.revokedAt.map { "\(time.text($0)) by \(view.revokedBy ?? "")" }
+                self.canRevoke = canRevoke && view.state == .active
+                accesses = view.accesses.map {
+                    Access(
+                        at: time.text($0.accessedAt), clientIp: $0.clientIp, userAgent: $0.userAgent,
+                        outcome: $0.outcome.rawValue)
+                }
+                accessCount = view.accesses.count
+                hasAccesses = !view.accesses.isEmpty
+            }
+        }
     }
 
     /// `result-report.mustache`: the printable report.

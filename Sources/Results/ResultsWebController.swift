@@ -13,8 +13,6 @@ package struct ResultsWebController {
     package let results: ResultStore
     package let samples: SampleStore
     package let identity: Identity
-    package let labName: String
-    package let labAddress: String
     package let pages: PageRenderer
 
     private var database: AppDatabase { results.database }
@@ -118,7 +116,7 @@ package struct ResultsWebController {
             let report = try await results.report(id: try context.id())
             return pages.page(
                 "results/result-report", title: "Result report, order #\(report.order.id ?? 0)", section: "results",
-                request: request, context: context, model: reportPage(report))
+                request: request, context: context, model: results.mail.reportPage(report))
         }
         routes.post("/results/analyses/{id}/result", .resultsWrite) { request, context in
             let id = try context.id()
@@ -212,6 +210,9 @@ package struct ResultsWebController {
         let report = try await results.report(id: try context.id())
         let catalog = try await catalog.catalog()
         let canWrite = context.principal?.can(.resultsWrite) == true
+        let deliveries = try await DeliveryStore(database: database).deliveries(order: report.order.id ?? 0).map {
+            OrderPage.Delivery($0, time: pages.time, canRevoke: canWrite)
+        }
         let user = context.principal?.userID
         let rows = report.analyses.map { line in
             let testID = catalog.tests.first { $0.code == line.testCode }?.id
@@ -241,39 +242,19 @@ package struct ResultsWebController {
                     purchaseOrder: report.order.purchaseOrder.isEmpty ? "—" : report.order.purchaseOrder),
                 rows: rows, instruments: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
                 complete: report.complete,
+                deliveries: deliveries, hasDeliveries: !deliveries.isEmpty,
                 attachments: try await AttachmentPanel.load(
                     LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
                     principal: context.principal, time: pages.time)))
     }
 
-    private func reportPage(_ report: ResultStore.OrderReport) -> ResultReportPage {
-        let bySample = Dictionary(grouping: report.analyses, by: \.sample)
-        return ResultReportPage(
-            lab: ResultReportPage.Lab(name: labName, address: labAddress.isEmpty ? nil : labAddress),
-            order: ResultReportPage.Order(
-                id: report.order.id ?? 0, customer: report.customer, date: report.order.orderedOn,
-                reference: report.order.reference.isEmpty ? nil : report.order.reference, printed: Day.today),
-            complete: report.complete,
-            samples: bySample.keys.sorted().map { sample in
-                ResultReportPage.Sample(
-                    sample: sample, species: bySample[sample]?.first?.species ?? "",
-                    lines: (bySample[sample] ?? []).map {
-                        AnalysisLine.With(
-                            line: AnalysisLine($0), extra: ResultReportPage.Final(final: $0.state == .verified))
-                    })
-            })
-    }
-
     package init(
-        catalog: CatalogStore, results: ResultStore, samples: SampleStore, identity: Identity, labName: String,
-        labAddress: String, pages: PageRenderer
+        catalog: CatalogStore, results: ResultStore, samples: SampleStore, identity: Identity, pages: PageRenderer
     ) {
         self.catalog = catalog
         self.results = results
         self.samples = samples
         self.identity = identity
-        self.labName = labName
-        self.labAddress = labAddress
         self.pages = pages
     }
 }

@@ -684,6 +684,36 @@ def test_parentage_report(driver):
     driver.save_screenshot(f"{SHOTS}/parentage-report.png")
 
 
+def test_forgot_password_answers_without_telling_who_exists(driver):
+    driver.delete_all_cookies()
+    driver.get(BASE + "/login")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Forgot password?").click)
+    # The browser-test server has no lab.public_url: reset by email is off, and the page says whom to ask.
+    text = driver.find_element(By.ID, "main").text
+    assert "administrator" in text, text
+    driver.save_screenshot(f"{SHOTS}/forgot-password.png")
+    sign_in(driver)
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+
+
+def test_mail_template_preview_and_bad_mustache(driver):
+    driver.get(BASE + "/admin/email-templates")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Results ready").click)
+    text = driver.find_element(By.ID, "template-text")
+    text.clear()
+    text.send_keys("Hello {{name}}, order {{order}} is ready.")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "button[value=preview]").click)
+    preview = driver.find_element(By.CSS_SELECTOR, "pre.mail-preview").text
+    assert "Hello Jo Green, order 1042 is ready." in preview, preview
+    driver.save_screenshot(f"{SHOTS}/mail-template-preview.png")
+    driver.find_element(By.ID, "template-text").send_keys(" {{#order}}")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "button[value=save]").click)
+    assert "Not valid Mustache" in driver.find_element(By.CSS_SELECTOR, ".form-error").text
+    # Nothing was stored: the list still shows the built-in template.
+    driver.get(BASE + "/admin/email-templates")
+    assert not driver.find_elements(By.CSS_SELECTOR, "main .badge-warning")
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -741,7 +771,8 @@ def main():
              test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
-             test_parentage_report,
+             test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
+             test_mail_template_preview_and_bad_mustache,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,

@@ -96,6 +96,8 @@ package struct DemoData {
                         ? "Breeder \(index + 1)" : "Farm \(index + 1) \(Self.places[index % Self.places.count])",
                     city: Self.places[rng.next(Self.places.count)], createdAt: now, updatedAt: now)
                 customer.email = "contact\(index + 1)@customer.example"
+                // Most follow the lab's default for verified results; some want a link, a few no email.
+                customer.resultsDelivery = index % 5 == 1 ? "link" : index % 7 == 3 ? "none" : ""
                 return customer
             }
             try write.insertAll(&customers)

@@ -154,7 +154,9 @@ package struct DemoReproduction {
     /// control, and `orders` orders of P4 on blood samples, most of them verified.
     private mutating func results(orders: Int, context: EventContext) async throws -> Int {
         let catalog = CatalogStore(database: database, sampleKinds: config.sampleKinds, species: config.species)
-        let store = ResultStore(database: database, verificationsRequired: config.verificationsRequired)
+        let store = ResultStore(
+            database: database, verificationsRequired: config.verificationsRequired,
+            mail: ResultsMail(config: config, pages: try PageRenderer(assets: StaticAssets(), time: config.labTime)))
         guard config.sampleKinds.contains("blood") else { return 0 }
         _ = try await catalog.createTest(
             .init(

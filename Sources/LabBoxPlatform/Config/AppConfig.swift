@@ -73,6 +73,12 @@ package struct AppConfig: Sendable {
     /// The letterhead of result reports.
     package var labName = "LabBox laboratory"
     package var labAddress = ""
+    /// Where browsers reach LabBox (`lab.public_url`), the base of links sent by email.
+    package var publicURL: String?
+    /// How a customer without a preference of their own receives verified results.
+    package var reportDelivery = ReportDelivery.attach
+    /// How many days a results link works.
+    package var reportLinkDays = 30
     /// The zone and locale every page and email shows times in (`lab.timezone`, `lab.locale`).
     package var labTime = LabTime()
     /// Cron expressions set for registered schedules (`schedule.<name>`).
@@ -96,6 +102,14 @@ package struct AppConfig: Sendable {
     package var sources: [String: ConfigSource] = [:]
 
     package var databasePath: String { dataDirectory + "/labbox.db" }
+
+    /// The base of links LabBox sends by email: `lab.public_url`, else the first trusted host. Nil
+    /// when neither is set: a link built from the request's `Host` header could be poisoned
+    /// (someone asks for a reset link for another person's account, naming their own host).
+    package var linkBase: String? {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        return trustedHosts.first.map { "\(tlsMode == .off ? "http" : "https")://\($0)" }
+    }
     package var attachmentsDirectory: String { dataDirectory + "/attachments" }
     package var backupsDirectory: String { dataDirectory + "/backups" }
 

@@ -153,6 +153,22 @@ package struct ConfigKey: Sendable {
         integer(
             "results.verifications", "people (other than who entered it) who must verify a result", 1...3,
             \.verificationsRequired),
+        choice(
+            "results.delivery",
+            "how customers without their own preference get verified results: attach, link or none",
+            \.reportDelivery),
+        integer("results.link_days", "days a results link sent to a customer works", 1...365, \.reportLinkDays),
+        .init(
+            name: "lab.public_url",
+            summary: "the address browsers reach LabBox at, for links in emails, e.g. https://labbox.clinic.example",
+            isSecret: false,
+            apply: { config, value in
+                guard value.isEmpty || value.firstMatch(of: /^https?:\/\/[^\s\/?#]+(\/[^\s?#]*)?$/) != nil else {
+                    throw ConfigError(key: "lab.public_url", message: "'\(value)' is not an http(s) URL")
+                }
+                config.publicURL = value.isEmpty ? nil : value
+            },
+            read: { $0.publicURL ?? "" }),
         .init(
             name: "lab.name", summary: "the laboratory's name, printed on result reports", isSecret: false,
             apply: { config, value in config.labName = value }, read: { $0.labName }),

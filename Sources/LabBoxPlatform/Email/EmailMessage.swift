@@ -53,7 +53,8 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
     }
 
     /// Email bodies are plain text from `Resources/templates/<template>.mustache`; where a
-    /// `<template>.html.mustache` exists too, the message also has that HTML alternative.
+    /// `<template>.html.mustache` exists too, the message also has that HTML alternative. An admin
+    /// may replace both (``EmailTemplate``).
     private static let templates: MustacheLibrary = {
         var library = MustacheLibrary()
         for path in EmbeddedFiles.paths(under: "templates/email-") where path.hasSuffix(".mustache") {
@@ -83,12 +84,26 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
                 subject.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }
             ).prefix(200))
         let now = Date()
+        let (body, html) = try render(db, template: template, values: values)
         var message = EmailMessage(
-            recipient: recipient, subject: subject,
-            body: templates.render(values, withTemplate: template) ?? subject,
-            html: templates.render(values, withTemplate: template + ".html") ?? "", attachments: attachments,
+            recipient: recipient, subject: subject, body: body ?? subject, html: html ?? "", attachments: attachments,
             state: .queued, attempts: 0, nextAttemptAt: now, createdAt: now)
         try message.insert(db)
+    }
+
+    /// Template `template` rendered with `values`: the admin's version (``EmailTemplate``) where
+    /// there is one, else the embedded one; the HTML is nil when there is none.
+    package static func render(_ db: Database, template: String, values: [String: Any]) throws -> (String?, String?) {
+        guard let custom = try EmailTemplate.fetchOne(db, key: template) else {
+            return (
+                templates.render(values, withTemplate: template),
+                templates.render(values, withTemplate: template + ".html")
+            )
+        }
+        // A stored version was parsed when it was saved; parsing cannot fail here.
+        let text = try? MustacheTemplate(string: custom.textBody).render(values)
+        let html = custom.htmlBody.isEmpty ? nil : try? MustacheTemplate(string: custom.htmlBody).render(values)
+        return (text, html)
     }
 
     package init(

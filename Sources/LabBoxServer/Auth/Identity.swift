@@ -15,6 +15,10 @@ package struct Identity: Sendable {
     /// Sign-in attempts per client address.
     package let loginLimiter: RateLimiter
     package let challenges = SecondFactorChallenges()
+    /// "Forgot password?" requests: five per client address per 15 minutes, and three per email
+    /// address asked about per hour, so nobody can flood a person's mailbox.
+    package let resetLimiter = RateLimiter(perSecond: 5.0 / 900, burst: 5)
+    package let resetAccountLimiter = RateLimiter(perSecond: 3.0 / 3600, burst: 3)
 
     /// Failures before an account is locked, and the first lock's length; each further failure
     /// doubles it, up to a day.

@@ -23,6 +23,7 @@ package struct SecurityEvent: Codable, Sendable, FetchableRecord, RowIDRecord {
         case userDisabled = "user.disabled"
         case userEnabled = "user.enabled"
         case passwordReset = "user.password_reset"
+        case passwordResetRequested = "user.password_reset_requested"
         case sessionsRevoked = "session.revoked"
         case keyCreated = "apikey.created"
         case keyRevoked = "apikey.revoked"

@@ -47,7 +47,10 @@ package struct UserStore: Sendable {
     }
 
     /// Creates a user, refusing a duplicate email with 409.
-    package func create(_ new: NewUser, by actor: Principal?, event: EventContext) async throws -> User {
+    /// A new account; with `welcome`, the person gets a welcome email (never with the password).
+    package func create(_ new: NewUser, by actor: Principal?, event: EventContext, welcome: AccountMail? = nil)
+        async throws -> User
+    {
         try Self.validate(new)
         let hash = try await PasswordPolicy.hash(new.password)
         return try await database.write(event) { write in
@@ -65,6 +68,15 @@ package struct UserStore: Sendable {
             try SecurityEvent.record(
                 db, kind: .userCreated, user: user, event: event,
                 detail: "role \(new.role.rawValue) by \(actor?.logDescription ?? "cli")")
+            if let welcome {
+                try EmailMessage.queue(
+                    db, to: user.email, template: "email-welcome",
+                    values: [
+                        "name": user.displayName, "email": user.email, "role": new.role.label, "lab": welcome.labName,
+                        "link": "\(welcome.linkBase)/login", "invited_by": actor?.displayName ?? welcome.labName,
+                    ],
+                    subject: "Welcome to LabBox at \(welcome.labName)")
+            }
             return user
         }
     }

@@ -7,6 +7,8 @@ import LabBoxValues
 package struct UsersController {
     package let identity: Identity
     package let pages: PageRenderer
+    /// Sends a new account a welcome email; nil without `lab.public_url`, whose link it needs.
+    package let welcome: AccountMail?
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/admin/users", .admin) { request, context in try await page(request, context) }
@@ -66,7 +68,7 @@ package struct UsersController {
         let body = try await request.decode(as: CreateRequest.self, context: context)
         let user = try await identity.users.create(
             .init(email: body.email, displayName: body.displayName, role: body.role, password: body.password),
-            by: context.principal, event: context.eventContext)
+            by: context.principal, event: context.eventContext, welcome: welcome)
         return EditedResponse(status: .created, response: user.publicView)
     }
 
@@ -94,7 +96,7 @@ package struct UsersController {
         do {
             let user = try await identity.users.create(
                 .init(email: form.email, displayName: form.displayName, role: form.role, password: form.password),
-                by: context.principal, event: context.eventContext)
+                by: context.principal, event: context.eventContext, welcome: welcome)
             return Flash(kind: .success, message: "\(user.displayName) can now sign in as \(user.email).")
                 .redirect(to: "/admin/users")
         } catch let error as APIError where error.status.code < 500 {
@@ -183,8 +185,9 @@ package struct UsersController {
         let roles: [Choice]
     }
 
-    package init(identity: Identity, pages: PageRenderer) {
+    package init(identity: Identity, pages: PageRenderer, welcome: AccountMail?) {
         self.identity = identity
         self.pages = pages
+        self.welcome = welcome
     }
 }

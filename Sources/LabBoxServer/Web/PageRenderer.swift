@@ -150,6 +150,7 @@ package struct PageRenderer: Sendable {
         switch code {
         case 403: "Not allowed"
         case 404: "Page not found"
+        case 410: "This link no longer works"
         case 429: "Too many requests"
         case 400..<500: "Please check your input"
         case 503, 507: "Nothing can be saved right now"

@@ -135,7 +135,9 @@ enum AuditedLabRoutes {
                 json: ["material_id": try id(material, "id"), "instrument_id": instrumentID, "measured": 1.05])
         }
         let customer = try id(
-            try await client.send(.post, "/api/v1/customers", auth: adminKey, json: ["name": "Audit Farm"]), "id")
+            try await client.send(
+                .post, "/api/v1/customers", auth: adminKey,
+                json: ["name": "Audit Farm", "email": "lab@audit-farm.example", "results_delivery": "link"]), "id")
         var blood = TestServer.sampleBody()
         blood["kind"] = "blood"
         let sampleID = try id(try await client.send(.post, "/api/v1/samples", auth: adminKey, json: blood), "id")
@@ -160,6 +162,13 @@ enum AuditedLabRoutes {
             try await client.send(
                 .post, "/api/v1/analyses/\(analysis)/verify", session: session,
                 json: ["password": TestServer.password])
+        }
+        // Verifying the order's only result sent the customer a link.
+        let deliveries = try await client.send(
+            .get, "/api/v1/orders/\(try id(order, "order", "id"))/deliveries", auth: adminKey)
+        let delivery = try id(deliveries, "items", "id")
+        _ = try await expectAudited("POST /api/v1/results-deliveries/{id}/revoke", "results.link_revoke") {
+            try await client.send(.post, "/api/v1/results-deliveries/\(delivery)/revoke", auth: adminKey)
         }
     }
 }

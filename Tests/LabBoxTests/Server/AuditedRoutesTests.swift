@@ -13,7 +13,7 @@ import Testing
 @Suite struct AuditedRoutesTests {
     /// Every API route that writes leaves its audit event in the same transaction.
     @Test func everyWritingAPIRouteIsAudited() async throws {
-        let server = try TestServer()
+        let server = try TestServer { $0.publicURL = "https://labbox.clinic.example" }
         let admin = try await server.user(.admin)
         let adminKey = try await server.apiKey(["admin"])
         let session = try await server.signIn(.admin)
@@ -69,6 +69,11 @@ import Testing
                 let refresh = try #require(try token.json()["refresh_token"] as? String)
                 _ = try await expectAudited("POST /api/v1/auth/refresh", action: "token.issue") {
                     try await client.send(.post, "/api/v1/auth/refresh", json: ["refresh_token": refresh])
+                }
+                _ = try await expectAudited(
+                    "POST /api/v1/auth/password-reset", action: "security.user.password_reset_requested"
+                ) {
+                    try await client.send(.post, "/api/v1/auth/password-reset", json: ["email": admin.email])
                 }
             }
             let sampleID = try await step("samples and their signatures") {
@@ -266,6 +271,19 @@ import Testing
                     try await client.send(
                         .delete, "/api/v1/attachments/\(id)", auth: adminKey, json: ["reason": "wrong animal"])
                 }
+            }
+            try await step("mail templates") {
+                let text = "Hello {{name}}, your results: {{{link}}}"
+                _ = try await expectAudited("PATCH /api/v1/email-templates/{name}", action: "email_template.update") {
+                    try await client.send(
+                        .patch, "/api/v1/email-templates/email-results-ready", auth: adminKey,
+                        json: ["text": text, "html": ""])
+                }
+                _ = try await expectAudited("DELETE /api/v1/email-templates/{name}", action: "email_template.reset") {
+                    try await client.send(.delete, "/api/v1/email-templates/email-results-ready", auth: adminKey)
+                }
+                // A preview renders and stores nothing.
+                checked.insert("POST /api/v1/email-templates/{name}/preview")
             }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])

@@ -71,6 +71,7 @@ import Testing
                 "GET /healthz", "GET /readyz", "GET /metrics", "GET /static/**", "GET /api/v1/openapi.json",
                 "GET /login", "POST /login", "GET /setup", "POST /setup", "POST /api/v1/auth/token",
                 "POST /api/v1/auth/refresh", "GET /reset", "POST /reset", "POST /login/2fa",
+                "GET /forgot", "POST /forgot", "POST /api/v1/auth/password-reset", "GET /shared/results/{token}",
             ])
         for (route, permission) in policy where route.contains("/users") {
             #expect(permission == .admin, "\(route)")
