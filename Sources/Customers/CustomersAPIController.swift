@@ -30,9 +30,9 @@ package struct CustomersAPIController {
             to: routes, path: "/api/v1/customers", read: .customersRead, write: .customersWrite,
             operations: .standard(noun: "customer", record: .customer))
         let csv = CustomerCSV(store: store)
-        routes.get("/api/v1/customers/export", .customersRead, .exportCustomersAsCSV) { request, context in
-            csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
-        }
+        csv.export.addRoutes(
+            to: routes, api: "/api/v1/customers", page: "/customers", jobs: jobs,
+            operations: (.exportCustomersAsCSV, .exportCustomersInBackground))
         csv.importer.addRoutes(
             to: routes, path: "/api/v1/customers", permission: .customersWrite,
             operations: .init(
