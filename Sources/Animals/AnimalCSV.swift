@@ -20,27 +20,35 @@ package struct AnimalCSV: Sendable {
         "",
     ])
 
-    package func export(_ filter: AnimalStore.Filter) -> Response {
-        CSVResponse.stream(filename: "animals.csv", header: Self.columns) { after in
-            try await store.database.read { db in
-                let animals = try store.page(db, filter, after: KeysetPosition(id: after), limit: 2000).items
-                return try animals.map { animal in
-                    let identifiers = try AnimalStore.identifiers(db, animalID: animal.id ?? 0)
-                    let of = { (kind: AnimalIdentifier.Kind) in
-                        identifiers.filter { $0.type == kind }.map(\.value).joined(separator: "; ")
+    /// The export of any animal list, with each animal's identifiers.
+    package var export: CSVExport {
+        let store = store
+        return CSVExport(
+            name: "animals", title: "Animal export", permission: .animalsRead, columns: Self.columns,
+            filter: { request, context in
+                try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal)
+            },
+            count: { try await store.count($0) },
+            rows: { filter, after, limit in
+                try await store.database.read { db in
+                    let animals = try store.page(db, filter, after: KeysetPosition(id: after), limit: limit).items
+                    return try animals.map { animal in
+                        let identifiers = try AnimalStore.identifiers(db, animalID: animal.id ?? 0)
+                        let of = { (kind: AnimalIdentifier.Kind) in
+                            identifiers.filter { $0.type == kind }.map(\.value).joined(separator: "; ")
+                        }
+                        return (
+                            animal.id ?? 0,
+                            [
+                                animal.species, animal.name, animal.sex.rawValue, animal.breed, animal.birthDate ?? "",
+                                animal.status.rawValue, animal.ownerId.map(String.init) ?? "",
+                                animal.sireId.map(String.init) ?? "", animal.damId.map(String.init) ?? "",
+                                of(.registration), of(.microchip), of(.earTag), animal.notes,
+                            ]
+                        )
                     }
-                    return (
-                        animal.id ?? 0,
-                        [
-                            animal.species, animal.name, animal.sex.rawValue, animal.breed, animal.birthDate ?? "",
-                            animal.status.rawValue, animal.ownerId.map(String.init) ?? "",
-                            animal.sireId.map(String.init) ?? "", animal.damId.map(String.init) ?? "",
-                            of(.registration), of(.microchip), of(.earTag), animal.notes,
-                        ]
-                    )
                 }
-            }
-        }
+            })
     }
 
     package struct Row: Sendable {

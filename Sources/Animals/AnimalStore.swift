@@ -54,7 +54,7 @@ package struct AnimalStore: Sendable {
         }
     }
 
-    package struct Filter: Sendable {
+    package struct Filter: Sendable, Codable {
         package var species: String?
         package var sex: Animal.Sex?
         package var status: Animal.Status?
@@ -245,6 +245,15 @@ package struct AnimalStore: Sendable {
         throws
         -> (items: [Animal], next: KeysetPosition?)
     {
+        try Self.request(filter).page(db, order: order, after: after, limit: limit)
+    }
+
+    /// How many animals `filter` selects.
+    package func count(_ filter: Filter) async throws -> Int {
+        try await database.read { db in try Self.request(filter).fetchCount(db) }
+    }
+
+    private static func request(_ filter: Filter) -> QueryInterfaceRequest<Animal> {
         var request = Animal.all()
         if !filter.includeDeleted { request = request.filter(Animal.CodingKeys.deletedAt == nil) }
         if let species = filter.species { request = request.filter(Animal.CodingKeys.species == species) }
@@ -255,7 +264,7 @@ package struct AnimalStore: Sendable {
             request = request.filter(
                 literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
         }
-        return try request.page(db, order: order, after: after, limit: limit)
+        return request
     }
 
     package init(database: AppDatabase, species: [String]) {

@@ -42,9 +42,9 @@ package struct AnimalsAPIController {
             return try await store.lookup(words, sex: sex)
         }
         let csv = AnimalCSV(store: store)
-        routes.get("/api/v1/animals/export", .animalsRead, .exportAnimalsAsCSV) { request, context in
-            csv.export(try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal))
-        }
+        csv.export.addRoutes(
+            to: routes, api: "/api/v1/animals", page: "/animals", jobs: jobs,
+            operations: (.exportAnimalsAsCSV, .exportAnimalsInBackground))
         csv.importer.addRoutes(
             to: routes, path: "/api/v1/animals", permission: .animalsWrite,
             operations: .init(

@@ -11,13 +11,7 @@ extension APIOperation {
     package static let listAnimals = APIOperation(
         "List animals",
         "Deleted records are left out; admins may add include_deleted=true.",
-        parameters: [
-            .query("species", "Species."),
-            .query("sex", "female, male or unknown.", .enumeration(["female", "male", "unknown"])),
-            .query("status", "active, sold or deceased.", .enumeration(["active", "sold", "deceased"])),
-            .query("owner_id", "Owner's customer id.", .integer),
-            .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
-            .query("include_deleted", "Admins: true to list deleted records too."),
+        parameters: APIParameter.animalFilters + [
             .query(
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
@@ -84,22 +78,8 @@ extension APIOperation {
         ]
     )
 
-    package static let exportAnimalsAsCSV = APIOperation(
-        "Export animals as CSV",
-        "The filtered list, streamed; the import's columns.",
-        parameters: [
-            .query("species", "Species."),
-            .query("sex", "female, male or unknown.", .enumeration(["female", "male", "unknown"])),
-            .query("status", "active, sold or deceased.", .enumeration(["active", "sold", "deceased"])),
-            .query("owner_id", "Owner's customer id.", .integer),
-            .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
-            .query("include_deleted", "Admins: true to list deleted records too."),
-        ],
-        responses: [
-            200: .file("text/csv", "The CSV."),
-            400: "A bad filter.",
-        ]
-    )
+    package static let exportAnimalsAsCSV = csvExport("animals", filters: APIParameter.animalFilters)
+    package static let exportAnimalsInBackground = csvExportJob("animals", filters: APIParameter.animalFilters)
 
     package static let csvImportTemplateForAnimals = APIOperation(
         "CSV import template for animals",
@@ -251,4 +231,16 @@ extension APISchema {
                 )),
         ]
     ).named("Pedigree")
+}
+
+extension APIParameter {
+    /// The filters of the animal list and its exports.
+    package static let animalFilters: [APIParameter] = [
+        .query("species", "Species."),
+        .query("sex", "female, male or unknown.", .enumeration(["female", "male", "unknown"])),
+        .query("status", "active, sold or deceased.", .enumeration(["active", "sold", "deceased"])),
+        .query("owner_id", "Owner's customer id.", .integer),
+        .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
+        .query("include_deleted", "Admins: true to list deleted records too."),
+    ]
 }

@@ -140,6 +140,8 @@ struct AnimalDetailPage: Encodable {
     let tabHistory: Bool
     let canWrite: Bool
     let canRestore: Bool
+    /// The animal's samples, embryos, transfers, results (features above Animals declare them).
+    let linked: [RecordLinks.Panel]
     let attachments: AttachmentPanel?
     let error: String?
 }

@@ -8,6 +8,9 @@ import LabBoxValues
 /// The animal pages: list, new, detail with Pedigree and History, edit, delete and restore.
 package struct AnimalsWebController {
     package let store: AnimalStore
+    /// The records linked to an animal: samples, embryos, transfers, results. Their features depend
+    /// on Animals, not the reverse, so the composition root passes their ``RecordLinks``.
+    package let links: [RecordLinks]
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
@@ -203,6 +206,8 @@ package struct AnimalsWebController {
             tabHistory: tab == "history",
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil,
+            linked: try await RecordLinks.panels(
+                links, id: id, database: store.database, principal: context.principal, time: pages.time),
             attachments: try await AttachmentPanel.load(
                 Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
@@ -211,8 +216,9 @@ package struct AnimalsWebController {
             status: error?.httpStatus ?? .ok)
     }
 
-    package init(store: AnimalStore, pages: PageRenderer) {
+    package init(store: AnimalStore, links: [RecordLinks], pages: PageRenderer) {
         self.store = store
+        self.links = links
         self.pages = pages
     }
 }

@@ -25,12 +25,18 @@ package struct CustomerCSV: Sendable {
         ]
     }
 
-    package func export(_ filter: CustomerStore.Filter) -> Response {
-        CSVResponse.stream(filename: "customers.csv", header: Self.columns) { after in
-            try await store.list(filter, after: KeysetPosition(id: after), limit: 2000).items.map {
-                ($0.id ?? 0, Self.values($0))
-            }
-        }
+    /// The export of any customer list.
+    package var export: CSVExport {
+        let store = store
+        return CSVExport(
+            name: "customers", title: "Customer export", permission: .customersRead, columns: Self.columns,
+            filter: { request, context in try CustomerStore.Filter(ListQuery(request), principal: context.principal) },
+            count: { try await store.count($0) },
+            rows: { filter, after, limit in
+                try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items.map {
+                    ($0.id ?? 0, Self.values($0))
+                }
+            })
     }
 
     package var importer: CSVImport<Customer> {

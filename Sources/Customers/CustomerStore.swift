@@ -34,7 +34,7 @@ package struct CustomerStore: Sendable {
         }
     }
 
-    package struct Filter: Sendable {
+    package struct Filter: Sendable, Codable {
         package var kind: Customer.Kind?
         /// Words of the name, contact, city, email or notes (full-text, prefix match).
         package var text: String?
@@ -118,15 +118,24 @@ package struct CustomerStore: Sendable {
         -> (items: [Customer], next: KeysetPosition?)
     {
         try await database.read { db in
-            var request = Customer.all()
-            if !filter.includeDeleted { request = request.filter(Customer.CodingKeys.deletedAt == nil) }
-            if let kind = filter.kind { request = request.filter(Customer.CodingKeys.kind == kind) }
-            if let match = filter.text.flatMap(SearchIndex.matchExpression) {
-                request = request.filter(
-                    literal: "id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))")
-            }
-            return try request.page(db, order: order, after: after, limit: limit)
+            try Self.request(filter).page(db, order: order, after: after, limit: limit)
         }
+    }
+
+    /// How many customers `filter` selects.
+    package func count(_ filter: Filter) async throws -> Int {
+        try await database.read { db in try Self.request(filter).fetchCount(db) }
+    }
+
+    private static func request(_ filter: Filter) -> QueryInterfaceRequest<Customer> {
+        var request = Customer.all()
+        if !filter.includeDeleted { request = request.filter(Customer.CodingKeys.deletedAt == nil) }
+        if let kind = filter.kind { request = request.filter(Customer.CodingKeys.kind == kind) }
+        if let match = filter.text.flatMap(SearchIndex.matchExpression) {
+            request = request.filter(
+                literal: "id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))")
+        }
+        return request
     }
 
     package init(database: AppDatabase) {

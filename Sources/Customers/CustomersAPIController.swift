@@ -34,9 +34,9 @@ package struct CustomersAPIController {
             guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
             return try await store.lookup(words)
         }
-        routes.get("/api/v1/customers/export", .customersRead, .exportCustomersAsCSV) { request, context in
-            csv.export(try CustomerStore.Filter(ListQuery(request), principal: context.principal))
-        }
+        csv.export.addRoutes(
+            to: routes, api: "/api/v1/customers", page: "/customers", jobs: jobs,
+            operations: (.exportCustomersAsCSV, .exportCustomersInBackground))
         csv.importer.addRoutes(
             to: routes, path: "/api/v1/customers", permission: .customersWrite,
             operations: .init(

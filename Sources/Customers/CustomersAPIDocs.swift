@@ -9,10 +9,7 @@ extension APIOperation {
     package static let listCustomers = APIOperation(
         "List customers",
         "Deleted records are left out; admins may add include_deleted=true.",
-        parameters: [
-            .query("kind", "organisation or person.", .enumeration(["organisation", "person"])),
-            .query("q", "Words of the name, contact, city, email or notes (full text, prefix match)."),
-            .query("include_deleted", "Admins: true to list deleted records too."),
+        parameters: APIParameter.customerFilters + [
             .query(
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
@@ -65,19 +62,8 @@ extension APIOperation {
         ]
     )
 
-    package static let exportCustomersAsCSV = APIOperation(
-        "Export customers as CSV",
-        "The filtered list, streamed; the import's columns.",
-        parameters: [
-            .query("kind", "organisation or person.", .enumeration(["organisation", "person"])),
-            .query("q", "Words of the name, contact, city, email or notes (full text, prefix match)."),
-            .query("include_deleted", "Admins: true to list deleted records too."),
-        ],
-        responses: [
-            200: .file("text/csv", "The CSV."),
-            400: "A bad filter.",
-        ]
-    )
+    package static let exportCustomersAsCSV = csvExport("customers", filters: APIParameter.customerFilters)
+    package static let exportCustomersInBackground = csvExportJob("customers", filters: APIParameter.customerFilters)
 
     package static let csvImportTemplateForCustomers = APIOperation(
         "CSV import template for customers",
@@ -172,4 +158,13 @@ extension APISchema {
         "CustomerInput")
 
     package static let customerPage: APISchema = .page(of: .customer).named("CustomerPage")
+}
+
+extension APIParameter {
+    /// The filters of the customer list and its exports.
+    package static let customerFilters: [APIParameter] = [
+        .query("kind", "organisation or person.", .enumeration(["organisation", "person"])),
+        .query("q", "Words of the name, contact, city, email or notes (full text, prefix match)."),
+        .query("include_deleted", "Admins: true to list deleted records too."),
+    ]
 }

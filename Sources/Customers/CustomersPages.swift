@@ -89,14 +89,10 @@ struct CustomerDetailPage: Encodable {
         let label: String
         let value: String
     }
-    struct Order: Encodable {
-        let id: Int64
-        let date: String
-        let reference: String
-    }
     let customer: Record
     let facts: [Fact]
-    let orders: [Order]
+    /// The customer's animals, samples, orders, invoices… (features above Customers declare them).
+    let linked: [RecordLinks.Panel]
     let form: CustomerFields
     let history: [History.Row]
     let historyCount: Int

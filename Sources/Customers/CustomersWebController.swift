@@ -8,9 +8,9 @@ import LabBoxValues
 /// The customer pages: list, new, detail with History, edit, delete and (admins) restore.
 package struct CustomersWebController {
     package let store: CustomerStore
-    /// The customer's lab orders. Results lists them (it depends on Customers, not the reverse);
-    /// the composition root passes `ResultStore.orderLinks(customer:)`.
-    package let orders: @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink]
+    /// The records linked to a customer: animals, samples, orders, invoices… Their features depend on
+    /// Customers, not the reverse, so the composition root passes their ``RecordLinks``.
+    package let links: [RecordLinks]
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
@@ -93,10 +93,6 @@ package struct CustomersWebController {
             email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,
             city: customer.city, country: customer.country, vatId: customer.vatId,
             billingEmail: customer.billingEmail, notes: customer.notes, resultsDelivery: customer.resultsDelivery)
-        // The customer's lab orders: each links to its result report.
-        let orders = try await self.orders(id).map {
-            CustomerDetailPage.Order(id: $0.id, date: $0.date, reference: $0.reference.isEmpty ? "—" : $0.reference)
-        }
         let facts = [
             ("Kind", customer.kind.rawValue), ("Contact", customer.contactName), ("Email", customer.email),
             ("Phone", customer.phone),
@@ -112,7 +108,10 @@ package struct CustomersWebController {
         let model = CustomerDetailPage(
             customer: .init(
                 id: id, deleted: customer.deletedAt != nil, deletedAt: pages.time.text(customer.deletedAt, absent: "")),
-            facts: facts, orders: orders, form: CustomerFields(input ?? current),
+            facts: facts,
+            linked: try await RecordLinks.panels(
+                links, id: id, database: store.database, principal: context.principal, time: pages.time),
+            form: CustomerFields(input ?? current),
             history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
             hasHistory: !history.isEmpty,
             tabHistory: ListQuery(request)["tab"] == "history",
@@ -126,25 +125,9 @@ package struct CustomersWebController {
             model: model, status: error?.httpStatus ?? .ok)
     }
 
-    package init(
-        store: CustomerStore, orders: @escaping @Sendable (_ customer: Int64) async throws -> [CustomerOrderLink],
-        pages: PageRenderer
-    ) {
+    package init(store: CustomerStore, links: [RecordLinks], pages: PageRenderer) {
         self.store = store
-        self.orders = orders
+        self.links = links
         self.pages = pages
-    }
-}
-
-/// A lab order as the customer's page links it to its report.
-package struct CustomerOrderLink: Sendable {
-    package let id: Int64
-    package let date: String
-    package let reference: String
-
-    package init(id: Int64, date: String, reference: String) {
-        self.id = id
-        self.date = date
-        self.reference = reference
     }
 }

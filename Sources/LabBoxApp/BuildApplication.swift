@@ -54,6 +54,8 @@ package struct AppServices: Sendable {
         let reminders = TankReminders(fillDays: config.ln2FillDays, time: config.labTime)
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
         let sampleCSV = SampleCSV(store: samples)
+        let customerCSV = CustomerCSV(store: CustomerStore(database: database))
+        let animalCSV = AnimalCSV(store: AnimalStore(database: database, species: config.species))
         let capture = ChargeCapture(database: database)
         let dunning = Dunning(database: database, settings: config.billing)
         let priceList = PriceListCSV(store: PriceListStore(database: database, settings: config.billing))
@@ -61,11 +63,11 @@ package struct AppServices: Sendable {
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
             dunning.job, StorageAccrual(database: database).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
-            sampleCSV.exportJob,
+            sampleCSV.export(days: config.labTime).job,
             sampleCSV.importer.job(noun: "samples"),
-            CustomerCSV(store: CustomerStore(database: database)).importer.job(noun: "customers"),
-            AnimalCSV(store: AnimalStore(database: database, species: config.species)).importer.job(noun: "animals"),
-        ] {
+            customerCSV.importer.job(noun: "customers"), customerCSV.export.job,
+            animalCSV.importer.job(noun: "animals"), animalCSV.export.job,
+        ] + ListExports(database: database).jobs {
             jobs.register(kind)
         }
         for task in [
@@ -179,9 +181,12 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     CustomersAPIController(store: customers, jobs: services.jobs).addRoutes(to: routes)
     let animals = AnimalStore(database: services.database, species: services.config.species)
     AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
-    AnimalsWebController(store: animals, pages: pages).addRoutes(to: routes)
+    AnimalsWebController(
+        store: animals,
+        links: [.animalSamples, .animalStoredSamples, .animalEmbryos, .animalTransfers, .animalResults], pages: pages
+    ).addRoutes(to: routes)
     let samples = services.samples
-    SamplesAPIController(store: samples, identity: identity).addRoutes(to: routes)
+    SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     SamplesWebController(store: samples, storage: storage, identity: identity, pages: pages).addRoutes(to: routes)
     SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
@@ -206,7 +211,13 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         database: services.database, verificationsRequired: services.config.verificationsRequired,
         mail: ResultsMail(config: services.config, pages: pages))
     ResultsAPIController(catalog: catalog, results: results, identity: identity).addRoutes(to: routes)
-    CustomersWebController(store: customers, orders: results.orderLinks, pages: pages).addRoutes(to: routes)
+    CustomersWebController(
+        store: customers,
+        links: [
+            .customerAnimals, .customerSamples, .customerStoredSamples, .customerOrders, .customerTransfers,
+            .customerInvoices,
+        ], pages: pages
+    ).addRoutes(to: routes)
     ResultsWebController(catalog: catalog, results: results, samples: samples, identity: identity, pages: pages)
         .addRoutes(to: routes)
     ResultsDeliveryController(results: results, pages: pages).addRoutes(to: routes)
@@ -255,6 +266,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         .addRoutes(to: routes)
     MailTemplatesController(templates: MailTemplates(database: services.database), pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
+    ListExports(database: services.database).addRoutes(to: routes, jobs: services.jobs)
     return routes
 }
 

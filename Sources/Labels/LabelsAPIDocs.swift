@@ -6,12 +6,8 @@ extension APIOperation {
     package static let sampleLabelsAsZPL = APIOperation(
         "Sample labels as ZPL",
         "ZPL II for Zebra printers (203 dpi): Code 128 (straw, sheet) or QR (tube) of the external id and text lines, for the filtered list (up to 500).",
-        parameters: [
-            .query("q", "Words of the external id or notes (full text, prefix match)."),
-            .query("species", "Filter by species."),
-            .query("kind", "Filter by kind."),
-            .query("status", "Filter by status.", .sampleStatus),
-            .query("size", "Label stock; default sheet.", .enumeration(["straw", "tube", "sheet"])),
+        parameters: APIParameter.sampleFilters + [
+            .query("size", "Label stock; default sheet.", .enumeration(["straw", "tube", "sheet"]))
         ],
         responses: [
             200: .file("application/zpl", "One ^XA…^XZ block per label."),

@@ -42,7 +42,8 @@ package struct LabelsController {
     }
 
     private func sampleLabels(_ query: ListQuery) async throws -> [Label] {
-        let filter = try SampleStore.Filter(query, species: samples.species, kinds: samples.kinds)
+        let filter = try SampleStore.Filter(
+            query, species: samples.species, kinds: samples.kinds, days: pages.time)
         return try await samples.list(filter, after: nil, limit: Self.maximum).items.map { sample in
             Label(
                 code: sample.externalId,
@@ -74,7 +75,7 @@ package struct LabelsController {
                 },
                 hidden: others.sorted { $0.key < $1.key }.map { LabelsPage.Hidden(name: $0.key, value: $0.value) },
                 zpl: back == "/samples"
-                    ? "/api/v1/samples/labels.zpl?" + query.filters(["q", "species", "kind", "status", "size"]) : nil))
+                    ? "/api/v1/samples/labels.zpl?" + query.filters(SampleStore.Filter.parameters + ["size"]) : nil))
     }
 
     /// `labels.mustache`.

@@ -390,13 +390,6 @@ package struct ResultStore: Sendable {
         }
     }
 
-    /// The customer's orders as their page links them.
-    package func orderLinks(customer: Int64) async throws -> [CustomerOrderLink] {
-        try await orders(customer: customer).map {
-            CustomerOrderLink(id: $0.id ?? 0, date: $0.orderedOn, reference: $0.reference)
-        }
-    }
-
     package init(database: AppDatabase, verificationsRequired: Int, mail: ResultsMail) {
         self.database = database
         self.verificationsRequired = verificationsRequired

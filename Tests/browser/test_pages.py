@@ -344,6 +344,42 @@ def test_audit_search_and_verification(driver):
     driver.save_screenshot(f"{SHOTS}/audit-verified.png")
 
 
+def test_customer_page_links_its_records(driver):
+    driver.get(BASE + "/customers")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Hof Meier").click)
+    customer = driver.current_url.rstrip("/").split("/")[-1]
+    bella = add_animal(driver, "Bella", "female")
+    owner = driver.find_element(By.ID, "animal-owner")
+    owner.clear()
+    owner.send_keys(customer)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, f"form[action='/animals/{bella}'] button[type=submit]").click)
+    flash_text(driver)
+    for barcode in ["BELLA-1", "BELLA-2"]:
+        driver.get(BASE + "/samples/new")
+        driver.find_element(By.ID, "external-id").send_keys(barcode)
+        driver.find_element(By.ID, "kind").send_keys("blood")
+        driver.find_element(By.ID, "animal-id").send_keys(bella)
+        driver.execute_script("arguments[0].value = '2026-03-02T08:15'", driver.find_element(By.ID, "collected-at"))
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/samples'] button[type=submit]").click)
+        flash_text(driver)
+    driver.get(BASE + f"/customers/{customer}")
+    animals = driver.find_element(By.ID, "linked-animals").text
+    assert "Bella" in animals, animals
+    samples = driver.find_element(By.ID, "linked-samples")
+    assert "BELLA-1" in samples.text and "BELLA-2" in samples.text, samples.text
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "linked-animals"))
+    driver.save_screenshot(f"{SHOTS}/customer-linked-records.png")
+    submit(driver, samples.find_element(By.LINK_TEXT, "BELLA-1").click)
+    assert "BELLA-1" in driver.find_element(By.TAG_NAME, "h1").text
+    # The animal's page lists the same samples, and the sample list filters by the owner.
+    driver.get(BASE + f"/animals/{bella}")
+    assert "BELLA-2" in driver.find_element(By.ID, "linked-samples").text
+    driver.get(BASE + f"/samples?owner_id={customer}")
+    rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
+    assert len(rows) == 2 and all("BELLA" in row for row in rows), rows
+    assert driver.find_element(By.ID, "filter-owner").get_attribute("value") == customer
+
+
 def test_search_box_takes_a_scanned_barcode(driver):
     driver.get(BASE + "/")
     driver.find_element(By.TAG_NAME, "body").send_keys("/")
@@ -478,7 +514,7 @@ def test_sample_export_in_the_background(driver):
     driver.get(BASE + "/samples")
     submit(driver, driver.find_element(By.XPATH, "//button[text()='Export in background']").click)
     assert wait_for_job_end(driver) == "succeeded"
-    assert "samples exported" in driver.find_element(By.CSS_SELECTOR, "[data-job-message]").text
+    assert "rows exported" in driver.find_element(By.CSS_SELECTOR, "[data-job-message]").text
     driver.get(BASE + "/jobs")
     assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= 2
     driver.save_screenshot(f"{SHOTS}/jobs.png")
@@ -768,7 +804,8 @@ def main():
              test_connection_lost_notice, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
              test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
-             test_customer_and_animal_pedigree, test_search_box_takes_a_scanned_barcode,
+             test_customer_and_animal_pedigree, test_customer_page_links_its_records,
+             test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,

@@ -30,42 +30,23 @@ package struct SampleCSV: Sendable {
         "",
     ])
 
-    package func export(_ filter: SampleStore.Filter) -> Response {
-        CSVResponse.stream(filename: "samples.csv", header: Self.columns) { after in try await batch(filter, after) }
-    }
-
-    private func batch(_ filter: SampleStore.Filter, _ after: Int64) async throws -> [(key: Int64, values: [String])] {
-        try await store.list(filter, after: KeysetPosition(id: after), limit: 2000).items.map {
-            ($0.id ?? 0, Self.values($0))
-        }
-    }
-
-    /// The background export (`samples.export`): the filtered samples into a CSV file the starter
-    /// downloads from the job page.
-    package var exportJob: JobKind {
-        JobKind(type: "samples.export", title: "Sample export", permission: "samples:read") { execution in
-            let filter = try execution.job.decodedParameters(SampleStore.Filter.self)
-            let total = max(try await store.count(filter), 1)
-            let (relative, url) = try execution.resultFile(named: "samples.csv")
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw JobFailure(message: "cannot create \(relative)")
-            }
-            let output = try FileHandle(forWritingTo: url)
-            defer { try? output.close() }
-            var written = 0
-            let rows = try await CSVResponse.write(
-                header: Self.columns,
-                next: { after in
-                    try execution.checkpoint()
-                    let rows = try await batch(filter, after)
-                    written += rows.count
-                    execution.progress(written * 100 / total, "\(written) of \(total) samples")
-                    return rows
-                },
-                output: { try output.write(contentsOf: Data($0.utf8)) })
-            execution.log("Exported \(rows) samples")
-            return JobOutcome(message: "\(rows) samples exported", summary: ["rows": String(rows)], file: relative)
-        }
+    /// The export of any sample list, its filters being the days of the lab's calendar `days`.
+    package func export(days: LabTime) -> CSVExport {
+        let store = store
+        return CSVExport(
+            name: "samples", title: "Sample export", permission: .samplesRead, columns: Self.columns,
+            filter: { request, _ in
+                let filter = try SampleStore.Filter(
+                    ListQuery(request), species: store.species, kinds: store.kinds, days: days)
+                try await store.check(filter)
+                return filter
+            },
+            count: { try await store.count($0) },
+            rows: { filter, after, limit in
+                try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items.map {
+                    ($0.id ?? 0, Self.values($0))
+                }
+            })
     }
 
     // MARK: Import

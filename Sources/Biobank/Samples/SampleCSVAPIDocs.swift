@@ -3,20 +3,7 @@ import LabBoxServer
 // The JSON API documentation of the routes of SampleCSV: each operation is named where its route is declared.
 
 extension APIOperation {
-    package static let exportSamplesAsCSV = APIOperation(
-        "Export samples as CSV",
-        "The filtered list, streamed (constant memory at any size); the import's columns.",
-        parameters: [
-            .query("q", "Words of the external id or notes (full text, prefix match)."),
-            .query("species", "Filter by species."),
-            .query("kind", "Filter by kind."),
-            .query("status", "Filter by status.", .sampleStatus),
-        ],
-        responses: [
-            200: .file("text/csv", "The CSV."),
-            400: "A bad filter.",
-        ]
-    )
+    package static let exportSamplesAsCSV = csvExport("samples", filters: APIParameter.sampleFilters)
 
     package static let csvImportTemplate = APIOperation(
         "CSV import template",
@@ -53,21 +40,7 @@ extension APIOperation {
         ]
     )
 
-    package static let exportSamplesInBackground = APIOperation(
-        "Export samples in the background",
-        "Starts a samples.export job with the same filters as GET /api/v1/samples/export; follow it at /api/v1/jobs/{id} and download result_url. Needs samples:read.",
-        parameters: [
-            .query("species", "Filter."),
-            .query("kind", "Filter."),
-            .query("status", "Filter.", .sampleStatus),
-            .query("q", "Full-text filter."),
-        ],
-        responses: [
-            202: .json(.job, "The queued job."),
-            400: "A bad parameter.",
-            403: "Not allowed.",
-        ]
-    )
+    package static let exportSamplesInBackground = csvExportJob("samples", filters: APIParameter.sampleFilters)
 
     package static let importSamplesFromCSVInBackground = APIOperation(
         "Import samples from CSV in the background",

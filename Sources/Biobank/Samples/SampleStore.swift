@@ -77,12 +77,31 @@ package struct SampleStore: Sendable {
         package var status: Sample.Status?
         /// Words of the external id or notes (full-text, prefix match).
         package var text: String?
+        package var animalId: Int64?
+        /// The customer owning the samples' animals.
+        package var ownerId: Int64?
+        /// A storage container: the samples in it or in any container inside it (a tank's canisters,
+        /// their goblets).
+        package var containerId: Int64?
+        /// Collected at or after this instant, in the database's form (``Date/databaseText``).
+        package var collectedFrom: String?
+        /// Collected before this instant (exclusive), in the database's form.
+        package var collectedBefore: String?
 
-        package init(species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, text: String? = nil) {
+        package init(
+            species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, text: String? = nil,
+            animalId: Int64? = nil, ownerId: Int64? = nil, containerId: Int64? = nil, collectedFrom: String? = nil,
+            collectedBefore: String? = nil
+        ) {
             self.species = species
             self.kind = kind
             self.status = status
             self.text = text
+            self.animalId = animalId
+            self.ownerId = ownerId
+            self.containerId = containerId
+            self.collectedFrom = collectedFrom
+            self.collectedBefore = collectedBefore
         }
     }
 
@@ -314,6 +333,7 @@ package struct SampleStore: Sendable {
     {
         try await indexBacklog(for: filter)
         return try await database.read { db in
+            try Self.checkReferences(filter, db)
             // SQL of its own, not the query interface's: each filter shape's statement is
             // prepared once per connection and kept (building and preparing it anew was 13 % of
             // a page; docs/BENCHMARKS.md, third round).
@@ -332,6 +352,7 @@ package struct SampleStore: Sendable {
     package func count(_ filter: Filter) async throws -> Int {
         try await indexBacklog(for: filter)
         return try await database.read { db in
+            try Self.checkReferences(filter, db)
             let conditions = Self.conditions(filter)
             return try Sample.filter(conditions.joined(operator: .and)).fetchCount(db)
         }
@@ -351,7 +372,41 @@ package struct SampleStore: Sendable {
         if let match = filter.text.flatMap(SearchIndex.matchExpression) {
             conditions.append("id IN (SELECT rowid FROM samples_fts WHERE samples_fts MATCH \(match))")
         }
+        if let animal = filter.animalId { conditions.append("animal_id = \(animal)") }
+        if let owner = filter.ownerId {
+            conditions.append("animal_id IN (SELECT id FROM animals WHERE owner_id = \(owner))")
+        }
+        if let container = filter.containerId {
+            conditions.append(
+                """
+                container_id IN (WITH RECURSIVE inside(id) AS (SELECT \(container) UNION ALL
+                SELECT c.id FROM storage_containers c JOIN inside ON c.parent_id = inside.id) SELECT id FROM inside)
+                """)
+        }
+        if let from = filter.collectedFrom { conditions.append("collected_at >= \(from)") }
+        if let before = filter.collectedBefore { conditions.append("collected_at < \(before)") }
         return conditions
+    }
+
+    /// Refuses a filter naming a record that does not exist, before work is queued for it.
+    package func check(_ filter: Filter) async throws {
+        try await database.read { db in try Self.checkReferences(filter, db) }
+    }
+
+    /// A filter naming a record that does not exist is a mistake to report (422 naming the
+    /// parameter), not an empty list that looks like an answer.
+    private static func checkReferences(_ filter: Filter, _ db: Database) throws {
+        for (id, table, field, noun) in [
+            (filter.animalId, "animals", "animal_id", "animal"), (filter.ownerId, "customers", "owner_id", "customer"),
+            (filter.containerId, "storage_containers", "container_id", "storage container"),
+        ] {
+            guard let id else { continue }
+            guard
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"),
+                    arguments: [id]) == true
+            else { throw APIError.validationFailed("No \(noun) has id \(id).", field: field) }
+        }
     }
 
     package func sign(id: Int64, as signer: User, meaning: Signature.Meaning, reason: String?, context: EventContext)

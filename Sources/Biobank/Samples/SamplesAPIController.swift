@@ -8,6 +8,8 @@ import LabBoxValues
 package struct SamplesAPIController {
     package let store: SampleStore
     package let identity: Identity
+    /// The lab's calendar, whose days the collection-date filter names.
+    package let time: LabTime
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/api/v1/samples", .samplesRead, .listSamples) { request, _ in try await list(request) }
@@ -94,7 +96,7 @@ package struct SamplesAPIController {
 
     private func list(_ request: Request) async throws -> SamplePage {
         let query = ListQuery(request)
-        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
+        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds, days: time)
         let limit = try query.limit()
         let page = try await store.list(
             filter, order: try query.order(SampleStore.sortable), after: try query.cursor(), limit: limit)
@@ -109,8 +111,9 @@ package struct SamplesAPIController {
             id: id, change.input, reason: change.reason, witness: witness, context: context.eventContext)
     }
 
-    package init(store: SampleStore, identity: Identity) {
+    package init(store: SampleStore, identity: Identity, time: LabTime) {
         self.store = store
         self.identity = identity
+        self.time = time
     }
 }

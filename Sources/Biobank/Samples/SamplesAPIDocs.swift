@@ -129,11 +129,7 @@ extension APIOperation {
     package static let listSamples = APIOperation(
         "List samples",
         "Filters combine with AND; keyset pages in ascending id.",
-        parameters: [
-            .query("q", "Words of the external id or notes (full text, prefix match)."),
-            .query("species", "Filter by species."),
-            .query("kind", "Filter by kind."),
-            .query("status", "Filter by status.", .sampleStatus),
+        parameters: APIParameter.sampleFilters + [
             .query(
                 "sort",
                 "Order: a column, with - for descending; by id (ascending) when absent. Cursors keep the order, with the id breaking ties.",
@@ -143,9 +139,29 @@ extension APIOperation {
         ],
         responses: [
             200: .json(.samplePage, "One page."),
-            400: "A bad filter, limit or cursor (field names it).",
+            400: "A malformed filter, limit or cursor (field names it).",
+            422:
+                "A filter names a species or kind the lab does not use, a record that does not exist, or a date range that ends before it starts (field names it).",
         ]
     )
+}
+
+extension APIParameter {
+    /// The filters of every sample list (list, CSV export, background export, labels); they
+    /// combine with AND.
+    package static let sampleFilters: [APIParameter] = [
+        .query("q", "Words of the external id or notes (full text, prefix match)."),
+        .query("species", "Filter by species."),
+        .query("kind", "Filter by kind."),
+        .query("status", "Filter by status.", .sampleStatus),
+        .query("animal_id", "The samples of this animal.", .integer),
+        .query("owner_id", "The samples of the animals this customer owns.", .integer),
+        .query(
+            "container_id", "The samples stored in this container or in any container inside it (a tank's goblets).",
+            .integer),
+        .query("collected_from", "Collected on or after this day of the lab's calendar (lab.timezone).", .date),
+        .query("collected_to", "Collected on or before this day of the lab's calendar (lab.timezone).", .date),
+    ]
 }
 
 extension APISchema {

@@ -36,6 +36,11 @@ struct SamplesPage: Encodable {
     let kinds: [Choice]
     let statuses: [Choice]
     let q: String
+    let animalId: String
+    let ownerId: String
+    let containerId: String
+    let collectedFrom: String
+    let collectedTo: String
     let canWrite: Bool
     let bulkStatuses: [Choice]
     let error: String?

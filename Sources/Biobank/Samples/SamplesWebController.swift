@@ -209,10 +209,10 @@ package struct SamplesWebController {
         -> Response
     {
         let query = ListQuery(request)
-        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds)
+        let filter = try SampleStore.Filter(query, species: store.species, kinds: store.kinds, days: pages.time)
         let order = try query.order(SampleStore.sortable)
         let page = try await store.list(filter, order: order, after: try query.cursor(), limit: Self.pageSize)
-        let filters = ["q", "species", "kind", "status", "sort"]
+        let filters = SampleStore.Filter.parameters + ["sort"]
         return pages.page(
             "biobank/samples", title: "Samples", section: "samples", request: request, context: context,
             model: SamplesPage(
@@ -223,7 +223,9 @@ package struct SamplesWebController {
                 species: Choice.list(store.species, selected: query["species"]),
                 kinds: Choice.list(store.kinds, selected: query["kind"]),
                 statuses: Choice.list(Sample.Status.allCases.map(\.rawValue), selected: query["status"]),
-                q: query["q"] ?? "", canWrite: context.principal?.can(.samplesWrite) == true,
+                q: query["q"] ?? "", animalId: query["animal_id"] ?? "", ownerId: query["owner_id"] ?? "",
+                containerId: query["container_id"] ?? "", collectedFrom: query["collected_from"] ?? "",
+                collectedTo: query["collected_to"] ?? "", canWrite: context.principal?.can(.samplesWrite) == true,
                 bulkStatuses: Sample.Status.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
                 error: error?.message),
             status: error?.httpStatus ?? .ok)

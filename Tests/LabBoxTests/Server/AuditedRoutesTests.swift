@@ -234,6 +234,16 @@ import Testing
                     try await client.send(.post, "/api/v1/outbox/\(messageID)/retry", auth: adminKey)
                 }
             }
+            try await step("exports run as jobs") {
+                for path in [
+                    "customers", "animals", "orders", "lab-tests", "opu-sessions", "ivf-batches", "embryos",
+                    "transfers", "pregnancy-checks", "storage/inventory", "genotypes",
+                ] {
+                    _ = try await expectAudited("POST /api/v1/\(path)/export-jobs", action: "start") {
+                        try await client.send(.post, "/api/v1/\(path)/export-jobs", auth: adminKey)
+                    }
+                }
+            }
             try await step("imports run as jobs") {
                 for (noun, csv) in [
                     ("samples", "external_id,species,kind,collected_at\r\nJOB-1,bovine,dna,2026-01-02\r\n"),
