@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import LabBoxPlatform
 import LabBoxServer
 
@@ -141,5 +142,6 @@ struct AnimalDetailPage: Encodable {
     let canWrite: Bool
     let canRestore: Bool
     let attachments: AttachmentPanel?
+    let activity: RecordActivity?
     let error: String?
 }

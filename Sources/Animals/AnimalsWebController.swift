@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -204,6 +205,8 @@ package struct AnimalsWebController {
             canWrite: context.principal?.can(.animalsWrite) == true && animal.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && animal.deletedAt != nil,
             attachments: try await AttachmentPanel.load(
+                Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
+            activity: try await RecordActivity.load(
                 Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
         return pages.page(

@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import LabBoxValues
 
@@ -128,6 +129,7 @@ extension ResultsWebController {
         let instruments: [InstrumentChoice]
         let complete: Bool
         let attachments: AttachmentPanel?
+        let activity: RecordActivity?
     }
 
     /// `result-report.mustache`: the printable report.

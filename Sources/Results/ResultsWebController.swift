@@ -1,5 +1,6 @@
 import Attachments
 import Biobank
+import Collaboration
 import Foundation
 import GRDB
 import Hummingbird
@@ -242,6 +243,9 @@ package struct ResultsWebController {
                 rows: rows, instruments: catalog.instruments.filter { $0.isCalibrated() }.map(InstrumentChoice.init),
                 complete: report.complete,
                 attachments: try await AttachmentPanel.load(
+                    LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
+                    principal: context.principal, time: pages.time),
+                activity: try await RecordActivity.load(
                     LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
                     principal: context.principal, time: pages.time)))
     }
