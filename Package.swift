@@ -64,16 +64,18 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
-        feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank"]),
-        feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments"]),
+        feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank", "Collaboration"]),
+        feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments", "Collaboration"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
-        feature("Results", ["Customers", "Biobank", "Attachments"]),
-        feature("Reproduction", ["Animals", "Biobank", "Attachments"]),
-        feature("Biobank", ["Attachments"]),
-        feature("Animals", ["Customers", "Attachments"]),
-        feature("Customers", ["Attachments"]),
+        feature("Results", ["Customers", "Biobank", "Attachments", "Collaboration"]),
+        feature("Reproduction", ["Animals", "Biobank", "Attachments", "Collaboration"]),
+        feature("Biobank", ["Attachments", "Collaboration"]),
+        feature("Animals", ["Customers", "Attachments", "Collaboration"]),
+        feature("Customers", ["Attachments", "Collaboration"]),
+        // Tasks, comments and journal notes on any record, beside its files (decision 0034).
+        feature("Collaboration", ["Attachments"]),
         // Files on any record; the records' features show them (decision 0031).
         feature("Attachments"),
         feature("Administration"),
@@ -167,7 +169,7 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 var features: [Target.Dependency] {
     [
         "Home", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
-        "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
+        "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }
 

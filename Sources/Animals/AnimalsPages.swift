@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import LabBoxPlatform
 import LabBoxServer
 
@@ -143,5 +144,6 @@ struct AnimalDetailPage: Encodable {
     /// The animal's samples, embryos, transfers, results (features above Animals declare them).
     let linked: [RecordLinks.Panel]
     let attachments: AttachmentPanel?
+    let activity: RecordActivity?
     let error: String?
 }

@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -209,6 +210,8 @@ package struct AnimalsWebController {
             linked: try await RecordLinks.panels(
                 links, id: id, database: store.database, principal: context.principal, time: pages.time),
             attachments: try await AttachmentPanel.load(
+                Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
+            activity: try await RecordActivity.load(
                 Animal.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
         return pages.page(

@@ -1,6 +1,7 @@
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// A kind of record files can be attached to, as its own feature declares it: how the trail names
 /// it, how to tell that one exists, who may see and change it, and where its page is. Attachments
@@ -40,7 +41,8 @@ package struct AttachableRecord: Sendable {
     package func exists(_ db: Database, id: Int64) throws -> Bool { try exists(db, id) }
 }
 
-/// Every kind of record that takes attachments, by entity type.
+/// Every kind of record that takes attachments (and tasks, comments and notes: decision 0034), by
+/// entity type.
 package struct AttachableRecords: Sendable {
     package let all: [AttachableRecord]
 
@@ -55,5 +57,34 @@ package struct AttachableRecords: Sendable {
     /// The kinds `principal` may read.
     package func readable(by principal: Principal?) -> [String] {
         all.filter { principal?.can($0.read) == true }.map(\.entity)
+    }
+
+    /// The kind `entityType` names, or 422 naming the field; `subject` is what belongs to the
+    /// record ("Files", "A task").
+    package func record(_ entityType: String?, subject: String) throws -> AttachableRecord {
+        guard let entityType, !entityType.isEmpty else {
+            throw APIError.validationFailed("Say which kind of record this is about.", field: "entity_type")
+        }
+        guard let record = self[entity: entityType] else {
+            throw APIError.validationFailed(
+                "\(subject) can belong to: \(entities.joined(separator: ", ")).", field: "entity_type")
+        }
+        return record
+    }
+
+    /// That `principal` may read (or change) records of this kind, and that record `id` exists (a
+    /// soft-deleted one does not), inside the caller's transaction: 403, or 422 on `entity_id`.
+    package func check(_ record: AttachableRecord, id: Int64, db: Database, principal: Principal?, write: Bool)
+        throws
+    {
+        let permission = write ? record.write : record.read
+        guard principal?.can(permission) == true else {
+            throw APIError(
+                status: .forbidden, code: "forbidden",
+                message: "You do not have permission for this \(record.noun) (\(permission)).")
+        }
+        guard try record.exists(db, id: id) else {
+            throw APIError.validationFailed("There is no \(record.noun) with id \(id).", field: "entity_id")
+        }
     }
 }

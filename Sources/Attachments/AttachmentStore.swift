@@ -50,14 +50,7 @@ package struct AttachmentStore: Sendable {
 
     /// The kind of record `entityType` names, or 422 naming the field.
     package func record(_ entityType: String?) throws -> AttachableRecord {
-        guard let entityType, !entityType.isEmpty else {
-            throw APIError.validationFailed("Say which kind of record the file belongs to.", field: "entity_type")
-        }
-        guard let record = records[entity: entityType] else {
-            throw APIError.validationFailed(
-                "Files can be attached to: \(records.entities.joined(separator: ", ")).", field: "entity_type")
-        }
-        return record
+        try records.record(entityType, subject: "Files")
     }
 
     /// Checks the file (size, content type, name) and the record, stores the bytes once per

@@ -90,9 +90,11 @@ extension APIOperation {
 }
 
 extension APISchema {
-    /// The kinds of record files can be attached to.
-    package static let attachableEntity = APISchema.enumeration(
-        ["animal", "customer", "sample", "lab_order", "transfer", "invoice"])
+    /// The kinds of record files (and tasks, comments and notes) can belong to.
+    package static let attachableEntities = [
+        "animal", "customer", "sample", "lab_order", "transfer", "invoice", "task",
+    ]
+    package static let attachableEntity = APISchema.enumeration(attachableEntities)
 
     package static let attachment: APISchema = .object(
         [

@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
@@ -185,6 +186,7 @@ struct InvoicePage: Encodable {
     let canWrite: Bool
     /// Not on the printed invoice.
     var attachments: AttachmentPanel?
+    var activity: RecordActivity?
 }
 
 /// `billing/payments.mustache`: payments and the record form.

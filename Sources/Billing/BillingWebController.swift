@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Customers
 import Foundation
 import Hummingbird
@@ -220,6 +221,9 @@ package struct BillingWebController {
             document, paper: ListQuery(request)["paper"] == "letter" ? "letter" : "a4", canWrite: canWrite(context))
         if template == "billing/invoice" {
             model.attachments = try await AttachmentPanel.load(
+                Invoice.attachable, id: document.invoice.id ?? 0, database: invoices.database,
+                principal: context.principal, time: pages.time)
+            model.activity = try await RecordActivity.load(
                 Invoice.attachable, id: document.invoice.id ?? 0, database: invoices.database,
                 principal: context.principal, time: pages.time)
         }

@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import LabBoxPlatform
 import LabBoxServer
 
@@ -101,5 +102,6 @@ struct CustomerDetailPage: Encodable {
     let canWrite: Bool
     let canRestore: Bool
     let attachments: AttachmentPanel?
+    let activity: RecordActivity?
     let error: String?
 }

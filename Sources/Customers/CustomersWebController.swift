@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -118,6 +119,8 @@ package struct CustomersWebController {
             canWrite: context.principal?.can(.customersWrite) == true && customer.deletedAt == nil,
             canRestore: context.principal?.can(.admin) == true && customer.deletedAt != nil,
             attachments: try await AttachmentPanel.load(
+                Customer.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
+            activity: try await RecordActivity.load(
                 Customer.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
             error: error?.message)
         return pages.page(

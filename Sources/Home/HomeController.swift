@@ -55,6 +55,13 @@ package struct HomeController {
     private func queues(principal: Principal?, can: (Permission) -> Bool) async throws -> [HomePage.Queue] {
         let today = Day.today
         var queues: [HomePage.Queue] = []
+        if can(.tasksRead), let user = principal?.userID {
+            queues.append(
+                .init(
+                    id: "tasks", title: "Your tasks", all: "/tasks",
+                    empty: "Nothing is assigned to you. Tasks colleagues give you appear here, the soonest due first.",
+                    list: try await queue.tasks(for: user, today: queue.time.isoDay(Date()))))
+        }
         if can(.reproductionRead) {
             queues.append(
                 .init(

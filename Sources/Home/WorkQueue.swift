@@ -1,5 +1,6 @@
 import Billing
 import Biobank
+import Collaboration
 import Foundation
 import GRDB
 import LabBoxPlatform
@@ -19,6 +20,8 @@ package struct WorkQueue: Sendable {
     package let fillDays: Int
     package let reproduction: ReproductionSettings
     package let billing: BillingSettings
+    /// Tasks fall due on the lab's days.
+    package let time: LabTime
 
     /// How many entries a list shows; the rest are behind its "all" link.
     static let shown = 8
@@ -123,6 +126,31 @@ package struct WorkQueue: Sendable {
         }
     }
 
+    /// The open tasks assigned to `user`, the soonest due first (the overdue among them).
+    package func tasks(for user: Int64, today: String) async throws -> Items {
+        try await cached("home.tasks.\(user).\(today)", tables: ["tasks", "users"]) {
+            try await database.read { db in
+                let open = LabTask.filter(
+                    LabTask.CodingKeys.assigneeId == user
+                        && [LabTask.Status.open, .inProgress].contains(LabTask.CodingKeys.status))
+                let tasks = try open.order(SQL("due_on IS NULL"), LabTask.CodingKeys.dueOn, LabTask.CodingKeys.id)
+                    .limit(Self.shown).fetchAll(db)
+                return Items(
+                    items: tasks.map { task in
+                        Item(
+                            label: task.title,
+                            detail: [
+                                task.dueOn.map {
+                                    $0 < today ? "overdue since \($0)" : $0 == today ? "due today" : "due \($0)"
+                                },
+                                task.priority == .normal ? nil : "\(task.priority.rawValue) priority",
+                            ].compactMap { $0 }.joined(separator: ", "),
+                            href: "/tasks/\(task.id ?? 0)")
+                    }, total: try open.fetchCount(db))
+            }
+        }
+    }
+
     /// LN2 tanks past their fill interval, the longest overdue first.
     package func tanks(time: LabTime) async throws -> Items {
         // Overdue is a matter of the clock, too: a tank falls due without any write.
@@ -185,7 +213,7 @@ package struct WorkQueue: Sendable {
         let pages = [
             "sample": "/samples/", "customer": "/customers/", "animal": "/animals/", "storage_container": "/storage/",
             "transfer": "/reproduction/transfers/", "ivf_batch": "/reproduction/batches/",
-            "lab_order": "/results/orders/", "invoice": "/billing/invoices/",
+            "lab_order": "/results/orders/", "invoice": "/billing/invoices/", "task": "/tasks/",
         ]
         return pages[entity].map { $0 + id }
     }
@@ -198,11 +226,13 @@ package struct WorkQueue: Sendable {
     }
 
     package init(
-        database: AppDatabase, fillDays: Int, reproduction: ReproductionSettings, billing: BillingSettings
+        database: AppDatabase, fillDays: Int, reproduction: ReproductionSettings, billing: BillingSettings,
+        time: LabTime
     ) {
         self.database = database
         self.fillDays = fillDays
         self.reproduction = reproduction
         self.billing = billing
+        self.time = time
     }
 }

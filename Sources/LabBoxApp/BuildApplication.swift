@@ -3,6 +3,7 @@ import Animals
 import Attachments
 import Billing
 import Biobank
+import Collaboration
 import Customers
 import Foundation
 import Genomics
@@ -53,6 +54,7 @@ package struct AppServices: Sendable {
         let retention = Retention(queue: jobs, keepJobDays: config.jobKeepDays)
         let reminders = TankReminders(fillDays: config.ln2FillDays, time: config.labTime)
         let pregnancyReminders = PregnancyReminders(settings: config.reproduction)
+        let taskReminders = TaskReminders(time: config.labTime)
         let sampleCSV = SampleCSV(store: samples)
         let customerCSV = CustomerCSV(store: CustomerStore(database: database))
         let animalCSV = AnimalCSV(store: AnimalStore(database: database, species: config.species))
@@ -60,8 +62,8 @@ package struct AppServices: Sendable {
         let dunning = Dunning(database: database, settings: config.billing)
         let priceList = PriceListCSV(store: PriceListStore(database: database, settings: config.billing))
         for kind in [
-            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
-            dunning.job, StorageAccrual(database: database).job,
+            backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
+            taskReminders.job, capture.job, dunning.job, StorageAccrual(database: database).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.export(days: config.labTime).job,
             sampleCSV.importer.job(noun: "samples"),
@@ -72,7 +74,7 @@ package struct AppServices: Sendable {
         }
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
-            ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
+            TaskReminders.schedule, ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
         ] {
             scheduler.register(task)
         }
@@ -91,16 +93,21 @@ package struct AppServices: Sendable {
     }
 }
 
+extension AttachableRecords {
+    /// The records files, tasks, comments and notes can belong to: each feature declares its own
+    /// (`Animal.attachable`); Attachments and Collaboration, beneath them all, learn them here
+    /// (decisions 0031, 0034).
+    package static let lab = AttachableRecords([
+        Animal.attachable, Customer.attachable, Sample.attachable, LabOrder.attachable, Transfer.attachable,
+        Invoice.attachable, LabTask.attachable,
+    ])
+}
+
 extension AttachmentStore {
-    /// The records files can be attached to: each feature declares its own (`Animal.attachable`);
-    /// Attachments, beneath them all, learns them here (decision 0031).
     package init(config: AppConfig, database: AppDatabase) {
         self.init(
-            database: database, files: AttachmentFiles(dataDirectory: config.dataDirectory),
-            records: AttachableRecords([
-                Animal.attachable, Customer.attachable, Sample.attachable, LabOrder.attachable,
-                Transfer.attachable, Invoice.attachable,
-            ]), maxBytes: config.attachmentMaxBytes)
+            database: database, files: AttachmentFiles(dataDirectory: config.dataDirectory), records: .lab,
+            maxBytes: config.attachmentMaxBytes)
     }
 }
 
@@ -159,7 +166,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         database: services.database, pages: pages,
         queue: WorkQueue(
             database: services.database, fillDays: services.config.ln2FillDays,
-            reproduction: services.config.reproduction, billing: services.config.billing)
+            reproduction: services.config.reproduction, billing: services.config.billing,
+            time: services.config.labTime)
     ).addRoutes(to: routes)
     LoginController(
         identity: identity, pages: pages, setup: services.setup, secureCookies: services.config.tlsMode != .off
@@ -251,6 +259,14 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     let attachments = services.attachments
     AttachmentsAPIController(store: attachments).addRoutes(to: routes)
     AttachmentsWebController(store: attachments).addRoutes(to: routes)
+    let tasks = TaskStore(database: services.database, records: .lab, time: services.config.labTime)
+    TasksAPIController(store: tasks).addRoutes(to: routes)
+    TasksWebController(store: tasks, pages: pages).addRoutes(to: routes)
+    let comments = CommentStore(database: services.database, records: .lab)
+    let notes = NoteStore(database: services.database, records: .lab, time: services.config.labTime)
+    CommentsAPIController(store: comments).addRoutes(to: routes)
+    NotesAPIController(store: notes).addRoutes(to: routes)
+    ActivityWebController(comments: comments, notes: notes).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)
     AuditController(store: AuditStore(database: services.database), pages: pages).addRoutes(to: routes)

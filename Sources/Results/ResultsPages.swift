@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import LabBoxValues
 
@@ -130,6 +131,7 @@ extension ResultsWebController {
         let deliveries: [Delivery]
         let hasDeliveries: Bool
         let attachments: AttachmentPanel?
+        let activity: RecordActivity?
 
         /// A sending of the report to the customer, with every opening of its link.
         struct Delivery: Encodable {

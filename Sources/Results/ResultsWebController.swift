@@ -1,5 +1,6 @@
 import Attachments
 import Biobank
+import Collaboration
 import Foundation
 import GRDB
 import Hummingbird
@@ -244,6 +245,9 @@ package struct ResultsWebController {
                 complete: report.complete,
                 deliveries: deliveries, hasDeliveries: !deliveries.isEmpty,
                 attachments: try await AttachmentPanel.load(
+                    LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
+                    principal: context.principal, time: pages.time),
+                activity: try await RecordActivity.load(
                     LabOrder.attachable, id: report.order.id ?? 0, database: results.database,
                     principal: context.principal, time: pages.time)))
     }

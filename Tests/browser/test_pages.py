@@ -14,7 +14,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["LABBOX_URL"].rstrip("/")
 # A second server, its database filled by `labbox demo-data`, for the crawl of every page.
@@ -85,8 +85,8 @@ def test_home(driver):
     assert driver.find_element(By.TAG_NAME, "h1").text == "Home"
     # The work queue: every list an admin may act on, each empty one saying what to do, no alert.
     queues = [section.get_attribute("id") for section in driver.find_elements(By.CSS_SELECTOR, "section.queue")]
-    assert queues == ["queue-pregnancy", "queue-culture", "queue-verify", "queue-tanks", "queue-unbilled",
-                      "queue-changes"], queues
+    assert queues == ["queue-tasks", "queue-pregnancy", "queue-culture", "queue-verify", "queue-tanks",
+                      "queue-unbilled", "queue-changes"], queues
     assert "No pregnancy check is due" in driver.find_element(By.ID, "queue-pregnancy").text
     assert not driver.find_elements(By.CSS_SELECTOR, "main .alert"), "an alert with nothing wrong"
     assert "Dana Director" in driver.find_element(By.CSS_SELECTOR, ".account-name").text
@@ -750,6 +750,29 @@ def test_mail_template_preview_and_bad_mustache(driver):
     assert not driver.find_elements(By.CSS_SELECTOR, "main .badge-warning")
 
 
+def test_task_assigned_commented_and_on_the_board(driver):
+    driver.get_log("browser")  # what earlier pages logged is theirs
+    driver.get(BASE + "/tasks/new")
+    driver.find_element(By.ID, "task-title").send_keys("Check the pedigree papers")
+    Select(driver.find_element(By.ID, "task-assignee")).select_by_visible_text("Tomas Technician")
+    Select(driver.find_element(By.ID, "task-priority")).select_by_visible_text("high")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/tasks'] button").click)
+    assert "was added" in flash_text(driver)
+    facts = driver.find_element(By.CSS_SELECTOR, ".facts").text
+    assert "Tomas Technician" in facts and "high" in facts, facts
+    # A comment that mentions the assignee; a mention of no one would be refused and say so.
+    driver.find_element(By.ID, "comment-body").send_keys("@tomas the originals are in the office.")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/comments'] button").click)
+    assert "comment was added" in flash_text(driver)
+    assert "@tomas the originals" in driver.find_element(By.ID, "comments").text
+    errors = console_errors(driver)
+    assert not errors, errors
+    driver.save_screenshot(f"{SHOTS}/task.png")
+    driver.get(BASE + "/tasks/board")
+    assert "Check the pedigree papers" in driver.find_element(By.ID, "board-open").text
+    driver.save_screenshot(f"{SHOTS}/task-board.png")
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -810,6 +833,9 @@ def main():
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache,
+
+
+             test_parentage_report, test_task_assigned_commented_and_on_the_board,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,

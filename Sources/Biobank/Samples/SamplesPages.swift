@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
@@ -160,4 +161,5 @@ struct SampleDetailPage: Encodable {
     let canSign: Bool
     let needsCode: Bool
     let attachments: AttachmentPanel?
+    let activity: RecordActivity?
 }

@@ -1,4 +1,5 @@
 import Attachments
+import Collaboration
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -331,6 +332,8 @@ package struct SamplesWebController {
                 meanings: Signature.Meaning.allCases.map { Choice(value: $0.rawValue) }, canWrite: canWrite,
                 canSign: context.principal?.credential.isPerson == true && canWrite, needsCode: needsCode,
                 attachments: try await AttachmentPanel.load(
+                    Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
+                activity: try await RecordActivity.load(
                     Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time)
             ),
             status: error?.httpStatus ?? .ok)

@@ -65,6 +65,9 @@ struct DemoDataCommand: AsyncParsableCommand {
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))
                 .generate(context: .commandLine)
             print("created \(attachments)")
+            let collaboration = try await DemoCollaboration(database: database, time: config.labTime, staff: staff)
+                .generate(context: .commandLine)
+            print("created \(collaboration)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

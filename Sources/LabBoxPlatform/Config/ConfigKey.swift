@@ -243,6 +243,7 @@ package struct ConfigKey: Sendable {
         cron("retention"),
         cron("ln2_reminders"),
         cron("pregnancy_reminders"),
+        cron("task_reminders"),
         cron("billing_capture"),
         cron("billing_dunning"),
         cron("billing_storage"),

@@ -40,6 +40,16 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// own permission as well (an invoice's files need billing:read).
     package static let attachmentsRead = Permission(rawValue: "attachments:read")
     package static let attachmentsWrite = Permission(rawValue: "attachments:write")
+    /// Tasks assigned to people. A task about a record shows only that record's kind and id.
+    package static let tasksRead = Permission(rawValue: "tasks:read")
+    package static let tasksWrite = Permission(rawValue: "tasks:write")
+    /// Comments on records and tasks. Like a file, a comment is also its record's: reading one
+    /// needs the record's read permission as well, and so does writing one.
+    package static let commentsRead = Permission(rawValue: "comments:read")
+    package static let commentsWrite = Permission(rawValue: "comments:write")
+    /// A record's journal of dated notes; adding one also needs the record's write permission.
+    package static let notesRead = Permission(rawValue: "notes:read")
+    package static let notesWrite = Permission(rawValue: "notes:write")
     /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
     package static let billingRead = Permission(rawValue: "billing:read")
     package static let billingWrite = Permission(rawValue: "billing:write")

@@ -3,14 +3,18 @@ import GRDB
 import Hummingbird
 import LabBoxPlatform
 
-/// An in-app notification for one user: job completions, reminders, security alerts.
+/// An in-app notification for one user: job completions, reminders, security alerts, tasks
+/// assigned or falling due, and mentions in comments.
 package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, RowIDRecord,
     ResponseEncodable
 {
     package static let databaseTableName = "notifications"
 
     package enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
-        case job, reminder, security
+        case job, reminder, security, task, mention
+
+        /// Sent by email as well: what matters when nobody is looking at LabBox.
+        var isEmailed: Bool { self != .job }
     }
 
     package var id: Int64?
@@ -29,8 +33,8 @@ package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, R
         case readAt = "read_at"
     }
 
-    /// Notifies `users` inside the caller's transaction. Reminders and security alerts are also
-    /// emailed (queued in the outbox, sent later), since they matter when nobody is looking at LabBox.
+    /// Notifies `users` inside the caller's transaction. All but job notices are also emailed
+    /// (queued in the outbox, sent later), since they matter when nobody is looking at LabBox.
     package static func post(
         _ db: Database, to users: [User], kind: Kind, title: String, body: String = "", link: String? = nil
     ) throws {
@@ -40,7 +44,7 @@ package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, R
             var notification = Notification(
                 userId: userID, kind: kind, title: title, body: body, link: link, createdAt: now)
             try notification.insert(db)
-            if [.reminder, .security].contains(kind) {
+            if kind.isEmailed {
                 try EmailMessage.queue(
                     db, to: user.email, template: "email-notification",
                     values: ["name": user.displayName, "title": title, "body": body, "link": link ?? ""],

@@ -57,7 +57,7 @@ extension APISchema {
         [
             "id": .integer,
             "user_id": .integer,
-            "kind": .enumeration(["job", "reminder", "security"]),
+            "kind": .enumeration(["job", "reminder", "security", "task", "mention"]),
             "title": .string,
             "body": .string,
             "link": .string.nullable,

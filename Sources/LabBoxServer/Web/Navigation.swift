@@ -48,7 +48,13 @@ package enum Navigation {
 
     /// A new feature adds its section here, or its pages to a section; seven sections at most.
     static let sections: [Section] = [
-        Section(label: "Home", pages: [Page(href: "/", label: "Home", section: "home", permission: .signedIn)]),
+        Section(
+            label: "Home",
+            pages: [
+                Page(href: "/", label: "Home", section: "home", permission: .signedIn),
+                Page(href: "/tasks", label: "My tasks", section: "tasks", permission: .tasksRead),
+                Page(href: "/tasks/board", label: "Task board", section: "tasks", permission: .tasksRead),
+            ]),
         Section(
             label: "Clients",
             pages: [

@@ -1,5 +1,6 @@
 import Attachments
 import Biobank
+import Collaboration
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -259,6 +260,8 @@ package struct TransferWebController {
                 canCheck: canWrite && transfer.outcome == .unknown,
                 canOutcome: canWrite && lastResult == .pregnant && transfer.outcome == .unknown, today: Day.today,
                 attachments: try await AttachmentPanel.load(
+                    Transfer.attachable, id: id, database: database, principal: context.principal, time: pages.time),
+                activity: try await RecordActivity.load(
                     Transfer.attachable, id: id, database: database, principal: context.principal, time: pages.time)))
     }
 
@@ -328,6 +331,7 @@ package struct TransferWebController {
         let canOutcome: Bool
         let today: String
         let attachments: AttachmentPanel?
+        let activity: RecordActivity?
     }
 
     package init(stores: ReproductionStores, identity: Identity, pages: PageRenderer) {

@@ -295,6 +295,28 @@ import Testing
                 // A preview renders and stores nothing.
                 checked.insert("POST /api/v1/email-templates/{name}/preview")
             }
+            try await step("tasks, comments and journal notes") {
+                let animal = try await client.newAnimal(auth: adminKey, name: "Discussed")
+                let task = try await expectAudited("POST /api/v1/tasks", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/tasks", auth: adminKey,
+                        json: ["title": "Scan", "entity_type": "animal", "entity_id": animal])
+                }
+                let id = try #require(try task.json()["id"] as? Int)
+                _ = try await expectAudited("PATCH /api/v1/tasks/{id}", action: "update") {
+                    try await client.send(.patch, "/api/v1/tasks/\(id)", auth: adminKey, json: ["status": "done"])
+                }
+                _ = try await expectAudited("POST /api/v1/comments", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/comments", auth: adminKey,
+                        json: ["entity_type": "task", "entity_id": id, "body": "Scanned."])
+                }
+                _ = try await expectAudited("POST /api/v1/notes", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/notes", auth: adminKey,
+                        json: ["entity_type": "animal", "entity_id": animal, "body": "Bright."])
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

@@ -47,10 +47,12 @@ import Testing
             #expect(links(in: catalog, nav: "Section") == ["Lab orders", "Genomics", "Test catalog"])
             #expect(catalog.contains("<a href=\"/results/catalog\" aria-current=\"page\">Test catalog</a>"))
             #expect(links(in: catalog, nav: "Breadcrumb").isEmpty)
-            // Home is a section of one page: no second row.
+            // Home holds the person's own work: their tasks and the lab's board.
             let home = try await client.send(.get, "/", session: admin).text
-            #expect(links(in: home, nav: "Section").isEmpty)
+            #expect(links(in: home, nav: "Section") == ["Home", "My tasks", "Task board"])
             #expect(home.contains("<a href=\"/\" aria-current=\"page\">Home</a>"))
+            let board = try await client.send(.get, "/tasks/board", session: admin).text
+            #expect(board.contains("<a href=\"/tasks/board\" aria-current=\"page\">Task board</a>"))
         }
     }
 

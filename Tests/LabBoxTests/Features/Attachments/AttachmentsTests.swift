@@ -1,3 +1,4 @@
+import Attachments
 import Crypto
 import Foundation
 import GRDB
@@ -40,7 +41,7 @@ import Testing
     @Test func theDocumentedRecordTypesAreTheAttachableOnes() throws {
         #expect(
             try TestServer().services.attachments.records.entities.sorted()
-                == ["animal", "customer", "invoice", "lab_order", "sample", "transfer"])
+                == APISchema.attachableEntities.sorted())
     }
 
     @Test func theSameContentIsStoredOnceAndItsHashIsAudited() async throws {
