@@ -349,16 +349,14 @@ def test_customer_page_links_its_records(driver):
     submit(driver, driver.find_element(By.LINK_TEXT, "Hof Meier").click)
     customer = driver.current_url.rstrip("/").split("/")[-1]
     bella = add_animal(driver, "Bella", "female")
-    owner = driver.find_element(By.ID, "animal-owner")
-    owner.clear()
-    owner.send_keys(customer)
+    assert pick(driver, "animal-owner", "Hof Mei", option="Hof Meier") == customer
     submit(driver, driver.find_element(By.CSS_SELECTOR, f"form[action='/animals/{bella}'] button[type=submit]").click)
     flash_text(driver)
     for barcode in ["BELLA-1", "BELLA-2"]:
         driver.get(BASE + "/samples/new")
         driver.find_element(By.ID, "external-id").send_keys(barcode)
         driver.find_element(By.ID, "kind").send_keys("blood")
-        driver.find_element(By.ID, "animal-id").send_keys(bella)
+        pick(driver, "animal-id", f"#{bella}")
         driver.execute_script("arguments[0].value = '2026-03-02T08:15'", driver.find_element(By.ID, "collected-at"))
         submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/samples'] button[type=submit]").click)
         flash_text(driver)
