@@ -14,6 +14,7 @@ import LabBoxPlatform
 import LabBoxServer
 import Labels
 import Logging
+import Reports
 import Reproduction
 import Results
 import Search
@@ -59,7 +60,7 @@ package struct AppServices: Sendable {
         let priceList = PriceListCSV(store: PriceListStore(database: database, settings: config.billing))
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job, capture.job,
-            dunning.job, StorageAccrual(database: database).job,
+            dunning.job, StorageAccrual(database: database).job, ReportMail(database: database, pages: pages).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.exportJob,
             sampleCSV.importer.job(noun: "samples"),
@@ -70,7 +71,7 @@ package struct AppServices: Sendable {
         }
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
-            ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
+            ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule, ReportMail.schedule,
         ] {
             scheduler.register(task)
         }
@@ -191,7 +192,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     OPUAndIVFAPIController(lab: reproduction.lab).addRoutes(to: routes)
     EmbryosAPIController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransfersAPIController(transfers: reproduction.transfers, identity: identity).addRoutes(to: routes)
-    StatisticsAPIController(database: services.database).addRoutes(to: routes)
+    StatisticsAPIController(database: services.database, time: pages.time).addRoutes(to: routes)
     ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
     EmbryosWebController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
@@ -208,6 +209,11 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         labAddress: services.config.labAddress, pages: pages
     ).addRoutes(to: routes)
     CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
+    ResultsStatsController(database: services.database, pages: pages).addRoutes(to: routes)
+    let savedReports = SavedReportStore(database: services.database)
+    SavedReportsAPIController(store: savedReports, mail: ReportMail(database: services.database, pages: pages))
+        .addRoutes(to: routes)
+    SavedReportsWebController(store: savedReports, pages: pages).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     let billing = services.config.billing
     let prices = PriceListStore(database: services.database, settings: billing)
