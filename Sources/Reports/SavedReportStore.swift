@@ -26,6 +26,16 @@ package struct SavedReportStore: Sendable {
             case rangePreset = "range_preset"
         }
 
+        /// The length of every text given, before anything else: a bound the document declares is
+        /// refused as that field's, whatever else the body lacks.
+        func checkBounds() throws {
+            if let name { try InputCheck.length(name, field: "name", limit: 200) }
+            if let grouping { try InputCheck.length(grouping, field: "grouping", limit: 40) }
+            for (index, address) in (recipients ?? []).enumerated() {
+                try InputCheck.length(address, field: "recipients.\(index)", limit: 254)
+            }
+        }
+
         package init(
             name: String? = nil, report: String? = nil, rangePreset: String? = nil, grouping: String? = nil,
             shared: Bool? = nil, schedule: String? = nil, recipients: [String]? = nil
@@ -54,6 +64,7 @@ package struct SavedReportStore: Sendable {
     }
 
     package func create(_ input: Input, for principal: Principal, context: EventContext) async throws -> SavedReport {
+        try input.checkBounds()
         let now = Date()
         var report = SavedReport(
             id: nil, name: "", report: .reproduction, rangePreset: ReportRange.Preset.last12Months.rawValue,
@@ -74,6 +85,7 @@ package struct SavedReportStore: Sendable {
     package func update(_ id: Int64, _ input: Input, for principal: Principal, context: EventContext) async throws
         -> SavedReport
     {
+        try input.checkBounds()
         let previous = try await owned(id, by: principal)
         var report = previous
         try Self.apply(input, to: &report, creating: false, principal: principal)

@@ -66,10 +66,10 @@ extension APISchema {
             "name": .string(maxLength: 200),
             "report": .enumeration(["reproduction", "results", "inventory"]),
             "range_preset": .enumeration(["this-month", "last-3-months", "last-12-months", "this-year"]),
-            "grouping": .string,
+            "grouping": .string(maxLength: 40),
             "shared": .boolean,
             "schedule": .enumeration(["", "weekly", "monthly"]),
-            "recipients": .array(.email, maxItems: 20),
+            "recipients": .array(.string(maxLength: 254).format("email"), maxItems: 20),
         ]
     ).named("SavedReportInput")
 }
