@@ -65,6 +65,7 @@ let package = Package(
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
         feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank", "Collaboration"]),
+        feature("Reports", ["Results", "Reproduction", "Biobank"]),
         feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments", "Collaboration"]),
         feature("Search", ["Animals", "Customers", "Biobank"]),
         feature("Labels", ["Biobank"]),
@@ -168,8 +169,8 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 /// Every feature target, for the composition root and the tests.
 var features: [Target.Dependency] {
     [
-        "Home", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals", "Customers",
-        "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
+        "Home", "Reports", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals",
+        "Customers", "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }
 

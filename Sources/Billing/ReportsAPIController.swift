@@ -68,23 +68,10 @@ package struct ReportsAPIController {
             template: PriceListCSV.template, database: reports.database, jobs: jobs)
     }
 
-    /// `from` and `to` (YYYY-MM-DD): the year so far when absent.
+    /// `from` and `to` (YYYY-MM-DD) or a `range` preset: the year so far when absent.
     static func range(_ query: ListQuery) throws -> (String, String) {
-        let today = Day.today
-        let from = try day(query["from"], field: "from") ?? String(today.prefix(4)) + "-01-01"
-        let to = try day(query["to"], field: "to") ?? today
-        // Each a valid day, but not a range (422).
-        guard from <= to else { throw APIError.validationFailed("from is after to.", field: "to") }
-        guard (Day.between(from, to) ?? 0) <= 3660 else {
-            throw APIError.validationFailed("At most ten years at once.", field: "to")
-        }
-        return (from, to)
-    }
-
-    private static func day(_ text: String?, field: String) throws -> String? {
-        guard let text else { return nil }
-        guard let day = Day.date(text) else { throw APIError.invalid("\(field) must be YYYY-MM-DD.", field: field) }
-        return Day.text(day)
+        let range = try ReportRange(query, today: Day.today, default: .thisYear)
+        return (range.from, range.to)
     }
 
     static func csv(_ text: String, filename: String) -> Response {

@@ -4,10 +4,7 @@ import LabBoxServer
 // The JSON API documentation of Billing's reports and bookkeeping routes (ReportsAPIController).
 
 extension APIOperation {
-    private static let range: [APIParameter] = [
-        .query("from", "First day, YYYY-MM-DD; 1 January of this year when absent.", .date),
-        .query("to", "Last day, YYYY-MM-DD; today when absent. At most ten years after from.", .date),
-    ]
+    private static let range = APIParameter.reportRange(default: .thisYear)
 
     package static let revenueReport = APIOperation(
         "Revenue by month, service and customer",

@@ -36,7 +36,7 @@ package struct RevenueReport: Sendable {
     /// Every month of the range, those without revenue too.
     package var byMonth: [Sum] {
         var sums = Dictionary(
-            uniqueKeysWithValues: Self.months(from: from, to: to).map { ($0, Sum(key: $0, label: $0)) })
+            uniqueKeysWithValues: ReportRange.months(from: from, to: to).map { ($0, Sum(key: $0, label: $0)) })
         for row in rows {
             sums[row.month, default: Sum(key: row.month, label: row.month)].net += row.net
             sums[row.month]?.vat += row.vat
@@ -61,21 +61,6 @@ package struct RevenueReport: Sendable {
             sums[key(row)]?.vat += row.vat
         }
         return sums.values.sorted { ($0.net, $1.label) > ($1.net, $0.label) }
-    }
-
-    /// `YYYY-MM` of every month from `from` to `to` (days).
-    static func months(from: String, to: String) -> [String] {
-        var months: [String] = []
-        var year = Int(from.prefix(4)) ?? 0
-        var month = Int(from.dropFirst(5).prefix(2)) ?? 1
-        let last = String(to.prefix(7))
-        while months.count < 1200 {
-            let text = String(format: "%04d-%02d", year, month)
-            guard text <= last else { break }
-            months.append(text)
-            (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
-        }
-        return months
     }
 
     /// Shares `total` among `weights` in proportion, exactly: each share is rounded toward zero and

@@ -15,6 +15,7 @@ import LabBoxPlatform
 import LabBoxServer
 import Labels
 import Logging
+import Reports
 import Reproduction
 import Results
 import Search
@@ -64,6 +65,7 @@ package struct AppServices: Sendable {
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
             taskReminders.job, capture.job, dunning.job, StorageAccrual(database: database).job,
+            ReportMail(database: database, pages: pages).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.export(days: config.labTime).job,
             sampleCSV.importer.job(noun: "samples"),
@@ -75,6 +77,7 @@ package struct AppServices: Sendable {
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
             TaskReminders.schedule, ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
+            ReportMail.schedule,
         ] {
             scheduler.register(task)
         }
@@ -207,7 +210,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     OPUAndIVFAPIController(lab: reproduction.lab).addRoutes(to: routes)
     EmbryosAPIController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransfersAPIController(transfers: reproduction.transfers, identity: identity).addRoutes(to: routes)
-    StatisticsAPIController(database: services.database).addRoutes(to: routes)
+    StatisticsAPIController(database: services.database, time: pages.time).addRoutes(to: routes)
     ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
     EmbryosWebController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
@@ -230,6 +233,11 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         .addRoutes(to: routes)
     ResultsDeliveryController(results: results, pages: pages).addRoutes(to: routes)
     CatalogWebController(store: catalog, pages: pages).addRoutes(to: routes)
+    ResultsStatsController(database: services.database, pages: pages).addRoutes(to: routes)
+    let savedReports = SavedReportStore(database: services.database)
+    SavedReportsAPIController(store: savedReports, mail: ReportMail(database: services.database, pages: pages))
+        .addRoutes(to: routes)
+    SavedReportsWebController(store: savedReports, pages: pages).addRoutes(to: routes)
     let genotypes = GenotypeStore(database: services.database)
     let billing = services.config.billing
     let prices = PriceListStore(database: services.database, settings: billing)

@@ -28,13 +28,17 @@ package struct LabTime: Sendable {
     /// hour does not matter, such as when a sample was collected on a label.
     package func day(_ date: Date) -> String { date.formatted(dayStyle) }
 
-    /// The lab's calendar day of `date` as `YYYY-MM-DD`: the day a due date is compared with.
+    /// The lab's calendar day of `date` as `YYYY-MM-DD`: the day a due date is compared with and
+    /// what a report's range and months count in.
     package func isoDay(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
+
+    /// Today on the lab's calendar.
+    package var today: String { isoDay(Date()) }
 
     /// The instant the lab's day `day` (`YYYY-MM-DD`) begins: a date typed into a filter means
     /// the lab's day, not UTC's.

@@ -3,8 +3,11 @@ import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
-/// What is on hand in the store: items and doses per tank, per sire and per customer.
+/// What is on hand in the store (items and doses per tank, per sire and per customer, now: stock
+/// has no range) and what flowed over a range of days (samples received, nitrogen filled),
+/// compared with the previous period.
 package enum Inventory {
     package enum Grouping: String, CaseIterable, Sendable {
         case tank, sire, customer
@@ -21,7 +24,47 @@ package enum Inventory {
 
     package struct Report: ResponseEncodable, Sendable {
         package let by: String
+        package let from: String
+        package let to: String
+        package let previous: ReportRange
+        package let summary: [String: Compared]
+        /// Samples received per month of the range.
+        package let months: [Month]
         package let items: [Row]
+    }
+
+    package struct Month: Encodable, Sendable {
+        package let month: String
+        package let received: Int
+    }
+
+    /// The flows of `range` beside the previous period's: samples received (registered), and the
+    /// LN2 fills and litres; and the samples received per month of the lab's calendar.
+    package static func flows(_ db: Database, range: ReportRange, time: LabTime) throws -> (
+        summary: [String: Compared], months: [Month]
+    ) {
+        func figures(_ range: ReportRange) throws -> (received: Int, fills: Int, litres: Double) {
+            let (start, end) = range.instants(in: time)
+            let received =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM samples WHERE created_at >= ? AND created_at < ?",
+                    arguments: [start, end]) ?? 0
+            let fills = try GRDB.Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) AS n, COALESCE(SUM(litres), 0) AS litres FROM tank_fills WHERE filled_at >= ? AND filled_at < ?",
+                arguments: [start, end])
+            return (received, fills?["n"] ?? 0, fills?["litres"] ?? 0)
+        }
+        let (now, before) = (try figures(range), try figures(range.previous))
+        let received = try MonthlyCounts(range, time: time).counts(db, table: "samples", column: "created_at")
+        let months = zip(range.months, received).map { Month(month: $0, received: $1) }
+        return (
+            [
+                "received": Compared(now.received, before.received), "ln2_fills": Compared(now.fills, before.fills),
+                "ln2_litres": Compared(now.litres, before.litres),
+            ], months
+        )
     }
 
     package static func rows(_ db: Database, by grouping: Grouping) throws -> [Row] {
@@ -59,26 +102,44 @@ package enum Inventory {
 
 extension Inventory.Row: FetchableRecord {}
 
-/// `/storage/inventory` and `/api/v1/storage/inventory?by=tank|sire|customer`.
+/// `/storage/inventory` and `/api/v1/storage/inventory?by=tank|sire|customer`, with the range of
+/// the flows (`range`, `from`, `to`).
 package struct InventoryController {
     package let database: AppDatabase
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/api/v1/storage/inventory", .storageRead, .inventoryOnHand) { request, _ in
-            let grouping = try grouping(request)
-            return Inventory.Report(by: grouping.rawValue, items: try await rows(grouping))
+            try await report(request)
         }
         routes.get("/storage/inventory", .storageRead) { request, context in
-            let grouping = try grouping(request)
-            let rows = try await rows(grouping)
+            let report = try await report(request)
+            let rows = report.items
             let top = max(rows.map(\.doses).max() ?? 1, 1)
+            let grouping = Inventory.Grouping(rawValue: report.by) ?? .tank
             let paths: [Inventory.Grouping: String] = [
                 .tank: "/storage/", .sire: "/animals/", .customer: "/customers/",
             ]
+            let range = try ReportRange(ListQuery(request), today: pages.time.today, default: .last12Months)
+            let summary = [("received", "Samples received"), ("ln2_fills", "LN2 fills"), ("ln2_litres", "LN2 litres")]
+                .map { key, label in
+                    let figure = report.summary[key] ?? Compared(nil, nil)
+                    return InventoryPage.Figure(
+                        label: label, value: figure.value.map(TimeChart.number) ?? "—",
+                        previous: figure.previous.map(TimeChart.number) ?? "—", change: figure.changeText())
+                }
             return pages.page(
                 "biobank/inventory", title: "Inventory", section: "storage", request: request, context: context,
                 model: InventoryPage(
+                    range: RangeForm(
+                        action: "/storage/inventory", range: range, today: pages.time.today,
+                        keep: [("by", grouping.rawValue)]),
+                    summary: summary,
+                    chart: TimeChart(
+                        id: "chart-received", title: "Samples received by month",
+                        description: "Samples registered in the lab per month of the period.",
+                        months: report.months.map(\.month),
+                        series: [.init("Samples received", report.months.map { Double($0.received) })], style: .columns),
                     groupings: Inventory.Grouping.allCases.map { Choice(value: $0.rawValue, selected: $0 == grouping) },
                     by: grouping.rawValue, empty: rows.isEmpty, top: top,
                     rows: rows.map {
@@ -90,6 +151,20 @@ package struct InventoryController {
         }
     }
 
+    private func report(_ request: Request) async throws -> Inventory.Report {
+        let query = ListQuery(request)
+        let grouping =
+            try query.choice("by", in: Inventory.Grouping.allCases.map(\.rawValue)).flatMap(Inventory.Grouping.init)
+            ?? .tank
+        let range = try ReportRange(query, today: pages.time.today, default: .last12Months)
+        return try await database.read { [time = pages.time] db in
+            let flows = try Inventory.flows(db, range: range, time: time)
+            return Inventory.Report(
+                by: grouping.rawValue, from: range.from, to: range.to, previous: range.previous,
+                summary: flows.summary, months: flows.months, items: try Inventory.rows(db, by: grouping))
+        }
+    }
+
     /// `inventory.mustache`.
     struct InventoryPage: Encodable {
         struct Row: Encodable {
@@ -98,6 +173,15 @@ package struct InventoryController {
             let items: Int
             let doses: Int
         }
+        struct Figure: Encodable {
+            let label: String
+            let value: String
+            let previous: String
+            let change: String
+        }
+        let range: RangeForm
+        let summary: [Figure]
+        let chart: TimeChart?
         let groupings: [Choice]
         let by: String
         let empty: Bool
@@ -105,15 +189,6 @@ package struct InventoryController {
         let rows: [Row]
         let totalItems: Int
         let totalDoses: Int
-    }
-
-    private func grouping(_ request: Request) throws -> Inventory.Grouping {
-        try ListQuery(request).choice("by", in: Inventory.Grouping.allCases.map(\.rawValue))
-            .flatMap(Inventory.Grouping.init) ?? .tank
-    }
-
-    private func rows(_ grouping: Inventory.Grouping) async throws -> [Inventory.Row] {
-        try await database.read { try Inventory.rows($0, by: grouping) }
     }
 
     package init(database: AppDatabase, pages: PageRenderer) {

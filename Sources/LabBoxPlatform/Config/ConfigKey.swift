@@ -247,6 +247,7 @@ package struct ConfigKey: Sendable {
         cron("billing_capture"),
         cron("billing_dunning"),
         cron("billing_storage"),
+        cron("reports_send"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),

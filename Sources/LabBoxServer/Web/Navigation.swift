@@ -84,6 +84,7 @@ package enum Navigation {
                 Page(href: "/results", label: "Lab orders", section: "results", permission: .resultsRead),
                 Page(href: "/genomics", label: "Genomics", section: "genomics", permission: .genomicsRead),
                 Page(href: "/results/catalog", label: "Test catalog", section: "results", permission: .resultsRead),
+                Page(href: "/results/stats", label: "Statistics", section: "results", permission: .resultsRead),
             ]),
         Section(
             label: "Billing",

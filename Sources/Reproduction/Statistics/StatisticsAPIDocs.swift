@@ -5,15 +5,16 @@ import LabBoxServer
 extension APIOperation {
     package static let successStatistics = APIOperation(
         "Success statistics",
-        "Recovery, cleavage, blastocyst and pregnancy rates grouped by donor, sire, technician or protocol.",
+        "Recovery, cleavage, blastocyst and pregnancy rates over a range of days, grouped, with the totals (summary) compared with the previous period of the same length. OPU figures count by the session's day, cleavage and blastocysts by the batch's fertilisation day, pregnancies by the transfer's day. by=month gives every month of the range in order (the time series); grade and preservation (fresh or frozen) group the transfers only. Donors and sires with at least 20 oocytes inseminated are ranked by blastocyst rate (rank); the others follow unranked: their rates rest on too few oocytes.",
         parameters: [
             .query(
-                "by", "donor (default), sire, technician or protocol.",
-                .enumeration(["donor", "sire", "technician", "protocol"]))
-        ],
+                "by", "donor (default), sire, technician, protocol, month, grade or preservation.",
+                .enumeration(ReproductionStats.Grouping.allCases.map(\.rawValue)))
+        ] + APIParameter.reportRange(default: .last12Months),
         responses: [
             200: .json(.reproductionStats, "The rows."),
-            400: "A bad parameter or body (field names it).",
+            400: "A bad parameter (field names it).",
+            422: "from after to, or more than ten years (field to).",
         ]
     )
 }
@@ -22,10 +23,17 @@ extension APISchema {
     package static let reproductionStats: APISchema = .object(
         [
             "by": .string,
+            "from": .date,
+            "to": .date,
+            "previous": .period,
+            "summary": .map(.compared).described(
+                "Each count and rate of the items' columns (rates in percent) over the whole range, beside the previous period."
+            ),
             "items": .array(
                 .object(
                     [
                         "key": .string,
+                        "rank": .integer.nullable,
                         "opu_sessions": .integer,
                         "follicles": .integer,
                         "oocytes": .integer,

@@ -4,8 +4,9 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// The reproduction figures: rates by donor, sire, technician or protocol, and one animal's history
-/// as donor or sire.
+/// The reproduction figures over a range of days: totals compared with the previous period, monthly
+/// charts, pregnancy by embryo grade and fresh or frozen, rates by donor, sire, technician or
+/// protocol (donors and sires as a league), and one animal's history as donor or sire.
 package struct StatisticsWebController {
     package let database: AppDatabase
     package let pages: PageRenderer
@@ -18,23 +19,82 @@ package struct StatisticsWebController {
     }
 
     private func stats(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let grouping = try ReproductionStats.Grouping(ListQuery(request))
-        let report = try await database.read { try ReproductionStats.report($0, by: grouping) }
+        let query = ListQuery(request)
+        let grouping = try ReproductionStats.Grouping(query)
+        let today = pages.time.today
+        let range = try ReportRange(query, today: today, default: .last12Months)
+        let (report, months, grades, preservation) = try await database.read { db in
+            (
+                try ReproductionStats.report(db, by: grouping, range: range),
+                try ReproductionStats.report(db, by: .month, range: range),
+                try ReproductionStats.report(db, by: .grade, range: range),
+                try ReproductionStats.report(db, by: .preservation, range: range)
+            )
+        }
         let rows = report.items.map { row in
             StatsPage.Row(
-                key: row.key, opu: row.opuSessions, recovery: row.recovery.text, inseminated: row.inseminated,
-                cleavage: row.cleavage.text, blastocyst: row.blastocyst.text, transfers: row.transfers,
-                diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
+                key: row.key, rank: row.rank.map(String.init) ?? "", opu: row.opuSessions, recovery: row.recovery.text,
+                inseminated: row.inseminated, cleavage: row.cleavage.text, blastocyst: row.blastocyst.text,
+                transfers: row.transfers, diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
+        }
+        func pregnancies(_ report: ReproductionStats.Report) -> [StatsPage.Pregnancy] {
+            report.items.sorted { $0.key < $1.key }.map {
+                StatsPage.Pregnancy(
+                    key: $0.key.capitalized, transfers: $0.transfers, pregnant: $0.pregnant, diagnosed: $0.diagnosed,
+                    rate: $0.pregnancy.text)
+            }
         }
         return pages.page(
             "reproduction/reproduction-stats", title: "Reproduction statistics", section: "reproduction",
             request: request,
             context: context,
             model: StatsPage(
+                range: RangeForm(
+                    action: "/reproduction/stats", range: range, today: today, keep: [("by", grouping.rawValue)]),
                 groupings: ReproductionStats.Grouping.allCases.map {
-                    Choice(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == grouping)
+                    Choice(value: $0.rawValue, label: $0.label, selected: $0 == grouping)
                 },
-                rows: rows, empty: rows.isEmpty, chart: Self.chart(Array(report.items.prefix(12)))))
+                summary: Self.summary(report.summary),
+                league: [.donor, .sire].contains(grouping), minimum: ReproductionStats.leagueMinimum,
+                rows: rows, empty: rows.isEmpty, chart: Self.chart(Array(report.items.prefix(12))),
+                trends: Self.trends(months.items, months: range.months),
+                grades: pregnancies(grades), preservation: pregnancies(preservation)))
+    }
+
+    /// The range's totals beside the previous period's.
+    static func summary(_ figures: [String: Compared]) -> [StatsPage.Figure] {
+        [
+            ("opu_sessions", "OPU sessions", ""), ("oocytes", "Oocytes", ""), ("inseminated", "Inseminated", ""),
+            ("cleavage", "Cleavage rate", " %"), ("blastocyst", "Blastocyst rate", " %"),
+            ("transfers", "Embryos transferred", ""), ("pregnancy", "Pregnancy rate", " %"),
+        ].map { key, label, unit in
+            let figure = figures[key] ?? Compared(nil, nil)
+            let points = unit.isEmpty ? "" : " points"
+            return StatsPage.Figure(
+                label: label, value: figure.value.map { TimeChart.number($0) + unit } ?? "—",
+                previous: figure.previous.map { TimeChart.number($0) + unit } ?? "—",
+                change: figure.changeText(unit: points))
+        }
+    }
+
+    /// Monthly OPU sessions (columns), cleavage and blastocyst rates, and pregnancy rates (lines).
+    static func trends(_ rows: [ReproductionStats.Row], months: [String]) -> [TimeChart] {
+        let rates = "Monthly; a month without inseminations or diagnosed transfers has no point."
+        return [
+            TimeChart(
+                id: "chart-opu", title: "OPU sessions by month", description: "Sessions per month of the range.",
+                months: months, series: [.init("OPU sessions", rows.map { Double($0.opuSessions) })], style: .columns),
+            TimeChart(
+                id: "chart-embryo", title: "Cleavage and blastocyst rates by month (of oocytes inseminated)",
+                description: rates, months: months,
+                series: [
+                    .init("Cleavage", rows.map(\.cleavage.percent)),
+                    .init("Blastocysts", rows.map(\.blastocyst.percent)),
+                ], style: .lines, unit: " %", maximum: 100),
+            TimeChart(
+                id: "chart-pregnancy", title: "Pregnancy rate by month of transfer", description: rates, months: months,
+                series: [.init("Pregnancy", rows.map(\.pregnancy.percent))], style: .lines, unit: " %", maximum: 100),
+        ].compactMap { $0 }
     }
 
     /// Cleavage, blastocyst and pregnancy rates per group.
@@ -59,6 +119,7 @@ package struct StatisticsWebController {
     struct StatsPage: Encodable {
         struct Row: Encodable {
             let key: String
+            let rank: String
             let opu: Int
             let recovery: String
             let inseminated: Int
@@ -68,10 +129,32 @@ package struct StatisticsWebController {
             let diagnosed: Int
             let pregnancy: String
         }
+        /// A total over the range beside the previous period's.
+        struct Figure: Encodable {
+            let label: String
+            let value: String
+            let previous: String
+            let change: String
+        }
+        /// Pregnancies of the transfers of one embryo grade, or fresh or frozen.
+        struct Pregnancy: Encodable {
+            let key: String
+            let transfers: Int
+            let pregnant: Int
+            let diagnosed: Int
+            let rate: String
+        }
+        let range: RangeForm
         let groupings: [Choice]
+        let summary: [Figure]
+        let league: Bool
+        let minimum: Int
         let rows: [Row]
         let empty: Bool
         let chart: BarChart?
+        let trends: [TimeChart]
+        let grades: [Pregnancy]
+        let preservation: [Pregnancy]
     }
 
     /// An animal's reproduction history: its OPU sessions and semen collections, and every embryo

@@ -108,7 +108,10 @@ import Testing
         #expect(verified > 0)
         let key = try await server.apiKey(["reproduction:read"])
         try await server.test { client in
-            let stats = try await client.send(.get, "/api/v1/reproduction/stats?by=protocol", auth: key).json()
+            // The demo's records reach 430 days back, beyond the default last 12 months.
+            let from = Day.adding(-800, to: Day.today) ?? ""
+            let stats = try await client.send(.get, "/api/v1/reproduction/stats?by=protocol&from=\(from)", auth: key)
+                .json()
             let rows = try #require(stats["items"] as? [[String: Any]])
             #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
         }

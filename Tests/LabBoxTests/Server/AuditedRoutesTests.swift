@@ -317,6 +317,20 @@ import Testing
                         json: ["entity_type": "animal", "entity_id": animal, "body": "Bright."])
                 }
             }
+            try await step("saved reports") {
+                let saved = try await expectAudited("POST /api/v1/saved-reports", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/saved-reports", session: session, json: ["name": "Q", "report": "results"])
+                }
+                let id = try #require(try saved.json()["id"] as? Int)
+                _ = try await expectAudited("PATCH /api/v1/saved-reports/{id}", action: "update") {
+                    try await client.send(
+                        .patch, "/api/v1/saved-reports/\(id)", session: session, json: ["shared": true])
+                }
+                _ = try await expectAudited("DELETE /api/v1/saved-reports/{id}", action: "delete") {
+                    try await client.send(.delete, "/api/v1/saved-reports/\(id)", session: session)
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

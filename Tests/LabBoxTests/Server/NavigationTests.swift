@@ -44,7 +44,7 @@ import Testing
         try await server.test { client in
             let catalog = try await client.send(.get, "/results/catalog", session: admin).text
             #expect(catalog.contains("<a href=\"/results\" aria-current=\"true\">Results</a>"))
-            #expect(links(in: catalog, nav: "Section") == ["Lab orders", "Genomics", "Test catalog"])
+            #expect(links(in: catalog, nav: "Section") == ["Lab orders", "Genomics", "Test catalog", "Statistics"])
             #expect(catalog.contains("<a href=\"/results/catalog\" aria-current=\"page\">Test catalog</a>"))
             #expect(links(in: catalog, nav: "Breadcrumb").isEmpty)
             // Home holds the person's own work: their tasks and the lab's board.
