@@ -830,10 +830,7 @@ def main():
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
-             test_mail_template_preview_and_bad_mustache,
-
-
-             test_parentage_report, test_task_assigned_commented_and_on_the_board,
+             test_mail_template_preview_and_bad_mustache, test_task_assigned_commented_and_on_the_board,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,
