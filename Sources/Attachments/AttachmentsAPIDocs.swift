@@ -70,7 +70,7 @@ extension APIOperation {
                 "inline", "true: an image is shown in the browser rather than saved.", .enumeration(["true", "false"])),
         ],
         responses: [
-            200: .file("application/octet-stream", "The file.", .binary),
+            200: .file("*/*", "The file, with the type its content was recognised as.", .binary),
             404: "No such live attachment, or its file is gone.",
         ]
     )

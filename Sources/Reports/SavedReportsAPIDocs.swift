@@ -34,7 +34,7 @@ extension APIOperation {
 
     package static let deleteSavedReport = APIOperation(
         "Delete a saved report", "The owner (or an administrator) deletes it; audited.", parameters: [.id],
-        responses: [204: "Deleted.", 403: notYours, 404: "None the caller may see."])
+        responses: [204: .empty("Deleted."), 403: notYours, 404: "None the caller may see."])
 
     package static let exportSavedReport = APIOperation(
         "A saved report as CSV",

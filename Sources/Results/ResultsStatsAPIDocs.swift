@@ -22,7 +22,7 @@ extension APIOperation {
                                     "received": .integer,
                                     "verified": .integer,
                                     "median_turnaround_hours": .number.nullable,
-                                ], required: ["month", "received", "verified", "median_turnaround_hours"])),
+                                ], required: ["month", "received", "verified"])),
                         "tests": .array(
                             .object(["code": .string, "name": .string, "received": .integer])),
                     ]

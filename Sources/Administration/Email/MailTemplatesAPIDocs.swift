@@ -54,7 +54,7 @@ extension APIOperation {
         parameters: [
             .path("name", "The template's name.", .string)
         ],
-        body: .json(.mailTemplateInput),
+        body: .json(.mailTemplatePreviewInput),
         responses: [
             200: .json(.object(["text": .string, "html": .string], required: ["text", "html"]), "The rendering."),
             404: "No such template.",
@@ -86,4 +86,12 @@ extension APISchema {
             "html": .string(maxLength: 20_000).described("Mustache; the HTML part, empty for plain text only."),
         ], required: ["text"]
     ).named("MailTemplateInput")
+
+    /// A preview renders what it is given; a part not given renders empty.
+    package static let mailTemplatePreviewInput: APISchema = .object(
+        [
+            "text": .string(maxLength: 20_000).described("Mustache; the plain-text part."),
+            "html": .string(maxLength: 20_000).described("Mustache; the HTML part."),
+        ]
+    ).named("MailTemplatePreviewInput")
 }

@@ -154,11 +154,11 @@ extension APIParameter {
         .query("species", "Filter by species."),
         .query("kind", "Filter by kind."),
         .query("status", "Filter by status.", .sampleStatus),
-        .query("animal_id", "The samples of this animal.", .integer),
-        .query("owner_id", "The samples of the animals this customer owns.", .integer),
+        .query("animal_id", "The samples of this animal.", .recordID),
+        .query("owner_id", "The samples of the animals this customer owns.", .recordID),
         .query(
             "container_id", "The samples stored in this container or in any container inside it (a tank's goblets).",
-            .integer),
+            .recordID),
         .query("collected_from", "Collected on or after this day of the lab's calendar (lab.timezone).", .date),
         .query("collected_to", "Collected on or before this day of the lab's calendar (lab.timezone).", .date),
     ]

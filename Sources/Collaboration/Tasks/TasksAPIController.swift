@@ -57,7 +57,7 @@ extension TaskStore.Filter {
         if let text = query["status"] {
             statuses = try text.split(separator: ",").map { name in
                 guard let status = LabTask.Status(rawValue: String(name)) else {
-                    throw APIError.invalid(
+                    throw APIError.validationFailed(
                         "status is one or more of \(LabTask.Status.allCases.map(\.rawValue).joined(separator: ", ")), comma-separated.",
                         field: "status")
                 }

@@ -11,7 +11,8 @@ extension APIOperation {
         parameters: [
             .query(
                 "assignee_id", "A user's id, me (the caller, a person) or none (unassigned).",
-                .string(maxLength: 20).examples(["me", "none", "3"])),
+                .string(maxLength: 20).with("pattern", .text("^(me|none|[1-9][0-9]{0,17})$"))
+                    .examples(["me", "none", "3"])),
             .query(
                 "status", "One or more of open, in_progress, done, cancelled, comma-separated.",
                 .string(maxLength: 60).examples(["open,in_progress"])),

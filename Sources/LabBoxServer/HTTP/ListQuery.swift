@@ -177,10 +177,12 @@ package struct ListQuery {
         return value
     }
 
-    /// A record id parameter, nil when absent.
+    /// A record id parameter, nil when absent: a whole number above zero, also as JSON Schema's
+    /// integers may be written (`12.0`).
     package func id(_ name: String) throws -> Int64? {
-        guard let text = self[name] else { return nil }
-        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else {
+        guard let text = self[name]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let whole = Int64(text) ?? Double(text).flatMap { $0.rounded() == $0 && abs($0) < 1e15 ? Int64($0) : nil }
+        guard let id = whole, id > 0 else {
             throw APIError.invalid("\(name) must be a record id (a whole number).", field: name)
         }
         return id

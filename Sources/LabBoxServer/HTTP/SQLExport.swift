@@ -27,7 +27,7 @@ package struct SQLExport: Sendable {
 
         var parameter: APIParameter {
             switch kind {
-            case .id: .query(name, description, .integer)
+            case .id: .query(name, description, .recordID)
             case .choice(let values): .query(name, description, .enumeration(values))
             }
         }

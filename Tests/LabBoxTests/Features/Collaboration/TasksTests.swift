@@ -67,7 +67,7 @@ import Testing
             let second = try await client.send(.get, "/api/v1/tasks?sort=due_on&limit=1&cursor=\(cursor)", auth: key)
             #expect((try second.json()["items"] as? [[String: Any]])?.first?["id"] as? Int == id)
             let badStatus = try await client.send(.get, "/api/v1/tasks?status=waiting", auth: key)
-            #expect(badStatus.status == .badRequest)
+            #expect(badStatus.status == .unprocessableContent)
             #expect(try badStatus.apiError()["field"] as? String == "status")
         }
         #expect(try await server.verifyAudit().isIntact)
