@@ -60,16 +60,13 @@ package struct BillingMail: Sendable {
             let to = invoice.buyerEmail.isEmpty ? Self.address(of: customer) : invoice.buyerEmail
             guard !to.isEmpty else { throw Self.noAddress(invoice.buyerName) }
             try EmailMessage.queue(
-                write.db, to: to, template: "email-invoice",
-                values: [
-                    "kind": invoice.kind.label, "kind_lower": invoice.kind.label.lowercased(),
-                    "is_invoice": invoice.kind == .invoice, "number": number, "buyer": invoice.buyerName,
-                    "seller": invoice.sellerName, "issue_date": invoice.issueDate ?? "",
-                    "due_date": invoice.dueDate ?? "",
-                    "gross": invoiceCurrency.text(invoice.grossMinor), "currency": invoiceCurrency.code,
-                    "iban": invoice.sellerIban, "bic": invoice.sellerBic,
-                    "purchase_order": invoice.purchaseOrder,
-                ],
+                write.db, to: to,
+                mail: InvoiceMail(
+                    kind: invoice.kind.label, isInvoice: invoice.kind == .invoice, number: number,
+                    buyer: invoice.buyerName, seller: invoice.sellerName, issueDate: invoice.issueDate ?? "",
+                    dueDate: invoice.dueDate ?? "", gross: invoiceCurrency.text(invoice.grossMinor),
+                    currency: invoiceCurrency.code, iban: invoice.sellerIban, bic: invoice.sellerBic,
+                    purchaseOrder: invoice.purchaseOrder),
                 subject: "\(invoice.kind.label) \(number) from \(invoice.sellerName)", attachments: attachments)
             try write.log(
                 "email", entityType: Invoice.auditEntity, entityID: String(id),
@@ -91,18 +88,16 @@ package struct BillingMail: Sendable {
             let recipient = Self.address(of: statement.customer)
             guard !recipient.isEmpty else { throw Self.noAddress(statement.customer.name) }
             let page = StatementPage(statement, currency: currency, seller: seller, paper: "a4", canWrite: false)
-            var values: [String: Any] = [
-                "customer": page.customer, "seller": seller, "from": from, "to": to, "currency": currency.code,
-                "opening": page.opening, "closing": page.closing,
-                "entries": page.entries.map {
-                    ["day": $0.day, "kind": $0.kind, "text": $0.text, "amount": $0.amount, "balance": $0.balance]
-                },
-            ]
-            // Only the one that applies is present, so the template's sections show only it.
-            if let owes = page.owes { values["owes"] = owes }
-            if let credit = page.credit { values["credit"] = credit }
+            // Only the one of owes and credit that applies is present, so the template shows only it.
+            let mail = StatementMail(
+                customer: page.customer, seller: seller, from: from, to: to, currency: currency.code,
+                opening: page.opening, closing: page.closing,
+                entries: page.entries.map {
+                    StatementMail.Entry(
+                        day: $0.day, kind: $0.kind, text: $0.text, amount: $0.amount, balance: $0.balance)
+                }, owes: page.owes, credit: page.credit)
             try EmailMessage.queue(
-                write.db, to: recipient, template: "email-statement", values: values,
+                write.db, to: recipient, mail: mail,
                 subject: "Statement of account \(from) to \(to) from \(seller)")
             try write.log(
                 "email_statement", entityType: "customer", entityID: String(id),

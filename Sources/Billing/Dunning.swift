@@ -82,8 +82,8 @@ package struct Dunning: Sendable {
                 try write.insert(&reminder, action: "remind")
                 if !email.isEmpty {
                     try EmailMessage.queue(
-                        write.db, to: email, template: "email-reminder",
-                        values: letter(reminder, invoice: invoice, levels: settings.dunningDays.count),
+                        write.db, to: email,
+                        mail: letter(reminder, invoice: invoice, levels: settings.dunningDays.count),
                         subject:
                             "\(Self.label(level: level, of: settings.dunningDays.count)): invoice \(invoice.number ?? "")"
                     )
@@ -95,15 +95,14 @@ package struct Dunning: Sendable {
     }
 
     /// What the email and the printed letter say.
-    func letter(_ reminder: InvoiceReminder, invoice: Invoice, levels: Int) -> [String: Any] {
+    func letter(_ reminder: InvoiceReminder, invoice: Invoice, levels: Int) -> ReminderMail {
         let currency = Currency(invoice.currency) ?? settings.currency
-        return [
-            "title": Self.label(level: reminder.level, of: levels), "final": reminder.level == levels && levels > 1,
-            "buyer": invoice.buyerName, "seller": invoice.sellerName, "number": invoice.number ?? "",
-            "issue_date": invoice.issueDate ?? "", "due_date": invoice.dueDate ?? "",
-            "days_past_due": reminder.daysPastDue, "open": currency.text(reminder.openMinor),
-            "currency": currency.code, "iban": invoice.sellerIban, "bic": invoice.sellerBic,
-        ]
+        return ReminderMail(
+            title: Self.label(level: reminder.level, of: levels), final: reminder.level == levels && levels > 1,
+            buyer: invoice.buyerName, seller: invoice.sellerName, number: invoice.number ?? "",
+            issueDate: invoice.issueDate ?? "", dueDate: invoice.dueDate ?? "", daysPastDue: reminder.daysPastDue,
+            open: currency.text(reminder.openMinor), currency: currency.code, iban: invoice.sellerIban,
+            bic: invoice.sellerBic)
     }
 
     /// A reminder with what its list and letter show.

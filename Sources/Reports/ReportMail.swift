@@ -48,16 +48,16 @@ package struct ReportMail: Sendable {
                 content: Data(pages.document("reports/report-document", model: document).utf8)),
         ]
         try await database.write(context) { write in
-            let values: [String: Any] = [
-                "title": document.title, "from": document.from, "to": document.to,
-                "previous_from": document.previousFrom, "previous_to": document.previousTo,
-                "summary": document.summary.map {
-                    ["label": $0.label, "value": $0.value, "previous": $0.previous, "change": $0.change]
-                },
-            ]
+            let mail = ScheduledReportMail(
+                title: document.title, from: document.from, to: document.to, previousFrom: document.previousFrom,
+                previousTo: document.previousTo,
+                summary: document.summary.map {
+                    ScheduledReportMail.Figure(
+                        label: $0.label, value: $0.value, previous: $0.previous, change: $0.change)
+                })
             for address in saved.addresses {
                 try EmailMessage.queue(
-                    write.db, to: address, template: "email-report", values: values,
+                    write.db, to: address, mail: mail,
                     subject: "\(document.title): \(document.from) to \(document.to)", attachments: attachments)
             }
             var sent = saved

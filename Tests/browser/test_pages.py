@@ -620,9 +620,10 @@ def test_opu_entry_batch_and_embryo_grading(driver):
 
 def test_transfer_with_witness_and_trace(driver):
     driver.get(BASE + "/reproduction/transfers/new")
-    frozen = driver.find_element(By.XPATH, "//label[contains(., '-E01')]")
-    assert "frozen, Tank 3 / C2 / G1" in frozen.text, frozen.text
-    frozen.find_element(By.TAG_NAME, "input").click()
+    # The frozen 7-1 embryo, found by its donor's name and told apart by its straw's place.
+    pick(driver, "transfer-embryo-1", "Daisy", option="frozen, Tank 3 / C2 / G1")
+    chosen = driver.find_element(By.ID, "transfer-embryo-1-chosen").text
+    assert "Daisy × Bruno" in chosen, chosen
     fill(driver, {"transfer-recipient": HERD["recipient"], "witness-email": EMAIL, "witness-password": PASSWORD})
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/transfers'] button").click)
     alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text

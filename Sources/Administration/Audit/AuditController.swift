@@ -8,6 +8,8 @@ import NIOCore
 /// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.
 package struct AuditController {
     package let store: AuditStore
+    /// Whose events: the filter offers every account by name.
+    package let users: UserStore
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
@@ -103,6 +105,8 @@ package struct AuditController {
                 changes: History.changes(before: event.before, after: event.after).map(History.Row.Change.init),
                 hash: String(event.hash.prefix(12)))
         }
+        let chosenUser = query["user_id"] ?? ""
+        let people = try await users.all().sorted { $0.displayName < $1.displayName }
         let filterQuery = filter.queryString
         var next: String?
         if page.more, let last = page.items.last {
@@ -118,7 +122,13 @@ package struct AuditController {
                         intact: result.intact, events: result.events, head: result.headHash,
                         problem: result.problem ?? "", brokenAt: result.brokenAt)
                 },
-                events: rows, empty: rows.isEmpty, filter: filterQuery, next: next, userId: query["user_id"] ?? "",
+                events: rows, empty: rows.isEmpty, filter: filterQuery, next: next,
+                users: [Choice(value: "", label: "Anyone", selected: chosenUser.isEmpty)]
+                    + people.map { user in
+                        let id = String(user.id ?? 0)
+                        return Choice(
+                            value: id, label: "\(user.displayName) (\(user.email))", selected: id == chosenUser)
+                    },
                 entityType: query["entity_type"] ?? "", entityId: query["entity_id"] ?? "",
                 action: query["action"] ?? "", from: query["from"] ?? "", to: query["to"] ?? ""))
     }
@@ -148,7 +158,8 @@ package struct AuditController {
         let empty: Bool
         let filter: String
         let next: String?
-        let userId: String
+        /// The user filter's menu: anyone, then each account.
+        let users: [Choice]
         let entityType: String
         let entityId: String
         let action: String
@@ -156,7 +167,8 @@ package struct AuditController {
         let to: String
     }
 
-    package init(store: AuditStore, pages: PageRenderer) {
+    package init(store: AuditStore, users: UserStore, pages: PageRenderer) {
+        self.users = users
         self.store = store
         self.pages = pages
     }

@@ -6,99 +6,47 @@ import LabBoxServer
 import LabBoxValues
 
 /// The mail templates an admin may edit: each embedded `email-*` template, with what it is for and
-/// sample values to preview it with. A version is stored only when saved; "reset to default"
+/// the mail whose sample previews it. A version is stored only when saved; "reset to default"
 /// deletes it. Every save and reset is audited with the text before and after.
 package struct MailTemplates: Sendable {
     package let database: AppDatabase
 
-    /// One editable template.
+    /// One editable template, previewed with its mail's sample.
     package struct Entry: Sendable {
         package let name: String
         package let title: String
         package let purpose: String
-        /// The values the preview renders with: what the sending code passes, made up.
-        package let sample: @Sendable () -> [String: Any]
+        /// The template rendered with the sample of the mail it sends, `field` naming the part.
+        package let render: @Sendable (_ source: String, _ field: String) throws -> String
+
+        init<Mail: MailModel>(_ mail: Mail.Type, title: String, purpose: String) {
+            (name, self.title, self.purpose) = (Mail.template, title, purpose)
+            render = { source, field in try EmailTemplate.render(source, field: field, mail: Mail.sample) }
+        }
     }
 
     package static let catalog: [Entry] = [
         Entry(
-            name: "email-welcome", title: "Welcome",
-            purpose: "To a person an admin gave an account (needs lab.public_url).",
-            sample: {
-                [
-                    "name": "Dana Weber", "email": "dana@lab.example", "role": "technician",
-                    "lab": "Northfield Veterinary Lab", "link": "https://labbox.example/login",
-                    "invited_by": "Sam Admin",
-                ]
-            }),
+            WelcomeMail.self, title: "Welcome",
+            purpose: "To a person an admin gave an account (needs lab.public_url)."),
         Entry(
-            name: "email-password-reset", title: "Password reset",
-            purpose: "The link a person asked for with \"Forgot password?\".",
-            sample: {
-                [
-                    "name": "Dana Weber", "email": "dana@lab.example", "lab": "Northfield Veterinary Lab",
-                    "link": "https://labbox.example/reset?token=sample", "expires": "6 Dec 2026, 10:30 CET",
-                    "minutes": 30,
-                ]
-            }),
+            PasswordResetMail.self, title: "Password reset",
+            purpose: "The link a person asked for with \"Forgot password?\"."),
         Entry(
-            name: "email-results-ready", title: "Results ready",
-            purpose: "To a customer when an order's results are verified: with a link, or the report attached.",
-            sample: {
-                [
-                    "name": "Jo Green", "customer": "Green Farm", "lab": "Northfield Veterinary Lab", "order": 1042,
-                    "reference": "Herd check", "ordered_on": "2026-12-01", "results": 6, "flagged": 1,
-                    "link": "https://labbox.example/shared/results/sample", "expires": "5 Jan 2027, 10:30 CET",
-                    "days": 30,
-                ]
-            }),
+            ResultsReadyMail.self, title: "Results ready",
+            purpose: "To a customer when an order's results are verified: with a link, or the report attached."),
         Entry(
-            name: "email-invoice", title: "Invoice",
-            purpose: "An issued invoice or credit note, with the invoice and its e-invoice XML attached.",
-            sample: {
-                [
-                    "kind": "Invoice", "kind_lower": "invoice", "is_invoice": true, "number": "2026-0042",
-                    "buyer": "Green Farm", "seller": "Northfield Veterinary Lab", "issue_date": "2026-12-06",
-                    "due_date": "2026-12-20", "gross": "214.20", "currency": "EUR",
-                    "iban": "DE02120300000000202051", "bic": "BYLADEM1001", "purchase_order": "PO-4711",
-                ]
-            }),
+            InvoiceMail.self, title: "Invoice",
+            purpose: "An issued invoice or credit note, with the invoice and its e-invoice XML attached."),
         Entry(
-            name: "email-reminder", title: "Payment reminder",
-            purpose: "A dunning level's letter about an overdue invoice.",
-            sample: {
-                [
-                    "title": "Payment reminder", "final": false, "buyer": "Green Farm",
-                    "seller": "Northfield Veterinary Lab", "number": "2026-0042", "issue_date": "2026-11-01",
-                    "due_date": "2026-11-15", "days_past_due": 21, "open": "214.20", "currency": "EUR",
-                    "iban": "DE02120300000000202051", "bic": "BYLADEM1001",
-                ]
-            }),
+            ReminderMail.self, title: "Payment reminder", purpose: "A dunning level's letter about an overdue invoice."),
+        Entry(StatementMail.self, title: "Statement of account", purpose: "A customer's statement of a period."),
         Entry(
-            name: "email-statement", title: "Statement of account",
-            purpose: "A customer's statement of a period.",
-            sample: {
-                [
-                    "customer": "Green Farm", "seller": "Northfield Veterinary Lab", "from": "2026-11-01",
-                    "to": "2026-11-30", "currency": "EUR", "opening": "0.00", "closing": "214.20",
-                    "entries": [
-                        [
-                            "day": "2026-11-03", "kind": "Invoice", "text": "2026-0042", "amount": "214.20",
-                            "balance": "214.20",
-                        ]
-                    ],
-                    "owes": "214.20",
-                ]
-            }),
+            ScheduledReportMail.self, title: "Scheduled report",
+            purpose: "A saved report sent on its schedule, with the full report attached as CSV and HTML."),
         Entry(
-            name: "email-notification", title: "Staff notification",
-            purpose: "Reminders and security alerts to lab staff.",
-            sample: {
-                [
-                    "name": "Dana Weber", "title": "Tank T2 has had no LN2 fill for 8 days",
-                    "body": "Fill it or record the fill.", "link": "https://labbox.example/storage/2",
-                ]
-            }),
+            NotificationMail.self, title: "Staff notification",
+            purpose: "Reminders and security alerts to lab staff."),
     ]
 
     package static func entry(_ name: String) throws -> Entry {
@@ -157,10 +105,8 @@ package struct MailTemplates: Sendable {
     }
 
     package func preview(_ name: String, text: String, html: String) throws -> Preview {
-        let values = try Self.entry(name).sample()
-        return Preview(
-            text: try EmailTemplate.render(text, field: "text", values: values),
-            html: try EmailTemplate.render(html, field: "html", values: values))
+        let entry = try Self.entry(name)
+        return Preview(text: try entry.render(text, "text"), html: try entry.render(html, "html"))
     }
 
     /// Stores the admin's version after checking both parts parse; nothing is stored otherwise.

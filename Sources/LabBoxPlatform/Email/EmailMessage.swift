@@ -64,12 +64,11 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
         return library
     }()
 
-    /// Renders and queues a message inside the caller's transaction. Header values never carry a
+    /// Renders `mail` with its template and queues it inside the caller's transaction. Header values never carry a
     /// line break (an animal's name in a subject must not add a `Bcc:`): a recipient with one is
     /// refused, a subject's control characters become spaces.
     package static func queue(
-        _ db: Database, to recipient: String, template: String, values: [String: Any], subject: String,
-        attachments: [Attachment] = []
+        _ db: Database, to recipient: String, mail: some MailModel, subject: String, attachments: [Attachment] = []
     ) throws {
         guard
             !recipient.unicodeScalars.contains(where: {
@@ -84,16 +83,18 @@ package struct EmailMessage: Codable, Sendable, Identifiable, FetchableRecord, R
                 subject.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }
             ).prefix(200))
         let now = Date()
-        let (body, html) = try render(db, template: template, values: values)
+        let (body, html) = try render(db, mail)
         var message = EmailMessage(
             recipient: recipient, subject: subject, body: body ?? subject, html: html ?? "", attachments: attachments,
             state: .queued, attempts: 0, nextAttemptAt: now, createdAt: now)
         try message.insert(db)
     }
 
-    /// Template `template` rendered with `values`: the admin's version (``EmailTemplate``) where
-    /// there is one, else the embedded one; the HTML is nil when there is none.
-    package static func render(_ db: Database, template: String, values: [String: Any]) throws -> (String?, String?) {
+    /// `mail` rendered with its template: the admin's version (``EmailTemplate``) where there is
+    /// one, else the embedded one; the HTML is nil when there is none.
+    package static func render<Mail: MailModel>(_ db: Database, _ mail: Mail) throws -> (String?, String?) {
+        let template = Mail.template
+        let values = TemplateValues.of(mail)
         guard let custom = try EmailTemplate.fetchOne(db, key: template) else {
             return (
                 templates.render(values, withTemplate: template),

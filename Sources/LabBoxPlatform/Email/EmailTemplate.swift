@@ -37,9 +37,9 @@ package struct EmailTemplate: Codable, Sendable, FetchableRecord, PersistableRec
         return (text, EmbeddedFiles.text("templates/\(name).html.mustache") ?? "")
     }
 
-    /// `source` rendered with `values`, or a 422 naming `field` and where the Mustache is wrong.
-    package static func render(_ source: String, field: String, values: [String: Any]) throws -> String {
-        try parse(source, field: field).render(values)
+    /// `source` rendered with `mail`, or a 422 naming `field` and where the Mustache is wrong.
+    package static func render(_ source: String, field: String, mail: some MailModel) throws -> String {
+        try parse(source, field: field).render(TemplateValues.of(mail))
     }
 
     /// `source` parsed, or a 422 naming `field` and where the Mustache is wrong, for people to fix.

@@ -46,8 +46,8 @@ package struct Notification: Codable, Sendable, Identifiable, FetchableRecord, R
             try notification.insert(db)
             if kind.isEmailed {
                 try EmailMessage.queue(
-                    db, to: user.email, template: "email-notification",
-                    values: ["name": user.displayName, "title": title, "body": body, "link": link ?? ""],
+                    db, to: user.email,
+                    mail: NotificationMail(name: user.displayName, title: title, body: body, link: link ?? ""),
                     subject: title)
             }
         }

@@ -65,12 +65,11 @@ extension UserStore {
             }
             let (token, expires) = try Self.insertReset(db, userID: user.id ?? 0, by: nil)
             try EmailMessage.queue(
-                db, to: user.email, template: "email-password-reset",
-                values: [
-                    "name": user.displayName, "email": user.email, "lab": mail.labName,
-                    "link": "\(mail.linkBase)/reset?token=\(token)", "expires": mail.time.text(expires),
-                    "minutes": Int(PasswordReset.lifetime / 60),
-                ],
+                db, to: user.email,
+                mail: PasswordResetMail(
+                    name: user.displayName, email: user.email, lab: mail.labName,
+                    link: "\(mail.linkBase)/reset?token=\(token)", expires: mail.time.text(expires),
+                    minutes: Int(PasswordReset.lifetime / 60)),
                 subject: "Reset your LabBox password")
             try SecurityEvent.record(
                 db, kind: .passwordResetRequested, user: user, event: event, detail: "reset link emailed")

@@ -70,11 +70,10 @@ package struct UserStore: Sendable {
                 detail: "role \(new.role.rawValue) by \(actor?.logDescription ?? "cli")")
             if let welcome {
                 try EmailMessage.queue(
-                    db, to: user.email, template: "email-welcome",
-                    values: [
-                        "name": user.displayName, "email": user.email, "role": new.role.label, "lab": welcome.labName,
-                        "link": "\(welcome.linkBase)/login", "invited_by": actor?.displayName ?? welcome.labName,
-                    ],
+                    db, to: user.email,
+                    mail: WelcomeMail(
+                        name: user.displayName, email: user.email, role: new.role.label, lab: welcome.labName,
+                        link: "\(welcome.linkBase)/login", invitedBy: actor?.displayName ?? welcome.labName),
                     subject: "Welcome to LabBox at \(welcome.labName)")
             }
             return user

@@ -47,7 +47,7 @@ package struct PageRenderer: Sendable {
     /// The template named `template` on its own, outside the layout: a document that leaves
     /// LabBox (an emailed invoice), which must carry everything it shows.
     package func document(_ template: String, model: some Encodable) -> String {
-        library.render(Self.values(of: model), withTemplate: template) ?? "template \(template) is missing"
+        library.render(TemplateValues.of(model), withTemplate: template) ?? "template \(template) is missing"
     }
 
     package static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -72,36 +72,9 @@ package struct PageRenderer: Sendable {
                 return Layout.User(name: principal.displayName, role: principal.role?.label ?? "API key", csrf: csrf)
             },
             flash: flash.map { Layout.Message(kind: $0.kind.rawValue, message: $0.message) })
-        var values = Self.values(of: layout)
-        values.merge(Self.values(of: model)) { _, page in page }
+        var values = TemplateValues.of(layout)
+        values.merge(TemplateValues.of(model)) { _, page in page }
         return library.render(values, withTemplate: template) ?? "template \(template) is missing"
-    }
-
-    /// A model as the dictionary Mustache reads, its keys in snake_case. An absent optional is an
-    /// absent key, so `{{#x}}` is false for it.
-    private static func values(of model: some Encodable) -> [String: Any] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        // A page model is strings, numbers, booleans, arrays and nested models, so encoding cannot fail.
-        let data = try! encoder.encode(model)
-        return native((try? JSONSerialization.jsonObject(with: data)) ?? [:]) as? [String: Any] ?? [:]
-    }
-
-    /// JSONSerialization's numbers and booleans as Swift's `Int`, `Double` and `Bool`: Mustache
-    /// takes an `NSNumber` 0 or 1 for a boolean (hiding a section over a count of 0, printing
-    /// `true` as 1), but never an `Int`.
-    private static func native(_ value: Any) -> Any {
-        switch value {
-        case let dictionary as [String: Any]: dictionary.mapValues(native)
-        case let array as [Any]: array.map(native)
-        case let number as NSNumber:
-            switch String(cString: number.objCType) {
-            case "c", "B": number.boolValue
-            case "d", "f": number.doubleValue
-            default: number.intValue
-            }
-        default: value
-        }
     }
 
     /// What the layout shows around every page.

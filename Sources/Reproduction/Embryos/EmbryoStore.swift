@@ -257,13 +257,11 @@ package struct EmbryoStore: Sendable {
         }
     }
 
-    /// Embryos that can be transferred: in culture (fresh) or frozen in a straw, grade 1–3.
-    package func transferable(species: String? = nil, limit: Int = 200) async throws -> [Embryo] {
+    /// Whether any embryo is in culture or frozen and not grade 4: what a transfer may take.
+    package func anyTransferable() async throws -> Bool {
         try await database.read { db in
-            var request = Embryo.filter([Embryo.Fate.inCulture, .frozen].contains(Embryo.CodingKeys.fate))
-                .filter(Embryo.CodingKeys.grade < 4)
-            if let species { request = request.filter(Embryo.CodingKeys.species == species) }
-            return try request.order(Embryo.CodingKeys.id.desc).limit(limit).fetchAll(db)
+            try Embryo.filter([Embryo.Fate.inCulture, .frozen].contains(Embryo.CodingKeys.fate))
+                .filter(Embryo.CodingKeys.grade < 4).isEmpty(db) == false
         }
     }
 }

@@ -21,6 +21,12 @@ package struct EmbryosAPIController {
             let graded = try await embryos.grade(batch: nil, input, context: context.eventContext)
             return EditedResponse(status: .created, response: ItemList(items: graded))
         }
+        routes.get("/api/v1/embryos/lookup", .reproductionRead, .findEmbryos) { request, _ in
+            let query = ListQuery(request)
+            let transferable = try query.choice("transferable", in: ["true", "false"]) == "true"
+            guard let words = try Lookup.words(query) else { return ItemList<Lookup.Match>(items: []) }
+            return try await embryos.lookup(words, transferable: transferable)
+        }
         routes.get("/api/v1/embryos/{id}", .reproductionRead, .oneEmbryo) { _, context in
             let embryoID = try context.id()
             return try await embryos.database.read { try EmbryoStore.embryo($0, id: embryoID) }

@@ -38,6 +38,14 @@ extension APIOperation {
         ]
     )
 
+    package static let findEmbryos = lookup(
+        "embryo", matchedBy: "code or straw barcode",
+        filters: [
+            .query(
+                "transferable", "true: only embryos a transfer may take (in culture or frozen, not grade 4).",
+                .enumeration(["true", "false"]))
+        ])
+
     package static let oneEmbryo = APIOperation(
         "One embryo",
         parameters: [

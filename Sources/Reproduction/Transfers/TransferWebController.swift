@@ -29,7 +29,7 @@ package struct TransferWebController {
                 let transfer = try await stores.transfers.create(
                     .init(
                         recipientId: try FormText.id(form.recipientId, field: "recipient_id"),
-                        embryoIds: form.embryos.byID(prefix: "embryo_").keys.sorted(),
+                        embryoIds: try form.embryoIds(),
                         transferredOn: FormText.text(form.transferredOn), technician: FormText.text(form.technician),
                         clSide: FormText.text(form.clSide), clQuality: FormText.text(form.clQuality),
                         notes: FormText.text(form.notes)),
@@ -71,8 +71,8 @@ package struct TransferWebController {
         }
     }
 
-    /// A witnessed transfer, as posted: its fields, the embryos ticked (`embryo_<id>`) and the
-    /// witness; shown again with the error when it is refused.
+    /// A witnessed transfer, as posted: its fields, up to three embryos chosen with pickers
+    /// (`embryo_id_1` to `_3`) and the witness; shown again with the error when it is refused.
     struct TransferForm: Codable {
         var recipientId: String?
         var transferredOn: String?
@@ -83,7 +83,9 @@ package struct TransferWebController {
         var witnessEmail: String?
         var witnessPassword: String?
         var witnessCode: String?
-        var embryos = FieldsByID()
+        var embryoId1: String?
+        var embryoId2: String?
+        var embryoId3: String?
 
         enum CodingKeys: String, CodingKey {
             case technician, notes
@@ -94,24 +96,22 @@ package struct TransferWebController {
             case witnessEmail = "witness_email"
             case witnessPassword = "witness_password"
             case witnessCode = "witness_code"
+            case embryoId1 = "embryo_id_1"
+            case embryoId2 = "embryo_id_2"
+            case embryoId3 = "embryo_id_3"
         }
 
         init(transferredOn: String) {
             self.transferredOn = transferredOn
         }
 
-        init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            recipientId = try container.decodeIfPresent(String.self, forKey: .recipientId)
-            transferredOn = try container.decodeIfPresent(String.self, forKey: .transferredOn)
-            technician = try container.decodeIfPresent(String.self, forKey: .technician)
-            clSide = try container.decodeIfPresent(String.self, forKey: .clSide)
-            clQuality = try container.decodeIfPresent(String.self, forKey: .clQuality)
-            notes = try container.decodeIfPresent(String.self, forKey: .notes)
-            witnessEmail = try container.decodeIfPresent(String.self, forKey: .witnessEmail)
-            witnessPassword = try container.decodeIfPresent(String.self, forKey: .witnessPassword)
-            witnessCode = try container.decodeIfPresent(String.self, forKey: .witnessCode)
-            embryos = try FieldsByID(from: decoder)
+        /// The embryos chosen, each once; the store refuses none or more than three.
+        func embryoIds() throws -> [Int64] {
+            var ids: [Int64] = []
+            for field in [embryoId1, embryoId2, embryoId3] {
+                if let id = try FormText.id(field, field: "embryo_ids"), !ids.contains(id) { ids.append(id) }
+            }
+            return ids
         }
     }
 
@@ -146,22 +146,7 @@ package struct TransferWebController {
     private func transferForm(_ request: Request, _ context: AppRequestContext, form: TransferForm, error: APIError?)
         async throws -> Response
     {
-        let embryos = try await stores.embryos.transferable()
-        let (names, straws) = try await database.read { db in
-            (
-                try Breeding.animalNames(db, embryos.flatMap { [$0.donorId, $0.sireId] }),
-                try Dictionary(
-                    uniqueKeysWithValues: embryos.compactMap { embryo -> (Int64, String)? in
-                        guard let sample = try EmbryoStore.straw(db, of: embryo), let container = sample.containerId
-                        else { return nil }
-                        return (
-                            embryo.id ?? 0,
-                            try StorageStore.address(db, container: container, position: sample.position)
-                        )
-                    })
-            )
-        }
-        let chosen = Set(form.embryos.byID(prefix: "embryo_").keys)
+        let noEmbryos = try await !stores.embryos.anyTransferable()
         var shown = form
         shown.technician = form.technician ?? context.principal?.displayName ?? ""
         // The witness's password is never sent back to the browser.
@@ -171,34 +156,15 @@ package struct TransferWebController {
             context: context,
             model: TransferFormPage(
                 form: shown, error: error?.message,
-                embryos: embryos.map { embryo in
-                    TransferFormPage.Embryo(
-                        id: embryo.id ?? 0, code: embryo.code, iets: embryo.iets, species: embryo.species,
-                        origin: "\(names[embryo.donorId] ?? "?") × \(names[embryo.sireId] ?? "?")",
-                        state: embryo.fate == .frozen
-                            ? "frozen, \(straws[embryo.id ?? 0] ?? "not in storage")" : "fresh",
-                        checked: chosen.contains(embryo.id ?? 0))
-                },
-                noEmbryos: embryos.isEmpty,
+                noEmbryos: noEmbryos,
                 sides: ["", "left", "right"].map { Choice(value: $0, selected: $0 == (form.clSide ?? "")) }
             ), status: error?.httpStatus ?? .ok)
     }
 
     /// `transfer-new.mustache`.
     struct TransferFormPage: Encodable {
-        /// An embryo that can be transferred, ticked when the form chose it.
-        struct Embryo: Encodable {
-            let id: Int64
-            let code: String
-            let iets: String
-            let species: String
-            let origin: String
-            let state: String
-            let checked: Bool
-        }
         let form: TransferForm
         let error: String?
-        let embryos: [Embryo]
         let noEmbryos: Bool
         let sides: [Choice]
     }

@@ -34,35 +34,34 @@ package struct ResultsMail: Sendable {
         var delivery = ResultsDelivery(
             orderId: id, recipient: customer.email, method: preference == .link && linkBase != nil ? .link : .attach,
             createdAt: now)
-        var values: [String: Any] = [
-            "name": customer.contactName.isEmpty ? customer.name : customer.contactName, "customer": customer.name,
-            "lab": labName, "order": id, "ordered_on": report.order.orderedOn,
-            "results": report.analyses.filter { $0.state == .verified }.count,
-        ]
-        // Present only when some are, so the template's section shows only then.
+        // Flagged results and the reference are named only when there are some, so the template's
+        // sections show only then.
         let flagged = report.analyses.filter { $0.state == .verified && !$0.flag.isEmpty }.count
-        if flagged > 0 { values["flagged"] = flagged }
-        if !report.order.reference.isEmpty { values["reference"] = report.order.reference }
+        var mail = ResultsReadyMail(
+            name: customer.contactName.isEmpty ? customer.name : customer.contactName, customer: customer.name,
+            lab: labName, order: id, orderedOn: report.order.orderedOn,
+            results: report.analyses.filter { $0.state == .verified }.count, flagged: flagged > 0 ? flagged : nil,
+            reference: report.order.reference.isEmpty ? nil : report.order.reference)
         var attachments: [EmailMessage.Attachment] = []
         if delivery.method == .link, let linkBase {
             let token = Secrets.token()
             delivery.tokenHash = Secrets.hash(token)
             let expires = now.addingTimeInterval(TimeInterval(linkDays) * 86400)
             delivery.expiresAt = expires
-            values["link"] = "\(linkBase)/shared/results/\(token)"
-            values["expires"] = pages.time.text(expires)
-            values["days"] = linkDays
+            mail.link = "\(linkBase)/shared/results/\(token)"
+            mail.expires = pages.time.text(expires)
+            mail.days = linkDays
         } else {
             attachments = [
                 EmailMessage.Attachment(
                     filename: "results-order-\(id).html", contentType: "text/html; charset=utf-8",
                     content: Data(pages.document("results/report-document", model: reportPage(report)).utf8))
             ]
-            values["attachment"] = attachments[0].filename
+            mail.attachment = attachments[0].filename
         }
         try delivery.insert(db)
         try EmailMessage.queue(
-            db, to: customer.email, template: "email-results-ready", values: values,
+            db, to: customer.email, mail: mail,
             subject:
                 "Results of your order #\(id)\(report.order.reference.isEmpty ? "" : " (\(report.order.reference))") from \(labName)",
             attachments: attachments)

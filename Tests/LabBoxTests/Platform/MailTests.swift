@@ -69,7 +69,7 @@ final class SMTPSink {
         let server = try TestServer()
         let queued = try await server.services.database.write { db -> EmailMessage in
             try EmailMessage.queue(
-                db, to: "tech@lab.example", template: "email-notification", values: [:],
+                db, to: "tech@lab.example", mail: NotificationMail.sample,
                 subject: "Check Bella\r\nBcc: victim@evil.example")
             return try #require(try EmailMessage.order(Column("id").desc).fetchOne(db))
         }
@@ -86,8 +86,8 @@ final class SMTPSink {
         await #expect(throws: APIError.self) {
             try await server.services.database.write { db in
                 try EmailMessage.queue(
-                    db, to: "tech@lab.example>\r\nRCPT TO:<victim@evil.example", template: "email-notification",
-                    values: [:], subject: "s")
+                    db, to: "tech@lab.example>\r\nRCPT TO:<victim@evil.example", mail: NotificationMail.sample,
+                    subject: "s")
             }
         }
     }
