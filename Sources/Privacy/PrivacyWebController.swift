@@ -81,9 +81,7 @@ package struct PrivacyWebController {
         return pages.page(
             "privacy/customer-privacy", title: "Privacy: \(customer.name)", section: "customers", request: request,
             context: context, model: model,
-            trail: [
-                .init(label: "Customers", href: "/customers"), .init(label: customer.name, href: "/customers/\(id)"),
-            ])
+            trail: [.init(label: customer.name, href: "/customers/\(id)")])
     }
 
     private func reviewPage(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -790,10 +790,12 @@ def test_customer_privacy_consent_export_and_erasure(driver):
         "fetch(arguments[0]).then((r) => arguments[1](r.headers.get('content-type')))", export)
     assert kind == "application/zip", kind
     driver.find_element(By.ID, "erase-reason").send_keys("Request of the person")
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, "//button[text()='Erase']").click()
     question = WebDriverWait(driver, 5).until(expected_conditions.alert_is_present())
     assert "cannot be undone" in question.text, question.text
-    submit(driver, question.accept)
+    question.accept()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
     assert "was erased" in flash_text(driver)
     main = driver.find_element(By.TAG_NAME, "main").text
     assert "Erika" not in main and "Erased customer" in main, main
