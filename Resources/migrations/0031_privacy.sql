@@ -54,7 +54,7 @@ CREATE TABLE personal_data_accesses (
     actor_name TEXT NOT NULL,
     subject_type TEXT NOT NULL,
     subject_id TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('view', 'export')),
+    action TEXT NOT NULL CHECK (action IN ('view', 'export', 'list_export')),
     channel TEXT NOT NULL CHECK (channel IN ('page', 'api')),
     request_id TEXT NOT NULL,
     client_ip TEXT NOT NULL

@@ -73,7 +73,8 @@ extension APIOperation {
     package static let listPersonalDataAccesses = APIOperation(
         "Who viewed or exported people's data",
         """
-        Every view of a customer's record (page or API) and every export, newest first. Needs \
+        Every view of a customer's record (page or API), every export of one (export) and of the \
+        customer list as CSV (list_export, subject_id list?<its filter>), newest first. Needs \
         privacy:read (directors, admins, auditors).
         """,
         parameters: [
@@ -166,7 +167,7 @@ extension APISchema {
             "actor_id": .integer,
             "actor_name": .string,
             "subject_type": .enumeration(["customer"]),
-            "subject_id": .string,
+            "subject_id": .string.described("The customer's id, or list?<filter> for a list export."),
             "action": .enumeration(PersonalDataAccess.Action.allCases.map(\.rawValue)),
             "channel": .enumeration(PersonalDataAccess.Channel.allCases.map(\.rawValue)),
             "request_id": .string,

@@ -30,6 +30,8 @@ struct AccessRow: Encodable {
     let at: String
     let actor: String
     let customer: String
+    /// For the export of the customer list: its filter ("all" when none).
+    let list: String?
     let action: String
     let channel: String
 
@@ -37,6 +39,9 @@ struct AccessRow: Encodable {
         at = Timestamp.parse(access.at).map(time.text) ?? access.at
         actor = access.actorName
         customer = access.subjectId
+        list = PersonalSubject(type: access.subjectType, id: access.subjectId).listFilter.map {
+            $0.isEmpty ? "all" : $0
+        }
         action = access.action.rawValue
         channel = access.channel.rawValue
     }

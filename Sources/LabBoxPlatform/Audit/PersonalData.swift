@@ -13,6 +13,14 @@ package struct PersonalSubject: Sendable, Hashable {
     }
 
     package static func customer(_ id: Int64) -> PersonalSubject { PersonalSubject(type: "customer", id: String(id)) }
+
+    /// Every customer a list's filter (its query string, empty for all) selects.
+    package static func customerList(_ filter: String) -> PersonalSubject {
+        PersonalSubject(type: "customer", id: "list?" + filter)
+    }
+
+    /// The list's filter, when this is a ``customerList(_:)``.
+    package var listFilter: String? { id.hasPrefix("list?") ? String(id.dropFirst(5)) : nil }
 }
 
 /// The columns of an audited record that hold a person's data, and whose data they are.

@@ -12,6 +12,8 @@ package struct PersonalDataAccess: Codable, Sendable, FetchableRecord, TableReco
         case view
         /// The person's data left the lab: the subject-access export.
         case export
+        /// The customer list left the lab as CSV; the subject is ``PersonalSubject/customerList(_:)``.
+        case listExport = "list_export"
     }
 
     package enum Channel: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {

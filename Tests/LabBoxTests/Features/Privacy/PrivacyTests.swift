@@ -112,10 +112,18 @@ import ZIPFoundation
             #expect(
                 items.map { "\($0["action"] ?? "") \($0["channel"] ?? "")" } == ["export api", "view page", "view api"])
             #expect(items[1]["actor_name"] as? String == "director@lab.example")
+            // The customer list as CSV is people's data leaving the lab too.
+            let csv = try await client.send(.get, "/api/v1/customers/export?kind=organisation", auth: admin)
+            #expect(csv.text.contains("stall@sonnenhof.example"))
+            let lists = try await client.send(.get, "/api/v1/privacy/accesses?action=list_export", auth: admin)
+            let listItems = try #require(try lists.json()["items"] as? [[String: Any]])
+            #expect(listItems.map { $0["subject_id"] as? String } == ["list?kind=organisation"])
             let review = try await client.execute(
                 uri: "/admin/privacy?customer_id=\(id)", method: .get, headers: director.headers)
             #expect(review.status == .ok)
             #expect(review.text.contains("export"))
+            let all = try await client.execute(uri: "/admin/privacy", method: .get, headers: director.headers)
+            #expect(all.text.contains("the list (kind=organisation)"))
         }
         #expect(try await server.auditEvents().contains { $0.action == "privacy.export" })
     }
