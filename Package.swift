@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The floors, top first. A target depends only on targets below it, so the compiler refuses
@@ -64,6 +65,11 @@ let package = Package(
 
         // Features: the lab's work, each with its records, store, controllers and pages. A feature
         // names the features it builds on; none names one above it.
+        // People's data: consents, the subject-access export (a zip), erasure by pseudonymisation,
+        // retention and the record of who read whose data (decision 0041).
+        feature(
+            "Privacy", ["Billing", "Customers", "Attachments", "Collaboration"],
+            products: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank", "Collaboration"]),
         feature("Reports", ["Results", "Reproduction", "Biobank"]),
         feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments", "Collaboration"]),
@@ -154,6 +160,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                // Opens the subject-access export as a person's unzip would.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]
@@ -169,16 +177,18 @@ var instrumented: [SwiftSetting] { fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])
 /// Every feature target, for the composition root and the tests.
 var features: [Target.Dependency] {
     [
-        "Home", "Reports", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank", "Animals",
+        "Privacy", "Home", "Reports", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank",
+        "Animals",
         "Customers", "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
     ]
 }
 
-/// A lab feature: it builds on the server, platform and values floors and on `features` below it.
-func feature(_ name: String, _ features: [Target.Dependency] = []) -> Target {
+/// A lab feature: it builds on the server, platform and values floors and on `features` below it,
+/// and on the `products` of its own.
+func feature(_ name: String, _ features: [Target.Dependency] = [], products: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
-        dependencies: features + [
+        dependencies: features + products + [
             "LabBoxServer",
             "LabBoxPlatform",
             "LabBoxValues",

@@ -10,6 +10,8 @@ package struct Attachment: Codable, Sendable, Identifiable, FetchableRecord, Sof
 {
     package static let databaseTableName = "attachments"
     package static let auditEntity = "attachment"
+    /// A file on a customer is that customer's, and its name is often theirs (decision 0041).
+    package static let personalFields: PersonalFields? = .onCustomerRecord(["file_name"])
 
     package var id: Int64?
     /// The record, named as the audit trail names it (`animal`, `lab_order`, …) and its id.

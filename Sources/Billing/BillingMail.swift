@@ -71,7 +71,8 @@ package struct BillingMail: Sendable {
             try write.log(
                 "email", entityType: Invoice.auditEntity, entityID: String(id),
                 after: AuditValue.encode([
-                    "to": .text(to), "attachments": .text(attachments.map(\.filename).joined(separator: ", ")),
+                    "to": .text(try PersonalData.token(write.db, .customer(invoice.customerId), to)),
+                    "attachments": .text(attachments.map(\.filename).joined(separator: ", ")),
                 ]))
             return (to, attachments.map(\.filename))
         }
@@ -101,7 +102,10 @@ package struct BillingMail: Sendable {
                 subject: "Statement of account \(from) to \(to) from \(seller)")
             try write.log(
                 "email_statement", entityType: "customer", entityID: String(id),
-                after: AuditValue.encode(["to": .text(recipient), "from": .text(from), "until": .text(to)]))
+                after: AuditValue.encode([
+                    "to": .text(try PersonalData.token(write.db, .customer(id), recipient)), "from": .text(from),
+                    "until": .text(to),
+                ]))
             return recipient
         }
     }

@@ -9,6 +9,9 @@ import LabBoxValues
 package struct Invoice: Codable, Sendable, FetchableRecord, RowIDRecord, AuditedRecord {
     package static let databaseTableName = "invoices"
     package static let auditEntity = "invoice"
+    /// The buyer's details frozen at issue are the customer's data (decision 0041).
+    package static let personalFields: PersonalFields? = .customer(
+        ["buyer_name", "buyer_address", "buyer_vat_id", "buyer_email"], idColumn: "customer_id")
 
     package enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
         case invoice

@@ -36,6 +36,8 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
     package var updatedAt: Date
     /// Set when deleted: the customer leaves every list but keeps its record and history.
     package var deletedAt: Date?
+    /// Set by the retention job when the customer has been inactive for `privacy.retention_years`.
+    package var retentionFlaggedAt: Date?
 
     package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, kind, name, email, phone, address, postcode, city, country, notes
@@ -46,13 +48,14 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case deletedAt = "deleted_at"
+        case retentionFlaggedAt = "retention_flagged_at"
     }
 
     package init(
         id: Int64? = nil, kind: Kind, name: String, contactName: String = "", email: String = "", phone: String = "",
         address: String = "", postcode: String = "", city: String = "", country: String = "", vatId: String = "",
         billingEmail: String = "", notes: String = "", resultsDelivery: String = "", createdAt: Date, updatedAt: Date,
-        deletedAt: Date? = nil
+        deletedAt: Date? = nil, retentionFlaggedAt: Date? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -71,7 +74,17 @@ package struct Customer: Codable, Sendable, Identifiable, FetchableRecord, SoftD
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
+        self.retentionFlaggedAt = retentionFlaggedAt
     }
+
+    /// Who the customer is and how to reach them: the audit trail holds these as tokens, so that
+    /// erasing the customer leaves the chain intact (decision 0041). A company's name is kept
+    /// beside the chain too: a sole trader's business name is often the person's.
+    package static let personalFields: PersonalFields? = .customer(
+        [
+            "name", "contact_name", "email", "phone", "address", "postcode", "city", "vat_id", "billing_email",
+            "notes",
+        ], idColumn: "id")
 }
 
 extension Customer {

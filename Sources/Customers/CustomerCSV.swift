@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import LabBoxPlatform
 import LabBoxServer
 
 /// Customers as CSV: the export of any filtered list and the import (dry run, then all or none).
@@ -30,7 +31,14 @@ package struct CustomerCSV: Sendable {
         let store = store
         return CSVExport(
             name: "customers", title: "Customer export", permission: .customersRead, columns: Self.columns,
-            filter: { request, context in try CustomerStore.Filter(ListQuery(request), principal: context.principal) },
+            filter: { request, context in
+                let filter = try CustomerStore.Filter(ListQuery(request), principal: context.principal)
+                // People's contact details leave the lab: recorded as the export of the list.
+                try await store.database.recordAccess(
+                    context.eventContext, subject: .customerList(request.uri.query ?? ""), action: .listExport,
+                    channel: request.uri.path.hasPrefix("/api/") ? .api : .page)
+                return filter
+            },
             count: { try await store.count($0) },
             rows: { filter, after, limit in
                 try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items.map {

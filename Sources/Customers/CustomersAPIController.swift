@@ -19,7 +19,10 @@ package struct CustomersAPIController {
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
         routes.get("/api/v1/customers/{id}", .customersRead, .oneCustomer) { _, context in
-            guard let customer = try await store.customer(id: try context.id()) else { throw notFound }
+            let id = try context.id()
+            guard let customer = try await store.customer(id: id) else { throw notFound }
+            try await store.database.recordAccess(
+                context.eventContext, subject: .customer(id), action: .view, channel: .api)
             return customer
         }
         routes.patch("/api/v1/customers/{id}", .customersWrite, .changeCustomer) { request, context in

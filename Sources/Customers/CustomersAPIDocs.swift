@@ -37,7 +37,7 @@ extension APIOperation {
 
     package static let oneCustomer = APIOperation(
         "One customer",
-        "Deleted ones too, with deleted_at.",
+        "Deleted ones too, with deleted_at. Recorded as a view of the customer's personal data (GET /api/v1/privacy/accesses).",
         parameters: [
             .id
         ],
@@ -134,6 +134,8 @@ extension APISchema {
             "created_at": .dateTime,
             "updated_at": .dateTime,
             "deleted_at": .dateTime.described("Present when deleted."),
+            "retention_flagged_at": .dateTime.described(
+                "Present when the retention job found the customer inactive for privacy.retention_years."),
         ]
     ).named("Customer")
 

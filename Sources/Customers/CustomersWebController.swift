@@ -89,6 +89,8 @@ package struct CustomersWebController {
         guard let customer = try await store.customer(id: id),
             let history = try await store.database.history(Customer.self, id: id)
         else { throw APIError.notFound("No customer has id \(id).") }
+        try await store.database.recordAccess(
+            context.eventContext, subject: .customer(id), action: .view, channel: .page)
         let current = CustomerStore.Input(
             kind: customer.kind.rawValue, name: customer.name, contactName: customer.contactName,
             email: customer.email, phone: customer.phone, address: customer.address, postcode: customer.postcode,

@@ -15,6 +15,7 @@ import LabBoxPlatform
 import LabBoxServer
 import Labels
 import Logging
+import Privacy
 import Reports
 import Reproduction
 import Results
@@ -66,6 +67,7 @@ package struct AppServices: Sendable {
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
             taskReminders.job, capture.job, dunning.job, StorageAccrual(database: database).job,
             ReportMail(database: database, pages: pages).job,
+            PersonalDataRetention(erasure: Erasure(config, database)).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.export(days: config.labTime).job,
             sampleCSV.importer.job(noun: "samples"),
@@ -77,7 +79,7 @@ package struct AppServices: Sendable {
         for task in [
             BackupJobs.nightly, Retention.schedule, TankReminders.schedule, PregnancyReminders.schedule,
             TaskReminders.schedule, ChargeCapture.schedule, Dunning.schedule, StorageAccrual.schedule,
-            ReportMail.schedule,
+            ReportMail.schedule, PersonalDataRetention.schedule,
         ] {
             scheduler.register(task)
         }
@@ -104,6 +106,13 @@ extension AttachableRecords {
         Animal.attachable, Customer.attachable, Sample.attachable, LabOrder.attachable, Transfer.attachable,
         Invoice.attachable, LabTask.attachable,
     ])
+}
+
+extension Erasure {
+    package init(_ config: AppConfig, _ database: AppDatabase) {
+        self.init(
+            database: database, files: AttachmentFiles(dataDirectory: config.dataDirectory), settings: config.privacy)
+    }
 }
 
 extension AttachmentStore {
@@ -290,6 +299,12 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
         .addRoutes(to: routes)
     MailTemplatesController(templates: MailTemplates(database: services.database), pages: pages).addRoutes(to: routes)
+    let privacy = PrivacyAPIController(
+        consents: ConsentStore(database: services.database),
+        export: SubjectExport(database: services.database, files: attachments.files),
+        erasure: Erasure(services.config, services.database), store: PrivacyStore(database: services.database))
+    privacy.addRoutes(to: routes)
+    PrivacyWebController(api: privacy, settings: services.config.privacy, pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
     ListExports(database: services.database).addRoutes(to: routes, jobs: services.jobs)
     return routes

@@ -772,6 +772,44 @@ def test_task_assigned_commented_and_on_the_board(driver):
     driver.save_screenshot(f"{SHOTS}/task-board.png")
 
 
+def test_customer_privacy_consent_export_and_erasure(driver):
+    driver.get(BASE + "/customers/new")
+    driver.find_element(By.ID, "customer-name").send_keys("Erika Mustermann")
+    driver.find_element(By.ID, "customer-city").send_keys("Husum")
+    submit(driver, lambda: driver.find_element(By.ID, "customer-email").send_keys("erika@mustermann.example" + Keys.ENTER))
+    flash_text(driver)
+    submit(driver, driver.find_element(By.LINK_TEXT, "Privacy").click)
+    driver.find_element(By.ID, "consent-purpose").send_keys("results_by_email")
+    driver.find_element(By.ID, "consent-method").send_keys("signed submission form")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/consents'] button").click)
+    assert "results_by_email given" in flash_text(driver)
+    assert "signed submission form" in driver.find_element(By.TAG_NAME, "main").text
+    driver.save_screenshot(f"{SHOTS}/customer-privacy.png")
+    # The export is a zip; taking it is recorded, as the view of the page was.
+    export = driver.find_element(By.LINK_TEXT, "Download the export").get_attribute("href")
+    kind = driver.execute_async_script(
+        "fetch(arguments[0]).then((r) => arguments[1](r.headers.get('content-type')))", export)
+    assert kind == "application/zip", kind
+    driver.find_element(By.ID, "erase-reason").send_keys("Request of the person")
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.XPATH, "//button[text()='Erase']").click()
+    question = WebDriverWait(driver, 5).until(expected_conditions.alert_is_present())
+    assert "cannot be undone" in question.text, question.text
+    question.accept()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    assert "was erased" in flash_text(driver)
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "Erika" not in main and "Erased customer" in main, main
+    driver.save_screenshot(f"{SHOTS}/customer-erased.png")
+    driver.get(BASE + "/admin/privacy")
+    review = driver.find_element(By.TAG_NAME, "main").text
+    assert "Request of the person" in review and "export" in review, review
+    driver.save_screenshot(f"{SHOTS}/privacy-review.png")
+    # The audit chain, which held only tokens of her, still verifies.
+    driver.get(BASE + "/admin/audit/verify")
+    assert "Audit chain intact" in driver.find_element(By.CSS_SELECTOR, ".verification").text
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -832,6 +870,7 @@ def main():
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache, test_task_assigned_commented_and_on_the_board,
+             test_customer_privacy_consent_export_and_erasure,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,

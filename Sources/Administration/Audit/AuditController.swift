@@ -39,10 +39,7 @@ package struct AuditController {
             headHash = verification.headHash
             archivedThrough = verification.archivedThrough
             brokenAt = verification.broken?.seq
-            problem =
-                verification.broken?.problem
-                ?? (verification.missingTriggers.isEmpty
-                    ? nil : "append-only triggers missing: " + verification.missingTriggers.joined(separator: ", "))
+            problem = verification.problem
         }
 
         package enum CodingKeys: String, CodingKey {

@@ -11,6 +11,8 @@ package struct Comment: Codable, Sendable, Identifiable, FetchableRecord, RowIDR
 {
     package static let databaseTableName = "comments"
     package static let auditEntity = "comment"
+    /// What is written on a customer may be about the person (decision 0041).
+    package static let personalFields: PersonalFields? = .onCustomerRecord(["body"])
 
     package var id: Int64?
     package var entityType: String

@@ -12,6 +12,8 @@ package struct JournalNote: Codable, Sendable, Identifiable, FetchableRecord, Ro
 {
     package static let databaseTableName = "journal_notes"
     package static let auditEntity = "journal_note"
+    /// What is written on a customer may be about the person (decision 0041).
+    package static let personalFields: PersonalFields? = .onCustomerRecord(["body"])
 
     package var id: Int64?
     package var entityType: String

@@ -35,12 +35,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
             let config = try options.load()
             let result = try AppDatabase.inspect(path: config.databasePath) { try AuditTrail.verify($0) }
-            if let broken = result.broken {
-                print("BROKEN at event \(broken.seq): \(broken.problem)")
-                throw ExitStatus.checkFailed
-            }
-            if !result.missingTriggers.isEmpty {
-                print("BROKEN: append-only triggers missing: \(result.missingTriggers.joined(separator: ", "))")
+            if let problem = result.problem {
+                print(result.broken.map { "BROKEN at event \($0.seq): \($0.problem)" } ?? "BROKEN: \(problem)")
                 throw ExitStatus.checkFailed
             }
             let archived = result.archivedThrough > 0 ? " (events up to \(result.archivedThrough) archived)" : ""

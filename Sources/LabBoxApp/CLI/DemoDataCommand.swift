@@ -68,6 +68,8 @@ struct DemoDataCommand: AsyncParsableCommand {
             let collaboration = try await DemoCollaboration(database: database, time: config.labTime, staff: staff)
                 .generate(context: .commandLine)
             print("created \(collaboration)")
+            let privacy = try await DemoPrivacy(database: database).generate(context: .commandLine)
+            print("created \(privacy)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

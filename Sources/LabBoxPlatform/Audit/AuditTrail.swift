@@ -82,8 +82,23 @@ package enum AuditTrail {
         /// The first event that does not fit the chain, and why.
         package var broken: (seq: Int64, problem: String)?
         package var missingTriggers: [String] = []
+        /// The people (`customer:12`) of whose data a stored text no longer matches the token the
+        /// chain holds for it: altered beside the chain (``PersonalData``).
+        package var alteredPersonalData: [String] = []
 
-        package var isIntact: Bool { broken == nil && missingTriggers.isEmpty }
+        package var isIntact: Bool { problem == nil }
+
+        /// What is wrong, on one line, or nil when the trail is intact.
+        package var problem: String? {
+            if let broken { return "broken at event \(broken.seq): \(broken.problem)" }
+            if !missingTriggers.isEmpty {
+                return "append-only triggers missing: " + missingTriggers.joined(separator: ", ")
+            }
+            if !alteredPersonalData.isEmpty {
+                return "personal data altered beside the chain: " + alteredPersonalData.joined(separator: ", ")
+            }
+            return nil
+        }
     }
 
     package static let triggers = [
@@ -93,7 +108,8 @@ package enum AuditTrail {
     ]
 
     /// Walks the whole chain from the last archive anchor (or the genesis hash): every event must
-    /// follow its predecessor's sequence number and hash, and hash to what it stores.
+    /// follow its predecessor's sequence number and hash, and hash to what it stores; and every
+    /// person's text kept beside the chain must still match the token the chain holds.
     package static func verify(_ db: Database) throws -> Verification {
         var result = Verification()
         if let anchor = try Row.fetchOne(
@@ -127,6 +143,7 @@ package enum AuditTrail {
         }
         let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         result.missingTriggers = triggers.filter { !present.contains($0) }
+        result.alteredPersonalData = try PersonalData.altered(db)
         return result
     }
 }

@@ -10,6 +10,8 @@ package protocol AuditedRecord: MutablePersistableRecord, Sendable {
     static var auditEntity: String { get }
     /// Columns never copied into the trail (password hashes, secrets).
     static var auditRedacted: Set<String> { get }
+    /// Columns that hold a person's data, which the trail holds as tokens (``PersonalData``).
+    static var personalFields: PersonalFields? { get }
     var auditID: String { get }
     /// The row's columns and values, as inserts and snapshots read them: GRDB's
     /// `databaseDictionary` unless the record lists them itself, as a busy one does.
@@ -20,6 +22,7 @@ package protocol AuditedRecord: MutablePersistableRecord, Sendable {
 
 extension AuditedRecord {
     package static var auditRedacted: Set<String> { [] }
+    package static var personalFields: PersonalFields? { nil }
     package static var searchIndex: SearchIndex? { nil }
     package var columnValues: [String: DatabaseValue] { get throws { try databaseDictionary } }
     package var signedContent: String { get throws { try auditSnapshot } }
@@ -90,6 +93,9 @@ package enum AuditValue: Codable, Sendable, Equatable {
         case .null: "—"
         case .integer(let int): String(int)
         case .real(let double): String(double)
+        case .text(let string) where PersonalData.isToken(string):
+            // Only where a page shows the trail as stored; a record's History shows the text.
+            "personal data " + string.dropFirst(PersonalData.prefix.count).prefix(8)
         case .text(let string): string.isEmpty ? "(empty)" : string
         }
     }
@@ -156,7 +162,7 @@ package struct AuditedWrite {
         try record.insert(db)
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            after: try record.auditSnapshot, reason: reason)
+            after: try snapshot(R.self, record.auditSnapshot), reason: reason)
     }
 
     /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.
@@ -169,8 +175,8 @@ package struct AuditedWrite {
         try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
         try record.update(db)
         try AuditTrail.append(
-            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID, before: before,
-            after: after, reason: reason)
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
+            before: try snapshot(R.self, before), after: try snapshot(R.self, after), reason: reason)
     }
 
     /// ``update(_:from:action:reason:)`` for a record keyed by rowid: each version is encoded
@@ -201,8 +207,8 @@ package struct AuditedWrite {
             throw RecordError.recordNotFound(databaseTableName: R.databaseTableName, key: ["id": id.databaseValue])
         }
         try AuditTrail.append(
-            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID, before: before,
-            after: after, reason: reason)
+            db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
+            before: try snapshot(R.self, before), after: try snapshot(R.self, after), reason: reason)
     }
 
     package func delete<R: AuditedRecord>(_ record: R, action: String = "delete", reason: String?) throws {
@@ -210,7 +216,13 @@ package struct AuditedWrite {
         try record.delete(db)
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            before: try record.auditSnapshot, reason: reason)
+            before: try snapshot(R.self, record.auditSnapshot), reason: reason)
+    }
+
+    /// `json` as the trail stores it: a person's data as tokens where `R` has any (decision 0041).
+    package func snapshot<R: AuditedRecord>(_: R.Type, _ json: String) throws -> String {
+        guard let fields = R.personalFields else { return json }
+        return try PersonalData.pseudonymise(db, json, fields)
     }
 
     /// An event that is not a row change of its own (`sign`, a sign-in, a bulk action's summary).

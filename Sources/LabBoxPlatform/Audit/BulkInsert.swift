@@ -20,7 +20,7 @@ extension AuditedWrite {
         record.id = id
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            after: row.snapshot(id: id), reason: reason)
+            after: try snapshot(R.self, row.snapshot(id: id)), reason: reason)
     }
 
     /// Many new rows (an import, the demo data), each with the event ``insert(_:action:reason:)``
@@ -45,7 +45,7 @@ extension AuditedWrite {
             records[index].id = id
             try chain.append(
                 db, context, action: action, entityType: R.auditEntity, entityID: records[index].auditID,
-                after: row.snapshot(id: id))
+                after: try snapshot(R.self, row.snapshot(id: id)))
         }
         // The single writer gives new rows ids above every existing one.
         try suspended?.resume(indexingRowsFrom: firstID ?? 0)

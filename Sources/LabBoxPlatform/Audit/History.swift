@@ -23,16 +23,21 @@ package enum History {
     package static func entries(_ db: Database, entityType: String, entityID: String, limit: Int = 500) throws
         -> [Entry]
     {
-        try AuditEvent
+        let events =
+            try AuditEvent
             .filter(Column("entity_type") == entityType && Column("entity_id") == entityID)
             .order(Column("seq").desc).limit(limit).fetchAll(db)
-            .map(entry)
+        let texts = try PersonalData.texts(db, in: events.flatMap { [$0.before, $0.after] })
+        return events.map { entry($0, texts: texts) }
     }
 
-    package static func entry(_ event: AuditEvent) -> Entry {
+    /// `texts`: a person's data behind the event's tokens (``PersonalData/texts(_:in:)``); an
+    /// erased person's shows as "(erased)".
+    package static func entry(_ event: AuditEvent, texts: [String: String]) -> Entry {
         Entry(
             seq: event.seq, at: event.at, actor: event.actorName, action: event.action, reason: event.reason,
-            changes: changes(before: event.before, after: event.after))
+            changes: changes(
+                before: PersonalData.resolved(event.before, texts), after: PersonalData.resolved(event.after, texts)))
     }
 
     /// The fields that differ between two snapshots. The id and the timestamps the server sets are

@@ -93,7 +93,7 @@ package enum BackupCheck {
                         ? (audit.headHash == manifest.auditHeadHash
                             ? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
                             : "the head hash differs from the manifest's")
-                        : (audit.broken?.problem ?? "triggers missing: \(audit.missingTriggers.joined(separator: ", "))")
+                        : (audit.problem ?? "")
                 )
             }
             let described = try Backups.describe(databaseAt: databaseURL, createdAt: manifest.createdAt)

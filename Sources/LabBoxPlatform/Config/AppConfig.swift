@@ -67,6 +67,7 @@ package struct AppConfig: Sendable {
     package var parentage = ParentageThresholds()
     package var reproduction = ReproductionSettings()
     package var billing = BillingSettings()
+    package var privacy = PrivacySettings()
     package var minPostThawMotility = 30
     /// How many people other than the one who entered a result must verify it.
     package var verificationsRequired = 1

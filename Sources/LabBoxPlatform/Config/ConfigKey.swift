@@ -210,6 +210,15 @@ package struct ConfigKey: Sendable {
             "billing.vat_rounding", "round VAT per rate (EN 16931, once per VAT group) or per line",
             \.billing.rounding),
         integer("billing.payment_days", "days from an invoice's issue to its due date", 0...365, \.billing.paymentDays),
+        integer(
+            "privacy.retention_years", "years without activity after which a customer's data is due for erasure",
+            1...100, \.privacy.retentionYears),
+        choice(
+            "privacy.retention_action", "what the nightly retention job does with such a customer: off, flag or erase",
+            \.privacy.retentionAction),
+        integer(
+            "privacy.invoice_retention_years", "years an issued invoice is kept; its customer cannot be erased sooner",
+            1...30, \.privacy.invoiceRetentionYears),
         text("billing.vat_id", "the lab's VAT id, printed on invoices", \.billing.vatID),
         text("billing.iban", "the bank account (IBAN) invoices ask customers to pay to", \.billing.iban),
         text("billing.bic", "the bank's BIC, printed beside the IBAN", \.billing.bic),
@@ -248,6 +257,7 @@ package struct ConfigKey: Sendable {
         cron("billing_dunning"),
         cron("billing_storage"),
         cron("reports_send"),
+        cron("privacy_retention"),
         optionalText("smtp.host", "mail server for the outbox; unset keeps mail in the outbox", \.smtpHost),
         integer("smtp.port", "mail server port (587 STARTTLS, 465 TLS, 25 relay)", 1...65535, \.smtpPort),
         choice("smtp.security", "none, starttls or tls", \.smtpSecurity),

@@ -70,3 +70,25 @@ package struct BillingSettings: Sendable {
 
     package init() {}
 }
+
+/// How long people's data is kept (`privacy.*` settings, decision 0041).
+package struct PrivacySettings: Sendable {
+    /// What the nightly retention job does with a customer inactive this long.
+    package enum RetentionAction: String, Sendable, CaseIterable {
+        /// Nothing: the lab reviews by itself.
+        case off
+        /// The customer is marked for a person to review and erase (the default).
+        case flag
+        /// The customer is erased, with the retention rule as the reason.
+        case erase
+    }
+
+    /// Years without an order, a sample, an invoice or a change after which a customer is inactive.
+    package var retentionYears = 10
+    package var retentionAction = RetentionAction.flag
+    /// Years an issued invoice must be kept (accounting law): a customer with a younger invoice
+    /// cannot be erased.
+    package var invoiceRetentionYears = 10
+
+    package init() {}
+}

@@ -58,10 +58,7 @@ package struct IntegrityCheck {
                 let audit = try AuditTrail.verify(db)
                 return (
                     audit.isIntact,
-                    audit.broken.map { "broken at event \($0.seq): \($0.problem)" }
-                        ?? (audit.missingTriggers.isEmpty
-                            ? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
-                            : "append-only triggers missing")
+                    audit.problem ?? "\(audit.count) events, head \(audit.headHash.prefix(16))…"
                 )
             },
         ]

@@ -53,6 +53,11 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
     package static let billingRead = Permission(rawValue: "billing:read")
     package static let billingWrite = Permission(rawValue: "billing:write")
+    /// People's data as such (decision 0041): who read or exported whose record, erasures, retention.
+    package static let privacyRead = Permission(rawValue: "privacy:read")
+    /// A person's whole data handed out (the subject-access export) or erased: a director's or an
+    /// admin's decision, never a technician's.
+    package static let privacyWrite = Permission(rawValue: "privacy:write")
 
     /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
     /// for the lab data areas (`samples:read`, …).
@@ -69,6 +74,8 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     }
     /// The billing area: prices and amounts owed, for the people who may see money.
     package var isMoney: Bool { rawValue.hasPrefix("billing:") }
+    /// The privacy area: what technicians do not see.
+    package var isPrivacy: Bool { rawValue.hasPrefix("privacy:") }
 }
 
 package enum Role: String, Codable, CaseIterable, Sendable {
@@ -83,7 +90,7 @@ package enum Role: String, Codable, CaseIterable, Sendable {
         switch self {
         case .admin: return true
         case .director: return permission.isLabData
-        case .technician: return permission.isLabData && !permission.isMoney
+        case .technician: return permission.isLabData && !permission.isMoney && !permission.isPrivacy
         case .auditor: return permission.isRead
         }
     }

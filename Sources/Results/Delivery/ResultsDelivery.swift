@@ -159,10 +159,13 @@ package struct DeliveryStore: Sendable {
             delivery.revokedAt = Date()
             delivery.revokedBy = context.actorName
             try delivery.update(write.db)
+            let customer = try LabOrder.fetchOne(write.db, key: delivery.orderId)?.customerId ?? 0
             try write.log(
                 "results.link_revoke", entityType: LabOrder.auditEntity, entityID: String(delivery.orderId),
                 after: AuditValue.encode([
-                    "delivery_id": .integer(id), "recipient": .text(delivery.recipient),
+                    "delivery_id": .integer(id),
+                    "recipient": .text(
+                        try PersonalData.token(write.db, .customer(customer), delivery.recipient)),
                 ]))
             let accesses = try LinkAccess.filter(LinkAccess.CodingKeys.deliveryId == id).fetchAll(write.db)
             return DeliveryView(delivery, accesses: accesses)

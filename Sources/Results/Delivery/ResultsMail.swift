@@ -68,7 +68,8 @@ package struct ResultsMail: Sendable {
         try write.log(
             "results.deliver", entityType: LabOrder.auditEntity, entityID: String(id),
             after: AuditValue.encode([
-                "delivery_id": .integer(delivery.id ?? 0), "to": .text(customer.email),
+                "delivery_id": .integer(delivery.id ?? 0),
+                "to": .text(try PersonalData.token(db, .customer(report.order.customerId), customer.email)),
                 "method": .text(delivery.method.rawValue),
                 "expires_at": delivery.expiresAt.map { .text($0.formatted(.iso8601)) } ?? .null,
             ]))

@@ -24,11 +24,11 @@ import Testing
         #expect(
             Set(jobs.map(\.schedule)) == [
                 "nightly_backup", "retention", "ln2_reminders", "pregnancy_reminders", "task_reminders",
-                "billing_capture", "billing_dunning", "billing_storage", "reports_send",
+                "billing_capture", "billing_dunning", "billing_storage", "reports_send", "privacy_retention",
             ])
-        #expect(jobs.count == 9)
+        #expect(jobs.count == 10)
         try await scheduler.prepare(now: Date())
-        #expect(try await server.services.database.read { try Job.fetchCount($0) } == 9)
+        #expect(try await server.services.database.read { try Job.fetchCount($0) } == 10)
         let schedules = try await scheduler.list()
         #expect(schedules.allSatisfy { ($0.nextRunAt ?? .distantPast) > Date() })
         #expect(schedules.allSatisfy { $0.lastJobId != nil })

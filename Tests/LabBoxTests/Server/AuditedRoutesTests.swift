@@ -331,6 +331,20 @@ import Testing
                     try await client.send(.delete, "/api/v1/saved-reports/\(id)", session: session)
                 }
             }
+            try await step("privacy: a consent and an erasure") {
+                let customer = try await client.send(
+                    .post, "/api/v1/customers", auth: adminKey, json: ["name": "To Be Erased"])
+                let id = try #require(try customer.json()["id"] as? Int)
+                _ = try await expectAudited("POST /api/v1/customers/{id}/consents", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/customers/\(id)/consents", auth: adminKey,
+                        json: ["purpose": "marketing", "status": "given"])
+                }
+                _ = try await expectAudited("POST /api/v1/customers/{id}/erase", action: "privacy.erase") {
+                    try await client.send(
+                        .post, "/api/v1/customers/\(id)/erase", auth: adminKey, json: ["reason": "Request"])
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

@@ -95,6 +95,9 @@ import Testing
             // Money is for those who may see it: technicians do not.
             .billingRead: [.admin, .director, .auditor],
             .billingWrite: [.admin, .director],
+            // People's data as such: a technician neither reviews who read it nor exports or erases it.
+            .privacyRead: [.admin, .director, .auditor],
+            .privacyWrite: [.admin, .director],
         ]
         for (permission, roles) in expected {
             #expect(Set(Role.allCases.filter { $0.grants(permission) }) == roles, "\(permission)")

@@ -30,11 +30,11 @@ import Testing
             let forTechnician = try await client.send(.get, "/", session: technician).text
             // Technicians see no money: no Billing section.
             #expect(links(in: forTechnician, nav: "Main") == ["Home", "Clients", "Lab", "Reproduction", "Results"])
-            // An auditor reads the audit trail and security events but manages no users: the Admin
-            // section opens on the first page they may use, and lists only those.
+            // An auditor reads the audit trail, who viewed whose data and security events but manages
+            // no users: the Admin section opens on the first page they may use, and lists only those.
             let forAuditor = try await client.send(.get, "/admin/audit", session: auditor).text
             #expect(forAuditor.contains("<a href=\"/admin/audit\" aria-current=\"page\">Admin</a>"))
-            #expect(links(in: forAuditor, nav: "Section") == ["Audit trail", "Security events"])
+            #expect(links(in: forAuditor, nav: "Section") == ["Audit trail", "Privacy", "Security events"])
         }
     }
 
