@@ -1,5 +1,6 @@
 import ArgumentParser
 import Attachments
+import Collaboration
 import Foundation
 import LabBoxServer
 
@@ -68,6 +69,10 @@ struct DemoDataCommand: AsyncParsableCommand {
             let collaboration = try await DemoCollaboration(database: database, time: config.labTime, staff: staff)
                 .generate(context: .commandLine)
             print("created \(collaboration)")
+            let library = try await DemoLibrary(
+                store: LibraryStore(database: database), identity: Identity(database: database, config: config)
+            ).generate(context: .commandLine)
+            print("created \(library)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

@@ -95,6 +95,10 @@ import Testing
             // Money is for those who may see it: technicians do not.
             .billingRead: [.admin, .director, .auditor],
             .billingWrite: [.admin, .director],
+            // Technicians propose library versions; directors (and admins) approve them.
+            .libraryRead: Set(Role.allCases),
+            .libraryWrite: [.admin, .director, .technician],
+            .libraryApprove: [.admin, .director],
         ]
         for (permission, roles) in expected {
             #expect(Set(Role.allCases.filter { $0.grants(permission) }) == roles, "\(permission)")
