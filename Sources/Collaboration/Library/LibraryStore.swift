@@ -18,8 +18,8 @@ package struct LibraryStore: Sendable {
     package static let maxBody = 100_000
     package static let maxChangeNote = 1000
 
-    /// A version as written by a person, a form or a file. Tags come as a list (JSON) or as one
-    /// comma-separated text (a form, a file's front matter).
+    /// A version as written by a person, a form or a file. Tags are a list; a form and a file's
+    /// front matter give them as one comma-separated text (``splitTags(_:)``).
     package struct Input: Decodable, Sendable {
         package var title: String?
         package var collection: String?
@@ -42,15 +42,15 @@ package struct LibraryStore: Sendable {
 
         package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
+            // Read as absent, a null would keep the latest version's tags, which nobody asked for.
+            if container.contains(.tags), try container.decodeNil(forKey: .tags) {
+                throw APIError.validationFailed("Must be a list of tags, not null.", field: "tags")
+            }
             title = try container.decodeIfPresent(String.self, forKey: .title)
             collection = try container.decodeIfPresent(String.self, forKey: .collection)
+            tags = try container.decodeIfPresent([String].self, forKey: .tags)
             body = try container.decodeIfPresent(String.self, forKey: .body)
             changeNote = try container.decodeIfPresent(String.self, forKey: .changeNote)
-            if let list = try? container.decodeIfPresent([String].self, forKey: .tags) {
-                tags = list
-            } else {
-                tags = try container.decodeIfPresent(String.self, forKey: .tags).map(Self.splitTags)
-            }
         }
 
         /// `"IVF, media"` as `["IVF", "media"]`.

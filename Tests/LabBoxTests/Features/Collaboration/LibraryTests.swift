@@ -126,6 +126,8 @@ import ZIPFoundation
                 (["title": "T\nU", "body": "text"], "title"),
                 (["title": "T", "body": "bell \u{7}"], "body"),
                 (["title": "T", "body": "x", "tags": ["two words"]], "tags"),
+                (["title": "T", "body": "x", "tags": NSNull()], "tags"),
+                (["title": "T", "body": "x", "tags": "one, two"], "tags"),
                 (["title": "T", "body": String(repeating: "x", count: 100_001)], "body"),
             ] as [([String: Any], String)] {
                 let refused = try await client.send(.post, "/api/v1/library/documents", auth: key, json: body)
