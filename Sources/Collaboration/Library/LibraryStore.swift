@@ -87,7 +87,9 @@ package struct LibraryStore: Sendable {
         guard tags.count <= maxTags else {
             throw APIError.validationFailed("At most \(maxTags) tags.", field: "tags")
         }
-        let body = try InputCheck.text(input.body, field: "body", limit: maxBody)
+        // Browsers post a textarea's lines with CRLF, which Ink does not read as line breaks in a list.
+        let body = try InputCheck.text(
+            input.body?.replacingOccurrences(of: "\r\n", with: "\n"), field: "body", limit: maxBody)
         guard !body.isEmpty else { throw APIError.validationFailed("Write the document's text.", field: "body") }
         try refuseControls(body, field: "body")
         let note = try InputCheck.text(input.changeNote, field: "change_note", limit: maxChangeNote)

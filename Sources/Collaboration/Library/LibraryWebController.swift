@@ -104,7 +104,7 @@ package struct LibraryWebController {
             canApprove: context.principal?.can(.libraryApprove) == true)
         return pages.page(
             "collaboration/library-document", title: document.title, section: "library", request: request,
-            context: context, model: model, trail: [.init(label: "Library", href: "/library")])
+            context: context, model: model)
     }
 
     private func version(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -119,10 +119,7 @@ package struct LibraryWebController {
         return pages.page(
             "collaboration/library-version", title: "\(version.title), version \(version.number)", section: "library",
             request: request, context: context, model: model,
-            trail: [
-                .init(label: "Library", href: "/library"),
-                .init(label: version.title, href: "/library/\(version.documentId)"),
-            ])
+            trail: [.init(label: version.title, href: "/library/\(version.documentId)")])
     }
 
     /// The form posted: shown again with its preview, or stored and the document shown; a refused
@@ -163,7 +160,7 @@ package struct LibraryWebController {
                 changeNote: posted.changeNote ?? "",
                 preview: posted.preview != nil && !body.isEmpty && error == nil ? SafeMarkdown.html(body) : nil,
                 error: error?.message),
-            trail: [.init(label: "Library", href: "/library")], status: error?.httpStatus ?? .ok)
+            status: error?.httpStatus ?? .ok)
     }
 
     package init(store: LibraryStore, identity: Identity, pages: PageRenderer) {

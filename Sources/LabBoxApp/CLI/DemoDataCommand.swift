@@ -70,7 +70,8 @@ struct DemoDataCommand: AsyncParsableCommand {
                 .generate(context: .commandLine)
             print("created \(collaboration)")
             let library = try await DemoLibrary(
-                store: LibraryStore(database: database), identity: Identity(database: database, config: config)
+                store: LibraryStore(database: database), identity: Identity(database: database, config: config),
+                author: staff
             ).generate(context: .commandLine)
             print("created \(library)")
         } catch let error as DemoDataError {

@@ -3,12 +3,14 @@ import Foundation
 import LabBoxPlatform
 import LabBoxServer
 
-/// The library's demo: four SOPs written through the store, approved by a demo director (the
-/// author may not approve their own), the OPU procedure in a second version that superseded the
-/// first, and the LN2 filling procedure still a draft waiting for approval.
+/// The library's demo: four SOPs written through the store by the demo technician and approved by
+/// a demo director (the author may not approve their own), the OPU procedure in a second version
+/// that superseded the first, and the LN2 filling procedure still a draft waiting for approval.
 package struct DemoLibrary {
     package let store: LibraryStore
     package let identity: Identity
+    /// Who writes the versions.
+    package let author: User
 
     package static func director(identity: Identity) async throws -> User {
         let email = "demo.director@labbox.example"
@@ -19,11 +21,18 @@ package struct DemoLibrary {
             by: nil, event: .commandLine)
     }
 
-    package func generate(context: EventContext) async throws -> String {
+    package func generate(context commandLine: EventContext) async throws -> String {
         let director = try await Self.director(identity: identity)
+        // Each acts as themself: the technician writes, the director signs.
+        let acting = { (user: User) in
+            EventContext(
+                clientIP: commandLine.clientIP, requestID: commandLine.requestID, actorType: .user, actorID: user.id,
+                actorName: user.email)
+        }
+        let context = acting(author)
         let approve = { (version: LibraryVersion) in
             _ = try await store.approve(
-                versionID: version.id ?? 0, signer: director, reason: nil, context: context)
+                versionID: version.id ?? 0, signer: director, reason: nil, context: acting(director))
         }
         let opu = try await store.create(Self.opu(needle: "18 G"), context: context)
         try await approve(opu)
@@ -106,8 +115,9 @@ package struct DemoLibrary {
             - Log the level before and after in the tank's journal.
             """)
 
-    package init(store: LibraryStore, identity: Identity) {
+    package init(store: LibraryStore, identity: Identity, author: User) {
         self.store = store
         self.identity = identity
+        self.author = author
     }
 }

@@ -388,7 +388,8 @@ import ZIPFoundation
             let created = try await client.sendForm(
                 "/library", session: technician,
                 [
-                    "title": "SOP-12 LN2", "collection": "SOPs", "tags": "ln2, safety", "body": "# Fill\n\nSlowly.",
+                    "title": "SOP-12 LN2", "collection": "SOPs", "tags": "ln2, safety",
+                    "body": "# Fill\r\n\r\n1. Slowly.\r\n2. Log the level.",
                     "change_note": "", "_csrf": technician.csrf,
                 ])
             #expect(created.status == .seeOther)
@@ -396,6 +397,8 @@ import ZIPFoundation
             let page = try await client.send(.get, location, session: technician)
             #expect(
                 page.text.contains("<h1>Fill</h1>") && page.text.contains("No version of this document is in force"))
+            // A browser posts the textarea's lines with CRLF: still a list of two steps.
+            #expect(page.text.contains("<li>Slowly.</li><li>Log the level.</li>"), "\(page.text)")
             #expect(!page.text.contains("open it to approve"))
             let id = try await server.services.database.read {
                 try #require(try LibraryVersion.fetchOne($0)?.id)
