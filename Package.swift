@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -73,7 +74,7 @@ let package = Package(
         feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank", "Collaboration"]),
         feature("Reports", ["Results", "Reproduction", "Biobank"]),
         feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments", "Collaboration"]),
-        feature("Search", ["Animals", "Customers", "Biobank"]),
+        feature("Search", ["Animals", "Customers", "Biobank", "Collaboration"]),
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
         feature("Results", ["Customers", "Biobank", "Attachments", "Collaboration"]),
@@ -81,8 +82,14 @@ let package = Package(
         feature("Biobank", ["Attachments", "Collaboration"]),
         feature("Animals", ["Customers", "Attachments", "Collaboration"]),
         feature("Customers", ["Attachments", "Collaboration"]),
-        // Tasks, comments and journal notes on any record, beside its files (decision 0034).
-        feature("Collaboration", ["Attachments"]),
+        // Tasks, comments and journal notes on any record, beside its files (decision 0034), and the
+        // document library: Markdown (Ink) and its import and export as a zip (decision 0042).
+        feature(
+            "Collaboration", ["Attachments"],
+            products: [
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Files on any record; the records' features show them (decision 0031).
         feature("Attachments"),
         feature("Administration"),
@@ -160,7 +167,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                // Opens the subject-access export as a person's unzip would.
+                // Opens the subject-access export as a person's unzip would; hostile archives for
+                // the library's import.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

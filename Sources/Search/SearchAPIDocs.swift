@@ -5,7 +5,7 @@ import LabBoxServer
 extension APIOperation {
     package static let searchEverything = APIOperation(
         "Search everything",
-        "Any signed-in caller; each kind of result only for those who may read it. Full text (FTS5) over sample barcodes and notes, animal names, breeds, notes and identifiers, customer names, contacts, cities, emails and notes; every word must match, as a prefix; diacritics are ignored.",
+        "Any signed-in caller; each kind of result only for those who may read it. Full text (FTS5) over sample barcodes and notes, animal names, breeds, notes and identifiers, customer names, contacts, cities, emails and notes, and library documents (the version in force, else the latest: title, collection, tags and text); every word must match, as a prefix; diacritics are ignored. Each hit has the passage that matched.",
         parameters: [
             .query("q", "The words.", required: true)
         ],
@@ -18,11 +18,14 @@ extension APIOperation {
 extension APISchema {
     package static let searchHit: APISchema = .object(
         [
-            "type": .enumeration(["sample", "animal", "customer"]),
+            "type": .enumeration(["sample", "animal", "customer", "document"]),
             "id": .integer,
             "title": .string,
             "detail": .string,
-        ]
+            "snippet": APISchema.string.described(
+                "HTML: the passage that matched, escaped, with the matched words in <mark> (empty for the exact barcode)."
+            ),
+        ], required: ["type", "id", "title", "detail", "snippet"]
     ).named("SearchHit")
 
     package static let searchResults: APISchema = .object(

@@ -1,5 +1,6 @@
 import Animals
 import Biobank
+import Collaboration
 import Customers
 import Foundation
 import GRDB
@@ -8,8 +9,9 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// Full-text search (SQLite FTS5) across samples, animals and customers, and the barcode lookup
-/// behind the search box: a scanned external id goes straight to its sample.
+/// Full-text search (SQLite FTS5) across samples, animals, customers and the document library, each
+/// hit with the passage that matched, and the barcode lookup behind the search box: a scanned
+/// external id goes straight to its sample.
 package struct SearchStore: Sendable {
     package let database: AppDatabase
 
@@ -18,12 +20,14 @@ package struct SearchStore: Sendable {
         package let id: Int64
         package let title: String
         package let detail: String
+        /// HTML: the matching passage escaped, the matched words in `<mark>`.
+        package let snippet: String
     }
 
     package struct Results: ResponseEncodable, Sendable {
         /// The sample whose external id is exactly the query (a scanned barcode), if any.
         package let exact: Hit?
-        package let items: [Hit]
+        package var items: [Hit]
     }
 
     /// Up to `limit` hits per kind the principal may read.
@@ -31,49 +35,74 @@ package struct SearchStore: Sendable {
         let text = String(query.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard let match = SearchIndex.matchExpression(text) else { return Results(exact: nil, items: []) }
         let readable = Set(
-            [Permission.samplesRead, .animalsRead, .customersRead].filter { principal?.can($0) == true })
+            [Permission.samplesRead, .animalsRead, .customersRead, .libraryRead].filter { principal?.can($0) == true })
         if readable.contains(.samplesRead) { try await Sample.searchIndex?.catchUp(database) }
-        return try await database.read { db in
+        var results = try await database.read { db in
             var items: [Hit] = []
             var exact: Hit?
             if readable.contains(.samplesRead) {
                 if let sample = try Sample.filter(Sample.CodingKeys.externalId == text).fetchOne(db) {
-                    exact = Self.hit(sample)
+                    exact = Self.hit(sample, snippet: "")
                 }
-                items += try Sample.fetchAll(
+                items += try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT \(Sample.selection(of: "samples")) FROM samples_fts JOIN samples ON samples.id = samples_fts.rowid
-                        WHERE samples_fts MATCH ? ORDER BY rank LIMIT ?
+                        SELECT \(Sample.selection(of: "samples")), \(Self.snippet("samples_fts")) FROM samples_fts
+                        JOIN samples ON samples.id = samples_fts.rowid WHERE samples_fts MATCH ? ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
-                ).map(Self.hit)
+                ).map { try Self.hit(Sample(row: $0), snippet: LibraryStore.highlighted($0["snippet"] ?? "")) }
             }
             if readable.contains(.animalsRead) {
-                items += try Animal.fetchAll(
+                items += try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT animals.* FROM animals_fts JOIN animals ON animals.id = animals_fts.rowid
+                        SELECT animals.*, \(Self.snippet("animals_fts")) FROM animals_fts
+                        JOIN animals ON animals.id = animals_fts.rowid
                         WHERE animals_fts MATCH ? AND animals.deleted_at IS NULL ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
-                ).map { Hit(type: "animal", id: $0.id ?? 0, title: $0.label, detail: "\($0.species), \($0.breed)") }
+                ).map { row in
+                    let animal = try Animal(row: row)
+                    return Hit(
+                        type: "animal", id: animal.id ?? 0, title: animal.label,
+                        detail: "\(animal.species), \(animal.breed)",
+                        snippet: LibraryStore.highlighted(row["snippet"] ?? ""))
+                }
             }
             if readable.contains(.customersRead) {
-                items += try Customer.fetchAll(
+                items += try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT customers.* FROM customers_fts JOIN customers ON customers.id = customers_fts.rowid
+                        SELECT customers.*, \(Self.snippet("customers_fts")) FROM customers_fts
+                        JOIN customers ON customers.id = customers_fts.rowid
                         WHERE customers_fts MATCH ? AND customers.deleted_at IS NULL ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
-                ).map { Hit(type: "customer", id: $0.id ?? 0, title: $0.name, detail: $0.city) }
+                ).map { row in
+                    let customer = try Customer(row: row)
+                    return Hit(
+                        type: "customer", id: customer.id ?? 0, title: customer.name, detail: customer.city,
+                        snippet: LibraryStore.highlighted(row["snippet"] ?? ""))
+                }
             }
             return Results(exact: exact, items: items)
         }
+        if readable.contains(.libraryRead) {
+            results.items += try await LibraryStore(database: database).search(match, limit: limit).map {
+                Hit(type: "document", id: $0.documentID, title: $0.title, detail: $0.detail, snippet: $0.snippet)
+            }
+        }
+        return results
     }
 
-    private static func hit(_ sample: Sample) -> Hit {
+    /// FTS5's passage around the matches in the best-matching column of `index`, the matches
+    /// between the control characters 2 and 3 (``LibraryStore/highlighted(_:)`` makes them `<mark>`).
+    private static func snippet(_ index: String) -> String {
+        "snippet(\(index), -1, char(2), char(3), '…', 12) AS snippet"
+    }
+
+    private static func hit(_ sample: Sample, snippet: String) -> Hit {
         Hit(
             type: "sample", id: sample.id ?? 0, title: sample.externalId,
-            detail: "\(sample.species) \(sample.kind), \(sample.status.label.lowercased())")
+            detail: "\(sample.species) \(sample.kind), \(sample.status.label.lowercased())", snippet: snippet)
     }
 
     package init(database: AppDatabase) {
@@ -97,7 +126,9 @@ package struct SearchController {
             if let exact = results.exact {
                 return Response(status: .seeOther, headers: [.location: "/samples/\(exact.id)"])
             }
-            let paths = ["sample": "/samples/", "animal": "/animals/", "customer": "/customers/"]
+            let paths = [
+                "sample": "/samples/", "animal": "/animals/", "customer": "/customers/", "document": "/library/",
+            ]
             return pages.page(
                 "search/search", title: "Search", section: "search", request: request, context: context,
                 model: SearchPage(
@@ -105,7 +136,7 @@ package struct SearchController {
                     hits: results.items.map {
                         SearchPage.Hit(
                             type: $0.type, href: (paths[$0.type] ?? "/") + String($0.id), title: $0.title,
-                            detail: $0.detail)
+                            detail: $0.detail, snippet: $0.snippet)
                     }))
         }
     }
@@ -117,6 +148,8 @@ package struct SearchController {
             let href: String
             let title: String
             let detail: String
+            /// Escaped HTML with `<mark>`, shown as it is.
+            let snippet: String
         }
         let q: String
         let searched: Bool

@@ -810,6 +810,49 @@ def test_customer_privacy_consent_export_and_erasure(driver):
     assert "Audit chain intact" in driver.find_element(By.CSS_SELECTOR, ".verification").text
 
 
+def test_library_sop_proposed_previewed_and_approved(driver):
+    # A technician writes an SOP, previews it (raw HTML shows as text) and proposes it.
+    driver.delete_all_cookies()
+    sign_in(driver, "tomas@lab.example", "first-day-at-the-bench")
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    driver.get(BASE + "/library/new")
+    fill(driver, {"library-title": "SOP-07 Embryo vitrification", "library-collection": "SOPs",
+                  "library-tags": "embryo, cryo"})
+    driver.find_element(By.ID, "library-body").send_keys(
+        "# Vitrification\n\n1. Equilibration solution: **9 minutes**.\n2. Plunge into LN2.\n\n"
+        "| Step | Time |\n|---|---|\n| ES | 9 min |\n| VS | 60 s |\n\n<script>alert(1)</script>")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "button[name=preview]").click)
+    preview = driver.find_element(By.CSS_SELECTOR, "article.markdown")
+    assert preview.find_element(By.TAG_NAME, "strong").text == "9 minutes"
+    assert "<script>alert(1)</script>" in preview.text, preview.text
+    driver.save_screenshot(f"{SHOTS}/library-preview.png")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Add document']").click)
+    assert "in force once a director approves it" in flash_text(driver)
+    assert "No version of this document is in force" in driver.find_element(By.ID, "main").text
+    document = driver.current_url
+    # The author cannot approve: the director does, with their password (an e-signature).
+    submit(driver, driver.find_element(By.LINK_TEXT, "Version 1").click)
+    assert not driver.find_elements(By.ID, "approve-password")
+    driver.delete_all_cookies()
+    sign_in(driver)
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    driver.get(document)
+    submit(driver, driver.find_element(By.LINK_TEXT, "Version 1").click)
+    driver.find_element(By.ID, "approve-password").send_keys(PASSWORD)
+    driver.save_screenshot(f"{SHOTS}/library-approve.png")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Approve and put in force']").click)
+    assert "approved: it is in force" in flash_text(driver)
+    facts = driver.find_element(By.CSS_SELECTOR, ".facts").text
+    assert "In force" in facts and "Dana Director" in facts, facts
+    driver.save_screenshot(f"{SHOTS}/library-document.png")
+    driver.get(BASE + "/library?tag=cryo")
+    assert "SOP-07 Embryo vitrification" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.save_screenshot(f"{SHOTS}/library.png")
+    driver.get(BASE + "/search?q=equilibration")
+    assert driver.find_element(By.CSS_SELECTOR, "td.snippet mark").text.lower() == "equilibration"
+    driver.save_screenshot(f"{SHOTS}/library-search.png")
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -870,7 +913,7 @@ def main():
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache, test_task_assigned_commented_and_on_the_board,
-             test_customer_privacy_consent_export_and_erasure,
+             test_customer_privacy_consent_export_and_erasure, test_library_sop_proposed_previewed_and_approved,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,

@@ -213,18 +213,6 @@ extension APISchema {
         "A second person's credentials; required to discard a sample. They sign the discarded record as witnessed."
     ).named("Witness")
 
-    package static let signature: APISchema = .object(
-        [
-            "id": .integer,
-            "signer": .string,
-            "user_id": .integer,
-            "meaning": .enumeration(["performed", "reviewed", "verified", "approved", "witnessed"]),
-            "signed_at": .dateTime,
-            "record_hash": .string.described("SHA-256 of the signed record version."),
-            "matches_current_version": .boolean.described("False once the record changed after signing."),
-        ]
-    ).named("Signature")
-
     package static let signatureRequest: APISchema = .object(
         [
             "meaning": .enumeration(["performed", "reviewed", "verified", "approved", "witnessed"]),

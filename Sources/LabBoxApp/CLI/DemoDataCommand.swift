@@ -1,5 +1,6 @@
 import ArgumentParser
 import Attachments
+import Collaboration
 import Foundation
 import LabBoxServer
 
@@ -70,6 +71,11 @@ struct DemoDataCommand: AsyncParsableCommand {
             print("created \(collaboration)")
             let privacy = try await DemoPrivacy(database: database).generate(context: .commandLine)
             print("created \(privacy)")
+            let library = try await DemoLibrary(
+                store: LibraryStore(database: database), identity: Identity(database: database, config: config),
+                author: staff
+            ).generate(context: .commandLine)
+            print("created \(library)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

@@ -50,6 +50,12 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// A record's journal of dated notes; adding one also needs the record's write permission.
     package static let notesRead = Permission(rawValue: "notes:read")
     package static let notesWrite = Permission(rawValue: "notes:write")
+    /// The document library (SOPs, protocols, media recipes): reading it, and proposing versions.
+    package static let libraryRead = Permission(rawValue: "library:read")
+    package static let libraryWrite = Permission(rawValue: "library:write")
+    /// Approving a library version (an e-signature that puts it in force): lab directors and
+    /// admins, not technicians, who propose versions (decision 0042).
+    package static let libraryApprove = Permission(rawValue: "library:approve")
     /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
     package static let billingRead = Permission(rawValue: "billing:read")
     package static let billingWrite = Permission(rawValue: "billing:write")
@@ -59,10 +65,10 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// admin's decision, never a technician's.
     package static let privacyWrite = Permission(rawValue: "privacy:write")
 
-    /// Scopes an API key may carry: `admin`, `security:read`, or `<area>:read` / `<area>:write`
-    /// for the lab data areas (`samples:read`, …).
+    /// Scopes an API key may carry: `admin`, `security:read`, `audit:read`, `library:approve`, or
+    /// `<area>:read` / `<area>:write` for the lab data areas (`samples:read`, …).
     package static func isValidScope(_ scope: String) -> Bool {
-        if [admin, securityRead, auditRead].map(\.rawValue).contains(scope) { return true }
+        if [admin, securityRead, auditRead, libraryApprove].map(\.rawValue).contains(scope) { return true }
         let parts = scope.split(separator: ":")
         return parts.count == 2 && ["read", "write"].contains(parts[1])
             && parts[0].allSatisfy { $0.isLetter && $0.isLowercase } && !["security", "audit"].contains(parts[0])
@@ -89,7 +95,7 @@ package enum Role: String, Codable, CaseIterable, Sendable {
         }
         switch self {
         case .admin: return true
-        case .director: return permission.isLabData
+        case .director: return permission.isLabData || permission == .libraryApprove
         case .technician: return permission.isLabData && !permission.isMoney && !permission.isPrivacy
         case .auditor: return permission.isRead
         }

@@ -317,6 +317,29 @@ import Testing
                         json: ["entity_type": "animal", "entity_id": animal, "body": "Bright."])
                 }
             }
+            try await step("the document library") {
+                let version = try await expectAudited("POST /api/v1/library/documents", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/library/documents", auth: adminKey, json: ["title": "SOP", "body": "Do it."])
+                }
+                let document = try #require(try version.json()["document_id"] as? Int)
+                let second = try await expectAudited("POST /api/v1/library/documents/{id}/versions", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/library/documents/\(document)/versions", auth: adminKey,
+                        json: ["body": "Do it twice."])
+                }
+                let id = try #require(try second.json()["id"] as? Int)
+                _ = try await expectAudited("POST /api/v1/library/versions/{id}/approve", action: "sign") {
+                    try await client.send(
+                        .post, "/api/v1/library/versions/\(id)/approve", session: session,
+                        json: ["password": TestServer.password])
+                }
+                let archive = try LibraryTests.zip([("imported-sop.md", "---\ntitle: Imported SOP\n---\nText.\n")])
+                _ = try await expectAudited("POST /api/v1/library/import", action: "create") {
+                    try await client.sendMultipart(
+                        "/api/v1/library/import", auth: adminKey, files: [("file", "library.zip", archive)])
+                }
+            }
             try await step("saved reports") {
                 let saved = try await expectAudited("POST /api/v1/saved-reports", action: "create") {
                     try await client.send(

@@ -98,6 +98,10 @@ import Testing
             // People's data as such: a technician neither reviews who read it nor exports or erases it.
             .privacyRead: [.admin, .director, .auditor],
             .privacyWrite: [.admin, .director],
+            // Technicians propose library versions; directors (and admins) approve them.
+            .libraryRead: Set(Role.allCases),
+            .libraryWrite: [.admin, .director, .technician],
+            .libraryApprove: [.admin, .director],
         ]
         for (permission, roles) in expected {
             #expect(Set(Role.allCases.filter { $0.grants(permission) }) == roles, "\(permission)")
