@@ -34,6 +34,15 @@ import Testing
             recipient: try await client.newAnimal(auth: key, name: "Rosie"), goblet: goblet)
     }
 
+    /// The transfer form's picker: `GET /api/v1/embryos/lookup?<query>`'s matches.
+    private func embryoLookup(_ client: some TestClientProtocol, key: String, _ query: String) async throws
+        -> [[String: Any]]
+    {
+        let response = try await client.send(.get, "/api/v1/embryos/lookup?\(query)", auth: key)
+        #expect(response.status == .ok, "\(response.text)")
+        return try #require(try response.json()["items"] as? [[String: Any]])
+    }
+
     /// The `error.field` of a refusal's body.
     private func field(_ refusal: [String: Any]) -> String? {
         (refusal["error"] as? [String: Any])?["field"] as? String
@@ -164,24 +173,17 @@ import Testing
             }
 
             // The transfer form's picker: a scanned straw finds its embryo; grade 4 is not offered.
-            try await step("find embryos for a transfer by straw barcode and by code") {
-                func lookup(_ query: String) async throws -> [[String: Any]] {
-                    let response = try await client.send(.get, "/api/v1/embryos/lookup?\(query)", auth: key)
-                    #expect(response.status == .ok, "\(response.text)")
-                    return try #require(try response.json()["items"] as? [[String: Any]])
-                }
-                let barcode = try #require(embryoStraw["external_id"] as? String)
-                let scanned = try await lookup("q=\(barcode)&transferable=true")
-                #expect(scanned.map { $0["id"] as? Int } == [embryoIDs[0]])
-                #expect(scanned.first?["exact"] as? Bool == true)
-                let detail = try #require(scanned.first?["detail"] as? String)
-                #expect(detail == "Daisy × Bruno · bovine · frozen, T1 / C1 / G1 / 1", "\(detail)")
-                let offered = try await lookup("q=ivf-20260115&transferable=true").compactMap { $0["id"] as? Int }
-                #expect(Set(offered) == Set(embryoIDs[0...2]))
-                let all = try await lookup("q=IVF-20260115").compactMap { $0["id"] as? Int }
-                #expect(Set(all) == Set(embryoIDs))
-                #expect(try await lookup("q=Daisy&transferable=true").count == 3)
-            }
+            let barcode = try #require(embryoStraw["external_id"] as? String)
+            let scanned = try await embryoLookup(client, key: key, "q=\(barcode)&transferable=true")
+            #expect(scanned.map { $0["id"] as? Int } == [embryoIDs[0]])
+            #expect(scanned.first?["exact"] as? Bool == true)
+            let detail = try #require(scanned.first?["detail"] as? String)
+            #expect(detail == "Daisy × Bruno · bovine · frozen, T1 / C1 / G1 / 1", "\(detail)")
+            let offered = try await embryoLookup(client, key: key, "q=ivf-20260115&transferable=true")
+            #expect(Set(offered.compactMap { $0["id"] as? Int }) == Set(embryoIDs[0...2]))
+            let all = try await embryoLookup(client, key: key, "q=IVF-20260115")
+            #expect(Set(all.compactMap { $0["id"] as? Int }) == Set(embryoIDs))
+            #expect(try await embryoLookup(client, key: key, "q=Daisy&transferable=true").count == 3)
 
             // Transfers need a witness who is someone else; grade 4 is never transferred.
             let technician = ["email": "technician@lab.example", "password": TestServer.password]
