@@ -84,7 +84,7 @@ package struct AppServices: Sendable {
     }
 
     /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer, the
-    /// mail outbox and the monitoring gauges.
+    /// mail outbox, the webhooks and the monitoring gauges.
     package var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
@@ -92,6 +92,7 @@ package struct AppServices: Sendable {
             SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
+            WebhookSender(database: database, retryBase: .seconds(config.webhookRetrySeconds)),
         ]
     }
 }
@@ -289,6 +290,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     OutboxController(database: services.database, configured: services.config.smtp != nil, pages: pages)
         .addRoutes(to: routes)
     MailTemplatesController(templates: MailTemplates(database: services.database), pages: pages).addRoutes(to: routes)
+    let webhooks = WebhookStore(database: services.database)
+    WebhooksAPIController(store: webhooks).addRoutes(to: routes)
+    WebhooksWebController(store: webhooks, pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
     ListExports(database: services.database).addRoutes(to: routes, jobs: services.jobs)
     return routes

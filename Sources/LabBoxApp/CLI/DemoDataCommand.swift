@@ -1,3 +1,4 @@
+import Administration
 import ArgumentParser
 import Attachments
 import Foundation
@@ -68,6 +69,9 @@ struct DemoDataCommand: AsyncParsableCommand {
             let collaboration = try await DemoCollaboration(database: database, time: config.labTime, staff: staff)
                 .generate(context: .commandLine)
             print("created \(collaboration)")
+            let webhooks = try await DemoWebhooks(store: WebhookStore(database: database))
+                .generate(context: .commandLine)
+            print("created \(webhooks)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed
