@@ -118,8 +118,7 @@ package struct WebhooksWebController {
                         error: delivery.error, response: delivery.responseBody, payload: delivery.payload,
                         redelivery: delivery.redeliveryOf)
                 },
-                next: query.nextPage(keeping: [], after: .before(deliveries.map(\.id), limit: limit))),
-            trail: [.init(label: "Webhooks", href: "/admin/webhooks")])
+                next: query.nextPage(keeping: [], after: .before(deliveries.map(\.id), limit: limit))))
     }
 
     private func choices(ticked: [String]) -> [EventChoice] {
