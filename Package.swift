@@ -123,7 +123,8 @@ let package = Package(
         ),
 
         // Platform: configuration, the database, the audit trail and signatures, cache, jobs and
-        // the scheduler, mail, backups, search indexes, observability. Nothing of HTTP or the lab.
+        // the scheduler, mail, a webhook's POST, backups, search indexes, observability. Nothing of
+        // serving HTTP or of the lab.
         .target(
             name: "LabBoxPlatform",
             dependencies: [
@@ -134,6 +135,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

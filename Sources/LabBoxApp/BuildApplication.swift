@@ -86,7 +86,7 @@ package struct AppServices: Sendable {
     }
 
     /// What runs beside the HTTP server: the job workers, the scheduler, the search indexer, the
-    /// mail outbox and the monitoring gauges.
+    /// mail outbox, the webhooks and the monitoring gauges.
     package var background: [any Service] {
         [
             JobRunner(queue: jobs, workers: config.jobWorkers), scheduler,
@@ -94,6 +94,7 @@ package struct AppServices: Sendable {
             SearchIndexer(database: database, indexes: [Sample.searchIndex].compactMap { $0 }),
             OutboxSender(
                 database: database, settings: config.smtp, retryBase: .seconds(config.smtpRetrySeconds)),
+            WebhookSender(database: database, retryBase: .seconds(config.webhookRetrySeconds)),
         ]
     }
 }
@@ -308,6 +309,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         erasure: Erasure(services.config, services.database), store: PrivacyStore(database: services.database))
     privacy.addRoutes(to: routes)
     PrivacyWebController(api: privacy, settings: services.config.privacy, pages: pages).addRoutes(to: routes)
+    let webhooks = WebhookStore(database: services.database)
+    WebhooksAPIController(store: webhooks).addRoutes(to: routes)
+    WebhooksWebController(store: webhooks, pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
     ListExports(database: services.database).addRoutes(to: routes, jobs: services.jobs)
     return routes

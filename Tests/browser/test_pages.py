@@ -749,6 +749,30 @@ def test_mail_template_preview_and_bad_mustache(driver):
     assert not driver.find_elements(By.CSS_SELECTOR, "main .badge-warning")
 
 
+def test_webhook_secret_shown_once_and_a_test_event_logged(driver):
+    driver.get(BASE + "/admin/webhooks")
+    assert "No system follows LabBox yet" in driver.find_element(By.ID, "main").text
+    driver.find_element(By.ID, "webhook-name").send_keys("Practice management")
+    # Nothing listens on port 9: the test event is logged with its error and retried.
+    driver.find_element(By.ID, "webhook-url").send_keys("http://127.0.0.1:9/labbox-events")
+    driver.find_element(By.CSS_SELECTOR, "input[value='result.verified']").click()
+    driver.find_element(By.CSS_SELECTOR, "input[value='invoice.issued']").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/admin/webhooks'] button").click)
+    secret = driver.find_element(By.ID, "webhook-secret").text
+    assert secret.startswith("whsec_"), secret
+    driver.save_screenshot(f"{SHOTS}/webhook-created.png")
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Send a test event']").click)
+    assert "test event is queued" in flash_text(driver)
+    log = driver.find_element(By.ID, "delivery-log").text
+    assert "ping" in log, log
+    assert secret not in driver.page_source
+    checked = [box.get_attribute("value") for box in driver.find_elements(By.CSS_SELECTOR, "input[name='events[]']:checked")]
+    assert checked == ["result.verified", "invoice.issued"], checked
+    driver.save_screenshot(f"{SHOTS}/webhook-log.png")
+    driver.get(BASE + "/admin/webhooks")
+    assert "Practice management" in driver.find_element(By.CSS_SELECTOR, "table").text
+
+
 def test_task_assigned_commented_and_on_the_board(driver):
     driver.get_log("browser")  # what earlier pages logged is theirs
     driver.get(BASE + "/tasks/new")
@@ -912,7 +936,8 @@ def main():
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
-             test_mail_template_preview_and_bad_mustache, test_task_assigned_commented_and_on_the_board,
+             test_mail_template_preview_and_bad_mustache, test_webhook_secret_shown_once_and_a_test_event_logged,
+             test_task_assigned_commented_and_on_the_board,
              test_customer_privacy_consent_export_and_erasure, test_library_sop_proposed_previewed_and_approved,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,

@@ -4,8 +4,8 @@ import LabBoxPlatform
 import LabBoxServer
 
 /// The nightly clean-up (`retention.cleanup`): expired sessions, refresh tokens and reset links,
-/// finished jobs and their files past `jobs.keep_days`, read notifications and delivered mail
-/// after 90 days. The counts land in the audit trail as one event.
+/// finished jobs and their files past `jobs.keep_days`, read notifications, delivered mail and
+/// finished webhook deliveries after 90 days. The counts land in the audit trail as one event.
 package struct Retention: Sendable {
     package let queue: JobQueue
     package let keepJobDays: Int
@@ -35,6 +35,10 @@ package struct Retention: Sendable {
                     "emails": try EmailMessage.filter(
                         EmailMessage.CodingKeys.state == EmailMessage.State.sent
                             && EmailMessage.CodingKeys.sentAt < ninetyDays
+                    ).deleteAll(db),
+                    "webhook_deliveries": try WebhookDelivery.filter(
+                        WebhookDelivery.CodingKeys.state != WebhookDelivery.State.pending
+                            && WebhookDelivery.CodingKeys.createdAt < ninetyDays
                     ).deleteAll(db),
                 ].mapValues(String.init)
                 try write.log(

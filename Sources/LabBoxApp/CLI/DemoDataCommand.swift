@@ -1,3 +1,4 @@
+import Administration
 import ArgumentParser
 import Attachments
 import Collaboration
@@ -76,6 +77,9 @@ struct DemoDataCommand: AsyncParsableCommand {
                 author: staff
             ).generate(context: .commandLine)
             print("created \(library)")
+            let webhooks = try await DemoWebhooks(store: WebhookStore(database: database))
+                .generate(context: .commandLine)
+            print("created \(webhooks)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

@@ -92,6 +92,7 @@ package struct AppConfig: Sendable {
     package var smtpFrom = "labbox@localhost"
     package var smtpVerifyCertificate = true
     package var smtpRetrySeconds = 60
+    package var webhookRetrySeconds = 30
     package var tlsMode = TLSMode.off
     package var tlsCertFile: String?
     package var tlsKeyFile: String?

@@ -278,6 +278,9 @@ package struct ConfigKey: Sendable {
         integer(
             "smtp.retry_seconds", "wait before a failed email's first retry (doubles each time)", 0...86_400,
             \.smtpRetrySeconds),
+        integer(
+            "webhooks.retry_seconds", "wait before a failed webhook delivery's first retry (doubles each time)",
+            0...86_400, \.webhookRetrySeconds),
         choice("tls.mode", "off, files (tls.cert_file + tls.key_file) or self-signed (kept in <data>/tls)", \.tlsMode),
         path("tls.cert_file", "PEM certificate chain, for tls.mode = files", \.tlsCertFile),
         path("tls.key_file", "PEM private key, for tls.mode = files", \.tlsKeyFile),

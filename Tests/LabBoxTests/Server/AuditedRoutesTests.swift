@@ -368,6 +368,32 @@ import Testing
                         .post, "/api/v1/customers/\(id)/erase", auth: adminKey, json: ["reason": "Request"])
                 }
             }
+            try await step("webhooks") {
+                let endpoint = try await expectAudited("POST /api/v1/webhooks", action: "create") {
+                    try await client.send(
+                        .post, "/api/v1/webhooks", auth: adminKey,
+                        json: ["name": "PMS", "url": "http://127.0.0.1:9/in", "events": ["invoice.issued"]])
+                }
+                let id = try #require(try endpoint.json()["id"] as? Int)
+                _ = try await expectAudited("PATCH /api/v1/webhooks/{id}", action: "update") {
+                    try await client.send(.patch, "/api/v1/webhooks/\(id)", auth: adminKey, json: ["name": "PMS 2"])
+                }
+                _ = try await expectAudited("POST /api/v1/webhooks/{id}/secret", action: "webhook.rotate_secret") {
+                    try await client.send(.post, "/api/v1/webhooks/\(id)/secret", auth: adminKey)
+                }
+                let ping = try await expectAudited("POST /api/v1/webhooks/{id}/test", action: "webhook.test") {
+                    try await client.send(.post, "/api/v1/webhooks/\(id)/test", auth: adminKey)
+                }
+                let delivery = try #require(try ping.json()["id"] as? Int)
+                _ = try await expectAudited(
+                    "POST /api/v1/webhook-deliveries/{id}/redeliver", action: "webhook.redeliver"
+                ) {
+                    try await client.send(.post, "/api/v1/webhook-deliveries/\(delivery)/redeliver", auth: adminKey)
+                }
+                _ = try await expectAudited("DELETE /api/v1/webhooks/{id}", action: "delete") {
+                    try await client.send(.delete, "/api/v1/webhooks/\(id)", auth: adminKey)
+                }
+            }
             // Reading one's own notifications changes no record anyone audits.
             checked.formUnion(["POST /api/v1/notifications/{id}/read", "POST /api/v1/notifications/read-all"])
 

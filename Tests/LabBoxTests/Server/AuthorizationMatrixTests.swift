@@ -82,6 +82,10 @@ import Testing
         for (route, permission) in policy where route.contains("audit") {
             #expect(permission == .auditRead, "\(route)")
         }
+        // Webhooks send the lab's data elsewhere: only admins say where.
+        for (route, permission) in policy where route.contains("webhook") {
+            #expect(permission == .admin, "\(route)")
+        }
     }
 
     @Test func rolesGrantWhatTheirNamesPromise() {
