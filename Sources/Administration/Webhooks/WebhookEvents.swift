@@ -118,10 +118,11 @@ package enum WebhookEvents {
     }
 
     /// The payload of `event`, an event of `type`; its id (`evt_<seq>`) is the same for every
-    /// endpoint and every redelivery, so a receiver can drop one it has seen.
-    static func payload(of event: AuditEvent, as type: WebhookEventType) throws -> String {
-        let after = AuditValue.decode(event.after ?? event.before)
-        let before = AuditValue.decode(event.before)
+    /// endpoint and every redelivery, so a receiver can drop one it has seen. `texts`: the person's
+    /// data behind the snapshots' tokens (decision 0041), which the receiver gets as text.
+    static func payload(of event: AuditEvent, as type: WebhookEventType, texts: [String: String]) throws -> String {
+        let after = AuditValue.decode(PersonalData.resolved(event.after ?? event.before, texts))
+        let before = AuditValue.decode(PersonalData.resolved(event.before, texts))
         var data: [String: AuditValue] = [:]
         for field in type.fields { data[field] = after[field] ?? .null }
         for field in type.previous { data["previous_" + field] = before[field] ?? .null }

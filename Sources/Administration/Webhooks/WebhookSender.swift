@@ -80,9 +80,10 @@ package struct WebhookSender: Service {
                     ORDER BY seq
                     """, arguments: StatementArguments([cursor, through] + keys))
             let now = Date()
+            let texts = try PersonalData.texts(db, in: events.flatMap { [$0.before, $0.after] })
             for event in events {
                 guard let type = WebhookEvents.type(of: event) else { continue }
-                let payload = try WebhookEvents.payload(of: event, as: type)
+                let payload = try WebhookEvents.payload(of: event, as: type, texts: texts)
                 for endpoint in endpoints where event.seq > endpoint.fromSeq && endpoint.eventTypes.contains(type.name)
                 {
                     var delivery = WebhookDelivery(

@@ -17,14 +17,15 @@ extension EmbryoStore {
                     WHERE (e.code = :words OR s.external_id = :words OR e.id = :id) AND \(offered)
                     """, arguments: ["words": words, "id": Lookup.id(words)])
             // The code as typed so far, or the donor's name words (the animals' search index).
-            let donors = SearchIndex.matchExpression(words).map {
-                SQL("OR e.donor_id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \($0))")
+            var donors: SQL = ""
+            if let match = SearchIndex.matchExpression(words) {
+                donors = "OR e.donor_id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))"
             }
             let others = try SQLRequest<Embryo>(
                 literal: SQL(
                     """
                     SELECT e.* FROM embryos e
-                    WHERE (substr(e.code, 1, length(\(words))) = \(words) COLLATE NOCASE \(donors ?? "")) AND \(sql: offered)
+                    WHERE (substr(e.code, 1, length(\(words))) = \(words) COLLATE NOCASE \(donors)) AND \(sql: offered)
                     ORDER BY e.id DESC LIMIT \(Lookup.limit)
                     """)
             ).fetchAll(db)

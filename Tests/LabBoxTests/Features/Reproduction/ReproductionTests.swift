@@ -408,11 +408,11 @@ import Testing
 
             let tracePath = try await step("transfer the thawed straw before a witness") {
                 let transferForm = try await client.send(.get, "/reproduction/transfers/new", session: technician)
-                #expect(transferForm.text.contains("frozen, T1 / C1 / G1 / 1"))
+                #expect(transferForm.text.contains("data-pick=\"/api/v1/embryos/lookup?transferable=true\""))
                 let transfer = try await client.sendForm(
                     "/reproduction/transfers", session: technician,
                     [
-                        "recipient_id": String(recipient), "embryo_1": "on", "transferred_on": "2026-03-09",
+                        "recipient_id": String(recipient), "embryo_id_1": "1", "transferred_on": "2026-03-09",
                         "witness_email": "director@lab.example", "witness_password": TestServer.password,
                     ])
                 #expect(transfer.status == .seeOther, "\(transfer.text)")

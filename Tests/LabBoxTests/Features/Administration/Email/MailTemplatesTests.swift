@@ -26,7 +26,7 @@ import Testing
             #expect(
                 items.compactMap { $0["name"] as? String } == [
                     "email-welcome", "email-password-reset", "email-results-ready", "email-invoice", "email-reminder",
-                    "email-statement", "email-notification",
+                    "email-statement", "email-report", "email-notification",
                 ])
             #expect(
                 items.allSatisfy { $0["customised"] as? Bool == false && ($0["text"] as? String)?.isEmpty == false })
