@@ -221,7 +221,7 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     EmbryosAPIController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransfersAPIController(transfers: reproduction.transfers, identity: identity).addRoutes(to: routes)
     StatisticsAPIController(database: services.database, time: pages.time).addRoutes(to: routes)
-    ReproductionWebController(stores: reproduction, samples: samples, pages: pages).addRoutes(to: routes)
+    ReproductionWebController(stores: reproduction, pages: pages).addRoutes(to: routes)
     EmbryosWebController(embryos: reproduction.embryos).addRoutes(to: routes)
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
     StatisticsWebController(database: services.database, pages: pages).addRoutes(to: routes)

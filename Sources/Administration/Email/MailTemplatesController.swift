@@ -97,7 +97,6 @@ package struct MailTemplatesController {
                 name: template.name, purpose: template.purpose, customised: template.customised,
                 updated: template.updatedAt.map { "\(pages.time.text($0)) by \(template.updatedBy ?? "")" },
                 text: text, html: html, preview: preview, error: error?.message, field: error?.field),
-            trail: [.init(label: "Mail templates", href: "/admin/email-templates")],
             status: error?.httpStatus ?? .ok)
     }
 

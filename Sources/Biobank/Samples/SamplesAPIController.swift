@@ -18,6 +18,16 @@ package struct SamplesAPIController {
             return EditedResponse(
                 status: .created, response: try await store.create(input, context: context.eventContext))
         }
+        routes.get("/api/v1/samples/lookup", .samplesRead, .findSamples) { request, _ in
+            let query = ListQuery(request)
+            let available = try query.choice("available", in: ["true", "false"]) == "true"
+            let kind = query["kind"]
+            guard (kind?.count ?? 0) <= 50 else {
+                throw APIError.invalid("kind is at most 50 characters.", field: "kind")
+            }
+            guard let words = try Lookup.words(query) else { return ItemList<Lookup.Match>(items: []) }
+            return try await store.lookup(words, kind: kind, available: available)
+        }
         routes.get("/api/v1/samples/{id}", .samplesRead, .oneSample) { _, context in try await sample(context) }
         routes.post("/api/v1/samples/bulk", .samplesWrite, .changeManySamples) { request, context in
             let body = try await request.decode(as: BulkRequest.self, context: context)

@@ -18,6 +18,15 @@ extension APIOperation {
         ]
     )
 
+    package static let findSamples = lookup(
+        "sample", matchedBy: "barcode (external id)",
+        filters: [
+            .query("kind", "Only samples of this kind, e.g. semen.", .string),
+            .query(
+                "available", "true: only samples not yet shipped, used or discarded.",
+                .enumeration(["true", "false"])),
+        ])
+
     package static let oneSample = APIOperation(
         "One sample",
         parameters: [

@@ -146,7 +146,7 @@ package struct TasksWebController {
             canWrite: principal?.can(.tasksWrite) == true, error: error?.message)
         return pages.page(
             "collaboration/task", title: task.title, section: "tasks", request: request, context: context,
-            model: model, trail: [.init(label: "My tasks", href: "/tasks")], status: error?.httpStatus ?? .ok)
+            model: model, status: error?.httpStatus ?? .ok)
     }
 
     package init(store: TaskStore, pages: PageRenderer) {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabBoxValues
+import Synchronization
 
 /// A record whose changes are audited: the trail stores its row (minus secrets) before and after.
 package protocol AuditedRecord: MutablePersistableRecord, Sendable {
@@ -42,9 +43,8 @@ extension AuditedRecord {
 
     /// A snapshot of the record with these column values.
     static func auditSnapshot(of columns: [String: DatabaseValue]) -> String {
-        var values: [String: AuditValue] = [:]
-        for (column, value) in columns where !auditRedacted.contains(column) { values[column] = AuditValue(value) }
-        return AuditValue.encode(values)
+        let keys = SnapshotKeys.of(Self.self, columns)
+        return AuditValue.encode(ordered: keys.map { ($0, AuditValue(columns[$0] ?? .null)) })
     }
 }
 
@@ -141,6 +141,24 @@ package enum AuditValue: Codable, Sendable, Equatable {
     }
 }
 
+/// The snapshot keys of each record type, sorted once: a record has the same columns every time,
+/// and sorting them was a tenth of the month-end run, whose updates snapshot every row twice.
+private enum SnapshotKeys {
+    private static let sorted = Mutex<[ObjectIdentifier: [String]]>([:])
+
+    static func of<R: AuditedRecord>(_: R.Type, _ columns: [String: DatabaseValue]) -> [String] {
+        let expected = columns.count - columns.keys.count { R.auditRedacted.contains($0) }
+        if let keys = sorted.withLock({ $0[ObjectIdentifier(R.self)] }), keys.count == expected,
+            keys.allSatisfy({ columns[$0] != nil })
+        {
+            return keys
+        }
+        let keys = AuditValue.sortedKeys(columns.keys.filter { !R.auditRedacted.contains($0) })
+        sorted.withLock { $0[ObjectIdentifier(R.self)] = keys }
+        return keys
+    }
+}
+
 /// Which changes need a reason. Regulated entity types (`audit.reason_required`) need one for
 /// every update, delete and status change; any signed record needs one, whatever its type.
 package struct AuditPolicy: Sendable {
@@ -160,23 +178,25 @@ package struct AuditedWrite {
 
     package func insert<R: AuditedRecord>(_ record: inout R, action: String = "create", reason: String? = nil) throws {
         try record.insert(db)
+        let values = try record.columnValues
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            after: try snapshot(R.self, record.auditSnapshot), reason: reason)
+            after: try snapshots(R.self, [values], plain: [R.auditSnapshot(of: values)])[0], reason: reason)
     }
 
     /// Saves `record`, which was `previous` before. Nothing is written when nothing changed.
     package func update<R: AuditedRecord>(_ record: R, from previous: R, action: String = "update", reason: String?)
         throws
     {
-        let before = try previous.auditSnapshot
-        let after = try record.auditSnapshot
+        let (old, new) = (try previous.columnValues, try record.columnValues)
+        let (before, after) = (R.auditSnapshot(of: old), R.auditSnapshot(of: new))
         guard before != after else { return }
         try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
         try record.update(db)
+        let trail = try snapshots(R.self, [old, new], plain: [before, after])
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            before: try snapshot(R.self, before), after: try snapshot(R.self, after), reason: reason)
+            before: trail[0], after: trail[1], reason: reason)
     }
 
     /// ``update(_:from:action:reason:)`` for a record keyed by rowid: each version is encoded
@@ -206,23 +226,28 @@ package struct AuditedWrite {
         guard db.changesCount == 1 else {
             throw RecordError.recordNotFound(databaseTableName: R.databaseTableName, key: ["id": id.databaseValue])
         }
+        let trail = try snapshots(R.self, [old, new], plain: [before, after])
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            before: try snapshot(R.self, before), after: try snapshot(R.self, after), reason: reason)
+            before: trail[0], after: trail[1], reason: reason)
     }
 
     package func delete<R: AuditedRecord>(_ record: R, action: String = "delete", reason: String?) throws {
         try requireReason(reason, entityType: R.auditEntity, entityID: record.auditID)
         try record.delete(db)
+        let values = try record.columnValues
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            before: try snapshot(R.self, record.auditSnapshot), reason: reason)
+            before: try snapshots(R.self, [values], plain: [R.auditSnapshot(of: values)])[0], reason: reason)
     }
 
-    /// `json` as the trail stores it: a person's data as tokens where `R` has any (decision 0041).
-    package func snapshot<R: AuditedRecord>(_: R.Type, _ json: String) throws -> String {
-        guard let fields = R.personalFields else { return json }
-        return try PersonalData.pseudonymise(db, json, fields)
+    /// The snapshots the trail stores for `versions` of a row: `plain` (their snapshots as they
+    /// are) unless `R` holds a person's data, which the trail holds as tokens (decision 0041).
+    func snapshots<R: AuditedRecord>(
+        _: R.Type, _ versions: [[String: DatabaseValue]], plain: @autoclosure () throws -> [String]
+    ) throws -> [String] {
+        guard let fields = R.personalFields else { return try plain() }
+        return try PersonalData.pseudonymise(db, versions, fields).map { R.auditSnapshot(of: $0) }
     }
 
     /// An event that is not a row change of its own (`sign`, a sign-in, a bulk action's summary).

@@ -20,7 +20,7 @@ extension AuditedWrite {
         record.id = id
         try AuditTrail.append(
             db, context, action: action, entityType: R.auditEntity, entityID: record.auditID,
-            after: try snapshot(R.self, row.snapshot(id: id)), reason: reason)
+            after: try snapshots(R.self, [try record.columnValues], plain: [row.snapshot(id: id)])[0], reason: reason)
     }
 
     /// Many new rows (an import, the demo data), each with the event ``insert(_:action:reason:)``
@@ -45,7 +45,7 @@ extension AuditedWrite {
             records[index].id = id
             try chain.append(
                 db, context, action: action, entityType: R.auditEntity, entityID: records[index].auditID,
-                after: try snapshot(R.self, row.snapshot(id: id)))
+                after: try snapshots(R.self, [try records[index].columnValues], plain: [row.snapshot(id: id)])[0])
         }
         // The single writer gives new rows ids above every existing one.
         try suspended?.resume(indexingRowsFrom: firstID ?? 0)

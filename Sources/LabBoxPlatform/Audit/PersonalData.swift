@@ -26,10 +26,10 @@ package struct PersonalSubject: Sendable, Hashable {
 /// The columns of an audited record that hold a person's data, and whose data they are.
 package struct PersonalFields: Sendable {
     package let columns: Set<String>
-    /// The subject of a snapshot, from its values; nil when the row is nobody's.
-    package let subject: @Sendable ([String: AuditValue]) -> PersonalSubject?
+    /// The subject of a row, from its column values; nil when the row is nobody's.
+    package let subject: @Sendable ([String: DatabaseValue]) -> PersonalSubject?
 
-    package init(_ columns: Set<String>, subject: @escaping @Sendable ([String: AuditValue]) -> PersonalSubject?) {
+    package init(_ columns: Set<String>, subject: @escaping @Sendable ([String: DatabaseValue]) -> PersonalSubject?) {
         self.columns = columns
         self.subject = subject
     }
@@ -37,18 +37,15 @@ package struct PersonalFields: Sendable {
     /// The subject is the customer whose id is in `idColumn`.
     package static func customer(_ columns: Set<String>, idColumn: String) -> PersonalFields {
         PersonalFields(columns) { values in
-            guard case .integer(let id) = values[idColumn] else { return nil }
-            return .customer(id)
+            Int64.fromDatabaseValue(values[idColumn] ?? .null).map(PersonalSubject.customer)
         }
     }
 
     /// For rows on any record (files, comments, notes): those on a customer are that customer's.
     package static func onCustomerRecord(_ columns: Set<String>) -> PersonalFields {
         PersonalFields(columns) { values in
-            guard values["entity_type"] == .text("customer"), case .integer(let id) = values["entity_id"] else {
-                return nil
-            }
-            return .customer(id)
+            guard String.fromDatabaseValue(values["entity_type"] ?? .null) == "customer" else { return nil }
+            return Int64.fromDatabaseValue(values["entity_id"] ?? .null).map(PersonalSubject.customer)
         }
     }
 }
@@ -64,21 +61,46 @@ package struct PersonalFields: Sendable {
 package enum PersonalData {
     package static let prefix = "personal:"
 
-    /// The snapshot with the personal columns of `fields` replaced by tokens, their texts stored.
-    /// Empty texts stay as they are: they are nobody's data.
-    package static func pseudonymise(_ db: Database, _ snapshot: String, _ fields: PersonalFields) throws -> String {
-        var values = AuditValue.decode(snapshot)
-        guard let subject = fields.subject(values) else { return snapshot }
-        for column in fields.columns {
-            guard case .text(let text) = values[column], !text.isEmpty, !isToken(text) else { continue }
-            values[column] = .text(try token(db, subject, text))
+    /// `versions` of a row (one, or before and after) with the personal columns of `fields`
+    /// replaced by tokens, their texts stored. Empty texts stay as they are: they are nobody's data.
+    /// Works on the column values, before they are encoded: decoding the snapshot's JSON again was
+    /// most of what this cost in the month-end run (docs/BENCHMARKS.md). The versions share the
+    /// key's lookup and each text's token.
+    package static func pseudonymise(
+        _ db: Database, _ versions: [[String: DatabaseValue]], _ fields: PersonalFields
+    ) throws -> [[String: DatabaseValue]] {
+        var keys: [PersonalSubject: SymmetricKey] = [:]
+        var tokens: [String: String] = [:]
+        return try versions.map { version in
+            guard let subject = fields.subject(version) else { return version }
+            var version = version
+            for column in fields.columns {
+                guard let text = String.fromDatabaseValue(version[column] ?? .null), !text.isEmpty, !isToken(text)
+                else { continue }
+                let memo = subject.type + ":" + subject.id + "\u{0}" + text
+                if let token = tokens[memo] {
+                    version[column] = token.databaseValue
+                    continue
+                }
+                if keys[subject] == nil { keys[subject] = try key(db, subject) }
+                let token = try store(db, subject, text, key: keys[subject]!)
+                tokens[memo] = token
+                version[column] = token.databaseValue
+            }
+            return version
         }
-        return AuditValue.encode(values)
     }
 
     /// What stands for `value` of `subject` in an audit event.
     package static func token(_ db: Database, _ subject: PersonalSubject, _ value: String) throws -> String {
-        let token = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: try key(db, subject)).hex
+        try store(db, subject, value, key: try key(db, subject))
+    }
+
+    /// The token of `value` under `key`, its text stored beside the chain.
+    private static func store(_ db: Database, _ subject: PersonalSubject, _ value: String, key: SymmetricKey) throws
+        -> String
+    {
+        let token = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key).hex
         try db.cachedStatement(
             sql: """
                 INSERT INTO personal_data (token, subject_type, subject_id, value) VALUES (?, ?, ?, ?)

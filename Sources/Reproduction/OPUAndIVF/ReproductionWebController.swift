@@ -9,7 +9,6 @@ import LabBoxValues
 /// The embryo forms on the batch page post to ``EmbryosWebController``.
 package struct ReproductionWebController {
     package let stores: ReproductionStores
-    package let samples: SampleStore
     package let pages: PageRenderer
 
     private var database: AppDatabase { stores.lab.database }
@@ -39,7 +38,7 @@ package struct ReproductionWebController {
             let form = try await request.decode(as: BatchForm.self, context: context)
             do {
                 let report = try await stores.lab.createBatch(
-                    try await form.input(samples: samples), context: context.eventContext)
+                    try form.input(), context: context.eventContext)
                 return Flash(
                     kind: .success, message: "Batch \(report.batch.code) started with \(report.inseminated) oocytes."
                 )
@@ -122,7 +121,7 @@ package struct ReproductionWebController {
     struct BatchForm: Codable {
         var code: String?
         var sireId: String?
-        var semenBarcode: String?
+        var semenSampleId: String?
         var fertilisedOn: String?
         var medium: String?
         var `protocol`: String?
@@ -133,7 +132,7 @@ package struct ReproductionWebController {
         enum CodingKeys: String, CodingKey {
             case code, medium, `protocol`, technician, notes
             case sireId = "sire_id"
-            case semenBarcode = "semen_barcode"
+            case semenSampleId = "semen_sample_id"
             case fertilisedOn = "fertilised_on"
         }
 
@@ -145,7 +144,7 @@ package struct ReproductionWebController {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             code = try container.decodeIfPresent(String.self, forKey: .code)
             sireId = try container.decodeIfPresent(String.self, forKey: .sireId)
-            semenBarcode = try container.decodeIfPresent(String.self, forKey: .semenBarcode)
+            semenSampleId = try container.decodeIfPresent(String.self, forKey: .semenSampleId)
             fertilisedOn = try container.decodeIfPresent(String.self, forKey: .fertilisedOn)
             medium = try container.decodeIfPresent(String.self, forKey: .medium)
             `protocol` = try container.decodeIfPresent(String.self, forKey: .protocol)
@@ -154,8 +153,8 @@ package struct ReproductionWebController {
             oocytes = try FieldsByID(from: decoder)
         }
 
-        /// The batch to start; the semen straw is found by its barcode in `samples`.
-        func input(samples: SampleStore) async throws -> ReproductionStore.BatchInput {
+        /// The batch to start.
+        func input() throws -> ReproductionStore.BatchInput {
             let sources = try oocytes.byID(prefix: "opu_").sorted { $0.key < $1.key }.compactMap {
                 id, text -> ReproductionStore.BatchInput.Oocytes? in
                 let count = text.trimmingCharacters(in: .whitespaces)
@@ -165,15 +164,9 @@ package struct ReproductionWebController {
                 }
                 return oocytes == 0 ? nil : .init(opuId: id, oocytes: oocytes)
             }
-            var semen: Int64?
-            if let barcode = FormText.text(semenBarcode) {
-                guard let id = try await samples.ids(barcodes: [barcode]).first else {
-                    throw APIError.invalid("No sample has the barcode \(barcode).", field: "semen_barcode")
-                }
-                semen = id
-            }
             return .init(
-                code: FormText.text(code), sireId: try FormText.id(sireId, field: "sire_id"), semenSampleId: semen,
+                code: FormText.text(code), sireId: try FormText.id(sireId, field: "sire_id"),
+                semenSampleId: try FormText.id(semenSampleId, field: "semen_sample_id"),
                 fertilisedOn: FormText.text(fertilisedOn), medium: FormText.text(medium),
                 protocol: FormText.text(`protocol`), technician: FormText.text(technician), notes: FormText.text(notes),
                 oocytesFrom: sources)
@@ -553,9 +546,8 @@ package struct ReproductionWebController {
         let days: [Choice]
     }
 
-    package init(stores: ReproductionStores, samples: SampleStore, pages: PageRenderer) {
+    package init(stores: ReproductionStores, pages: PageRenderer) {
         self.stores = stores
-        self.samples = samples
         self.pages = pages
     }
 }

@@ -34,11 +34,11 @@ import Testing
             recipient: try await client.newAnimal(auth: key, name: "Rosie"), goblet: goblet)
     }
 
-    /// The transfer form's picker: `GET /api/v1/embryos/lookup?<query>`'s matches.
-    private func embryoLookup(_ client: some TestClientProtocol, key: String, _ query: String) async throws
-        -> [[String: Any]]
+    /// A form's picker: `GET /api/v1/<resource>/lookup?<query>`'s matches.
+    private func lookup(_ client: some TestClientProtocol, key: String, _ resource: String, _ query: String)
+        async throws -> [[String: Any]]
     {
-        let response = try await client.send(.get, "/api/v1/embryos/lookup?\(query)", auth: key)
+        let response = try await client.send(.get, "/api/v1/\(resource)/lookup?\(query)", auth: key)
         #expect(response.status == .ok, "\(response.text)")
         return try #require(try response.json()["items"] as? [[String: Any]])
     }
@@ -82,6 +82,19 @@ import Testing
                 #expect(straws.map { $0["position"] as? Int } == [1, 2, 3])
                 return (straws, try #require(straws.first?["id"] as? Int))
             }
+            let strawCode = try #require(straws.first?["external_id"] as? String)
+            try await step("find the straws for the batch form's picker by a scan, the barcode's start or the sire") {
+                let scanned = try await lookup(client, key: key, "samples", "q=\(strawCode)&kind=semen&available=true")
+                #expect(scanned.first?["id"] as? Int == semenStraw && scanned.first?["exact"] as? Bool == true)
+                #expect(
+                    (scanned.first?["detail"] as? String)?.hasPrefix("Bruno · semen · stored, T1 / C1 / G1 / 1") == true
+                )
+                let typed = try await lookup(
+                    client, key: key, "samples", "q=\(strawCode.prefix(5).lowercased())&kind=semen")
+                #expect(typed.count == 3 && typed.allSatisfy { $0["exact"] as? Bool == false })
+                #expect(try await lookup(client, key: key, "samples", "q=Bruno&kind=semen").count == 3)
+                #expect(try await lookup(client, key: key, "samples", "q=Bruno&kind=blood").isEmpty)
+            }
 
             // OPU: 16 follicles, 12 oocytes (4 I, 4 II, 2 III, 1 IV, 1 degenerate): 10 usable.
             let opuID = try await step("record an OPU session of 12 oocytes, 10 usable") {
@@ -116,6 +129,8 @@ import Testing
                 let usedStraw = try await client.send(.get, "/api/v1/samples/\(semenStraw)", auth: key).json()
                 #expect(usedStraw["status"] as? String == "used")
                 #expect(usedStraw["container_id"] is NSNull)
+                let offered = try await lookup(client, key: key, "samples", "q=Bruno&kind=semen&available=true")
+                #expect(offered.count == 2 && !offered.contains { $0["id"] as? Int == semenStraw })
                 _ = try await client.postJSON(
                     "/api/v1/ivf-batches", auth: key, ["oocytes_from": [["opu_id": opuID]], "sire_id": herd.sire],
                     expect: .unprocessableContent)
@@ -174,16 +189,16 @@ import Testing
 
             // The transfer form's picker: a scanned straw finds its embryo; grade 4 is not offered.
             let barcode = try #require(embryoStraw["external_id"] as? String)
-            let scanned = try await embryoLookup(client, key: key, "q=\(barcode)&transferable=true")
+            let scanned = try await lookup(client, key: key, "embryos", "q=\(barcode)&transferable=true")
             #expect(scanned.map { $0["id"] as? Int } == [embryoIDs[0]])
             #expect(scanned.first?["exact"] as? Bool == true)
             let detail = try #require(scanned.first?["detail"] as? String)
             #expect(detail == "Daisy × Bruno · bovine · frozen, T1 / C1 / G1 / 1", "\(detail)")
-            let offered = try await embryoLookup(client, key: key, "q=ivf-20260115&transferable=true")
+            let offered = try await lookup(client, key: key, "embryos", "q=ivf-20260115&transferable=true")
             #expect(Set(offered.compactMap { $0["id"] as? Int }) == Set(embryoIDs[0...2]))
-            let all = try await embryoLookup(client, key: key, "q=IVF-20260115")
+            let all = try await lookup(client, key: key, "embryos", "q=IVF-20260115")
             #expect(Set(all.compactMap { $0["id"] as? Int }) == Set(embryoIDs))
-            #expect(try await embryoLookup(client, key: key, "q=Daisy&transferable=true").count == 3)
+            #expect(try await lookup(client, key: key, "embryos", "q=Daisy&transferable=true").count == 3)
 
             // Transfers need a witness who is someone else; grade 4 is never transferred.
             let technician = ["email": "technician@lab.example", "password": TestServer.password]
@@ -366,6 +381,7 @@ import Testing
             let page = try await step("start a batch with the session's 11 usable oocytes") {
                 let form = try await client.send(.get, "/reproduction/batches/new", session: technician)
                 #expect(form.text.contains("name=\"opu_1\""))
+                #expect(form.text.contains("data-pick=\"/api/v1/samples/lookup?kind=semen&amp;available=true\""))
                 let batch = try await client.sendForm(
                     "/reproduction/batches", session: technician,
                     ["opu_1": "11", "sire_id": String(sire), "fertilised_on": "2026-03-02", "protocol": "standard"])
