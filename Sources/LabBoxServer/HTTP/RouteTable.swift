@@ -116,16 +116,18 @@ package final class RouteTable: Sendable {
                 try await route.respond(route.bounds.refuseOversizedText(request, context), context)
             }
         }
+        let others = Router(context: AppRequestContext.self)
         for (path, declared) in Dictionary(grouping: routes, by: \.path) {
             var allowed = Set(declared.map(\.method))
             if allowed.contains(.get) { allowed.insert(.head) }
             let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
             for method in Self.methods where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { _, _ -> Response in
-                    throw HTTPError(.methodNotAllowed, headers: [.allow: allow])
+                others.on(RouterPath(path), method: method) { _, _ -> Response in
+                    Response(status: .methodNotAllowed, headers: [.allow: allow])
                 }
             }
         }
+        router.add(middleware: MethodNotAllowedMiddleware(others: others.buildResponder()))
     }
 
     /// The methods a path may be asked with (QUERY: the safe method with a body, RFC draft).
@@ -141,6 +143,28 @@ package final class RouteTable: Sendable {
             let document = OpenAPIDocument(routes: state.routes).json
             state.document = document
             return document
+        }
+    }
+}
+
+/// Answers `405 Method Not Allowed` where the router found no route: the known paths' other
+/// methods are kept in a router of their own, without middleware, and asked only then. Each route
+/// on the app's router carries its own copy of the whole middleware chain, and the 2,400 path and
+/// method pairs that only refuse were most of the idle server's heap (docs/BENCHMARKS.md).
+private struct MethodNotAllowedMiddleware: RouterMiddleware {
+    let others: RouterResponder<AppRequestContext>
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            guard context.endpointPath == "NotFound" else { throw error }
+            let answer = try await others.respond(to: request, context: context)
+            guard answer.status == .methodNotAllowed else { throw error }
+            // Thrown, as a route's refusal is, for the error middleware to answer in the API's shape.
+            throw HTTPError(.methodNotAllowed, headers: answer.headers)
         }
     }
 }
