@@ -74,14 +74,16 @@ let package = Package(
         feature("Home", ["Billing", "Results", "Reproduction", "Animals", "Customers", "Biobank", "Collaboration"]),
         feature("Reports", ["Results", "Reproduction", "Biobank"]),
         feature("Billing", ["Results", "Reproduction", "Biobank", "Customers", "Attachments", "Collaboration"]),
-        feature("Search", ["Animals", "Customers", "Biobank", "Collaboration"]),
+        feature("Search", ["Animals", "Customers", "Biobank", "Collaboration", "CustomFields"]),
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
         feature("Results", ["Customers", "Biobank", "Attachments", "Collaboration"]),
         feature("Reproduction", ["Animals", "Biobank", "Attachments", "Collaboration"]),
-        feature("Biobank", ["Attachments", "Collaboration"]),
-        feature("Animals", ["Customers", "Attachments", "Collaboration"]),
-        feature("Customers", ["Attachments", "Collaboration"]),
+        feature("Biobank", ["Attachments", "Collaboration", "CustomFields"]),
+        feature("Animals", ["Customers", "Attachments", "Collaboration", "CustomFields"]),
+        feature("Customers", ["Attachments", "Collaboration", "CustomFields"]),
+        // Admin-defined fields on animals, customers and samples, and their values (decision 0043).
+        feature("CustomFields"),
         // Tasks, comments and journal notes on any record, beside its files (decision 0034), and the
         // document library: Markdown (Ink) and its import and export as a zip (decision 0042).
         feature(
@@ -189,7 +191,8 @@ var features: [Target.Dependency] {
     [
         "Privacy", "Home", "Reports", "Billing", "Search", "Labels", "Genomics", "Results", "Reproduction", "Biobank",
         "Animals",
-        "Customers", "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform", "LabBoxValues",
+        "Customers", "CustomFields", "Collaboration", "Attachments", "Administration", "LabBoxServer", "LabBoxPlatform",
+        "LabBoxValues",
     ]
 }
 

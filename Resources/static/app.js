@@ -480,3 +480,21 @@ function picker(field) {
     });
   }
 }
+
+// A custom field of one species (`data-species`) shows, and is sent, only while its form's species
+// menu names that species; without script every field shows and the server ignores empty ones.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form")) {
+    const species = form.querySelector("select[name=species]");
+    const only = form.querySelectorAll("[data-species]");
+    if (!species || only.length === 0) continue;
+    const apply = () => {
+      for (const box of only) {
+        box.hidden = box.dataset.species !== species.value;
+        for (const input of box.querySelectorAll("input, select")) input.disabled = box.hidden;
+      }
+    };
+    species.addEventListener("change", apply);
+    apply();
+  }
+});

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import GRDB
 import Hummingbird
@@ -5,7 +6,8 @@ import LabBoxServer
 import LabBoxValues
 
 /// Animals as CSV: the export of any filtered list and the import (dry run, then all or none).
-/// Identifiers are columns of their own; parents and owners are referred to by id.
+/// Identifiers are columns of their own; parents and owners are referred to by id; the export ends
+/// with a `cf.<key>` column per custom field.
 package struct AnimalCSV: Sendable {
     package let store: AnimalStore
 
@@ -25,13 +27,15 @@ package struct AnimalCSV: Sendable {
         let store = store
         return CSVExport(
             name: "animals", title: "Animal export", permission: .animalsRead, columns: Self.columns,
+            more: { try await CustomFieldCSV.columns(store.database, .animal) },
             filter: { request, context in
                 try AnimalStore.Filter(ListQuery(request), species: store.species, principal: context.principal)
             },
             count: { try await store.count($0) },
-            rows: { filter, after, limit in
+            rows: { filter, after, limit, more in
                 try await store.database.read { db in
                     let animals = try store.page(db, filter, after: KeysetPosition(id: after), limit: limit).items
+                    let custom = try CustomFieldCSV.cells(db, .animal, ids: animals.compactMap(\.id), columns: more)
                     return try animals.map { animal in
                         let identifiers = try AnimalStore.identifiers(db, animalID: animal.id ?? 0)
                         let of = { (kind: AnimalIdentifier.Kind) in
@@ -44,7 +48,7 @@ package struct AnimalCSV: Sendable {
                                 animal.status.rawValue, animal.ownerId.map(String.init) ?? "",
                                 animal.sireId.map(String.init) ?? "", animal.damId.map(String.init) ?? "",
                                 of(.registration), of(.microchip), of(.earTag), animal.notes,
-                            ]
+                            ] + (custom[animal.id ?? 0] ?? [])
                         )
                     }
                 }

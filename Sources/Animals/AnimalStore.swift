@@ -1,3 +1,4 @@
+import CustomFields
 import Customers
 import Foundation
 import GRDB
@@ -16,17 +17,30 @@ package struct AnimalStore: Sendable {
         package var value: String
     }
 
-    /// An animal as the API shows it: its columns plus its identifiers.
+    /// An animal as the API shows it: its columns plus its identifiers and custom fields.
     package struct Detail: ResponseEncodable, Sendable {
         package var animal: Animal
         package var identifiers: [Identifier]
+        package var customFields: [String: CustomValue]
 
-        package enum Keys: String, CodingKey { case identifiers }
+        package enum Keys: String, CodingKey {
+            case identifiers
+            case customFields = "custom_fields"
+        }
 
         package func encode(to encoder: Encoder) throws {
             try animal.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(identifiers, forKey: .identifiers)
+            try container.encode(customFields, forKey: .customFields)
+        }
+
+        /// The animal `id` as it is now, in the caller's transaction.
+        static func load(_ db: Database, _ animal: Animal) throws -> Detail {
+            let id = animal.id ?? 0
+            return Detail(
+                animal: animal, identifiers: try AnimalStore.identifiers(db, animalID: id),
+                customFields: try CustomValues.load(db, .animal, id: id))
         }
     }
 
@@ -43,10 +57,12 @@ package struct AnimalStore: Sendable {
         package var sireId: Int64?
         package var damId: Int64?
         package var identifiers: [Identifier]?
+        package var customFields: [String: CustomFieldInput]?
         package var reason: String?
 
         package enum CodingKeys: String, CodingKey {
             case species, name, sex, breed, notes, status, identifiers, reason
+            case customFields = "custom_fields"
             case birthDate = "birth_date"
             case ownerId = "owner_id"
             case sireId = "sire_id"
@@ -61,6 +77,7 @@ package struct AnimalStore: Sendable {
         package var ownerID: Int64?
         /// Words of the name, breed, notes or identifiers (full-text, prefix match).
         package var text: String?
+        package var customFields: CustomFieldFilter?
         package var includeDeleted = false
     }
 
@@ -195,15 +212,17 @@ package struct AnimalStore: Sendable {
             try apply(input, to: &animal, db: write.db)
             try write.insert(&animal)
             try setIdentifiers(input.identifiers ?? [], of: animal, in: write)
-            return Detail(animal: animal, identifiers: try Self.identifiers(write.db, animalID: animal.id ?? 0))
+            try CustomValues.save(
+                input.customFields, entity: .animal, id: animal.id ?? 0, species: animal.species, creating: true,
+                in: write)
+            return try Detail.load(write.db, animal)
         }
     }
 
     package func update(id: Int64, _ input: Input, context: EventContext) async throws -> Detail {
         try await database.write(context) { write in
             try change(id, input, in: write)
-            return Detail(
-                animal: try Animal.live(write.db, id: id), identifiers: try Self.identifiers(write.db, animalID: id))
+            return try Detail.load(write.db, try Animal.live(write.db, id: id))
         }
     }
 
@@ -223,12 +242,15 @@ package struct AnimalStore: Sendable {
         animal.updatedAt = Date()
         try write.update(animal, from: previous, reason: input.reason)
         if let identifiers = input.identifiers { try setIdentifiers(identifiers, of: animal, in: write) }
+        try CustomValues.save(
+            input.customFields, entity: .animal, id: id, species: animal.species, creating: false,
+            reason: input.reason, in: write)
     }
 
     package func detail(id: Int64) async throws -> Detail? {
         try await database.read { db in
             guard let animal = try Animal.fetchOne(db, key: id) else { return nil }
-            return Detail(animal: animal, identifiers: try Self.identifiers(db, animalID: id))
+            return try Detail.load(db, animal)
         }
     }
 
@@ -264,6 +286,7 @@ package struct AnimalStore: Sendable {
             request = request.filter(
                 literal: "id IN (SELECT rowid FROM animals_fts WHERE animals_fts MATCH \(match))")
         }
+        if let condition = filter.customFields?.sql(.animal) { request = request.filter(literal: condition) }
         return request
     }
 

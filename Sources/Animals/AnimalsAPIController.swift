@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -75,12 +76,15 @@ package struct AnimalsAPIController {
 
     private var notFound: APIError { .notFound("No such animal.") }
 
-    private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Animal> {
+    private func list(_ request: Request, _ context: AppRequestContext) async throws
+        -> KeysetPage<WithCustomFields<Animal>>
+    {
         let query = ListQuery(request)
         let filter = try AnimalStore.Filter(query, species: store.species, principal: context.principal)
         let page = try await store.list(
             filter, order: try query.order(AnimalStore.sortable), after: try query.cursor(), limit: try query.limit())
-        return KeysetPage(items: page.items, next: page.next)
+        let items = try await store.database.read { try WithCustomFields<Animal>.load($0, .animal, page.items) }
+        return KeysetPage(items: items, next: page.next)
     }
 
     package init(store: AnimalStore, jobs: JobQueue) {
@@ -90,14 +94,15 @@ package struct AnimalsAPIController {
 }
 
 extension AnimalStore.Filter {
-    /// `species`, `sex`, `status`, `owner_id`, `q` (words of the name, breed, notes or identifiers) and,
-    /// for admins, `include_deleted=true`.
+    /// `species`, `sex`, `status`, `owner_id`, `q` (words of the name, breed, notes or identifiers),
+    /// `cf.<key>` (a custom field's value) and, for admins, `include_deleted=true`.
     package init(_ query: ListQuery, species allowed: [String], principal: Principal?) throws {
         species = try query.configured("species", in: allowed)
         sex = try query.choice("sex", in: Animal.Sex.allCases.map(\.rawValue)).flatMap(Animal.Sex.init)
         status = try query.choice("status", in: Animal.Status.allCases.map(\.rawValue)).flatMap(Animal.Status.init)
         ownerID = try query.integer("owner_id")
         text = query["q"]
+        customFields = try CustomFieldFilter(query)
         includeDeleted = query["include_deleted"] == "true" && principal?.can(.admin) == true
     }
 }

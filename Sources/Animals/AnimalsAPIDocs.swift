@@ -1,3 +1,4 @@
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 
@@ -172,6 +173,7 @@ extension APISchema {
             "created_at": .dateTime,
             "updated_at": .dateTime,
             "deleted_at": .dateTime,
+            "custom_fields": .customFieldValues,
         ]
     ).named("Animal")
 
@@ -197,6 +199,7 @@ extension APISchema {
             "sire_id": .integer,
             "dam_id": .integer,
             "identifiers": .array(.animalIdentifier),
+            "custom_fields": .customFieldValuesInput,
             "reason": .string(maxLength: AuditTrail.maxReason),
         ]
     ).described(
@@ -242,5 +245,6 @@ extension APIParameter {
         .query("owner_id", "Owner's customer id.", .integer),
         .query("q", "Words of the name, breed, notes or identifiers (full text, prefix match)."),
         .query("include_deleted", "Admins: true to list deleted records too."),
+        .customFieldFilter,
     ]
 }

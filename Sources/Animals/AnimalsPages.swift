@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 
@@ -55,8 +56,9 @@ struct AnimalFields: Encodable {
     let microchip: String
     let earTag: String
     let notes: String
+    let custom: CustomFieldForm
 
-    init(_ form: AnimalsWebController.Form, species: [String]) {
+    init(_ form: AnimalsWebController.Form, species: [String], custom: CustomFieldForm) {
         speciesOptions = Choice.list(species, selected: form.species)
         sexOptions = Choice.list(Animal.Sex.allCases.map(\.rawValue), selected: form.sex ?? "unknown")
         statusOptions = Choice.list(Animal.Status.allCases.map(\.rawValue), selected: form.status)
@@ -70,6 +72,7 @@ struct AnimalFields: Encodable {
         microchip = form.microchip ?? ""
         earTag = form.earTag ?? ""
         notes = form.notes ?? ""
+        self.custom = custom
     }
 }
 

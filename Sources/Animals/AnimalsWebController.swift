@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -22,7 +23,7 @@ package struct AnimalsWebController {
                 model: ImportPage(noun: "animals", api: "/api/v1/animals"))
         }
         routes.get("/animals/new", .animalsWrite) { request, context in
-            newPage(request, context, form: Form(), error: nil)
+            try await newPage(request, context, form: Form(), error: nil)
         }
         routes.post("/animals", .animalsWrite) { request, context in
             let form = try await request.decode(as: Form.self, context: context)
@@ -31,7 +32,7 @@ package struct AnimalsWebController {
                 return Flash(kind: .success, message: "\(detail.animal.label) was added.")
                     .redirect(to: "/animals/\(detail.animal.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return newPage(request, context, form: form, error: error)
+                return try await newPage(request, context, form: form, error: error)
             }
         }
         routes.get("/animals/{id}", .animalsRead) { request, context in
@@ -87,10 +88,12 @@ package struct AnimalsWebController {
         package var registration: String?
         package var microchip: String?
         package var earTag: String?
+        package var customFields: [String: String]?
         package var reason: String?
 
         package enum CodingKeys: String, CodingKey {
             case species, name, sex, breed, notes, status, registration, microchip, reason
+            case customFields = "custom_fields"
             case birthDate = "birth_date"
             case ownerId = "owner_id"
             case sireId = "sire_id"
@@ -140,7 +143,7 @@ package struct AnimalsWebController {
                 birthDate: birthDate, notes: notes, ownerId: try FormText.id(ownerId, field: "owner_id"),
                 status: FormText.text(status), sireId: try FormText.id(sireId, field: "sire_id"),
                 damId: try FormText.id(damId, field: "dam_id"), identifiers: identifiers,
-                reason: FormText.text(reason))
+                customFields: CustomFieldInput.typed(customFields), reason: FormText.text(reason))
         }
     }
 
@@ -169,10 +172,16 @@ package struct AnimalsWebController {
             status: error?.httpStatus ?? .ok)
     }
 
-    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
-        pages.page(
+    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) async throws
+        -> Response
+    {
+        let custom = try await store.database.read { db in
+            try CustomFieldForm.load(db, .animal, id: nil, species: nil, typed: form.customFields)
+        }
+        return pages.page(
             "animals/animal-new", title: "New animal", section: "animals", request: request, context: context,
-            model: AnimalFormPage(form: AnimalFields(form, species: store.species), error: error?.message),
+            model: AnimalFormPage(
+                form: AnimalFields(form, species: store.species, custom: custom), error: error?.message),
             status: error?.httpStatus ?? .ok)
     }
 
@@ -186,6 +195,12 @@ package struct AnimalsWebController {
         else { throw APIError.notFound("No animal has id \(id).") }
         let animal = detail.animal
         let tab = ListQuery(request)["tab"]
+        let (custom, customFacts) = try await store.database.read { db in
+            (
+                try CustomFieldForm.load(db, .animal, id: id, species: animal.species, typed: form?.customFields),
+                try CustomFieldForm.facts(db, .animal, id: id)
+            )
+        }
         let facts =
             [
                 ("Species", animal.species), ("Sex", animal.sex.rawValue), ("Breed", animal.breed),
@@ -194,13 +209,13 @@ package struct AnimalsWebController {
             ].map { AnimalDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
             + detail.identifiers.map {
                 AnimalDetailPage.Fact(label: $0.type.rawValue.replacingOccurrences(of: "_", with: " "), value: $0.value)
-            }
+            } + customFacts.map { AnimalDetailPage.Fact(label: $0.label, value: $0.value) }
         let model = AnimalDetailPage(
             animal: .init(
                 id: id, deleted: animal.deletedAt != nil, deletedAt: pages.time.text(animal.deletedAt, absent: "")),
             facts: facts, ownerId: animal.ownerId, pedigree: AnimalDetailPage.Node(pedigree.root),
             offspring: pedigree.offspring.map { .init(id: $0.id, name: $0.name.isEmpty ? "#\($0.id)" : $0.name) },
-            form: AnimalFields(form ?? Form(detail), species: store.species),
+            form: AnimalFields(form ?? Form(detail), species: store.species, custom: custom),
             history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
             hasHistory: !history.isEmpty,
             tabDetails: tab != "pedigree" && tab != "history", tabPedigree: tab == "pedigree",

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import GRDB
 import Hummingbird
@@ -31,6 +32,7 @@ package struct CustomerCSV: Sendable {
         let store = store
         return CSVExport(
             name: "customers", title: "Customer export", permission: .customersRead, columns: Self.columns,
+            more: { try await CustomFieldCSV.columns(store.database, .customer) },
             filter: { request, context in
                 let filter = try CustomerStore.Filter(ListQuery(request), principal: context.principal)
                 // People's contact details leave the lab: recorded as the export of the list.
@@ -40,10 +42,12 @@ package struct CustomerCSV: Sendable {
                 return filter
             },
             count: { try await store.count($0) },
-            rows: { filter, after, limit in
-                try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items.map {
-                    ($0.id ?? 0, Self.values($0))
+            rows: { filter, after, limit, more in
+                let items = try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items
+                let custom = try await store.database.read { db in
+                    try CustomFieldCSV.cells(db, .customer, ids: items.compactMap(\.id), columns: more)
                 }
+                return items.map { ($0.id ?? 0, Self.values($0) + (custom[$0.id ?? 0] ?? [])) }
             })
     }
 

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import GRDB
 import LabBoxPlatform
@@ -9,7 +10,7 @@ package struct CustomerStore: Sendable {
     package let database: AppDatabase
 
     /// The writable fields, from the API's JSON or the page's form; nil means "not given".
-    package struct Input: Codable, Sendable {
+    package struct Input: Decodable, Sendable {
         package var kind: String?
         package var name: String?
         package var contactName: String?
@@ -23,10 +24,12 @@ package struct CustomerStore: Sendable {
         package var billingEmail: String?
         package var notes: String?
         package var resultsDelivery: String?
+        package var customFields: [String: CustomFieldInput]?
         package var reason: String?
 
         package enum CodingKeys: String, CodingKey {
             case kind, name, email, phone, address, postcode, city, country, notes, reason
+            case customFields = "custom_fields"
             case contactName = "contact_name"
             case vatId = "vat_id"
             case billingEmail = "billing_email"
@@ -92,6 +95,8 @@ package struct CustomerStore: Sendable {
             var customer = Customer(id: nil, kind: .organisation, name: "", createdAt: now, updatedAt: now)
             try apply(input, to: &customer)
             try write.insert(&customer)
+            try CustomValues.save(
+                input.customFields, entity: .customer, id: customer.id ?? 0, species: nil, creating: true, in: write)
             return customer
         }
     }
@@ -103,8 +108,16 @@ package struct CustomerStore: Sendable {
             try apply(input, to: &customer)
             customer.updatedAt = Date()
             try write.update(customer, from: previous, reason: input.reason)
+            try CustomValues.save(
+                input.customFields, entity: .customer, id: id, species: nil, creating: false, reason: input.reason,
+                in: write)
             return customer
         }
+    }
+
+    /// `customers` as the API shows them, with their custom fields.
+    package func withCustomFields(_ customers: [Customer]) async throws -> [WithCustomFields<Customer>] {
+        try await database.read { try WithCustomFields<Customer>.load($0, .customer, customers) }
     }
 
     package func customer(id: Int64) async throws -> Customer? {

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -15,19 +16,19 @@ package struct CustomersAPIController {
         }
         routes.post("/api/v1/customers", .customersWrite, .addCustomer) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            return EditedResponse(
-                status: .created, response: try await store.create(input, context: context.eventContext))
+            let customer = try await store.create(input, context: context.eventContext)
+            return EditedResponse(status: .created, response: try await one(customer))
         }
         routes.get("/api/v1/customers/{id}", .customersRead, .oneCustomer) { _, context in
             let id = try context.id()
             guard let customer = try await store.customer(id: id) else { throw notFound }
             try await store.database.recordAccess(
                 context.eventContext, subject: .customer(id), action: .view, channel: .api)
-            return customer
+            return try await one(customer)
         }
         routes.patch("/api/v1/customers/{id}", .customersWrite, .changeCustomer) { request, context in
             let input = try await request.decode(as: CustomerStore.Input.self, context: context)
-            return try await store.update(id: try context.id(), input, context: context.eventContext)
+            return try await one(try await store.update(id: try context.id(), input, context: context.eventContext))
         }
         SoftDeleteRoutes<Customer>(database: store.database).addAPI(
             to: routes, path: "/api/v1/customers", read: .customersRead, write: .customersWrite,
@@ -50,12 +51,19 @@ package struct CustomersAPIController {
 
     private var notFound: APIError { .notFound("No such customer.") }
 
-    private func list(_ request: Request, _ context: AppRequestContext) async throws -> KeysetPage<Customer> {
+    /// The customer as stored, with its custom fields.
+    private func one(_ customer: Customer) async throws -> WithCustomFields<Customer> {
+        try await store.withCustomFields([customer])[0]
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) async throws
+        -> KeysetPage<WithCustomFields<Customer>>
+    {
         let query = ListQuery(request)
         let filter = try CustomerStore.Filter(query, principal: context.principal)
         let page = try await store.list(
             filter, order: try query.order(CustomerStore.sortable), after: try query.cursor(), limit: try query.limit())
-        return KeysetPage(items: page.items, next: page.next)
+        return KeysetPage(items: try await store.withCustomFields(page.items), next: page.next)
     }
 
     package init(store: CustomerStore, jobs: JobQueue) {

@@ -1,3 +1,4 @@
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 
@@ -136,6 +137,7 @@ extension APISchema {
             "deleted_at": .dateTime.described("Present when deleted."),
             "retention_flagged_at": .dateTime.described(
                 "Present when the retention job found the customer inactive for privacy.retention_years."),
+            "custom_fields": .customFieldValues,
         ]
     ).named("Customer")
 
@@ -154,6 +156,7 @@ extension APISchema {
             "billing_email": .string(maxLength: 254),
             "notes": .string(maxLength: 5000),
             "results_delivery": .enumeration(["", "attach", "link", "none"]),
+            "custom_fields": .customFieldValuesInput,
             "reason": .string(maxLength: AuditTrail.maxReason),
         ]
     ).described("Writable fields; name is required on create. reason is recorded in the audit trail.").named(

@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 
@@ -52,8 +53,9 @@ struct CustomerFields: Encodable {
     let billingEmail: String
     let notes: String
     let deliveries: [Choice]
+    let custom: CustomFieldForm
 
-    init(_ input: CustomerStore.Input) {
+    init(_ input: CustomerStore.Input, custom: CustomFieldForm) {
         kinds = Customer.Kind.allCases.map { Choice(value: $0.rawValue, selected: $0.rawValue == input.kind) }
         name = input.name ?? ""
         contactName = input.contactName ?? ""
@@ -70,6 +72,7 @@ struct CustomerFields: Encodable {
             ("", "the lab's default"), ("attach", "report attached to an email"),
             ("link", "email with a link to the report"), ("none", "no email"),
         ].map { Choice(value: $0.0, label: $0.1, selected: $0.0 == (input.resultsDelivery ?? "")) }
+        self.custom = custom
     }
 }
 

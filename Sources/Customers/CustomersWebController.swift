@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -22,34 +23,51 @@ package struct CustomersWebController {
                 model: ImportPage(noun: "customers", api: "/api/v1/customers"))
         }
         routes.get("/customers/new", .customersWrite) { request, context in
-            form("customers/customer-new", title: "New customer", request, context, input: .init(), error: nil)
+            try await newPage(request, context, form: Form(), error: nil)
         }
         routes.post("/customers", .customersWrite) { request, context in
-            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            let form = try await request.decode(as: Form.self, context: context)
             do {
-                let customer = try await store.create(input, context: context.eventContext)
+                let customer = try await store.create(form.input, context: context.eventContext)
                 return Flash(kind: .success, message: "\(customer.name) was added.")
                     .redirect(to: "/customers/\(customer.id ?? 0)")
             } catch let error as APIError where error.status.code < 500 {
-                return form(
-                    "customers/customer-new", title: "New customer", request, context, input: input, error: error)
+                return try await newPage(request, context, form: form, error: error)
             }
         }
         routes.get("/customers/{id}", .customersRead) { request, context in
-            try await detail(request, context, input: nil, error: nil)
+            try await detail(request, context, form: nil, error: nil)
         }
         routes.post("/customers/{id}", .customersWrite) { request, context in
-            let input = try await request.decode(as: CustomerStore.Input.self, context: context)
+            let form = try await request.decode(as: Form.self, context: context)
             let id = try context.id()
             do {
-                let customer = try await store.update(id: id, input, context: context.eventContext)
+                let customer = try await store.update(id: id, form.input, context: context.eventContext)
                 return Flash(kind: .success, message: "\(customer.name) was saved.").redirect(to: "/customers/\(id)")
             } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
-                return try await detail(request, context, input: input, error: error)
+                return try await detail(request, context, form: form, error: error)
             }
         }
         SoftDeleteRoutes<Customer>(database: store.database).addPages(
             to: routes, path: "/customers", write: .customersWrite)
+    }
+
+    /// The form: the API's fields, and the custom fields as the browser's text, which a number
+    /// field reads as a number.
+    package struct Form: Decodable {
+        package var input = CustomerStore.Input()
+        package var customFields: [String: String]?
+
+        private enum CodingKeys: String, CodingKey { case customFields = "custom_fields" }
+
+        package init() {}
+
+        package init(from decoder: Decoder) throws {
+            input = try CustomerStore.Input(from: decoder)
+            customFields = try decoder.container(keyedBy: CodingKeys.self)
+                .decodeIfPresent([String: String].self, forKey: .customFields)
+            input.customFields = CustomFieldInput.typed(customFields)
+        }
     }
 
     private static let filters = ["q", "kind", "include_deleted", "sort"]
@@ -72,19 +90,21 @@ package struct CustomersWebController {
                 isAdmin: context.principal?.can(.admin) == true, includeDeleted: filter.includeDeleted))
     }
 
-    private func form(
-        _ template: String, title: String, _ request: Request, _ context: AppRequestContext,
-        input: CustomerStore.Input, error: APIError?
-    ) -> Response {
-        pages.page(
-            template, title: title, section: "customers", request: request, context: context,
-            model: CustomerFormPage(form: CustomerFields(input), error: error?.message),
+    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) async throws
+        -> Response
+    {
+        let custom = try await store.database.read { db in
+            try CustomFieldForm.load(db, .customer, id: nil, species: nil, typed: form.customFields)
+        }
+        return pages.page(
+            "customers/customer-new", title: "New customer", section: "customers", request: request, context: context,
+            model: CustomerFormPage(form: CustomerFields(form.input, custom: custom), error: error?.message),
             status: error?.httpStatus ?? .ok)
     }
 
-    private func detail(
-        _ request: Request, _ context: AppRequestContext, input: CustomerStore.Input?, error: APIError?
-    ) async throws -> Response {
+    private func detail(_ request: Request, _ context: AppRequestContext, form: Form?, error: APIError?) async throws
+        -> Response
+    {
         let id = try context.id()
         guard let customer = try await store.customer(id: id),
             let history = try await store.database.history(Customer.self, id: id)
@@ -108,13 +128,19 @@ package struct CustomersWebController {
             ("Results by", customer.resultsDelivery.isEmpty ? "the lab's default" : customer.resultsDelivery),
             ("Notes", customer.notes),
         ].map { CustomerDetailPage.Fact(label: $0.0, value: $0.1.isEmpty ? "—" : $0.1) }
+        let (custom, customFacts) = try await store.database.read { db in
+            (
+                try CustomFieldForm.load(db, .customer, id: id, species: nil, typed: form?.customFields),
+                try CustomFieldForm.facts(db, .customer, id: id)
+            )
+        }
         let model = CustomerDetailPage(
             customer: .init(
                 id: id, deleted: customer.deletedAt != nil, deletedAt: pages.time.text(customer.deletedAt, absent: "")),
-            facts: facts,
+            facts: facts + customFacts.map { CustomerDetailPage.Fact(label: $0.label, value: $0.value) },
             linked: try await RecordLinks.panels(
                 links, id: id, database: store.database, principal: context.principal, time: pages.time),
-            form: CustomerFields(input ?? current),
+            form: CustomerFields(form?.input ?? current, custom: custom),
             history: history.map { History.Row($0, time: pages.time) }, historyCount: history.count,
             hasHistory: !history.isEmpty,
             tabHistory: ListQuery(request)["tab"] == "history",

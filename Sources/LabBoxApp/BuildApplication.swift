@@ -4,6 +4,7 @@ import Attachments
 import Billing
 import Biobank
 import Collaboration
+import CustomFields
 import Customers
 import Foundation
 import Genomics
@@ -312,6 +313,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     let webhooks = WebhookStore(database: services.database)
     WebhooksAPIController(store: webhooks).addRoutes(to: routes)
     WebhooksWebController(store: webhooks, pages: pages).addRoutes(to: routes)
+    let customFields = CustomFieldStore(database: services.database, species: services.config.species)
+    CustomFieldsAPIController(store: customFields).addRoutes(to: routes)
+    CustomFieldsWebController(store: customFields, pages: pages).addRoutes(to: routes)
     SystemController(services: services).addRoutes(to: routes)
     ListExports(database: services.database).addRoutes(to: routes, jobs: services.jobs)
     return routes

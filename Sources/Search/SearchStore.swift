@@ -1,6 +1,7 @@
 import Animals
 import Biobank
 import Collaboration
+import CustomFields
 import Customers
 import Foundation
 import GRDB
@@ -9,8 +10,8 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// Full-text search (SQLite FTS5) across samples, animals, customers and the document library, each
-/// hit with the passage that matched, and the barcode lookup behind the search box: a scanned
+/// Full-text search (SQLite FTS5) across samples, animals, customers (their custom field values
+/// too) and the document library, each hit with the passage that matched, and the barcode lookup behind the search box: a scanned
 /// external id goes straight to its sample.
 package struct SearchStore: Sendable {
     package let database: AppDatabase
@@ -60,13 +61,7 @@ package struct SearchStore: Sendable {
                         JOIN animals ON animals.id = animals_fts.rowid
                         WHERE animals_fts MATCH ? AND animals.deleted_at IS NULL ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
-                ).map { row in
-                    let animal = try Animal(row: row)
-                    return Hit(
-                        type: "animal", id: animal.id ?? 0, title: animal.label,
-                        detail: "\(animal.species), \(animal.breed)",
-                        snippet: LibraryStore.highlighted(row["snippet"] ?? ""))
-                }
+                ).map { row in Self.hit(try Animal(row: row), snippet: LibraryStore.highlighted(row["snippet"] ?? "")) }
             }
             if readable.contains(.customersRead) {
                 items += try Row.fetchAll(
@@ -77,12 +72,10 @@ package struct SearchStore: Sendable {
                         WHERE customers_fts MATCH ? AND customers.deleted_at IS NULL ORDER BY rank LIMIT ?
                         """, arguments: [match, limit]
                 ).map { row in
-                    let customer = try Customer(row: row)
-                    return Hit(
-                        type: "customer", id: customer.id ?? 0, title: customer.name, detail: customer.city,
-                        snippet: LibraryStore.highlighted(row["snippet"] ?? ""))
+                    Self.hit(try Customer(row: row), snippet: LibraryStore.highlighted(row["snippet"] ?? ""))
                 }
             }
+            items += try Self.customFieldHits(db, match, readable: readable, besides: items, limit: limit)
             return Results(exact: exact, items: items)
         }
         if readable.contains(.libraryRead) {
@@ -97,6 +90,54 @@ package struct SearchStore: Sendable {
     /// between the control characters 2 and 3 (``LibraryStore/highlighted(_:)`` makes them `<mark>`).
     private static func snippet(_ index: String) -> String {
         "snippet(\(index), -1, char(2), char(3), '…', 12) AS snippet"
+    }
+
+    /// The records whose custom field values match and that no other hit names, each with the
+    /// field's label before the passage; deleted animals and customers left out, as above.
+    private static func customFieldHits(
+        _ db: Database, _ match: String, readable: Set<Permission>, besides found: [Hit], limit: Int
+    ) throws -> [Hit] {
+        let kinds: [(CustomField.Entity, Permission)] = [
+            (.sample, .samplesRead), (.animal, .animalsRead), (.customer, .customersRead),
+        ]
+        var seen = Set(found.map { "\($0.type) \($0.id)" })
+        var hits: [Hit] = []
+        for (entity, permission) in kinds where readable.contains(permission) {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.entity_id, f.label, \(snippet("custom_field_values_fts")) FROM custom_field_values_fts
+                    JOIN custom_field_values v ON v.id = custom_field_values_fts.rowid
+                    JOIN custom_fields f ON f.id = v.field_id
+                    WHERE custom_field_values_fts MATCH ? AND v.entity_type = ? ORDER BY rank LIMIT ?
+                    """, arguments: [match, entity, limit])
+            for row in rows where seen.insert("\(entity.rawValue) \(row["entity_id"] as Int64)").inserted {
+                let id: Int64 = row["entity_id"]
+                let snippet = LibraryStore.highlighted((row["label"] as String) + ": " + (row["snippet"] ?? ""))
+                let hit: Hit? =
+                    switch entity {
+                    case .sample: try Sample.fetchOne(db, key: id).map { Self.hit($0, snippet: snippet) }
+                    case .animal:
+                        try Animal.filter(key: id).filter(Animal.CodingKeys.deletedAt == nil).fetchOne(db)
+                            .map { Self.hit($0, snippet: snippet) }
+                    case .customer:
+                        try Customer.filter(key: id).filter(Customer.CodingKeys.deletedAt == nil).fetchOne(db)
+                            .map { Self.hit($0, snippet: snippet) }
+                    }
+                if let hit { hits.append(hit) }
+            }
+        }
+        return hits
+    }
+
+    private static func hit(_ animal: Animal, snippet: String) -> Hit {
+        Hit(
+            type: "animal", id: animal.id ?? 0, title: animal.label, detail: "\(animal.species), \(animal.breed)",
+            snippet: snippet)
+    }
+
+    private static func hit(_ customer: Customer, snippet: String) -> Hit {
+        Hit(type: "customer", id: customer.id ?? 0, title: customer.name, detail: customer.city, snippet: snippet)
     }
 
     private static func hit(_ sample: Sample, snippet: String) -> Hit {

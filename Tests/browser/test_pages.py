@@ -773,6 +773,40 @@ def test_webhook_secret_shown_once_and_a_test_event_logged(driver):
     assert "Practice management" in driver.find_element(By.CSS_SELECTOR, "table").text
 
 
+def test_custom_field_defined_by_the_admin_and_filled_by_a_technician(driver):
+    driver.get(BASE + "/admin/custom-fields")
+    assert "No custom fields yet" in driver.find_element(By.ID, "main").text
+    Select(driver.find_element(By.ID, "field-entity")).select_by_visible_text("animal")
+    Select(driver.find_element(By.ID, "field-species")).select_by_visible_text("bovine")
+    Select(driver.find_element(By.ID, "field-kind")).select_by_visible_text("number")
+    fill(driver, {"field-label": "Withers height", "field-key": "height", "field-unit": "cm",
+                  "field-minimum": "50", "field-maximum": "250"})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/admin/custom-fields'] button").click)
+    assert "Withers height was added" in flash_text(driver)
+    assert "≥ 50, ≤ 250, cm" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.save_screenshot(f"{SHOTS}/custom-fields.png")
+    # A technician records a heifer: the field shows for cattle only, with its unit and bounds.
+    driver.delete_all_cookies()
+    sign_in(driver, "tomas@lab.example", "first-day-at-the-bench")
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+    driver.get(BASE + "/animals/new")
+    height = driver.find_element(By.ID, "cf-height")
+    Select(driver.find_element(By.ID, "animal-species")).select_by_visible_text("equine")
+    assert not height.is_displayed()
+    Select(driver.find_element(By.ID, "animal-species")).select_by_visible_text("bovine")
+    assert height.is_displayed() and height.get_attribute("max") == "250"
+    fill(driver, {"animal-name": "Heidi", "cf-height": "131.5"})
+    driver.save_screenshot(f"{SHOTS}/animal-custom-field.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/animals'] button[type=submit]").click)
+    assert "Heidi was added" in flash_text(driver)
+    facts = driver.find_element(By.CSS_SELECTOR, ".facts").text
+    assert "Withers height" in facts and "131.5 cm" in facts, facts
+    driver.save_screenshot(f"{SHOTS}/animal-custom-field-shown.png")
+    driver.delete_all_cookies()
+    sign_in(driver)
+    WebDriverWait(driver, 10).until(expected_conditions.title_is("Home · LabBox"))
+
+
 def test_task_assigned_commented_and_on_the_board(driver):
     driver.get_log("browser")  # what earlier pages logged is theirs
     driver.get(BASE + "/tasks/new")
@@ -937,6 +971,7 @@ def main():
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache, test_webhook_secret_shown_once_and_a_test_event_logged,
+             test_custom_field_defined_by_the_admin_and_filled_by_a_technician,
              test_task_assigned_commented_and_on_the_board,
              test_customer_privacy_consent_export_and_erasure, test_library_sop_proposed_previewed_and_approved,
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,

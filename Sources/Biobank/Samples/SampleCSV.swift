@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import GRDB
 import Hummingbird
@@ -35,6 +36,7 @@ package struct SampleCSV: Sendable {
         let store = store
         return CSVExport(
             name: "samples", title: "Sample export", permission: .samplesRead, columns: Self.columns,
+            more: { try await CustomFieldCSV.columns(store.database, .sample) },
             filter: { request, _ in
                 let filter = try SampleStore.Filter(
                     ListQuery(request), species: store.species, kinds: store.kinds, days: days)
@@ -42,10 +44,12 @@ package struct SampleCSV: Sendable {
                 return filter
             },
             count: { try await store.count($0) },
-            rows: { filter, after, limit in
-                try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items.map {
-                    ($0.id ?? 0, Self.values($0))
+            rows: { filter, after, limit, more in
+                let items = try await store.list(filter, after: KeysetPosition(id: after), limit: limit).items
+                let custom = try await store.database.read { db in
+                    try CustomFieldCSV.cells(db, .sample, ids: items.compactMap(\.id), columns: more)
                 }
+                return items.map { ($0.id ?? 0, Self.values($0) + (custom[$0.id ?? 0] ?? [])) }
             })
     }
 

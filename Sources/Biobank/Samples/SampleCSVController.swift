@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -38,7 +39,8 @@ package struct SampleCSVController {
 extension SampleStore.Filter {
     /// The query parameters of every sample list (page, API, export, labels): `q`, `species`,
     /// `kind`, `status`, `animal_id`, `owner_id`, `container_id`, and `collected_from` /
-    /// `collected_to`, the lab's calendar days (`days`), both included.
+    /// `collected_to`, the lab's calendar days (`days`), both included, and `cf.<key>` (a custom
+    /// field's value).
     package init(_ query: ListQuery, species: [String], kinds: [String], days: LabTime) throws {
         self.species = try query.configured("species", in: species)
         kind = try query.configured("kind", in: kinds)
@@ -62,6 +64,7 @@ extension SampleStore.Filter {
         }
         collectedFrom = from?.databaseText
         collectedBefore = before?.databaseText
+        customFields = try CustomFieldFilter(query)
     }
 
     /// The names of those parameters, for the links that keep a selection (next page, export).

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxServer
@@ -6,7 +7,8 @@ import LabBoxValues
 /// The API's JSON for samples, written field by field with ``JSONText``: a page of fifty spent
 /// half its time in `JSONEncoder`. It equals the `Encodable` form, which a test checks.
 extension Sample: ResponseGenerator {
-    package func appendJSON(to json: inout [UInt8]) {
+    /// The sample's JSON, with `custom_fields` when they are given.
+    package func appendJSON(to json: inout [UInt8], customFields: [String: CustomValue]? = nil) {
         // Each key is written with its punctuation as one constant (`,"kind":`): key by key, the
         // quotes and separators were a third of a page's JSON.
         func field(_ key: StaticString, _ value: String?, quoted: Bool = true) {
@@ -41,6 +43,10 @@ extension Sample: ResponseGenerator {
         field(#","freeze_thaw_count":"#, String(freezeThawCount), quoted: false)
         date(#","created_at":"#, createdAt)
         date(#","updated_at":"#, updatedAt)
+        if let customFields {
+            json += #","custom_fields":"#.utf8
+            CustomValues.appendJSON(customFields, to: &json)
+        }
         json.append(UInt8(ascii: "}"))
     }
 
@@ -52,9 +58,24 @@ extension Sample: ResponseGenerator {
     }
 }
 
-/// `GET /api/v1/samples`: `{"items":[…],"next_cursor":…}` as ``KeysetPage`` encodes it.
+/// A sample as its own routes answer: its JSON with its custom fields.
+package struct SampleDetail: ResponseGenerator, Sendable {
+    package let sample: Sample
+    package let customFields: [String: CustomValue]
+
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json: [UInt8] = []
+        json.reserveCapacity(640)
+        sample.appendJSON(to: &json, customFields: customFields)
+        return JSONText.response(json)
+    }
+}
+
+/// `GET /api/v1/samples`: `{"items":[…],"next_cursor":…}` as ``KeysetPage`` encodes it, each
+/// sample with its custom fields.
 package struct SamplePage: ResponseGenerator {
     package let items: [Sample]
+    package let customFields: [Int64: [String: CustomValue]]
     package let next: KeysetPosition?
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -62,7 +83,7 @@ package struct SamplePage: ResponseGenerator {
         json.reserveCapacity(512 * items.count + 64)
         for (index, sample) in items.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
-            sample.appendJSON(to: &json)
+            sample.appendJSON(to: &json, customFields: customFields[sample.id ?? 0] ?? [:])
         }
         json += #"],"next_cursor":"#.utf8
         if let next { JSONText.append(Cursor.encode(next), to: &json) } else { json += "null".utf8 }
@@ -70,8 +91,9 @@ package struct SamplePage: ResponseGenerator {
         return JSONText.response(json)
     }
 
-    package init(items: [Sample], next: KeysetPosition?) {
+    package init(items: [Sample], customFields: [Int64: [String: CustomValue]], next: KeysetPosition?) {
         self.items = items
+        self.customFields = customFields
         self.next = next
     }
 }

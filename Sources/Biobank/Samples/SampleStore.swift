@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import GRDB
 import LabBoxPlatform
@@ -26,9 +27,11 @@ package struct SampleStore: Sendable {
         package var freezeThawCount: Int?
         /// On create only: the samples this one was taken from.
         package var parents: [Parent]?
+        package var customFields: [String: CustomFieldInput]?
 
         package enum CodingKeys: String, CodingKey {
             case species, kind, status, notes, quantity, unit, doses, parents
+            case customFields = "custom_fields"
             case externalId = "external_id"
             case animalId = "animal_id"
             case collectedAt = "collected_at"
@@ -40,7 +43,7 @@ package struct SampleStore: Sendable {
             externalId: String? = nil, species: String? = nil, kind: String? = nil, status: Sample.Status? = nil,
             animalId: Int64? = nil, collectedAt: String? = nil, notes: String? = nil, collectedBy: String? = nil,
             quantity: Double? = nil, unit: String? = nil, doses: Int? = nil, freezeThawCount: Int? = nil,
-            parents: [Parent]? = nil
+            parents: [Parent]? = nil, customFields: [String: CustomFieldInput]? = nil
         ) {
             self.externalId = externalId
             self.species = species
@@ -55,6 +58,7 @@ package struct SampleStore: Sendable {
             self.doses = doses
             self.freezeThawCount = freezeThawCount
             self.parents = parents
+            self.customFields = customFields
         }
     }
 
@@ -87,6 +91,8 @@ package struct SampleStore: Sendable {
         package var collectedFrom: String?
         /// Collected before this instant (exclusive), in the database's form.
         package var collectedBefore: String?
+        /// `cf.<key>=value`: a custom field's value.
+        package var customFields: CustomFieldFilter?
 
         package init(
             species: String? = nil, kind: String? = nil, status: Sample.Status? = nil, text: String? = nil,
@@ -243,6 +249,9 @@ package struct SampleStore: Sendable {
             }
             try write.insert(&sample)
             try link(sample, to: input.parents ?? [], in: write)
+            try CustomValues.save(
+                input.customFields, entity: .sample, id: sample.id ?? 0, species: sample.species, creating: true,
+                in: write)
             return sample
         }
     }
@@ -289,6 +298,9 @@ package struct SampleStore: Sendable {
         if discarding, let witness {
             try Signature.sign(sample, as: witness, meaning: .witnessed, in: write, reason: reason)
         }
+        try CustomValues.save(
+            input.customFields, entity: .sample, id: id, species: sample.species, creating: false, reason: reason,
+            in: write)
         return sample
     }
 
@@ -319,6 +331,11 @@ package struct SampleStore: Sendable {
         try await database.read(singleStatement: true) { db in
             try Sample.fetchOne(db.cachedStatement(sql: Self.byID), arguments: [id])
         }
+    }
+
+    /// Each sample's custom field values.
+    package func customFields(of samples: [Sample]) async throws -> [Int64: [String: CustomValue]] {
+        try await database.read { db in try CustomValues.load(db, .sample, ids: samples.compactMap(\.id)) }
     }
 
     private static let selection = Sample.selection(of: "samples")
@@ -385,6 +402,7 @@ package struct SampleStore: Sendable {
         }
         if let from = filter.collectedFrom { conditions.append("collected_at >= \(from)") }
         if let before = filter.collectedBefore { conditions.append("collected_at < \(before)") }
+        if let condition = filter.customFields?.sql(.sample) { conditions.append(condition) }
         return conditions
     }
 

@@ -1,3 +1,4 @@
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -16,7 +17,8 @@ package struct SamplesAPIController {
         routes.post("/api/v1/samples", .samplesWrite, .recordSample) { request, context in
             let input = try await request.decode(as: SampleStore.Input.self, context: context)
             return EditedResponse(
-                status: .created, response: try await store.create(input, context: context.eventContext))
+                status: .created,
+                response: try await detail(try await store.create(input, context: context.eventContext)))
         }
         routes.get("/api/v1/samples/lookup", .samplesRead, .findSamples) { request, _ in
             let query = ListQuery(request)
@@ -99,9 +101,14 @@ package struct SamplesAPIController {
         }
     }
 
-    private func sample(_ context: AppRequestContext) async throws -> Sample {
+    private func sample(_ context: AppRequestContext) async throws -> SampleDetail {
         guard let sample = try await store.sample(id: try context.id()) else { throw notFound }
-        return sample
+        return try await detail(sample)
+    }
+
+    /// The sample as stored, with its custom fields.
+    private func detail(_ sample: Sample) async throws -> SampleDetail {
+        SampleDetail(sample: sample, customFields: try await store.customFields(of: [sample])[sample.id ?? 0] ?? [:])
     }
 
     private func list(_ request: Request) async throws -> SamplePage {
@@ -110,15 +117,17 @@ package struct SamplesAPIController {
         let limit = try query.limit()
         let page = try await store.list(
             filter, order: try query.order(SampleStore.sortable), after: try query.cursor(), limit: limit)
-        return SamplePage(items: page.items, next: page.next)
+        return SamplePage(
+            items: page.items, customFields: try await store.customFields(of: page.items), next: page.next)
     }
 
-    private func update(_ request: Request, _ context: AppRequestContext) async throws -> Sample {
+    private func update(_ request: Request, _ context: AppRequestContext) async throws -> SampleDetail {
         let id = try context.id()
         let change = try await request.decode(as: UpdateRequest.self, context: context)
         let witness = try await change.witness?.witness(identity: identity, context: context)
-        return try await store.update(
-            id: id, change.input, reason: change.reason, witness: witness, context: context.eventContext)
+        return try await detail(
+            try await store.update(
+                id: id, change.input, reason: change.reason, witness: witness, context: context.eventContext))
     }
 
     package init(store: SampleStore, identity: Identity, time: LabTime) {

@@ -1,3 +1,4 @@
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 
@@ -170,6 +171,7 @@ extension APIParameter {
             .recordID),
         .query("collected_from", "Collected on or after this day of the lab's calendar (lab.timezone).", .date),
         .query("collected_to", "Collected on or before this day of the lab's calendar (lab.timezone).", .date),
+        .customFieldFilter,
     ]
 }
 
@@ -196,6 +198,7 @@ extension APISchema {
                     ], required: ["sample_id", "relation"]
                 )
             ).described("On create: one parent for an aliquot or derivative, two or more for a pool, same species."),
+            "custom_fields": .customFieldValuesInput,
         ]
     ).described(
         "The writable fields. On create external_id, species, kind and collected_at are required; status defaults to received. Species and kinds come from the lab.species and lab.sample_kinds settings."
@@ -273,6 +276,7 @@ extension APISchema {
             "unit": .string,
             "doses": .integer.nullable,
             "freeze_thaw_count": .integer,
+            "custom_fields": .customFieldValues,
         ],
         required: [
             "id", "external_id", "species", "kind", "status", "collected_at", "notes", "created_at", "updated_at",

@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
@@ -79,6 +80,7 @@ struct SampleFormPage: Encodable {
     let relations: [Choice]
     let species: [Choice]
     let kinds: [Choice]
+    let custom: CustomFieldForm
     let error: String?
 }
 
@@ -139,8 +141,15 @@ struct SampleDetailPage: Encodable {
         let current: Bool
         let hash: String
     }
+    struct Fact: Encodable {
+        let label: String
+        let value: String
+    }
     let sample: Details
     let form: SampleFormValues
+    /// The custom fields' values, and their inputs on the change form.
+    let customFacts: [Fact]
+    let custom: CustomFieldForm
     let error: String?
     let tabDetails: Bool
     let tabHistory: Bool

@@ -1,5 +1,6 @@
 import Attachments
 import Collaboration
+import CustomFields
 import Foundation
 import Hummingbird
 import LabBoxPlatform
@@ -17,7 +18,7 @@ package struct SamplesWebController {
     package func addRoutes(to routes: RouteTable) {
         routes.get("/samples", .samplesRead) { request, context in try await list(request, context) }
         routes.get("/samples/new", .samplesWrite) { request, context in
-            newPage(request, context, form: Form(), error: nil)
+            try await newPage(request, context, form: Form(), error: nil)
         }
         routes.post("/samples", .samplesWrite) { request, context in try await create(request, context) }
         routes.get("/samples/{id}", .samplesRead) { request, context in
@@ -50,6 +51,7 @@ package struct SamplesWebController {
         package var witnessEmail = ""
         package var witnessPassword = ""
         package var witnessCode = ""
+        package var customFields: [String: String]?
 
         package init() {}
 
@@ -75,6 +77,7 @@ package struct SamplesWebController {
             witnessCode = try text(.witnessCode)
             parentBarcodes = try text(.parentBarcodes)
             relation = try text(.relation)
+            customFields = try container.decodeIfPresent([String: String].self, forKey: .customFields)
         }
 
         package enum CodingKeys: String, CodingKey {
@@ -88,6 +91,7 @@ package struct SamplesWebController {
             case witnessEmail = "witness_email"
             case witnessPassword = "witness_password"
             case witnessCode = "witness_code"
+            case customFields = "custom_fields"
         }
 
         package init(_ sample: Sample, time: LabTime) {
@@ -135,7 +139,8 @@ package struct SamplesWebController {
             return SampleStore.Input(
                 externalId: given(externalId), species: given(species), kind: given(kind),
                 status: given(status).flatMap(Sample.Status.init), animalId: animal, collectedAt: collected,
-                notes: notes, collectedBy: given(collectedBy), quantity: amount, unit: given(unit), doses: doseCount)
+                notes: notes, collectedBy: given(collectedBy), quantity: amount, unit: given(unit), doses: doseCount,
+                customFields: CustomFieldInput.typed(customFields))
         }
     }
 
@@ -232,8 +237,13 @@ package struct SamplesWebController {
             status: error?.httpStatus ?? .ok)
     }
 
-    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) -> Response {
-        pages.page(
+    private func newPage(_ request: Request, _ context: AppRequestContext, form: Form, error: APIError?) async throws
+        -> Response
+    {
+        let custom = try await store.database.read { db in
+            try CustomFieldForm.load(db, .sample, id: nil, species: nil, typed: form.customFields)
+        }
+        return pages.page(
             "biobank/sample-new", title: "New sample", section: "samples", request: request, context: context,
             model: SampleFormPage(
                 form: SampleFormValues(form),
@@ -242,7 +252,7 @@ package struct SamplesWebController {
                     Choice(value: $0.rawValue, selected: $0.rawValue == form.relation)
                 },
                 species: Choice.list(store.species, selected: form.species),
-                kinds: Choice.list(store.kinds, selected: form.kind), error: error?.message),
+                kinds: Choice.list(store.kinds, selected: form.kind), custom: custom, error: error?.message),
             status: error?.httpStatus ?? .ok)
     }
 
@@ -260,7 +270,7 @@ package struct SamplesWebController {
             return Flash(kind: .success, message: "Sample \(sample.externalId) was recorded.")
                 .redirect(to: "/samples/\(sample.id ?? 0)")
         } catch let error as APIError where error.status.code < 500 {
-            return newPage(request, context, form: form, error: error)
+            return try await newPage(request, context, form: form, error: error)
         }
     }
 
@@ -302,6 +312,12 @@ package struct SamplesWebController {
             throw APIError.notFound("No sample has id \(id).")
         }
         let (sample, history, manifest) = (record.sample, record.history, record.signatures)
+        let (custom, customFacts) = try await store.database.read { db in
+            (
+                try CustomFieldForm.load(db, .sample, id: id, species: sample.species, typed: form?.customFields),
+                try CustomFieldForm.facts(db, .sample, id: id)
+            )
+        }
         let tab = tab ?? ListQuery(request)["tab"] ?? "details"
         let canWrite = context.principal?.can(.samplesWrite) == true
         var needsCode = false
@@ -313,7 +329,9 @@ package struct SamplesWebController {
             context: context,
             model: SampleDetailPage(
                 sample: SampleDetailPage.Details(sample, address: record.address, time: pages.time),
-                form: SampleFormValues(form ?? Form(sample, time: pages.time)), error: error?.message,
+                form: SampleFormValues(form ?? Form(sample, time: pages.time)),
+                customFacts: customFacts.map { SampleDetailPage.Fact(label: $0.label, value: $0.value) },
+                custom: custom, error: error?.message,
                 tabDetails: !["history", "signatures", "lineage"].contains(tab), tabHistory: tab == "history",
                 tabSignatures: tab == "signatures", tabLineage: tab == "lineage",
                 ancestors: record.lineage.ancestors.map(SampleDetailPage.LineageNode.init),

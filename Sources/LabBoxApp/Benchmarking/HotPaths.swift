@@ -29,7 +29,7 @@ public final class HotPaths: Sendable {
             name: "benchmark", scopes: ["samples:read"], owner: nil, expiresAt: nil, by: nil, event: .commandLine
         ).secret
         let first = try await samples.list(Self.filter, after: nil, limit: 50)
-        page = SamplePage(items: first.items, next: first.next)
+        page = SamplePage(items: first.items, customFields: [:], next: first.next)
         let middle = try await database.read { db in
             try Int64.fetchOne(
                 db, sql: "SELECT id FROM samples WHERE species = 'bovine' AND status = 'stored' LIMIT 1 OFFSET ?",

@@ -2,6 +2,7 @@ import Administration
 import ArgumentParser
 import Attachments
 import Collaboration
+import CustomFields
 import Foundation
 import LabBoxServer
 
@@ -80,6 +81,10 @@ struct DemoDataCommand: AsyncParsableCommand {
             let webhooks = try await DemoWebhooks(store: WebhookStore(database: database))
                 .generate(context: .commandLine)
             print("created \(webhooks)")
+            let customFields = try await DemoCustomFields(
+                store: CustomFieldStore(database: database, species: config.species)
+            ).generate(context: .commandLine)
+            print("created \(customFields)")
         } catch let error as DemoDataError {
             printError(error.description)
             throw ExitStatus.checkFailed

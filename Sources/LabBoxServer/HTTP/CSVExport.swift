@@ -13,6 +13,8 @@ package struct CSVExport: Sendable {
     /// What a request's filters select: how many rows, the batch after a key, and the job that
     /// writes the same selection to a file.
     package struct Selection: Sendable {
+        /// The whole header: the fixed columns and those the export adds as it runs.
+        package let header: [String]
         package let count: @Sendable () async throws -> Int
         package let batch: @Sendable (_ after: Int64) async throws -> Rows
         package let enqueue: @Sendable (_ jobs: JobQueue, _ by: Int64?, _ context: EventContext) async throws -> Job
@@ -36,12 +38,15 @@ package struct CSVExport: Sendable {
 
     /// An export of the records `rows(filter, after, limit)` returns in key order, for the
     /// `Filter` a request's query parameters give (`filter`, which throws for a bad one). The
-    /// filter is what the job keeps, so it must be `Codable`.
+    /// filter is what the job keeps, so it must be `Codable`. `more` gives the columns after
+    /// `columns` that are known only when an export runs (a record type's custom fields, decision
+    /// 0043); `rows` gets them, to fill their cells in that order.
     package init<Filter: Codable & Sendable>(
         name: String, title: String, permission: Permission, columns: [String],
+        more: @escaping @Sendable () async throws -> [String] = { [] },
         filter: @escaping @Sendable (Request, AppRequestContext) async throws -> Filter,
         count: @escaping @Sendable (Filter) async throws -> Int,
-        rows: @escaping @Sendable (Filter, _ after: Int64, _ limit: Int) async throws -> Rows
+        rows: @escaping @Sendable (Filter, _ after: Int64, _ limit: Int, _ more: [String]) async throws -> Rows
     ) {
         self.name = name
         self.title = title
@@ -50,14 +55,17 @@ package struct CSVExport: Sendable {
         let type = "\(name).export"
         select = { request, context in
             let filter = try await filter(request, context)
+            let extra = try await more()
             return Selection(
-                count: { try await count(filter) }, batch: { try await rows(filter, $0, Self.batchSize) },
+                header: columns + extra, count: { try await count(filter) },
+                batch: { try await rows(filter, $0, Self.batchSize, extra) },
                 enqueue: { jobs, by, context in
                     try await jobs.enqueue(type, parameters: filter, by: by, context: context)
                 })
         }
         job = JobKind(type: type, title: title, permission: permission.rawValue) { execution in
             let filter = try execution.job.decodedParameters(Filter.self)
+            let extra = try await more()
             let total = max(try await count(filter), 1)
             let (relative, url) = try execution.resultFile(named: "\(name).csv")
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -67,10 +75,10 @@ package struct CSVExport: Sendable {
             defer { try? output.close() }
             var written = 0
             let lines = try await CSVResponse.write(
-                header: columns,
+                header: columns + extra,
                 next: { after in
                     try execution.checkpoint()
-                    let batch = try await rows(filter, after, Self.batchSize)
+                    let batch = try await rows(filter, after, Self.batchSize, extra)
                     written += batch.count
                     execution.progress(written * 100 / total, "\(written) of \(total) rows")
                     return batch
@@ -106,7 +114,7 @@ package struct CSVExport: Sendable {
     }
 
     private func stream(_ selection: Selection) -> Response {
-        CSVResponse.stream(filename: "\(name).csv", header: columns, next: selection.batch)
+        CSVResponse.stream(filename: "\(name).csv", header: selection.header, next: selection.batch)
     }
 }
 

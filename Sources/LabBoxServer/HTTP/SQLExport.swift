@@ -103,7 +103,7 @@ package struct SQLExport: Sendable {
                         ?? 0
                 }
             },
-            rows: { values, after, limit in
+            rows: { values, after, limit, _ in
                 let (sql, arguments) = conditions(values)
                 return try await database.read { db in
                     let statement = try db.cachedStatement(

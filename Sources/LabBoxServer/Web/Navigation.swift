@@ -110,6 +110,7 @@ package enum Navigation {
                 Page(href: "/admin/outbox", label: "Email outbox", section: "system", permission: .admin),
                 Page(href: "/admin/email-templates", label: "Mail templates", section: "system", permission: .admin),
                 Page(href: "/admin/webhooks", label: "Webhooks", section: "system", permission: .admin),
+                Page(href: "/admin/custom-fields", label: "Custom fields", section: "system", permission: .admin),
                 Page(href: "/admin/audit", label: "Audit trail", section: "audit", permission: .auditRead),
                 Page(href: "/admin/privacy", label: "Privacy", section: "privacy", permission: .privacyRead),
                 Page(href: "/admin/security", label: "Security events", section: "security", permission: .securityRead),

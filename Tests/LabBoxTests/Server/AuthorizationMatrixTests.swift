@@ -92,6 +92,10 @@ import Testing
         for (route, permission) in policy where route.contains("webhook") {
             #expect(permission == .admin, "\(route)")
         }
+        // Custom fields shape every record's forms: admins define them, everyone signed in reads them.
+        for (route, permission) in policy where route.contains("custom-fields") {
+            #expect(permission == (route.hasPrefix("GET /api/") ? .signedIn : .admin), "\(route)")
+        }
     }
 
     @Test func rolesGrantWhatTheirNamesPromise() {

@@ -1,4 +1,5 @@
 import Biobank
+import CustomFields
 import Foundation
 import GRDB
 import HTTPTypes
@@ -86,6 +87,16 @@ import Testing
         #expect(parsed["quantity"] is NSNull)
         #expect(parsed["animal_id"] is NSNull)
         #expect(parsed["collected_at"] as? String == "2026-09-21T14:13:20.789Z")
+        // Custom fields (decision 0043) as `JSONEncoder` writes the values.
+        let values: [String: CustomValue] = [
+            "site": .text("Nord \"1\" 🧬"), "height": .number(142.5), "count": .number(3), "day": .date("2026-04-12"),
+        ]
+        var withFields: [UInt8] = []
+        sample.appendJSON(to: &withFields, customFields: values)
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(withFields)) as? [String: Any])
+        #expect(
+            fields["custom_fields"] as? NSDictionary
+                == (try JSONSerialization.jsonObject(with: JSONEncoder().encode(values)) as? NSDictionary))
     }
 
     /// Samples are read by column position (``Sample/columns``): every column of the table is read,
