@@ -67,7 +67,7 @@ package struct AppServices: Sendable {
         for kind in [
             backupJobs.create, backupJobs.verify, retention.job, reminders.job, pregnancyReminders.job,
             taskReminders.job, capture.job, dunning.job, StorageAccrual(database: database).job,
-            ReportMail(database: database, pages: pages).job,
+            ReportMail(database: database, pages: pages).job, AuditVerification(database: database).job,
             PersonalDataRetention(erasure: Erasure(config, database)).job,
             priceList.importer.job(noun: "services", permission: "billing:write"),
             sampleCSV.export(days: config.labTime).job,
@@ -291,8 +291,10 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     LibraryWebController(store: library, identity: services.identity, pages: pages).addRoutes(to: routes)
     GenomicsWebController(store: genotypes, thresholds: services.config.parentage, pages: pages).addRoutes(to: routes)
     SearchController(store: SearchStore(database: services.database), pages: pages).addRoutes(to: routes)
-    AuditController(store: AuditStore(database: services.database), users: services.identity.users, pages: pages)
-        .addRoutes(to: routes)
+    AuditController(
+        store: AuditStore(database: services.database), users: services.identity.users, queue: services.jobs,
+        pages: pages
+    ).addRoutes(to: routes)
     SecurityEventsController(database: services.database, blocks: services.ipBlocks, pages: pages)
         .addRoutes(to: routes)
     JobsController(queue: services.jobs, pages: pages).addRoutes(to: routes)

@@ -5,49 +5,44 @@ import LabBoxServer
 import LabBoxValues
 import NIOCore
 
-/// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports and verification.
+/// The audit trail for admins and auditors: search page, `/api/v1/audit`, exports, and the chain's
+/// verification, which runs as a job (``AuditVerification``).
 package struct AuditController {
     package let store: AuditStore
     /// Whose events: the filter offers every account by name.
     package let users: UserStore
+    package let queue: JobQueue
     package let pages: PageRenderer
 
     package func addRoutes(to routes: RouteTable) {
-        routes.get("/admin/audit", .auditRead) { request, context in try await page(request, context, verification: nil)
-        }
-        routes.get("/admin/audit/verify", .auditRead) { request, context in
-            try await page(request, context, verification: try await store.verify())
+        routes.get("/admin/audit", .auditRead) { request, context in try await page(request, context) }
+        routes.post("/admin/audit/verify", .auditRead) { _, context in
+            let job = try await verify(context)
+            return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id ?? 0)"])
         }
         routes.get("/api/v1/audit", .auditRead, .searchAuditTrail) { request, _ in try await list(request) }
-        routes.get("/api/v1/audit/verify", .auditRead, .verifyAuditChain) { _, _ in
-            VerificationResult(try await store.verify())
+        routes.post("/api/v1/audit/verify", .auditRead, .verifyAuditChain) { _, context in
+            let job = try await verify(context)
+            return EditedResponse(status: .accepted, response: JobResource(job, title: queue.title(of: job.type)))
         }
         routes.get("/api/v1/audit/export", .auditRead, .exportAuditEvents) { request, _ in try export(request) }
     }
 
-    package struct VerificationResult: ResponseEncodable {
-        package let intact: Bool
-        package let events: Int
-        package let headHash: String
-        package let archivedThrough: Int64
-        package let brokenAt: Int64?
-        package let problem: String?
-
-        package init(_ verification: AuditTrail.Verification) {
-            intact = verification.isIntact
-            events = verification.count
-            headHash = verification.headHash
-            archivedThrough = verification.archivedThrough
-            brokenAt = verification.broken?.seq
-            problem = verification.problem
+    /// The caller's verification still queued or running, or a new one: pressing the button twice
+    /// follows one run instead of hashing the chain twice.
+    private func verify(_ context: AppRequestContext) async throws -> Job {
+        guard let principal = context.principal else { throw APIError.unauthorized("Sign in first.") }
+        if let latest = try await latestVerification(), !latest.state.isFinished,
+            latest.isVisible(to: principal, kind: queue.kind(latest.type))
+        {
+            return latest
         }
+        return try await queue.enqueue(AuditVerification.type, by: principal.userID, context: context.eventContext)
+    }
 
-        package enum CodingKeys: String, CodingKey {
-            case intact, events, problem
-            case headHash = "head_hash"
-            case archivedThrough = "archived_through"
-            case brokenAt = "broken_at"
-        }
+    /// The newest verification, whoever started it: the page shows everyone with the trail its result.
+    private func latestVerification() async throws -> Job? {
+        try await queue.list(userID: nil, types: [AuditVerification.type], state: nil, before: nil, limit: 1).first
     }
 
     private func list(_ request: Request) async throws -> KeysetPage<AuditEvent> {
@@ -88,9 +83,7 @@ package struct AuditController {
             ], body: body)
     }
 
-    private func page(_ request: Request, _ context: AppRequestContext, verification: AuditTrail.Verification?)
-        async throws -> Response
-    {
+    private func page(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
         let filter = try AuditStore.Filter(query, days: pages.time)
         let page = try await store.search(filter, beforeSeq: try query.cursor()?.id, limit: 50)
@@ -113,11 +106,12 @@ package struct AuditController {
         return pages.page(
             "administration/audit", title: "Audit trail", section: "audit", request: request, context: context,
             model: AuditPage(
-                verification: verification.map { verification in
-                    let result = VerificationResult(verification)
+                verification: try await latestVerification().map { job in
+                    let visible = context.principal.map { job.isVisible(to: $0, kind: queue.kind(job.type)) } ?? false
                     return AuditPage.Verification(
-                        intact: result.intact, events: result.events, head: result.headHash,
-                        problem: result.problem ?? "", brokenAt: result.brokenAt)
+                        id: job.id ?? 0, link: visible, active: !job.state.isFinished,
+                        intact: job.state == .succeeded, progress: job.progress,
+                        message: job.error ?? job.message, at: pages.time.text(job.finishedAt ?? job.createdAt))
                 },
                 events: rows, empty: rows.isEmpty, filter: filterQuery, next: next,
                 users: [Choice(value: "", label: "Anyone", selected: chosenUser.isEmpty)]
@@ -130,15 +124,18 @@ package struct AuditController {
                 action: query["action"] ?? "", from: query["from"] ?? "", to: query["to"] ?? ""))
     }
 
-    /// `audit.mustache`: the search fields as given, and the chain's verification when asked for.
+    /// `audit.mustache`: the search fields as given, and the chain's last verification.
     struct AuditPage: Encodable {
+        /// The newest verification job: running (with its progress) or its result and when.
         struct Verification: Encodable {
+            let id: Int64
+            /// Whether the caller may open the job's page (their own, or any for an admin).
+            let link: Bool
+            let active: Bool
             let intact: Bool
-            let events: Int
-            let head: String
-            let problem: String
-            /// Nil when no one event broke the chain (missing triggers).
-            let brokenAt: Int64?
+            let progress: Int
+            let message: String
+            let at: String
         }
         struct Event: Encodable {
             let seq: Int64
@@ -164,9 +161,10 @@ package struct AuditController {
         let to: String
     }
 
-    package init(store: AuditStore, users: UserStore, pages: PageRenderer) {
+    package init(store: AuditStore, users: UserStore, queue: JobQueue, pages: PageRenderer) {
         self.users = users
         self.store = store
+        self.queue = queue
         self.pages = pages
     }
 }

@@ -83,10 +83,6 @@ package struct AuditStore: Sendable {
         }
     }
 
-    package func verify() async throws -> AuditTrail.Verification {
-        try await database.read { try AuditTrail.verify($0) }
-    }
-
     package init(database: AppDatabase) {
         self.database = database
     }

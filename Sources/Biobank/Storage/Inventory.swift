@@ -39,7 +39,9 @@ package enum Inventory {
     }
 
     /// The flows of `range` beside the previous period's: samples received (registered), and the
-    /// LN2 fills and litres; and the samples received per month of the lab's calendar.
+    /// LN2 fills and litres; and the samples received per month of the lab's calendar. Samples
+    /// received are counted per quarter hour as they are written (`samples_received`, migration
+    /// 0034): a year of a million samples is at most 35,040 rows, not a million.
     package static func flows(_ db: Database, range: ReportRange, time: LabTime) throws -> (
         summary: [String: Compared], months: [Month]
     ) {
@@ -47,7 +49,7 @@ package enum Inventory {
             let (start, end) = range.instants(in: time)
             let received =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM samples WHERE created_at >= ? AND created_at < ?",
+                    db, sql: "SELECT COALESCE(SUM(n), 0) FROM samples_received WHERE quarter >= ? AND quarter < ?",
                     arguments: [start, end]) ?? 0
             let fills = try GRDB.Row.fetchOne(
                 db,
@@ -57,7 +59,8 @@ package enum Inventory {
             return (received, fills?["n"] ?? 0, fills?["litres"] ?? 0)
         }
         let (now, before) = (try figures(range), try figures(range.previous))
-        let received = try MonthlyCounts(range, time: time).counts(db, table: "samples", column: "created_at")
+        let received = try MonthlyCounts(range, time: time).counts(
+            db, table: "samples_received", column: "quarter", weight: "n")
         let months = zip(range.months, received).map { Month(month: $0, received: $1) }
         return (
             [
@@ -67,32 +70,31 @@ package enum Inventory {
         )
     }
 
+    /// What is on hand, from the counts the triggers of migration 0034 keep in the transaction that
+    /// moves a sample: per tank (`container_stock` holds each container's whole subtree) and per
+    /// animal and kind (`animal_stock`), so no view counts the stored samples themselves.
     package static func rows(_ db: Database, by grouping: Grouping) throws -> [Row] {
         let sql: String
         switch grouping {
         case .tank:
             sql = """
-                WITH RECURSIVE below(id, tank) AS (
-                    SELECT id, id FROM storage_containers WHERE kind = 'tank'
-                    UNION ALL SELECT c.id, below.tank FROM storage_containers c JOIN below ON c.parent_id = below.id)
-                SELECT t.id, t.name, COUNT(s.id) AS items, COALESCE(SUM(COALESCE(s.doses, 1)), 0) AS doses
-                FROM storage_containers t JOIN below ON below.tank = t.id
-                LEFT JOIN samples s ON s.container_id = below.id
-                GROUP BY t.id ORDER BY doses DESC, t.name
+                SELECT t.id, t.name, k.items, k.doses
+                FROM storage_containers t JOIN container_stock k ON k.container_id = t.id
+                WHERE t.kind = 'tank' ORDER BY k.doses DESC, t.name
                 """
         case .sire:
             sql = """
                 SELECT a.id, CASE a.name WHEN '' THEN 'Animal #' || a.id ELSE a.name END AS name,
-                    COUNT(s.id) AS items, SUM(COALESCE(s.doses, 1)) AS doses
-                FROM samples s JOIN animals a ON a.id = s.animal_id
-                WHERE s.kind = 'semen' AND s.container_id IS NOT NULL AND a.sex = 'male'
-                GROUP BY a.id ORDER BY doses DESC, name LIMIT 500
+                    k.items, k.doses
+                FROM animal_stock k JOIN animals a ON a.id = k.animal_id
+                WHERE k.kind = 'semen' AND k.items > 0 AND a.sex = 'male'
+                ORDER BY k.doses DESC, name LIMIT 500
                 """
         case .customer:
             sql = """
-                SELECT c.id, c.name, COUNT(s.id) AS items, SUM(COALESCE(s.doses, 1)) AS doses
-                FROM samples s JOIN animals a ON a.id = s.animal_id JOIN customers c ON c.id = a.owner_id
-                WHERE s.container_id IS NOT NULL AND c.deleted_at IS NULL
+                SELECT c.id, c.name, SUM(k.items) AS items, SUM(k.doses) AS doses
+                FROM animal_stock k JOIN animals a ON a.id = k.animal_id JOIN customers c ON c.id = a.owner_id
+                WHERE k.items > 0 AND c.deleted_at IS NULL
                 GROUP BY c.id ORDER BY doses DESC, c.name LIMIT 500
                 """
         }

@@ -97,14 +97,16 @@ package struct StorageStore: Sendable {
         package let free: Int
     }
 
-    /// Where straws can go: goblets, canes and boxes with free positions, by address.
+    /// Where straws can go: goblets, canes and boxes with free positions, by address. Their
+    /// counts are `container_stock`'s (a container with positions holds no other container, so its
+    /// subtree is itself), not a count of the samples in every container.
     package static func containerChoices(_ db: Database) throws -> [ContainerChoice] {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT c.id, c.rows * c.columns - COUNT(s.id) AS free
-                FROM storage_containers c LEFT JOIN samples s ON s.container_id = c.id
-                WHERE c.rows * c.columns > 0 GROUP BY c.id HAVING free > 0 ORDER BY c.id LIMIT 300
+                SELECT c.id, k.capacity - k.items AS free
+                FROM storage_containers c JOIN container_stock k ON k.container_id = c.id
+                WHERE c.rows * c.columns > 0 AND k.capacity > k.items ORDER BY c.id LIMIT 300
                 """)
         return try rows.map { row in
             let id: Int64 = row["id"]
@@ -168,20 +170,22 @@ package struct StorageStore: Sendable {
         package let capacity: Int
     }
 
-    /// Occupied and total positions in `id` and everything below it.
-    package func usage(of id: Int64) async throws -> Usage {
+    /// Occupied and total positions in each of `ids` and everything below it, as the triggers of
+    /// migration 0034 keep them in `container_stock` (a tank's count is one row, not its samples).
+    package func usage(of ids: [Int64]) async throws -> [Int64: Usage] {
         try await database.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    WITH RECURSIVE below(id) AS (
-                        SELECT :id UNION SELECT c.id FROM storage_containers c JOIN below ON c.parent_id = below.id)
-                    SELECT
-                        (SELECT COALESCE(SUM(rows * columns), 0) FROM storage_containers WHERE id IN below) AS capacity,
-                        (SELECT COUNT(*) FROM samples WHERE container_id IN below) AS used
-                    """, arguments: ["id": id])
-            return Usage(used: row?["used"] ?? 0, capacity: row?["capacity"] ?? 0)
+            var usage: [Int64: Usage] = [:]
+            for row in try SQLRequest<Row>(
+                literal: "SELECT container_id, items, capacity FROM container_stock WHERE container_id IN \(ids)"
+            ).fetchAll(db) {
+                usage[row["container_id"]] = Usage(used: row["items"], capacity: row["capacity"])
+            }
+            return usage
         }
+    }
+
+    package func usage(of id: Int64) async throws -> Usage {
+        try await usage(of: [id])[id] ?? Usage(used: 0, capacity: 0)
     }
 
     package struct Slot: Codable, Sendable, Equatable {

@@ -155,11 +155,12 @@ package struct StorageWebController {
                 }
             }
         }
-        for child in try await store.children(of: id) {
-            model.children.append(
-                StoragePage.Child(
-                    id: child.id ?? 0, name: child.name, kind: child.kind.rawValue,
-                    usage: StoragePage.Usage(try await store.usage(of: child.id ?? 0))))
+        let children = try await store.children(of: id)
+        let usage = try await store.usage(of: children.compactMap(\.id))
+        model.children = children.map { child in
+            StoragePage.Child(
+                id: child.id ?? 0, name: child.name, kind: child.kind.rawValue,
+                usage: StoragePage.Usage(usage[child.id ?? 0] ?? StorageStore.Usage(used: 0, capacity: 0)))
         }
         model.hasChildren = !model.children.isEmpty
         model.childKinds = childKinds.map { Choice(value: $0.rawValue) }

@@ -110,7 +110,12 @@ package enum AuditTrail {
     /// Walks the whole chain from the last archive anchor (or the genesis hash): every event must
     /// follow its predecessor's sequence number and hash, and hash to what it stores; and every
     /// person's text kept beside the chain must still match the token the chain holds.
-    package static func verify(_ db: Database) throws -> Verification {
+    ///
+    /// `progress` hears every 10,000 events how many were checked of how many there are (a million
+    /// take seconds: the audit page runs this as a job with a progress bar); it may throw to stop.
+    package static func verify(
+        _ db: Database, progress: ((_ checked: Int, _ total: Int) throws -> Void)? = nil
+    ) throws -> Verification {
         var result = Verification()
         if let anchor = try Row.fetchOne(
             db, sql: "SELECT through_seq, head_hash FROM audit_anchors ORDER BY through_seq DESC LIMIT 1")
@@ -118,6 +123,8 @@ package enum AuditTrail {
             result.archivedThrough = anchor["through_seq"]
             result.headHash = anchor["head_hash"]
         }
+        let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'") ?? 0
+        let total = Int(max(highest - result.archivedThrough, 0))
         var expectedSeq = result.archivedThrough + 1
         let cursor = try AuditEvent.order(Column("seq")).fetchCursor(db)
         while let event = try cursor.next() {
@@ -136,8 +143,8 @@ package enum AuditTrail {
             result.headHash = event.hash
             result.count += 1
             expectedSeq += 1
+            if result.count % 10_000 == 0 { try progress?(result.count, total) }
         }
-        let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'") ?? 0
         if result.broken == nil, highest >= expectedSeq {
             result.broken = (expectedSeq, "events \(expectedSeq)–\(highest) were removed from the end of the chain")
         }

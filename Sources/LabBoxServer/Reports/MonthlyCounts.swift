@@ -22,14 +22,19 @@ package struct MonthlyCounts {
             : "CASE " + cuts.indices.map { "WHEN ts < ? THEN \($0)" }.joined(separator: " ") + " ELSE \(cuts.count) END"
     }
 
-    /// How many rows of `table` have `column` in each month of the range (and match `condition`).
-    package func counts(_ db: Database, table: String, column: String, where condition: String = "1") throws -> [Int] {
+    /// How many rows of `table` have `column` in each month of the range (and match `condition`);
+    /// with a `weight` (a column of counts), their sum.
+    package func counts(
+        _ db: Database, table: String, column: String, where condition: String = "1", weight: String = "1"
+    ) throws -> [Int] {
         var counts = Array(repeating: 0, count: cuts.count + 1)
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT \(bucket) AS month, COUNT(*) AS n
-                FROM (SELECT \(column) AS ts FROM \(table) WHERE (\(condition)) AND \(column) >= ? AND \(column) < ?)
+                SELECT \(bucket) AS month, SUM(w) AS n
+                FROM (
+                    SELECT \(column) AS ts, \(weight) AS w FROM \(table)
+                    WHERE (\(condition)) AND \(column) >= ? AND \(column) < ?)
                 GROUP BY 1
                 """, arguments: StatementArguments(cuts + [start, end]))
         {

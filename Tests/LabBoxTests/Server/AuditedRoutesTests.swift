@@ -228,6 +228,9 @@ import Testing
                 _ = try await expectAudited("POST /api/v1/backups/{name}/verify", action: "start") {
                     try await client.send(.post, "/api/v1/backups/\(archive)/verify", auth: adminKey)
                 }
+                _ = try await expectAudited("POST /api/v1/audit/verify", action: "start") {
+                    try await client.send(.post, "/api/v1/audit/verify", auth: adminKey)
+                }
                 let messageID = try await server.services.database.write { db in
                     var message = EmailMessage(
                         recipient: "x@lab.example", subject: "s", body: "b", state: .dead, attempts: 6,

@@ -40,4 +40,29 @@ import Testing
             #expect(zpl.text.contains("^BQN"))
         }
     }
+
+    /// A selection larger than a sheet is printed a sheet at a time, in the list's order, keeping
+    /// the filters and the label stock; the ZPL file still carries the whole selection.
+    @Test func aLargeSelectionIsPrintedASheetAtATime() async throws {
+        let server = try TestServer()
+        try await addSamples(server, LabelsController.sheetSize + 3, prefix: "SHEET")
+        let session = try await server.signIn(.technician)
+        let key = try await server.apiKey(["samples:read"])
+        try await server.test { client in
+            let first = try await client.send(.get, "/samples/labels?species=bovine&size=straw", session: session).text
+            #expect(first.components(separatedBy: "class=\"label\"").count == LabelsController.sheetSize + 1)
+            #expect(first.contains("Print \(LabelsController.sheetSize) labels") && first.contains("SHEET-0<"))
+            let next = try #require(
+                first.firstMatch(of: /href="(\/samples\/labels\?[^"]*cursor=[^"]*)"/).map { String($0.1) })
+            #expect(next.contains("species=bovine") && next.contains("size=straw"))
+            let second = try await client.send(
+                .get, next.replacingOccurrences(of: "&amp;", with: "&"), session: session
+            ).text
+            #expect(second.components(separatedBy: "class=\"label\"").count == 4)
+            #expect(second.contains("SHEET-\(LabelsController.sheetSize + 2)<") && !second.contains("SHEET-0<"))
+            #expect(second.contains("First sheet") && !second.contains("Next sheet"))
+            let zpl = try await client.send(.get, "/api/v1/samples/labels.zpl?species=bovine", auth: key)
+            #expect(zpl.text.components(separatedBy: "^XA").count == LabelsController.sheetSize + 4)
+        }
+    }
 }

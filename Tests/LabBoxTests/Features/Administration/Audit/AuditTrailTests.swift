@@ -55,9 +55,71 @@ import Testing
             let lines = csv.text.split(separator: "\r\n")
             #expect(lines.first == Substring(AuditExport.fields.joined(separator: ",")))
             #expect(lines.count == 8)
+        }
+    }
 
-            let verify = try await client.send(.get, "/api/v1/audit/verify", auth: auditor)
-            #expect(try verify.json()["intact"] as? Bool == true)
+    /// Verification is a job: the API queues it, its result is the job's; a second start while it
+    /// waits follows the same job. (The test's keys have no owner, so only an admin key can follow
+    /// a job.)
+    @Test func theAPIVerifiesTheChainAsAJob() async throws {
+        let (server, _) = try await serverWithSamples(3)
+        let auditor = try await server.apiKey(["audit:read"])
+        let admin = try await server.apiKey(["admin"])
+        try await server.test { client in
+            #expect(try await client.send(.post, "/api/v1/audit/verify", auth: auditor).status == .accepted)
+            let start = try await client.send(.post, "/api/v1/audit/verify", auth: admin)
+            #expect(start.status == .accepted)
+            let id = try #require(try start.json()["id"] as? Int)
+            #expect(try start.json()["type"] as? String == "audit.verify")
+            let again = try await client.send(.post, "/api/v1/audit/verify", auth: admin)
+            #expect(try again.json()["id"] as? Int == id)
+            try await withJobRunner(server) {
+                let job = try await waitForJob(client, id, auth: admin)
+                #expect(job["state"] as? String == "succeeded")
+                let result = try #require(job["result"] as? [String: String])
+                #expect(result["intact"] == "true")
+                #expect(result["head_hash"] == (try await server.verifyAudit()).headHash)
+            }
+            let next = try await client.send(.post, "/api/v1/audit/verify", auth: admin)
+            #expect(try next.json()["id"] as? Int != id)
+        }
+    }
+
+    /// The page starts the job and hands over to its progress bar, then shows the last result to
+    /// everyone with the trail; a broken chain fails the job and the page says so.
+    @Test func thePageStartsAVerificationAndShowsTheLastResult() async throws {
+        let (server, _) = try await serverWithSamples(3)
+        let admin = try await server.signIn(.admin)
+        let auditor = try await server.signIn(.auditor)
+        let key = try await server.apiKey(["admin"])
+        try await withJobRunner(server) {
+            try await server.test { client in
+                #expect(try await client.send(.get, "/admin/audit", session: auditor).text.contains("Not verified yet"))
+                let start = try await client.send(.post, "/admin/audit/verify", session: admin)
+                #expect(start.status == .seeOther)
+                let jobPath = try #require(start.headers[.location])
+                #expect(jobPath.hasPrefix("/jobs/"))
+                let id = try #require(Int(jobPath.split(separator: "/").last ?? ""))
+                _ = try await waitForJob(client, id, auth: key)
+                let page = try await client.send(.get, "/admin/audit", session: auditor).text
+                #expect(page.contains("Audit chain intact") && page.contains("events verified"))
+                #expect(!page.contains("href=\"/jobs/\(id)\""))  // the admin's job, not the auditor's
+                #expect(try await client.send(.get, "/admin/audit", session: admin).text.contains("/jobs/\(id)"))
+
+                try await server.services.database.write { db in
+                    try db.execute(sql: "DROP TRIGGER audit_events_append_only_update")
+                    try db.execute(sql: "UPDATE audit_events SET reason = 'forged' WHERE seq = 2")
+                }
+                let broken = try await client.send(.post, "/admin/audit/verify", session: auditor)
+                let brokenID = try #require(Int(broken.headers[.location]?.split(separator: "/").last ?? ""))
+                #expect(brokenID != id)
+                let failed = try await waitForJob(client, brokenID, auth: key)
+                #expect(failed["state"] as? String == "failed")
+                #expect((failed["error"] as? String)?.contains("broken at event 2") == true)
+                let after = try await client.send(.get, "/admin/audit", session: auditor).text
+                #expect(after.contains("Audit chain not verified") && after.contains("broken at event 2"))
+                #expect(after.contains("href=\"/jobs/\(brokenID)\""))
+            }
         }
     }
 

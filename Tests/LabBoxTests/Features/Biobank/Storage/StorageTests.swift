@@ -216,6 +216,100 @@ import Testing
             }
         }
     }
+
+    /// The counts the triggers keep (migration 0034) against a recount of the samples after each
+    /// kind of change: check-in, move, dose change, check-out, deletion; a container cannot move.
+    @Test func theStockCountsFollowEveryChangeAndMatchARecount() async throws {
+        let server = try TestServer()
+        let admin = try await server.apiKey(["admin"])
+        @Sendable func expectRecount(_ what: String) async throws {
+            let found = try await server.services.database.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        WITH RECURSIVE below(id, root) AS (
+                            SELECT id, id FROM storage_containers
+                            UNION ALL SELECT c.id, below.root FROM storage_containers c JOIN below ON c.parent_id = below.id),
+                        held AS (
+                            SELECT b.root, COUNT(s.id) AS items,
+                                COALESCE(SUM(CASE WHEN s.id IS NULL THEN 0 ELSE COALESCE(s.doses, 1) END), 0) AS doses,
+                                MAX(c.rows * c.columns) AS capacity
+                            FROM below b JOIN storage_containers c ON c.id = b.id
+                            LEFT JOIN samples s ON s.container_id = b.id GROUP BY b.root, b.id)
+                        SELECT
+                            (SELECT COUNT(*) FROM (
+                                SELECT root, SUM(items) AS items, SUM(doses) AS doses, SUM(capacity) AS capacity
+                                FROM held GROUP BY root) t
+                             LEFT JOIN container_stock k ON k.container_id = t.root
+                             WHERE k.items IS NOT t.items OR k.doses IS NOT t.doses OR k.capacity IS NOT t.capacity)
+                             AS containers,
+                            (SELECT COUNT(*) FROM (
+                                SELECT animal_id, kind, COUNT(*) AS items, SUM(COALESCE(doses, 1)) AS doses FROM samples
+                                WHERE container_id IS NOT NULL AND animal_id IS NOT NULL GROUP BY 1, 2) t
+                             LEFT JOIN animal_stock k USING (animal_id, kind)
+                             WHERE k.items IS NOT t.items OR k.doses IS NOT t.doses) AS animals,
+                            (SELECT COUNT(*) FROM samples) - (SELECT COALESCE(SUM(n), 0) FROM samples_received)
+                             AS received,
+                            (SELECT group_concat(container_id || ':' || items || '/' || doses || '/' || capacity, ' ')
+                             FROM container_stock) AS stock
+                        """)
+                let containers: Int = row?["containers"] ?? -1
+                let animals: Int = row?["animals"] ?? -1
+                let received: Int = row?["received"] ?? -1
+                let stock: String = row?["stock"] ?? ""
+                return (containers, animals, received, stock)
+            }
+            #expect(found.0 == 0 && found.1 == 0 && found.2 == 0, "\(what): \(found)")
+        }
+        try await server.test { client in
+            let (tank, g1, g2) = try await self.tank(client, admin: admin)
+            let animal = try #require(
+                try await client.send(
+                    .post, "/api/v1/animals", auth: admin,
+                    json: ["name": "Sire", "species": "bovine", "sex": "male"]
+                ).json()["id"] as? Int)
+            var ids = try await samples(client, key: admin, count: 3)
+            let semen = try await client.send(
+                .post, "/api/v1/samples", auth: admin,
+                json: TestServer.sampleBody("SEMEN-1").merging(["animal_id": animal, "kind": "semen", "doses": 5]) {
+                    $1
+                })
+            ids.append(try #require(try semen.json()["id"] as? Int))
+            try await expectRecount("created")
+            for (index, id) in ids.enumerated() {
+                _ = try await client.send(
+                    .post, "/api/v1/storage/check-in", auth: admin,
+                    json: ["sample_id": id, "container_id": index < 2 ? g1 : g2, "position": index % 2 + 1])
+            }
+            try await expectRecount("checked in")
+            let usage = try await client.send(.get, "/api/v1/storage/containers/\(tank)", auth: admin).json()
+            #expect(usage["used"] as? Int == 4 && usage["capacity"] as? Int == 8)
+            _ = try await client.send(
+                .post, "/api/v1/storage/move", auth: admin,
+                json: ["sample_id": ids[0], "container_id": g2, "position": 3, "reason": "reorganised"])
+            _ = try await client.send(
+                .patch, "/api/v1/samples/\(ids[3])", auth: admin, json: ["doses": 3, "reason": "two used"])
+            try await expectRecount("moved, doses changed")
+            let bySire = try await client.send(.get, "/api/v1/storage/inventory?by=sire", auth: admin).json()
+            let sires = try #require(bySire["items"] as? [[String: Any]])
+            #expect(sires.count == 1 && sires.first?["doses"] as? Int == 3)
+            let byTank = try await client.send(.get, "/api/v1/storage/inventory?by=tank", auth: admin).json()
+            #expect((byTank["items"] as? [[String: Any]])?.first?["items"] as? Int == 4)
+            _ = try await client.send(
+                .post, "/api/v1/storage/check-out", auth: admin, json: ["sample_id": ids[1], "reason": "thaw"])
+            try await expectRecount("checked out")
+            let deleted = ids[2]
+            try await server.services.database.write { db in
+                try db.execute(sql: "DELETE FROM samples WHERE id = ?", arguments: [deleted])
+            }
+            try await expectRecount("deleted")
+        }
+        #expect(throws: DatabaseError.self) {
+            try server.services.database.pool.write { db in
+                try db.execute(sql: "UPDATE storage_containers SET parent_id = NULL WHERE kind = 'goblet'")
+            }
+        }
+    }
 }
 
 @Suite struct StorageBulkPageTests {
