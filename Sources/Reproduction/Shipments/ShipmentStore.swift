@@ -6,9 +6,9 @@ import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
 
-/// Shipments and their straws: the only place with their SQL. Every write is audited; packing
-/// checks every straw out of its position in one transaction, and an inbound check-in creates the
-/// straw and places it in one.
+/// Shipments and their straws: with `ShipmentDetail.swift` (the reads), the only place with their
+/// SQL. Every write is audited; packing checks every straw out of its position in one transaction,
+/// and an inbound check-in creates the straw and places it in one.
 package struct ShipmentStore: Sendable {
     package let database: AppDatabase
     package let species: [String]
@@ -250,29 +250,39 @@ package struct ShipmentStore: Sendable {
     /// shipped, all in one transaction. A straw that left storage since it was added refuses it
     /// and nothing changes.
     package func pack(id: Int64, context: EventContext) async throws -> Shipment {
-        try await database.write(context) { write in
-            let previous = try Self.shipment(write.db, id: id)
-            try Self.require(previous, .outbound, in: [.draft], to: "packed")
+        try await advance(id, to: .packed, action: "shipment.pack", context: context) { shipment, write in
+            try Self.require(shipment, .outbound, in: [.draft], to: "packed")
             let items = try ShipmentItem.filter(ShipmentItem.CodingKeys.shipmentId == id).order(Column("id"))
                 .fetchAll(write.db)
             guard !items.isEmpty else {
                 throw APIError.validationFailed("Add the straws before packing.", field: "items")
             }
-            let consignee = try Self.counterparty(write.db, of: previous)
+            let consignee = try Self.counterparty(write.db, of: shipment)
             for item in items {
                 guard let sample = try Sample.fetchOne(write.db, key: item.sampleId), sample.containerId != nil else {
                     throw Self.conflict(
                         "\(item.code) is no longer in storage; take it off the shipment.", field: "items")
                 }
                 _ = try StorageStore.checkOut(
-                    item.sampleId, reason: .shipment, note: "\(previous.code) to \(consignee)", in: write)
+                    item.sampleId, reason: .shipment, note: "\(shipment.code) to \(consignee)", in: write)
             }
+            return "\(items.count) straws checked out of storage"
+        }
+    }
+
+    /// One step of a shipment's life in one audited write: `step` checks that the shipment may
+    /// take it, does its work and says why; then the shipment is in `status`.
+    private func advance(
+        _ id: Int64, to status: Shipment.Status, action: String, context: EventContext,
+        _ step: @escaping @Sendable (inout Shipment, AuditedWrite) throws -> String
+    ) async throws -> Shipment {
+        try await database.write(context) { write in
+            let previous = try Self.shipment(write.db, id: id)
             var shipment = previous
-            shipment.status = .packed
+            let reason = try step(&shipment, write)
+            shipment.status = status
             shipment.updatedAt = Date()
-            try write.update(
-                shipment, from: previous, action: "shipment.pack",
-                reason: "\(items.count) straws checked out of storage")
+            try write.update(shipment, from: previous, action: action, reason: reason)
             return shipment
         }
     }
@@ -299,18 +309,12 @@ package struct ShipmentStore: Sendable {
     package func handOver(id: Int64, _ input: HandOverInput, context: EventContext) async throws -> Shipment {
         try Self.bounded(.init(courier: input.courier, trackingNo: input.trackingNo))
         let at = try Self.time(input.handedOverAt, field: "handed_over_at") ?? Date()
-        return try await database.write(context) { write in
-            let previous = try Self.shipment(write.db, id: id)
-            try Self.require(previous, .outbound, in: [.packed], to: "handed over")
-            var shipment = previous
+        return try await advance(id, to: .handedOver, action: "shipment.hand_over", context: context) {
+            shipment, write in
+            try Self.require(shipment, .outbound, in: [.packed], to: "handed over")
             try Self.apply(.init(courier: input.courier, trackingNo: input.trackingNo), to: &shipment, db: write.db)
-            shipment.status = .handedOver
             shipment.handedOverAt = at
-            shipment.updatedAt = Date()
-            try write.update(
-                shipment, from: previous, action: "shipment.hand_over",
-                reason: "handed to \(shipment.courier.isEmpty ? "the courier" : shipment.courier)")
-            return shipment
+            return "handed to \(shipment.courier.isEmpty ? "the courier" : shipment.courier)"
         }
     }
 
@@ -334,19 +338,12 @@ package struct ShipmentStore: Sendable {
     package func receive(id: Int64, _ input: ReceiveInput, context: EventContext) async throws -> Shipment {
         let at = try Self.time(input.receivedAt, field: "received_at") ?? Date()
         let discrepancies = try InputCheck.text(input.discrepancies, field: "discrepancies", limit: 2000)
-        return try await database.write(context) { write in
-            let previous = try Self.shipment(write.db, id: id)
+        return try await advance(id, to: .received, action: "shipment.receive", context: context) { shipment, _ in
             try Self.require(
-                previous, nil, in: previous.direction == .outbound ? [.handedOver] : [.draft], to: "received")
-            var shipment = previous
-            shipment.status = .received
+                shipment, nil, in: shipment.direction == .outbound ? [.handedOver] : [.draft], to: "received")
             shipment.receivedAt = at
             shipment.discrepancies = discrepancies
-            shipment.updatedAt = Date()
-            try write.update(
-                shipment, from: previous, action: "shipment.receive",
-                reason: discrepancies.isEmpty ? "received complete" : "received with discrepancies")
-            return shipment
+            return discrepancies.isEmpty ? "received complete" : "received with discrepancies"
         }
     }
 
@@ -354,21 +351,15 @@ package struct ShipmentStore: Sendable {
     /// shipment is closed.
     package func returnShipper(id: Int64, at text: String?, context: EventContext) async throws -> Shipment {
         let at = try Self.time(text, field: "returned_at") ?? Date()
-        return try await database.write(context) { write in
-            let previous = try Self.shipment(write.db, id: id)
-            try Self.require(previous, nil, in: [.received], to: "closed")
-            guard !previous.shipperId.isEmpty else {
+        return try await advance(id, to: .closed, action: "shipment.shipper_return", context: context) {
+            shipment, _ in
+            try Self.require(shipment, nil, in: [.received], to: "closed")
+            guard !shipment.shipperId.isEmpty else {
                 throw APIError.validationFailed(
-                    "No dry shipper is recorded on \(previous.code); enter its id first.", field: "shipper_id")
+                    "No dry shipper is recorded on \(shipment.code); enter its id first.", field: "shipper_id")
             }
-            var shipment = previous
-            shipment.status = .closed
             shipment.shipperReturnedAt = at
-            shipment.updatedAt = Date()
-            try write.update(
-                shipment, from: previous, action: "shipment.shipper_return",
-                reason: "dry shipper \(shipment.shipperId) returned")
-            return shipment
+            return "dry shipper \(shipment.shipperId) returned"
         }
     }
 
@@ -376,21 +367,16 @@ package struct ShipmentStore: Sendable {
     package func cancel(id: Int64, reason: String?, context: EventContext) async throws -> Shipment {
         guard let reason = FormText.text(reason) else { throw AuditPolicy.missingReason }
         try InputCheck.length(reason, field: "reason", limit: 2000)
-        return try await database.write(context) { write in
-            let previous = try Self.shipment(write.db, id: id)
-            try Self.require(previous, nil, in: [.draft], to: "cancelled")
+        return try await advance(id, to: .cancelled, action: "shipment.cancel", context: context) { shipment, write in
+            try Self.require(shipment, nil, in: [.draft], to: "cancelled")
             guard
-                try previous.direction == .outbound
+                try shipment.direction == .outbound
                     || ShipmentItem.filter(ShipmentItem.CodingKeys.shipmentId == id).fetchCount(write.db) == 0
             else {
                 throw Self.conflict(
-                    "Straws were checked in from \(previous.code); it cannot be cancelled.", field: "status")
+                    "Straws were checked in from \(shipment.code); it cannot be cancelled.", field: "status")
             }
-            var shipment = previous
-            shipment.status = .cancelled
-            shipment.updatedAt = Date()
-            try write.update(shipment, from: previous, action: "shipment.cancel", reason: reason)
-            return shipment
+            return reason
         }
     }
 
@@ -482,116 +468,6 @@ package struct ShipmentStore: Sendable {
             try write.insert(&item, action: "shipment.add")
             return straw
         }
-    }
-
-    // MARK: Reading
-
-    /// The consignee's or sender's name: the customer's, else the partner lab.
-    static func counterparty(_ db: Database, of shipment: Shipment) throws -> String {
-        guard let customerID = shipment.customerId else { return shipment.partnerLab }
-        return try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customerID])
-            ?? "customer #\(customerID)"
-    }
-
-    /// A straw on a shipment, with what and where it is now.
-    package struct Line: Encodable, Sendable {
-        package let id: Int64
-        package let sampleId: Int64
-        package let code: String
-        package let canister: String
-        package let kind: String
-        package let species: String
-        package let status: String
-        /// Where it sits in storage now: an outbound straw until packing, an inbound one once in.
-        package let address: String?
-        package let notes: String
-
-        package enum CodingKeys: String, CodingKey {
-            case id, code, canister, kind, species, status, address, notes
-            case sampleId = "sample_id"
-        }
-    }
-
-    /// A shipment with its consignee or sender, its straws and when it must arrive.
-    package struct Detail: Encodable, Sendable, ResponseEncodable {
-        package let shipment: Shipment
-        package let counterparty: String
-        package let items: [Line]
-
-        package enum CodingKeys: String, CodingKey {
-            case counterparty, items
-            case mustArriveBy = "must_arrive_by"
-        }
-
-        package func encode(to encoder: Encoder) throws {
-            try shipment.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(counterparty, forKey: .counterparty)
-            try container.encode(shipment.mustArriveBy, forKey: .mustArriveBy)
-            try container.encode(items, forKey: .items)
-        }
-    }
-
-    package func detail(id: Int64) async throws -> Detail {
-        try await database.read { db in
-            let shipment = try Self.shipment(db, id: id)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT i.id, i.sample_id, i.code, i.canister, s.kind, s.species, s.status, s.container_id,
-                        s.position, s.notes
-                    FROM shipment_items i JOIN samples s ON s.id = i.sample_id
-                    WHERE i.shipment_id = ? ORDER BY i.canister, i.id
-                    """, arguments: [id])
-            let items = try rows.map { row in
-                let container: Int64? = row["container_id"]
-                let position: Int? = row["position"]
-                return Line(
-                    id: row["id"], sampleId: row["sample_id"], code: row["code"], canister: row["canister"],
-                    kind: row["kind"], species: row["species"], status: row["status"],
-                    address: try container.map { try StorageStore.address(db, container: $0, position: position) },
-                    notes: row["notes"])
-            }
-            return Detail(shipment: shipment, counterparty: try Self.counterparty(db, of: shipment), items: items)
-        }
-    }
-
-    package struct Filter: Sendable {
-        package var direction: Shipment.Direction?
-        package var status: Shipment.Status?
-
-        package init(_ query: ListQuery) throws {
-            direction = try query.choice("direction", in: Shipment.Direction.allCases.map(\.rawValue))
-                .flatMap(Shipment.Direction.init)
-            status = try query.choice("status", in: Shipment.Status.allCases.map(\.rawValue))
-                .flatMap(Shipment.Status.init)
-        }
-    }
-
-    /// Shipments, newest first, one page.
-    package func list(_ filter: Filter, after: KeysetPosition?, limit: Int) async throws
-        -> (items: [Shipment], next: KeysetPosition?)
-    {
-        try await database.read { db in
-            var request = Shipment.all()
-            if let direction = filter.direction { request = request.filter(Shipment.CodingKeys.direction == direction) }
-            if let status = filter.status { request = request.filter(Shipment.CodingKeys.status == status) }
-            return try request.page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
-        }
-    }
-
-    /// The counterparty of each of `shipments`, by id, for a list.
-    package func counterparties(_ shipments: [Shipment]) async throws -> [Int64: String] {
-        try await database.read { db in
-            var names: [Int64: String] = [:]
-            for shipment in shipments { names[shipment.id ?? 0] = try Self.counterparty(db, of: shipment) }
-            return names
-        }
-    }
-
-    /// Goblets, canes and boxes with free positions, for the check-in form.
-    package func containerChoices() async throws -> [StorageStore.ContainerChoice] {
-        try await database.read { try StorageStore.containerChoices($0) }
     }
 
     package init(database: AppDatabase, species: [String], sampleKinds: [String]) {
