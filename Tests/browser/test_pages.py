@@ -974,8 +974,7 @@ def main():
              test_admin_adds_a_user, test_api_key_is_shown_once, test_destructive_buttons_ask_first,
              test_connection_lost_notice, test_sessions_page,
              test_sample_is_recorded_and_its_history_shows_each_change, test_signing_dialog_needs_the_password,
-             test_storage_map_and_barcode_check_in, test_shipment_checked_in_and_sent_on_by_scanning,
-             test_audit_search_and_verification,
+             test_storage_map_and_barcode_check_in, test_audit_search_and_verification,
              test_customer_and_animal_pedigree, test_customer_page_links_its_records,
              test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
@@ -987,7 +986,7 @@ def main():
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,
-             test_security_events,
+             test_security_events, test_shipment_checked_in_and_sent_on_by_scanning,
              test_not_found_page, test_account_menu_and_sections_by_keyboard,
              test_every_page_fits_a_phone_a_tablet_and_a_desktop, test_sign_out]
     driver = make_driver(1366, 768)

@@ -224,13 +224,15 @@ package struct ShipmentStore: Sendable {
         return code
     }
 
-    /// The code of the open shipment a sample is on, if any.
+    /// The code of the open outbound shipment a sample is on, if any. A straw that arrived on an
+    /// inbound one is in storage like any other, free to go out again.
     private static func openShipment(_ db: Database, holding sampleID: Int64) throws -> String? {
         try String.fetchOne(
             db,
             sql: """
                 SELECT s.code FROM shipment_items i JOIN shipments s ON s.id = i.shipment_id
-                WHERE i.sample_id = ? AND s.status NOT IN ('closed', 'cancelled') LIMIT 1
+                WHERE i.sample_id = ? AND s.direction = 'outbound' AND s.status NOT IN ('closed', 'cancelled')
+                LIMIT 1
                 """, arguments: [sampleID])
     }
 

@@ -244,6 +244,11 @@ import Testing
                 "/api/v1/shipments/\(shipment)/shipper-return", auth: key, ["returned_at": "2026-03-05T12:00:00Z"],
                 expect: .ok)
             #expect(closed["status"] as? String == "closed")
+            // The straw that arrived may go out again.
+            let onward = try #require(
+                try await client.postJSON(
+                    "/api/v1/shipments", auth: key, ["direction": "outbound", "partner_lab": "Lab C"])["id"] as? Int)
+            _ = try await client.postJSON("/api/v1/shipments/\(onward)/items", auth: key, ["code": "GCN-0042"])
             let listed = try await client.send(.get, "/api/v1/shipments?direction=inbound&status=closed", auth: key)
             #expect((try listed.json()["items"] as? [[String: Any]])?.count == 1)
         }
