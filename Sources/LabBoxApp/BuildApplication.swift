@@ -210,7 +210,9 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     let samples = services.samples
     SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
-    SamplesWebController(store: samples, storage: storage, identity: identity, pages: pages).addRoutes(to: routes)
+    SamplesWebController(
+        store: samples, storage: storage, links: [.sampleShipments], identity: identity, pages: pages
+    ).addRoutes(to: routes)
     SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)
     StorageWebController(store: storage, pages: pages).addRoutes(to: routes)
@@ -227,6 +229,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     TransferWebController(stores: reproduction, identity: identity, pages: pages).addRoutes(to: routes)
     StatisticsWebController(database: services.database, pages: pages).addRoutes(to: routes)
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
+    ShipmentsAPIController(store: reproduction.shipments).addRoutes(to: routes)
+    ShipmentsWebController(store: reproduction.shipments, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

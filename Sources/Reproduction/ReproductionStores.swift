@@ -6,6 +6,7 @@ package struct ReproductionStores: Sendable {
     package let embryos: EmbryoStore
     package let transfers: TransferStore
     package let semen: SemenStore
+    package let shipments: ShipmentStore
 
     package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
@@ -13,5 +14,6 @@ package struct ReproductionStores: Sendable {
         transfers = TransferStore(database: database, settings: config.reproduction)
         semen = SemenStore(
             database: database, sampleKinds: config.sampleKinds, minPostThawMotility: config.minPostThawMotility)
+        shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
     }
 }

@@ -331,6 +331,50 @@ def test_storage_map_and_barcode_check_in(driver):
     driver.save_screenshot(f"{SHOTS}/storage-tank.png")
 
 
+def test_shipment_checked_in_and_sent_on_by_scanning(driver):
+    """An inbound shipment checked in by the sender's code, the straw sent on in an outbound one:
+    scanned, packed (checked out of storage), handed over, its packing list printed."""
+    driver.get(BASE + "/shipments")
+    submit(driver, driver.find_element(By.LINK_TEXT, "New inbound shipment").click)
+    driver.find_element(By.ID, "shipment-partner").send_keys("Genetics Centre North")
+    driver.find_element(By.ID, "shipment-shipper").send_keys("GCN-7")
+    driver.find_element(By.ID, "shipment-expected").send_keys("2")
+    driver.save_screenshot(f"{SHOTS}/shipment-new.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/shipments'] button").click)
+    assert "was recorded" in flash_text(driver)
+    submit(driver, lambda: driver.find_element(By.ID, "check-in-code").send_keys("GCN-2026-0077" + Keys.ENTER))
+    assert "checked in" in flash_text(driver)
+    driver.find_element(By.ID, "receive-discrepancies").send_keys("Expected 2 straws, found 1.")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/receive'] button").click)
+    flash_text(driver)
+    assert "Expected 2 straws, found 1." in driver.page_source
+    driver.save_screenshot(f"{SHOTS}/shipment-inbound.png")
+
+    driver.get(BASE + "/shipments/new?direction=outbound")
+    driver.find_element(By.ID, "shipment-partner").send_keys("Nordic Genetics")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/shipments'] button").click)
+    flash_text(driver)
+    submit(driver, lambda: driver.find_element(By.ID, "item-code").send_keys("GCN-2026-0077" + Keys.ENTER))
+    assert "is on the shipment" in flash_text(driver)
+    # A second scan of the same straw is refused, saying why.
+    submit(driver, lambda: driver.find_element(By.ID, "item-code").send_keys("GCN-2026-0077" + Keys.ENTER))
+    assert "already" in driver.find_element(By.CSS_SELECTOR, ".flash").text
+    driver.save_screenshot(f"{SHOTS}/shipment-outbound-draft.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/pack'] button").click)
+    assert "packed" in flash_text(driver)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/hand-over'] button").click)
+    flash_text(driver)
+    driver.save_screenshot(f"{SHOTS}/shipment-handed-over.png")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Packing list").click)
+    assert "GCN-2026-0077" in driver.find_element(By.CSS_SELECTOR, ".packing-list table").text
+    driver.save_screenshot(f"{SHOTS}/shipment-packing-list.png")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Back to the shipment").click)
+    submit(driver, driver.find_element(By.LINK_TEXT, "GCN-2026-0077").click)
+    panel = driver.find_element(By.ID, "linked-shipments")
+    assert panel.text.count("SH-") == 2, panel.text
+    driver.save_screenshot(f"{SHOTS}/straw-shipments.png")
+
+
 def test_audit_search_and_verification(driver):
     driver.get(BASE + "/admin/audit")
     driver.find_element(By.ID, "audit-entity-type").send_keys("sample" + Keys.ENTER)
@@ -987,7 +1031,7 @@ def main():
              test_two_factor_enrolment, test_backup_runs_as_a_job_with_progress,
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,
-             test_security_events,
+             test_security_events, test_shipment_checked_in_and_sent_on_by_scanning,
              test_not_found_page, test_account_menu_and_sections_by_keyboard,
              test_every_page_fits_a_phone_a_tablet_and_a_desktop, test_sign_out]
     driver = make_driver(1366, 768)

@@ -171,4 +171,5 @@ struct SampleDetailPage: Encodable {
     let needsCode: Bool
     let attachments: AttachmentPanel?
     let activity: RecordActivity?
+    let linked: [RecordLinks.Panel]
 }

@@ -11,6 +11,9 @@ import LabBoxValues
 package struct SamplesWebController {
     package let store: SampleStore
     package let storage: StorageStore
+    /// The records of features above Biobank that name a sample (the shipments a straw travelled
+    /// on), handed in by the composition root (decision 0036).
+    package let links: [RecordLinks]
     package let identity: Identity
     package let pages: PageRenderer
     package static let pageSize = 50
@@ -352,14 +355,19 @@ package struct SamplesWebController {
                 attachments: try await AttachmentPanel.load(
                     Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
                 activity: try await RecordActivity.load(
-                    Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time)
+                    Sample.attachable, id: id, database: store.database, principal: context.principal, time: pages.time),
+                linked: try await RecordLinks.panels(
+                    links, id: id, database: store.database, principal: context.principal, time: pages.time)
             ),
             status: error?.httpStatus ?? .ok)
     }
 
-    package init(store: SampleStore, storage: StorageStore, identity: Identity, pages: PageRenderer) {
+    package init(
+        store: SampleStore, storage: StorageStore, links: [RecordLinks], identity: Identity, pages: PageRenderer
+    ) {
         self.store = store
         self.storage = storage
+        self.links = links
         self.identity = identity
         self.pages = pages
     }

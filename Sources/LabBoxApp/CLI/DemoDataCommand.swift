@@ -5,6 +5,7 @@ import Collaboration
 import CustomFields
 import Foundation
 import LabBoxServer
+import Reproduction
 
 struct DemoDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,6 +64,10 @@ struct DemoDataCommand: AsyncParsableCommand {
             var reproduction = DemoReproduction(database: database, config: config, staff: staff, seed: seed)
             let work = try await reproduction.generate(opuSessions: sessions, context: .commandLine)
             print("created \(work)")
+            let shipments = try await DemoShipments(
+                store: ReproductionStores(database: database, config: config).shipments
+            ).generate(context: .commandLine)
+            print("created \(shipments)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))

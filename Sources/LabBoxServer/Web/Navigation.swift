@@ -67,6 +67,7 @@ package enum Navigation {
                 Page(href: "/samples", label: "Samples", section: "samples", permission: .samplesRead),
                 Page(href: "/storage", label: "Storage", section: "storage", permission: .storageRead),
                 Page(href: "/storage/inventory", label: "Inventory", section: "storage", permission: .storageRead),
+                Page(href: "/shipments", label: "Shipments", section: "shipments", permission: .storageRead),
                 Page(href: "/library", label: "Library", section: "library", permission: .libraryRead),
             ]),
         Section(

@@ -7,6 +7,7 @@ import LabBoxApp
 import LabBoxPlatform
 import LabBoxServer
 import LabBoxValues
+import Reproduction
 import Results
 import Testing
 
@@ -106,6 +107,24 @@ import Testing
         #expect(witnessed == counts.transfers)
         #expect(frozenStored == counts.frozen)
         #expect(verified > 0)
+        // Shipments of its straws: every step of an outbound one, an inbound one checked in.
+        let shipments = try await DemoShipments(
+            store: ReproductionStores(database: server.services.database, config: server.services.config).shipments
+        ).generate(context: .commandLine)
+        #expect(shipments.hasPrefix("4 shipments"))
+        let (statuses, shipped) = try await server.services.database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT status FROM shipments ORDER BY id"),
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM shipment_items i JOIN samples s ON s.id = i.sample_id
+                        WHERE s.status = 'shipped' AND s.container_id IS NULL
+                        """) ?? -1
+            )
+        }
+        #expect(statuses == ["closed", "handed_over", "draft", "received"])
+        #expect(shipped == 5)
         let key = try await server.apiKey(["reproduction:read"])
         try await server.test { client in
             // The demo's records reach 430 days back, beyond the default last 12 months.

@@ -37,7 +37,7 @@ enum AuditedLabRoutes {
         let collection = try await expectAudited("POST /api/v1/semen-collections", "create") {
             try await client.send(.post, "/api/v1/semen-collections", auth: adminKey, json: ["sire_id": sire])
         }
-        _ = try await expectAudited("POST /api/v1/semen-collections/{id}/process", "semen.process") {
+        let straws = try await expectAudited("POST /api/v1/semen-collections/{id}/process", "semen.process") {
             try await client.send(
                 .post, "/api/v1/semen-collections/\(try id(collection, "id"))/process", auth: adminKey,
                 json: ["straws": 2, "doses_per_straw": 20, "container_id": goblet])
@@ -100,6 +100,11 @@ enum AuditedLabRoutes {
                 .post, "/api/v1/transfers/\(transferID)/outcome", auth: adminKey,
                 json: ["outcome": "born_alive"])
         }
+        try await shipments(
+            client, adminKey: adminKey, goblet: goblet,
+            codes: try #require(try straws.json()["items"] as? [[String: Any]]).compactMap {
+                $0["external_id"] as? String
+            }, expectAudited: expectAudited)
         _ = try await expectAudited("POST /api/v1/animals/{id}/genotypes", "genotype.import") {
             try await client.sendCSV(
                 "/api/v1/animals/\(donor)/genotypes?panel=P", auth: adminKey, "marker_id,allele_1,allele_2\nM1,A,B\n")
@@ -169,6 +174,60 @@ enum AuditedLabRoutes {
         let delivery = try id(deliveries, "items", "id")
         _ = try await expectAudited("POST /api/v1/results-deliveries/{id}/revoke", "results.link_revoke") {
             try await client.send(.post, "/api/v1/results-deliveries/\(delivery)/revoke", auth: adminKey)
+        }
+    }
+
+    /// Shipments: each step of an outbound one, an inbound check-in, a cancellation.
+    static func shipments(
+        _ client: some TestClientProtocol, adminKey: String, goblet: Int, codes: [String],
+        expectAudited: ExpectAudited
+    ) async throws {
+        func id(_ response: TestResponse, _ key: String = "id") throws -> Int {
+            let body = try response.json()
+            return try #require(
+                (body[key] as? Int) ?? ((body[key] as? [[String: Any]])?.first?["id"] as? Int))
+        }
+        let outbound = try id(
+            try await expectAudited("POST /api/v1/shipments", "create") {
+                try await client.send(
+                    .post, "/api/v1/shipments", auth: adminKey,
+                    json: ["direction": "outbound", "partner_lab": "Partner Lab", "shipper_id": "DS-1"])
+            })
+        _ = try await expectAudited("PATCH /api/v1/shipments/{id}", "update") {
+            try await client.send(.patch, "/api/v1/shipments/\(outbound)", auth: adminKey, json: ["courier": "Cryo"])
+        }
+        let added = try await expectAudited("POST /api/v1/shipments/{id}/items", "shipment.add") {
+            try await client.send(
+                .post, "/api/v1/shipments/\(outbound)/items", auth: adminKey, json: ["code": codes[0]])
+        }
+        _ = try await expectAudited("DELETE /api/v1/shipment-items/{id}", "shipment.remove") {
+            try await client.send(.delete, "/api/v1/shipment-items/\(try id(added, "items"))", auth: adminKey)
+        }
+        _ = try await client.send(
+            .post, "/api/v1/shipments/\(outbound)/items", auth: adminKey, json: ["code": codes[0]])
+        for (path, action, body) in [
+            ("pack", "shipment.pack", nil), ("hand-over", "shipment.hand_over", [:]),
+            ("receive", "shipment.receive", ["discrepancies": "none"]),
+            ("shipper-return", "shipment.shipper_return", [:]),
+        ] as [(String, String, [String: Any]?)] {
+            _ = try await expectAudited("POST /api/v1/shipments/{id}/\(path)", action) {
+                try await client.send(.post, "/api/v1/shipments/\(outbound)/\(path)", auth: adminKey, json: body)
+            }
+        }
+        let inbound = try id(
+            try await client.send(
+                .post, "/api/v1/shipments", auth: adminKey, json: ["direction": "inbound", "partner_lab": "Sender"]))
+        _ = try await expectAudited("POST /api/v1/shipments/{id}/check-in", "shipment.check_in") {
+            try await client.send(
+                .post, "/api/v1/shipments/\(inbound)/check-in", auth: adminKey,
+                json: ["code": "SENDER-1", "kind": "semen", "species": "bovine", "container_id": goblet])
+        }
+        let draft = try id(
+            try await client.send(
+                .post, "/api/v1/shipments", auth: adminKey, json: ["direction": "outbound", "partner_lab": "Nobody"]))
+        _ = try await expectAudited("POST /api/v1/shipments/{id}/cancel", "shipment.cancel") {
+            try await client.send(
+                .post, "/api/v1/shipments/\(draft)/cancel", auth: adminKey, json: ["reason": "order withdrawn"])
         }
     }
 }
