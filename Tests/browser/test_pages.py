@@ -426,7 +426,10 @@ def test_customer_page_links_its_records(driver):
     driver.get(BASE + f"/samples?owner_id={customer}")
     rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
     assert len(rows) == 2 and all("BELLA" in row for row in rows), rows
-    assert driver.find_element(By.ID, "filter-owner").get_attribute("value") == customer
+    # The owner filter is a picker: the hidden field holds the id, the box names the customer.
+    assert driver.find_element(By.ID, "filter-owner-id").get_attribute("value") == customer
+    WebDriverWait(driver, 5).until(
+        lambda d: d.find_element(By.ID, "filter-owner").get_attribute("value") not in ("", f"#{customer}"))
 
 
 def test_search_box_takes_a_scanned_barcode(driver):

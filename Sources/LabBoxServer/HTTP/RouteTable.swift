@@ -162,9 +162,10 @@ private struct MethodNotAllowedMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             guard context.endpointPath == "NotFound" else { throw error }
             let answer = try await others.respond(to: request, context: context)
-            guard answer.status == .methodNotAllowed else { throw error }
-            // Thrown, as a route's refusal is, for the error middleware to answer in the API's shape.
-            throw HTTPError(.methodNotAllowed, headers: answer.headers)
+            guard answer.status == .methodNotAllowed, let allow = answer.headers[.allow] else { throw error }
+            // Thrown, as a route's refusal is, for the error middleware to answer in the API's shape
+            // (with only the Allow header: the answer's own Content-Length is not the error body's).
+            throw HTTPError(.methodNotAllowed, headers: [.allow: allow])
         }
     }
 }

@@ -41,19 +41,11 @@ extension APIOperation {
         ]
     )
 
-    package static let changeShipment = APIOperation(
+    package static let changeShipment = shipmentStep(
         "Change a shipment",
         "The header fields given; a closed or cancelled shipment cannot change.",
-        parameters: [.id],
-        body: .json(.shipmentChange),
-        responses: [
-            200: .json(.shipmentDetail, "The shipment."),
-            400: "A bad parameter or body (field names it).",
-            404: "No such record.",
-            409: "The shipment is closed or cancelled.",
-            422: "A rule failed (field names it).",
-        ]
-    )
+        body: .json(.shipmentChange), answer: "The shipment.",
+        conflict: "The shipment is closed or cancelled.")
 
     package static let addStrawToShipment = APIOperation(
         "Add a straw to an outbound shipment",
@@ -92,33 +84,17 @@ extension APIOperation {
         ]
     )
 
-    package static let handOverShipment = APIOperation(
+    package static let handOverShipment = shipmentStep(
         "Hand a packed shipment to the courier",
         "At handed_over_at (default now).",
-        parameters: [.id],
-        body: .json(.shipmentHandOver),
-        responses: [
-            200: .json(.shipmentDetail, "The shipment."),
-            400: "A bad parameter or body (field names it).",
-            404: "No such record.",
-            409: "The shipment is not packed.",
-            422: "A rule failed (field names it).",
-        ]
-    )
+        body: .json(.shipmentHandOver), answer: "The shipment.",
+        conflict: "The shipment is not packed.")
 
-    package static let receiveShipment = APIOperation(
+    package static let receiveShipment = shipmentStep(
         "Record that a shipment arrived",
         "Outbound: the consignee's receipt after hand-over; inbound: the arrival here. With the receiver's discrepancies.",
-        parameters: [.id],
-        body: .json(.shipmentReceipt),
-        responses: [
-            200: .json(.shipmentDetail, "The shipment."),
-            400: "A bad parameter or body (field names it).",
-            404: "No such record.",
-            409: "The shipment cannot be received in its status.",
-            422: "A rule failed (field names it).",
-        ]
-    )
+        body: .json(.shipmentReceipt), answer: "The shipment.",
+        conflict: "The shipment cannot be received in its status.")
 
     package static let checkInArrivingStraw = APIOperation(
         "Check an arriving straw in",
@@ -134,33 +110,19 @@ extension APIOperation {
         ]
     )
 
-    package static let returnDryShipper = APIOperation(
+    package static let returnDryShipper = shipmentStep(
         "Record the dry shipper's return",
         "After receipt; closes the shipment.",
-        parameters: [.id],
-        body: .json(.object(["returned_at": .dateTime])),
-        responses: [
-            200: .json(.shipmentDetail, "The closed shipment."),
-            400: "A bad parameter or body (field names it).",
-            404: "No such record.",
-            409: "The shipment has not been received.",
-            422: "No shipper is recorded, or a rule failed (field names it).",
-        ]
-    )
+        body: .json(.object(["returned_at": .dateTime])), answer: "The closed shipment.",
+        conflict: "The shipment has not been received.",
+        unprocessable: "No shipper is recorded, or a rule failed (field names it).")
 
-    package static let cancelShipment = APIOperation(
+    package static let cancelShipment = shipmentStep(
         "Cancel a draft shipment",
         "The reason is required. Its straws never left their positions.",
-        parameters: [.id],
         body: .json(.object(["reason": .string(minLength: 1, maxLength: 2000)], required: ["reason"])),
-        responses: [
-            200: .json(.shipmentDetail, "The cancelled shipment."),
-            400: "A bad parameter or body (field names it).",
-            404: "No such record.",
-            409: "The shipment is not a draft, or straws were checked in from it.",
-            422: "A rule failed (field names it).",
-        ]
-    )
+        answer: "The cancelled shipment.",
+        conflict: "The shipment is not a draft, or straws were checked in from it.")
 }
 
 extension APISchema {
@@ -276,4 +238,20 @@ extension APISchema {
             "notes": .string(maxLength: 2000),
         ], required: ["code", "kind", "species", "container_id"]
     ).named("ShipmentCheckIn")
+
+    /// A step of a shipment's life with a body: the shipment as it is after the step.
+    private static func shipmentStep(
+        _ title: String, _ description: String, body: APIBody, answer: String, conflict: String,
+        unprocessable: String = "A rule failed (field names it)."
+    ) -> APIOperation {
+        APIOperation(
+            title, description, parameters: [.id], body: body,
+            responses: [
+                200: .json(.shipmentDetail, answer),
+                400: "A bad parameter or body (field names it).",
+                404: "No such record.",
+                409: .init(stringLiteral: conflict),
+                422: .init(stringLiteral: unprocessable),
+            ])
+    }
 }

@@ -42,6 +42,7 @@ import Testing
                     .replacingOccurrences(of: "{ip}", with: "192.0.2.1").replacingOccurrences(of: "{name}", with: "x")
                 let response = try await client.execute(uri: path, method: method)
                 #expect(response.status == .methodNotAllowed, "\(method) \(route)")
+                #expect(response.headers[values: .contentLength].count <= 1, "\(method) \(route)")
                 let allow = response.headers[.allow] ?? ""
                 let methods = Set(allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                 #expect(methods == allowed, "\(method) \(route): \(allow)")
