@@ -123,6 +123,22 @@ extension APIOperation {
         body: .json(.object(["reason": .string(minLength: 1, maxLength: 2000)], required: ["reason"])),
         answer: "The cancelled shipment.",
         conflict: "The shipment is not a draft, or straws were checked in from it.")
+
+    /// A step of a shipment's life with a body: the shipment as it is after the step.
+    private static func shipmentStep(
+        _ title: String, _ description: String, body: APIBody, answer: String, conflict: String,
+        unprocessable: String = "A rule failed (field names it)."
+    ) -> APIOperation {
+        APIOperation(
+            title, description, parameters: [.id], body: body,
+            responses: [
+                200: .json(.shipmentDetail, answer),
+                400: "A bad parameter or body (field names it).",
+                404: "No such record.",
+                409: .init(stringLiteral: conflict),
+                422: .init(stringLiteral: unprocessable),
+            ])
+    }
 }
 
 extension APISchema {
@@ -238,20 +254,4 @@ extension APISchema {
             "notes": .string(maxLength: 2000),
         ], required: ["code", "kind", "species", "container_id"]
     ).named("ShipmentCheckIn")
-
-    /// A step of a shipment's life with a body: the shipment as it is after the step.
-    private static func shipmentStep(
-        _ title: String, _ description: String, body: APIBody, answer: String, conflict: String,
-        unprocessable: String = "A rule failed (field names it)."
-    ) -> APIOperation {
-        APIOperation(
-            title, description, parameters: [.id], body: body,
-            responses: [
-                200: .json(.shipmentDetail, answer),
-                400: "A bad parameter or body (field names it).",
-                404: "No such record.",
-                409: .init(stringLiteral: conflict),
-                422: .init(stringLiteral: unprocessable),
-            ])
-    }
 }
