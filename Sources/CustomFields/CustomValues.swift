@@ -74,8 +74,11 @@ package enum CustomValues {
 
     /// The active fields of `entity`, every species', in form order.
     package static func active(_ db: Database, _ entity: CustomField.Entity) throws -> [CustomField] {
-        try CustomField.filter(CustomField.CodingKeys.entityType == entity && CustomField.CodingKeys.archived == false)
-            .order(sql: "position, label, id").fetchAll(db)
+        // A statement prepared once per connection: every create of the record asks.
+        try CustomField.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM custom_fields WHERE entity_type = ? AND archived = 0 ORDER BY position, label, id"),
+            arguments: [entity])
     }
 
     /// Each record's values by key, archived fields' too.
@@ -85,12 +88,12 @@ package enum CustomValues {
         guard !ids.isEmpty else { return [:] }
         var values: [Int64: [String: CustomValue]] = [:]
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT v.entity_id, f.key, v.value_text, v.value_number, v.value_date
-                FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id
-                WHERE v.entity_type = ? AND v.entity_id IN (SELECT value FROM json_each(?))
-                """, arguments: [entity, "[" + ids.map(String.init).joined(separator: ",") + "]"])
+            db.cachedStatement(
+                sql: """
+                    SELECT v.entity_id, f.key, v.value_text, v.value_number, v.value_date
+                    FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id
+                    WHERE v.entity_type = ? AND v.entity_id IN (SELECT value FROM json_each(?))
+                    """), arguments: [entity, "[" + ids.map(String.init).joined(separator: ",") + "]"])
         while let row = try rows.next() {
             let value: CustomValue? =
                 if let text: String = row["value_text"] {

@@ -229,7 +229,7 @@ package struct SampleStore: Sendable {
             ]))
     }
 
-    package func create(_ input: Input, context: EventContext) async throws -> Sample {
+    package func create(_ input: Input, context: EventContext) async throws -> SampleDetail {
         for (value, field) in [
             (input.externalId, "external_id"), (input.species, "species"), (input.kind, "kind"),
             (input.collectedAt, "collected_at"),
@@ -252,7 +252,11 @@ package struct SampleStore: Sendable {
             try CustomValues.save(
                 input.customFields, entity: .sample, id: sample.id ?? 0, species: sample.species, creating: true,
                 in: write)
-            return sample
+            // A new sample has the values it was given, read back as stored; none when none were.
+            let values =
+                input.customFields?.isEmpty == false
+                ? try CustomValues.load(write.db, .sample, id: sample.id ?? 0) : [:]
+            return SampleDetail(sample: sample, customFields: values)
         }
     }
 
@@ -330,6 +334,16 @@ package struct SampleStore: Sendable {
     package func sample(id: Int64) async throws -> Sample? {
         try await database.read(singleStatement: true) { db in
             try Sample.fetchOne(db.cachedStatement(sql: Self.byID), arguments: [id])
+        }
+    }
+
+    /// A sample with its custom field values, read together: one hop to a reader, not two.
+    package func detail(id: Int64) async throws -> SampleDetail? {
+        try await database.read { db in
+            guard let sample = try Sample.fetchOne(db.cachedStatement(sql: Self.byID), arguments: [id]) else {
+                return nil
+            }
+            return SampleDetail(sample: sample, customFields: try CustomValues.load(db, .sample, id: id))
         }
     }
 

@@ -18,7 +18,7 @@ package struct SamplesAPIController {
             let input = try await request.decode(as: SampleStore.Input.self, context: context)
             return EditedResponse(
                 status: .created,
-                response: try await detail(try await store.create(input, context: context.eventContext)))
+                response: try await store.create(input, context: context.eventContext))
         }
         routes.get("/api/v1/samples/lookup", .samplesRead, .findSamples) { request, _ in
             let query = ListQuery(request)
@@ -102,8 +102,8 @@ package struct SamplesAPIController {
     }
 
     private func sample(_ context: AppRequestContext) async throws -> SampleDetail {
-        guard let sample = try await store.sample(id: try context.id()) else { throw notFound }
-        return try await detail(sample)
+        guard let detail = try await store.detail(id: try context.id()) else { throw notFound }
+        return detail
     }
 
     /// The sample as stored, with its custom fields.

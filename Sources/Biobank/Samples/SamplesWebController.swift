@@ -269,7 +269,7 @@ package struct SamplesWebController {
                 let relation = SampleStore.Parent.Relation(rawValue: form.relation) ?? .aliquot
                 input.parents = try await store.ids(barcodes: barcodes).map { .init(sampleId: $0, relation: relation) }
             }
-            let sample = try await store.create(input, context: context.eventContext)
+            let sample = try await store.create(input, context: context.eventContext).sample
             return Flash(kind: .success, message: "Sample \(sample.externalId) was recorded.")
                 .redirect(to: "/samples/\(sample.id ?? 0)")
         } catch let error as APIError where error.status.code < 500 {
