@@ -81,6 +81,22 @@ package enum CustomValues {
             arguments: [entity])
     }
 
+    /// Whether a field, archived or not, was ever defined for `entity`. Without one no record has
+    /// values, and reads skip asking for them: a sample's read then costs what it did before
+    /// custom fields (docs/BENCHMARKS.md). Cached until `custom_fields` changes.
+    package static func anyDefined(_ entity: CustomField.Entity, in database: AppDatabase) async throws -> Bool {
+        try await database.cache.value(
+            "custom_fields.any:\(entity.rawValue)", tags: [TableInvalidation.tag(CustomField.databaseTableName)],
+            ttl: .seconds(3600), cost: 64
+        ) {
+            try await database.read { db in
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM custom_fields WHERE entity_type = ?)"),
+                    arguments: [entity]) ?? false
+            }
+        }
+    }
+
     /// Each record's values by key, archived fields' too.
     package static func load(_ db: Database, _ entity: CustomField.Entity, ids: [Int64]) throws
         -> [Int64: [String: CustomValue]]

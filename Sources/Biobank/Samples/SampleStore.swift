@@ -339,7 +339,10 @@ package struct SampleStore: Sendable {
 
     /// A sample with its custom field values, read together: one hop to a reader, not two.
     package func detail(id: Int64) async throws -> SampleDetail? {
-        try await database.read { db in
+        guard try await CustomValues.anyDefined(.sample, in: database) else {
+            return try await sample(id: id).map { SampleDetail(sample: $0, customFields: [:]) }
+        }
+        return try await database.read { db in
             guard let sample = try Sample.fetchOne(db.cachedStatement(sql: Self.byID), arguments: [id]) else {
                 return nil
             }
@@ -349,7 +352,8 @@ package struct SampleStore: Sendable {
 
     /// Each sample's custom field values.
     package func customFields(of samples: [Sample]) async throws -> [Int64: [String: CustomValue]] {
-        try await database.read { db in try CustomValues.load(db, .sample, ids: samples.compactMap(\.id)) }
+        guard try await CustomValues.anyDefined(.sample, in: database) else { return [:] }
+        return try await database.read { db in try CustomValues.load(db, .sample, ids: samples.compactMap(\.id)) }
     }
 
     private static let selection = Sample.selection(of: "samples")
