@@ -33,8 +33,13 @@ def old_template(work):
 
 
 def state(data):
-    """(applied migrations, sample count, integrity problems) of the database in `data`, read only."""
-    connection = sqlite3.connect(f"file:{os.path.join(data, 'labbox.db')}?mode=ro", uri=True)
+    """(applied migrations, sample count, integrity problems) of the database in `data`, only read.
+
+    Not opened `mode=ro`: a process killed mid-write can leave a WAL without its index, and only a
+    connection that may write can rebuild the index (SQLite then reads what was committed, as
+    LabBox does on its next start); a read-only one fails with "attempt to write a readonly
+    database". Nothing here writes a row."""
+    connection = sqlite3.connect(os.path.join(data, "labbox.db"))
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [f"foreign key {row}" for row in connection.execute("PRAGMA foreign_key_check")]
