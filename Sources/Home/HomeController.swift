@@ -73,6 +73,12 @@ package struct HomeController {
                     id: "culture", title: "Embryos in culture", all: "/reproduction?tab=batches",
                     empty: "No IVF batch is in culture. Start one from Reproduction → New IVF batch.",
                     list: try await queue.culture(today: today)))
+            queues.append(
+                .init(
+                    id: "superovulation", title: "Superovulation steps due", all: "/superovulation",
+                    empty:
+                        "No superovulation step is due. Start one for a donor and its doses appear here on their days.",
+                    list: try await queue.superovulationSteps(today: today)))
         }
         if can(.resultsWrite), let user = principal?.userID {
             queues.append(

@@ -85,6 +85,27 @@ package struct WorkQueue: Sendable {
         }
     }
 
+    /// Superovulation steps due today and those of earlier days not yet done, by time: the
+    /// worklist's first lines.
+    package func superovulationSteps(today: String) async throws -> Items {
+        try await cached(
+            "home.superovulation.\(today)", tables: ["superovulation_steps", "superovulations", "animals"]
+        ) {
+            try await database.read { db in
+                let due = try SuperovulationStore.worklist(db, day: today, today: today, limit: 200)
+                    .filter { $0.step.doneAt == nil }
+                return Items(
+                    items: due.prefix(Self.shown).map { item in
+                        Item(
+                            label: "\(item.donor): \(item.step.what)",
+                            detail: item.overdue
+                                ? "overdue since \(item.step.dueOn) \(item.step.dueTime)" : "due \(item.step.dueTime)",
+                            href: "/superovulation")
+                    }, total: due.count)
+            }
+        }
+    }
+
     /// The check culture day `day` calls for, when none of its window is recorded yet.
     package static func check(day: Int, checked: Set<Int>) -> String {
         switch day {

@@ -205,7 +205,10 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
     AnimalsWebController(
         store: animals,
-        links: [.animalSamples, .animalStoredSamples, .animalEmbryos, .animalTransfers, .animalResults], pages: pages
+        links: [
+            .animalSamples, .animalStoredSamples, .animalEmbryos, .animalDonorSessions, .animalTransfers,
+            .animalResults,
+        ], pages: pages
     ).addRoutes(to: routes)
     let samples = services.samples
     SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
@@ -231,6 +234,10 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
     ShipmentsAPIController(store: reproduction.shipments).addRoutes(to: routes)
     ShipmentsWebController(store: reproduction.shipments, pages: pages).addRoutes(to: routes)
+    FlushesAPIController(flushes: reproduction.flushes, superovulations: reproduction.superovulations, time: pages.time)
+        .addRoutes(to: routes)
+    FlushesWebController(flushes: reproduction.flushes, superovulations: reproduction.superovulations, pages: pages)
+        .addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

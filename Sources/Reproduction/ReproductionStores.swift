@@ -7,6 +7,8 @@ package struct ReproductionStores: Sendable {
     package let transfers: TransferStore
     package let semen: SemenStore
     package let shipments: ShipmentStore
+    package let flushes: FlushStore
+    package let superovulations: SuperovulationStore
 
     package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
@@ -15,5 +17,7 @@ package struct ReproductionStores: Sendable {
         semen = SemenStore(
             database: database, sampleKinds: config.sampleKinds, minPostThawMotility: config.minPostThawMotility)
         shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
+        flushes = FlushStore(database: database)
+        superovulations = SuperovulationStore(database: database, species: config.species)
     }
 }

@@ -375,6 +375,64 @@ def test_shipment_checked_in_and_sent_on_by_scanning(driver):
     driver.save_screenshot(f"{SHOTS}/straw-shipments.png")
 
 
+def test_superovulation_worklist_and_flush(driver):
+    """A protocol written, applied to a donor, a step ticked on the worklist, her flush recorded
+    with graded embryos; her page lists it and her reproduction page charts it."""
+    driver.get(BASE + "/superovulation/protocols/new")
+    driver.find_element(By.ID, "protocol-name").send_keys("Browser FSH 4-day")
+    for number, (day, time, kind, dose) in enumerate(
+            [("0", "07:00", "FSH", "4"), ("2", "07:00", "PGF2α", "2"), ("11", "09:00", "Flush", "")], start=1):
+        driver.find_element(By.ID, f"step-day-{number}").send_keys(day)
+        driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, f"step-time-{number}"), time)
+        Select(driver.find_element(By.ID, f"step-kind-{number}")).select_by_visible_text(kind)
+        driver.find_element(By.ID, f"step-amount-{number}").send_keys(dose)
+        driver.find_element(By.ID, f"step-unit-{number}").send_keys("ml" if dose else "")
+    driver.save_screenshot(f"{SHOTS}/superovulation-protocol.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/superovulation/protocols'] button").click)
+    assert "was saved" in flash_text(driver)
+
+    donor = add_animal(driver, "Flush Donor", "female")
+    add_animal(driver, "Flush Sire", "male")
+    driver.get(BASE + "/superovulations/new")
+    pick(driver, "run-donor", "Flush Donor")
+    Select(driver.find_element(By.ID, "run-protocol")).select_by_visible_text("Browser FSH 4-day (bovine, 3 steps)")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/superovulations'] button").click)
+    assert "started" in flash_text(driver)
+    driver.save_screenshot(f"{SHOTS}/superovulation-schedule.png")
+
+    driver.get(BASE + "/superovulation")
+    assert "FSH 4 ml" in driver.find_element(By.CSS_SELECTOR, "main table").text
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/done'] button").click)
+    assert "is done" in flash_text(driver)
+    driver.save_screenshot(f"{SHOTS}/superovulation-worklist.png")
+
+    driver.find_element(By.LINK_TEXT, "Record a flush").click()
+    pick(driver, "flush-donor", "Flush Donor")
+    Select(driver.find_element(By.ID, "flush-superovulation")).select_by_index(1)
+    pick(driver, "flush-sire", "Flush Sire")
+    driver.find_element(By.ID, "flush-recovered").send_keys("8")
+    driver.find_element(By.ID, "flush-ufo").send_keys("1")
+    driver.find_element(By.ID, "flush-degenerate").send_keys("1")
+    driver.find_element(By.ID, "flush-codes").send_keys("7-1 7-1 6-2 5-3")
+    driver.save_screenshot(f"{SHOTS}/flush-new.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/flushes'] button").click)
+    assert "was recorded" in flash_text(driver)
+    assert "FL-0001-E04" in driver.find_element(By.CSS_SELECTOR, "main table").text
+    driver.save_screenshot(f"{SHOTS}/flush.png")
+
+    driver.get(BASE + f"/animals/{donor}")
+    panel = driver.find_element(By.ID, "linked-donor-sessions")
+    assert "8 recovered, 4 transferable" in panel.text, panel.text
+    driver.execute_script("arguments[0].scrollIntoView()", panel)
+    driver.save_screenshot(f"{SHOTS}/donor-sessions.png")
+    driver.get(BASE + f"/reproduction/animals/{donor}")
+    assert driver.find_element(By.ID, "chart-donor-yield-title")
+    driver.save_screenshot(f"{SHOTS}/donor-yield-chart.png")
+    driver.get(BASE + "/reproduction/stats/flushes?by=protocol")
+    assert "Browser FSH 4-day" in driver.find_element(By.CSS_SELECTOR, "main table").text
+    driver.save_screenshot(f"{SHOTS}/flush-stats.png")
+
+
 def test_audit_search_and_verification(driver):
     driver.get(BASE + "/admin/audit")
     driver.find_element(By.ID, "audit-entity-type").send_keys("sample" + Keys.ENTER)
@@ -1035,6 +1093,7 @@ def main():
              test_notification_bell_leads_to_the_finished_job, test_sample_export_in_the_background,
              test_system_health_and_schedules,
              test_security_events, test_shipment_checked_in_and_sent_on_by_scanning,
+             test_superovulation_worklist_and_flush,
              test_not_found_page, test_account_menu_and_sections_by_keyboard,
              test_every_page_fits_a_phone_a_tablet_and_a_desktop, test_sign_out]
     driver = make_driver(1366, 768)

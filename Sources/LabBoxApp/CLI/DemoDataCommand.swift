@@ -64,10 +64,12 @@ struct DemoDataCommand: AsyncParsableCommand {
             var reproduction = DemoReproduction(database: database, config: config, staff: staff, seed: seed)
             let work = try await reproduction.generate(opuSessions: sessions, context: .commandLine)
             print("created \(work)")
-            let shipments = try await DemoShipments(
-                store: ReproductionStores(database: database, config: config).shipments
-            ).generate(context: .commandLine)
+            let stores = ReproductionStores(database: database, config: config)
+            let shipments = try await DemoShipments(store: stores.shipments).generate(context: .commandLine)
             print("created \(shipments)")
+            let flushes = try await DemoFlushes(flushes: stores.flushes, superovulations: stores.superovulations)
+                .generate(context: .commandLine)
+            print("created \(flushes)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))

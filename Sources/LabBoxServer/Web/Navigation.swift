@@ -77,6 +77,10 @@ package enum Navigation {
                     href: "/reproduction", label: "Reproduction", section: "reproduction", permission: .reproductionRead
                 ),
                 Page(
+                    href: "/superovulation", label: "Superovulation", section: "reproduction",
+                    permission: .reproductionRead),
+                Page(href: "/flushes", label: "Flushes", section: "reproduction", permission: .reproductionRead),
+                Page(
                     href: "/reproduction/stats", label: "Statistics", section: "reproduction",
                     permission: .reproductionRead),
             ]),

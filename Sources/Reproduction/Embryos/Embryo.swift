@@ -27,6 +27,8 @@ package struct Embryo: Codable, Sendable, Identifiable, FetchableRecord, RowIDRe
     package var code: String
     package var origin: Origin
     package var batchId: Int64?
+    /// The flush it was recovered in (in vivo embryos recorded with their flush).
+    package var flushId: Int64? = nil
     package var donorId: Int64
     package var sireId: Int64
     package var species: String
@@ -43,6 +45,7 @@ package struct Embryo: Codable, Sendable, Identifiable, FetchableRecord, RowIDRe
     package enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, code, origin, species, day, stage, grade, fate
         case batchId = "batch_id"
+        case flushId = "flush_id"
         case donorId = "donor_id"
         case sireId = "sire_id"
         case sampleId = "sample_id"

@@ -94,19 +94,31 @@ package struct EmbryoStore: Sendable {
                 prefix = "FL-\(Day.today.replacingOccurrences(of: "-", with: ""))-\(donor.id ?? 0)"
                 existing = try Embryo.filter(Embryo.CodingKeys.code.like("\(prefix)-%")).fetchCount(db)
             }
-            let now = Date()
-            var created: [Embryo] = []
-            for (offset, grade) in checked.enumerated() {
-                var embryo = Embryo(
-                    id: nil, code: String(format: "%@-E%02d", prefix, existing + offset + 1), origin: origin,
-                    batchId: batchID, donorId: donor.id ?? 0, sireId: sire.id ?? 0, species: donor.species, day: day,
-                    stage: grade.stage, grade: grade.grade, gradedBy: write.context.actorName, createdAt: now,
-                    updatedAt: now)
-                try write.insert(&embryo, action: "embryo.grade")
-                created.append(embryo)
-            }
-            return created
+            return try Self.insert(
+                checked, day: day, origin: origin, batch: batchID, flush: nil, donor: donor, sire: sire,
+                codes: (prefix, existing), in: write)
         }
+    }
+
+    /// Writes graded embryos of a batch or a flush, coded `<prefix>-E01`… after the `existing`
+    /// ones, each with its audit event.
+    package static func insert(
+        _ checked: [(stage: Int, grade: Int)], day: Int, origin: Embryo.Origin, batch batchID: Int64?,
+        flush flushID: Int64?, donor: Animal, sire: Animal, codes: (prefix: String, existing: Int),
+        in write: AuditedWrite
+    ) throws -> [Embryo] {
+        let now = Date()
+        var created: [Embryo] = []
+        for (offset, grade) in checked.enumerated() {
+            var embryo = Embryo(
+                id: nil, code: String(format: "%@-E%02d", codes.prefix, codes.existing + offset + 1), origin: origin,
+                batchId: batchID, flushId: flushID, donorId: donor.id ?? 0, sireId: sire.id ?? 0,
+                species: donor.species, day: day, stage: grade.stage, grade: grade.grade,
+                gradedBy: write.context.actorName, createdAt: now, updatedAt: now)
+            try write.insert(&embryo, action: "embryo.grade")
+            created.append(embryo)
+        }
+        return created
     }
 
     package struct RegradeInput: Codable, Sendable {

@@ -72,7 +72,7 @@ package struct EmbryosWebController {
     }
 
     /// "7-1 7-1 6-2" (IETS stage-grade, separated by spaces or commas) as gradings.
-    private static func codes(_ text: String?) throws -> [EmbryoStore.Grade] {
+    package static func codes(_ text: String?) throws -> [EmbryoStore.Grade] {
         let parts = (text ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\r" })
         return try parts.map { part in
             let numbers = part.split(separator: "-").compactMap { Int($0) }

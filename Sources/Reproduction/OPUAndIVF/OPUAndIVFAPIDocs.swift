@@ -203,6 +203,7 @@ extension APISchema {
             "code": .string,
             "origin": .enumeration(["ivp", "in_vivo"]),
             "batch_id": .integer.nullable,
+            "flush_id": .integer.nullable,
             "donor_id": .integer,
             "sire_id": .integer,
             "species": .string,

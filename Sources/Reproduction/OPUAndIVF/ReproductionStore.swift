@@ -241,7 +241,7 @@ package struct ReproductionStore: Sendable {
                     status: .conflict, code: "conflict", message: "A batch is called \(batch.code).", field: "code")
             }
             if let sampleID = input.semenSampleId {
-                batch.semenSampleId = try useSemen(sampleID, sire: sire, batch: batch.code, in: write)
+                batch.semenSampleId = try Self.useSemen(sampleID, sire: sire, for: "IVF batch \(batch.code)", in: write)
             }
             try write.insert(&batch)
             for (opu, count) in allocations {
@@ -258,8 +258,11 @@ package struct ReproductionStore: Sendable {
         return report
     }
 
-    /// Marks the semen sample used for a batch: a stored straw is thawed out of its position first.
-    private func useSemen(_ sampleID: Int64, sire: Animal, batch: String, in write: AuditedWrite) throws -> Int64 {
+    /// Marks the semen sample used for `purpose` (an IVF batch, a flush's inseminations): a stored
+    /// straw is thawed out of its position first.
+    package static func useSemen(_ sampleID: Int64, sire: Animal, for purpose: String, in write: AuditedWrite) throws
+        -> Int64
+    {
         guard var sample = try Sample.fetchOne(write.db, key: sampleID) else {
             throw APIError.validationFailed("No sample has id \(sampleID).", field: "semen_sample_id")
         }
@@ -271,7 +274,7 @@ package struct ReproductionStore: Sendable {
             throw APIError.validationFailed("\(sample.externalId) is not from \(sire.name).", field: "semen_sample_id")
         }
         if sample.containerId != nil {
-            sample = try StorageStore.checkOut(sampleID, reason: .thaw, note: "IVF batch \(batch)", in: write)
+            sample = try StorageStore.checkOut(sampleID, reason: .thaw, note: purpose, in: write)
         }
         guard sample.status.next.contains(.used) else {
             throw APIError.validationFailed(
@@ -280,7 +283,7 @@ package struct ReproductionStore: Sendable {
         var used = sample
         used.status = .used
         used.updatedAt = Date()
-        try write.update(used, from: sample, reason: "used for IVF batch \(batch)")
+        try write.update(used, from: sample, reason: "used for \(purpose)")
         return sampleID
     }
 

@@ -18,6 +18,12 @@ package struct StatisticsAPIController {
             let range = try ReportRange(query, today: time.today, default: .last12Months)
             return try await database.read { try ReproductionStats.report($0, by: grouping, range: range) }
         }
+        routes.get("/api/v1/reproduction/flush-stats", .reproductionRead, .flushStatistics) { request, _ in
+            let query = ListQuery(request)
+            let grouping = try FlushStats.Grouping(query)
+            let range = try ReportRange(query, today: time.today, default: .last12Months)
+            return try await database.read { try FlushStats.report($0, by: grouping, range: range) }
+        }
     }
 
     package init(database: AppDatabase, time: LabTime) {

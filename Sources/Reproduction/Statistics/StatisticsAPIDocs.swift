@@ -19,7 +19,41 @@ extension APIOperation {
     )
 }
 
+extension APIOperation {
+    package static let flushStatistics = APIOperation(
+        "Flush statistics",
+        "Flush yields over a range of days (by the day of the flush), grouped by donor, protocol (of the superovulation the flush ended) or month: flushes, structures recovered, UFO, degenerate, embryos graded and transferable (quality 1–3), and recovered and transferable per flush, with the range's total. by=month gives every month of the range in order; a season is a range of months.",
+        parameters: [
+            .query(
+                "by", "donor (default), protocol or month.", .enumeration(FlushStats.Grouping.allCases.map(\.rawValue)))
+        ] + APIParameter.reportRange(default: .last12Months),
+        responses: [
+            200: .json(.flushStats, "The rows."),
+            400: "A bad parameter (field names it).",
+            422: "from after to, or more than ten years (field to).",
+        ]
+    )
+}
+
 extension APISchema {
+    static let flushStatsRow: APISchema = .object(
+        [
+            "key": .string,
+            "flushes": .integer,
+            "recovered": .integer,
+            "unfertilised": .integer,
+            "degenerate": .integer,
+            "graded": .integer,
+            "transferable": .integer,
+            "recovered_per_flush": .number.nullable,
+            "transferable_per_flush": .number.nullable,
+        ]
+    ).named("FlushStatsRow")
+
+    package static let flushStats: APISchema = .object(
+        ["by": .string, "from": .date, "to": .date, "total": .flushStatsRow, "items": .array(.flushStatsRow)]
+    ).named("FlushStats")
+
     package static let reproductionStats: APISchema = .object(
         [
             "by": .string,

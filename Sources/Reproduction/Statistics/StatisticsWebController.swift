@@ -13,6 +13,9 @@ package struct StatisticsWebController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/reproduction/stats", .reproductionRead) { request, context in try await stats(request, context) }
+        routes.get("/reproduction/stats/flushes", .reproductionRead) { request, context in
+            try await flushStats(request, context)
+        }
         routes.get("/reproduction/animals/{id}", .reproductionRead) { request, context in
             try await animal(request, context)
         }
@@ -59,6 +62,65 @@ package struct StatisticsWebController {
                 rows: rows, empty: rows.isEmpty, chart: Self.chart(Array(report.items.prefix(12))),
                 trends: Self.trends(months.items, months: range.months),
                 grades: pregnancies(grades), preservation: pregnancies(preservation)))
+    }
+
+    /// Flush yields by donor, protocol or month, with the monthly chart of the range.
+    private func flushStats(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = ListQuery(request)
+        let grouping = try FlushStats.Grouping(query)
+        let today = pages.time.today
+        let range = try ReportRange(query, today: today, default: .last12Months)
+        let (report, months) = try await database.read { db in
+            (try FlushStats.report(db, by: grouping, range: range), try FlushStats.report(db, by: .month, range: range))
+        }
+        let chart = TimeChart(
+            id: "chart-flush-yield", title: "Recovered and transferable embryos per flush, by month",
+            description: "Averages per flush in each month; a month without flushes has no column.",
+            months: range.months,
+            series: [
+                .init("Recovered per flush", months.items.map(\.recoveredPerFlush)),
+                .init("Transferable per flush", months.items.map(\.transferablePerFlush)),
+            ], style: .columns)
+        return pages.page(
+            "reproduction/flush-stats", title: "Flush statistics", section: "reproduction", request: request,
+            context: context,
+            model: FlushStatsPage(
+                range: RangeForm(
+                    action: "/reproduction/stats/flushes", range: range, today: today,
+                    keep: [("by", grouping.rawValue)]),
+                groupings: FlushStats.Grouping.allCases.map {
+                    Choice(value: $0.rawValue, label: $0.label, selected: $0 == grouping)
+                },
+                total: .init(report.total), rows: report.items.map(FlushStatsPage.Row.init),
+                empty: report.total.flushes == 0, chart: chart))
+    }
+
+    /// `flush-stats.mustache`.
+    struct FlushStatsPage: Encodable {
+        struct Row: Encodable {
+            let key: String
+            let flushes: Int
+            let recovered: Int
+            let unfertilised: Int
+            let degenerate: Int
+            let graded: Int
+            let transferable: Int
+            let recoveredPerFlush: String
+            let transferablePerFlush: String
+
+            init(_ row: FlushStats.Row) {
+                (key, flushes, recovered, unfertilised) = (row.key, row.flushes, row.recovered, row.unfertilised)
+                (degenerate, graded, transferable) = (row.degenerate, row.graded, row.transferable)
+                recoveredPerFlush = row.recoveredPerFlush.map(TimeChart.number) ?? "—"
+                transferablePerFlush = row.transferablePerFlush.map(TimeChart.number) ?? "—"
+            }
+        }
+        let range: RangeForm
+        let groupings: [Choice]
+        let total: Row
+        let rows: [Row]
+        let empty: Bool
+        let chart: TimeChart?
     }
 
     /// The range's totals beside the previous period's.
@@ -161,7 +223,9 @@ package struct StatisticsWebController {
     /// it is a parent of, to the transfer and its outcome.
     private func animal(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try context.id()
-        let forward = try await database.read { try Trace.forward($0, animal: id) }
+        let (forward, sessions) = try await database.read {
+            (try Trace.forward($0, animal: id), try DonorHistory.sessions($0, donor: id, limit: 500))
+        }
         return pages.page(
             "reproduction/animal-reproduction", title: "Offspring of \(forward.animal.name)", section: "reproduction",
             request: request, context: context,
@@ -175,7 +239,33 @@ package struct StatisticsWebController {
                         recipient: line.recipient ?? "", result: line.result ?? "",
                         outcome: (line.outcome ?? "").replacingOccurrences(of: "_", with: " "))
                 },
-                empty: forward.embryos.isEmpty))
+                empty: forward.embryos.isEmpty,
+                sessions: sessions.map {
+                    .init(
+                        href: $0.href, label: $0.label, day: $0.day, recovered: $0.recovered, usable: $0.usable,
+                        flush: $0.isFlush)
+                }, hasSessions: !sessions.isEmpty, yields: Self.yields(sessions)))
+    }
+
+    /// A donor's yields by month: transferable embryos per flush and usable oocytes per OPU
+    /// session (summed in a month with several), from her first session to her last.
+    static func yields(_ sessions: [DonorHistory.Session]) -> TimeChart? {
+        guard let first = sessions.map(\.day).min(), let last = sessions.map(\.day).max() else { return nil }
+        let months = ReportRange.months(from: first, to: last)
+        func series(_ flush: Bool) -> [Double?] {
+            months.map { month in
+                let found = sessions.filter { $0.isFlush == flush && $0.day.hasPrefix(month) }
+                return found.isEmpty ? nil : Double(found.map(\.usable).reduce(0, +))
+            }
+        }
+        return TimeChart(
+            id: "chart-donor-yield", title: "Yield by month",
+            description: "Transferable embryos from flushes and usable oocytes from OPU sessions, per month.",
+            months: months,
+            series: [
+                .init("Transferable embryos (flush)", series(true)), .init("Usable oocytes (OPU)", series(false)),
+            ],
+            style: .columns)
     }
 
     /// `animal-reproduction.mustache`.
@@ -202,6 +292,18 @@ package struct StatisticsWebController {
         let semenCollections: Int
         let embryos: [Embryo]
         let empty: Bool
+        /// Her flushes and OPU sessions, newest first, with their yields.
+        struct Session: Encodable {
+            let href: String
+            let label: String
+            let day: String
+            let recovered: Int
+            let usable: Int
+            let flush: Bool
+        }
+        let sessions: [Session]
+        let hasSessions: Bool
+        let yields: TimeChart?
     }
 
     package init(database: AppDatabase, pages: PageRenderer) {

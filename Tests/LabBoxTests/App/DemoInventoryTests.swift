@@ -134,6 +134,29 @@ import Testing
             let rows = try #require(stats["items"] as? [[String: Any]])
             #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
         }
+        // A season of superovulations and flushes: the statistics add up to the flushed embryos,
+        // and the two donors on protocol now have their steps on today's worklist.
+        let stores = ReproductionStores(database: server.services.database, config: server.services.config)
+        let season = try await DemoFlushes(flushes: stores.flushes, superovulations: stores.superovulations)
+            .generate(context: .commandLine)
+        #expect(season.hasPrefix("3 superovulation protocols"))
+        let (inVivo, active) = try await server.services.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM embryos WHERE flush_id IS NOT NULL") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM superovulations WHERE status = 'active'") ?? -1
+            )
+        }
+        #expect(inVivo > 0)
+        #expect(active == 2)
+        try await server.test { client in
+            let from = Day.adding(-200, to: Day.today) ?? ""
+            let stats = try await client.send(.get, "/api/v1/reproduction/flush-stats?by=month&from=\(from)", auth: key)
+                .json()
+            let total = try #require(stats["total"] as? [String: Any])
+            #expect(total["graded"] as? Int == inVivo)
+            let worklist = try await client.send(.get, "/api/v1/superovulations/worklist", auth: key).json()
+            #expect(!(try #require(worklist["items"] as? [Any])).isEmpty)
+        }
         // A year of billing: invoices issued on the first of each of the past twelve months (the
         // last this month), each series' numbers gap-free and in date order within a year.
         _ = try await DemoBilling(database: server.services.database, config: server.services.config)

@@ -105,6 +105,7 @@ enum AuditedLabRoutes {
             codes: try #require(try straws.json()["items"] as? [[String: Any]]).compactMap {
                 $0["external_id"] as? String
             }, expectAudited: expectAudited)
+        try await flushes(client, adminKey: adminKey, donor: donor, sire: sire, expectAudited: expectAudited)
         _ = try await expectAudited("POST /api/v1/animals/{id}/genotypes", "genotype.import") {
             try await client.sendCSV(
                 "/api/v1/animals/\(donor)/genotypes?panel=P", auth: adminKey, "marker_id,allele_1,allele_2\nM1,A,B\n")
@@ -228,6 +229,66 @@ enum AuditedLabRoutes {
         _ = try await expectAudited("POST /api/v1/shipments/{id}/cancel", "shipment.cancel") {
             try await client.send(
                 .post, "/api/v1/shipments/\(draft)/cancel", auth: adminKey, json: ["reason": "order withdrawn"])
+        }
+    }
+
+    /// Superovulation protocols, a donor's superovulation and its steps, and her flush.
+    static func flushes(
+        _ client: some TestClientProtocol, adminKey: String, donor: Int64, sire: Int64, expectAudited: ExpectAudited
+    ) async throws {
+        func id(_ response: TestResponse, _ key: String = "id") throws -> Int {
+            let body = try response.json()
+            return try #require((body[key] as? Int) ?? ((body[key] as? [[String: Any]])?.first?["id"] as? Int))
+        }
+        let steps: [[String: Any]] = [
+            ["day": 0, "time": "07:00", "kind": "fsh", "amount": 4, "unit": "ml"],
+            ["day": 7, "time": "09:00", "kind": "flush"],
+        ]
+        let template = try id(
+            try await expectAudited("POST /api/v1/superovulation-protocols", "create") {
+                try await client.send(
+                    .post, "/api/v1/superovulation-protocols", auth: adminKey,
+                    json: ["name": "Audit protocol", "species": "bovine", "steps": steps])
+            })
+        _ = try await expectAudited("PATCH /api/v1/superovulation-protocols/{id}", "update") {
+            try await client.send(
+                .patch, "/api/v1/superovulation-protocols/\(template)", auth: adminKey, json: ["notes": "changed"])
+        }
+        _ = try await expectAudited(
+            "POST /api/v1/superovulation-protocols/{id}/archive", "superovulation_protocol.archive"
+        ) {
+            try await client.send(.post, "/api/v1/superovulation-protocols/\(template)/archive", auth: adminKey)
+        }
+        _ = try await expectAudited(
+            "POST /api/v1/superovulation-protocols/{id}/restore", "superovulation_protocol.restore"
+        ) {
+            try await client.send(.post, "/api/v1/superovulation-protocols/\(template)/restore", auth: adminKey)
+        }
+        let started = try await expectAudited("POST /api/v1/superovulations", "superovulation.start") {
+            try await client.send(
+                .post, "/api/v1/superovulations", auth: adminKey,
+                json: ["donor_id": donor, "protocol_id": template, "started_on": "2026-01-05"])
+        }
+        let run = try id(started)
+        _ = try await expectAudited("POST /api/v1/superovulation-steps/{id}/done", "superovulation.step_done") {
+            try await client.send(
+                .post, "/api/v1/superovulation-steps/\(try id(started, "steps"))/done", auth: adminKey)
+        }
+        _ = try await expectAudited("POST /api/v1/flushes", "create") {
+            try await client.send(
+                .post, "/api/v1/flushes", auth: adminKey,
+                json: [
+                    "donor_id": donor, "sire_id": sire, "superovulation_id": run, "flushed_on": "2026-01-12",
+                    "recovered": 3, "unfertilised": 1, "embryos": [["stage": 7, "grade": 1]],
+                ])
+        }
+        let other = try id(
+            try await client.send(
+                .post, "/api/v1/superovulations", auth: adminKey,
+                json: ["donor_id": donor, "protocol_id": template, "started_on": "2026-03-01"]))
+        _ = try await expectAudited("POST /api/v1/superovulations/{id}/cancel", "superovulation.cancel") {
+            try await client.send(
+                .post, "/api/v1/superovulations/\(other)/cancel", auth: adminKey, json: ["reason": "did not respond"])
         }
     }
 }
