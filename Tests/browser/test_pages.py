@@ -85,7 +85,7 @@ def test_home(driver):
     assert driver.find_element(By.TAG_NAME, "h1").text == "Home"
     # The work queue: every list an admin may act on, each empty one saying what to do, no alert.
     queues = [section.get_attribute("id") for section in driver.find_elements(By.CSS_SELECTOR, "section.queue")]
-    assert queues == ["queue-tasks", "queue-pregnancy", "queue-culture", "queue-verify", "queue-tanks",
+    assert queues == ["queue-tasks", "queue-pregnancy", "queue-culture", "queue-superovulation", "queue-verify", "queue-tanks",
                       "queue-unbilled", "queue-changes"], queues
     assert "No pregnancy check is due" in driver.find_element(By.ID, "queue-pregnancy").text
     assert not driver.find_elements(By.CSS_SELECTOR, "main .alert"), "an alert with nothing wrong"

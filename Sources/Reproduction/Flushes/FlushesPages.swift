@@ -329,7 +329,9 @@ struct ProtocolPage: Encodable {
     let id: Int64?
     let form: FlushesWebController.ProtocolForm
     let error: String?
-    let species: [Choice]
+    /// Not `species`: inside `{{#form}}` that name is the form's own value.
+    let speciesChoices: [Choice]
+    let archived: Bool
     let canWrite: Bool
 }
 

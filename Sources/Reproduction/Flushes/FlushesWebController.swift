@@ -115,8 +115,7 @@ package struct FlushesWebController {
         let detail = try await flushes.detail(id: try context.id())
         return pages.page(
             "flushes/flush", title: "Flush \(detail.flush.code)", section: "reproduction", request: request,
-            context: context, model: FlushPage(detail),
-            trail: [Navigation.Link(label: "Flushes", href: "/flushes")])
+            context: context, model: FlushPage(detail))
     }
 
     // MARK: Worklist
@@ -165,7 +164,9 @@ package struct FlushesWebController {
             section: "reproduction", request: request, context: context,
             model: ProtocolPage(
                 id: id, form: form, error: error?.message,
-                species: Choice.list(superovulations.species, selected: form.species.isEmpty ? "bovine" : form.species),
+                speciesChoices: Choice.list(
+                    superovulations.species, selected: form.species.isEmpty ? "bovine" : form.species),
+                archived: form.archived,
                 canWrite: canWrite(context)),
             trail: [Navigation.Link(label: "Protocols", href: "/superovulation/protocols")],
             status: error?.httpStatus ?? .ok)

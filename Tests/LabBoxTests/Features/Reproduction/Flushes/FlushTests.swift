@@ -297,6 +297,7 @@ import Testing
             let edit = try await client.send(.get, protocolPage, session: session)
             #expect(edit.text.contains("value=\"Clinic FSH\""))
             #expect(edit.text.contains("step_day_6"))
+            #expect(edit.text.contains("<option value=\"bovine\" selected>bovine</option>"))
 
             let started = try await client.sendForm(
                 "/superovulations", session: session,
@@ -351,6 +352,13 @@ import Testing
             #expect(history.text.contains("chart-donor-yield"))
             let stats = try await client.send(.get, "/reproduction/stats/flushes?by=protocol", session: session)
             #expect(stats.text.contains("Clinic FSH"))
+
+            // Archived, the protocol offers its restoration and no longer the start of a superovulation.
+            _ = try await client.sendForm("\(protocolPage)/archive", session: session, [:])
+            let archived = try await client.send(.get, protocolPage, session: session)
+            #expect(archived.text.contains("\(protocolPage)/restore"))
+            let startPage = try await client.send(.get, "/superovulations/new", session: session)
+            #expect(!startPage.text.contains("Clinic FSH"))
 
             let auditor = try await server.signIn(.auditor)
             let readOnly = try await client.send(.get, "/superovulation", session: auditor)
