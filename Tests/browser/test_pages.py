@@ -429,7 +429,7 @@ def test_superovulation_worklist_and_flush(driver):
     assert driver.find_element(By.ID, "chart-donor-yield-title")
     driver.save_screenshot(f"{SHOTS}/donor-yield-chart.png")
     driver.get(BASE + "/reproduction/stats/flushes?by=protocol")
-    assert "Browser FSH 4-day" in driver.find_element(By.CSS_SELECTOR, "main table").text
+    assert "Browser FSH 4-day" in driver.find_element(By.CSS_SELECTOR, "main .scroll table").text
     driver.save_screenshot(f"{SHOTS}/flush-stats.png")
 
 

@@ -74,11 +74,19 @@ package enum FlushStats {
         package let from: String
         package let to: String
         package let total: Row
+        /// The totals of the period of the same length just before, to compare with.
+        package let previous: ReportRange
+        package let previousTotal: Row
         package let items: [Row]
+
+        package enum CodingKeys: String, CodingKey {
+            case by, from, to, total, previous, items
+            case previousTotal = "previous_total"
+        }
     }
 
     /// Rows for `grouping` over `range`: months in order (every month of the range), else the
-    /// most flushed first; with the range's totals.
+    /// most flushed first; with the range's totals and the previous period's.
     package static func report(_ db: Database, by grouping: Grouping, range: ReportRange) throws -> Report {
         var items = try rows(db, key: grouping.key, range: range)
         if grouping == .month {
@@ -86,7 +94,10 @@ package enum FlushStats {
             items = range.months.map { found[$0] ?? Row(key: $0) }
         }
         let total = try rows(db, key: "'total'", range: range).first ?? Row(key: "total")
-        return Report(by: grouping.rawValue, from: range.from, to: range.to, total: total, items: items)
+        let before = try rows(db, key: "'total'", range: range.previous).first ?? Row(key: "total")
+        return Report(
+            by: grouping.rawValue, from: range.from, to: range.to, total: total, previous: range.previous,
+            previousTotal: before, items: items)
     }
 
     private static func rows(_ db: Database, key: String, range: ReportRange) throws -> [Row] {

@@ -22,7 +22,7 @@ extension APIOperation {
 extension APIOperation {
     package static let flushStatistics = APIOperation(
         "Flush statistics",
-        "Flush yields over a range of days (by the day of the flush), grouped by donor, protocol (of the superovulation the flush ended) or month: flushes, structures recovered, UFO, degenerate, embryos graded and transferable (quality 1–3), and recovered and transferable per flush, with the range's total. by=month gives every month of the range in order; a season is a range of months.",
+        "Flush yields over a range of days (by the day of the flush), grouped by donor, protocol (of the superovulation the flush ended) or month: flushes, structures recovered, UFO, degenerate, embryos graded and transferable (quality 1–3), and recovered and transferable per flush, with the range's total and the previous period's. by=month gives every month of the range in order; a season is a range of months.",
         parameters: [
             .query(
                 "by", "donor (default), protocol or month.", .enumeration(FlushStats.Grouping.allCases.map(\.rawValue)))
@@ -51,7 +51,11 @@ extension APISchema {
     ).named("FlushStatsRow")
 
     package static let flushStats: APISchema = .object(
-        ["by": .string, "from": .date, "to": .date, "total": .flushStatsRow, "items": .array(.flushStatsRow)]
+        [
+            "by": .string, "from": .date, "to": .date, "total": .flushStatsRow, "previous": .period,
+            "previous_total": .flushStatsRow.described("The totals of the previous period of the same length."),
+            "items": .array(.flushStatsRow),
+        ]
     ).named("FlushStats")
 
     package static let reproductionStats: APISchema = .object(

@@ -91,7 +91,8 @@ package struct StatisticsWebController {
                 groupings: FlushStats.Grouping.allCases.map {
                     Choice(value: $0.rawValue, label: $0.label, selected: $0 == grouping)
                 },
-                total: .init(report.total), rows: report.items.map(FlushStatsPage.Row.init),
+                total: .init(report.total), previous: .init(report.previousTotal),
+                rows: report.items.map(FlushStatsPage.Row.init),
                 empty: report.total.flushes == 0, chart: chart))
     }
 
@@ -118,6 +119,7 @@ package struct StatisticsWebController {
         let range: RangeForm
         let groupings: [Choice]
         let total: Row
+        let previous: Row
         let rows: [Row]
         let empty: Bool
         let chart: TimeChart?

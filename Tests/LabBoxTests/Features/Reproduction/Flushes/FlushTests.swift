@@ -251,6 +251,8 @@ import Testing
                 .json()
                 #expect((byMonth["items"] as? [[String: Any]])?.count == 6)
                 #expect((byMonth["total"] as? [String: Any])?["flushes"] as? Int == 2)
+                #expect((byMonth["previous_total"] as? [String: Any])?["flushes"] as? Int == 0)
+                #expect((byMonth["previous"] as? [String: Any])?["to"] as? String == "2025-12-31")
                 let bad = try await client.send(.get, "/api/v1/reproduction/flush-stats?by=colour", auth: key)
                 #expect(try bad.apiError()["field"] as? String == "by")
             }
