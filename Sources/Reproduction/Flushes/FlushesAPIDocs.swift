@@ -277,7 +277,7 @@ extension APISchema {
                 .object(
                     [
                         "day": .integer(minimum: 0, maximum: 60).described("Days after the start."),
-                        "time": .string.described("HH:MM on the lab's clock."),
+                        "time": .string(minLength: 4, maxLength: 5).described("HH:MM on the lab's clock."),
                         "kind": .protocolStepKind,
                         "amount": .number.described("A dose, more than 0."),
                         "unit": .string(maxLength: 20),
