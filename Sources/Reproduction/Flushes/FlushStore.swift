@@ -199,7 +199,7 @@ package struct FlushStore: Sendable {
         }
 
         private static func day(_ text: String?, field: String) throws -> String? {
-            guard let text = FormText.text(text) else { return nil }
+            guard let text else { return nil }
             guard let day = Day.date(text) else {
                 throw APIError.invalid("\(field) must be YYYY-MM-DD.", field: field)
             }

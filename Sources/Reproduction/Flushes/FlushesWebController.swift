@@ -122,7 +122,7 @@ package struct FlushesWebController {
 
     private func worklist(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let today = pages.time.today
-        let day = try FlushesAPIController.day(FormText.text(ListQuery(request)["day"])) ?? today
+        let day = try FlushesAPIController.day(ListQuery(request)["day"]) ?? today
         let items = try await superovulations.worklist(day: day, today: today)
         return pages.page(
             "flushes/worklist", title: "Superovulation worklist", section: "reproduction", request: request,

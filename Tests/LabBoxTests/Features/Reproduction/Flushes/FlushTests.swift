@@ -227,6 +227,8 @@ import Testing
                 #expect(reversed.status == .unprocessableContent)
                 let malformed = try await client.send(.get, "/api/v1/flushes?from=March", auth: key)
                 #expect(try malformed.apiError()["field"] as? String == "from")
+                let empty = try await client.send(.get, "/api/v1/flushes?to=", auth: key)
+                #expect(try empty.apiError()["field"] as? String == "to")
             }
 
             try await step("statistics per donor, protocol and month") {
