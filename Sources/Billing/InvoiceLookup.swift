@@ -1,3 +1,4 @@
+import Customers
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
@@ -10,9 +11,8 @@ extension InvoiceStore {
         try await database.read { db in
             let exact = try Self.matches(db, literal: "i.id = \(Lookup.id(words)) OR i.number = \(words)", exact: true)
             var condition: SQL = "instr(i.number, \(words)) = 1"
-            if let match = SearchIndex.matchExpression(words) {
-                condition =
-                    "\(condition) OR i.customer_id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))"
+            if let named = CustomerStore.customerNamed(words, column: "i.customer_id") {
+                condition = "\(condition) OR \(named)"
             }
             return Lookup.ranked(exact: exact, others: try Self.matches(db, literal: condition, exact: false))
         }

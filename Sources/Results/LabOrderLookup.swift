@@ -1,3 +1,4 @@
+import Customers
 import GRDB
 import LabBoxPlatform
 import LabBoxServer
@@ -11,12 +12,11 @@ extension ResultStore {
             let exact = try Self.orderMatches(
                 db,
                 literal: """
-                    o.id = \(Lookup.id(words)) OR (\(words) <> '' AND (o.reference = \(words) OR o.purchase_order = \(words)))
+                    o.id = \(Lookup.id(words)) OR o.reference = \(words) OR o.purchase_order = \(words)
                     """, exact: true)
             var condition: SQL = "instr(o.reference, \(words)) = 1 OR instr(o.purchase_order, \(words)) = 1"
-            if let match = SearchIndex.matchExpression(words) {
-                condition =
-                    "(\(condition)) OR o.customer_id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \(match))"
+            if let named = CustomerStore.customerNamed(words, column: "o.customer_id") {
+                condition = "(\(condition)) OR \(named)"
             }
             return Lookup.ranked(exact: exact, others: try Self.orderMatches(db, literal: condition, exact: false))
         }
