@@ -7,8 +7,8 @@ import Reproduction
 
 /// Recipients and transfer days, through the stores so every rule applies: three past transfer
 /// days (recipients enrolled a week before, checked at the chute, one skipped each time, the others
-/// given a frozen-thawed embryo under a witness and diagnosed a month later) and today's, with
-/// two recipients checked and three waiting at the chute.
+/// given a flushed embryo under a witness and diagnosed a month later) and today's, with two
+/// recipients checked and three waiting at the chute for the frozen straws in the tanks.
 package struct DemoRecipients {
     package let stores: ReproductionStores
     package let staff: User
@@ -21,7 +21,7 @@ package struct DemoRecipients {
     package func generate(context: EventContext) async throws -> String {
         let database = stores.recipients.database
         // Heifers of the herd that are not donors: recipients are kept for carrying, not breeding.
-        let (females, embryos) = try await database.read { db in
+        let (females, parents) = try await database.read { db in
             (
                 try Int64.fetchAll(
                     db,
@@ -31,19 +31,18 @@ package struct DemoRecipients {
                         AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.animal_id = a.id)
                         ORDER BY id DESC LIMIT 17
                         """),
-                try Int64.fetchAll(
+                try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT e.id FROM embryos e JOIN samples s ON s.id = e.sample_id
-                        WHERE e.fate = 'frozen' AND e.species = 'bovine' AND e.day = 7 AND s.container_id IS NOT NULL
-                        ORDER BY e.id LIMIT 9
-                        """)
+                        SELECT b.donor_id, b.sire_id FROM ivf_batches b JOIN animals s ON s.id = b.sire_id
+                        WHERE s.species = 'bovine' ORDER BY b.id LIMIT 1
+                        """
+                ).map { (donor: $0["donor_id"] as Int64, sire: $0["sire_id"] as Int64) }
             )
         }
-        guard females.count == 17 else { return "no recipients (too few heifers)" }
+        guard females.count == 17, let parents else { return "no recipients (too few heifers or no donor)" }
         let today = Day.today
         var herd = females[...]
-        var straws = embryos[...]
         var (transfers, skipped) = (0, 0)
         func enrol(oestrus: String, protocol: String) async throws -> Int64 {
             try await stores.recipients.enrol(
@@ -52,6 +51,13 @@ package struct DemoRecipients {
         }
         for daysAgo in [60, 40, 20] {
             let day = Day.adding(-daysAgo, to: today) ?? today
+            // The day's flush of a donor: three day-7 embryos, transferred fresh at the chute.
+            var flushed = try await stores.embryos.grade(
+                batch: nil,
+                .init(
+                    day: 7, embryos: [.init(stage: 7, grade: 1), .init(stage: 6, grade: 1), .init(stage: 7, grade: 2)],
+                    donorId: parents.donor, sireId: parents.sire), context: context
+            )[...]
             // Checked in this order at the chute: scores 1, 2 and 3, and one without a corpus luteum.
             for (index, score) in [1, 2, 3, 0].enumerated() {
                 let animal = herd.first ?? 0
@@ -68,7 +74,7 @@ package struct DemoRecipients {
                 _ = try await stores.recipients.check(
                     recipient: recipient, .init(checkedOn: day, clPresent: true, clSide: side, clScore: score),
                     context: context)
-                guard let embryo = straws.popFirst() else { continue }
+                guard let embryo = flushed.popFirst()?.id else { continue }
                 let transfer = try await stores.transfers.create(
                     .init(
                         recipientId: animal, embryoIds: [embryo], transferredOn: day, technician: staff.displayName,
