@@ -184,7 +184,7 @@ extension APISchema {
             "donor": .string,
             "sire_id": .integer,
             "sire": .string,
-            "customer": .string,
+            "customer": .string.nullable,
             "fresh": .boolean,
             "straw": .string.nullable,
             "address": .string.nullable,

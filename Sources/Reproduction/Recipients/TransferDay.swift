@@ -61,7 +61,8 @@ extension RecipientStore {
         package let donor: String
         package let sireId: Int64
         package let sire: String
-        package let customer: String
+        /// The donor's owner, when she has one.
+        package let customer: String?
         package let fresh: Bool
         package let straw: String?
         package let address: String?
@@ -178,7 +179,7 @@ extension RecipientStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT e.*, d.name AS donor, s.name AS sire, COALESCE(c.name, '') AS customer,
+                SELECT e.*, d.name AS donor, s.name AS sire, c.name AS customer,
                        sm.external_id AS straw, sm.container_id, sm.position
                 FROM embryos e JOIN animals d ON d.id = e.donor_id JOIN animals s ON s.id = e.sire_id
                 LEFT JOIN customers c ON c.id = d.owner_id
