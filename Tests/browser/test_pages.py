@@ -912,10 +912,16 @@ def test_task_assigned_commented_and_on_the_board(driver):
     driver.find_element(By.ID, "task-title").send_keys("Check the pedigree papers")
     Select(driver.find_element(By.ID, "task-assignee")).select_by_visible_text("Tomas Technician")
     Select(driver.find_element(By.ID, "task-priority")).select_by_visible_text("high")
+    # The record picker searches the kind chosen beside it, and is off while no kind is.
+    assert not driver.find_element(By.ID, "task-record").is_enabled()
+    Select(driver.find_element(By.ID, "task-kind")).select_by_visible_text("animal")
+    assert pick(driver, "task-record", "Dai", option="Daisy") == HERD["donor"]
+    driver.save_screenshot(f"{SHOTS}/task-record-picker.png")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/tasks'] button").click)
     assert "was added" in flash_text(driver)
     facts = driver.find_element(By.CSS_SELECTOR, ".facts").text
     assert "Tomas Technician" in facts and "high" in facts, facts
+    assert driver.find_elements(By.CSS_SELECTOR, f".facts a[href='/animals/{HERD['donor']}']")
     # A comment that mentions the assignee; a mention of no one would be refused and say so.
     driver.find_element(By.ID, "comment-body").send_keys("@tomas the originals are in the office.")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/comments'] button").click)
