@@ -24,8 +24,6 @@ extension RecipientStore {
             sireId = try query.id("sire_id")
             maxGrade = try query.choice("max_grade", in: ["1", "2", "3"]).flatMap(Int.init) ?? 3
         }
-
-        package init() {}
     }
 
     /// A recipient on the day: her cycle day and that day's check, if she had it.
