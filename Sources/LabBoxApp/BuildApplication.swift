@@ -231,6 +231,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
     ShipmentsAPIController(store: reproduction.shipments).addRoutes(to: routes)
     ShipmentsWebController(store: reproduction.shipments, pages: pages).addRoutes(to: routes)
+    RecipientsAPIController(store: reproduction.recipients, time: pages.time).addRoutes(to: routes)
+    RecipientsWebController(store: reproduction.recipients, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

@@ -68,6 +68,10 @@ struct DemoDataCommand: AsyncParsableCommand {
                 store: ReproductionStores(database: database, config: config).shipments
             ).generate(context: .commandLine)
             print("created \(shipments)")
+            let recipients = try await DemoRecipients(
+                stores: ReproductionStores(database: database, config: config), staff: staff
+            ).generate(context: .commandLine)
+            print("created \(recipients)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))
