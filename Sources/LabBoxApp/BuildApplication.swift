@@ -238,6 +238,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         .addRoutes(to: routes)
     FlushesWebController(flushes: reproduction.flushes, superovulations: reproduction.superovulations, pages: pages)
         .addRoutes(to: routes)
+    RecipientsAPIController(store: reproduction.recipients, time: pages.time).addRoutes(to: routes)
+    RecipientsWebController(store: reproduction.recipients, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

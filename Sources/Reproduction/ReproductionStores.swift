@@ -9,6 +9,7 @@ package struct ReproductionStores: Sendable {
     package let shipments: ShipmentStore
     package let flushes: FlushStore
     package let superovulations: SuperovulationStore
+    package let recipients: RecipientStore
 
     package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
@@ -19,5 +20,6 @@ package struct ReproductionStores: Sendable {
         shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
         flushes = FlushStore(database: database)
         superovulations = SuperovulationStore(database: database, species: config.species)
+        recipients = RecipientStore(database: database, settings: config.reproduction)
     }
 }

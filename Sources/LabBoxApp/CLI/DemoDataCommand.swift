@@ -70,6 +70,8 @@ struct DemoDataCommand: AsyncParsableCommand {
             let flushes = try await DemoFlushes(flushes: stores.flushes, superovulations: stores.superovulations)
                 .generate(context: .commandLine)
             print("created \(flushes)")
+            let recipients = try await DemoRecipients(stores: stores, staff: staff).generate(context: .commandLine)
+            print("created \(recipients)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))

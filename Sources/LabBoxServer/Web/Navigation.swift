@@ -81,6 +81,12 @@ package enum Navigation {
                     permission: .reproductionRead),
                 Page(href: "/flushes", label: "Flushes", section: "reproduction", permission: .reproductionRead),
                 Page(
+                    href: "/reproduction/recipients", label: "Recipients", section: "reproduction",
+                    permission: .reproductionRead),
+                Page(
+                    href: "/reproduction/transfer-day", label: "Transfer day", section: "reproduction",
+                    permission: .reproductionRead),
+                Page(
                     href: "/reproduction/stats", label: "Statistics", section: "reproduction",
                     permission: .reproductionRead),
             ]),
