@@ -205,13 +205,16 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     AnimalsAPIController(store: animals, jobs: services.jobs).addRoutes(to: routes)
     AnimalsWebController(
         store: animals,
-        links: [.animalSamples, .animalStoredSamples, .animalEmbryos, .animalTransfers, .animalResults], pages: pages
+        links: [
+            .animalSamples, .animalStoredSamples, .animalEmbryos, .animalTransfers, .animalResults,
+            .animalEmbryoCertificates, .animalHealthCertificates,
+        ], pages: pages
     ).addRoutes(to: routes)
     let samples = services.samples
     SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     SamplesWebController(
-        store: samples, storage: storage, links: [.sampleShipments], identity: identity, pages: pages
+        store: samples, storage: storage, links: [.sampleShipments, .sampleCertificates], identity: identity, pages: pages
     ).addRoutes(to: routes)
     SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)
@@ -231,6 +234,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     SemenWebController(store: reproduction.semen, pages: pages).addRoutes(to: routes)
     ShipmentsAPIController(store: reproduction.shipments).addRoutes(to: routes)
     ShipmentsWebController(store: reproduction.shipments, pages: pages).addRoutes(to: routes)
+    CertificatesAPIController(store: reproduction.certificates).addRoutes(to: routes)
+    CertificatesWebController(store: reproduction.certificates, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

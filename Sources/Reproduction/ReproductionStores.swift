@@ -7,6 +7,7 @@ package struct ReproductionStores: Sendable {
     package let transfers: TransferStore
     package let semen: SemenStore
     package let shipments: ShipmentStore
+    package let certificates: CertificateStore
 
     package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
@@ -15,5 +16,7 @@ package struct ReproductionStores: Sendable {
         semen = SemenStore(
             database: database, sampleKinds: config.sampleKinds, minPostThawMotility: config.minPostThawMotility)
         shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
+        certificates = CertificateStore(
+            database: database, centre: config.labName, approvalNumber: config.labApprovalNumber)
     }
 }

@@ -68,6 +68,9 @@ struct DemoDataCommand: AsyncParsableCommand {
                 store: ReproductionStores(database: database, config: config).shipments
             ).generate(context: .commandLine)
             print("created \(shipments)")
+            let certificates = try await DemoCertificates(database: database, config: config, staff: staff)
+                .generate(context: .commandLine)
+            print("created \(certificates)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))

@@ -16,6 +16,7 @@ import Testing
         // One client sends every request, so the rate limit stands aside (as in the matrix tests).
         let server = try TestServer { config in
             config.publicURL = "https://labbox.clinic.example"
+            config.labApprovalNumber = "EU-ET-017"
             config.requestsPerSecond = 1_000_000
             config.requestBurst = 1_000_000
         }
