@@ -42,7 +42,11 @@ struct DemoCertificates {
                 guard let animal = try Animal.fetchOne(write.db, key: id) else { continue }
                 try animals.setIdentifiers(
                     AnimalStore.identifiers(write.db, animalID: id)
-                        + [.init(type: .registration, value: "HB-\(animal.species.prefix(2).uppercased())-\(100_000 + id)")],
+                        + [
+                            .init(
+                                type: .registration,
+                                value: "HB-\(animal.species.prefix(2).uppercased())-\(100_000 + id)")
+                        ],
                     of: animal, in: write)
             }
         }

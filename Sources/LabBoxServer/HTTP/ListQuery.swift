@@ -261,7 +261,9 @@ extension ListQuery {
     /// A day, `YYYY-MM-DD`; nil when absent.
     package func day(_ name: String) throws -> String? {
         guard let text = self[name] else { return nil }
-        guard let day = Day.date(text) else { throw APIError.invalid("\(name) must be a date (2026-11-25).", field: name) }
+        guard let day = Day.date(text) else {
+            throw APIError.invalid("\(name) must be a date (2026-11-25).", field: name)
+        }
         return Day.text(day)
     }
 

@@ -127,7 +127,9 @@ extension CertificateStore {
             if let customerId { request = request.filter(Column("customer_id") == customerId) }
             if let animalId { request = request.filter(animals.map { Column($0) == animalId }.joined(operator: .or)) }
             if let sampleId { request = request.filter(Column("sample_id") == sampleId) }
-            if let inForce { request = request.filter(inForce ? Column("revoked_at") == nil : Column("revoked_at") != nil) }
+            if let inForce {
+                request = request.filter(inForce ? Column("revoked_at") == nil : Column("revoked_at") != nil)
+            }
             return request
         }
     }
@@ -140,7 +142,10 @@ extension CertificateStore {
             let page = try filter.apply(to: EmbryoCertificate.all(), animals: ["donor_id", "sire_id"])
                 .page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
             let names = try Self.customerNames(db, page.items.compactMap(\.customerId))
-            return (page.items.map { EmbryoDetail(certificate: $0, customer: $0.customerId.flatMap { names[$0] }) }, page.next)
+            return (
+                page.items.map { EmbryoDetail(certificate: $0, customer: $0.customerId.flatMap { names[$0] }) },
+                page.next
+            )
         }
     }
 
@@ -154,7 +159,10 @@ extension CertificateStore {
             let page = try filter.apply(to: HealthCertificate.all(), animals: ["animal_id"])
                 .page(db, order: ListOrder(column: "id", descending: true), after: after, limit: limit)
             let names = try Self.customerNames(db, page.items.compactMap(\.customerId))
-            return (page.items.map { HealthDetail(certificate: $0, customer: $0.customerId.flatMap { names[$0] }) }, page.next)
+            return (
+                page.items.map { HealthDetail(certificate: $0, customer: $0.customerId.flatMap { names[$0] }) },
+                page.next
+            )
         }
     }
 

@@ -24,7 +24,8 @@ extension RecordLinks {
         seeAll: { "/certificates/health?animal_id=\($0)" },
         load: { db, id, limit, _ in
             let total =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM health_certificates WHERE animal_id = ?", arguments: [id])
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM health_certificates WHERE animal_id = ?", arguments: [id])
                 ?? 0
             let items = try HealthCertificate.fetchAll(
                 db, sql: "SELECT * FROM health_certificates WHERE animal_id = ? ORDER BY id DESC LIMIT ?",

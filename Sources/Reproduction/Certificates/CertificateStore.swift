@@ -259,9 +259,10 @@ package struct CertificateStore: Sendable {
         if let name = input.name ?? (creating ? "" : nil) {
             let name = try InputCheck.text(name, field: "name", limit: 100)
             guard !name.isEmpty else { throw APIError.validationFailed("Name the destination.", field: "name") }
-            if try CertificateDestination.filter(sql: "name = ? COLLATE NOCASE AND id IS NOT ?", arguments: [name, destination.id])
-                .fetchCount(db) > 0
-            {
+            if try CertificateDestination.filter(
+                sql: "name = ? COLLATE NOCASE AND id IS NOT ?", arguments: [name, destination.id]
+            )
+            .fetchCount(db) > 0 {
                 throw APIError(
                     status: .conflict, code: "conflict", message: "A destination is named \(name) already.",
                     field: "name")
@@ -293,7 +294,8 @@ package struct CertificateStore: Sendable {
         var unknown: [String] = []
         for code in wanted {
             try InputCheck.length(code, field: "tests", limit: 30)
-            if let spelled = try String.fetchOne(db, sql: "SELECT code FROM lab_tests WHERE code = ?", arguments: [code])
+            if let spelled = try String.fetchOne(
+                db, sql: "SELECT code FROM lab_tests WHERE code = ?", arguments: [code])
             {
                 if !known.contains(spelled) { known.append(spelled) }
             } else {
@@ -405,7 +407,8 @@ package struct CertificateStore: Sendable {
             let value = analysis.value.map { "\($0.formatted()) \(analysis.unit)" } ?? "the value"
             return .failure(
                 Problem(
-                    message: "\(code) of \(sampledOn) is \(analysis.flag) (\(value.trimmingCharacters(in: .whitespaces)))"
+                    message:
+                        "\(code) of \(sampledOn) is \(analysis.flag) (\(value.trimmingCharacters(in: .whitespaces)))"
                 ))
         }
         let verifiers = try ResultStore.verifications(db, of: [analysis])[analysis.auditID, default: []].map(\.signer)

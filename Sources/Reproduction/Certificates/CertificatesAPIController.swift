@@ -19,7 +19,8 @@ package struct CertificatesAPIController {
         routes.post("/api/v1/embryo-certificates", .reproductionWrite, .issueEmbryoCertificate) { request, context in
             let input = try await request.decode(as: CertificateStore.EmbryoInput.self, context: context)
             let certificate = try await store.issue(input, context: context.eventContext)
-            return EditedResponse(status: .created, response: try await store.embryoCertificate(id: certificate.id ?? 0))
+            return EditedResponse(
+                status: .created, response: try await store.embryoCertificate(id: certificate.id ?? 0))
         }
         routes.get("/api/v1/embryo-certificates/{id}", .reproductionRead, .oneEmbryoCertificate) { _, context in
             try await store.embryoCertificate(id: try context.id())
@@ -40,7 +41,8 @@ package struct CertificatesAPIController {
         routes.post("/api/v1/health-certificates", .reproductionWrite, .issueHealthCertificate) { request, context in
             let input = try await request.decode(as: CertificateStore.HealthInput.self, context: context)
             let certificate = try await store.issueHealth(input, context: context.eventContext)
-            return EditedResponse(status: .created, response: try await store.healthCertificate(id: certificate.id ?? 0))
+            return EditedResponse(
+                status: .created, response: try await store.healthCertificate(id: certificate.id ?? 0))
         }
         routes.get("/api/v1/health-certificates/{id}", .reproductionRead, .oneHealthCertificate) { _, context in
             try await store.healthCertificate(id: try context.id())

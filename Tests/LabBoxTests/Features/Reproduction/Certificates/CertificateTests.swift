@@ -157,7 +157,8 @@ import Testing
                     "\(path)/\(issued)/revoke", auth: key, ["reason": "again"], expect: .conflict)
                 #expect(field(twice) == "status")
                 let corrected = try await client.postJSON(
-                    path, auth: key, ["sample_id": straw.id, "cryoprotectant": "Glycerol 10 %", "freezing_method": "slow_freeze"])
+                    path, auth: key,
+                    ["sample_id": straw.id, "cryoprotectant": "Glycerol 10 %", "freezing_method": "slow_freeze"])
                 #expect(corrected["number"] as? String == "EC-00002")
                 #expect(corrected["donor_registration"] as? String == "DE 09 999 99999")
             }
@@ -257,7 +258,8 @@ import Testing
             }
             let path = "/api/v1/health-certificates"
             let body: [String: Any] = ["animal_id": sire, "destination_id": destination]
-            let old = try await ordered(client, animal: sire, customer: customer, tests: ["BVD", "IBR"], daysAgo: 5, admin: admin)
+            let old = try await ordered(
+                client, animal: sire, customer: customer, tests: ["BVD", "IBR"], daysAgo: 5, admin: admin)
 
             try await step("refused, naming each test, while results are missing, unverified or out of range") {
                 let before = try await server.auditEvents().count
@@ -277,7 +279,8 @@ import Testing
             }
 
             let issued = try await step("issued once a newer IBR sample tests negative") {
-                let retest = try await ordered(client, animal: sire, customer: customer, tests: ["IBR"], daysAgo: 1, admin: admin)
+                let retest = try await ordered(
+                    client, animal: sire, customer: customer, tests: ["IBR"], daysAgo: 1, admin: admin)
                 try await verified(client, retest[0], 0.1, admin: admin, director: director)
                 let issued = try await client.postJSON(path, auth: key, body)
                 #expect(issued["number"] as? String == "HC-00001")
@@ -317,7 +320,8 @@ import Testing
         let technician = try await server.signIn(.technician)
         try await server.test { client in
             let straw = try await frozenStraw(client, admin: admin)
-            let form = try await client.send(.get, "/certificates/embryos/new?sample_id=\(straw.id)", session: technician)
+            let form = try await client.send(
+                .get, "/certificates/embryos/new?sample_id=\(straw.id)", session: technician)
             #expect(form.status == .ok)
             #expect(form.text.contains("EU-ET-017"))
             let refused = try await client.sendForm(
@@ -346,7 +350,8 @@ import Testing
             #expect(animalPage.text.contains("linked-health-certificates"))
             let list = try await client.send(.get, "/certificates/embryos?status=in_force", session: technician)
             #expect(list.text.contains("EC-00001"))
-            let csv = try await client.sendForm("/certificates/embryos/export?status=in_force", session: technician, [:])
+            let csv = try await client.sendForm(
+                "/certificates/embryos/export?status=in_force", session: technician, [:])
             #expect(csv.status == .ok)
             #expect(csv.text.contains("EC-00001"))
 
