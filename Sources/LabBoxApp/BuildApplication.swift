@@ -214,7 +214,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     SamplesWebController(
-        store: samples, storage: storage, links: [.sampleShipments, .sampleCertificates], identity: identity, pages: pages
+        store: samples, storage: storage, links: [.sampleShipments, .sampleCertificates], identity: identity,
+        pages: pages
     ).addRoutes(to: routes)
     SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)

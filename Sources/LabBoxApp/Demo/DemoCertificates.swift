@@ -12,10 +12,16 @@ import Results
 /// the donors and sires of three frozen straws and their embryo certificates (one revoked and
 /// issued again), two export destinations, and a sire's BVD and IBR results, verified, on which
 /// one health certificate rests.
-struct DemoCertificates {
-    let database: AppDatabase
-    let config: AppConfig
-    let staff: User
+package struct DemoCertificates {
+    package let database: AppDatabase
+    package let config: AppConfig
+    package let staff: User
+
+    package init(database: AppDatabase, config: AppConfig, staff: User) {
+        self.database = database
+        self.config = config
+        self.staff = staff
+    }
 
     /// The demo lab stands for an approved centre: without `lab.approval_number` it uses a demo number.
     var store: CertificateStore {
@@ -24,21 +30,22 @@ struct DemoCertificates {
             approvalNumber: config.labApprovalNumber.isEmpty ? "EU-ET-DEMO-017" : config.labApprovalNumber)
     }
 
-    func generate(context: EventContext) async throws -> String {
+    package func generate(context: EventContext) async throws -> String {
         let straws = try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT sample_id, donor_id, sire_id FROM embryos WHERE fate = 'frozen' AND sample_id IS NOT NULL
                     ORDER BY id LIMIT 3
-                    """)
+                    """
+            ).map { (sample: $0["sample_id"] as Int64, donor: $0["donor_id"] as Int64, sire: $0["sire_id"] as Int64) }
         }
         guard straws.count == 3, config.sampleKinds.contains("blood") else {
             return "no certificates (no frozen embryos)"
         }
         let animals = AnimalStore(database: database, species: config.species)
         try await database.write(context) { write in
-            for id in Set(straws.flatMap { [$0["donor_id"], $0["sire_id"]] as [Int64] }) {
+            for id in Set(straws.flatMap { [$0.donor, $0.sire] }) {
                 guard let animal = try Animal.fetchOne(write.db, key: id) else { continue }
                 try animals.setIdentifiers(
                     AnimalStore.identifiers(write.db, animalID: id)
@@ -54,19 +61,18 @@ struct DemoCertificates {
         for (index, straw) in straws.enumerated() {
             let certificate = try await store.issue(
                 .init(
-                    sampleId: straw["sample_id"], cryoprotectant: "Ethylene glycol 1.5 M with 0.1 M sucrose",
+                    sampleId: straw.sample, cryoprotectant: "Ethylene glycol 1.5 M with 0.1 M sucrose",
                     notes: index == 0 ? "Export to a breed registry member abroad." : nil), context: context)
             issued += 1
             if index == 2 {
                 _ = try await store.revokeEmbryoCertificate(
                     id: certificate.id ?? 0, reason: "The cryoprotectant was misstated.", context: context)
                 _ = try await store.issue(
-                    .init(sampleId: straw["sample_id"], cryoprotectant: "Ethylene glycol 1.5 M"), context: context)
+                    .init(sampleId: straw.sample, cryoprotectant: "Ethylene glycol 1.5 M"), context: context)
                 issued += 1
             }
         }
-        let sire: Int64 = straws[0]["sire_id"]
-        let health = try await healthCertificate(sire: sire, context: context)
+        let health = try await healthCertificate(sire: straws[0].sire, context: context)
         return "\(issued) embryo certificates, 2 destinations, \(health) health certificate"
     }
 

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import LabBoxPlatform
 import LabBoxServer
+import LabBoxValues
 
 /// The certificate store's reads: one certificate as issued with its customer's name, and the
 /// lists registries and the export office filter by day and customer.
