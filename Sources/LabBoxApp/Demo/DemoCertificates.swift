@@ -9,8 +9,8 @@ import Reproduction
 import Results
 
 /// Certificates of the demo, through the stores so every rule applies: registration numbers for
-/// the donors and sires of three frozen straws and their embryo certificates (one revoked and
-/// issued again), two export destinations, and a sire's BVD and IBR results, verified, on which
+/// the donors and sires of up to three frozen straws and their embryo certificates (the last
+/// revoked and issued again), two export destinations, and a sire's BVD and IBR results, verified, on which
 /// one health certificate rests.
 package struct DemoCertificates {
     package let database: AppDatabase
@@ -40,8 +40,20 @@ package struct DemoCertificates {
                     """
             ).map { (sample: $0["sample_id"] as Int64, donor: $0["donor_id"] as Int64, sire: $0["sire_id"] as Int64) }
         }
-        guard straws.count == 3, config.sampleKinds.contains("blood") else {
-            return "no certificates (no frozen embryos)"
+        // The first bovine sire with an owner (whom his results are ordered for).
+        let sire = try await database.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT id FROM animals
+                    WHERE sex = 'male' AND species = 'bovine' AND owner_id IS NOT NULL AND deleted_at IS NULL
+                    ORDER BY id LIMIT 1
+                    """)
+        }
+        var health = 0
+        if let sire { health = try await healthCertificate(sire: sire, context: context) }
+        guard let lastStraw = straws.last else {
+            return "no embryo certificates (no frozen embryos), 2 destinations, \(health) health certificate"
         }
         let animals = AnimalStore(database: database, species: config.species)
         try await database.write(context) { write in
@@ -57,23 +69,21 @@ package struct DemoCertificates {
                     of: animal, in: write)
             }
         }
-        var issued = 0
+        var lastCertificate: Int64 = 0
         for (index, straw) in straws.enumerated() {
-            let certificate = try await store.issue(
-                .init(
-                    sampleId: straw.sample, cryoprotectant: "Ethylene glycol 1.5 M with 0.1 M sucrose",
-                    notes: index == 0 ? "Export to a breed registry member abroad." : nil), context: context)
-            issued += 1
-            if index == 2 {
-                _ = try await store.revokeEmbryoCertificate(
-                    id: certificate.id ?? 0, reason: "The cryoprotectant was misstated.", context: context)
-                _ = try await store.issue(
-                    .init(sampleId: straw.sample, cryoprotectant: "Ethylene glycol 1.5 M"), context: context)
-                issued += 1
-            }
+            lastCertificate =
+                try await store.issue(
+                    .init(
+                        sampleId: straw.sample, cryoprotectant: "Ethylene glycol 1.5 M with 0.1 M sucrose",
+                        notes: index == 0 ? "Export to a breed registry member abroad." : nil), context: context
+                ).id ?? 0
         }
-        let health = try await healthCertificate(sire: straws[0].sire, context: context)
-        return "\(issued) embryo certificates, 2 destinations, \(health) health certificate"
+        // The last one is corrected: revoked, and issued again.
+        _ = try await store.revokeEmbryoCertificate(
+            id: lastCertificate, reason: "The cryoprotectant was misstated.", context: context)
+        _ = try await store.issue(
+            .init(sampleId: lastStraw.sample, cryoprotectant: "Ethylene glycol 1.5 M"), context: context)
+        return "\(straws.count + 1) embryo certificates, 2 destinations, \(health) health certificate"
     }
 
     /// BVD antigen and IBR antibody in the catalog, two destinations requiring them, a blood
@@ -97,11 +107,12 @@ package struct DemoCertificates {
             return (row?["species"] as String? ?? "bovine", row?["owner_id"] as Int64?)
         }
         // One verification makes a result verified only under the default `results.verifications`.
-        guard species == "bovine", let owner, config.verificationsRequired == 1 else { return 0 }
+        guard species == "bovine", let owner, config.verificationsRequired == 1, config.sampleKinds.contains("blood")
+        else { return 0 }
         let samples = SampleStore(database: database, species: config.species, kinds: config.sampleKinds)
         let blood = try await samples.create(
             .init(
-                species: species, kind: "blood", animalId: sire,
+                externalId: "EXP-\(sire)-BLOOD", species: species, kind: "blood", animalId: sire,
                 collectedAt: Date().addingTimeInterval(-10 * 86_400).formatted(.iso8601),
                 notes: "Export serology"), context: context)
         let results = ResultStore(
