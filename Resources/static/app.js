@@ -377,6 +377,7 @@ function picker(field) {
 
   async function find(words) {
     const ask = ++asked;
+    if (!field.dataset.pick) return null;
     const url = new URL(field.dataset.pick, location.origin);
     url.searchParams.set("q", words);
     const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -471,6 +472,18 @@ function picker(field) {
   });
   box.addEventListener("blur", close);
 
+  // The kind of record changed (`data-pick-kind`): what was chosen is gone, and the box searches
+  // the new kind's lookup, or is off while no kind is chosen.
+  field.addEventListener("pick-reset", () => {
+    field.value = "";
+    box.value = "";
+    chosen.textContent = "";
+    box.setCustomValidity("");
+    box.disabled = !field.dataset.pick;
+    close();
+  });
+  box.disabled = !field.dataset.pick;
+
   // A form shown again (after an error, or opened with ?donor_id=…) names what it holds.
   if (field.value) {
     box.value = `#${field.value}`;
@@ -480,6 +493,19 @@ function picker(field) {
     });
   }
 }
+
+// A menu of record kinds (`data-pick-kind` names the picker's field) tells the picker which lookup
+// to ask: each option carries its kind's route in `data-pick`.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const menu of document.querySelectorAll("select[data-pick-kind]")) {
+    menu.addEventListener("change", () => {
+      const field = document.getElementById(`${menu.dataset.pickKind}-id`);
+      if (!field) return;
+      field.dataset.pick = menu.selectedOptions[0]?.dataset.pick ?? "";
+      field.dispatchEvent(new Event("pick-reset"));
+    });
+  }
+});
 
 // A custom field of one species (`data-species`) shows, and is sent, only while its form's species
 // menu names that species; without script every field shows and the server ignores empty ones.

@@ -91,5 +91,6 @@ package struct AnimalIdentifier: Codable, Sendable, Equatable, FetchableRecord, 
 extension Animal {
     /// Files on an animal: ultrasound images, health certificates, registration papers.
     package static let attachable = AttachableRecord(
-        Animal.self, noun: "animal", read: .animalsRead, write: .animalsWrite, page: "/animals")
+        Animal.self, noun: "animal", read: .animalsRead, write: .animalsWrite, page: "/animals",
+        lookup: "/api/v1/animals/lookup")
 }

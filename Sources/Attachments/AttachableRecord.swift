@@ -15,26 +15,32 @@ package struct AttachableRecord: Sendable {
     package let write: Permission
     /// The record's page is `<page>/<id>`.
     package let page: String
+    /// The `…/lookup` route a picker asks to find one (a task's record); nil for a kind without one.
+    package let lookup: String?
     private let exists: @Sendable (Database, Int64) throws -> Bool
 
     package init<R: AuditedRecord & TableRecord>(
-        _: R.Type, noun: String, read: Permission, write: Permission, page: String
+        _: R.Type, noun: String, read: Permission, write: Permission, page: String, lookup: String?
     ) {
         entity = R.auditEntity
         self.noun = noun
         self.read = read
         self.write = write
         self.page = page
+        self.lookup = lookup
         exists = { db, id in try R.exists(db, key: id) }
     }
 
     /// A soft-deleted record takes no new files.
-    package init<R: SoftDeletable>(_: R.Type, noun: String, read: Permission, write: Permission, page: String) {
+    package init<R: SoftDeletable>(
+        _: R.Type, noun: String, read: Permission, write: Permission, page: String, lookup: String
+    ) {
         entity = R.auditEntity
         self.noun = noun
         self.read = read
         self.write = write
         self.page = page
+        self.lookup = lookup
         exists = { db, id in try R.fetchOne(db, key: id).map { $0.deletedAt == nil } ?? false }
     }
 

@@ -79,6 +79,8 @@ extension APIOperation {
                     ])), "Per customer: how many charges, the earliest day, the net total.")
         ])
 
+    package static let findInvoices = lookup("invoice", matchedBy: "number")
+
     package static let listInvoices = APIOperation(
         "List invoices and credit notes", "Newest first, up to 200, each with its status and open amount.",
         parameters: [

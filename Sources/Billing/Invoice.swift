@@ -123,5 +123,6 @@ package struct InvoiceLine: Codable, Sendable, FetchableRecord, RowIDRecord, Aud
 extension Invoice {
     /// Files on an invoice: the customer's purchase order, delivery notes, correspondence.
     package static let attachable = AttachableRecord(
-        Invoice.self, noun: "invoice", read: .billingRead, write: .billingWrite, page: "/billing/invoices")
+        Invoice.self, noun: "invoice", read: .billingRead, write: .billingWrite, page: "/billing/invoices",
+        lookup: "/api/v1/invoices/lookup")
 }

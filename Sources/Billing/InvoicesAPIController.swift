@@ -23,6 +23,10 @@ package struct InvoicesAPIController {
                 purchaseOrder: query["purchase_order"])
             return ItemList(items: try await invoices.list(filter).map { BillingJSON.Invoice($0) })
         }
+        routes.get("/api/v1/invoices/lookup", .billingRead, .findInvoices) { request, _ in
+            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
+            return try await invoices.lookup(words)
+        }
         routes.post("/api/v1/invoices", .billingWrite, .draftInvoice) { request, context in
             let input = try await request.decode(as: InvoiceStore.DraftInput.self, context: context)
             return EditedResponse(

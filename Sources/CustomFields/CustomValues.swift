@@ -169,10 +169,25 @@ package enum CustomValues {
         {
             throw AuditPolicy.missingReason
         }
+        let snapshot = { (values: [String: CustomValue]) throws -> String? in
+            values.isEmpty ? nil : AuditValue.encode(try audited(values, entity: entity, id: id, db: write.db))
+        }
         try write.log(
             "\(entity.rawValue).custom_fields", entityType: entity.rawValue, entityID: String(id),
-            before: before.isEmpty ? nil : AuditValue.encode(before.mapValues(\.audit)),
-            after: after.isEmpty ? nil : AuditValue.encode(after.mapValues(\.audit)), reason: reason)
+            before: try snapshot(before), after: try snapshot(after), reason: reason)
+    }
+
+    /// `values` as the audit chain keeps them. A customer's own fields may hold the person's data
+    /// (a second phone, a herd-book contact), so their texts and dates go beside the chain as
+    /// tokens, as the customer's columns do, and an erasure takes them (decision 0041).
+    private static func audited(_ values: [String: CustomValue], entity: CustomField.Entity, id: Int64, db: Database)
+        throws -> [String: AuditValue]
+    {
+        guard entity == .customer else { return values.mapValues(\.audit) }
+        return try values.mapValues { value in
+            guard case .text(let text) = value.audit, !text.isEmpty else { return value.audit }
+            return .text(try PersonalData.token(db, .customer(id), text))
+        }
     }
 
     /// Why `key` is refused: archived, or no field of that key for this record.

@@ -95,5 +95,6 @@ extension Customer {
 
     /// Files on a customer: contracts, consent forms, import permits.
     package static let attachable = AttachableRecord(
-        Customer.self, noun: "customer", read: .customersRead, write: .customersWrite, page: "/customers")
+        Customer.self, noun: "customer", read: .customersRead, write: .customersWrite, page: "/customers",
+        lookup: "/api/v1/customers/lookup")
 }

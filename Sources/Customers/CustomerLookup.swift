@@ -21,6 +21,14 @@ extension CustomerStore {
         }
     }
 
+    /// For the lookups of what belongs to a customer (orders, invoices): "`column` is a customer
+    /// whose name, contact, city or email start with `words`", or nil when there are no words.
+    package static func customerNamed(_ words: String, column: SQL) -> SQL? {
+        SearchIndex.matchExpression(words).map {
+            "\(column) IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH \($0))"
+        }
+    }
+
     private static func match(_ customer: Customer, exact: Bool) -> Lookup.Match {
         let detail = [customer.contactName, customer.city, customer.email].filter { !$0.isEmpty }
         return Lookup.Match(

@@ -237,6 +237,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     ShipmentsWebController(store: reproduction.shipments, pages: pages).addRoutes(to: routes)
     CertificatesAPIController(store: reproduction.certificates).addRoutes(to: routes)
     CertificatesWebController(store: reproduction.certificates, pages: pages).addRoutes(to: routes)
+    RecipientsAPIController(store: reproduction.recipients, time: pages.time).addRoutes(to: routes)
+    RecipientsWebController(store: reproduction.recipients, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(
         database: services.database, sampleKinds: services.config.sampleKinds, species: services.config.species)
     let results = ResultStore(

@@ -139,9 +139,14 @@ package struct Erasure: Sendable {
                 WHERE order_id IN (SELECT id FROM lab_orders WHERE customer_id = ?)
                 """, arguments: [id])
 
+        // The customer's own custom field values (their trail holds tokens, which go with the key).
+        try db.execute(
+            sql: "DELETE FROM custom_field_values WHERE entity_type = 'customer' AND entity_id = ?", arguments: [id])
+
         let texts = try PersonalData.erase(db, .customer(id))
-        // The search index keeps a deleted row's words in its older segments until they merge.
+        // The search indexes keep a deleted row's words in their older segments until they merge.
         try db.execute(sql: "INSERT INTO customers_fts (customers_fts) VALUES ('optimize')")
+        try db.execute(sql: "INSERT INTO custom_field_values_fts (custom_field_values_fts) VALUES ('optimize')")
         let outcome = Outcome(
             customerId: id, erasedAt: erasedAt, erasedBy: write.context.actorName, reason: reason, texts: texts,
             invoices: invoices.count, attachments: attachments.count, notes: comments.count + notes.count,

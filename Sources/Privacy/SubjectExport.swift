@@ -25,6 +25,16 @@ package struct SubjectExport: Sendable {
     private static let queries: [(name: String, title: String, sql: String)] = [
         ("customer", "Customer record", "SELECT * FROM customers WHERE id = ?"),
         ("consents", "Consents", "SELECT * FROM consents WHERE customer_id = ? ORDER BY id"),
+        (
+            "custom_fields", "Custom fields",
+            """
+            SELECT v.entity_type, v.entity_id, f.key, f.label, v.value_text, v.value_number, v.value_date
+            FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id
+            WHERE (v.entity_type = 'customer' AND v.entity_id = ?)
+                OR (v.entity_type = 'animal' AND v.entity_id IN (SELECT id FROM animals WHERE owner_id = ?))
+            ORDER BY v.entity_type DESC, v.entity_id, f.position, f.id
+            """
+        ),
         ("animals", "Animals", "SELECT * FROM animals WHERE owner_id = ? ORDER BY id"),
         (
             "animal_identifiers", "Animal identifiers",

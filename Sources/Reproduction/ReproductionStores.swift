@@ -8,6 +8,7 @@ package struct ReproductionStores: Sendable {
     package let semen: SemenStore
     package let shipments: ShipmentStore
     package let certificates: CertificateStore
+    package let recipients: RecipientStore
 
     package init(database: AppDatabase, config: AppConfig) {
         lab = ReproductionStore(database: database)
@@ -18,5 +19,6 @@ package struct ReproductionStores: Sendable {
         shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
         certificates = CertificateStore(
             database: database, centre: config.labName, approvalNumber: config.labApprovalNumber)
+        recipients = RecipientStore(database: database, settings: config.reproduction)
     }
 }

@@ -106,5 +106,6 @@ package struct Analysis: Codable, Sendable, Identifiable, FetchableRecord, RowID
 extension LabOrder {
     /// Files on an order: the submission form, the purchase order, the client's instructions.
     package static let attachable = AttachableRecord(
-        LabOrder.self, noun: "order", read: .resultsRead, write: .resultsWrite, page: "/results/orders")
+        LabOrder.self, noun: "order", read: .resultsRead, write: .resultsWrite, page: "/results/orders",
+        lookup: "/api/v1/orders/lookup")
 }

@@ -48,6 +48,10 @@ package struct ResultsAPIController {
         routes.get("/api/v1/orders", .resultsRead, .listLabOrders) { request, _ in
             ItemList(items: try await results.orders(customer: try ListQuery(request).id("customer")))
         }
+        routes.get("/api/v1/orders/lookup", .resultsRead, .findLabOrders) { request, _ in
+            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
+            return try await results.lookupOrders(words)
+        }
         routes.post("/api/v1/orders", .resultsWrite, .placeLabOrder) { request, context in
             let input = try await request.decode(as: ResultStore.OrderInput.self, context: context)
             return EditedResponse(

@@ -118,6 +118,8 @@ extension APIOperation {
         ]
     )
 
+    package static let findLabOrders = lookup("lab order", matchedBy: "reference or purchase order")
+
     package static let listLabOrders = APIOperation(
         "List lab orders",
         "Newest first.",

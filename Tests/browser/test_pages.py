@@ -701,6 +701,51 @@ def test_transfer_with_witness_and_trace(driver):
     driver.save_screenshot(f"{SHOTS}/reproduction-stats.png")
 
 
+def test_recipient_checked_at_the_chute_and_transferred_from_the_worklist(driver):
+    """A recipient enrolled a week after her heat, checked on the transfer-day worklist on a phone,
+    paired with the frozen 7-2 embryo and transferred through the witnessed form it links to."""
+    bella = add_animal(driver, "Bella", "female")
+    # The 7-2 embryo of the batch graded above goes into the tank, to be thawed for Bella.
+    driver.get(BASE + "/reproduction/batches/1")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/freeze'] button").click)
+    assert "frozen into straw" in flash_text(driver)
+    driver.get(BASE + "/reproduction/recipients")
+    submit(driver, driver.find_element(By.LINK_TEXT, "Enrol a recipient").click)
+    fill(driver, {"recipient-animal": bella})
+    week_ago = driver.execute_script(
+        "const d = new Date(Date.now() - 7 * 86400000);"
+        "return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');")
+    driver.execute_script("document.getElementById('recipient-oestrus').value = arguments[0]", week_ago)
+    driver.save_screenshot(f"{SHOTS}/recipient-new.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/recipients'] button").click)
+    assert "enrolled" in flash_text(driver)
+    assert driver.find_element(By.XPATH, "//dt[.='Cycle day today']/following-sibling::dd").text == "7"
+
+    driver.set_window_size(390, 900)
+    driver.get(BASE + "/reproduction/transfer-day")
+    Select(driver.find_element(By.CSS_SELECTOR, "select[name=cl]")).select_by_value("left")
+    Select(driver.find_element(By.CSS_SELECTOR, "select[name=cl_score]")).select_by_value("1")
+    driver.save_screenshot(f"{SHOTS}/transfer-day-check-390.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/checks'] button").click)
+    assert "Checked: CL left score 1" in flash_text(driver)
+    chute = driver.find_element(By.CSS_SELECTOR, "ol.trace").text
+    assert "Bella" in chute and "7-2" in chute and "thaw straw" in chute, chute
+    driver.save_screenshot(f"{SHOTS}/transfer-day-390.png")
+    driver.set_window_size(768, 1024)
+    driver.save_screenshot(f"{SHOTS}/transfer-day-768.png")
+    driver.set_window_size(1366, 900)
+    driver.save_screenshot(f"{SHOTS}/transfer-day-1366.png")
+
+    submit(driver, driver.find_element(By.LINK_TEXT, "Record transfer").click)
+    assert driver.find_element(By.ID, "transfer-cl-quality").get_attribute("value") == "score 1"
+    fill(driver, {"witness-email": "tomas@lab.example", "witness-password": "first-day-at-the-bench"})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/reproduction/transfers'] button").click)
+    assert "witnessed" in flash_text(driver)
+    driver.get(BASE + "/reproduction/recipients")
+    assert "used" in driver.find_element(By.CSS_SELECTOR, "table").text
+    driver.save_screenshot(f"{SHOTS}/recipients.png")
+
+
 def register(driver, animal, number):
     driver.get(f"{BASE}/animals/{animal}")
     driver.find_element(By.ID, "animal-registration").send_keys(number)
@@ -709,10 +754,12 @@ def register(driver, animal, number):
 
 
 def test_embryo_certificate_refused_until_registered_then_printed(driver):
-    """The 7-2 embryo of Daisy × Bruno frozen into a straw; its certificate is refused while the
+    """A late 7-1 embryo of Daisy × Bruno frozen into a straw; its certificate is refused while the
     parents have no registration numbers, then issued, printed and linked from the straw; a health
     certificate for Bruno is refused, naming the test he lacks."""
     driver.get(BASE + "/reproduction/batches/1")
+    submit(driver, lambda: driver.find_element(By.ID, "grade-codes").send_keys("7-1" + Keys.ENTER))
+    assert "1 embryos graded: 7-1" in flash_text(driver)
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/freeze'] button").click)
     straw = flash_text(driver).split("frozen into straw ")[1].split(" ")[0]
     driver.get(BASE + "/certificates/embryos")
@@ -733,7 +780,7 @@ def test_embryo_certificate_refused_until_registered_then_printed(driver):
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/certificates/embryos'] button").click)
     assert "EC-00001 was issued" in flash_text(driver)
     sheet = driver.find_element(By.CSS_SELECTOR, ".report-sheet").text
-    for fact in ("EU-ET-017", "HB-DE-0912345", "HB-DE-0576543", straw, "Vitrification", "7 – Expanded blastocyst"):
+    for fact in ("EU-ET-017", "HB-DE-0912345", "HB-DE-0576543", straw, "Vitrification", "7 – Expanded blastocyst", "1 – Excellent or good"):
         assert fact in sheet, (fact, sheet)
     driver.save_screenshot(f"{SHOTS}/embryo-certificate.png")
     for width in (390, 768):
@@ -924,10 +971,16 @@ def test_task_assigned_commented_and_on_the_board(driver):
     driver.find_element(By.ID, "task-title").send_keys("Check the pedigree papers")
     Select(driver.find_element(By.ID, "task-assignee")).select_by_visible_text("Tomas Technician")
     Select(driver.find_element(By.ID, "task-priority")).select_by_visible_text("high")
+    # The record picker searches the kind chosen beside it, and is off while no kind is.
+    assert not driver.find_element(By.ID, "task-record").is_enabled()
+    Select(driver.find_element(By.ID, "task-kind")).select_by_visible_text("animal")
+    assert pick(driver, "task-record", "Dai", option="Daisy") == HERD["donor"]
+    driver.save_screenshot(f"{SHOTS}/task-record-picker.png")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/tasks'] button").click)
     assert "was added" in flash_text(driver)
     facts = driver.find_element(By.CSS_SELECTOR, ".facts").text
     assert "Tomas Technician" in facts and "high" in facts, facts
+    assert driver.find_elements(By.CSS_SELECTOR, f".facts a[href='/animals/{HERD['donor']}']")
     # A comment that mentions the assignee; a mention of no one would be refused and say so.
     driver.find_element(By.ID, "comment-body").send_keys("@tomas the originals are in the office.")
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/comments'] button").click)
@@ -1082,7 +1135,8 @@ def main():
              test_customer_and_animal_pedigree, test_customer_page_links_its_records,
              test_search_box_takes_a_scanned_barcode,
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
-             test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace, test_result_verification,
+             test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace,
+             test_recipient_checked_at_the_chute_and_transferred_from_the_worklist, test_result_verification,
              test_embryo_certificate_refused_until_registered_then_printed,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache, test_webhook_secret_shown_once_and_a_test_event_logged,

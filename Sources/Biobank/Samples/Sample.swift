@@ -193,5 +193,6 @@ extension Sample {
 extension Sample {
     /// Files on a sample: health certificates, shipping papers, images.
     package static let attachable = AttachableRecord(
-        Sample.self, noun: "sample", read: .samplesRead, write: .samplesWrite, page: "/samples")
+        Sample.self, noun: "sample", read: .samplesRead, write: .samplesWrite, page: "/samples",
+        lookup: "/api/v1/samples/lookup")
 }

@@ -66,5 +66,6 @@ package struct LabTask: Codable, Sendable, Identifiable, FetchableRecord, RowIDR
 
     /// Tasks take comments, files and notes like any record.
     package static let attachable = AttachableRecord(
-        LabTask.self, noun: "task", read: .tasksRead, write: .tasksWrite, page: "/tasks")
+        LabTask.self, noun: "task", read: .tasksRead, write: .tasksWrite, page: "/tasks",
+        lookup: nil)
 }

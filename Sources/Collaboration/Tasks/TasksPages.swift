@@ -61,9 +61,18 @@ struct TaskFields: Encodable {
     let assignees: [Choice]
     let priorities: [Choice]
     let statuses: [Choice]
+    /// A kind of record a task may be about, with the lookup its picker asks.
+    struct Kind: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+        let lookup: String
+    }
     let entityType: String
     let entityId: String
-    let kinds: [Choice]
+    let kinds: [Kind]
+    /// The chosen kind's lookup: the record field is a picker of that kind.
+    let recordLookup: String
 
     init(_ task: LabTask?, input: TaskStore.Input?, users: [User], records: AttachableRecords) {
         let assignee = input?.assigneeId.map { $0.map(String.init) ?? "" } ?? task?.assigneeId.map(String.init) ?? ""
@@ -86,10 +95,11 @@ struct TaskFields: Encodable {
         let id = input?.entityId.map { $0.map(String.init) ?? "" } ?? task?.entityId.map(String.init)
         entityId = id ?? ""
         kinds =
-            [Choice(value: "", label: "No record", selected: kind.isEmpty)]
+            [Kind(value: "", label: "No record", selected: kind.isEmpty, lookup: "")]
             + records.all.filter { $0.entity != LabTask.auditEntity }.map {
-                Choice(value: $0.entity, label: $0.noun, selected: $0.entity == kind)
+                Kind(value: $0.entity, label: $0.noun, selected: $0.entity == kind, lookup: $0.lookup ?? "")
             }
+        recordLookup = records[entity: kind]?.lookup ?? ""
     }
 }
 

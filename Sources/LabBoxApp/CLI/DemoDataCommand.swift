@@ -71,6 +71,10 @@ struct DemoDataCommand: AsyncParsableCommand {
             let certificates = try await DemoCertificates(database: database, config: config, staff: staff)
                 .generate(context: .commandLine)
             print("created \(certificates)")
+            let recipients = try await DemoRecipients(
+                stores: ReproductionStores(database: database, config: config), staff: staff
+            ).generate(context: .commandLine)
+            print("created \(recipients)")
             let billing = try await DemoBilling(database: database, config: config).generate(context: .commandLine)
             print("created \(billing)")
             let attachments = try await DemoAttachments(store: AttachmentStore(config: config, database: database))

@@ -148,6 +148,10 @@ package struct ConfigKey: Sendable {
             "species:days after transfer when the first pregnancy check is due, e.g. bovine:23, equine:7",
             \.reproduction.firstCheckDays),
         integer(
+            "reproduction.synchrony_days",
+            "days a recipient's cycle day may differ from the embryo's day at transfer", 0...3,
+            \.reproduction.synchronyDays),
+        integer(
             "reproduction.min_post_thaw_motility", "bovine semen below this post-thaw motility (%) is flagged",
             0...100, \.minPostThawMotility),
         integer(

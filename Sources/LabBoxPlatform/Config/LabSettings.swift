@@ -13,6 +13,9 @@ package struct ReproductionSettings: Sendable {
         "bovine:23", "equine:7", "ovine:25", "caprine:25", "porcine:18", "canine:18", "feline:14",
     ]
 
+    /// Days a recipient's cycle day may differ from the embryo's day at transfer (±1 by default).
+    package var synchronyDays = 1
+
     package func firstCheck(species: String) -> Int {
         for entry in firstCheckDays {
             let parts = entry.split(separator: ":")

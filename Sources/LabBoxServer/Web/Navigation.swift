@@ -77,6 +77,12 @@ package enum Navigation {
                     href: "/reproduction", label: "Reproduction", section: "reproduction", permission: .reproductionRead
                 ),
                 Page(
+                    href: "/reproduction/recipients", label: "Recipients", section: "reproduction",
+                    permission: .reproductionRead),
+                Page(
+                    href: "/reproduction/transfer-day", label: "Transfer day", section: "reproduction",
+                    permission: .reproductionRead),
+                Page(
                     href: "/reproduction/stats", label: "Statistics", section: "reproduction",
                     permission: .reproductionRead),
                 Page(

@@ -4,12 +4,21 @@ import Hummingbird
 import LabBoxServer
 
 /// Success rates over a range of days grouped by donor, sire, technician, protocol, month, embryo
-/// grade or fresh versus frozen transfer, computed from the records.
+/// grade, fresh versus frozen transfer, the recipient's CL score or her synchrony with the embryo,
+/// computed from the records.
 package enum ReproductionStats {
     package enum Grouping: String, CaseIterable, Sendable {
         case donor, sire, technician, `protocol`, month, grade, preservation
+        case clScore = "cl_score"
+        case synchrony
 
-        package var label: String { self == .preservation ? "Fresh or frozen" : rawValue.capitalized }
+        package var label: String {
+            switch self {
+            case .preservation: "Fresh or frozen"
+            case .clScore: "CL score"
+            default: rawValue.capitalized
+            }
+        }
     }
 
     package struct Row: Codable, Sendable {
@@ -157,6 +166,29 @@ package enum ReproductionStats {
             // An embryo keeps its straw after thawing, so a straw means it was frozen.
             case .preservation:
                 (opu, batch, transfer) = (nil, nil, "CASE WHEN e.sample_id IS NULL THEN 'fresh' ELSE 'frozen' END")
+            // The recipient's check on the transfer day; none when she was not enrolled.
+            case .clScore:
+                (opu, batch, transfer) = (
+                    nil, nil,
+                    """
+                    (SELECT CASE WHEN c.cl_score IS NULL THEN 'not scored' ELSE 'CL score ' || c.cl_score END
+                     FROM recipients r JOIN recipient_checks c ON c.recipient_id = r.id AND c.checked_on = t.transferred_on
+                     WHERE r.transfer_id = t.id)
+                    """
+                )
+            // Her cycle day minus the embryo's day (a fresh IVP embryo's age then), as "-1", "0", "+1".
+            case .synchrony:
+                (opu, batch, transfer) = (
+                    nil, nil,
+                    """
+                    (SELECT CASE WHEN x > 0 THEN '+' ELSE '' END || x FROM (
+                        SELECT CAST(julianday(t.transferred_on) - julianday(r.oestrus_on) AS INTEGER)
+                            - CASE WHEN e.sample_id IS NULL AND b.id IS NOT NULL
+                                THEN MAX(e.day, CAST(julianday(t.transferred_on) - julianday(b.fertilised_on) AS INTEGER))
+                                ELSE e.day END AS x
+                        FROM recipients r WHERE r.transfer_id = t.id AND r.oestrus_on IS NOT NULL))
+                    """
+                )
             }
         }
     }

@@ -5,10 +5,10 @@ import LabBoxServer
 extension APIOperation {
     package static let successStatistics = APIOperation(
         "Success statistics",
-        "Recovery, cleavage, blastocyst and pregnancy rates over a range of days, grouped, with the totals (summary) compared with the previous period of the same length. OPU figures count by the session's day, cleavage and blastocysts by the batch's fertilisation day, pregnancies by the transfer's day. by=month gives every month of the range in order (the time series); grade and preservation (fresh or frozen) group the transfers only. Donors and sires with at least 20 oocytes inseminated are ranked by blastocyst rate (rank); the others follow unranked: their rates rest on too few oocytes.",
+        "Recovery, cleavage, blastocyst and pregnancy rates over a range of days, grouped, with the totals (summary) compared with the previous period of the same length. OPU figures count by the session's day, cleavage and blastocysts by the batch's fertilisation day, pregnancies by the transfer's day. by=month gives every month of the range in order (the time series); grade, preservation (fresh or frozen), cl_score (the recipient's corpus luteum score at her check on the transfer day) and synchrony (her cycle day minus the embryo's day, e.g. -1, 0, +1) group the transfers only; transfers to recipients never enrolled count under (none). Donors and sires with at least 20 oocytes inseminated are ranked by blastocyst rate (rank); the others follow unranked: their rates rest on too few oocytes.",
         parameters: [
             .query(
-                "by", "donor (default), sire, technician, protocol, month, grade or preservation.",
+                "by", "donor (default), sire, technician, protocol, month, grade, preservation, cl_score or synchrony.",
                 .enumeration(ReproductionStats.Grouping.allCases.map(\.rawValue)))
         ] + APIParameter.reportRange(default: .last12Months),
         responses: [

@@ -23,12 +23,14 @@ package struct StatisticsWebController {
         let grouping = try ReproductionStats.Grouping(query)
         let today = pages.time.today
         let range = try ReportRange(query, today: today, default: .last12Months)
-        let (report, months, grades, preservation) = try await database.read { db in
+        let (report, months, grades, preservation, clScores, synchrony) = try await database.read { db in
             (
                 try ReproductionStats.report(db, by: grouping, range: range),
                 try ReproductionStats.report(db, by: .month, range: range),
                 try ReproductionStats.report(db, by: .grade, range: range),
-                try ReproductionStats.report(db, by: .preservation, range: range)
+                try ReproductionStats.report(db, by: .preservation, range: range),
+                try ReproductionStats.report(db, by: .clScore, range: range),
+                try ReproductionStats.report(db, by: .synchrony, range: range)
             )
         }
         let rows = report.items.map { row in
@@ -37,12 +39,19 @@ package struct StatisticsWebController {
                 inseminated: row.inseminated, cleavage: row.cleavage.text, blastocyst: row.blastocyst.text,
                 transfers: row.transfers, diagnosed: row.diagnosed, pregnancy: row.pregnancy.text)
         }
-        func pregnancies(_ report: ReproductionStats.Report) -> [StatsPage.Pregnancy] {
+        func pregnancies(_ report: ReproductionStats.Report, label: (String) -> String = { $0.capitalized })
+            -> [StatsPage.Pregnancy]
+        {
             report.items.sorted { $0.key < $1.key }.map {
                 StatsPage.Pregnancy(
-                    key: $0.key.capitalized, transfers: $0.transfers, pregnant: $0.pregnant, diagnosed: $0.diagnosed,
+                    key: label($0.key), transfers: $0.transfers, pregnant: $0.pregnant, diagnosed: $0.diagnosed,
                     rate: $0.pregnancy.text)
             }
+        }
+        // Synchrony in numeric order (-1, 0, +1), recipients never enrolled last.
+        var synchronyRows = pregnancies(synchrony) { $0 == "(none)" ? "not enrolled" : "\($0) days" }
+        synchronyRows.sort {
+            (Int($0.key.split(separator: " ")[0]) ?? .max) < (Int($1.key.split(separator: " ")[0]) ?? .max)
         }
         return pages.page(
             "reproduction/reproduction-stats", title: "Reproduction statistics", section: "reproduction",
@@ -58,7 +67,9 @@ package struct StatisticsWebController {
                 league: [.donor, .sire].contains(grouping), minimum: ReproductionStats.leagueMinimum,
                 rows: rows, empty: rows.isEmpty, chart: Self.chart(Array(report.items.prefix(12))),
                 trends: Self.trends(months.items, months: range.months),
-                grades: pregnancies(grades), preservation: pregnancies(preservation)))
+                grades: pregnancies(grades), preservation: pregnancies(preservation),
+                clScores: pregnancies(clScores) { $0 == "(none)" ? "not enrolled" : $0 },
+                synchrony: synchronyRows))
     }
 
     /// The range's totals beside the previous period's.
@@ -155,6 +166,9 @@ package struct StatisticsWebController {
         let trends: [TimeChart]
         let grades: [Pregnancy]
         let preservation: [Pregnancy]
+        /// By the recipient's corpus luteum score, and by her cycle day minus the embryo's day.
+        let clScores: [Pregnancy]
+        let synchrony: [Pregnancy]
     }
 
     /// An animal's reproduction history: its OPU sessions and semen collections, and every embryo

@@ -85,5 +85,5 @@ extension Transfer {
     /// Files on an embryo transfer: the recipient's ultrasound images, the transfer certificate.
     package static let attachable = AttachableRecord(
         Transfer.self, noun: "transfer", read: .reproductionRead, write: .reproductionWrite,
-        page: "/reproduction/transfers")
+        page: "/reproduction/transfers", lookup: "/api/v1/transfers/lookup")
 }

@@ -45,7 +45,8 @@ package struct TransferStore: Sendable {
     }
 
     /// Places embryos in a recipient, signed by `witness` in the same transaction. A frozen
-    /// embryo's straw is thawed: checked out of its position and marked used.
+    /// embryo's straw is thawed: checked out of its position and marked used. An enrolled
+    /// recipient must be in synchrony with each embryo (`reproduction.synchrony_days`).
     package func create(_ input: Input, witness: User?, context: EventContext) async throws -> Transfer {
         guard let witness else {
             throw APIError.validationFailed(
@@ -71,8 +72,10 @@ package struct TransferStore: Sendable {
                 clSide: clSide, clQuality: try InputCheck.text(input.clQuality, field: "cl_quality"),
                 notes: try InputCheck.text(input.notes, field: "notes", limit: 2000), createdAt: now, updatedAt: now)
             try write.insert(&transfer)
+            var embryos: [Embryo] = []
             for id in ids {
                 let previous = try EmbryoStore.embryo(db, id: id)
+                embryos.append(previous)
                 guard previous.species == recipient.species else {
                     throw APIError.validationFailed(
                         "\(previous.code) is \(previous.species); \(recipient.name) is \(recipient.species).",
@@ -98,6 +101,8 @@ package struct TransferStore: Sendable {
                 try write.update(
                     embryo, from: previous, action: "embryo.transfer", reason: "transferred to \(recipient.name)")
             }
+            try RecipientStore.use(
+                recipient, for: transfer, embryos: embryos, tolerance: settings.synchronyDays, in: write)
             try Signature.sign(transfer, as: witness, meaning: .witnessed, in: write)
             return transfer
         }

@@ -17,7 +17,7 @@ package struct TransferWebController {
 
     package func addRoutes(to routes: RouteTable) {
         routes.get("/reproduction/transfers/new", .reproductionWrite) { request, context in
-            try await transferForm(request, context, form: TransferForm(transferredOn: Day.today), error: nil)
+            try await transferForm(request, context, form: TransferForm(ListQuery(request)), error: nil)
         }
         routes.post("/reproduction/transfers", .reproductionWrite) { request, context in
             let form = try await request.decode(as: TransferForm.self, context: context)
@@ -101,8 +101,14 @@ package struct TransferWebController {
             case embryoId3 = "embryo_id_3"
         }
 
-        init(transferredOn: String) {
-            self.transferredOn = transferredOn
+        /// Empty for today, or filled in from a pairing of the transfer-day worklist: the
+        /// recipient, the embryo, the day and her corpus luteum as checked at the chute.
+        init(_ query: ListQuery) {
+            recipientId = query["recipient_id"]
+            embryoId1 = query["embryo_id_1"]
+            transferredOn = query["transferred_on"] ?? Day.today
+            clSide = query["cl_side"]
+            clQuality = query["cl_quality"]
         }
 
         /// The embryos chosen, each once; the store refuses none or more than three.

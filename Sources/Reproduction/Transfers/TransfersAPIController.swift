@@ -18,6 +18,10 @@ package struct TransfersAPIController {
             let page = try await transfers.transfers(after: try query.cursor(), limit: try query.limit())
             return KeysetPage(items: page.items, next: page.next)
         }
+        routes.get("/api/v1/transfers/lookup", .reproductionRead, .findTransfers) { request, _ in
+            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
+            return try await transfers.lookup(words)
+        }
         routes.post("/api/v1/transfers", .reproductionWrite, .recordWitnessedEmbryoTransfer) { request, context in
             let body = try await request.decode(as: TransferBody.self, context: context)
             let witness = try await body.witness?.witness(identity: identity, context: context)

@@ -3,6 +3,9 @@ import LabBoxServer
 // The JSON API documentation of the routes of TransfersAPIController: each operation is named where its route is declared.
 
 extension APIOperation {
+    package static let findTransfers = lookup(
+        "transfer", matchedBy: "recipient's registration number, microchip or ear tag")
+
     package static let listTransfers = APIOperation(
         "List transfers",
         "Newest first.",

@@ -153,6 +153,24 @@ import Testing
             let rows = try #require(stats["items"] as? [[String: Any]])
             #expect(rows.compactMap { $0["transfers"] as? Int }.reduce(0, +) == counts.transfers)
         }
+        // Recipients: three past transfer days, every transfer in synchrony, and today's chute.
+        let recipients = try await DemoRecipients(
+            stores: ReproductionStores(database: server.services.database, config: server.services.config),
+            staff: staff
+        ).generate(context: .commandLine)
+        #expect(recipients.hasPrefix("15 recipients"), "\(recipients)")
+        try await server.test { client in
+            let from = Day.adding(-90, to: Day.today) ?? ""
+            let synchrony = try await client.send(
+                .get, "/api/v1/reproduction/stats?by=synchrony&from=\(from)", auth: key
+            ).json()
+            let keys = try #require(synchrony["items"] as? [[String: Any]]).compactMap { $0["key"] as? String }
+            #expect(Set(keys).isSubset(of: ["0", "+1", "(none)"]) && keys.contains("0"), "\(keys)")
+            let day = try await client.send(.get, "/api/v1/transfer-day", auth: key).json()
+            #expect((day["to_check"] as? [Any])?.count == 3)
+            #expect((day["pairs"] as? [Any])?.count == 1)
+            #expect((day["skipped"] as? [Any])?.count == 1)
+        }
         // A year of billing: invoices issued on the first of each of the past twelve months (the
         // last this month), each series' numbers gap-free and in date order within a year.
         _ = try await DemoBilling(database: server.services.database, config: server.services.config)

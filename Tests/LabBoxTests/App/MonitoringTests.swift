@@ -30,9 +30,9 @@ import Testing
     /// (LifecycleTests) samples the same process-wide gauges for its own directory now and then.
     private static func exposition(_ server: TestServer, settled: (String) -> Bool) async throws -> String {
         var text = ""
-        for _ in 0..<5 {
+        _ = try await poll(every: .milliseconds(20)) { () async throws -> Bool? in
             text = try await exposition(server)
-            if settled(text) { break }
+            return settled(text) ? true : nil
         }
         return text
     }

@@ -141,13 +141,12 @@ final class Counter: Sendable {
         let directory = try TemporaryDirectory()
         let server = try RunningServer(directory: directory.path, arguments: ["--data", directory.path])
         defer { _ = server.terminate() }
-        var entries = 0.0
-        for _ in 0..<100 where entries == 0 {
+        let entries = try await poll { () async throws -> Double? in
             let (_, metrics) = try await server.get("/metrics")
             let line = metrics.split(separator: "\n").first { $0.hasPrefix("labbox_cache_entries ") }
-            entries = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
-            if entries == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            let entries = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            return entries > 0 ? entries : nil
         }
-        #expect(entries >= 1)
+        #expect((entries ?? 0) >= 1)
     }
 }

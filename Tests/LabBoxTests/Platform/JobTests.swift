@@ -161,10 +161,9 @@ import Testing
         let running = try RunningServer(directory: directory.path, arguments: ["--data", directory.path])
         defer { _ = running.terminate() }
         var state: Job.State?
-        for _ in 0..<300 {
+        _ = try await poll { () throws -> Bool? in
             state = try AppDatabase.inspect(path: directory.path + "/labbox.db") { try Job.fetchOne($0, key: 1)?.state }
-            if state == .succeeded { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return state == .succeeded ? true : nil
         }
         #expect(state == .succeeded)
         let archives = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups")

@@ -213,8 +213,7 @@ final class SMTPSink {
             request.httpBody = Data(#"{"email":"admin@clinic.example","password":"wrong password here"}"#.utf8)
             _ = try await URLSession.shared.data(for: request)
         }
-        for _ in 0..<200 where sink.messages.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-        let message = try #require(sink.messages.first)
+        let message = try #require(try await poll { sink.messages.first })
         #expect(message["to"] as? [String] == ["admin@clinic.example"])
         #expect((message["data"] as? String)?.contains("Security alert: login.lockout") == true)
     }

@@ -49,12 +49,11 @@ import Testing
         let running = try RunningServer(directory: directory.path, arguments: ["--data", directory.path])
         defer { _ = running.terminate() }
         var states: [Job.State] = []
-        for _ in 0..<200 {
+        _ = try await poll { () throws -> Bool? in
             states = try AppDatabase.inspect(path: directory.path + "/labbox.db") { db in
                 try Job.filter(Column("schedule") == "retention").fetchAll(db).map(\.state)
             }
-            if states == [.succeeded] { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return states == [.succeeded] ? true : nil
         }
         #expect(states == [.succeeded])
     }

@@ -71,13 +71,8 @@ private func backlog(_ database: AppDatabase) async throws -> Int {
             ).run()
         }
         defer { indexer.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        var waiting = 1
-        while waiting > 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-            waiting = try await backlog(database)
-        }
-        #expect(waiting == 0)
+        let emptied = try await poll(every: .milliseconds(20)) { try await backlog(database) == 0 ? true : nil }
+        #expect(emptied == true)
         let indexed = try await database.read {
             try Int.fetchOne($0, sql: "SELECT count(*) FROM samples_fts WHERE samples_fts MATCH 'idx'") ?? 0
         }

@@ -105,6 +105,7 @@ enum AuditedLabRoutes {
             codes: try #require(try straws.json()["items"] as? [[String: Any]]).compactMap {
                 $0["external_id"] as? String
             }, expectAudited: expectAudited)
+        try await recipients(client, adminKey: adminKey, expectAudited: expectAudited)
         _ = try await expectAudited("POST /api/v1/animals/{id}/genotypes", "genotype.import") {
             try await client.sendCSV(
                 "/api/v1/animals/\(donor)/genotypes?panel=P", auth: adminKey, "marker_id,allele_1,allele_2\nM1,A,B\n")
@@ -298,6 +299,27 @@ enum AuditedLabRoutes {
         _ = try await expectAudited("POST /api/v1/shipments/{id}/cancel", "shipment.cancel") {
             try await client.send(
                 .post, "/api/v1/shipments/\(draft)/cancel", auth: adminKey, json: ["reason": "order withdrawn"])
+        }
+    }
+
+    /// Recipients: enrolment, a change, the check at the chute.
+    static func recipients(
+        _ client: some TestClientProtocol, adminKey: String, expectAudited: ExpectAudited
+    ) async throws {
+        let heifer = try await client.newAnimal(auth: adminKey, name: "Heifer")
+        let enrolled = try await expectAudited("POST /api/v1/recipients", "create") {
+            try await client.send(
+                .post, "/api/v1/recipients", auth: adminKey,
+                json: ["animal_id": heifer, "oestrus_on": Day.adding(-7, to: Day.today) ?? ""])
+        }
+        let id = try #require(try enrolled.json()["id"] as? Int)
+        _ = try await expectAudited("PATCH /api/v1/recipients/{id}", "update") {
+            try await client.send(.patch, "/api/v1/recipients/\(id)", auth: adminKey, json: ["protocol": "Ovsynch"])
+        }
+        _ = try await expectAudited("POST /api/v1/recipients/{id}/checks", "recipient.check") {
+            try await client.send(
+                .post, "/api/v1/recipients/\(id)/checks", auth: adminKey,
+                json: ["cl_present": true, "cl_side": "left", "cl_score": 1])
         }
     }
 }

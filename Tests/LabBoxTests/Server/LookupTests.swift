@@ -118,4 +118,67 @@ import Testing
             #expect(try await matches(client, "\(path)/lookup?q=freezer", key: admin).isEmpty)
         }
     }
+
+    /// The kinds a task may be about that have no list picker elsewhere: an order by its reference
+    /// or customer, an invoice by its customer or `#id`, a transfer by its recipient.
+    @Test func ordersInvoicesAndTransfersAreFoundForATasksRecord() async throws {
+        let server = try TestServer()
+        let admin = try await server.apiKey(["admin"])
+        let technician = try await server.user(.technician)
+        let director = try await server.signIn(.director)
+        try await server.test { client in
+            let customer = try await create(client, "/api/v1/customers", key: admin, ["name": "Green Farm"])
+            _ = try await client.postJSON(
+                "/api/v1/lab-tests", auth: admin,
+                ["code": "P4", "name": "Progesterone", "sample_kinds": ["blood"], "unit": "ng/mL", "method": "ELISA"])
+            var blood = TestServer.sampleBody("BLOOD-1")
+            blood["kind"] = "blood"
+            let sample = try await create(client, "/api/v1/samples", key: admin, blood)
+            let order = try await client.postJSON(
+                "/api/v1/orders", auth: admin,
+                ["customer_id": customer, "sample_ids": [sample], "tests": ["P4"], "reference": "Herd check"])
+            let orderID = try #require((order["order"] as? [String: Any])?["id"] as? Int)
+            let byReference = try await matches(client, "/api/v1/orders/lookup?q=Herd%20check", key: admin)
+            #expect(byReference.map { $0["id"] as? Int } == [orderID])
+            #expect(byReference.first?["exact"] as? Bool == true)
+            #expect(byReference.first?["label"] as? String == "Order Herd check")
+            let byCustomer = try await matches(client, "/api/v1/orders/lookup?q=green", key: admin)
+            #expect(byCustomer.map { $0["id"] as? Int } == [orderID])
+            #expect(try await matches(client, "/api/v1/orders/lookup?q=herd%25", key: admin).isEmpty)
+
+            let service = try await create(
+                client, "/api/v1/services", key: admin,
+                ["code": "VISIT", "name": "Farm visit", "vat_rate": "19", "unit_price": "40"])
+            _ = try await create(
+                client, "/api/v1/charges", key: admin, ["customer_id": customer, "service_id": service])
+            let invoice = try await create(client, "/api/v1/invoices", key: admin, ["customer_id": customer])
+            let byID = try await matches(client, "/api/v1/invoices/lookup?q=%23\(invoice)", key: admin)
+            #expect(byID.first?["id"] as? Int == invoice)
+            #expect(byID.first?["label"] as? String == "Invoice draft #\(invoice)")
+            #expect(byID.first?["detail"] as? String == "Green Farm · draft")
+            let invoices = try await matches(client, "/api/v1/invoices/lookup?q=green%20farm", key: admin)
+            #expect(invoices.map { $0["id"] as? Int } == [invoice])
+
+            let donor = try await client.newAnimal(auth: admin, name: "Daisy")
+            let sire = try await client.newAnimal(auth: admin, name: "Bruno", sex: "male")
+            let recipient = try await client.newAnimal(auth: admin, name: "Rosie")
+            let embryos = try #require(
+                try await client.postJSON(
+                    "/api/v1/embryos", auth: admin,
+                    ["donor_id": donor, "sire_id": sire, "day": 7, "embryos": [["stage": 7, "grade": 1]]]
+                )["items"] as? [[String: Any]])
+            let transfer = try await client.send(
+                .post, "/api/v1/transfers", session: director,
+                json: [
+                    "recipient_id": recipient, "embryo_ids": [embryos.first?["id"] as? Int ?? 0],
+                    "transferred_on": "2026-11-02",
+                    "witness": ["email": technician.email, "password": TestServer.password],
+                ])
+            #expect(transfer.status == .created, "\(transfer.text)")
+            let transfers = try await matches(client, "/api/v1/transfers/lookup?q=rosie", key: admin)
+            #expect(transfers.first?["label"] as? String == "Transfer #1")
+            #expect(transfers.first?["detail"] as? String == "Rosie · 2026-11-02")
+            #expect(try await matches(client, "/api/v1/transfers/lookup?q=daisy", key: admin).isEmpty)
+        }
+    }
 }

@@ -12,7 +12,7 @@ func withJobRunner<T: Sendable>(_ server: TestServer, _ body: () async throws ->
     return try await body()
 }
 
-/// Polls `GET /api/v1/jobs/{id}` until `done` holds (10 s at most) and returns the last answer.
+/// Polls `GET /api/v1/jobs/{id}` until `done` holds (`backgroundWait` at most) and returns the last answer.
 func waitForJob(
     _ client: any TestClientProtocol, _ id: Int, auth: String,
     until done: ([String: Any]) -> Bool = {
@@ -20,11 +20,11 @@ func waitForJob(
     }
 ) async throws -> [String: Any] {
     var job: [String: Any] = [:]
-    for _ in 0..<500 {
+    let finished = try await poll(every: .milliseconds(20)) { () async throws -> [String: Any]? in
         job = try await client.send(.get, "/api/v1/jobs/\(id)", auth: auth).json()
-        if done(job) { return job }
-        try await Task.sleep(for: .milliseconds(20))
+        return done(job) ? job : nil
     }
+    if let finished { return finished }
     Issue.record("job \(id) never reached the expected state: \(job)")
     return job
 }

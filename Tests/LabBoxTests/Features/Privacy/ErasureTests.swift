@@ -25,7 +25,7 @@ import Testing
     static let needles = [
         "Quackenbush", "quackenbush", "wilhelmina", "Wilhelmina", "wilhelmina.quackenbush@example.org",
         "+49 170 5550199", "+49 170 5550100", "5550199", "5550100", "Ottilienstrasse", "ottilienstrasse",
-        "Quedlinburg", "quedlinburg", "Zwiebelmarkt", "zwiebelmarkt",
+        "Quedlinburg", "quedlinburg", "Zwiebelmarkt", "zwiebelmarkt", "Rumpelstilzchen", "rumpelstilzchen",
     ]
     static let pdf = Data("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8)
 
@@ -34,9 +34,14 @@ import Testing
         let admin = try await server.apiKey(["admin"])
         let id = try await server.test { client in
             var animalID = 0
+            // A custom field of the customer's own holds the person's data too.
+            _ = try await client.postJSON(
+                "/api/v1/custom-fields", auth: admin,
+                ["entity_type": "customer", "key": "herd_book_contact", "label": "Herd-book contact", "kind": "text"])
             var body: [String: Any] = Self.person
             body["kind"] = "person"
             body["phone"] = "+49 170 5550100"
+            body["custom_fields"] = ["herd_book_contact": "Rumpelstilzchen"]
             let created = try await client.send(.post, "/api/v1/customers", auth: admin, json: body)
             #expect(created.status == .created, "\(created.text)")
             let id = try #require(try created.json()["id"] as? Int)
@@ -78,9 +83,11 @@ import Testing
                     sql: """
                         SELECT count(*) FROM audit_events
                         WHERE before LIKE '%Quackenbush%' OR after LIKE '%Quackenbush%' OR after LIKE '%5550199%'
+                            OR after LIKE '%Rumpelstilzchen%'
                         """)
             }
             #expect(leaked == 0)
+            #expect(history.text.contains("Rumpelstilzchen"))
             // The search below finds what is there: before the erasure, the person is in the files.
             #expect(try Self.databaseBytes(server).range(of: Data("Quackenbush".utf8)) != nil)
 

@@ -68,9 +68,15 @@ import ZIPFoundation
         let admin = try await server.apiKey(["admin"])
         let director = try await server.signIn(.director)
         try await server.test { client in
+            _ = try await client.postJSON(
+                "/api/v1/custom-fields", auth: admin,
+                ["entity_type": "customer", "key": "stud_book", "label": "Stud book", "kind": "text"])
             let customer = try await client.send(
                 .post, "/api/v1/customers", auth: admin,
-                json: ["name": "Gestüt Sonnenhof", "email": "stall@sonnenhof.example", "kind": "organisation"])
+                json: [
+                    "name": "Gestüt Sonnenhof", "email": "stall@sonnenhof.example", "kind": "organisation",
+                    "custom_fields": ["stud_book": "Trakehner Verband"],
+                ])
             let id = try #require(try customer.json()["id"] as? Int)
             let animal = try await client.send(
                 .post, "/api/v1/animals", auth: admin,
@@ -101,6 +107,7 @@ import ZIPFoundation
             #expect(try text("data/customer.json").contains("stall@sonnenhof.example"))
             #expect(try text("data/animals.json").contains("Donnerhall"))
             #expect(try text("data/consents.json").contains("research_use"))
+            #expect(try text("data/custom_fields.json").contains("Trakehner Verband"))
             #expect(try text("data/history.json").contains("Gestüt Sonnenhof"))
             #expect(try text("data/accesses.json").contains("\"view\""))
             #expect(try text("export.json").contains("labbox-subject-export/1"))
