@@ -78,7 +78,7 @@ let package = Package(
         feature("Labels", ["Biobank"]),
         feature("Genomics", ["Animals"]),
         feature("Results", ["Customers", "Biobank", "Attachments", "Collaboration"]),
-        feature("Reproduction", ["Animals", "Biobank", "Attachments", "Collaboration"]),
+        feature("Reproduction", ["Animals", "Biobank", "Results", "Attachments", "Collaboration"]),
         feature("Biobank", ["Attachments", "Collaboration", "CustomFields"]),
         feature("Animals", ["Customers", "Attachments", "Collaboration", "CustomFields"]),
         feature("Customers", ["Attachments", "Collaboration", "CustomFields"]),

@@ -15,6 +15,11 @@ package struct AnimalStore: Sendable {
     package struct Identifier: Codable, Sendable, Equatable {
         package var type: AnimalIdentifier.Kind
         package var value: String
+
+        package init(type: AnimalIdentifier.Kind, value: String) {
+            self.type = type
+            self.value = value
+        }
     }
 
     /// An animal as the API shows it: its columns plus its identifiers and custom fields.

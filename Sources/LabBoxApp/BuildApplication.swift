@@ -207,14 +207,15 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         store: animals,
         links: [
             .animalSamples, .animalStoredSamples, .animalEmbryos, .animalDonorSessions, .animalTransfers,
-            .animalResults,
+            .animalResults, .animalEmbryoCertificates, .animalHealthCertificates,
         ], pages: pages
     ).addRoutes(to: routes)
     let samples = services.samples
     SamplesAPIController(store: samples, identity: identity, time: pages.time).addRoutes(to: routes)
     let storage = StorageStore(database: services.database)
     SamplesWebController(
-        store: samples, storage: storage, links: [.sampleShipments], identity: identity, pages: pages
+        store: samples, storage: storage, links: [.sampleShipments, .sampleCertificates], identity: identity,
+        pages: pages
     ).addRoutes(to: routes)
     SampleCSVController(csv: SampleCSV(store: samples), jobs: services.jobs, pages: pages).addRoutes(to: routes)
     StorageAPIController(store: storage).addRoutes(to: routes)
@@ -238,6 +239,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
         .addRoutes(to: routes)
     FlushesWebController(flushes: reproduction.flushes, superovulations: reproduction.superovulations, pages: pages)
         .addRoutes(to: routes)
+    CertificatesAPIController(store: reproduction.certificates).addRoutes(to: routes)
+    CertificatesWebController(store: reproduction.certificates, pages: pages).addRoutes(to: routes)
     RecipientsAPIController(store: reproduction.recipients, time: pages.time).addRoutes(to: routes)
     RecipientsWebController(store: reproduction.recipients, pages: pages).addRoutes(to: routes)
     let catalog = CatalogStore(

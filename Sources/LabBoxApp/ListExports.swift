@@ -21,6 +21,7 @@ struct ListExports {
             (.embryos, "/api/v1/embryos", "/reproduction/embryos"),
             (.transfers, "/api/v1/transfers", "/reproduction/transfers"),
             (.pregnancyChecks, "/api/v1/pregnancy-checks", "/reproduction/pregnancy-checks"),
+            (.embryoCertificates, "/api/v1/embryo-certificates", "/certificates/embryos"),
             (.storageInventory, "/api/v1/storage/inventory", "/storage/inventory"),
             (.genotypes, "/api/v1/genotypes", "/genomics/genotypes"),
         ]

@@ -9,6 +9,7 @@ package struct ReproductionStores: Sendable {
     package let shipments: ShipmentStore
     package let flushes: FlushStore
     package let superovulations: SuperovulationStore
+    package let certificates: CertificateStore
     package let recipients: RecipientStore
 
     package init(database: AppDatabase, config: AppConfig) {
@@ -20,6 +21,8 @@ package struct ReproductionStores: Sendable {
         shipments = ShipmentStore(database: database, species: config.species, sampleKinds: config.sampleKinds)
         flushes = FlushStore(database: database)
         superovulations = SuperovulationStore(database: database, species: config.species)
+        certificates = CertificateStore(
+            database: database, centre: config.labName, approvalNumber: config.labApprovalNumber)
         recipients = RecipientStore(database: database, settings: config.reproduction)
     }
 }

@@ -804,6 +804,65 @@ def test_recipient_checked_at_the_chute_and_transferred_from_the_worklist(driver
     driver.save_screenshot(f"{SHOTS}/recipients.png")
 
 
+def register(driver, animal, number):
+    driver.get(f"{BASE}/animals/{animal}")
+    driver.find_element(By.ID, "animal-registration").send_keys(number)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, f"form[action='/animals/{animal}'] button").click)
+    flash_text(driver)
+
+
+def test_embryo_certificate_refused_until_registered_then_printed(driver):
+    """A late 7-1 embryo of Daisy × Bruno frozen into a straw; its certificate is refused while the
+    parents have no registration numbers, then issued, printed and linked from the straw; a health
+    certificate for Bruno is refused, naming the test he lacks."""
+    driver.get(BASE + "/reproduction/batches/1")
+    submit(driver, lambda: driver.find_element(By.ID, "grade-codes").send_keys("7-1" + Keys.ENTER))
+    assert "1 embryos graded: 7-1" in flash_text(driver)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/freeze'] button").click)
+    straw = flash_text(driver).split("frozen into straw ")[1].split(" ")[0]
+    driver.get(BASE + "/certificates/embryos")
+    assert "No embryo certificates match" in driver.find_element(By.CSS_SELECTOR, ".empty").text
+    submit(driver, driver.find_element(By.LINK_TEXT, "Issue an embryo certificate").click)
+    pick(driver, "certificate-straw", straw)
+    driver.find_element(By.ID, "certificate-cryoprotectant").send_keys("Ethylene glycol 1.5 M")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/certificates/embryos'] button").click)
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "Daisy has no registration number" in alert, alert
+    driver.save_screenshot(f"{SHOTS}/embryo-certificate-refused.png")
+    register(driver, HERD["donor"], "HB-DE-0912345")
+    register(driver, HERD["sire"], "HB-DE-0576543")
+    driver.get(BASE + "/certificates/embryos/new")
+    pick(driver, "certificate-straw", straw)
+    driver.find_element(By.ID, "certificate-cryoprotectant").send_keys("Ethylene glycol 1.5 M")
+    driver.save_screenshot(f"{SHOTS}/embryo-certificate-new.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/certificates/embryos'] button").click)
+    assert "EC-00001 was issued" in flash_text(driver)
+    sheet = driver.find_element(By.CSS_SELECTOR, ".report-sheet").text
+    for fact in ("EU-ET-017", "HB-DE-0912345", "HB-DE-0576543", straw, "Vitrification", "7 – Expanded blastocyst", "1 – Excellent or good"):
+        assert fact in sheet, (fact, sheet)
+    driver.save_screenshot(f"{SHOTS}/embryo-certificate.png")
+    for width in (390, 768):
+        driver.set_window_size(width, 900)
+        driver.save_screenshot(f"{SHOTS}/embryo-certificate-{width}.png")
+    driver.set_window_size(1366, 768)
+    submit(driver, driver.find_element(By.LINK_TEXT, "The straw").click)
+    panel = driver.find_element(By.ID, "linked-embryo-certificates")
+    assert "EC-00001" in panel.text, panel.text
+    driver.save_screenshot(f"{SHOTS}/straw-certificates.png")
+
+    driver.get(BASE + "/certificates/destinations")
+    fill(driver, {"destination-name": "European Union", "destination-tests": "PTM", "destination-days": "30"})
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/certificates/destinations'] button").click)
+    assert "European Union was added" in flash_text(driver)
+    driver.save_screenshot(f"{SHOTS}/certificate-destinations.png")
+    driver.get(BASE + "/certificates/health/new")
+    pick(driver, "certificate-animal", f"#{HERD['sire']}")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/certificates/health'] button").click)
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "PTM has no result" in alert, alert
+    driver.save_screenshot(f"{SHOTS}/health-certificate-refused.png")
+
+
 def test_result_verification(driver):
     driver.get(BASE + "/results/catalog")
     driver.find_element(By.CSS_SELECTOR, "main summary").click()
@@ -1136,6 +1195,7 @@ def main():
              test_csv_import_dry_run_then_import, test_label_sheet, test_lineage_tree,
              test_opu_entry_batch_and_embryo_grading, test_transfer_with_witness_and_trace,
              test_recipient_checked_at_the_chute_and_transferred_from_the_worklist, test_result_verification,
+             test_embryo_certificate_refused_until_registered_then_printed,
              test_parentage_report, test_forgot_password_answers_without_telling_who_exists,
              test_mail_template_preview_and_bad_mustache, test_webhook_secret_shown_once_and_a_test_event_logged,
              test_custom_field_defined_by_the_admin_and_filled_by_a_technician,

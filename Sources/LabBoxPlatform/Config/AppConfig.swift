@@ -74,6 +74,9 @@ package struct AppConfig: Sendable {
     /// The letterhead of result reports.
     package var labName = "LabBox laboratory"
     package var labAddress = ""
+    /// The freezing centre's approval (EU/IETS embryo collection or production team) number,
+    /// printed on embryo certificates; none is issued while it is empty.
+    package var labApprovalNumber = ""
     /// Where browsers reach LabBox (`lab.public_url`), the base of links sent by email.
     package var publicURL: String?
     /// How a customer without a preference of their own receives verified results.

@@ -180,6 +180,17 @@ package struct ConfigKey: Sendable {
             name: "lab.address", summary: "the laboratory's address line on result reports", isSecret: false,
             apply: { config, value in config.labAddress = value }, read: { $0.labAddress }),
         .init(
+            name: "lab.approval_number",
+            summary: "the lab's approval number as an embryo collection or production centre, on embryo certificates",
+            isSecret: false,
+            apply: { config, value in
+                guard value.count <= 100 else {
+                    throw ConfigError(key: "lab.approval_number", message: "longer than 100 characters")
+                }
+                config.labApprovalNumber = value
+            },
+            read: { $0.labApprovalNumber }),
+        .init(
             name: "lab.timezone",
             summary: "IANA time zone pages and emails show times in, e.g. Europe/Berlin (default: the box's zone)",
             isSecret: false,

@@ -56,6 +56,9 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// Approving a library version (an e-signature that puts it in force): lab directors and
     /// admins, not technicians, who propose versions (decision 0042).
     package static let libraryApprove = Permission(rawValue: "library:approve")
+    /// What export health certificates require per destination (tests and their validity): a
+    /// director's or an admin's rule, which technicians apply but do not set (decision 0049).
+    package static let certificateRules = Permission(rawValue: "certificates:rules")
     /// Prices, charges, invoices, payments and receivables: money, which technicians do not see.
     package static let billingRead = Permission(rawValue: "billing:read")
     package static let billingWrite = Permission(rawValue: "billing:write")
@@ -65,10 +68,13 @@ package struct Permission: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// admin's decision, never a technician's.
     package static let privacyWrite = Permission(rawValue: "privacy:write")
 
-    /// Scopes an API key may carry: `admin`, `security:read`, `audit:read`, `library:approve`, or
+    /// Scopes an API key may carry: `admin`, `security:read`, `audit:read`, `library:approve`,
+    /// `certificates:rules`, or
     /// `<area>:read` / `<area>:write` for the lab data areas (`samples:read`, …).
     package static func isValidScope(_ scope: String) -> Bool {
-        if [admin, securityRead, auditRead, libraryApprove].map(\.rawValue).contains(scope) { return true }
+        if [admin, securityRead, auditRead, libraryApprove, certificateRules].map(\.rawValue).contains(scope) {
+            return true
+        }
         let parts = scope.split(separator: ":")
         return parts.count == 2 && ["read", "write"].contains(parts[1])
             && parts[0].allSatisfy { $0.isLetter && $0.isLowercase } && !["security", "audit"].contains(parts[0])
@@ -95,7 +101,7 @@ package enum Role: String, Codable, CaseIterable, Sendable {
         }
         switch self {
         case .admin: return true
-        case .director: return permission.isLabData || permission == .libraryApprove
+        case .director: return permission.isLabData || permission == .libraryApprove || permission == .certificateRules
         case .technician: return permission.isLabData && !permission.isMoney && !permission.isPrivacy
         case .auditor: return permission.isRead
         }

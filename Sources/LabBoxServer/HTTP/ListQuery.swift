@@ -258,6 +258,15 @@ extension ListQuery {
         return value
     }
 
+    /// A day, `YYYY-MM-DD`; nil when absent.
+    package func day(_ name: String) throws -> String? {
+        guard let text = self[name] else { return nil }
+        guard let day = Day.date(text) else {
+            throw APIError.invalid("\(name) must be a date (2026-11-25).", field: name)
+        }
+        return Day.text(day)
+    }
+
     /// An RFC 3339 timestamp or a date (`2026-11-25`: the start of that day on the lab's clock,
     /// `days`), in the trail's format.
     package func time(_ name: String, days: LabTime) throws -> String? {

@@ -12,6 +12,8 @@ package struct SQLExport: Sendable {
             /// A record id; `table` must hold it (else 422).
             case id(table: String)
             case choice([String])
+            /// A day, `YYYY-MM-DD` (else 400), compared as text with a day column.
+            case day
         }
         package let name: String
         package let description: String
@@ -29,6 +31,7 @@ package struct SQLExport: Sendable {
             switch kind {
             case .id: .query(name, description, .recordID)
             case .choice(let values): .query(name, description, .enumeration(values))
+            case .day: .query(name, description, .date)
             }
         }
     }
@@ -91,6 +94,8 @@ package struct SQLExport: Sendable {
                         values[filter.name] = String(id)
                     case .choice(let allowed):
                         values[filter.name] = try query.choice(filter.name, in: allowed)
+                    case .day:
+                        values[filter.name] = try query.day(filter.name)
                     }
                 }
                 return values

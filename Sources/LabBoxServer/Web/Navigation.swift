@@ -89,6 +89,12 @@ package enum Navigation {
                 Page(
                     href: "/reproduction/stats", label: "Statistics", section: "reproduction",
                     permission: .reproductionRead),
+                Page(
+                    href: "/certificates/embryos", label: "Embryo certificates", section: "certificates",
+                    permission: .reproductionRead),
+                Page(
+                    href: "/certificates/health", label: "Health certificates", section: "certificates",
+                    permission: .reproductionRead),
             ]),
         Section(
             label: "Results",

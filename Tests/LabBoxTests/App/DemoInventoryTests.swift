@@ -125,6 +125,25 @@ import Testing
         }
         #expect(statuses == ["closed", "handed_over", "draft", "received"])
         #expect(shipped == 5)
+        // Certificates of its frozen straws (the last revoked and issued again) and a sire's health
+        // certificate resting on his verified BVD and IBR results.
+        let certificates = try await DemoCertificates(
+            database: server.services.database, config: server.services.config, staff: staff
+        ).generate(context: .commandLine)
+        let straws = min(counts.frozen, 3)
+        #expect(
+            certificates
+                == (straws > 0
+                    ? "\(straws + 1) embryo certificates, 2 destinations, 1 health certificate"
+                    : "no embryo certificates (no frozen embryos), 2 destinations, 1 health certificate"))
+        let (inForce, healthResults) = try await server.services.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM embryo_certificates WHERE revoked_at IS NULL"),
+                try String.fetchOne(db, sql: "SELECT results FROM health_certificates")
+            )
+        }
+        #expect(inForce == straws)
+        #expect(healthResults?.contains("\"code\":\"IBR\"") == true)
         let key = try await server.apiKey(["reproduction:read"])
         try await server.test { client in
             // The demo's records reach 430 days back, beyond the default last 12 months.

@@ -177,6 +177,76 @@ enum AuditedLabRoutes {
         _ = try await expectAudited("POST /api/v1/results-deliveries/{id}/revoke", "results.link_revoke") {
             try await client.send(.post, "/api/v1/results-deliveries/\(delivery)/revoke", auth: adminKey)
         }
+        try await certificates(
+            client, adminKey: adminKey, session: session, goblet: goblet, customer: customer,
+            expectAudited: expectAudited)
+    }
+
+    /// Certificates: an embryo certificate of a frozen straw, a destination, a health certificate
+    /// on a verified BVD result, each revoked.
+    static func certificates(
+        _ client: some TestClientProtocol, adminKey: String, session: BrowserSession, goblet: Int, customer: Int,
+        expectAudited: ExpectAudited
+    ) async throws {
+        func id(_ response: TestResponse, _ key: String = "id") throws -> Int {
+            try #require(try response.json()[key] as? Int)
+        }
+        let donor = try await client.newAnimal(auth: adminKey, name: "Registered donor")
+        let sire = try await client.newAnimal(auth: adminKey, name: "Registered sire", sex: "male")
+        for (animal, number) in [(donor, "REG-D"), (sire, "REG-S")] {
+            _ = try await client.send(
+                .patch, "/api/v1/animals/\(animal)", auth: adminKey,
+                json: ["identifiers": [["type": "registration", "value": number]]])
+        }
+        let flushed = try await client.send(
+            .post, "/api/v1/embryos", auth: adminKey,
+            json: ["donor_id": donor, "sire_id": sire, "day": 7, "embryos": [["stage": 7, "grade": 1]]])
+        let embryo = try #require((try flushed.json()["items"] as? [[String: Any]])?.first?["id"] as? Int)
+        let frozen = try await client.send(
+            .post, "/api/v1/embryos/\(embryo)/freeze", auth: adminKey, json: ["container_id": goblet])
+        let straw = try #require((try frozen.json()["straw"] as? [String: Any])?["id"] as? Int)
+        let certificate = try await expectAudited("POST /api/v1/embryo-certificates", "embryo_certificate.issue") {
+            try await client.send(
+                .post, "/api/v1/embryo-certificates", auth: adminKey,
+                json: ["sample_id": straw, "cryoprotectant": "Ethylene glycol"])
+        }
+        _ = try await expectAudited("POST /api/v1/embryo-certificates/{id}/revoke", "embryo_certificate.revoke") {
+            try await client.send(
+                .post, "/api/v1/embryo-certificates/\(try id(certificate))/revoke", auth: adminKey,
+                json: ["reason": "misprint"])
+        }
+        let destination = try await expectAudited("POST /api/v1/certificate-destinations", "create") {
+            try await client.send(
+                .post, "/api/v1/certificate-destinations", auth: adminKey,
+                json: ["name": "Export", "tests": ["BVD"], "validity_days": 30])
+        }
+        _ = try await expectAudited("PATCH /api/v1/certificate-destinations/{id}", "update") {
+            try await client.send(
+                .patch, "/api/v1/certificate-destinations/\(try id(destination))", auth: adminKey,
+                json: ["validity_days": 60])
+        }
+        var blood = TestServer.sampleBody()
+        blood["kind"] = "blood"
+        blood["animal_id"] = sire
+        blood["collected_at"] = Date().formatted(.iso8601)
+        let sample = try id(try await client.send(.post, "/api/v1/samples", auth: adminKey, json: blood))
+        let order = try await client.send(
+            .post, "/api/v1/orders", auth: adminKey,
+            json: ["customer_id": customer, "sample_ids": [sample], "tests": ["BVD"]])
+        let analysis = try #require((try order.json()["analyses"] as? [[String: Any]])?.first?["id"] as? Int)
+        _ = try await client.send(.post, "/api/v1/analyses/\(analysis)/result", auth: adminKey, json: ["value": 0])
+        _ = try await client.send(
+            .post, "/api/v1/analyses/\(analysis)/verify", session: session, json: ["password": TestServer.password])
+        let health = try await expectAudited("POST /api/v1/health-certificates", "health_certificate.issue") {
+            try await client.send(
+                .post, "/api/v1/health-certificates", auth: adminKey,
+                json: ["animal_id": sire, "destination_id": try id(destination)])
+        }
+        _ = try await expectAudited("POST /api/v1/health-certificates/{id}/revoke", "health_certificate.revoke") {
+            try await client.send(
+                .post, "/api/v1/health-certificates/\(try id(health))/revoke", auth: adminKey,
+                json: ["reason": "export cancelled"])
+        }
     }
 
     /// Shipments: each step of an outbound one, an inbound check-in, a cancellation.

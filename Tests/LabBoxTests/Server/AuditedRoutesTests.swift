@@ -16,6 +16,7 @@ import Testing
         // One client sends every request, so the rate limit stands aside (as in the matrix tests).
         let server = try TestServer { config in
             config.publicURL = "https://labbox.clinic.example"
+            config.labApprovalNumber = "EU-ET-017"
             config.requestsPerSecond = 1_000_000
             config.requestBurst = 1_000_000
         }
@@ -245,7 +246,7 @@ import Testing
             try await step("exports run as jobs") {
                 for path in [
                     "customers", "animals", "orders", "lab-tests", "opu-sessions", "ivf-batches", "embryos",
-                    "transfers", "pregnancy-checks", "storage/inventory", "genotypes",
+                    "transfers", "pregnancy-checks", "storage/inventory", "genotypes", "embryo-certificates",
                 ] {
                     _ = try await expectAudited("POST /api/v1/\(path)/export-jobs", action: "start") {
                         try await client.send(.post, "/api/v1/\(path)/export-jobs", auth: adminKey)
