@@ -188,7 +188,6 @@ package struct CertificatesWebController {
                 methods: EmbryoCertificate.FreezingMethod.allCases.map {
                     Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.freezingMethod)
                 }),
-            trail: [Navigation.Link(label: "Embryo certificates", href: "/certificates/embryos")],
             status: error?.httpStatus ?? .ok)
     }
 
@@ -209,8 +208,7 @@ package struct CertificatesWebController {
             "certificates/embryo-certificate", title: "Embryo certificate \(detail.certificate.number)",
             section: "certificates", request: request, context: context,
             model: EmbryoCertificatePage(
-                detail, time: pages.time, canRevoke: context.principal?.can(.reproductionWrite) == true),
-            trail: [Navigation.Link(label: "Embryo certificates", href: "/certificates/embryos")])
+                detail, time: pages.time, canRevoke: context.principal?.can(.reproductionWrite) == true))
     }
 
     private func healthForm(_ request: Request, _ context: AppRequestContext, form: HealthForm, error: APIError?)
@@ -228,7 +226,6 @@ package struct CertificatesWebController {
                         label: "\($0.name): \($0.testCodes.joined(separator: ", ")), \($0.validityDays) days",
                         selected: String($0.id ?? 0) == form.destinationId)
                 }, noDestinations: destinations.isEmpty),
-            trail: [Navigation.Link(label: "Health certificates", href: "/certificates/health")],
             status: error?.httpStatus ?? .ok)
     }
 
@@ -250,8 +247,7 @@ package struct CertificatesWebController {
             section: "certificates", request: request, context: context,
             model: HealthCertificatePage(
                 detail, lab: store.centre, time: pages.time,
-                canRevoke: context.principal?.can(.reproductionWrite) == true),
-            trail: [Navigation.Link(label: "Health certificates", href: "/certificates/health")])
+                canRevoke: context.principal?.can(.reproductionWrite) == true))
     }
 
     private func destinations(_ request: Request, _ context: AppRequestContext) async throws -> Response {
