@@ -76,10 +76,14 @@ package struct BankStatementStore: Sendable {
     package struct Review: Sendable {
         package let statement: BankStatement
         package let lines: [(line: BankStatementLine, proposal: Proposal?)]
-        /// Every open invoice and customer, for choosing otherwise than proposed.
-        package let openInvoices: [OpenInvoice]
-        package let customers: [(id: Int64, name: String)]
         package var pending: Int { lines.filter { $0.line.state == .pending }.count }
+    }
+
+    /// A customer a payer's name is compared with, the name lowercased once for every line.
+    struct Payer {
+        let id: Int64
+        let name: String
+        let key: String
     }
 
     static func openInvoices(_ db: Database) throws -> [OpenInvoice] {
@@ -98,9 +102,7 @@ package struct BankStatementStore: Sendable {
     /// reference (those of the first such invoice's customer); else the one open invoice owing
     /// exactly the amount (among several, the one whose customer the counterparty names); else a
     /// customer the counterparty names, for credit.
-    static func propose(
-        _ line: BankStatementLine, open: [OpenInvoice], customers: [(id: Int64, name: String)]
-    ) -> Proposal {
+    static func propose(_ line: BankStatementLine, open: [OpenInvoice], customers: [Payer]) -> Proposal {
         guard line.amountMinor > 0 else { return Proposal(rule: .outgoing, customer: nil, invoices: []) }
         let reference = line.reference.uppercased()
         let quoted = open.filter { quotes(reference, $0.number.uppercased()) }
@@ -110,17 +112,17 @@ package struct BankStatementStore: Sendable {
                 invoices: quoted.filter { $0.customerId == first.customerId })
         }
         let payer = line.counterparty.lowercased()
-        func named(_ name: String) -> Bool {
-            !payer.isEmpty && !name.isEmpty && (payer.contains(name.lowercased()) || name.lowercased().contains(payer))
+        func named(_ key: String) -> Bool {
+            !payer.isEmpty && !key.isEmpty && (payer.contains(key) || key.contains(payer))
         }
         var exact = open.filter { $0.open == line.amountMinor }
-        if exact.count > 1 { exact = exact.filter { named($0.customerName) } }
+        if exact.count > 1 { exact = exact.filter { named($0.customerName.lowercased()) } }
         if exact.count == 1, let invoice = exact.first {
             return Proposal(rule: .amount, customer: (invoice.customerId, invoice.customerName), invoices: [invoice])
         }
-        let payers = customers.filter { named($0.name) }
+        let payers = customers.filter { named($0.key) }
         if payers.count == 1, let customer = payers.first {
-            return Proposal(rule: .counterparty, customer: customer, invoices: [])
+            return Proposal(rule: .counterparty, customer: (customer.id, customer.name), invoices: [])
         }
         return Proposal(rule: .none, customer: nil, invoices: [])
     }
@@ -146,15 +148,17 @@ package struct BankStatementStore: Sendable {
         try await database.read { db in
             guard let statement = try BankStatement.fetchOne(db, key: id) else { throw Self.notFound }
             let open = try Self.openInvoices(db)
-            let customers = try Customer.filter(Customer.CodingKeys.deletedAt == nil)
-                .order(sql: "name COLLATE NOCASE").limit(2000).fetchAll(db).map { ($0.id ?? 0, $0.name) }
+            let customers = try Row.fetchAll(
+                db,
+                sql: "SELECT id, name FROM customers WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE LIMIT 2000"
+            ).map { row in Payer(id: row[0], name: row[1], key: (row[1] as String).lowercased()) }
             let lines = try BankStatementLine.filter(BankStatementLine.CodingKeys.statementId == id)
                 .order(BankStatementLine.CodingKeys.lineNumber).fetchAll(db)
             return Review(
                 statement: statement,
                 lines: lines.map {
                     ($0, $0.state == .pending ? Self.propose($0, open: open, customers: customers) : nil)
-                }, openInvoices: open, customers: customers)
+                })
         }
     }
 

@@ -40,18 +40,19 @@ package struct BillingOfficeAPIController {
         routes.get("/api/v1/reminders", .billingRead, .listReminders) { request, _ in
             let query = ListQuery(request)
             let list = try await office.dunning.reminders(
-                invoice: try query.id("invoice_id"), customer: try query.id("customer_id"))
+                invoice: try query.id("invoice_id"), customer: try query.id("customer_id")
+            ).items
             return ItemList(items: list.map { BillingOfficeJSON.Reminder($0, levels: levels) })
         }
         routes.post("/api/v1/reminders/run", .billingWrite, .runReminders) { _, context in
             let made = try await office.dunning.run(context: context.eventContext)
-            let ids = Set(made.compactMap(\.id))
-            let sent = try await office.dunning.reminders().filter { ids.contains($0.reminder.id ?? 0) }
+            let ids = made.compactMap(\.id)
+            let sent = try await office.dunning.reminders(ids: ids, limit: max(ids.count, 1)).items
             return BillingOfficeJSON.Reminders(
                 created: made.count, items: sent.map { BillingOfficeJSON.Reminder($0, levels: levels) })
         }
         routes.get("/api/v1/reminders/{id}", .billingRead, .oneReminder) { _, context in
-            guard let sent = try await office.dunning.reminders(id: try context.id(), limit: 1).first else {
+            guard let sent = try await office.dunning.reminders(ids: [try context.id()], limit: 1).items.first else {
                 throw Dunning.notFound
             }
             return BillingOfficeJSON.Reminder(sent, levels: levels)

@@ -34,6 +34,9 @@ struct StatementReviewPage: Encodable {
         let counterparty: String
         let state: String
         let isPending: Bool
+        /// Money coming in: it may pay any open invoice or be any customer's credit, chosen with
+        /// the picker beside the menu.
+        let isIncoming: Bool
         let paymentId: Int64?
         let rule: String
         let choices: [Choice]
@@ -53,41 +56,26 @@ struct StatementReviewPage: Encodable {
         self.currency = currency.code
         self.canWrite = canWrite
         hasPending = review.pending > 0
-        let invoices = review.openInvoices.map {
-            Choice(
-                value: "invoice:\($0.id)", label: "\($0.number) · \($0.customerName) · open \(currency.text($0.open))")
-        }
-        // Credit for a customer who owes something; anyone else's payment is a proposal's, or the API's.
-        let owing = Set(review.openInvoices.map(\.customerId))
-        let customers = review.customers.filter { owing.contains($0.id) }.map {
-            Choice(value: "customer:\($0.id)", label: "Credit of \($0.name)")
-        }
         lines = review.lines.map { line, proposal in
             var choices = [Choice(value: "", label: "Decide later"), Choice(value: "ignore", label: "Ignore")]
             var proposed = proposal?.rule == .outgoing ? "ignore" : ""
             if let proposal, let customer = proposal.customer, proposal.rule != .outgoing {
-                let value =
-                    proposal.invoices.isEmpty
-                    ? "customer:\(customer.id)"
-                    : "invoices:" + proposal.invoices.map { String($0.id) }.joined(separator: ",")
-                proposed = value
-                if proposal.invoices.count != 1 {
-                    let what =
-                        proposal.invoices.isEmpty
-                        ? "credit of \(customer.name)"
-                        : proposal.invoices.map(\.number).joined(separator: " + ") + " · \(customer.name)"
-                    choices.append(Choice(value: value, label: "Proposed (\(proposal.rule.rawValue)): \(what)"))
-                } else {
-                    proposed = "invoice:\(proposal.invoices[0].id)"
-                }
+                let invoices = proposal.invoices
+                proposed =
+                    invoices.isEmpty
+                    ? "customer:\(customer.id)" : "invoices:" + invoices.map { String($0.id) }.joined(separator: ",")
+                let what =
+                    invoices.isEmpty
+                    ? "credit of \(customer.name)"
+                    : invoices.map(\.number).joined(separator: " + ") + " · \(customer.name)"
+                        + (invoices.count == 1 ? " · open \(currency.text(invoices[0].open))" : "")
+                choices.append(Choice(value: proposed, label: "Proposed (\(proposal.rule.rawValue)): \(what)"))
             }
-            choices += line.amountMinor > 0 ? invoices + customers : []
-            var seen: Set<String> = []
-            choices = choices.filter { seen.insert($0.value).inserted }
             return Line(
                 id: line.id ?? 0, number: line.lineNumber, bookedOn: line.bookedOn,
                 amount: currency.text(line.amountMinor), reference: line.reference, counterparty: line.counterparty,
-                state: line.state.rawValue, isPending: line.state == .pending, paymentId: line.paymentId,
+                state: line.state.rawValue, isPending: line.state == .pending, isIncoming: line.amountMinor > 0,
+                paymentId: line.paymentId,
                 rule: proposal.map { $0.rule == .none ? "no match" : $0.rule.rawValue } ?? "",
                 choices: choices.map { Choice(value: $0.value, label: $0.label, selected: $0.value == proposed) })
         }
@@ -113,6 +101,9 @@ struct RemindersPage: Encodable {
     let levels: String
     let currency: String
     let canWrite: Bool
+    /// The query of the next (older) page, and the link back to the first.
+    let next: String?
+    let firstPage: String?
 }
 
 /// `billing/reminder-print.mustache`: the letter, on A4 or Letter.

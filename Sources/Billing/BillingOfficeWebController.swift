@@ -101,15 +101,24 @@ package struct BillingOfficeWebController {
             context: context, model: model)
     }
 
-    /// The form's `line_<id>` menus: `ignore`, `invoice:<id>`, `invoices:<id>,<id>`,
-    /// `customer:<id>`; empty leaves the line for later.
+    /// The form's `line_<id>` menus: `ignore`, `invoices:<id>,<id>` or `customer:<id>` (a
+    /// proposal), or `invoice` or `customer` with the id chosen in the picker `other_<id>`; empty
+    /// leaves the line for later.
     private func confirm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await request.decode(as: [String: String].self, context: context)
         let id = try context.id()
         var decisions: [BankStatementStore.Decision] = []
         for (name, choice) in form.sorted(by: { $0.key < $1.key }) {
             guard name.hasPrefix("line_"), let line = Int64(name.dropFirst(5)), !choice.isEmpty else { continue }
-            let parts = choice.split(separator: ":", maxSplits: 1).map(String.init)
+            var parts = choice.split(separator: ":", maxSplits: 1).map(String.init)
+            if parts == ["invoice"] || parts == ["customer"] {
+                let picked = "other_\(line)"
+                guard let other = form[picked], Int64(other) != nil else {
+                    throw APIError.validationFailed(
+                        "A line set to another \(parts[0]) needs one chosen in the box beside it.", field: picked)
+                }
+                parts.append(other)
+            }
             let ids = (parts.count == 2 ? parts[1] : "").split(separator: ",").compactMap { Int64($0) }
             switch parts.first {
             case "ignore": decisions.append(.init(lineId: line, action: "ignore"))
@@ -167,7 +176,9 @@ package struct BillingOfficeWebController {
 
     private func reminders(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let levels = office.dunning.settings.dunningDays
-        let rows = try await office.dunning.reminders().map {
+        let query = ListQuery(request)
+        let page = try await office.dunning.reminders(after: try query.cursor(), limit: 50)
+        let rows = page.items.map {
             RemindersPage.Row(
                 id: $0.reminder.id ?? 0, sentOn: $0.reminder.sentOn, level: $0.reminder.level,
                 title: Dunning.label(level: $0.reminder.level, of: levels.count), invoiceId: $0.reminder.invoiceId,
@@ -180,11 +191,13 @@ package struct BillingOfficeWebController {
                 reminders: rows, hasReminders: !rows.isEmpty,
                 levels: levels.enumerated().map {
                     "\(Dunning.label(level: $0.offset + 1, of: levels.count)) at \($0.element) days"
-                }.joined(separator: ", "), currency: currency.code, canWrite: canWrite(context)))
+                }.joined(separator: ", "), currency: currency.code, canWrite: canWrite(context),
+                next: query.nextPage(keeping: [], after: page.next),
+                firstPage: query.firstPage("/billing/reminders", keeping: [])))
     }
 
     private func letter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        guard let sent = try await office.dunning.reminders(id: try context.id(), limit: 1).first else {
+        guard let sent = try await office.dunning.reminders(ids: [try context.id()], limit: 1).items.first else {
             throw Dunning.notFound
         }
         let (reminder, invoice) = (sent.reminder, sent.invoice)

@@ -112,26 +112,42 @@ package struct Dunning: Sendable {
         package let customerName: String
     }
 
-    package func reminders(invoice: Int64? = nil, customer: Int64? = nil, id: Int64? = nil, limit: Int = 500)
-        async throws -> [Sent]
-    {
+    /// Reminders, newest first: `limit` after `after`, and where the next page starts (nil on
+    /// the last). Each filter given narrows them: one invoice's, one customer's, those of `ids`.
+    package func reminders(
+        invoice: Int64? = nil, customer: Int64? = nil, ids: [Int64]? = nil, after: KeysetPosition? = nil,
+        limit: Int = 500
+    ) async throws -> (items: [Sent], next: KeysetPosition?) {
         try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.*, c.name AS customer_name FROM invoice_reminders r
-                    JOIN invoices i ON i.id = r.invoice_id JOIN customers c ON c.id = i.customer_id
-                    WHERE (:invoice IS NULL OR r.invoice_id = :invoice) AND (:customer IS NULL OR i.customer_id = :customer)
-                      AND (:id IS NULL OR r.id = :id)
-                    ORDER BY r.sent_on DESC, r.id DESC LIMIT :limit
-                    """, arguments: ["invoice": invoice, "customer": customer, "id": id, "limit": limit]
-            ).map { row in
-                let reminder = try InvoiceReminder(row: row)
-                guard let invoice = try Invoice.fetchOne(db, key: reminder.invoiceId) else { throw Self.notFound }
-                return Sent(reminder: reminder, invoice: invoice, customerName: row["customer_name"])
+            var request = InvoiceReminder.all()
+            if let invoice { request = request.filter(InvoiceReminder.CodingKeys.invoiceId == invoice) }
+            if let customer {
+                request = request.filter(
+                    sql: "invoice_id IN (SELECT id FROM invoices WHERE customer_id = ?)", arguments: [customer])
             }
+            if let ids { request = request.filter(keys: ids) }
+            let page = try request.page(db, order: Self.newestFirst, after: after, limit: limit)
+            // The page's invoices and their customers' names, one query each (not one per reminder).
+            let invoices = try Dictionary(
+                Invoice.fetchAll(db, keys: Set(page.items.map(\.invoiceId))).map { ($0.id ?? 0, $0) },
+                uniquingKeysWith: { first, _ in first })
+            let names = try Dictionary(
+                Row.fetchAll(
+                    db, sql: "SELECT id, name FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+                    arguments: [
+                        "[" + Set(invoices.values.map(\.customerId)).map(String.init).joined(separator: ",") + "]"
+                    ]
+                ).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+            return (
+                try page.items.map { reminder in
+                    guard let invoice = invoices[reminder.invoiceId] else { throw Self.notFound }
+                    return Sent(reminder: reminder, invoice: invoice, customerName: names[invoice.customerId] ?? "")
+                }, page.next
+            )
         }
     }
+
+    private static let newestFirst = ListOrder(column: "sent_on", descending: true)
 
     static let notFound = APIError.notFound("No such reminder.")
 

@@ -44,6 +44,19 @@ struct QRCodeTests {
         #expect(throws: QRCode.EncodingError.self) { try QRCode(text: String(repeating: "x", count: 300)) }
     }
 
+    @Test func svgDrawsExactlyTheDarkModules() throws {
+        let code = try QRCode(text: "LBX-S0001234")
+        var drawn: Set<[Int]> = []
+        // Each run of dark modules in a row is one rectangle, `M<x>,<y>h<n>v1h-<n>z`, quiet zone included.
+        for match in code.svg.matches(of: /M(\d+),(\d+)h(\d+)v1h-(\d+)z/) {
+            let (x, y, width) = (Int(match.1)! - 4, Int(match.2)! - 4, Int(match.3)!)
+            #expect(match.4 == match.3)
+            for column in x..<x + width { #expect(drawn.insert([column, y]).inserted) }
+        }
+        let dark = (0..<code.size).flatMap { y in (0..<code.size).filter { code.modules[y][$0] }.map { [$0, y] } }
+        #expect(drawn == Set(dark))
+    }
+
     @Test func svgHasTheQuietZoneAndNoScript() throws {
         let svg = try QRCode(text: "LabBox").svg
         #expect(svg.hasPrefix("<svg") && svg.contains("viewBox=\"0 0 29 29\""))

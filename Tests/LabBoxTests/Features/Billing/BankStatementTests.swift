@@ -87,8 +87,10 @@ import Testing
             try await step("the review page shows the proposals preselected") {
                 let page = try await client.send(.get, "/billing/statements/\(id)", session: director)
                 #expect(page.status == .ok)
-                #expect(page.text.contains("<option value=\"invoice:\(first["id"] as? Int ?? 0)\" selected>"))
-                #expect(page.text.contains("<option value=\"customer:\(green)\" selected>"))
+                #expect(
+                    page.text.contains(
+                        "<option value=\"invoices:\(first["id"] as? Int ?? 0)\" data-pick=\"\" selected>"))
+                #expect(page.text.contains("<option value=\"customer:\(green)\" data-pick=\"\" selected>"))
             }
             try await step("confirming records payments and allocations in one go, audited") {
                 let response = try await client.send(
@@ -226,15 +228,22 @@ import Testing
             let id = try #require(Int(location.split(separator: "/").last ?? ""))
             let review = try await client.send(.get, "/api/v1/bank-statements/\(id)", auth: key).json()
             let line = try #require((review["items"] as? [[String: Any]])?.first?["id"] as? Int)
+            // Another invoice than proposed is chosen with the picker beside the line's menu.
+            let page = try await client.send(.get, location, session: director)
+            #expect(page.text.contains(#"name="other_\#(line)" data-pick="""#))
+            #expect(page.text.contains(#"<option value="invoice" data-pick="/api/v1/invoices/lookup">"#))
+            let unpicked = try await client.sendForm(
+                location + "/confirm", session: director, ["line_\(line)": "invoice"])
+            #expect(unpicked.status == .unprocessableContent && unpicked.text.contains("box beside it"))
             let confirmed = try await client.sendForm(
-                location + "/confirm", session: director, ["line_\(line)": "invoice:\(invoiceID)"])
+                location + "/confirm", session: director, ["line_\(line)": "invoice", "other_\(line)": "\(invoiceID)"])
             #expect(confirmed.headers[.location] == location)
             let paid = try await client.send(.get, "/api/v1/invoices/\(invoiceID)", auth: key).json()
             #expect(paid["status"] as? String == "paid")
             let list = try await client.send(.get, "/billing/statements", session: director)
             #expect(list.text.contains("march"))
-            let page = try await client.send(.get, location, session: director)
-            #expect(page.text.contains("status-recorded"))
+            let reviewed = try await client.send(.get, location, session: director)
+            #expect(reviewed.text.contains("status-recorded"))
         }
     }
 }
