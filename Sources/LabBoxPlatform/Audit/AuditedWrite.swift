@@ -244,10 +244,11 @@ package struct AuditedWrite {
     /// The snapshots the trail stores for `versions` of a row: `plain` (their snapshots as they
     /// are) unless `R` holds a person's data, which the trail holds as tokens (decision 0041).
     func snapshots<R: AuditedRecord>(
-        _: R.Type, _ versions: [[String: DatabaseValue]], plain: @autoclosure () throws -> [String]
+        _: R.Type, _ versions: @autoclosure () throws -> [[String: DatabaseValue]],
+        plain: @autoclosure () throws -> [String]
     ) throws -> [String] {
         guard let fields = R.personalFields else { return try plain() }
-        return try PersonalData.pseudonymise(db, versions, fields).map { R.auditSnapshot(of: $0) }
+        return try PersonalData.pseudonymise(db, versions(), fields).map { R.auditSnapshot(of: $0) }
     }
 
     /// An event that is not a row change of its own (`sign`, a sign-in, a bulk action's summary).

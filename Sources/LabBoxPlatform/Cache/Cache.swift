@@ -162,10 +162,17 @@ package final class Cache: Sendable {
         CacheMetrics.bytes.set(to: Double(state.bytes))
     }
 
+    /// Moves a hit to the newest end of the recency list. Only the list's links change: its bytes
+    /// and tags stay as they are (moving those too on every hit was most of a hit's cost).
     private static func touch(_ key: String, in state: inout State) {
-        guard state.newest != key, let entry = state.entries[key] else { return }
-        remove(key, from: &state)
-        insertNewest(key, entry, in: &state)
+        guard state.newest != key, var entry = state.entries[key] else { return }
+        unlink(entry, in: &state)
+        entry.newer = nil
+        entry.older = state.newest
+        if let newest = state.newest { state.entries[newest]?.newer = key }
+        state.newest = key
+        if state.oldest == nil { state.oldest = key }
+        state.entries[key] = entry
     }
 
     private static func insertNewest(_ key: String, _ entry: Entry, in state: inout State) {
@@ -180,10 +187,15 @@ package final class Cache: Sendable {
         for tag in entry.tags { state.keysByTag[tag, default: []].insert(key) }
     }
 
-    private static func remove(_ key: String, from state: inout State) {
-        guard let entry = state.entries.removeValue(forKey: key) else { return }
+    /// Joins an entry's neighbours in the recency list to each other.
+    private static func unlink(_ entry: Entry, in state: inout State) {
         if let newer = entry.newer { state.entries[newer]?.older = entry.older } else { state.newest = entry.older }
         if let older = entry.older { state.entries[older]?.newer = entry.newer } else { state.oldest = entry.newer }
+    }
+
+    private static func remove(_ key: String, from state: inout State) {
+        guard let entry = state.entries.removeValue(forKey: key) else { return }
+        unlink(entry, in: &state)
         state.bytes -= entry.cost
         for tag in entry.tags {
             state.keysByTag[tag]?.remove(key)

@@ -36,6 +36,8 @@ final class Counter: Sendable {
         _ = try await cache.value("user:1:profile", tags: ["table:users"], ttl: .seconds(60)) { 1 }
         _ = try await cache.value("user:1:keys", ttl: .seconds(60)) { 1 }
         _ = try await cache.value("other", tags: ["table:samples"], ttl: .seconds(60)) { 1 }
+        // A hit moves the entry in the recency order; its tags still invalidate it.
+        #expect(try await cache.value("user:1:profile", ttl: .seconds(60)) { 9 } == 1)
         cache.invalidate(tags: ["table:users"])
         #expect(try await cache.value("user:1:profile", ttl: .seconds(60)) { 2 } == 2)
         #expect(try await cache.value("user:1:keys", ttl: .seconds(60)) { 2 } == 1)
