@@ -1136,6 +1136,32 @@ def test_library_sop_proposed_previewed_and_approved(driver):
     driver.save_screenshot(f"{SHOTS}/library-search.png")
 
 
+def test_bank_statement_line_paid_to_another_invoice_with_the_picker(_driver):
+    # The demo server's bank statement, in a browser of its own (a session cookie is per host, not
+    # per port): an incoming line's menu turns on a picker beside it.
+    driver = make_driver(1366, 768)
+    try:
+        sign_in(driver, base=DEMO)
+        driver.get(DEMO + "/billing/statements")
+        driver.find_element(By.CSS_SELECTOR, "main table a[href^='/billing/statements/']").click()
+        menu = next(element for element in driver.find_elements(By.CSS_SELECTOR, "select[name^='line_']")
+                    if Select(element).first_selected_option.text.startswith("Proposed (reference): "))
+        # The proposed invoice is open; chosen again as "another invoice", by its number.
+        number = Select(menu).first_selected_option.text.split(": ", 1)[1].split(" · ")[0]
+        line = menu.get_attribute("id")
+        assert not driver.find_element(By.ID, f"{line}-other").is_enabled()
+        Select(menu).select_by_value("invoice")
+        assert pick(driver, f"{line}-other", number)
+        driver.save_screenshot(f"{SHOTS}/statement-line-picker.png")
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/confirm'] button[type=submit]").click)
+        assert "payments recorded" in flash_text(driver)
+        assert not driver.find_elements(By.ID, line), "the line is still pending"
+        errors = console_errors(driver)
+        assert not errors, errors
+    finally:
+        driver.quit()
+
+
 def test_not_found_page(driver):
     driver.get(BASE + "/no/such/page")
     assert driver.find_element(By.CSS_SELECTOR, ".status-code").text == "Error 404"
@@ -1206,7 +1232,7 @@ def main():
              test_system_health_and_schedules,
              test_security_events, test_shipment_checked_in_and_sent_on_by_scanning,
              test_superovulation_worklist_and_flush,
-             test_not_found_page, test_account_menu_and_sections_by_keyboard,
+             test_bank_statement_line_paid_to_another_invoice_with_the_picker, test_not_found_page, test_account_menu_and_sections_by_keyboard,
              test_every_page_fits_a_phone_a_tablet_and_a_desktop, test_sign_out]
     driver = make_driver(1366, 768)
     passed = failed = 0

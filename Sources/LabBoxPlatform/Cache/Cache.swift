@@ -165,17 +165,19 @@ package final class Cache: Sendable {
     /// Moves a hit to the newest end of the recency list. Only the list's links change: its bytes
     /// and tags stay as they are (moving those too on every hit was most of a hit's cost).
     private static func touch(_ key: String, in state: inout State) {
-        guard state.newest != key, var entry = state.entries[key] else { return }
+        guard state.newest != key, let entry = state.entries[key] else { return }
         unlink(entry, in: &state)
-        entry.newer = nil
-        entry.older = state.newest
-        if let newest = state.newest { state.entries[newest]?.newer = key }
-        state.newest = key
-        if state.oldest == nil { state.oldest = key }
-        state.entries[key] = entry
+        linkNewest(key, entry, in: &state)
     }
 
     private static func insertNewest(_ key: String, _ entry: Entry, in state: inout State) {
+        linkNewest(key, entry, in: &state)
+        state.bytes += entry.cost
+        for tag in entry.tags { state.keysByTag[tag, default: []].insert(key) }
+    }
+
+    /// Stores the entry as the newest in the recency list.
+    private static func linkNewest(_ key: String, _ entry: Entry, in state: inout State) {
         var entry = entry
         entry.newer = nil
         entry.older = state.newest
@@ -183,8 +185,6 @@ package final class Cache: Sendable {
         state.newest = key
         if state.oldest == nil { state.oldest = key }
         state.entries[key] = entry
-        state.bytes += entry.cost
-        for tag in entry.tags { state.keysByTag[tag, default: []].insert(key) }
     }
 
     /// Joins an entry's neighbours in the recency list to each other.

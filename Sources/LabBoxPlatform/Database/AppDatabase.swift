@@ -9,6 +9,10 @@ import Logging
 /// (``GroupCommit``).
 package final class AppDatabase: Sendable {
     package let pool: DatabasePool
+    /// A read-only connection of its own for single-statement lookups (a sample by id, the API's
+    /// busiest read): a read there is one hop to its queue and back, where a pool reader takes two
+    /// (to the queue that waits for a free reader, then to the reader's). docs/BENCHMARKS.md.
+    private let lookups: DatabaseQueue
     package let path: String
     package let migrations: Migrations
     package let auditPolicy: AuditPolicy
@@ -34,6 +38,10 @@ package final class AppDatabase: Sendable {
         // directory, and a statement journal on disk cost a write per page in every transaction.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        var lookupConfiguration = configuration
+        lookupConfiguration.readonly = true
+        lookupConfiguration.busyMode = .timeout(10)
+        self.lookups = try DatabaseQueue(path: path, configuration: lookupConfiguration)
         // GRDB switches its writer to synchronous=NORMAL when it enables WAL, after any
         // prepareDatabase hook, so the durability setting is applied to the writer afterwards.
         let synchronous = config.synchronous.rawValue.uppercased()
@@ -84,7 +92,7 @@ package final class AppDatabase: Sendable {
             let resume: @Sendable (Result<Database, any Error>) -> Void = { database in
                 continuation.resume(with: Result { try measured(database.get()) })
             }
-            if singleStatement { pool.asyncUnsafeRead(resume) } else { pool.asyncRead(resume) }
+            if singleStatement { lookups.asyncUnsafeRead(resume) } else { pool.asyncRead(resume) }
         }
     }
 
@@ -168,6 +176,7 @@ package final class AppDatabase: Sendable {
             try checkpointer.stop(on: db)
             if checkpoints == .labbox { _ = try db.checkpoint(checkpoint) }
         }
+        try lookups.close()
         try pool.close()
         checkpointer.closeFile()
         CleanClose.record(path)
