@@ -424,6 +424,24 @@ function picker(field) {
     }
     list.hidden = false;
     box.setAttribute("aria-expanded", "true");
+    place();
+  }
+
+  // In a table that scrolls sideways (`.scroll`) the list would be cut off at the table's edge: it
+  // is laid over the page instead, under the box, and follows the box when anything scrolls.
+  const scroller = box.closest(".scroll");
+  function place() {
+    if (!scroller || list.hidden) return;
+    const at = box.getBoundingClientRect();
+    Object.assign(list.style, {
+      position: "fixed", left: `${at.left}px`, top: `${at.bottom}px`, right: "auto",
+      width: `${Math.max(at.width, 240)}px`,
+    });
+  }
+  if (scroller) {
+    window.addEventListener("scroll", place, { passive: true });
+    scroller.addEventListener("scroll", place, { passive: true });
+    window.addEventListener("resize", place);
   }
 
   function highlight(index) {
@@ -498,12 +516,16 @@ function picker(field) {
 // to ask: each option carries its kind's route in `data-pick`.
 document.addEventListener("DOMContentLoaded", () => {
   for (const menu of document.querySelectorAll("select[data-pick-kind]")) {
-    menu.addEventListener("change", () => {
+    const follow = () => {
       const field = document.getElementById(`${menu.dataset.pickKind}-id`);
-      if (!field) return;
-      field.dataset.pick = menu.selectedOptions[0]?.dataset.pick ?? "";
+      const lookup = menu.selectedOptions[0]?.dataset.pick ?? "";
+      if (!field || field.dataset.pick === lookup) return;
+      field.dataset.pick = lookup;
       field.dispatchEvent(new Event("pick-reset"));
-    });
+    };
+    menu.addEventListener("change", follow);
+    // A page come back to (Back, reload) may show a kind chosen before: the picker follows it.
+    follow();
   }
 });
 

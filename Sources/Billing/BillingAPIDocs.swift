@@ -79,7 +79,12 @@ extension APIOperation {
                     ])), "Per customer: how many charges, the earliest day, the net total.")
         ])
 
-    package static let findInvoices = lookup("invoice", matchedBy: "number")
+    package static let findInvoices = lookup(
+        "invoice", matchedBy: "number",
+        filters: [
+            .query(
+                "open", "true: only issued invoices with something left to pay.", .enumeration(["true", "false"]))
+        ])
 
     package static let listInvoices = APIOperation(
         "List invoices and credit notes", "Newest first, up to 200, each with its status and open amount.",

@@ -101,12 +101,23 @@ package struct BillingOfficeWebController {
             context: context, model: model)
     }
 
-    /// The form's `line_<id>` menus: `ignore`, `invoices:<id>,<id>` or `customer:<id>` (a
-    /// proposal), or `invoice` or `customer` with the id chosen in the picker `other_<id>`; empty
-    /// leaves the line for later.
+    /// Records the decided lines; a refusal (a line set to "another" with none chosen, an invoice
+    /// that cannot be paid) comes back to the review as its message, and nothing is recorded.
     private func confirm(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let form = try await request.decode(as: [String: String].self, context: context)
         let id = try context.id()
+        return try await Flash.after(redirectTo: "/billing/statements/\(id)") {
+            let decisions = try Self.decisions(form)
+            let recorded = try await office.statements.confirm(
+                statement: id, decisions, context: context.eventContext)
+            return "\(recorded) payments recorded, \(decisions.count - recorded) lines ignored."
+        }
+    }
+
+    /// The form's `line_<id>` menus: `ignore`, `invoices:<id>,<id>` or `customer:<id>` (a
+    /// proposal), or `invoice` or `customer` with the id chosen in the picker `other_<id>`; empty
+    /// leaves the line for later.
+    private static func decisions(_ form: [String: String]) throws -> [BankStatementStore.Decision] {
         var decisions: [BankStatementStore.Decision] = []
         for (name, choice) in form.sorted(by: { $0.key < $1.key }) {
             guard name.hasPrefix("line_"), let line = Int64(name.dropFirst(5)), !choice.isEmpty else { continue }
@@ -115,7 +126,8 @@ package struct BillingOfficeWebController {
                 let picked = "other_\(line)"
                 guard let other = form[picked], Int64(other) != nil else {
                     throw APIError.validationFailed(
-                        "A line set to another \(parts[0]) needs one chosen in the box beside it.", field: picked)
+                        "A line set to another \(parts[0]) needs one chosen in the box beside it; nothing was recorded.",
+                        field: picked)
                 }
                 parts.append(other)
             }
@@ -127,11 +139,7 @@ package struct BillingOfficeWebController {
             default: throw APIError.invalid("Unknown choice \(choice).", field: name)
             }
         }
-        return try await Flash.after(redirectTo: "/billing/statements/\(id)") {
-            let recorded = try await office.statements.confirm(
-                statement: id, decisions, context: context.eventContext)
-            return "\(recorded) payments recorded, \(decisions.count - recorded) lines ignored."
-        }
+        return decisions
     }
 
     private func payment(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -24,8 +24,10 @@ package struct InvoicesAPIController {
             return ItemList(items: try await invoices.list(filter).map { BillingJSON.Invoice($0) })
         }
         routes.get("/api/v1/invoices/lookup", .billingRead, .findInvoices) { request, _ in
-            guard let words = try Lookup.words(ListQuery(request)) else { return ItemList<Lookup.Match>(items: []) }
-            return try await invoices.lookup(words)
+            let query = ListQuery(request)
+            let open = try query.choice("open", in: ["true", "false"]) == "true"
+            guard let words = try Lookup.words(query) else { return ItemList<Lookup.Match>(items: []) }
+            return try await invoices.lookup(words, open: open)
         }
         routes.post("/api/v1/invoices", .billingWrite, .draftInvoice) { request, context in
             let input = try await request.decode(as: InvoiceStore.DraftInput.self, context: context)

@@ -176,7 +176,9 @@ package final class AppDatabase: Sendable {
             try checkpointer.stop(on: db)
             if checkpoints == .labbox { _ = try db.checkpoint(checkpoint) }
         }
-        try lookups.close()
+        // The lookups' connection first, so that the pool's writer is the last one and its close
+        // leaves the single file; closing a read-only connection loses nothing if it fails.
+        try? lookups.close()
         try pool.close()
         checkpointer.closeFile()
         CleanClose.record(path)

@@ -158,6 +158,12 @@ import Testing
             #expect(byID.first?["detail"] as? String == "Green Farm · draft")
             let invoices = try await matches(client, "/api/v1/invoices/lookup?q=green%20farm", key: admin)
             #expect(invoices.map { $0["id"] as? Int } == [invoice])
+            // A bank line pays an open invoice (`open=true`): a draft is not one, the issued invoice is.
+            let open = "/api/v1/invoices/lookup?q=green&open=true"
+            #expect(try await matches(client, open, key: admin).isEmpty)
+            let issued = try await client.send(.post, "/api/v1/invoices/\(invoice)/issue", auth: admin)
+            #expect(issued.status == .ok, "\(issued.text)")
+            #expect(try await matches(client, open, key: admin).map { $0["id"] as? Int } == [invoice])
 
             let donor = try await client.newAnimal(auth: admin, name: "Daisy")
             let sire = try await client.newAnimal(auth: admin, name: "Bruno", sex: "male")

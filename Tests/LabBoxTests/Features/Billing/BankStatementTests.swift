@@ -231,10 +231,16 @@ import Testing
             // Another invoice than proposed is chosen with the picker beside the line's menu.
             let page = try await client.send(.get, location, session: director)
             #expect(page.text.contains(#"name="other_\#(line)" data-pick="""#))
-            #expect(page.text.contains(#"<option value="invoice" data-pick="/api/v1/invoices/lookup">"#))
+            #expect(page.text.contains(#"<option value="invoice" data-pick="/api/v1/invoices/lookup?open=true">"#))
+            // "Another invoice" with none picked comes back to the review saying so, nothing recorded.
             let unpicked = try await client.sendForm(
                 location + "/confirm", session: director, ["line_\(line)": "invoice"])
-            #expect(unpicked.status == .unprocessableContent && unpicked.text.contains("box beside it"))
+            #expect(unpicked.headers[.location] == location)
+            let flash = try #require(unpicked.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let refused = try await client.execute(
+                uri: location, method: .get, headers: [.cookie: "\(flash); \(director.cookie)"])
+            #expect(refused.text.contains("box beside it; nothing was recorded"))
+            #expect(refused.text.contains(#"name="other_\#(line)""#))
             let confirmed = try await client.sendForm(
                 location + "/confirm", session: director, ["line_\(line)": "invoice", "other_\(line)": "\(invoiceID)"])
             #expect(confirmed.headers[.location] == location)
