@@ -111,7 +111,10 @@ def clock_jumps(labbox, work, report):
         expect(len(runs(data)) == 1, f"the schedule ran again after the clock went back an hour: {runs(data)}")
         report("an hour back: no second run of the schedule, the access token still works, writes audited")
 
-        clock.set(3600)
+        # An hour ahead, landing five seconds into a minute: the old server's timer (also moved) and
+        # the new server's first look then fall in the same minute of the every-minute schedule, so
+        # a second run would be a second catch-up, not the next minute's rightful run.
+        clock.set(3600 + (65 - time.time() % 60) % 60)
         create("CLOCK-an-hour-ahead")
         status, body, _ = request(server.port, tokens["access_token"], "GET", "/api/v1/auth/me")
         expect(status == 401 and isinstance(body, dict) and "error" in body,
