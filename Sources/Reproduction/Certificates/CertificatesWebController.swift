@@ -26,12 +26,8 @@ package struct CertificatesWebController {
             try await embryoCertificate(request, context)
         }
         routes.post("/certificates/embryos/{id}/revoke", .reproductionWrite) { request, context in
-            let form = try await request.decode(as: RevokeForm.self, context: context)
-            let id = try context.id()
-            return try await Flash.after(redirectTo: "/certificates/embryos/\(id)") {
-                let certificate = try await store.revokeEmbryoCertificate(
-                    id: id, reason: form.reason, context: context.eventContext)
-                return "\(certificate.number) is revoked."
+            try await revoke(request, context, list: "/certificates/embryos") {
+                try await store.revokeEmbryoCertificate(id: $0, reason: $1, context: $2).number
             }
         }
         routes.get("/certificates/health", .reproductionRead) { request, context in
@@ -47,12 +43,8 @@ package struct CertificatesWebController {
             try await healthCertificate(request, context)
         }
         routes.post("/certificates/health/{id}/revoke", .reproductionWrite) { request, context in
-            let form = try await request.decode(as: RevokeForm.self, context: context)
-            let id = try context.id()
-            return try await Flash.after(redirectTo: "/certificates/health/\(id)") {
-                let certificate = try await store.revokeHealthCertificate(
-                    id: id, reason: form.reason, context: context.eventContext)
-                return "\(certificate.number) is revoked."
+            try await revoke(request, context, list: "/certificates/health") {
+                try await store.revokeHealthCertificate(id: $0, reason: $1, context: $2).number
             }
         }
         routes.get("/certificates/destinations", .reproductionRead) { request, context in
@@ -248,6 +240,19 @@ package struct CertificatesWebController {
             model: HealthCertificatePage(
                 detail, lab: store.centre, time: pages.time,
                 canRevoke: context.principal?.can(.reproductionWrite) == true))
+    }
+
+    /// Revokes an embryo or a health certificate (`revoke` returns its number) and shows it again,
+    /// with a refusal (no reason given, already revoked) as the message.
+    private func revoke(
+        _ request: Request, _ context: AppRequestContext, list: String,
+        _ revoke: (Int64, String?, EventContext) async throws -> String
+    ) async throws -> Response {
+        let form = try await request.decode(as: RevokeForm.self, context: context)
+        let id = try context.id()
+        return try await Flash.after(redirectTo: "\(list)/\(id)") {
+            "\(try await revoke(id, form.reason, context.eventContext)) is revoked."
+        }
     }
 
     private func destinations(_ request: Request, _ context: AppRequestContext) async throws -> Response {
