@@ -39,10 +39,10 @@ package struct BillingOfficeAPIController {
         }
         routes.get("/api/v1/reminders", .billingRead, .listReminders) { request, _ in
             let query = ListQuery(request)
-            let list = try await office.dunning.reminders(
-                invoice: try query.id("invoice_id"), customer: try query.id("customer_id")
-            ).items
-            return ItemList(items: list.map { BillingOfficeJSON.Reminder($0, levels: levels) })
+            let page = try await office.dunning.reminders(
+                invoice: try query.id("invoice_id"), customer: try query.id("customer_id"),
+                after: try query.cursor(), limit: try query.limit())
+            return KeysetPage(items: page.items.map { BillingOfficeJSON.Reminder($0, levels: levels) }, next: page.next)
         }
         routes.post("/api/v1/reminders/run", .billingWrite, .runReminders) { _, context in
             let made = try await office.dunning.run(context: context.eventContext)

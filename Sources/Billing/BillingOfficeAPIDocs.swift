@@ -52,11 +52,12 @@ extension APIOperation {
         ])
 
     package static let listReminders = APIOperation(
-        "List payment reminders", "Newest first, up to 500.",
+        "List payment reminders", "Newest first, a page at a time.",
         parameters: [
             .query("invoice_id", "One invoice's.", .recordID), .query("customer_id", "One customer's.", .recordID),
+            .limit, .cursor,
         ],
-        responses: [200: .json(.list(of: .reminder), "The reminders."), 400: "A bad parameter."])
+        responses: [200: .json(.page(of: .reminder), "A page of reminders."), 400: "A bad parameter."])
 
     package static let runReminders = APIOperation(
         "Send the reminders due today",

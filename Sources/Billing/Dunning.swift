@@ -116,7 +116,7 @@ package struct Dunning: Sendable {
     /// the last). Each filter given narrows them: one invoice's, one customer's, those of `ids`.
     package func reminders(
         invoice: Int64? = nil, customer: Int64? = nil, ids: [Int64]? = nil, after: KeysetPosition? = nil,
-        limit: Int = 500
+        limit: Int
     ) async throws -> (items: [Sent], next: KeysetPosition?) {
         try await database.read { db in
             var request = InvoiceReminder.all()

@@ -87,6 +87,16 @@ import Testing
                         .get, "/api/v1/reminders?invoice_id=\(old["id"] as? Int ?? 0)", auth: key
                     ).json()["items"] as? [[String: Any]]
                 #expect(levels?.compactMap { $0["level"] as? Int }.sorted() == [1, 2, 3])
+                // Two pages of two: every reminder once, though all four were sent on the same day.
+                let first = try await client.send(.get, "/api/v1/reminders?limit=2", auth: key).json()
+                let cursor = try #require(first["next_cursor"] as? String)
+                let second = try await client.send(.get, "/api/v1/reminders?limit=2&cursor=\(cursor)", auth: key)
+                    .json()
+                #expect(second["next_cursor"] is NSNull)
+                let paged = [first, second].flatMap {
+                    ($0["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+                }
+                #expect(paged.count == 4 && Set(paged).count == 4)
                 // The table itself refuses a level twice.
                 let oldID = old["id"] as? Int ?? 0
                 await #expect(throws: (any Error).self) {
