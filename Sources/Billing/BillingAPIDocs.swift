@@ -156,8 +156,9 @@ extension APIOperation {
         ])
 
     package static let listPayments = APIOperation(
-        "List payments", parameters: [.query("customer_id", "One customer's.", .recordID)],
-        responses: [200: .json(.list(of: .payment), "Newest first, up to 200."), 400: "A bad parameter."])
+        "List payments", "Newest received first, a page at a time.",
+        parameters: [.query("customer_id", "One customer's.", .recordID), .limit, .cursor],
+        responses: [200: .json(.page(of: .payment), "A page of payments."), 400: "A bad parameter."])
 
     package static let recordPayment = APIOperation(
         "Record a payment",

@@ -206,6 +206,9 @@ struct PaymentsPage: Encodable {
     let methods: [Choice]
     let currency: String
     let canWrite: Bool
+    /// The query of the next (older) page, and the link back to the first.
+    let next: String?
+    let firstPage: String?
 }
 
 /// `billing/aging.mustache`.

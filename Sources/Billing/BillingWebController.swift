@@ -168,7 +168,7 @@ package struct BillingWebController {
         }
         let net = unbilled.compactMap { InvoiceArithmetic.lineNet($0.line.quantity, $0.line.unitPrice, currency) }
             .reduce(Money.zero, +)
-        let credit = try await payments.payments(customer: id, limit: 10_000).map(\.unallocated).reduce(0, +)
+        let credit = try await payments.credit(customer: id)
         let billed = try await invoices.list(.init(customer: id)).map(InvoiceRow.init)
         return pages.page(
             "billing/customer", title: "Billing · \(customer.name)", section: "billing", request: request,
@@ -271,12 +271,13 @@ package struct BillingWebController {
     }
 
     private func paymentList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let list = try await payments.payments()
+        let query = ListQuery(request)
+        let page = try await payments.payments(after: try query.cursor(), limit: 50)
         let open = try await invoices.list(.init(state: .issued, kind: .invoice), limit: 500).filter { $0.open > 0 }
         return pages.page(
             "billing/payments", title: "Payments", section: "billing", request: request, context: context,
             model: PaymentsPage(
-                payments: list.map {
+                payments: page.items.map {
                     PaymentsPage.Row(
                         id: $0.payment.id ?? 0, receivedOn: $0.payment.receivedOn, customer: $0.customerName,
                         amount: currency.text($0.payment.amountMinor), method: $0.payment.method.rawValue,
@@ -289,7 +290,9 @@ package struct BillingWebController {
                         label: "\($0.invoice.number ?? "") · \($0.customerName) · open \(currency.text($0.open))")
                 },
                 methods: Payment.Method.allCases.map { Choice(value: $0.rawValue, selected: $0 == .bankTransfer) },
-                currency: currency.code, canWrite: canWrite(context)))
+                currency: currency.code, canWrite: canWrite(context),
+                next: query.nextPage(keeping: [], after: page.next),
+                firstPage: query.firstPage("/billing/payments", keeping: [])))
     }
 
     /// Records a payment; with an invoice chosen, allocates as much of it as the invoice owes.

@@ -64,8 +64,10 @@ package struct InvoicesAPIController {
             return EditedResponse(status: .created, response: try await one(note.id))
         }
         routes.get("/api/v1/payments", .billingRead, .listPayments) { request, _ in
-            let list = try await payments.payments(customer: try ListQuery(request).id("customer_id"))
-            return ItemList(items: list.map { BillingJSON.Payment($0, currency) })
+            let query = ListQuery(request)
+            let page = try await payments.payments(
+                customer: try query.id("customer_id"), after: try query.cursor(), limit: try query.limit())
+            return KeysetPage(items: page.items.map { BillingJSON.Payment($0, currency) }, next: page.next)
         }
         routes.post("/api/v1/payments", .billingWrite, .recordPayment) { request, context in
             let input = try await request.decode(as: PaymentStore.Input.self, context: context)

@@ -158,32 +158,60 @@ package struct PaymentStore: Sendable {
         package var unallocated: Int64 { payment.amountMinor - allocated - refunded }
     }
 
-    /// Newest first; of one customer, or the one payment `id`.
-    package func payments(customer: Int64? = nil, id: Int64? = nil, limit: Int = 200) async throws -> [Settled] {
+    /// Payments, newest received first: `limit` after `after`, and where the next page starts (nil
+    /// on the last). Of one customer, or the payments `ids`, when given.
+    package func payments(customer: Int64? = nil, ids: [Int64]? = nil, after: KeysetPosition? = nil, limit: Int)
+        async throws -> (items: [Settled], next: KeysetPosition?)
+    {
         try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.*, c.name AS customer_name,
-                      COALESCE((SELECT SUM(amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0)
-                        AS allocated,
-                      COALESCE((SELECT SUM(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id), 0)
-                        AS refunded
-                    FROM payments p JOIN customers c ON c.id = p.customer_id
-                    WHERE (:customer IS NULL OR p.customer_id = :customer) AND (:id IS NULL OR p.id = :id)
-                    ORDER BY p.received_on DESC, p.id DESC LIMIT :limit
-                    """, arguments: ["customer": customer, "id": id, "limit": limit]
-            ).map {
-                Settled(
-                    payment: try Payment(row: $0), customerName: $0["customer_name"], allocated: $0["allocated"],
-                    refunded: $0["refunded"])
-            }
+            var request = Payment.all()
+            if let customer { request = request.filter(Payment.CodingKeys.customerId == customer) }
+            if let ids { request = request.filter(keys: ids) }
+            let page = try request.page(db, order: Self.newestFirst, after: after, limit: limit)
+            // The page's customers and what went where, in one query (not one per payment).
+            let settled = try Dictionary(
+                Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.id, c.name,
+                          COALESCE((SELECT SUM(amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0),
+                          COALESCE((SELECT SUM(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id), 0)
+                        FROM payments p JOIN customers c ON c.id = p.customer_id
+                        WHERE p.id IN (SELECT value FROM json_each(?))
+                        """,
+                    arguments: ["[" + page.items.compactMap(\.id).map(String.init).joined(separator: ",") + "]"]
+                ).map { ($0[0] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+            return (
+                page.items.map { payment in
+                    let row = settled[payment.id ?? 0]
+                    return Settled(
+                        payment: payment, customerName: row?[1] ?? "", allocated: row?[2] ?? 0,
+                        refunded: row?[3] ?? 0)
+                }, page.next
+            )
         }
     }
 
     package func payment(id: Int64) async throws -> Settled? {
-        try await payments(id: id, limit: 1).first
+        try await payments(ids: [id], limit: 1).items.first
     }
+
+    /// The customer's credit: what their payments brought and was neither allocated nor refunded.
+    package func credit(customer: Int64) async throws -> Int64 {
+        try await database.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE((SELECT SUM(amount_minor) FROM payments WHERE customer_id = :customer), 0)
+                      - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocations a
+                          JOIN payments p ON p.id = a.payment_id WHERE p.customer_id = :customer), 0)
+                      - COALESCE((SELECT SUM(r.amount_minor) FROM payment_refunds r
+                          JOIN payments p ON p.id = r.payment_id WHERE p.customer_id = :customer), 0)
+                    """, arguments: ["customer": customer]) ?? 0
+        }
+    }
+
+    private static let newestFirst = ListOrder(column: "received_on", descending: true)
 
     // MARK: Aging
 

@@ -256,6 +256,7 @@ import Testing
             $0.requestBurst = 10_000
         }
         let key = try await server.apiKey(BillingFixture.scopes)
+        let director = try await server.signIn(.director)
         try await server.test { client in
             var generator = MoneyTests.Generator(state: seed)
             func cents(_ text: Any?) -> Int {
@@ -299,6 +300,19 @@ import Testing
                 let json = try await client.send(.get, "/api/v1/invoices/\(invoice)", auth: key).json()
                 #expect(cents(json["open"]) == owed[invoice] && owed[invoice]! >= 0 && owed[invoice]! <= total)
             }
+            // The payments one to a page: each once, with what is left of it.
+            let first = try await client.send(.get, "/api/v1/payments?customer_id=\(customer)&limit=1", auth: key)
+                .json()
+            let cursor = try #require(first["next_cursor"] as? String)
+            let second = try await client.send(
+                .get, "/api/v1/payments?customer_id=\(customer)&limit=1&cursor=\(cursor)", auth: key
+            ).json()
+            #expect(second["next_cursor"] is NSNull)
+            let paged = [first, second].flatMap { $0["items"] as? [[String: Any]] ?? [] }
+            #expect(Dictionary(paged.map { ($0["id"] as? Int ?? 0, cents($0["unallocated"])) }) { a, _ in a } == left)
+            // The customer's credit is what is left of both.
+            let page = try await client.send(.get, "/billing/customers/\(customer)", session: director).text
+            #expect(page.contains("Customer credit (payments not allocated): \(text(left.values.reduce(0, +)))"))
         }
     }
 
