@@ -201,8 +201,6 @@ struct PaymentsPage: Encodable {
         let unallocated: String
     }
     let payments: [Row]
-    let customers: [Choice]
-    let openInvoices: [Choice]
     let methods: [Choice]
     let currency: String
     let canWrite: Bool

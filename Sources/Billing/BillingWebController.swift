@@ -273,7 +273,6 @@ package struct BillingWebController {
     private func paymentList(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = ListQuery(request)
         let page = try await payments.payments(after: try query.cursor(), limit: 50)
-        let open = try await invoices.list(.init(state: .issued, kind: .invoice), limit: 500).filter { $0.open > 0 }
         return pages.page(
             "billing/payments", title: "Payments", section: "billing", request: request, context: context,
             model: PaymentsPage(
@@ -282,12 +281,6 @@ package struct BillingWebController {
                         id: $0.payment.id ?? 0, receivedOn: $0.payment.receivedOn, customer: $0.customerName,
                         amount: currency.text($0.payment.amountMinor), method: $0.payment.method.rawValue,
                         reference: $0.payment.reference, unallocated: currency.text($0.unallocated))
-                },
-                customers: try await charges.customers().map { Choice(value: String($0.id), label: $0.name) },
-                openInvoices: open.map {
-                    Choice(
-                        value: String($0.invoice.id ?? 0),
-                        label: "\($0.invoice.number ?? "") · \($0.customerName) · open \(currency.text($0.open))")
                 },
                 methods: Payment.Method.allCases.map { Choice(value: $0.rawValue, selected: $0 == .bankTransfer) },
                 currency: currency.code, canWrite: canWrite(context),
