@@ -132,12 +132,9 @@ package struct Dunning: Sendable {
                 Invoice.fetchAll(db, keys: Set(page.items.map(\.invoiceId))).map { ($0.id ?? 0, $0) },
                 uniquingKeysWith: { first, _ in first })
             let names = try Dictionary(
-                Row.fetchAll(
-                    db, sql: "SELECT id, name FROM customers WHERE id IN (SELECT value FROM json_each(?))",
-                    arguments: [
-                        "[" + Set(invoices.values.map(\.customerId)).map(String.init).joined(separator: ",") + "]"
-                    ]
-                ).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+                SQLRequest<Row>(
+                    literal: "SELECT id, name FROM customers WHERE id IN \(Set(invoices.values.map(\.customerId)))"
+                ).fetchAll(db).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
             return (
                 try page.items.map { reminder in
                     guard let invoice = invoices[reminder.invoiceId] else { throw Self.notFound }

@@ -170,17 +170,15 @@ package struct PaymentStore: Sendable {
             let page = try request.page(db, order: Self.newestFirst, after: after, limit: limit)
             // The page's customers and what went where, in one query (not one per payment).
             let settled = try Dictionary(
-                Row.fetchAll(
-                    db,
-                    sql: """
+                SQLRequest<Row>(
+                    literal: """
                         SELECT p.id, c.name,
                           COALESCE((SELECT SUM(amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0),
                           COALESCE((SELECT SUM(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id), 0)
                         FROM payments p JOIN customers c ON c.id = p.customer_id
-                        WHERE p.id IN (SELECT value FROM json_each(?))
-                        """,
-                    arguments: ["[" + page.items.compactMap(\.id).map(String.init).joined(separator: ",") + "]"]
-                ).map { ($0[0] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                        WHERE p.id IN \(page.items.compactMap(\.id))
+                        """
+                ).fetchAll(db).map { ($0[0] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
             return (
                 page.items.map { payment in
                     let row = settled[payment.id ?? 0]
