@@ -35,11 +35,17 @@ package enum TarReader {
         package static func freeSpace(at directory: URL) throws -> Limits {
             let system = try FileManager.default.attributesOfFileSystem(forPath: directory.path)
             func number(_ key: FileAttributeKey) -> Int64 { (system[key] as? NSNumber)?.int64Value ?? 0 }
-            let size = number(.systemSize)
-            let nodes = number(.systemNodes)
-            let bytes = number(.systemFreeSize) - min(1 << 30, size / 10)
+            return reserving(
+                free: number(.systemFreeSize), of: number(.systemSize),
+                freeNodes: number(.systemFreeNodes), of: number(.systemNodes))
+        }
+
+        /// The arithmetic of ``freeSpace(at:)``, apart from the filesystem's figures, which other
+        /// writers change between any two reads.
+        package static func reserving(free: Int64, of size: Int64, freeNodes: Int64, of nodes: Int64) -> Limits {
+            let bytes = free - min(1 << 30, size / 10)
             // Filesystems without a fixed inode table (btrfs) report none; their files cost space.
-            let files = nodes == 0 ? Int.max : Int(number(.systemFreeNodes) - min(100_000, nodes / 10))
+            let files = nodes == 0 ? Int.max : Int(freeNodes - min(100_000, nodes / 10))
             return Limits(bytes: max(0, bytes), files: max(0, files))
         }
     }

@@ -210,11 +210,18 @@ import Testing
         #expect(throws: BackupError.self) {
             try Self.unpack([Self.header("labbox.db", size: "777777777777")], limits: .init(bytes: 1 << 30, files: 10))
         }
-        // The default keeps a reserve of the filesystem free.
-        let system = try FileManager.default.attributesOfFileSystem(forPath: directory.path)
-        let free = try #require((system[.systemFreeSize] as? NSNumber)?.int64Value)
-        let limits = try TarReader.Limits.freeSpace(at: URL(fileURLWithPath: directory.path))
-        #expect(limits.bytes < free && limits.bytes >= free - (1 << 30))
+    }
+
+    /// Fixed figures: the disk's real free space moves while other tests write beside this one.
+    @Test func theDefaultLimitsKeepAReserveOfTheFilesystemFree() {
+        let big = TarReader.Limits.reserving(free: 50 << 30, of: 250 << 30, freeNodes: 2_000_000, of: 16_000_000)
+        #expect(big.bytes == 49 << 30 && big.files == 1_900_000)
+        let small = TarReader.Limits.reserving(free: 3 << 30, of: 5 << 30, freeNodes: 50_000, of: 300_000)
+        #expect(small.bytes == (3 << 30) - (5 << 30) / 10 && small.files == 20_000)
+        let full = TarReader.Limits.reserving(free: 100 << 20, of: 250 << 30, freeNodes: 10, of: 16_000_000)
+        #expect(full.bytes == 0 && full.files == 0)
+        // btrfs has no inode table: only space bounds it.
+        #expect(TarReader.Limits.reserving(free: 50 << 30, of: 250 << 30, freeNodes: 0, of: 0).files == Int.max)
     }
 
     /// `created` again with `extra` members, each listed in its manifest with the right SHA-256.
