@@ -18,9 +18,11 @@ import Testing
     @Test func sigtermLetsInFlightRequestsFinishAndClosesTheDatabaseCleanly() async throws {
         let server = try TestServer()
         let ready = AsyncStream.makeStream(of: Int.self)
+        let handling = AsyncStream.makeStream(of: Void.self)
         let running = Task {
             let router = try buildRouter(server.services)
             router.get("/test/slow") { _, _ in
+                handling.continuation.yield()
                 try await Task.sleep(for: .milliseconds(1500))
                 return "finished"
             }
@@ -34,7 +36,9 @@ import Testing
         let request = Task {
             try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/test/slow")!)
         }
-        try await Task.sleep(for: .milliseconds(400))
+        // The signal comes once the request is in its handler, however busy the machine is.
+        var started = handling.stream.makeAsyncIterator()
+        _ = await started.next()
         kill(getpid(), SIGUSR2)
         let (data, response) = try await request.value
         #expect((response as? HTTPURLResponse)?.statusCode == 200)

@@ -44,18 +44,20 @@ private func holdWriter(_ database: AppDatabase, until release: DispatchSemaphor
     while held.wait(timeout: .now()) == .timedOut { try? await Task.sleep(for: .milliseconds(5)) }
 }
 
-/// Queues `count` writes behind a held writer, lets it go after `delay`, and returns which
-/// succeeded: all of them arrive while the writer is busy, so they can share commits.
+/// Queues `count` writes behind a held writer, lets it go `delay` after the last one started, and
+/// returns which succeeded: all of them arrive while the writer is busy, so they can share commits.
 private func queuedWrites(
     _ database: AppDatabase, count: Int, delay: Duration,
     _ body: @escaping @Sendable (Int, Database) throws -> Void
 ) async -> [Bool] {
     let release = DispatchSemaphore(value: 0)
     await holdWriter(database, until: release)
+    let started = AsyncStream.makeStream(of: Void.self)
     let writes = Task {
         await withTaskGroup(of: Bool.self) { group in
             for value in 0..<count {
                 group.addTask {
+                    started.continuation.yield()
                     do {
                         try await database.write { db in try body(value, db) }
                         return true
@@ -65,6 +67,10 @@ private func queuedWrites(
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
     }
+    // Every write has started (a busy machine may take long to start 200 tasks), then `delay`
+    // lets the last ones reach the queue.
+    var starts = started.stream.makeAsyncIterator()
+    for _ in 0..<count { _ = await starts.next() }
     try? await Task.sleep(for: delay)
     release.signal()
     return await writes.value
@@ -103,7 +109,7 @@ private func walFrames(_ path: String) throws -> Int {
         let commits = CommitCounter()
         database.pool.add(transactionObserver: commits, extent: .observerLifetime)
         // 199 repeats 0: whichever of the two runs second fails.
-        let outcomes = await queuedWrites(database, count: 200, delay: .milliseconds(500)) { value, db in
+        let outcomes = await queuedWrites(database, count: 200, delay: .milliseconds(100)) { value, db in
             try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value == 199 ? 0 : value])
         }
         #expect(outcomes.filter { !$0 }.count == 1)
@@ -118,7 +124,7 @@ private func walFrames(_ path: String) throws -> Int {
         let directory = try TemporaryDirectory()
         let database = try open(directory)
         try await database.pool.write { try $0.execute(sql: "CREATE TABLE t (v INTEGER)") }
-        let outcomes = await queuedWrites(database, count: 20, delay: .milliseconds(300)) { value, db in
+        let outcomes = await queuedWrites(database, count: 20, delay: .milliseconds(100)) { value, db in
             try db.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: [value])
             if value == 7 { throw Refused() }
         }
@@ -236,7 +242,8 @@ private func walFrames(_ path: String) throws -> Int {
         }
         #expect(database.checkpointer.pagesCopied.inBackground == 0)
         release.signal()
-        let deadline = ContinuousClock.now + .seconds(20)
+        // 28 MB to copy and sync while every other suite uses the same disk.
+        let deadline = ContinuousClock.now + backgroundWait
         while database.checkpointer.pagesCopied.inBackground < Int(Checkpointer.writerPages),
             ContinuousClock.now < deadline
         {
