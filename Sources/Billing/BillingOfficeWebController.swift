@@ -155,16 +155,18 @@ package struct BillingOfficeWebController {
             model: PaymentPage(
                 id: id, customerId: payment.customerId, customer: settled.customerName,
                 receivedOn: payment.receivedOn, amount: currency.text(payment.amountMinor),
-                method: payment.method.rawValue, reference: payment.reference, notes: payment.notes,
+                method: payment.method.label, reference: payment.reference, notes: payment.notes,
                 allocated: currency.text(settled.allocated), refunded: currency.text(settled.refunded),
                 unallocated: currency.text(settled.unallocated),
                 canRefund: canWrite(context) && settled.unallocated > 0,
                 refunds: refunds.map {
                     PaymentPage.Refund(
-                        refundedOn: $0.refundedOn, amount: currency.text($0.amountMinor), method: $0.method.rawValue,
+                        refundedOn: $0.refundedOn, amount: currency.text($0.amountMinor), method: $0.method.label,
                         reference: $0.reference, reason: $0.reason)
                 }, hasRefunds: !refunds.isEmpty,
-                methods: Payment.Method.allCases.map { Choice(value: $0.rawValue, selected: $0 == .bankTransfer) },
+                methods: Payment.Method.allCases.map {
+                    Choice(value: $0.rawValue, label: $0.label, selected: $0 == .bankTransfer)
+                },
                 currency: currency.code))
     }
 

@@ -116,6 +116,17 @@ package struct Payment: Codable, Sendable, FetchableRecord, RowIDRecord, Audited
         case card, cash
         case directDebit = "direct_debit"
         case other
+
+        /// As the office reads it; the API and the database keep the raw value.
+        package var label: String {
+            switch self {
+            case .bankTransfer: "Bank transfer"
+            case .card: "Card"
+            case .cash: "Cash"
+            case .directDebit: "Direct debit"
+            case .other: "Other"
+            }
+        }
     }
 
     package var id: Int64?

@@ -279,10 +279,12 @@ package struct BillingWebController {
                 payments: page.items.map {
                     PaymentsPage.Row(
                         id: $0.payment.id ?? 0, receivedOn: $0.payment.receivedOn, customer: $0.customerName,
-                        amount: currency.text($0.payment.amountMinor), method: $0.payment.method.rawValue,
+                        amount: currency.text($0.payment.amountMinor), method: $0.payment.method.label,
                         reference: $0.payment.reference, unallocated: currency.text($0.unallocated))
                 },
-                methods: Payment.Method.allCases.map { Choice(value: $0.rawValue, selected: $0 == .bankTransfer) },
+                methods: Payment.Method.allCases.map {
+                    Choice(value: $0.rawValue, label: $0.label, selected: $0 == .bankTransfer)
+                },
                 currency: currency.code, canWrite: canWrite(context),
                 next: query.nextPage(keeping: [], after: page.next),
                 firstPage: query.firstPage("/billing/payments", keeping: [])))

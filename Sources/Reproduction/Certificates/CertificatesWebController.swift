@@ -26,7 +26,7 @@ package struct CertificatesWebController {
             try await embryoCertificate(request, context)
         }
         routes.post("/certificates/embryos/{id}/revoke", .reproductionWrite) { request, context in
-            try await revoke(request, context, list: "/certificates/embryos") {
+            try await revoke(request, context, path: "/certificates/embryos") {
                 try await store.revokeEmbryoCertificate(id: $0, reason: $1, context: $2).number
             }
         }
@@ -43,7 +43,7 @@ package struct CertificatesWebController {
             try await healthCertificate(request, context)
         }
         routes.post("/certificates/health/{id}/revoke", .reproductionWrite) { request, context in
-            try await revoke(request, context, list: "/certificates/health") {
+            try await revoke(request, context, path: "/certificates/health") {
                 try await store.revokeHealthCertificate(id: $0, reason: $1, context: $2).number
             }
         }
@@ -242,15 +242,15 @@ package struct CertificatesWebController {
                 canRevoke: context.principal?.can(.reproductionWrite) == true))
     }
 
-    /// Revokes an embryo or a health certificate (`revoke` returns its number) and shows it again,
-    /// with a refusal (no reason given, already revoked) as the message.
+    /// Revokes an embryo or a health certificate (`revoke` returns its number) and shows it again
+    /// under `path`, with a refusal (no reason given, already revoked) as the message.
     private func revoke(
-        _ request: Request, _ context: AppRequestContext, list: String,
+        _ request: Request, _ context: AppRequestContext, path: String,
         _ revoke: (Int64, String?, EventContext) async throws -> String
     ) async throws -> Response {
         let form = try await request.decode(as: RevokeForm.self, context: context)
         let id = try context.id()
-        return try await Flash.after(redirectTo: "\(list)/\(id)") {
+        return try await Flash.after(redirectTo: "\(path)/\(id)") {
             "\(try await revoke(id, form.reason, context.eventContext)) is revoked."
         }
     }

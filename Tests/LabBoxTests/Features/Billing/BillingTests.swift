@@ -491,6 +491,10 @@ import Testing
                     "invoice_id": invoiceID, "received_on": "",
                 ])
             #expect(paid.status == .seeOther)
+            // The office reads the method by its name, in the list and in the form's menu.
+            let payments = try await client.send(.get, "/billing/payments", session: director)
+            #expect(payments.text.contains("<td>Bank transfer</td>") && !payments.text.contains("bank_transfer<"))
+            #expect(payments.text.contains(#"<option value="direct_debit">Direct debit</option>"#))
             let invoice = try await client.send(.get, location, session: director)
             #expect(invoice.text.contains("status-paid"))
             #expect(invoice.text.contains("/api/v1/invoices/\(invoiceID)/einvoice"))
