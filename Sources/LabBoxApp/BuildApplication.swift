@@ -206,8 +206,8 @@ package func buildRoutes(_ services: AppServices) -> RouteTable {
     AnimalsWebController(
         store: animals,
         links: [
-            .animalSamples, .animalStoredSamples, .animalEmbryos, .animalDonorSessions, .animalTransfers,
-            .animalResults, .animalEmbryoCertificates, .animalHealthCertificates,
+            .animalSamples, .animalStoredSamples, .animalEmbryos, .animalDonorSessions, .animalRecipients,
+            .animalTransfers, .animalResults, .animalEmbryoCertificates, .animalHealthCertificates,
         ], pages: pages
     ).addRoutes(to: routes)
     let samples = services.samples

@@ -39,6 +39,37 @@ extension RecordLinks {
             return (total, items)
         })
 
+    /// An animal's enrolments as an embryo recipient, newest first; all of them on the recipients
+    /// list filtered to her.
+    package static let animalRecipients = RecordLinks(
+        key: "recipients", title: "As a recipient", permission: .reproductionRead,
+        seeAll: { "/reproduction/recipients?animal_id=\($0)" },
+        load: { db, id, limit, _ in
+            let total = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM recipients WHERE animal_id = ?", arguments: [id])
+            let items = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, protocol, oestrus_on, status, transfer_id FROM recipients
+                    WHERE animal_id = ? ORDER BY id DESC LIMIT ?
+                    """, arguments: [id, limit]
+            ).map { row in
+                let enrolment: Int64 = row["id"]
+                let named: String = row["protocol"]
+                let oestrus: String? = row["oestrus_on"]
+                let status: String = row["status"]
+                let transfer: Int64? = row["transfer_id"]
+                return Item(
+                    href: "/reproduction/recipients/\(enrolment)",
+                    label: named.isEmpty ? "Enrolment #\(enrolment)" : named,
+                    detail: [
+                        oestrus.map { "heat \($0)" } ?? "heat not recorded", status,
+                        transfer.map { "transfer #\($0)" } ?? "",
+                    ].filter { !$0.isEmpty }.joined(separator: " · "))
+            }
+            return (total ?? 0, items)
+        })
+
     /// The transfers an animal received, newest first.
     package static let animalTransfers = transfers(
         key: "transfers", condition: "t.recipient_id = ?", seeAll: { "/reproduction/animals/\($0)" })

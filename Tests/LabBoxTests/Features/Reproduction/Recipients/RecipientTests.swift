@@ -175,6 +175,13 @@ import Testing
                 return id
             }
 
+            try await step("Rosie's page lists her enrolment, used by the transfer") {
+                let page = try await client.send(.get, "/animals/\(rosie)", session: director)
+                #expect(page.text.contains("/reproduction/recipients/\(enrolled[0])"))
+                #expect(page.text.contains("As a recipient (1)"))
+                #expect(page.text.contains("used · transfer #\(transferID)"))
+            }
+
             try await step("Clara is synchronised again; retiring needs a reason") {
                 let again = try await client.send(
                     .patch, "/api/v1/recipients/\(enrolled[2])", auth: key, json: ["oestrus_on": days(-6)])
