@@ -7,29 +7,20 @@ extension RecordLinks {
     /// billing page. Only for those who may see billing.
     package static let customerInvoices = RecordLinks(
         key: "invoices", title: "Invoices", permission: .billingRead, seeAll: { "/billing/customers/\($0)" },
-        load: { db, id, limit, _ in
-            let total = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM invoices WHERE customer_id = ?", arguments: [id])
-            let items = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, state, number, issue_date, currency, gross_minor FROM invoices
-                    WHERE customer_id = ? ORDER BY id DESC LIMIT ?
-                    """, arguments: [id, limit]
-            ).map { row in
-                let invoice: Int64 = row["id"]
-                let kind: String = row["kind"]
-                let number: String? = row["number"]
-                let gross: Int64 = row["gross_minor"]
-                let currency: String = row["currency"]
-                let state: String = row["state"]
-                let issued: String? = row["issue_date"]
-                return Item(
-                    href: "/billing/invoices/\(invoice)",
-                    label: (kind == "credit_note" ? "Credit note " : "Invoice ") + (number ?? "draft #\(invoice)"),
-                    detail: [state, issued ?? "", Currency(currency).map { "\($0.text(gross)) \($0.code)" } ?? ""]
-                        .filter { !$0.isEmpty }.joined(separator: " · "))
-            }
-            return (total ?? 0, items)
-        })
+        select: "id, kind, state, number, issue_date, currency, gross_minor",
+        from: "FROM invoices WHERE customer_id = ?", order: "id DESC"
+    ) { row, _ in
+        let invoice: Int64 = row["id"]
+        let kind: String = row["kind"]
+        let number: String? = row["number"]
+        let gross: Int64 = row["gross_minor"]
+        let currency: String = row["currency"]
+        let state: String = row["state"]
+        let issued: String? = row["issue_date"]
+        return Item(
+            href: "/billing/invoices/\(invoice)",
+            label: (kind == "credit_note" ? "Credit note " : "Invoice ") + (number ?? "draft #\(invoice)"),
+            detail: [state, issued ?? "", Currency(currency).map { "\($0.text(gross)) \($0.code)" } ?? ""]
+                .filter { !$0.isEmpty }.joined(separator: " · "))
+    }
 }

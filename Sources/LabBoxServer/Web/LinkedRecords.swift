@@ -64,6 +64,21 @@ package struct RecordLinks: Sendable {
         self.load = load
     }
 
+    /// The panel most features need: the rows of `from` (a FROM clause whose `?` or `?1` is the
+    /// record's id), how many there are and the first of them in `order`, each made an item from
+    /// its row (`select`'s columns) and the record's id.
+    package init(
+        key: String, title: String, permission: Permission, seeAll: (@Sendable (_ id: Int64) -> String)?,
+        select: String, from: String, order: String, item: @escaping @Sendable (_ row: Row, _ id: Int64) throws -> Item
+    ) {
+        self.init(key: key, title: title, permission: permission, seeAll: seeAll) { db, id, limit, _ in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: [id]) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(select) \(from) ORDER BY \(order) LIMIT ?", arguments: [id, limit])
+            return (total, try rows.map { try item($0, id) })
+        }
+    }
+
     /// The panels of `links` that `principal` may read, for record `id`, read in one snapshot.
     package static func panels(
         _ links: [RecordLinks], id: Int64, database: AppDatabase, principal: Principal?, time: LabTime
