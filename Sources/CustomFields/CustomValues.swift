@@ -83,7 +83,9 @@ package enum CustomValues {
 
     /// Whether a field, archived or not, was ever defined for `entity`. Without one no record has
     /// values, and reads skip asking for them: a sample's read then costs what it did before
-    /// custom fields (docs/BENCHMARKS.md). Cached until `custom_fields` changes.
+    /// custom fields (docs/BENCHMARKS.md). So do creates that give none: no field can require one.
+    /// Cached until `custom_fields` changes (a create already under way when the first field is
+    /// defined is checked as it would have been a moment earlier).
     package static func anyDefined(_ entity: CustomField.Entity, in database: AppDatabase) async throws -> Bool {
         try await database.cache.value(
             "custom_fields.any:\(entity.rawValue)", tags: [TableInvalidation.tag(CustomField.databaseTableName)],
@@ -158,6 +160,9 @@ package enum CustomValues {
                     "\(field.label) is required.", field: "custom_fields.\(field.key)")
             }
         }
+        // Nothing given, nothing to write or audit: most creates come without custom fields, and
+        // reading the values twice to find no change was 3 % of an API create (docs/BENCHMARKS.md).
+        guard !changes.isEmpty else { return }
         let before = try load(write.db, entity, id: id)
         for (field, value) in changes {
             try store(value, field: field, entity: entity, id: id, db: write.db)

@@ -10,10 +10,18 @@ package enum JSONText {
         let quote = UInt8(ascii: "\"")
         let backslash = UInt8(ascii: "\\")
         let slash = UInt8(ascii: "/")
-        if !string.utf8.contains(where: {
-            $0 < 0x20 || $0 == quote || $0 == backslash || escapingSlashes && $0 == slash
-        }) {
-            json += string.utf8
+        let escaped = { (byte: UInt8) in
+            byte < 0x20 || byte == quote || byte == backslash || escapingSlashes && byte == slash
+        }
+        // Scanned in the string's own storage where it has one (native strings do): stepping
+        // through `String.UTF8View` one index at a time costs several times more.
+        let plain =
+            string.utf8.withContiguousStorageIfAvailable { bytes in
+                if bytes.contains(where: escaped) { return false }
+                json.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if plain {
             json.append(quote)
             return
         }

@@ -63,6 +63,47 @@ package indirect enum TextBounds: Sendable {
 }
 
 extension TextBounds {
+    /// The smallest bound of any text in these bounds.
+    package var smallestLimit: Int {
+        switch self {
+        case .text(let limit, _): limit
+        case .object(let properties): properties.values.map(\.smallestLimit).min() ?? .max
+        case .array(let items): items.smallestLimit
+        case .alternatives(let all): all.map(\.smallestLimit).min() ?? .max
+        }
+    }
+
+    /// Whether the JSON text `body` may fail ``check(_:path:)`` for bounds whose
+    /// ``smallestLimit`` is `limit`: it holds a `null`, or a string of more than `limit` bytes
+    /// (the bounds count characters, and each takes at least one byte). Most bodies hold neither,
+    /// and this scan of their bytes costs far less than parsing them (2 % of an API create).
+    package static func mayRefuse(_ body: some Sequence<UInt8>, limit: Int) -> Bool {
+        var inString = false
+        var escaped = false
+        var length = 0
+        for byte in body {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                    continue
+                }
+                length += 1
+                if length > limit { return true }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                length = 0
+            } else if byte == UInt8(ascii: "n") {
+                // Outside strings only `null` has an "n".
+                return true
+            }
+        }
+        return false
+    }
+
     fileprivate var allowingNull: TextBounds {
         guard case .text(let limit, _) = self else { return self }
         return .text(limit, nullable: true)

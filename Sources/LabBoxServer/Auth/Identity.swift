@@ -46,12 +46,14 @@ package struct Identity: Sendable {
     /// The principal of an `Authorization` header value, or nil when it is malformed or invalid.
     package func principal(bearer header: String) async throws -> Principal? {
         guard header.hasPrefix("Bearer ") else { return nil }
-        // A credential has no spaces; split rather than Foundation's trimming, which bridges
-        // through NSString on every request.
-        let words = header.dropFirst("Bearer ".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard words.count == 1, let credential = words.first.map(String.init), credential.count < 2000 else {
-            return nil
+        // A credential has no spaces; split its bytes rather than trim with Foundation (which
+        // bridges through NSString) or split characters (which finds grapheme breaks), on every
+        // request.
+        let words = header.utf8.dropFirst("Bearer ".utf8.count).split {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
         }
+        guard words.count == 1, let word = words.first, word.count < 2000 else { return nil }
+        let credential = String(decoding: word, as: UTF8.self)
         if credential.hasPrefix(APIKey.keyPrefix) {
             return try await apiKeys.principal(secret: credential)
         }

@@ -52,8 +52,21 @@ package struct AppRequestDecoder: RequestDecoder {
 extension AppRequestDecoder {
     /// Refuses a body that carries a NUL character, raw or as `escaped` (`\u0000`, `%00`).
     static func refuseNUL(in body: ByteBuffer, escaped: String) throws {
-        let bytes = body.readableBytesView
-        if bytes.contains(0) || String(buffer: body).range(of: escaped, options: .caseInsensitive) != nil {
+        let pattern = Array(escaped.lowercased().utf8)
+        // The bytes compared in place, ASCII letters folded: Foundation's case-insensitive search of
+        // the body as a string was 2 % of an API create, and the standard library's generic
+        // `firstRange(of:)` cost more still.
+        let found = body.withUnsafeReadableBytes { bytes in
+            guard !bytes.contains(0) else { return true }
+            guard bytes.count >= pattern.count else { return false }
+            return (0...(bytes.count - pattern.count)).contains { start in
+                pattern.indices.allSatisfy { offset in
+                    let byte = bytes[start + offset]
+                    return ((65...90).contains(byte) ? byte | 0x20 : byte) == pattern[offset]
+                }
+            }
+        }
+        if found {
             throw APIError(
                 status: .unprocessableContent, code: "validation_failed",
                 message: "Text may not contain the NUL character.")

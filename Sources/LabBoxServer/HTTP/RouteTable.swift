@@ -175,7 +175,12 @@ private struct MethodNotAllowedMiddleware: RouterMiddleware {
 private final class BodyBounds: Sendable {
     private let documentation: @Sendable () -> APIOperation?
     /// Worked out on the route's first write, so that the documentation stays unbuilt until then.
-    private let bounds = Mutex<TextBounds??>(nil)
+    private let bounds = Mutex<Bounds??>(nil)
+
+    private struct Bounds {
+        let bounds: TextBounds
+        let smallestLimit: Int
+    }
 
     init(_ documentation: @escaping @Sendable () -> APIOperation?) {
         self.documentation = documentation
@@ -185,17 +190,18 @@ private final class BodyBounds: Sendable {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
             let bounds = self.bounds.withLock({ bounds in
                 if let known = bounds { return known }
-                let made = documentation()?.textBounds
+                let made = documentation()?.textBounds.map { Bounds(bounds: $0, smallestLimit: $0.smallestLimit) }
                 bounds = .some(made)
                 return made
             })
         else { return request }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard TextBounds.mayRefuse(body.readableBytesView, limit: bounds.smallestLimit) else { return request }
         // A body that is not JSON is left to the decoder, which says why.
         guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body), options: .fragmentsAllowed)
         else { return request }
-        try bounds.check(json)
+        try bounds.bounds.check(json)
         return request
     }
 }

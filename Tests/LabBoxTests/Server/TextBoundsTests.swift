@@ -170,4 +170,24 @@ import Testing
             #expect(try await customers() == 1)
         }
     }
+
+    /// Most bodies skip the full check: a body whose every string is no longer in bytes than the
+    /// smallest bound, and that holds no `null`, cannot fail it. What the scan must still send on.
+    @Test func onlyBodiesThatMayFailTheCheckAreParsed() throws {
+        let bounds = TextBounds.object([
+            "name": .text(8, nullable: false), "lines": .array(.object(["note": .text(100, nullable: true)])),
+        ])
+        #expect(bounds.smallestLimit == 8)
+        let mayRefuse = { (body: String) in TextBounds.mayRefuse(Array(body.utf8), limit: bounds.smallestLimit) }
+        #expect(!mayRefuse(#"{"name":"12345678","lines":[{"note":"n"}],"count":12,"ok":true}"#))
+        #expect(mayRefuse(#"{"name":"123456789"}"#))
+        // An escaped quote is part of the string, and each escape's bytes count.
+        #expect(mayRefuse(#"{"name":"1234\"6789"}"#))
+        #expect(!mayRefuse(#"{"name":"12\"45"}"#))
+        // Eight characters, sixteen bytes: sent on, and the full check passes it.
+        #expect(mayRefuse(#"{"name":"éééééééé"}"#))
+        #expect(mayRefuse(#"{"name":null}"#))
+        #expect(mayRefuse(#"{"lines":[{"note":null}]}"#))
+        #expect(!mayRefuse(#"{"name":"null"}"#))
+    }
 }
