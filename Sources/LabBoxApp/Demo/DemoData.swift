@@ -145,8 +145,11 @@ package struct DemoData {
         }
         let tanks = try await database.write(context) { write in try Self.buildTanks(sizes.tankCount, in: write) }
         counts.containers = tanks.containers
-        // Samples in batches, so a million rows never sit in one enormous transaction.
+        // Samples in batches, so a million rows never sit in one enormous transaction, and their
+        // lookup indexes built once at the end (DeferredIndexes). Should the load stop half-way,
+        // the directory holds a half-made demo either way, which `demo-data` refuses to extend.
         let animalIDs = try await database.read { try Int64.fetchAll($0, sql: "SELECT id FROM animals") }
+        let deferred = try await database.pool.write { try DeferredIndexes(table: Sample.databaseTableName, in: $0) }
         var slots = tanks.slots
         var written = 0
         while written < sizes.samples {
@@ -186,6 +189,7 @@ package struct DemoData {
             rng = result.2
             written += batch
         }
+        try await database.pool.write { try deferred.rebuild(in: $0) }
         counts.samples = written
         random = rng
         return counts

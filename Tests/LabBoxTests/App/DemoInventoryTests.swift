@@ -16,6 +16,16 @@ import Testing
         let sizes = DemoData.Sizes(customers: 12, animals: 300, samples: 2_000, tanks: 2)
         let server = try TestServer()
         let database = server.services.database
+        let indexes = { @Sendable in
+            try await database.read { db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'samples' ORDER BY name"
+                )
+            }
+        }
+        let migrated = try await indexes()
         let stored = try await step("generate consistent, audited demo data") {
             var first = DemoData(sizes: sizes, seed: 7)
             let counts = try await first.generate(into: server.services.database, context: .commandLine)
@@ -39,6 +49,9 @@ import Testing
             #expect(stored == counts.storedInTanks && stored > 0)
             #expect(events == 2_000)
             #expect(try await server.verifyAudit().isIntact)
+            // The lookup indexes set aside for the load are back, as the migrations wrote them.
+            #expect(migrated.count >= 6)
+            #expect(try await indexes() == migrated)
             return stored
         }
 
