@@ -14,10 +14,23 @@ package struct Dashboard: Codable, Sendable {
     package var customers: Int
     package var animals: Int
 
+    private static let key = "dashboard"
+
+    /// Computes the figures at start, so that the first visit finds them. A read that fails on a
+    /// starved machine, or a write to their tables while they load (which leaves nothing cached),
+    /// makes it try again, a few times.
+    package static func warm(_ database: AppDatabase) async {
+        for _ in 0..<5 {
+            _ = try? await load(database)
+            if database.cache.contains(key) { return }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     package static func load(_ database: AppDatabase) async throws -> Dashboard {
         let tables = ["samples", "customers", "animals"]
         return try await database.cache.value(
-            "dashboard", tags: tables.map(TableInvalidation.tag), ttl: .seconds(3600), cost: 1024
+            key, tags: tables.map(TableInvalidation.tag), ttl: .seconds(3600), cost: 1024
         ) {
             try await database.read { db in
                 var byStatus: [String: Int] = [:]

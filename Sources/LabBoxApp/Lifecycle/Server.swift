@@ -22,7 +22,7 @@ package enum Server {
         let app = try buildApplication(services, router: router) { port in
             notifier.notify("READY=1\nSTATUS=serving on port \(port)")
             // The home page's figures are the hottest entry; compute them now, not on the first visit.
-            Task { _ = try? await Dashboard.load(services.database) }
+            Task { await Dashboard.warm(services.database) }
             await onReady(port)
         }
         var serviceList: [any Service] = [app] + services.background

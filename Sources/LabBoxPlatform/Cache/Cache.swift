@@ -124,6 +124,11 @@ package final class Cache: Sendable {
         }
     }
 
+    /// Whether `key` holds a value that has not expired.
+    package func contains(_ key: String) -> Bool {
+        state.withLock { state in state.entries[key].map { $0.expires > .now } ?? false }
+    }
+
     package func removeAll() {
         invalidate { state in Array(state.entries.keys) + Array(state.loading.keys) }
     }
