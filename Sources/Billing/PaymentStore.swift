@@ -251,18 +251,21 @@ package struct PaymentStore: Sendable {
         // 1–30 days past due is due on `day` − 30 or later, and so on.
         let limits = [0, 30, 60, 90].map { Day.adding(-$0, to: day) ?? day }
         return try await database.read { db in
-            let credited = try Self.sums(
+            // What credit notes (negative) and payments took off each invoice by `day`, in one
+            // dictionary: one lookup per invoice, not two.
+            var settled: [Int64: Int64] = [:]
+            try Self.add(
                 db,
                 sql: """
                     SELECT corrects_id, SUM(gross_minor) FROM invoices
                     WHERE kind = 'credit_note' AND state = 'issued' AND issue_date <= ? GROUP BY corrects_id
-                    """, day)
-            let paid = try Self.sums(
+                    """, day, to: &settled)
+            try Self.add(
                 db,
                 sql: """
-                    SELECT invoice_id, SUM(amount_minor) FROM payment_allocations
+                    SELECT invoice_id, -SUM(amount_minor) FROM payment_allocations
                     WHERE payment_id IN (SELECT id FROM payments WHERE received_on <= ?) GROUP BY invoice_id
-                    """, day)
+                    """, day, to: &settled)
             var amounts: [Int64: [Int64]] = [:]
             let invoices = try Row.fetchCursor(
                 db,
@@ -272,7 +275,7 @@ package struct PaymentStore: Sendable {
                     """, arguments: [day])
             while let row = try invoices.next() {
                 let id: Int64 = row[0]
-                let open: Int64 = row[3] + (credited[id] ?? 0) - (paid[id] ?? 0)
+                let open: Int64 = row[3] + (settled[id] ?? 0)
                 guard open > 0 else { continue }
                 // Issuing always sets the due date; a missing one cannot be past.
                 let due: String = row[2] ?? day
@@ -293,12 +296,10 @@ package struct PaymentStore: Sendable {
         }
     }
 
-    /// `(invoice id, amount)` rows as a dictionary.
-    private static func sums(_ db: Database, sql: String, _ day: String) throws -> [Int64: Int64] {
-        var sums: [Int64: Int64] = [:]
+    /// Adds `(invoice id, amount)` rows to `sums`.
+    private static func add(_ db: Database, sql: String, _ day: String, to sums: inout [Int64: Int64]) throws {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: [day])
-        while let row = try rows.next() { sums[row[0]] = row[1] }
-        return sums
+        while let row = try rows.next() { sums[row[0], default: 0] += row[1] }
     }
 
     package init(database: AppDatabase, settings: BillingSettings) {

@@ -11,15 +11,23 @@ extension Date {
     /// through `DateComponents` and a `Calendar`, and a page of fifty samples reads 150 dates.
     package init?(databaseText text: String) {
         var text = text
-        let parsed: Double? = text.withUTF8 { bytes in
+        guard let date = text.withUTF8({ Date(databaseText: $0) }) else { return nil }
+        self = date
+    }
+
+    /// The same from the text's UTF-8 bytes, as SQLite hands a column over: no `String` between.
+    package init?(databaseText bytes: UnsafeBufferPointer<UInt8>) {
+        let parsed: Double? = {
             guard (19...38).contains(bytes.count), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
                 bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
             else { return nil }
+            // By index, not through a slice of `bytes`: a page of fifty samples reads 150 dates.
             func number(_ start: Int, _ count: Int) -> Int64? {
                 var value: Int64 = 0
-                for byte in bytes[start..<start + count] {
-                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                for index in start..<start + count {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
                 }
                 return value
             }
@@ -45,7 +53,7 @@ extension Date {
             let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
             let days = era * 146_097 + dayOfEra - 719_468
             return Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
-        }
+        }()
         guard let parsed else { return nil }
         self.init(timeIntervalSince1970: parsed)
     }
@@ -103,22 +111,34 @@ extension Date {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func append(_ value: Int64, digits: Int, then next: UInt8?) {
-            var divisor: Int64 = 1
-            for _ in 1..<digits { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        // Written into a buffer on the stack and appended once: appended byte by byte, the digits
+        // were a tenth of a page of fifty samples (docs/BENCHMARKS.md, ninth round).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var end = 0
+            func put(_ value: Int64, digits: Int, then next: UInt8?) {
+                var value = value
+                for index in stride(from: end + digits - 1, through: end, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                end += digits
+                if let next {
+                    buffer[end] = next
+                    end += 1
+                }
             }
-            if let next { text.append(next) }
+            put(year, digits: 4, then: UInt8(ascii: "-"))
+            put(month, digits: 2, then: UInt8(ascii: "-"))
+            put(day, digits: 2, then: separator)
+            put(secondOfDay / 3600, digits: 2, then: UInt8(ascii: ":"))
+            put(secondOfDay / 60 % 60, digits: 2, then: UInt8(ascii: ":"))
+            put(secondOfDay % 60, digits: 2, then: milliseconds ? UInt8(ascii: ".") : nil)
+            if milliseconds { put(wholeFraction, digits: 3, then: nil) }
+            for byte in zone.utf8 {
+                buffer[end] = byte
+                end += 1
+            }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<end]))
         }
-        append(year, digits: 4, then: UInt8(ascii: "-"))
-        append(month, digits: 2, then: UInt8(ascii: "-"))
-        append(day, digits: 2, then: separator)
-        append(secondOfDay / 3600, digits: 2, then: UInt8(ascii: ":"))
-        append(secondOfDay / 60 % 60, digits: 2, then: UInt8(ascii: ":"))
-        append(secondOfDay % 60, digits: 2, then: milliseconds ? UInt8(ascii: ".") : nil)
-        if milliseconds { append(wholeFraction, digits: 3, then: nil) }
-        text += zone.utf8
     }
 }

@@ -19,6 +19,10 @@ extension Sample: ResponseGenerator {
             }
             if quoted { JSONText.append(value, to: &json) } else { json += value.utf8 }
         }
+        func number(_ key: StaticString, _ value: Int64?) {
+            json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            if let value { JSONText.append(value, to: &json) } else { json += "null".utf8 }
+        }
         // Written straight into the JSON: a page of fifty has 150 times.
         func date(_ key: StaticString, _ value: Date) {
             json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
@@ -26,21 +30,21 @@ extension Sample: ResponseGenerator {
             value.appendRFC3339(to: &json)
             json.append(UInt8(ascii: "\""))
         }
-        field(#"{"id":"#, id.map(String.init), quoted: false)
+        number(#"{"id":"#, id)
         field(#","external_id":"#, externalId)
         field(#","species":"#, species)
         field(#","kind":"#, kind)
         field(#","status":"#, status.rawValue)
-        field(#","animal_id":"#, animalId.map(String.init), quoted: false)
+        number(#","animal_id":"#, animalId)
         date(#","collected_at":"#, collectedAt)
         field(#","notes":"#, notes)
-        field(#","container_id":"#, containerId.map(String.init), quoted: false)
-        field(#","position":"#, position.map(String.init), quoted: false)
+        number(#","container_id":"#, containerId)
+        number(#","position":"#, position.map(Int64.init))
         field(#","collected_by":"#, collectedBy)
         field(#","quantity":"#, quantity.map(JSONText.number), quoted: false)
         field(#","unit":"#, unit)
-        field(#","doses":"#, doses.map(String.init), quoted: false)
-        field(#","freeze_thaw_count":"#, String(freezeThawCount), quoted: false)
+        number(#","doses":"#, doses.map(Int64.init))
+        number(#","freeze_thaw_count":"#, Int64(freezeThawCount))
         date(#","created_at":"#, createdAt)
         date(#","updated_at":"#, updatedAt)
         if let customFields {

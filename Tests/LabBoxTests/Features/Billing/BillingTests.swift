@@ -320,7 +320,7 @@ import Testing
         let server = try TestServer { $0.billing.paymentDays = 30 }
         let key = try await server.apiKey(BillingFixture.scopes)
         try await server.test { client in
-            let customer = try await BillingFixture.customer(client, key: key, name: "Hill Farm")
+            let customer = try await BillingFixture.customer(client, key: key, name: "Hill \"Farm\"")
             _ = try await BillingFixture.charge(client, key: key, customer: customer, price: "100", rate: "0")
             let invoice = try await BillingFixture.issued(client, key: key, customer: customer)
             _ = try await client.postJSON(
@@ -335,6 +335,19 @@ import Testing
                 return report["totals"] as? [String: Any]
             }
             #expect(try await aging(0)?["current"] as? String == "60.00")
+            // The report is written as bytes: each customer's row as the schema has it.
+            let report = try await client.send(.get, "/api/v1/receivables/aging", auth: key).json()
+            #expect(report["as_of"] as? String == Day.today)
+            #expect(report["currency"] as? String == "EUR")
+            let row = try #require((report["customers"] as? [[String: Any]])?.first)
+            #expect(row["customer_id"] as? Int == customer)
+            #expect(row["customer_name"] as? String == "Hill \"Farm\"")
+            let amounts = try #require(row["amounts"] as? [String: String])
+            #expect(
+                amounts == [
+                    "current": "60.00", "days_1_30": "0.00", "days_31_60": "0.00", "days_61_90": "0.00",
+                    "over_90": "0.00", "total": "60.00",
+                ])
             #expect(try await aging(45)?["days_1_30"] as? String == "60.00")
             #expect(try await aging(75)?["days_31_60"] as? String == "60.00")
             #expect(try await aging(110)?["days_61_90"] as? String == "60.00")
