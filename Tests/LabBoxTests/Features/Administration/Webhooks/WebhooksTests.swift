@@ -127,6 +127,37 @@ final class WebhookReceiver: Sendable {
         }
     }
 
+    /// With no endpoint, a backlog of more than one batch (after an import) is passed in one step.
+    @Test func withoutSubscribersTheCursorJumpsToTheHead() async throws {
+        let server = try TestServer()
+        let database = server.services.database
+        try await database.write(.server) { write in
+            for index in 0..<1_001 {  // two batches of 500 and one more
+                try write.log("sample.created", entityType: "sample", entityID: String(index))
+            }
+        }
+        let moves = CursorMoves()
+        database.pool.add(transactionObserver: moves)
+        #expect(try await sender(server).dispatch() == 0)
+        #expect(moves.count.load(ordering: .relaxed) == 1)
+        let (cursor, head) = try await database.read { db in
+            (
+                try Int64.fetchOne(db, sql: "SELECT audit_seq FROM webhook_cursor"),
+                try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_events")
+            )
+        }
+        #expect(cursor == head)
+    }
+
+    /// Counts the updates of `webhook_cursor`: one per batch the sender writes.
+    private final class CursorMoves: TransactionObserver, Sendable {
+        let count = Atomic<Int>(0)
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { eventKind.tableName == "webhook_cursor" }
+        func databaseDidChange(with event: DatabaseEvent) { count.add(1, ordering: .relaxed) }
+        func databaseDidCommit(_ db: Database) {}
+        func databaseDidRollback(_ db: Database) {}
+    }
+
     @Test func failuresAreRetriedWithBackoffThenGiveUpAndCanBeRedelivered() async throws {
         let server = try TestServer()
         let admin = try await server.apiKey(["admin"])
