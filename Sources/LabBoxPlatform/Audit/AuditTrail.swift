@@ -52,6 +52,7 @@ package enum AuditTrail {
             }
         }
 
+        @discardableResult
         package mutating func append(
             _ db: Database, _ context: EventContext, action: String, entityType: String, entityID: String,
             before: String? = nil, after: String? = nil, reason: String? = nil

@@ -102,7 +102,7 @@ package struct Backups: Sendable {
                 }
                 manifest.files[name] = .init(size: try Self.size(of: url), sha256: sha)
             }
-            try await DiskPacing.flushingBehind(partial) {
+            try DiskPacing.flushingBehind(partial) {
                 report(40, "Archiving the database")
                 try add("labbox.db", copy)
                 for file in attachments { try add(file.name, file.url) }

@@ -55,7 +55,7 @@ package struct SessionStore: Sendable {
         // On a full or read-only disk the slide waits for the disk: reading must keep working.
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             do {
-                try await database.write { db in
+                _ = try await database.write { db in
                     try Session.filter(key: sessionID).updateAll(db, Column("last_seen_at").set(to: now))
                 }
             } catch let error where database.storageFault(of: error) != nil {}
