@@ -325,7 +325,7 @@ enum BillingJSON {
 
         private func append(_ amounts: [PaymentStore.Bucket: Int64], to json: inout [UInt8]) {
             for (key, bucket) in Self.keys {
-                json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+                JSONText.append(raw: key, to: &json)
                 JSONText.append(currency.text(amounts[bucket] ?? 0), to: &json)
             }
             json += #","total":"#.utf8

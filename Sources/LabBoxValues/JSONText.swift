@@ -39,6 +39,13 @@ package enum JSONText {
         json.append(UInt8(ascii: "\""))
     }
 
+    /// A constant's bytes as they are, unescaped: a key with its punctuation (`,"kind":`) in one
+    /// piece. Inlinable: it is called for every field of every row a page writes.
+    @inlinable
+    package static func append(raw text: StaticString, to json: inout [UInt8]) {
+        json.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// `value` in decimal, written straight into `json`: a `String` for each of a sample's numbers
     /// cost a page of fifty more than its SQL did (docs/BENCHMARKS.md, ninth round).
     package static func append(_ value: Int64, to json: inout [UInt8]) {

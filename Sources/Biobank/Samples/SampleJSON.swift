@@ -12,7 +12,7 @@ extension Sample: ResponseGenerator {
         // Each key is written with its punctuation as one constant (`,"kind":`): key by key, the
         // quotes and separators were a third of a page's JSON.
         func field(_ key: StaticString, _ value: String?, quoted: Bool = true) {
-            json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONText.append(raw: key, to: &json)
             guard let value else {
                 json += "null".utf8
                 return
@@ -20,12 +20,12 @@ extension Sample: ResponseGenerator {
             if quoted { JSONText.append(value, to: &json) } else { json += value.utf8 }
         }
         func number(_ key: StaticString, _ value: Int64?) {
-            json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONText.append(raw: key, to: &json)
             if let value { JSONText.append(value, to: &json) } else { json += "null".utf8 }
         }
         // Written straight into the JSON: a page of fifty has 150 times.
         func date(_ key: StaticString, _ value: Date) {
-            json.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            JSONText.append(raw: key, to: &json)
             json.append(UInt8(ascii: "\""))
             value.appendRFC3339(to: &json)
             json.append(UInt8(ascii: "\""))
